@@ -1,0 +1,48 @@
+/**
+ * Defaults for every environment variable Switchboard reads. The README's
+ * configuration table is written from this file; keep the two in step.
+ */
+export const DEFAULTS = {
+  /** `NODE_ENV`: `development`, `test` or `production`. Default `development`. */
+  NODE_ENV: 'development',
+  /** `DATABASE_URL`: PostgreSQL URL. Default: unset, which starts an embedded PostgreSQL under `DATA_DIR`. */
+  DATABASE_URL: undefined,
+  /** `DATABASE_SCHEMA`: schema holding every table. Default `public`; tests use one schema per run. */
+  DATABASE_SCHEMA: 'public',
+  /** `REDIS_URL`: Redis URL. Default: unset, which runs a `redis-server` from PATH, else an in-process stand-in. */
+  REDIS_URL: undefined,
+  /** `REDIS_KEY_PREFIX`: prefix of every Redis key, so several deployments or test runs share one server. Default `sb:`. */
+  REDIS_KEY_PREFIX: 'sb:',
+  /** `DATA_DIR`: folder for embedded PostgreSQL/Redis data and the development secret key. Default `./var`. */
+  DATA_DIR: './var',
+  /** `EMBEDDED_PG_PORT`: port of the embedded PostgreSQL. Default `54329` (away from a system server on 5432). */
+  EMBEDDED_PG_PORT: 54329,
+  /** `EMBEDDED_REDIS_PORT`: port of the embedded redis-server. Default `63799`. */
+  EMBEDDED_REDIS_PORT: 63799,
+  /** `API_HOST`: address the HTTP API binds. Default `127.0.0.1`. */
+  API_HOST: '127.0.0.1',
+  /** `API_PORT`: port of the HTTP API. Default `3000`. */
+  API_PORT: 3000,
+  /** `LOG_LEVEL`: pino level. Default `info`. */
+  LOG_LEVEL: 'info',
+  /** `LOG_DIR`: folder of the rotated log files. Default `./var/log`. */
+  LOG_DIR: './var/log',
+  /** `LOG_PRETTY`: `auto` (pretty only on a terminal), `true` or `false`. Default `auto`. */
+  LOG_PRETTY: 'auto',
+  /** `LOG_ROTATE_SIZE`: rotate a log file when it reaches this size (`k`, `m`, `g`). Default `50m`. */
+  LOG_ROTATE_SIZE: '50m',
+  /** `LOG_ROTATE_FREQUENCY`: also rotate `daily` or `hourly`. Default `daily`. */
+  LOG_ROTATE_FREQUENCY: 'daily',
+  /** `LOG_RETAIN_FILES`: rotated files kept per log; older ones are deleted. Default `14`. */
+  LOG_RETAIN_FILES: 14,
+  /**
+   * `SECRET_KEYS`: comma-separated `keyId:base64key` pairs, each key 32 bytes,
+   * for sealing session strings and bot tokens. Default: unset, which outside
+   * production creates a development key under `DATA_DIR`; production refuses to start.
+   */
+  SECRET_KEYS: undefined,
+  /** `SECRET_KEY_CURRENT`: key id new secrets are sealed with. Default: the last key of `SECRET_KEYS`. */
+  SECRET_KEY_CURRENT: undefined,
+  /** `SHUTDOWN_TIMEOUT_MS`: how long graceful shutdown may take before the process exits anyway. Default `15000`. */
+  SHUTDOWN_TIMEOUT_MS: 15_000,
+} as const;

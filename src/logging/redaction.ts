@@ -1,0 +1,38 @@
+/**
+ * Which fields never reach a log line. pino's redaction matches paths, not key
+ * names at any depth, so each secret key is listed at the depths our log
+ * objects use (top level, one and two levels down).
+ */
+export const SECRET_KEYS = [
+  'password',
+  'newPassword',
+  'passwordHash',
+  'token',
+  'botToken',
+  'accessToken',
+  'refreshToken',
+  'sessionString',
+  'session',
+  'apiKey',
+  'secret',
+  'totpSecret',
+  'code',
+  'phoneCode',
+  'authorization',
+  'cookie',
+] as const;
+
+const DEPTHS = ['', '*.', '*.*.'];
+
+/** Paths handed to pino's `redact.paths`. */
+export const REDACT_PATHS: string[] = [
+  ...DEPTHS.flatMap((prefix) => SECRET_KEYS.map((key) => `${prefix}${key}`)),
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'headers.authorization',
+  'headers["x-api-key"]',
+];
+
+/** What a redacted value is replaced with. */
+export const REDACTED = '[redacted]';

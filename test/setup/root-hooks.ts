@@ -1,0 +1,40 @@
+/**
+ * Mocha root hooks: after the whole run, drop every schema and Redis key this
+ * run made, so runs leave nothing behind for the next one.
+ */
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { TEST_DATABASE_URL, TEST_REDIS_PREFIX, TEST_REDIS_URL, TEST_SCHEMA } from '../helpers/namespace.ts';
+
+export const mochaHooks = {
+  async afterAll(this: Mocha.Context) {
+    this.timeout(30_000);
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ nspname: string }>(
+        'select nspname from pg_namespace where nspname like $1',
+        [`${TEST_SCHEMA}%`],
+      );
+      for (const { nspname } of rows) await client.query(`drop schema if exists "${nspname}" cascade`);
+    } catch {
+      // A suite that never touched PostgreSQL must not fail the run here.
+    } finally {
+      await client.end().catch(() => {});
+    }
+    const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      await redis.connect();
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${TEST_REDIS_PREFIX}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await redis.del(...keys);
+      } while (cursor !== '0');
+    } catch {
+      // Same: no Redis needed, no Redis cleaned.
+    } finally {
+      redis.disconnect();
+    }
+  },
+};

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { parseConfig } from '../../src/config/load-config.ts';
+import { ConfigInvalidError } from '../../src/errors/registry.ts';
+
+const KEY = 'k1:' + Buffer.alloc(32, 7).toString('base64');
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    assert.ok(err instanceof ConfigInvalidError);
+    assert.equal(err.code, 'config_invalid');
+    return err.details.problems;
+  }
+  assert.fail('expected a ConfigInvalidError');
+}
+
+describe('configuration', () => {
+  it('applies documented defaults to an empty environment', () => {
+    const c = parseConfig({});
+    assert.equal(c.NODE_ENV, 'development');
+    assert.equal(c.DATABASE_URL, undefined);
+    assert.equal(c.REDIS_URL, undefined);
+    assert.equal(c.REDIS_KEY_PREFIX, 'sb:');
+    assert.equal(c.API_PORT, 3000);
+    assert.equal(c.LOG_RETAIN_FILES, 14);
+    assert.ok(Object.isFrozen(c));
+  });
+
+  it('treats an empty variable as unset', () => {
+    assert.equal(parseConfig({ DATABASE_URL: '' }).DATABASE_URL, undefined);
+  });
+
+  it('coerces numbers and keeps valid values', () => {
+    const c = parseConfig({ API_PORT: '8080', DATABASE_URL: 'postgres://u@h:5432/db', SECRET_KEYS: KEY });
+    assert.equal(c.API_PORT, 8080);
+    assert.equal(c.DATABASE_URL, 'postgres://u@h:5432/db');
+  });
+
+  it('lists every bad variable at once', () => {
+    assert.equal(problemsOf({ API_PORT: 'x', LOG_LEVEL: 'loud' }).length, 2);
+  });
+
+  const cases: Array<[string, Record<string, string>, string]> = [
+    ['NODE_ENV', { NODE_ENV: 'staging' }, 'NODE_ENV must be one of development, test, production'],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
+    ['DATABASE_URL garbage', { DATABASE_URL: 'not a url' }, 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
+    ['DATABASE_SCHEMA', { DATABASE_SCHEMA: 'Bad-Name' }, 'DATABASE_SCHEMA must be a lower-case SQL identifier (letters, digits, _)'],
+    ['REDIS_URL', { REDIS_URL: 'http://x' }, 'REDIS_URL must be a redis:// or rediss:// URL'],
+    ['REDIS_KEY_PREFIX', { REDIS_KEY_PREFIX: 'a b' }, 'REDIS_KEY_PREFIX must be 1 to 64 of A-Z a-z 0-9 _ . : -'],
+    ['EMBEDDED_PG_PORT', { EMBEDDED_PG_PORT: '70000' }, 'EMBEDDED_PG_PORT must be a whole number from 1 to 65535'],
+    ['EMBEDDED_REDIS_PORT', { EMBEDDED_REDIS_PORT: '1.5' }, 'EMBEDDED_REDIS_PORT must be a whole number from 1 to 65535'],
+    ['API_PORT', { API_PORT: 'abc' }, 'API_PORT must be a whole number from 1 to 65535'],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
+    ['LOG_PRETTY', { LOG_PRETTY: 'yes' }, 'LOG_PRETTY must be one of auto, true, false'],
+    ['LOG_ROTATE_SIZE', { LOG_ROTATE_SIZE: '10' }, 'LOG_ROTATE_SIZE must be a size such as 500k, 50m or 1g'],
+    ['LOG_ROTATE_FREQUENCY', { LOG_ROTATE_FREQUENCY: 'weekly' }, 'LOG_ROTATE_FREQUENCY must be one of daily, hourly'],
+    ['LOG_RETAIN_FILES', { LOG_RETAIN_FILES: '0' }, 'LOG_RETAIN_FILES must be a positive whole number'],
+    ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: '-5' }, 'SHUTDOWN_TIMEOUT_MS must be a positive whole number'],
+    ['SECRET_KEYS format', { SECRET_KEYS: 'k1:short' }, 'SECRET_KEYS must be comma-separated keyId:base64 entries, each key 32 bytes (openssl rand -base64 32)'],
+    ['SECRET_KEYS duplicate', { SECRET_KEYS: `${KEY},${KEY}` }, 'SECRET_KEYS names a key id twice'],
+    ['SECRET_KEY_CURRENT', { SECRET_KEYS: KEY, SECRET_KEY_CURRENT: 'k9' }, 'SECRET_KEY_CURRENT must name a key id listed in SECRET_KEYS'],
+    ['production without keys', { NODE_ENV: 'production' }, 'SECRET_KEYS is required when NODE_ENV is production'],
+  ];
+  for (const [name, env, message] of cases) {
+    it(`refuses a bad ${name} with its exact message`, () => {
+      assert.deepEqual(problemsOf(env), [message]);
+    });
+  }
+});
