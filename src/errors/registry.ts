@@ -52,3 +52,15 @@ export const DependencyUnavailableError = defineError<{ dependency: string; reas
   'DependencyUnavailableError', 'dependency_unavailable', 503,
   (d) => `${d.dependency} is unavailable: ${d.reason}`,
 );
+
+// --- options and measurements (programming or deployment mistakes) -------
+/** An options object failed its up-front check; `message` names the option and the rule, as piscina's do. */
+export const InvalidOptionError = defineError<{ option: string; message: string }>(
+  'InvalidOptionError', 'invalid_option', 500,
+  (d) => d.message,
+);
+/** A measurement handed to a supervisor policy is unusable (negative, not a whole number of bytes, duplicated...). */
+export const InvalidMeasurementError = defineError<{ field: string; message: string }>(
+  'InvalidMeasurementError', 'invalid_measurement', 500,
+  (d) => d.message,
+);

@@ -1,7 +1,9 @@
 /**
  * Which fields never reach a log line. pino's redaction matches paths, not key
  * names at any depth, so each secret key is listed at the depths our log
- * objects use (top level, one and two levels down).
+ * objects use (top level, one and two levels down). Generic names such as
+ * `code` or `session` are left out on purpose: errors carry a `code` and
+ * operators need it.
  */
 export const SECRET_KEYS = [
   'password',
@@ -12,12 +14,14 @@ export const SECRET_KEYS = [
   'accessToken',
   'refreshToken',
   'sessionString',
-  'session',
   'apiKey',
   'secret',
   'totpSecret',
-  'code',
   'phoneCode',
+  'loginCode',
+  'totpCode',
+  'recoveryCode',
+  'keyMaterial',
   'authorization',
   'cookie',
 ] as const;
