@@ -1,6 +1,6 @@
 /** {@link SqlStore} over a node-postgres pool. */
 import type pg from 'pg';
-import type { SqlRunner, SqlStore } from './sql-store.ts';
+import type { SqlStore } from './sql-store.ts';
 
 /** Wraps `pool`; the caller keeps ownership and ends the pool itself. */
 export function pgSecretStore(pool: pg.Pool): SqlStore {

@@ -64,3 +64,43 @@ export const InvalidMeasurementError = defineError<{ field: string; message: str
   'InvalidMeasurementError', 'invalid_measurement', 500,
   (d) => d.message,
 );
+
+// --- secret rotation -----------------------------------------------------
+/** Row a rotation cannot re-encrypt; never carries the stored value. */
+type BlockedSecret = { table: string; column: string; id: string; code: string; keyId?: string };
+/** Rotation found stored secrets it cannot open (unknown key, malformed, tampered); it rotated none of them. */
+export const SecretRotationBlockedError = defineError<{ rows: BlockedSecret[]; total: number }>(
+  'SecretRotationBlockedError', 'secret_rotation_blocked', 500,
+  (d) => `Cannot rotate secrets: ${d.total} stored secret(s) cannot be opened with SECRET_KEYS:\n  - ${d.rows
+    .map((r) => `${r.table}.${r.column} id=${r.id}: ${r.code}${r.keyId === undefined ? '' : ` (key "${r.keyId}")`}`)
+    .join('\n  - ')}${d.total > d.rows.length ? `\n  - ... and ${d.total - d.rows.length} more` : ''}`,
+);
+/** A column listed for rotation is absent from the schema or cannot hold an envelope. */
+export const SecretColumnInvalidError = defineError<{ schema: string; table: string; column: string; reason: string }>(
+  'SecretColumnInvalidError', 'secret_column_invalid', 500,
+  (d) => `${d.schema}.${d.table}.${d.column} ${d.reason}`,
+);
+
+// --- database and migrations ---------------------------------------------
+/** A command that needs an external PostgreSQL ran without DATABASE_URL. */
+export const DatabaseUrlMissingError = defineError<Record<string, never>>(
+  'DatabaseUrlMissingError', 'database_url_missing', 500,
+  () => 'DATABASE_URL is not set; npm start runs migrations on its embedded PostgreSQL',
+);
+/** `migrate down --to NAME` named a migration that is not applied in this schema (a typo must not revert everything). */
+export const UnknownMigrationError = defineError<{ migration: string; executed: string[] }>(
+  'UnknownMigrationError', 'unknown_migration', 400,
+  (d) => `Migration "${d.migration}" is not applied in this schema; applied: ${d.executed.length === 0 ? '(none)' : d.executed.join(', ')}`,
+);
+
+// --- forwarding scheduler (src/scheduler/core) ---------------------------
+/** A task handed to the scheduler (enqueue or restore) breaks its shape; `message` names the field. */
+export const ForwardTaskInvalidError = defineError<{ taskId: string; field: string; message: string }>(
+  'ForwardTaskInvalidError', 'forward_task_invalid', 500,
+  (d) => `Forwarding task "${d.taskId}": ${d.message}`,
+);
+/** `restore` was called on a scheduler that already holds tasks, whose pair order it cannot merge with. */
+export const SchedulerNotEmptyError = defineError<{ held: number }>(
+  'SchedulerNotEmptyError', 'scheduler_not_empty', 500,
+  (d) => `Cannot restore into a scheduler that holds ${d.held} task(s); restore into a new one`,
+);

@@ -30,6 +30,7 @@ export const SubscriptionPlan = defineEntity({
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
+  checks: [{ name: 'subscription_plans_price_cents_check', expression: 'price_cents >= 0' }],
 });
 
 export type ISubscriptionPlan = InferEntity<typeof SubscriptionPlan>;

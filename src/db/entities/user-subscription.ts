@@ -37,7 +37,7 @@ export const UserSubscription = defineEntity({
     {
       name: 'user_subscriptions_one_current_unique',
       properties: ['user'],
-      where: "status in ('active', 'trial')",
+      where: `status in (${CURRENT_SUBSCRIPTION_STATUSES.map((s) => `'${s}'`).join(', ')})`,
     },
   ],
 });

@@ -2,7 +2,7 @@
  * `users`: one row per person who signs in. Users are soft-deleted
  * (`status = 'deleted'`, `deleted_at` set) so their history stays joinable.
  */
-import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { defineEntity, p, type EventArgs, type InferEntity } from '@mikro-orm/core';
 import { createdAt, optionalTimestamp, updatedAt, uuidPrimaryKey } from './common-properties.ts';
 
 export const USER_ROLES = ['admin', 'premium_user', 'free_user'] as const;
@@ -11,12 +11,17 @@ export type UserRole = (typeof USER_ROLES)[number];
 export const USER_STATUSES = ['active', 'suspended', 'deleted'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 
+/** Writes always store the lower-cased address; lookups must lower-case too. */
+function lowerCaseEmail({ entity }: EventArgs<{ email: string }>): void {
+  entity.email = entity.email.toLowerCase();
+}
+
 export const User = defineEntity({
   name: 'User',
   tableName: 'users',
   properties: {
     id: uuidPrimaryKey(),
-    /** Always lower-case: the unique index is case-sensitive, a check constraint refuses anything else. */
+    /** Stored lower-cased (a hook does it on write; a check constraint refuses anything else), so the unique index is case-insensitive. */
     email: p.text().unique('users_email_unique'),
     passwordHash: p.text().hidden(),
     /** Default `free_user`; follows the subscription unless {@link roleOverridden}. */
@@ -38,6 +43,7 @@ export const User = defineEntity({
     updatedAt: updatedAt(),
   },
   checks: [{ name: 'users_email_lower_check', expression: 'email = lower(email)' }],
+  hooks: { beforeCreate: [lowerCaseEmail], beforeUpdate: [lowerCaseEmail] },
 });
 
 export type IUser = InferEntity<typeof User>;

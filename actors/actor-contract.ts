@@ -1,0 +1,67 @@
+/**
+ * What every session actor offers, whatever the platform behind it (a
+ * Telegram user session, a Discord bot, or the built-in loopback network).
+ * Threads host many actors; the supervisor reaches them through comlink, so
+ * every method is async and every argument structured-cloneable.
+ */
+import type { Tier } from '../src/domain/plans/plan-types.ts';
+import type { ActorState } from './actor-state.ts';
+
+export type ActorPlatform = 'telegram' | 'discord' | 'loopback';
+
+/** Where an actor picks up after a pause or restart: the last source message forwarded per chat. */
+export type ResumeCursor = Readonly<Record<string, string>>;
+
+/** Everything an actor needs to start; secrets arrive already opened, never logged. */
+export interface ActorSpec {
+  /** Id of the linked account (telegram_accounts.id or discord_accounts.id). */
+  actorId: string;
+  userId: string;
+  platform: ActorPlatform;
+  tier: Tier;
+  /** Session string or bot token; `loopback` ignores it. */
+  credential: string;
+  /** Fencing token of the lease this start runs under; sends carry it so a stale copy is refused. */
+  fencingToken: number;
+}
+
+/** A unit of forwarding work handed to the actor that owns the sending account. */
+export interface SendTask {
+  taskId: string;
+  idempotencyKey: string;
+  pairId: string;
+  op: 'send' | 'edit' | 'delete';
+  chatId: string;
+  /** Destination message ids an edit or delete applies to. */
+  targetMessageIds?: string[];
+  payload: unknown;
+}
+
+export type SendResult =
+  | { ok: true; destinationMessageIds: string[] }
+  | { ok: false; kind: 'transient' | 'permanent' | 'flood_wait' | 'revoked'; message: string; retryAfterMs?: number };
+
+/** What `health()` reports; the supervisor also measures the thread around it. */
+export interface ActorHealth {
+  state: ActorState;
+  connected: boolean;
+  /** ms since epoch of the last forwarded or received message. */
+  lastActivityAt: number;
+  /** Bytes the actor itself tracks: caches, buffers, in-flight payloads (see supervisor/policy/heap-attribution.ts). */
+  trackedBytes: number;
+  inFlight: number;
+}
+
+/** The contract; see actor-state.ts for which call is legal in which state. */
+export interface SessionActor {
+  start(spec: ActorSpec): Promise<void>;
+  /** Disconnect and drop caches, keeping the cursor to resume from. */
+  pause(): Promise<ResumeCursor>;
+  /** Reconnect and catch up from `cursor`. */
+  resume(cursor: ResumeCursor): Promise<void>;
+  /** Go quiet: drop caches, keep the connection. */
+  idle(): Promise<void>;
+  stop(): Promise<ResumeCursor>;
+  send(task: SendTask): Promise<SendResult>;
+  health(): Promise<ActorHealth>;
+}

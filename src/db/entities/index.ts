@@ -1,0 +1,44 @@
+/** Every entity, in dependency order, for the ORM options. */
+import { ApiKey } from './api-key.ts';
+import { AuditEvent } from './audit-event.ts';
+import { DiscordAccount } from './discord-account.ts';
+import { ErrorLog } from './error-log.ts';
+import { ForwardingPair } from './forwarding-pair.ts';
+import { MessageLink } from './message-link.ts';
+import { Payment } from './payment.ts';
+import { RefreshTokenFamily } from './refresh-token-family.ts';
+import { SubscriptionPlan } from './subscription-plan.ts';
+import { TelegramAccount } from './telegram-account.ts';
+import { UsagePeriod } from './usage-period.ts';
+import { User } from './user.ts';
+import { UserSubscription } from './user-subscription.ts';
+
+export * from './api-key.ts';
+export * from './audit-event.ts';
+export * from './discord-account.ts';
+export * from './error-log.ts';
+export * from './forwarding-pair.ts';
+export * from './message-link.ts';
+export * from './payment.ts';
+export * from './refresh-token-family.ts';
+export * from './subscription-plan.ts';
+export * from './telegram-account.ts';
+export * from './usage-period.ts';
+export * from './user.ts';
+export * from './user-subscription.ts';
+
+export const ENTITIES = [
+  User,
+  SubscriptionPlan,
+  UserSubscription,
+  UsagePeriod,
+  TelegramAccount,
+  DiscordAccount,
+  ForwardingPair,
+  MessageLink,
+  Payment,
+  ApiKey,
+  RefreshTokenFamily,
+  AuditEvent,
+  ErrorLog,
+] as const;

@@ -1,0 +1,10 @@
+/**
+ * Every migration, oldest first; the migrator runs exactly this list. Append
+ * new ones at the end, named `<UTC yyyymmddhhmmss>-<what>.ts` so concurrent
+ * branches never pick the same name.
+ */
+import type { Constructor } from '@mikro-orm/core';
+import type { Migration } from '@mikro-orm/migrations';
+import { InitialSchema } from './20261122000000-initial-schema.ts';
+
+export const MIGRATIONS: readonly Constructor<Migration>[] = [InitialSchema];
