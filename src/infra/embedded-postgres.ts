@@ -149,7 +149,7 @@ function spawnServer(bins: Binaries, dataDir: string, port: number, logFd: numbe
 /** Polls until the server accepts a login, failing early if it exits. */
 async function waitUntilReady(child: ChildProcess, adminUrl: string, timeoutMs: number, logFile: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let lastError = '';
+  let lastError: string;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
       const how = child.pid === undefined ? 'could not be started' : `exited during start (${child.exitCode ?? child.signalCode})`;

@@ -185,10 +185,13 @@ export class PriorityScheduler {
 
   /**
    * `accountId` now runs on `workerId` (after a rebalance). Tasks in flight stay
-   * charged to the worker they were handed to.
+   * charged to the worker they were handed to. O(lanes parked on the old worker).
    */
   moveAccount(accountId: string, workerId: string): void {
-    this.#account(accountId).worker = this.#worker(workerId);
+    const account = this.#account(accountId);
+    const old = account.worker;
+    account.worker = this.#worker(workerId);
+    if (old !== account.worker) this.#index.unparkAccountFrom(old, account);
   }
 
   /**

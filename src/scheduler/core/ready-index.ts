@@ -97,6 +97,18 @@ export class ReadyIndex {
     for (const lane of worker.parked.drain()) this.#placeLane(lane);
   }
 
+  /** After `account` moved off `worker`: its lanes parked there are placed again under the new worker. */
+  unparkAccountFrom(worker: WorkerState, account: AccountState): void {
+    for (let lane = worker.parked.first; lane !== null;) {
+      const next = lane.ringNext;
+      if (lane.account === account) {
+        worker.parked.remove(lane);
+        this.#placeLane(lane);
+      }
+      lane = next;
+    }
+  }
+
   /** Puts a non-empty lane where it belongs: parked if its account or worker is closed, else live. */
   #placeLane(lane: LaneState): void {
     const account = lane.account;

@@ -1,0 +1,50 @@
+/**
+ * What a session actor needs from a chat platform. Each platform (loopback,
+ * Telegram via gramjs, Discord via discord.js) implements this once; the
+ * actor runtime, leases and heap accounting stay platform-neutral.
+ */
+import type { ResumeCursor, SendResult, SendTask } from '../actor-contract.ts';
+
+/** A message that arrived in a chat the actor watches. */
+export interface InboundMessage {
+  chatId: string;
+  messageId: string;
+  /** `new`, or an edit/delete of an earlier message. */
+  kind: 'new' | 'edit' | 'delete';
+  /** Platform-neutral payload; format conversion comes with the forwarding engine. */
+  payload: unknown;
+  /** ms since epoch, platform time. */
+  at: number;
+}
+
+/** Calls the client makes into its actor. */
+export interface PlatformCallbacks {
+  onMessage(message: InboundMessage): void;
+  /** The platform dropped the connection; the actor decides whether to reconnect. */
+  onDisconnect(reason: string): void;
+  /** The platform rejected the credentials: the actor goes `revoked` and is never restarted. */
+  onCredentialsRejected(reason: string): void;
+}
+
+export interface PlatformClient {
+  /** Connects and, with a cursor, catches up on what arrived after it. */
+  connect(cursor: ResumeCursor | null): Promise<void>;
+  disconnect(): Promise<void>;
+  /** Drops caches but keeps the connection (the actor's `idle`). */
+  dropCaches(): void;
+  send(task: SendTask): Promise<SendResult>;
+  /** Chats to watch for inbound messages (sources of the owner's pairs). */
+  watch(chatIds: readonly string[]): Promise<void>;
+  /** Bytes this client holds in caches, buffers and in-flight payloads, as it tracks them. */
+  trackedBytes(): number;
+  /** Where to resume from: last message seen per watched chat. */
+  cursor(): ResumeCursor;
+  /** Liveness probe for the health check; false means reconnect. */
+  ping(): Promise<boolean>;
+}
+
+/** Makes a client for one account; `credential` is the opened session string or token. */
+export type PlatformClientFactory = (
+  spec: { actorId: string; userId: string; credential: string; connectionId: string },
+  callbacks: PlatformCallbacks,
+) => PlatformClient;

@@ -1,0 +1,75 @@
+/**
+ * The contract between the supervisor and one worker process. The supervisor
+ * calls {@link WorkerApi} with comlink over the child's IPC channel; the
+ * worker reports {@link WorkerEvent}s on the same channel without being asked.
+ */
+import type { ActorSpec, ResumeCursor, SendResult, SendTask } from '../actors/actor-contract.ts';
+import type { ActorState } from '../actors/actor-state.ts';
+import type { ThreadEvent } from '../actors/thread-host-api.ts';
+import type { Tier } from '../src/domain/plans/plan-types.ts';
+
+/** Settings a worker process starts with (passed as JSON in SB_WORKER_OPTIONS). */
+export interface WorkerOptions {
+  workerId: string;
+  /** Threads in the worker's piscina pool. */
+  threads: number;
+  /** Hard cap of each thread's old generation, in MB (piscina `resourceLimits`). */
+  threadMaxOldGenerationMb: number;
+  /** Dead threads tolerated within `restartPeriodMs` before the worker gives up and exits. */
+  threadRestartIntensity: number;
+  restartPeriodMs: number;
+  redisUrl: string | null;
+  redisKeyPrefix: string;
+  leaseTtlMs: number;
+  leaseRenewMs: number;
+}
+
+export interface WorkerActorStatus {
+  actorId: string;
+  userId: string;
+  tier: Tier;
+  threadIndex: number;
+  state: ActorState;
+  /** Bytes attributed to this actor by supervisor/policy/heap-attribution.ts. */
+  memoryBytes: number;
+  trackedBytes: number;
+  lastActivityAt: number;
+  inFlight: number;
+}
+
+export interface WorkerThreadStatus {
+  threadIndex: number;
+  heapUsedBytes: number;
+  externalBytes: number;
+  actors: number;
+  restarts: number;
+}
+
+export interface WorkerStatus {
+  workerId: string;
+  pid: number;
+  rssBytes: number;
+  threads: WorkerThreadStatus[];
+  actors: WorkerActorStatus[];
+}
+
+export interface WorkerApi {
+  startActor(spec: ActorSpec, cursor: ResumeCursor | null): Promise<{ threadIndex: number; state: ActorState }>;
+  stopActor(actorId: string): Promise<ResumeCursor>;
+  pauseActor(actorId: string): Promise<ResumeCursor>;
+  resumeActor(actorId: string, cursor: ResumeCursor): Promise<ActorState>;
+  idleActor(actorId: string): Promise<void>;
+  send(actorId: string, task: SendTask): Promise<SendResult>;
+  /** Measures every thread and attributes its memory to its actors. */
+  status(): Promise<WorkerStatus>;
+  /** Calls health() on every running actor; reconnects the silent, restarts the dead. */
+  healthCheck(): Promise<{ checked: number; reconnected: string[]; restarted: string[] }>;
+  /** Stops every actor (cursors checkpointed), then the pool. */
+  shutdown(): Promise<Record<string, ResumeCursor>>;
+}
+
+export type WorkerEvent =
+  | (ThreadEvent & { workerId: string; threadIndex: number })
+  | { type: 'thread_died'; workerId: string; threadIndex: number; error: string; actorIds: string[] }
+  | { type: 'thread_restarted'; workerId: string; threadIndex: number; actorIds: string[] }
+  | { type: 'escalate'; workerId: string; reason: string };
