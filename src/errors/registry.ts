@@ -104,3 +104,71 @@ export const SchedulerNotEmptyError = defineError<{ held: number }>(
   'SchedulerNotEmptyError', 'scheduler_not_empty', 500,
   (d) => `Cannot restore into a scheduler that holds ${d.held} task(s); restore into a new one`,
 );
+
+// --- admin channel and the switchboard CLI (src/cluster/admin-channel.ts, src/cli/switchboard.ts)
+/** An admin command got no reply in time: the supervisor is down, hung or busy. */
+export const SupervisorUnreachableError = defineError<{ supervisorId: string; timeoutMs: number }>(
+  'SupervisorUnreachableError', 'supervisor_unreachable', 504,
+  (d) => `Supervisor "${d.supervisorId}" did not answer within ${d.timeoutMs} ms`,
+);
+/** No supervisor has a fresh status snapshot in Redis. */
+export const NoSupervisorRunningError = defineError<{ redis: string }>(
+  'NoSupervisorRunningError', 'no_supervisor_running', 503,
+  (d) => `No supervisor is running: no fresh status snapshot in Redis at ${d.redis}`,
+);
+export const SupervisorNotFoundError = defineError<{ supervisorId: string }>(
+  'SupervisorNotFoundError', 'supervisor_not_found', 404,
+  (d) => `no supervisor "${d.supervisorId}" is running`,
+);
+export const SessionNotFoundError = defineError<{ sessionId: string }>(
+  'SessionNotFoundError', 'session_not_found', 404,
+  (d) => `no session "${d.sessionId}" in any running supervisor`,
+);
+export const WorkerNotFoundError = defineError<{ workerId: string }>(
+  'WorkerNotFoundError', 'worker_not_found', 404,
+  (d) => `no worker "${d.workerId}" in any running supervisor`,
+);
+/** A request on a supervisor's command stream that is not an admin command (wrong shape, unknown command). */
+export const AdminCommandInvalidError = defineError<{ reason: string }>(
+  'AdminCommandInvalidError', 'admin_command_invalid', 400,
+  (d) => `Invalid admin command: ${d.reason}`,
+);
+/** A failure that is not a SwitchboardError, reported with its message under one stable code. */
+export const InternalError = defineError<{ message: string }>(
+  'InternalError', 'internal_error', 500,
+  (d) => d.message,
+);
+/** A CLI was given arguments it cannot run with; `message` is commander's, naming the option. */
+export const CliUsageError = defineError<{ message: string }>(
+  'CliUsageError', 'invalid_arguments', 400,
+  (d) => d.message,
+);
+
+// --- loopback platform (actors/platform/loopback) -------------------------
+/** `createLoopbackClient` was called in a thread where no loopback runtime (network, poller, heartbeats) was installed. */
+export const LoopbackNotInstalledError = defineError<Record<string, never>>(
+  'LoopbackNotInstalledError', 'loopback_not_installed', 500,
+  () => 'No loopback runtime is installed in this thread; call installLoopbackRuntime first',
+);
+
+// --- supervisor (supervisor/) ------------------------------------------------
+/** A call to a worker process that exited (or exits) before answering. */
+export const WorkerUnavailableError = defineError<{ workerId: string; reason: string }>(
+  'WorkerUnavailableError', 'worker_unavailable', 503,
+  (d) => `Worker ${d.workerId} is unavailable: ${d.reason}`,
+);
+/** An admin action on a session the supervisor cannot perform in its current state. */
+export const SessionStateConflictError = defineError<{ sessionId: string; state: string; action: string }>(
+  'SessionStateConflictError', 'session_state_conflict', 409,
+  (d) => `Cannot ${d.action} session "${d.sessionId}" while it is ${d.state}`,
+);
+/** A session id that is already managed by this supervisor. */
+export const SessionExistsError = defineError<{ sessionId: string }>(
+  'SessionExistsError', 'session_exists', 409,
+  (d) => `Session "${d.sessionId}" is already running under this supervisor`,
+);
+/** The supervisor is shutting down and takes no new work. */
+export const SupervisorStoppingError = defineError<Record<string, never>>(
+  'SupervisorStoppingError', 'supervisor_stopping', 503,
+  () => 'The supervisor is shutting down',
+);

@@ -29,6 +29,18 @@ export class LinkedRing<T extends RingLinks<T>> {
     this.size++;
   }
 
+  /** Puts `item`, which must not be in any ring, in front of every other item. */
+  unshift(item: T): void {
+    if (item.ring !== null) throw new Error('LinkedRing: item is already in a ring');
+    item.ring = this;
+    item.ringPrev = null;
+    item.ringNext = this.first;
+    if (this.first === null) this.last = item;
+    else this.first.ringPrev = item;
+    this.first = item;
+    this.size++;
+  }
+
   /** Removes `item` if it is in this ring; returns whether it was. */
   remove(item: T): boolean {
     if (item.ring !== this) return false;

@@ -11,7 +11,8 @@
  * - the ready index (`ready-index.ts`): per tier a round-robin ring of users,
  *   per user a ring of sending accounts, per account a ring of ready pairs.
  *   Blocked work is parked out of the rings (user on its rate, lane on its
- *   account or worker) instead of being skipped on every take;
+ *   account or worker) instead of being skipped on every take; a worker with
+ *   thousands of parked lanes lets out one per freed slot, best tier first;
  * - a min-heap of wake-ups (pair `notBefore` or retry backoff, user rate
  *   refill, account flood wait or pacing) drives un-parking, and its top is
  *   the `wakeAt` that `take` reports when nothing is runnable;
@@ -26,7 +27,7 @@ import { retryDelayMs } from './backoff.ts';
 import { Fifo } from './fifo.ts';
 import { LinkedRing } from './linked-ring.ts';
 import { newRateBucket, rateConsume, rateIsFull, rateWaitMs } from './rate-bucket.ts';
-import { ReadyIndex } from './ready-index.ts';
+import { newWorkerParking, ReadyIndex } from './ready-index.ts';
 import type { AccountBlockReason, DelayReason } from './scheduler-events.ts';
 import type { SchedulerMetrics } from './scheduler-metrics.ts';
 import { MetricsRecorder } from './scheduler-metrics.ts';
@@ -48,7 +49,7 @@ const errorMessage = (error: unknown): string => (error instanceof Error ? error
 export class PriorityScheduler {
   readonly #o: ResolvedSchedulerOptions;
   readonly #m: MetricsRecorder;
-  readonly #index = new ReadyIndex();
+  readonly #index: ReadyIndex;
   readonly #wake = new TimerHeap<WakeTimer>();
   readonly #age = new TimerHeap<AgeTimer>();
   readonly #tasks = new Map<string, TaskEntry>();
@@ -63,6 +64,7 @@ export class PriorityScheduler {
   constructor(options: SchedulerOptions = {}) {
     this.#o = resolveSchedulerOptions(options);
     this.#m = new MetricsRecorder(this.#o.waitSampleSize);
+    this.#index = new ReadyIndex(this.#o.maxInFlightPerWorker);
   }
 
   /** Tasks held: waiting, delayed or in flight. */
@@ -114,7 +116,6 @@ export class PriorityScheduler {
         else if (account.nextSendAt > now) this.#closeAccount(lane, 'time', account.nextSendAt, 'account_pacing', now);
         else if (account.inFlight >= o.maxInFlightPerAccount) this.#closeAccount(lane, 'capacity', null, 'load', now);
         else if (account.worker.inFlight >= o.maxInFlightPerWorker) {
-          account.worker.closed = true;
           this.#index.parkOnWorker(lane);
           this.#delay('load', headOf(lane), null, now);
         } else return this.#dispatch(lane, slot, rate, now);
@@ -298,7 +299,7 @@ export class PriorityScheduler {
     worker.inFlight--;
     this.#m.inFlight[entry.task.tier]--;
     if (account.closed === 'capacity') this.#index.openAccount(account);
-    if (worker.closed && worker.inFlight < this.#o.maxInFlightPerWorker) this.#index.openWorker(worker);
+    this.#index.releaseFromWorker(worker);
   }
 
   /** Removes the head task `entry` for good (acked or dead-lettered) and moves its pair on. */
@@ -409,7 +410,7 @@ export class PriorityScheduler {
   #worker(id: string): WorkerState {
     let worker = this.#workers.get(id);
     if (worker === undefined) {
-      worker = { id, inFlight: 0, closed: false, parked: new LinkedRing<LaneState>() };
+      worker = { id, inFlight: 0, parked: newWorkerParking() };
       this.#workers.set(id, worker);
     }
     return worker;

@@ -7,10 +7,16 @@
  *         pair                    -> FIFO of its tasks; only the head is ever ready
  *
  * Anything that cannot run right now is taken out of the rings rather than
- * skipped on every take: a rate-limited user's slots leave their tier rings, a
- * lane whose account is blocked, paced or full is parked on that account, a
- * lane whose worker is full is parked on that worker. Reopening moves the
- * parked items back in O(items parked there), which is a handful per account.
+ * skipped on every take:
+ * - a rate-limited user's slots leave their tier rings until its refill;
+ * - a lane whose account is blocked, paced or full is parked on the account;
+ *   reopening puts back every lane parked there, a handful per account;
+ * - a lane whose worker is full is parked on the worker, per tier, oldest
+ *   first. A worker may host thousands of accounts, so a freed slot lets out
+ *   only the best parked lane, at the front of its user's lanes. Should that
+ *   lane stop being servable for another reason (its account closes, its user
+ *   is rate-parked) the next one is let out, so a worker with free slots never
+ *   sits idle behind its own parking, and the cost per completion stays O(1).
  * Only structure lives here; decisions, timers and events are the scheduler's.
  */
 import type { Tier } from '../../domain/plans/plan-types.ts';
@@ -18,17 +24,27 @@ import { TIERS_BY_PRIORITY } from '../../domain/plans/plan-types.ts';
 import { LinkedRing } from './linked-ring.ts';
 import type { AccountState, LaneState, PairState, SlotState, UserState, WorkerState } from './scheduler-state.ts';
 
-export class ReadyIndex {
-  /** Slots with at least one open lane, of users not rate-parked. */
-  readonly tierRings: Readonly<Record<Tier, LinkedRing<SlotState>>>;
+function perTier<T>(make: () => T): Record<Tier, T> {
+  const out = {} as Record<Tier, T>;
+  for (const tier of TIERS_BY_PRIORITY) out[tier] = make();
+  return out;
+}
 
-  constructor() {
-    const rings = {} as Record<Tier, LinkedRing<SlotState>>;
-    for (const tier of TIERS_BY_PRIORITY) rings[tier] = new LinkedRing<SlotState>();
-    this.tierRings = rings;
+/** Empty per-tier parking for a new worker. */
+export function newWorkerParking(): Record<Tier, LinkedRing<LaneState>> {
+  return perTier(() => new LinkedRing<LaneState>());
+}
+
+export class ReadyIndex {
+  /** Slots with at least one live lane, of users not rate-parked. */
+  readonly tierRings: Readonly<Record<Tier, LinkedRing<SlotState>>> = perTier(() => new LinkedRing<SlotState>());
+  readonly #workerCap: number;
+
+  constructor(maxInFlightPerWorker: number) {
+    this.#workerCap = maxInFlightPerWorker;
   }
 
-  /** The lane `pair` joins when ready at effective tier `tier` on `account`. */
+  /** The lane for ready work of `user` at effective tier `tier` on `account`. */
   laneFor(user: UserState, tier: Tier, account: AccountState): LaneState {
     let slot = user.slots.get(tier);
     if (slot === undefined) {
@@ -37,7 +53,7 @@ export class ReadyIndex {
     }
     let lane = slot.laneByAccount.get(account.id);
     if (lane === undefined) {
-      lane = { slot, account, pairs: new LinkedRing<PairState>(), ring: null, ringPrev: null, ringNext: null };
+      lane = { slot, account, pairs: new LinkedRing<PairState>(), released: false, ring: null, ringPrev: null, ringNext: null };
       slot.laneByAccount.set(account.id, lane);
     }
     return lane;
@@ -46,7 +62,7 @@ export class ReadyIndex {
   addPair(pair: PairState, lane: LaneState): void {
     pair.lane = lane;
     lane.pairs.push(pair);
-    if (lane.pairs.size === 1) this.#placeLane(lane);
+    if (lane.pairs.size === 1) this.#placeLane(lane, false);
   }
 
   /** Takes a ready pair out; drops its lane and slot once empty. */
@@ -61,15 +77,20 @@ export class ReadyIndex {
     if (slot.laneByAccount.size === 0) slot.user.slots.delete(slot.tier);
   }
 
-  /** After a dispatch from `lane`: its user and account go to the back of their rings. */
+  /** After a dispatch from `lane`: its turn is over, its user and account go to the back. */
   rotate(lane: LaneState, slot: SlotState): void {
+    lane.released = false;
     if (lane.ring === slot.lanes) slot.lanes.moveToBack(lane);
     if (slot.ring !== null) slot.ring.moveToBack(slot);
   }
 
   parkUser(user: UserState): void {
     user.parked = true;
-    for (const slot of user.slots.values()) slot.ring?.remove(slot);
+    for (const slot of user.slots.values()) {
+      if (slot.ring === null) continue;
+      slot.ring.remove(slot);
+      for (let lane = slot.lanes.first; lane !== null; lane = lane.ringNext) this.releaseFromWorker(lane.account.worker);
+    }
   }
 
   unparkUser(user: UserState): void {
@@ -80,44 +101,70 @@ export class ReadyIndex {
   parkOnAccount(lane: LaneState): void {
     this.#unplaceLane(lane);
     lane.account.parked.push(lane);
+    this.releaseFromWorker(lane.account.worker);
   }
 
   openAccount(account: AccountState): void {
     account.closed = null;
-    for (const lane of account.parked.drain()) this.#placeLane(lane);
+    for (const lane of account.parked.drain()) this.#placeLane(lane, false);
   }
 
   parkOnWorker(lane: LaneState): void {
     this.#unplaceLane(lane);
-    lane.account.worker.parked.push(lane);
+    this.#parkOnWorker(lane);
   }
 
-  openWorker(worker: WorkerState): void {
-    worker.closed = false;
-    for (const lane of worker.parked.drain()) this.#placeLane(lane);
+  /**
+   * While `worker` has a free slot and parked lanes, lets out the best one (top
+   * tier, longest parked) until one is servable, i.e. live in its user's ring.
+   */
+  releaseFromWorker(worker: WorkerState): void {
+    while (worker.inFlight < this.#workerCap) {
+      let lane: LaneState | null = null;
+      for (const tier of TIERS_BY_PRIORITY) {
+        lane = worker.parked[tier].first;
+        if (lane !== null) break;
+      }
+      if (lane === null) return;
+      lane.ring!.remove(lane);
+      lane.released = true;
+      this.#placeLane(lane, true);
+      if (lane.ring === lane.slot.lanes && lane.slot.ring !== null) return;
+    }
   }
 
   /** After `account` moved off `worker`: its lanes parked there are placed again under the new worker. */
   unparkAccountFrom(worker: WorkerState, account: AccountState): void {
-    for (let lane = worker.parked.first; lane !== null;) {
-      const next = lane.ringNext;
-      if (lane.account === account) {
-        worker.parked.remove(lane);
-        this.#placeLane(lane);
+    for (const tier of TIERS_BY_PRIORITY) {
+      const ring = worker.parked[tier];
+      for (let lane = ring.first; lane !== null;) {
+        const next = lane.ringNext;
+        if (lane.account === account) {
+          ring.remove(lane);
+          this.#placeLane(lane, false);
+        }
+        lane = next;
       }
-      lane = next;
     }
   }
 
-  /** Puts a non-empty lane where it belongs: parked if its account or worker is closed, else live. */
-  #placeLane(lane: LaneState): void {
+  /** Puts a non-empty lane where it belongs: parked if its account is closed or its worker full, else live. */
+  #placeLane(lane: LaneState, front: boolean): void {
     const account = lane.account;
     if (account.closed !== null) account.parked.push(lane);
-    else if (account.worker.closed) account.worker.parked.push(lane);
+    else if (account.worker.inFlight >= this.#workerCap) this.#parkOnWorker(lane);
     else {
-      lane.slot.lanes.push(lane);
-      if (lane.slot.lanes.size === 1) this.#activateSlot(lane.slot);
+      const lanes = lane.slot.lanes;
+      if (front) lanes.unshift(lane);
+      else lanes.push(lane);
+      if (lanes.size === 1) this.#activateSlot(lane.slot);
     }
+  }
+
+  #parkOnWorker(lane: LaneState): void {
+    const ring = lane.account.worker.parked[lane.slot.tier];
+    if (lane.released) ring.unshift(lane);
+    else ring.push(lane);
   }
 
   #unplaceLane(lane: LaneState): void {

@@ -56,10 +56,14 @@ export interface SchedulerOptions {
   workerOf?: (accountId: string) => string;
   /** Recent waits per tier kept for the p50/p99 figures. Default 1 024. */
   waitSampleSize?: number;
-  /** Receives every delay and rejection as it happens. Default: none (they are still counted). */
+  /**
+   * Receives every delay and rejection, synchronously, as it happens; it must
+   * not call back into the scheduler. Default: none (they are still counted).
+   */
   onEvent?: (event: SchedulerEvent) => void;
 }
 
+/** {@link SchedulerOptions} after validation, every default filled in. */
 export interface ResolvedSchedulerOptions {
   maxAttempts: number;
   backoffBaseMs: number;

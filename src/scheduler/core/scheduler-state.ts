@@ -38,6 +38,8 @@ export interface LaneState extends RingLinks<LaneState> {
   slot: SlotState;
   account: AccountState;
   pairs: LinkedRing<PairState>;
+  /** Let out of its worker's parking for a freed slot and not served since: owed a turn, so it re-parks in front. */
+  released: boolean;
 }
 
 /** One user's place in one tier's round-robin ring. */
@@ -83,9 +85,8 @@ export interface AccountState {
 export interface WorkerState {
   id: string;
   inFlight: number;
-  /** At its in-flight cap with lanes parked until a completion. */
-  closed: boolean;
-  parked: LinkedRing<LaneState>;
+  /** Lanes found while the worker was at its cap, per effective tier, oldest first; let out one per freed slot. */
+  parked: Record<Tier, LinkedRing<LaneState>>;
 }
 
 export type WakeTimer = TimerEntry & (

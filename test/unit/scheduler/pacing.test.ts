@@ -134,6 +134,33 @@ describe('scheduler core: delays and pacing', () => {
       assert.deepEqual(ids(drain(s, 2)), ['w1-c']);
     });
 
+    it('gives a freed worker slot to the best parked tier, without rescanning the worker', () => {
+      const s = scheduler({ maxInFlightPerWorker: 1 });
+      s.enqueue(task({ id: 'busy', tier: 'free', userId: 'u0', pairId: 'p0', sendingAccountId: 'a0' }), 0);
+      assert.equal(s.take(0).task?.id, 'busy');
+      for (let i = 0; i < 50; i++) s.enqueue(task({ id: `f${i}`, tier: 'free', userId: `uf${i}`, pairId: `pf${i}`, sendingAccountId: `af${i}` }), 0);
+      s.enqueue(task({ id: 'p', tier: 'pro', userId: 'up', pairId: 'pp', sendingAccountId: 'ap' }), 0);
+      assert.deepEqual(s.take(0), { task: null, wakeAt: null });
+      s.ack('busy', 1);
+      assert.equal(s.take(1).task?.id, 'p');
+      s.ack('p', 2);
+      assert.equal(s.take(2).task?.id, 'f0');
+      s.ack('f0', 3);
+      assert.equal(s.take(3).task?.id, 'f1', 'free lanes come back in the order they were parked');
+    });
+
+    it('lets out the next parked lane when the one let out turns out blocked elsewhere', () => {
+      const s = scheduler({ maxInFlightPerWorker: 1 });
+      s.enqueue(task({ id: 'busy', userId: 'u0', pairId: 'p0', sendingAccountId: 'a0' }), 0);
+      s.take(0);
+      s.enqueue(task({ id: 'blocked', userId: 'u1', pairId: 'p1', sendingAccountId: 'a1' }), 0);
+      s.enqueue(task({ id: 'ok', userId: 'u2', pairId: 'p2', sendingAccountId: 'a2' }), 0);
+      assert.equal(s.take(0).task, null);
+      s.blockAccount('a1', 10_000, 'flood_wait');
+      s.ack('busy', 1);
+      assert.equal(s.take(1).task?.id, 'ok');
+    });
+
     it('after moveAccount charges new work to the new worker and frees the old one on ack', () => {
       const s = scheduler({ maxInFlightPerWorker: 1, workerOf: () => 'w1' });
       s.enqueue(task({ id: 'x1', pairId: 'x', sendingAccountId: 'acc' }), 0);

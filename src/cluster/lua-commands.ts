@@ -1,0 +1,70 @@
+/**
+ * The cluster's atomic Redis transitions, one Lua file each under `lua/`,
+ * registered on an ioredis client with `defineCommand` as BullMQ does: ioredis
+ * then sends EVALSHA (falling back to EVAL once per connection) and puts the
+ * client's `keyPrefix` in front of every key passed as a key.
+ */
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+
+type Arg = string | number;
+
+/** File and key count of each command; no count means the caller passes it first (variable key lists). */
+const DEFINITIONS = {
+  leaseAcquire: { file: 'lease-acquire.lua', numberOfKeys: 2 },
+  leaseRenewMany: { file: 'lease-renew-many.lua' },
+  leaseRelease: { file: 'lease-release.lua', numberOfKeys: 1 },
+  leaseHolders: { file: 'lease-holders.lua', readOnly: true },
+  loopbackConnect: { file: 'loopback-connect.lua', numberOfKeys: 2 },
+  loopbackHeartbeatMany: { file: 'loopback-heartbeat-many.lua' },
+  loopbackLive: { file: 'loopback-live.lua', numberOfKeys: 1, readOnly: true },
+} as const satisfies Record<string, { file: string; numberOfKeys?: number; readOnly?: boolean }>;
+
+/** Typed view of the registered commands; replies as Redis turns Lua values into them (false -> null). */
+export interface LuaCommands {
+  /** KEYS lease, fence; ARGV owner, ttlMs, gcSlackMs -> [token, expiresAt] or null. */
+  leaseAcquire(lease: string, fence: string, owner: string, ttlMs: number, gcSlackMs: number): Promise<[number, number] | null>;
+  /** numKeys, lease keys..., ttlMs, gcSlackMs, (owner, token)... -> expiresAt or null per lease. */
+  leaseRenewMany(numKeys: number, ...args: Arg[]): Promise<Array<number | null>>;
+  /** KEYS lease; ARGV owner, token or '' -> 1 when a live lease was released. */
+  leaseRelease(lease: string, owner: string, token: string): Promise<number>;
+  /** numKeys, lease keys... -> [owner, token, expiresAt] or null per lease. */
+  leaseHolders(numKeys: number, ...leases: string[]): Promise<Array<[string, number, number] | null>>;
+  /** KEYS connections, violations; ARGV sessionId, connectionId, ttlMs, gcSlackMs -> live connections. */
+  loopbackConnect(conns: string, violations: string, sessionId: string, connectionId: string, ttlMs: number, gcSlackMs: number): Promise<number>;
+  /** numKeys, connection keys..., ttlMs, gcSlackMs, connectionIds... -> 1 (extended) or 0 (gone) per connection. */
+  loopbackHeartbeatMany(numKeys: number, ...args: Arg[]): Promise<number[]>;
+  /** KEYS connections -> live connection ids. */
+  loopbackLive(conns: string): Promise<string[]>;
+}
+
+const LUA_DIR = new URL('./lua/', import.meta.url);
+let sources: Map<string, string> | null = null;
+
+function source(file: string): string {
+  // Read lazily and once per thread: many actors' clients share one module.
+  sources ??= new Map();
+  let lua = sources.get(file);
+  if (lua === undefined) {
+    lua = readFileSync(new URL(file, LUA_DIR), 'utf8');
+    sources.set(file, lua);
+  }
+  return lua;
+}
+
+const registered = new WeakSet<Redis>();
+
+/** Registers every command on `redis` (once per client) and returns it with their types. */
+export function luaCommands(redis: Redis): Redis & LuaCommands {
+  if (!registered.has(redis)) {
+    for (const [name, def] of Object.entries(DEFINITIONS)) {
+      redis.defineCommand(name, {
+        lua: source(def.file),
+        ...('numberOfKeys' in def ? { numberOfKeys: def.numberOfKeys } : {}),
+        ...('readOnly' in def ? { readOnly: def.readOnly } : {}),
+      });
+    }
+    registered.add(redis);
+  }
+  return redis as Redis & LuaCommands;
+}

@@ -1,0 +1,71 @@
+/**
+ * What a supervisor publishes about itself every second (Redis key
+ * `supervisor:<id>:snapshot`, expiring when it stops publishing), and what the
+ * CLI and the admin API read. Plain JSON: no class instances, no Maps.
+ */
+import type { ActorPlatform } from '../../actors/actor-contract.ts';
+import type { ActorState } from '../../actors/actor-state.ts';
+import type { WorkerThreadStatus } from '../../supervisor/worker-protocol.ts';
+import type { Tier } from '../domain/plans/plan-types.ts';
+
+export type WorkerLifecycle = 'starting' | 'running' | 'draining' | 'stopping';
+
+export interface WorkerSnapshot {
+  workerId: string;
+  pid: number;
+  state: WorkerLifecycle;
+  rssBytes: number;
+  sessions: number;
+  sessionLimit: number;
+  ramCapBytes: number;
+  /** Times this worker slot was restarted after a crash. */
+  restarts: number;
+  threads: WorkerThreadStatus[];
+}
+
+/** `queued`: waiting for a place (every worker full) or for a lease another holder still has. */
+export type SessionState = ActorState | 'queued';
+
+export interface SessionSnapshot {
+  actorId: string;
+  userId: string;
+  tier: Tier;
+  platform: ActorPlatform;
+  workerId: string | null;
+  threadIndex: number | null;
+  state: SessionState;
+  memoryBytes: number;
+  lastActivityAt: number;
+  /** Why a paused session is paused. */
+  pausedBy: 'pressure' | 'admin' | null;
+  /** Why a queued session waits. */
+  queuedReason: string | null;
+}
+
+export interface SupervisorSnapshot {
+  supervisorId: string;
+  pid: number;
+  hostname: string;
+  startedAt: number;
+  publishedAt: number;
+  host: { totalBytes: number; availableBytes: number; usedFraction: number };
+  pressure: { highWatermark: number; lowWatermark: number; pauseElite: boolean };
+  workers: WorkerSnapshot[];
+  sessions: SessionSnapshot[];
+}
+
+/** Admin commands a supervisor takes from its command stream. */
+export type AdminCommand =
+  | { command: 'stop'; sessionId: string }
+  | { command: 'pause'; sessionId: string }
+  | { command: 'resume'; sessionId: string }
+  | { command: 'reassign'; sessionId: string; toWorkerId: string }
+  | { command: 'drain'; workerId: string }
+  | { command: 'set-pressure'; highWatermark?: number; lowWatermark?: number; pauseElite?: boolean };
+
+/** A command as it travels: an id the reply is filed under. */
+export type AdminRequest = AdminCommand & { id: string };
+
+export type AdminReply =
+  | { id: string; ok: true; result: unknown }
+  | { id: string; ok: false; error: { code: string; message: string } };

@@ -1,0 +1,92 @@
+/**
+ * Options of a supervisor, validated once when it is created, with messages
+ * naming the option (as piscina does), so a bad deployment fails at start-up.
+ */
+import { availableParallelism, hostname } from 'node:os';
+import { resolvePressureOptions, type PressureOptions, type ResolvedPressureOptions } from './policy/pressure-policy.ts';
+import { checkNonNegative, checkOptionsObject, checkPositive, checkPositiveInteger, failOption } from './policy/option-checks.ts';
+
+export interface SupervisorOptions {
+  /** Unique id of this supervisor in the cluster. Default `<hostname>-<pid>`. */
+  supervisorId?: string;
+  /** Worker processes forked at start. Default: the number of cores. */
+  workers?: number;
+  /** Most worker processes this supervisor may run; beyond it, placement queues and asks to scale out. Default `2 × workers`. */
+  maxWorkers?: number;
+  /** Threads in each worker's pool. Default 2. */
+  threadsPerWorker?: number;
+  /** Sessions one worker may hold. Default 5,000. */
+  sessionsPerWorker?: number;
+  /** Memory one worker may grow to before placement stops giving it sessions, in bytes. Default 4 GiB. */
+  workerRamCapBytes?: number;
+  /** Hard cap of each thread's old generation (piscina `resourceLimits`), in MB. Default 1,024. */
+  threadMaxOldGenerationMb?: number;
+  /** Expected memory of a new session for placement, in bytes. Default 512 KiB. */
+  expectedSessionBytes?: number;
+  /** Host memory that must stay available for the supervisor to fork another worker, in bytes. Default 1 GiB. */
+  spawnHeadroomBytes?: number;
+  /** Worker crashes tolerated within `restartPeriodMs`; one more and the supervisor exits non-zero. Default 5. */
+  workerRestartIntensity?: number;
+  /** Thread deaths a worker tolerates within `restartPeriodMs` before it exits. Default 5. */
+  threadRestartIntensity?: number;
+  /** Window of the restart intensities, in ms. Default 60,000. */
+  restartPeriodMs?: number;
+  /** Lifetime of a session lease, in ms. Default 10,000. */
+  leaseTtlMs?: number;
+  /** How often leases are renewed, in ms. Default `leaseTtlMs / 3`. */
+  leaseRenewMs?: number;
+  /** How often every running actor's `health()` is called, in ms. Default 300,000 (5 minutes). */
+  healthIntervalMs?: number;
+  /** How often the status snapshot is published to Redis, in ms. Default 1,000. */
+  statusIntervalMs?: number;
+  /** How often the RAM pressure policy runs, in ms. Default 1,000. */
+  pressureIntervalMs?: number;
+  /** How long a worker may take to stop its actors on shutdown before it is killed, in ms. Default 10,000. */
+  workerShutdownTimeoutMs?: number;
+  /** Watermarks and idling of the RAM pressure policy (see policy/pressure-options.ts). */
+  pressure?: PressureOptions;
+  /** URL POSTed a JSON body when placement needs another host. Default: none. */
+  scaleOutWebhookUrl?: string;
+}
+
+export type ResolvedSupervisorOptions = Required<Omit<SupervisorOptions, 'pressure' | 'scaleOutWebhookUrl'>> & {
+  pressure: ResolvedPressureOptions;
+  scaleOutWebhookUrl: string | null;
+};
+
+export function resolveSupervisorOptions(input?: SupervisorOptions): ResolvedSupervisorOptions {
+  const o = checkOptionsObject(input) as SupervisorOptions;
+  const workers = checkPositiveInteger('workers', o.workers ?? availableParallelism());
+  const leaseTtlMs = checkPositive('leaseTtlMs', o.leaseTtlMs ?? 10_000);
+  const resolved: ResolvedSupervisorOptions = {
+    supervisorId: o.supervisorId ?? `${hostname()}-${process.pid}`,
+    workers,
+    maxWorkers: checkPositiveInteger('maxWorkers', o.maxWorkers ?? workers * 2),
+    threadsPerWorker: checkPositiveInteger('threadsPerWorker', o.threadsPerWorker ?? 2),
+    sessionsPerWorker: checkPositiveInteger('sessionsPerWorker', o.sessionsPerWorker ?? 5_000),
+    workerRamCapBytes: checkPositive('workerRamCapBytes', o.workerRamCapBytes ?? 4 * 1024 ** 3),
+    threadMaxOldGenerationMb: checkPositiveInteger('threadMaxOldGenerationMb', o.threadMaxOldGenerationMb ?? 1_024),
+    expectedSessionBytes: checkNonNegative('expectedSessionBytes', o.expectedSessionBytes ?? 512 * 1024),
+    spawnHeadroomBytes: checkNonNegative('spawnHeadroomBytes', o.spawnHeadroomBytes ?? 1024 ** 3),
+    workerRestartIntensity: checkNonNegative('workerRestartIntensity', o.workerRestartIntensity ?? 5),
+    threadRestartIntensity: checkNonNegative('threadRestartIntensity', o.threadRestartIntensity ?? 5),
+    restartPeriodMs: checkPositive('restartPeriodMs', o.restartPeriodMs ?? 60_000),
+    leaseTtlMs,
+    leaseRenewMs: checkPositive('leaseRenewMs', o.leaseRenewMs ?? Math.floor(leaseTtlMs / 3)),
+    healthIntervalMs: checkPositive('healthIntervalMs', o.healthIntervalMs ?? 300_000),
+    statusIntervalMs: checkPositive('statusIntervalMs', o.statusIntervalMs ?? 1_000),
+    pressureIntervalMs: checkPositive('pressureIntervalMs', o.pressureIntervalMs ?? 1_000),
+    workerShutdownTimeoutMs: checkPositive('workerShutdownTimeoutMs', o.workerShutdownTimeoutMs ?? 10_000),
+    pressure: resolvePressureOptions(o.pressure),
+    scaleOutWebhookUrl: o.scaleOutWebhookUrl ?? null,
+  };
+  if (typeof resolved.supervisorId !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(resolved.supervisorId)) {
+    failOption('supervisorId', 'must be 1 to 64 of A-Z a-z 0-9 _ . -');
+  }
+  if (resolved.maxWorkers < workers) failOption('maxWorkers', 'must be greater than or equal to options.workers');
+  if (resolved.leaseRenewMs >= leaseTtlMs) failOption('leaseRenewMs', 'must be less than options.leaseTtlMs');
+  if (resolved.scaleOutWebhookUrl !== null && !/^https?:\/\//.test(resolved.scaleOutWebhookUrl)) {
+    failOption('scaleOutWebhookUrl', 'must be an http:// or https:// URL');
+  }
+  return resolved;
+}

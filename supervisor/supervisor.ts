@@ -1,0 +1,600 @@
+/**
+ * The supervisor: forks worker processes, places session actors on them,
+ * holds each session's cluster-wide lease, restarts what crashes (OTP style,
+ * with restart intensity), pauses and resumes actors under RAM pressure, and
+ * publishes its status every second. One per host, run by pm2.
+ *
+ * Lease owners are worker ids (unique in the cluster: `<supervisorId>-w<n>`),
+ * so a worker's threads renew the leases of their own actors, and when a
+ * worker process is seen to exit its leases can be released at once: a dead
+ * process holds no connection.
+ */
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ActorSpec } from '../actors/actor-contract.ts';
+import { RestartIntensity } from '../src/cluster/restart-intensity.ts';
+import { SessionLeases } from '../src/cluster/session-lease.ts';
+import { publishSnapshot, removeSnapshot } from '../src/cluster/snapshot-store.ts';
+import type { AdminCommand, SessionSnapshot, SupervisorSnapshot } from '../src/cluster/status-snapshot.ts';
+import {
+  SessionExistsError,
+  SessionNotFoundError,
+  SessionStateConflictError,
+  SupervisorStoppingError,
+  WorkerNotFoundError,
+} from '../src/errors/registry.ts';
+import type { HostMemory } from './policy/pressure-policy.ts';
+import { PlacementPolicy, planDrain, type WorkerLoad } from './policy/placement.ts';
+import { PressureLoop } from './pressure-loop.ts';
+import { requestScaleOut, publishClusterEvent } from './scale-out.ts';
+import { occupiesWorker, SessionTable, type SessionRecord } from './session-table.ts';
+import { resolveSupervisorOptions, type ResolvedSupervisorOptions, type SupervisorOptions } from './supervisor-options.ts';
+import { WorkerHandle } from './worker-handle.ts';
+import type { WorkerEvent, WorkerOptions } from './worker-protocol.ts';
+import { readHostMemory } from './host-memory.ts';
+
+export interface SupervisorDeps {
+  /** Redis for leases, status and events; its keyPrefix namespaces everything. */
+  redis: Redis;
+  redisUrl: string | null;
+  redisKeyPrefix: string;
+  logger: Logger;
+  options?: SupervisorOptions;
+  /** Host memory source. Default: systeminformation's `mem()`. */
+  hostMemory?: () => Promise<HostMemory>;
+}
+
+export interface SupervisorEvents {
+  /** Every session state change, as the snapshot would show it. */
+  session: [SessionSnapshot];
+  /** Restart intensity exceeded: the process must exit non-zero so pm2 restarts it. */
+  escalate: [reason: string];
+  'worker-exit': [workerId: string];
+}
+
+export class Supervisor extends EventEmitter<SupervisorEvents> {
+  readonly options: ResolvedSupervisorOptions;
+  readonly sessions = new SessionTable();
+  readonly leases: SessionLeases;
+  readonly #deps: SupervisorDeps;
+  readonly #log: Logger;
+  readonly #workers = new Map<string, WorkerHandle>();
+  readonly #placement: PlacementPolicy;
+  readonly #workerRestarts: RestartIntensity;
+  readonly #pressure: PressureLoop;
+  readonly #timers: NodeJS.Timeout[] = [];
+  readonly #startedAt = Date.now();
+  #workerSeq = 0;
+  #stopping = false;
+  #host: HostMemory = { totalBytes: 1, availableBytes: 1 };
+  #publishing = false;
+
+  constructor(deps: SupervisorDeps) {
+    super();
+    this.options = resolveSupervisorOptions(deps.options);
+    this.#deps = deps;
+    this.#log = deps.logger.child({ supervisorId: this.options.supervisorId });
+    this.leases = new SessionLeases(deps.redis, { ttlMs: this.options.leaseTtlMs });
+    this.#placement = new PlacementPolicy({ maxWorkers: this.options.maxWorkers });
+    this.#workerRestarts = new RestartIntensity(this.options.workerRestartIntensity, this.options.restartPeriodMs);
+    this.#pressure = new PressureLoop(this, this.options.pressure, this.#log);
+  }
+
+  get id(): string {
+    return this.options.supervisorId;
+  }
+
+  get stopping(): boolean {
+    return this.#stopping;
+  }
+
+  workers(): WorkerHandle[] {
+    return [...this.#workers.values()];
+  }
+
+  /** Forks the initial workers and starts the periodic loops. */
+  async start(): Promise<void> {
+    await Promise.all(Array.from({ length: this.options.workers }, () => this.#spawnWorker()));
+    this.#host = await this.#readHost();
+    this.#every(this.options.statusIntervalMs, () => this.#statusTick());
+    this.#every(this.options.pressureIntervalMs, () => this.#pressureTick());
+    this.#every(this.options.healthIntervalMs, () => this.#healthTick());
+    this.#every(Math.max(1_000, this.options.leaseRenewMs), () => this.#placeQueued());
+    await this.#statusTick();
+    this.#log.info({ workers: this.#workers.size }, 'supervisor started');
+  }
+
+  // --- sessions ----------------------------------------------------------
+
+  /** Takes responsibility for a session and starts its actor where placement says. */
+  async addSession(spec: ActorSpec): Promise<SessionSnapshot> {
+    if (this.#stopping) throw new SupervisorStoppingError({});
+    if (this.sessions.get(spec.actorId)) throw new SessionExistsError({ sessionId: spec.actorId });
+    const record = this.sessions.add(spec, Date.now());
+    await this.#place(record);
+    return this.#view(record);
+  }
+
+  /** Stops a session's actor for good and releases its lease. */
+  async removeSession(actorId: string): Promise<void> {
+    const record = this.#record(actorId);
+    await this.#stopActor(record);
+    this.sessions.delete(actorId);
+  }
+
+  async pauseSession(actorId: string, by: 'admin' | 'pressure' = 'admin'): Promise<SessionSnapshot> {
+    const record = this.#record(actorId);
+    if (record.state === 'paused') {
+      // An admin pause outranks a pressure pause, so pressure never resumes it.
+      if (by === 'admin') record.pausedBy = 'admin';
+      return this.#view(record);
+    }
+    if (record.state !== 'running' && record.state !== 'idle') {
+      throw new SessionStateConflictError({ sessionId: actorId, state: record.state, action: 'pause' });
+    }
+    const worker = this.#workerOf(record);
+    record.cursor = await worker.call((api) => api.pauseActor(actorId));
+    record.pausedBy = by;
+    this.#setState(record, 'paused');
+    return this.#view(record);
+  }
+
+  async resumeSession(actorId: string): Promise<SessionSnapshot> {
+    const record = this.#record(actorId);
+    if (record.state !== 'paused') {
+      throw new SessionStateConflictError({ sessionId: actorId, state: record.state, action: 'resume' });
+    }
+    const worker = this.#workerOf(record);
+    // The lease may have lapsed while paused; the same owner gets it back with its token.
+    const grant = await this.leases.acquire(actorId, worker.workerId);
+    if (grant === null) {
+      await worker.call((api) => api.stopActor(actorId)).catch(() => null);
+      this.#queue(record, 'lease held elsewhere');
+      return this.#view(record);
+    }
+    record.leaseToken = grant.token;
+    record.pausedBy = null;
+    const state = await worker.call((api) => api.resumeActor(actorId, record.cursor ?? {}));
+    this.#setState(record, state);
+    return this.#view(record);
+  }
+
+  async idleSession(actorId: string): Promise<void> {
+    const record = this.#record(actorId);
+    if (record.state !== 'running') return;
+    await this.#workerOf(record).call((api) => api.idleActor(actorId));
+    this.#setState(record, 'idle');
+  }
+
+  /** Moves a session to another worker: stop (cursor kept), hand the lease over, start. */
+  async reassignSession(actorId: string, toWorkerId: string): Promise<SessionSnapshot> {
+    const record = this.#record(actorId);
+    const target = this.#workers.get(toWorkerId);
+    if (!target || !target.alive) throw new WorkerNotFoundError({ workerId: toWorkerId });
+    if (record.workerId === toWorkerId) return this.#view(record);
+    await this.#stopActor(record);
+    await this.#startOn(record, target);
+    return this.#view(record);
+  }
+
+  /** Empties a worker (every user group moved whole), then stops it. */
+  async drainWorker(workerId: string): Promise<{ moved: number; unplaced: number }> {
+    const worker = this.#workers.get(workerId);
+    if (!worker || !worker.alive) throw new WorkerNotFoundError({ workerId });
+    worker.state = 'draining';
+    const records = this.sessions.onWorker(workerId);
+    const groups = new Map<string, { userId: string; sessions: number; memoryBytes: number }>();
+    for (const r of records) {
+      const g = groups.get(r.spec.userId) ?? { userId: r.spec.userId, sessions: 0, memoryBytes: 0 };
+      g.sessions += 1;
+      g.memoryBytes += r.memoryBytes;
+      groups.set(r.spec.userId, g);
+    }
+    const load = this.#loads();
+    const self = load.find((w) => w.workerId === workerId) as WorkerLoad;
+    const plan = planDrain({ ...self, groups: [...groups.values()] }, load);
+    let moved = 0;
+    for (const move of plan.moves) {
+      for (const r of this.sessions.ofUser(move.userId).filter((x) => x.workerId === workerId)) {
+        await this.reassignSession(r.spec.actorId, move.toWorkerId);
+        moved += 1;
+      }
+    }
+    let unplaced = 0;
+    for (const group of plan.unplaced) {
+      for (const r of this.sessions.ofUser(group.userId).filter((x) => x.workerId === workerId)) {
+        await this.#stopActor(r);
+        this.#queue(r, 'worker drained; no room elsewhere');
+        unplaced += 1;
+      }
+    }
+    if (this.sessions.onWorker(workerId).length === 0) await this.#retireWorker(worker);
+    return { moved, unplaced };
+  }
+
+  setPressure(options: { highWatermark?: number; lowWatermark?: number; pauseElite?: boolean }): void {
+    this.#pressure.reconfigure(options);
+  }
+
+  /** Runs one admin command (from the CLI or the admin API). */
+  async runAdminCommand(command: AdminCommand): Promise<unknown> {
+    switch (command.command) {
+      case 'stop':
+        await this.removeSession(command.sessionId);
+        return { stopped: command.sessionId };
+      case 'pause':
+        return this.pauseSession(command.sessionId, 'admin');
+      case 'resume':
+        return this.resumeSession(command.sessionId);
+      case 'reassign':
+        return this.reassignSession(command.sessionId, command.toWorkerId);
+      case 'drain':
+        return this.drainWorker(command.workerId);
+      case 'set-pressure':
+        this.setPressure(command);
+        return this.#pressure.options;
+    }
+  }
+
+  // --- status ------------------------------------------------------------
+
+  snapshot(): SupervisorSnapshot {
+    const used = this.#host.totalBytes - this.#host.availableBytes;
+    return {
+      supervisorId: this.id,
+      pid: process.pid,
+      hostname: hostname(),
+      startedAt: this.#startedAt,
+      publishedAt: Date.now(),
+      host: { ...this.#host, usedFraction: used / this.#host.totalBytes },
+      pressure: {
+        highWatermark: this.#pressure.options.highWatermark,
+        lowWatermark: this.#pressure.options.lowWatermark,
+        pauseElite: this.#pressure.options.pauseElite,
+      },
+      workers: this.workers().map((w) => ({
+        workerId: w.workerId,
+        pid: w.pid,
+        state: w.state,
+        rssBytes: w.lastStatus?.rssBytes ?? 0,
+        sessions: this.sessions.onWorker(w.workerId).filter((r) => occupiesWorker(r.state)).length,
+        sessionLimit: this.options.sessionsPerWorker,
+        ramCapBytes: this.options.workerRamCapBytes,
+        restarts: w.options.workerId === w.workerId ? this.#workerRestarts.recent : 0,
+        threads: w.lastStatus?.threads ?? [],
+      })),
+      sessions: this.sessions.snapshot(),
+    };
+  }
+
+  hostMemory(): HostMemory {
+    return this.#host;
+  }
+
+  // --- shutdown ----------------------------------------------------------
+
+  /**
+   * Graceful stop: no new placements, loops stopped, then every worker stops
+   * its actors (in-flight sends drained, cursors checkpointed) within the
+   * worker shutdown timeout or is killed, and every lease is released.
+   */
+  async stop(): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    for (const t of this.#timers) clearInterval(t);
+    const started = Date.now();
+    await Promise.all(
+      this.workers().map(async (w) => {
+        const cursors = await w.shutdown(this.options.workerShutdownTimeoutMs);
+        for (const [actorId, cursor] of Object.entries(cursors)) {
+          const r = this.sessions.get(actorId);
+          if (r) r.cursor = cursor;
+        }
+        await this.#releaseLeasesOf(w.workerId);
+      }),
+    );
+    for (const r of this.sessions.all()) if (r.state !== 'revoked') r.state = 'stopped';
+    await removeSnapshot(this.#deps.redis, this.id).catch(() => {});
+    this.#log.info({ ms: Date.now() - started }, 'supervisor stopped');
+  }
+
+  // --- internals: workers ------------------------------------------------
+
+  async #spawnWorker(): Promise<WorkerHandle> {
+    this.#workerSeq += 1;
+    const options: WorkerOptions = {
+      workerId: `${this.id}-w${this.#workerSeq}`,
+      threads: this.options.threadsPerWorker,
+      threadMaxOldGenerationMb: this.options.threadMaxOldGenerationMb,
+      threadRestartIntensity: this.options.threadRestartIntensity,
+      restartPeriodMs: this.options.restartPeriodMs,
+      redisUrl: this.#deps.redisUrl,
+      redisKeyPrefix: this.#deps.redisKeyPrefix,
+      leaseTtlMs: this.options.leaseTtlMs,
+      leaseRenewMs: this.options.leaseRenewMs,
+    };
+    const handle = new WorkerHandle(options, this.#log);
+    this.#workers.set(handle.workerId, handle);
+    handle.on('event', (event) => this.#onWorkerEvent(event));
+    handle.once('exit', () => void this.#onWorkerExit(handle));
+    // The first answered call proves the worker and its pool are up.
+    handle.lastStatus = await handle.call((api) => api.status());
+    handle.state = 'running';
+    this.#log.info({ workerId: handle.workerId, pid: handle.pid }, 'worker started');
+    return handle;
+  }
+
+  async #onWorkerExit(handle: WorkerHandle): Promise<void> {
+    this.#workers.delete(handle.workerId);
+    this.emit('worker-exit', handle.workerId);
+    if (this.#stopping || handle.state === 'stopping') return;
+    const orphans = this.sessions.onWorker(handle.workerId);
+    this.#log.error({ workerId: handle.workerId, sessions: orphans.length }, 'worker crashed');
+    // The process is gone, so none of its actors is connected: their leases can go now.
+    await this.#releaseLeasesOf(handle.workerId);
+    for (const r of orphans) this.#queue(r, 'worker crashed');
+    if (!this.#workerRestarts.allow(Date.now())) {
+      const reason = `more than ${this.options.workerRestartIntensity} worker crashes within ${this.options.restartPeriodMs} ms`;
+      this.#log.fatal({ reason }, 'restart intensity exceeded; escalating');
+      this.emit('escalate', reason);
+      return;
+    }
+    await publishClusterEvent(this.#deps.redis, 'worker-crashed', { supervisorId: this.id, workerId: handle.workerId }).catch(() => {});
+    // Live workers take the orphans at once; the replacement comes up meanwhile.
+    const replacement = this.#spawnWorker().catch((err: unknown) => this.#log.error({ err }, 'could not replace worker'));
+    await this.#placeQueued();
+    await replacement;
+    await this.#placeQueued();
+  }
+
+  async #retireWorker(worker: WorkerHandle): Promise<void> {
+    await worker.shutdown(this.options.workerShutdownTimeoutMs);
+    this.#workers.delete(worker.workerId);
+  }
+
+  #onWorkerEvent(event: WorkerEvent): void {
+    switch (event.type) {
+      case 'actor_state': {
+        const r = this.sessions.get(event.actorId);
+        if (!r || r.workerId !== event.workerId) return;
+        if (event.to === 'revoked' || event.to === 'failed' || event.to === 'stopped') this.#setState(r, event.to);
+        return;
+      }
+      case 'lease_lost': {
+        const r = this.sessions.get(event.actorId);
+        if (r && r.workerId === event.workerId) this.#queue(r, 'lease lost');
+        return;
+      }
+      case 'thread_died':
+        this.#log.warn({ workerId: event.workerId, threadIndex: event.threadIndex, error: event.error, actors: event.actorIds.length }, 'thread died');
+        return;
+      case 'thread_restarted':
+        this.#log.info({ workerId: event.workerId, threadIndex: event.threadIndex, actors: event.actorIds.length }, 'thread restarted');
+        return;
+      case 'escalate':
+        this.#log.error({ workerId: event.workerId, reason: event.reason }, 'worker escalated');
+        return;
+      case 'inbound':
+        return;
+    }
+  }
+
+  // --- internals: placement ----------------------------------------------
+
+  #loads(): WorkerLoad[] {
+    return this.workers()
+      .filter((w) => w.alive && w.state !== 'stopping')
+      .map((w) => ({
+        workerId: w.workerId,
+        sessionLimit: this.options.sessionsPerWorker,
+        ramCapBytes: this.options.workerRamCapBytes,
+        sessions: this.sessions.onWorker(w.workerId).filter((r) => occupiesWorker(r.state)).length,
+        memoryBytes: w.lastStatus?.rssBytes ?? 0,
+        draining: w.state === 'draining' || w.state === 'starting',
+      }));
+  }
+
+  async #place(record: SessionRecord): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const userWorker = this.sessions.workerOfUser(record.spec.userId);
+      const group = userWorker === null ? [] : this.sessions.ofUser(record.spec.userId).filter((r) => r.workerId === userWorker);
+      const decision = this.#placement.place(
+        {
+          userId: record.spec.userId,
+          expectedBytes: this.options.expectedSessionBytes,
+          ...(userWorker !== null
+            ? { currentGroup: { workerId: userWorker, sessions: group.length, memoryBytes: group.reduce((s, r) => s + r.memoryBytes, 0) } }
+            : {}),
+        },
+        { workers: this.#loads(), hostHasHeadroom: this.#host.availableBytes > this.options.spawnHeadroomBytes },
+      );
+      switch (decision.kind) {
+        case 'place':
+          return this.#startOn(record, this.#workers.get(decision.workerId) as WorkerHandle);
+        case 'move-group': {
+          const target = this.#workers.get(decision.toWorkerId) as WorkerHandle;
+          for (const r of group) {
+            await this.#stopActor(r);
+            await this.#startOn(r, target);
+          }
+          return this.#startOn(record, target);
+        }
+        case 'spawn-worker':
+          await this.#spawnWorker();
+          continue;
+        case 'queue':
+          this.#queue(record, `scale-out requested (${decision.cause})`);
+          await requestScaleOut(this.#deps.redis, this.#log, this.options.scaleOutWebhookUrl, {
+            supervisorId: this.id,
+            sessionId: record.spec.actorId,
+            userId: record.spec.userId,
+            cause: decision.cause,
+            workers: this.#workers.size,
+            queued: this.sessions.queued().length,
+          });
+          return;
+      }
+    }
+    this.#queue(record, 'placement did not settle');
+  }
+
+  async #startOn(record: SessionRecord, worker: WorkerHandle): Promise<void> {
+    const grant = await this.leases.acquire(record.spec.actorId, worker.workerId);
+    if (grant === null) {
+      this.#queue(record, 'lease held elsewhere');
+      return;
+    }
+    record.workerId = worker.workerId;
+    record.leaseToken = grant.token;
+    record.queuedReason = null;
+    this.#setState(record, 'starting');
+    try {
+      const started = await worker.call((api) => api.startActor({ ...record.spec, fencingToken: grant.token }, record.cursor));
+      record.threadIndex = started.threadIndex;
+      this.#setState(record, started.state);
+    } catch (err) {
+      this.#log.warn({ err, actorId: record.spec.actorId, workerId: worker.workerId }, 'actor did not start');
+      await this.leases.release(record.spec.actorId, worker.workerId, grant.token).catch(() => false);
+      this.#queue(record, 'start failed');
+    }
+  }
+
+  async #stopActor(record: SessionRecord): Promise<void> {
+    const worker = record.workerId === null ? undefined : this.#workers.get(record.workerId);
+    if (worker && worker.alive && occupiesWorker(record.state)) {
+      record.cursor = await worker.call((api) => api.stopActor(record.spec.actorId)).catch(() => record.cursor);
+    }
+    if (worker && record.leaseToken !== null) {
+      await this.leases.release(record.spec.actorId, worker.workerId, record.leaseToken).catch(() => false);
+    }
+    record.workerId = null;
+    record.threadIndex = null;
+    record.leaseToken = null;
+    this.#setState(record, 'stopped');
+  }
+
+  async #placeQueued(): Promise<void> {
+    if (this.#stopping) return;
+    for (const r of this.sessions.queued()) {
+      if (this.#stopping) return;
+      await this.#place(r).catch((err: unknown) => this.#log.error({ err, actorId: r.spec.actorId }, 'placement failed'));
+    }
+  }
+
+  async #releaseLeasesOf(workerId: string): Promise<void> {
+    await Promise.all(
+      this.sessions.onWorker(workerId).map((r) => this.leases.forceRelease(r.spec.actorId, workerId).catch(() => false)),
+    );
+  }
+
+  #queue(record: SessionRecord, reason: string): void {
+    record.workerId = null;
+    record.threadIndex = null;
+    record.leaseToken = null;
+    record.queuedReason = reason;
+    this.#setState(record, 'queued');
+  }
+
+  #setState(record: SessionRecord, state: SessionRecord['state']): void {
+    if (record.state === state) return;
+    record.state = state;
+    if (state !== 'paused') record.pausedBy = null;
+    this.emit('session', this.#view(record));
+  }
+
+  #record(actorId: string): SessionRecord {
+    const r = this.sessions.get(actorId);
+    if (!r) throw new SessionNotFoundError({ sessionId: actorId });
+    return r;
+  }
+
+  #workerOf(record: SessionRecord): WorkerHandle {
+    const w = record.workerId === null ? undefined : this.#workers.get(record.workerId);
+    if (!w) throw new SessionStateConflictError({ sessionId: record.spec.actorId, state: record.state, action: 'reach' });
+    return w;
+  }
+
+  #view(record: SessionRecord): SessionSnapshot {
+    return {
+      actorId: record.spec.actorId,
+      userId: record.spec.userId,
+      tier: record.spec.tier,
+      platform: record.spec.platform,
+      workerId: record.workerId,
+      threadIndex: record.threadIndex,
+      state: record.state,
+      memoryBytes: record.memoryBytes,
+      lastActivityAt: record.lastActivityAt,
+      pausedBy: record.pausedBy,
+      queuedReason: record.queuedReason,
+    };
+  }
+
+  // --- internals: loops --------------------------------------------------
+
+  #every(ms: number, fn: () => Promise<void>): void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running || this.#stopping) return;
+      running = true;
+      fn()
+        .catch((err: unknown) => this.#log.error({ err }, 'supervisor loop failed'))
+        .finally(() => {
+          running = false;
+        });
+    }, ms);
+    timer.unref();
+    this.#timers.push(timer);
+  }
+
+  async #readHost(): Promise<HostMemory> {
+    return (this.#deps.hostMemory ?? readHostMemory)();
+  }
+
+  async #statusTick(): Promise<void> {
+    if (this.#publishing) return;
+    this.#publishing = true;
+    try {
+      this.#host = await this.#readHost();
+      await Promise.all(
+        this.workers()
+          .filter((w) => w.alive && w.state !== 'stopping')
+          .map(async (w) => {
+            const status = await w.call((api) => api.status()).catch(() => null);
+            if (status === null) return;
+            w.lastStatus = status;
+            for (const a of status.actors) {
+              const r = this.sessions.get(a.actorId);
+              if (!r || r.workerId !== w.workerId) continue;
+              r.memoryBytes = a.memoryBytes;
+              r.lastActivityAt = a.lastActivityAt;
+              r.threadIndex = a.threadIndex;
+            }
+          }),
+      );
+      await publishSnapshot(this.#deps.redis, this.snapshot(), this.options.statusIntervalMs * 5);
+    } finally {
+      this.#publishing = false;
+    }
+  }
+
+  async #pressureTick(): Promise<void> {
+    this.#host = await this.#readHost();
+    await this.#pressure.tick(Date.now());
+  }
+
+  async #healthTick(): Promise<void> {
+    await Promise.all(
+      this.workers()
+        .filter((w) => w.alive && w.state === 'running')
+        .map(async (w) => {
+          const result = await w.call((api) => api.healthCheck()).catch(() => null);
+          if (result && (result.reconnected.length > 0 || result.restarted.length > 0)) {
+            this.#log.warn({ workerId: w.workerId, ...result }, 'health check repaired actors');
+          }
+        }),
+    );
+  }
+}
