@@ -29,6 +29,8 @@ export interface SessionActorOptions {
   /** Unique per connection attempt of this actor, so the platform can tell two copies apart. */
   connectionId: string;
   emit(event: ThreadEvent): void;
+  /** Asked right before every connect: false (the lease is gone or past its deadline) refuses it. Default: always true. */
+  canConnect?: () => boolean;
   /** Clock, ms since epoch. Default: `Date.now`. */
   now?: () => number;
 }
@@ -42,6 +44,9 @@ export class SessionActor {
   readonly #client: PlatformClient;
   readonly #emit: (event: ThreadEvent) => void;
   readonly #now: () => number;
+  readonly #canConnect: () => boolean;
+  /** Set once the lease is gone: no connect may happen any more. */
+  #fenced = false;
   #lastActivityAt: number;
   #inFlight = 0;
   #watched: readonly string[] = [];
@@ -55,6 +60,7 @@ export class SessionActor {
     this.lease = { token: options.spec.fencingToken, expiresAt: null };
     this.#emit = options.emit;
     this.#now = options.now ?? Date.now;
+    this.#canConnect = options.canConnect ?? (() => true);
     this.#lastActivityAt = this.#now();
     this.#client = options.factory(
       { actorId: options.spec.actorId, userId: options.spec.userId, credential: options.spec.credential, connectionId: options.connectionId },
@@ -127,10 +133,21 @@ export class SessionActor {
     });
   }
 
+  /**
+   * The lease is lost or past its deadline: cuts the connection NOW, without
+   * waiting for a lifecycle call in progress (a catch-up may take long), then
+   * stops in turn. Nothing reconnects a fenced actor.
+   */
+  fence(reason: string): Promise<ResumeCursor> {
+    this.#fenced = true;
+    void this.#client.disconnect().catch(() => {});
+    return this.stop(reason);
+  }
+
   /** Sends one task; refused without calling the platform unless connected. */
   async send(task: SendTask): Promise<SendResult> {
-    if (!isConnected(this.#state)) {
-      return { ok: false, kind: 'transient', message: `actor ${this.actorId} is ${this.#state}` };
+    if (!isConnected(this.#state) || this.#fenced) {
+      return { ok: false, kind: 'transient', message: `actor ${this.actorId} is ${this.#fenced ? 'fenced off its lease' : this.#state}` };
     }
     this.#inFlight += 1;
     try {
@@ -174,6 +191,8 @@ export class SessionActor {
 
   async #connect(cursor: ResumeCursor | null): Promise<ActorState> {
     this.#credentialsRejected = null;
+    // Left in `starting`: the stop that fencing queued takes it to `stopped`.
+    if (this.#fenced || !this.#canConnect()) return this.#state;
     try {
       await this.#client.connect(cursor);
       if (this.#watched.length > 0) await this.#client.watch(this.#watched);
@@ -182,6 +201,10 @@ export class SessionActor {
       await this.#client.disconnect().catch(() => {});
       if (rejected !== null) this.#move('credentials_rejected', rejected);
       else this.#move('crash', errorMessage(error));
+      return this.#state;
+    }
+    if (this.#fenced) {
+      await this.#client.disconnect().catch(() => {});
       return this.#state;
     }
     // The callback may have fired while connect was resolving.
@@ -208,7 +231,11 @@ export class SessionActor {
   #onDisconnect(reason: string): void {
     void this.#serial(async () => {
       // Only a drop we did not ask for matters: pause and stop disconnect on purpose.
-      if (!isConnected(this.#state)) return;
+      if (!isConnected(this.#state) || this.#fenced) return;
+      if (!this.#canConnect()) {
+        this.#move('crash', `${reason}; no reconnect without the lease`);
+        return;
+      }
       try {
         await this.#client.connect(this.#client.cursor());
         if (this.#watched.length > 0) await this.#client.watch(this.#watched);

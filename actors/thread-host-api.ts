@@ -6,6 +6,13 @@
 import type { ActorHealth, ActorSpec, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
 import type { ActorState } from './actor-state.ts';
 import type { InboundMessage } from './platform/platform-client.ts';
+import type { LoopbackRuntimeOptions } from './platform/loopback/loopback-runtime.ts';
+
+/** Loopback platform settings of a thread (defaults in loopback-runtime.ts), plus how often its poller reads. */
+export interface LoopbackHostOptions extends LoopbackRuntimeOptions {
+  /** ms between two reads of every watched chat (one XREAD for the thread). Default 100. */
+  pollIntervalMs?: number;
+}
 import type { MessagePort } from 'node:worker_threads';
 
 /** What the piscina task receives (ports are transferred). */
@@ -20,6 +27,12 @@ export interface ThreadHostInit {
   /** Lease timing, so an actor that cannot renew stops before its lease ends. */
   leaseTtlMs: number;
   leaseRenewMs: number;
+  /**
+   * Loopback platform settings; absent: loopback-runtime.ts defaults, except
+   * `connectionTtlMs`, which defaults to min(1 500, 3/4 of the lease stop
+   * margin) so a dead thread's connections expire before its leases could be taken.
+   */
+  loopback?: LoopbackHostOptions;
 }
 
 /** One thread's measured memory and what each actor says it holds. */
@@ -38,6 +51,8 @@ export interface ThreadHostApi {
   pauseActor(actorId: string): Promise<ResumeCursor>;
   resumeActor(actorId: string, cursor: ResumeCursor): Promise<ActorState>;
   idleActor(actorId: string): Promise<void>;
+  /** Sets the chats the actor receives messages from (replacing the previous list); kept across pause and resume. */
+  watch(actorId: string, chatIds: string[]): Promise<void>;
   send(actorId: string, task: SendTask): Promise<SendResult>;
   health(actorId: string): Promise<ActorHealth>;
   healthAll(): Promise<Array<{ actorId: string } & ActorHealth>>;

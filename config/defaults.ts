@@ -43,6 +43,30 @@ export const DEFAULTS = {
   SECRET_KEYS: undefined,
   /** `SECRET_KEY_CURRENT`: key id new secrets are sealed with. Default: the last key of `SECRET_KEYS`. */
   SECRET_KEY_CURRENT: undefined,
+  /** `SUPERVISOR_ID`: this supervisor's id in the cluster. Default: unset, which means `<hostname>-<pid>`. */
+  SUPERVISOR_ID: undefined,
+  /** `SUPERVISOR_WORKERS`: worker processes forked at start. Default: unset, which means one per core. */
+  SUPERVISOR_WORKERS: undefined,
+  /** `SUPERVISOR_MAX_WORKERS`: most worker processes on this host. Default: unset, which means twice the workers. */
+  SUPERVISOR_MAX_WORKERS: undefined,
+  /** `SUPERVISOR_THREADS_PER_WORKER`: threads in each worker's pool. Default `2`. */
+  SUPERVISOR_THREADS_PER_WORKER: 2,
+  /** `SUPERVISOR_SESSIONS_PER_WORKER`: sessions one worker may hold. Default `5000`. */
+  SUPERVISOR_SESSIONS_PER_WORKER: 5_000,
+  /** `SUPERVISOR_THREAD_HEAP_MB`: hard cap of each thread's old generation, in MB. Default `1024`. */
+  SUPERVISOR_THREAD_HEAP_MB: 1_024,
+  /** `PRESSURE_HIGH_WATERMARK`: fraction of host memory in use above which actors are paused, Free first. Default `0.85`. */
+  PRESSURE_HIGH_WATERMARK: 0.85,
+  /** `PRESSURE_LOW_WATERMARK`: fraction below which paused actors are resumed. Default `0.70`. */
+  PRESSURE_LOW_WATERMARK: 0.7,
+  /** `PRESSURE_PAUSE_ELITE`: whether Elite actors may be paused at all. Default `false`. */
+  PRESSURE_PAUSE_ELITE: 'false',
+  /** `LEASE_TTL_MS`: lifetime of a session lease; a crashed host's sessions restart elsewhere after it. Default `10000`. */
+  LEASE_TTL_MS: 10_000,
+  /** `HEALTH_INTERVAL_MS`: how often every running actor's health is checked. Default `300000` (5 minutes). */
+  HEALTH_INTERVAL_MS: 300_000,
+  /** `SCALE_OUT_WEBHOOK_URL`: URL POSTed when this host is full. Default: unset (event and log line only). */
+  SCALE_OUT_WEBHOOK_URL: undefined,
   /** `SHUTDOWN_TIMEOUT_MS`: how long graceful shutdown may take before the process exits anyway. Default `15000`. */
   SHUTDOWN_TIMEOUT_MS: 15_000,
 } as const;

@@ -1,29 +1,44 @@
-// pm2 process file: `npx pm2 start config/ecosystem.config.cjs` (daemon) or
-// `npx pm2-runtime config/ecosystem.config.cjs` (foreground, for containers).
+// pm2 process file:
+//   npx pm2 start config/ecosystem.config.cjs      (daemon)
+//   npx pm2-runtime config/ecosystem.config.cjs    (foreground, for containers)
+// Both apps need DATABASE_URL and REDIS_URL (and SECRET_KEYS in production):
+// embedded servers are for `npm start` on one machine only.
 // Every app runs on the project's own Node 24 with tsx, not whatever node pm2 found.
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const node = path.join(root, 'node_modules', '.bin', 'node');
 
+const common = {
+  cwd: root,
+  interpreter: node,
+  interpreter_args: '--import tsx',
+  // Graceful shutdown gets SHUTDOWN_TIMEOUT_MS (default 15 s) before pm2's SIGKILL.
+  kill_timeout: 20_000,
+  exp_backoff_restart_delay: 1_000,
+  env: { NODE_ENV: 'production' },
+};
+
 module.exports = {
   apps: [
     {
-      // One per host: it owns embedded servers, migrations and (later) the
-      // supervisor cluster, so it must never run in cluster mode.
-      name: 'switchboard',
-      cwd: root,
-      script: 'src/main.ts',
-      interpreter: node,
-      interpreter_args: '--import tsx',
+      ...common,
+      // One per host: it owns the worker processes, their leases and migrations.
+      // Exits 1 when restart intensity is exceeded, so pm2 restarts it.
+      name: 'switchboard-supervisor',
+      script: 'supervisor/supervisor-main.ts',
       exec_mode: 'fork',
       instances: 1,
-      // Graceful shutdown gets SHUTDOWN_TIMEOUT_MS (default 15 s) before pm2's SIGKILL.
-      kill_timeout: 20_000,
       max_restarts: 10,
       min_uptime: 10_000,
-      exp_backoff_restart_delay: 1_000,
-      env: { NODE_ENV: 'production' },
+    },
+    {
+      ...common,
+      // Stateless: pm2's cluster mode shares the port across one process per core.
+      name: 'switchboard-api',
+      script: 'src/api/api-main.ts',
+      exec_mode: 'cluster',
+      instances: 'max',
     },
   ],
 };

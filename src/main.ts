@@ -5,34 +5,16 @@
  * starts, so a failure or a signal half-way through releases what exists.
  */
 import type { Logger } from 'pino';
+import { startSupervisorRuntime } from '../supervisor/supervisor-runtime.ts';
 import { createApp } from './api/create-app.ts';
 import { startHttpServer } from './api/http-server.ts';
-import { loadConfig, type Config } from './config/load-config.ts';
-import { ConfigInvalidError } from './errors/registry.ts';
+import type { Config } from './config/load-config.ts';
 import { provideDatabase } from './infra/database-provider.ts';
+import { runProcess } from './infra/process-entry.ts';
 import { redactUrl } from './infra/redact-url.ts';
 import { provideRedis } from './infra/redis-provider.ts';
-import { Shutdown } from './infra/shutdown.ts';
-import { componentLogger, createLogger } from './logging/logger.ts';
-
-/** sysexits.h EX_CONFIG: the configuration is wrong, so restarting will not help. */
-const EXIT_CONFIG = 78;
-
-function readConfig(): Config {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigInvalidError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(EXIT_CONFIG);
-  }
-}
-
-/** Exits once the logger's transports have written what they hold, or after 2 s regardless. */
-function exitAfterFlush(logger: Logger, code: number): void {
-  setTimeout(() => process.exit(code), 2_000).unref();
-  logger.flush(() => process.exit(code));
-}
+import type { Shutdown } from './infra/shutdown.ts';
+import { componentLogger } from './logging/logger.ts';
 
 async function start(config: Config, root: Logger, shutdown: Shutdown): Promise<void> {
   const logger = componentLogger(root, 'infra');
@@ -46,8 +28,22 @@ async function start(config: Config, root: Logger, shutdown: Shutdown): Promise<
   shutdown.register(`Redis (${redis.kind})`, redis.stop);
   if (shutdown.inProgress) return;
 
-  // The supervisor and its worker cluster start here (later issue), registering
-  // their shutdown step so workers drain before the API and storage go.
+  // Workers need a Redis they can reach from their own processes (leases are
+  // cluster-wide), so the in-process stand-in runs the API alone.
+  if (redis.url === null) {
+    logger.warn('No Redis server: the supervisor and its session actors are not started; set REDIS_URL or install redis-server');
+  } else {
+    const runtime = await startSupervisorRuntime({
+      config,
+      redis: redis.redis,
+      redisUrl: redis.url,
+      logger: componentLogger(root, 'supervisor'),
+      onEscalate: () => void shutdown.run('supervisor escalated', 1),
+    });
+    // Registered after storage, so it runs before it: workers drain first.
+    shutdown.register('supervisor', runtime.stop);
+    if (shutdown.inProgress) return;
+  }
 
   const app = createApp({ health: { database: database.kind, redis: redis.kind } });
   const http = await startHttpServer(app, config.API_HOST, config.API_PORT);
@@ -64,18 +60,4 @@ async function start(config: Config, root: Logger, shutdown: Shutdown): Promise<
   }, 'switchboard ready');
 }
 
-const config = readConfig();
-const root = createLogger(config, 'switchboard');
-const shutdown = new Shutdown({
-  logger: componentLogger(root, 'infra'),
-  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  exit: (code) => exitAfterFlush(root, code),
-});
-shutdown.listen();
-
-try {
-  await start(config, root, shutdown);
-} catch (error) {
-  root.fatal({ err: error }, 'Startup failed');
-  await shutdown.run('startup failed', 1);
-}
+await runProcess('switchboard', start);

@@ -18,6 +18,8 @@ export interface SessionRecord {
   lastActivityAt: number;
   pausedBy: 'pressure' | 'admin' | null;
   queuedReason: string | null;
+  /** A queued session is not placed before this time (ms): a crashed worker's grace period. */
+  placeNotBefore: number;
 }
 
 export class SessionTable {
@@ -35,6 +37,7 @@ export class SessionTable {
       lastActivityAt: now,
       pausedBy: null,
       queuedReason: 'placing',
+      placeNotBefore: 0,
     };
     this.records.set(spec.actorId, record);
     return record;

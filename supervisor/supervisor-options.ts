@@ -31,6 +31,14 @@ export interface SupervisorOptions {
   threadRestartIntensity?: number;
   /** Window of the restart intensities, in ms. Default 60,000. */
   restartPeriodMs?: number;
+  /**
+   * How long a crashed worker's sessions wait before they start elsewhere, in
+   * ms. The kernel closes a killed process's sockets, but a platform may take a
+   * moment to notice (the loopback network keeps a connection live 1.5 s after
+   * its last heartbeat), and two live copies of a Telegram session destroy its
+   * key. Default 2,000.
+   */
+  orphanGraceMs?: number;
   /** Lifetime of a session lease, in ms. Default 10,000. */
   leaseTtlMs?: number;
   /** How often leases are renewed, in ms. Default `leaseTtlMs / 3`. */
@@ -71,6 +79,7 @@ export function resolveSupervisorOptions(input?: SupervisorOptions): ResolvedSup
     workerRestartIntensity: checkNonNegative('workerRestartIntensity', o.workerRestartIntensity ?? 5),
     threadRestartIntensity: checkNonNegative('threadRestartIntensity', o.threadRestartIntensity ?? 5),
     restartPeriodMs: checkPositive('restartPeriodMs', o.restartPeriodMs ?? 60_000),
+    orphanGraceMs: checkNonNegative('orphanGraceMs', o.orphanGraceMs ?? 2_000),
     leaseTtlMs,
     leaseRenewMs: checkPositive('leaseRenewMs', o.leaseRenewMs ?? Math.floor(leaseTtlMs / 3)),
     healthIntervalMs: checkPositive('healthIntervalMs', o.healthIntervalMs ?? 300_000),

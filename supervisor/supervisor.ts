@@ -70,6 +70,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #stopping = false;
   #host: HostMemory = { totalBytes: 1, availableBytes: 1 };
   #publishing = false;
+  /** One operation at a time per session: a stop must never overtake the start it follows. */
+  readonly #locks = new Map<string, Promise<unknown>>();
 
   constructor(deps: SupervisorDeps) {
     super();
@@ -113,19 +115,29 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.#stopping) throw new SupervisorStoppingError({});
     if (this.sessions.get(spec.actorId)) throw new SessionExistsError({ sessionId: spec.actorId });
     const record = this.sessions.add(spec, Date.now());
-    await this.#place(record);
-    return this.#view(record);
+    return this.#serial(spec.actorId, async () => {
+      await this.#placeForUser(record);
+      return this.#view(record);
+    });
   }
 
   /** Stops a session's actor for good and releases its lease. */
   async removeSession(actorId: string): Promise<void> {
-    const record = this.#record(actorId);
-    await this.#stopActor(record);
-    this.sessions.delete(actorId);
+    this.#record(actorId);
+    return this.#serial(actorId, async () => {
+      const record = this.sessions.get(actorId);
+      if (!record) return;
+      await this.#stopActor(record);
+      this.sessions.delete(actorId);
+    });
   }
 
-  async pauseSession(actorId: string, by: 'admin' | 'pressure' = 'admin'): Promise<SessionSnapshot> {
-    const record = this.#record(actorId);
+  pauseSession(actorId: string, by: 'admin' | 'pressure' = 'admin'): Promise<SessionSnapshot> {
+    return this.#serial(actorId, () => this.#pause(this.#record(actorId), by));
+  }
+
+  async #pause(record: SessionRecord, by: 'admin' | 'pressure'): Promise<SessionSnapshot> {
+    const actorId = record.spec.actorId;
     if (record.state === 'paused') {
       // An admin pause outranks a pressure pause, so pressure never resumes it.
       if (by === 'admin') record.pausedBy = 'admin';
@@ -141,8 +153,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return this.#view(record);
   }
 
-  async resumeSession(actorId: string): Promise<SessionSnapshot> {
-    const record = this.#record(actorId);
+  resumeSession(actorId: string): Promise<SessionSnapshot> {
+    return this.#serial(actorId, () => this.#resume(this.#record(actorId)));
+  }
+
+  async #resume(record: SessionRecord): Promise<SessionSnapshot> {
+    const actorId = record.spec.actorId;
     if (record.state !== 'paused') {
       throw new SessionStateConflictError({ sessionId: actorId, state: record.state, action: 'resume' });
     }
@@ -161,22 +177,26 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return this.#view(record);
   }
 
-  async idleSession(actorId: string): Promise<void> {
-    const record = this.#record(actorId);
-    if (record.state !== 'running') return;
-    await this.#workerOf(record).call((api) => api.idleActor(actorId));
-    this.#setState(record, 'idle');
+  idleSession(actorId: string): Promise<void> {
+    return this.#serial(actorId, async () => {
+      const record = this.#record(actorId);
+      if (record.state !== 'running') return;
+      await this.#workerOf(record).call((api) => api.idleActor(actorId));
+      this.#setState(record, 'idle');
+    });
   }
 
   /** Moves a session to another worker: stop (cursor kept), hand the lease over, start. */
-  async reassignSession(actorId: string, toWorkerId: string): Promise<SessionSnapshot> {
-    const record = this.#record(actorId);
-    const target = this.#workers.get(toWorkerId);
-    if (!target || !target.alive) throw new WorkerNotFoundError({ workerId: toWorkerId });
-    if (record.workerId === toWorkerId) return this.#view(record);
-    await this.#stopActor(record);
-    await this.#startOn(record, target);
-    return this.#view(record);
+  reassignSession(actorId: string, toWorkerId: string): Promise<SessionSnapshot> {
+    return this.#serial(actorId, async () => {
+      const record = this.#record(actorId);
+      const target = this.#workers.get(toWorkerId);
+      if (!target || !target.alive) throw new WorkerNotFoundError({ workerId: toWorkerId });
+      if (record.workerId === toWorkerId) return this.#view(record);
+      await this.#stopActor(record);
+      await this.#startOn(record, target);
+      return this.#view(record);
+    });
   }
 
   /** Empties a worker (every user group moved whole), then stops it. */
@@ -332,9 +352,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.#stopping || handle.state === 'stopping') return;
     const orphans = this.sessions.onWorker(handle.workerId);
     this.#log.error({ workerId: handle.workerId, sessions: orphans.length }, 'worker crashed');
-    // The process is gone, so none of its actors is connected: their leases can go now.
-    await this.#releaseLeasesOf(handle.workerId);
-    for (const r of orphans) this.#queue(r, 'worker crashed');
+    const graceEnds = Date.now() + this.options.orphanGraceMs;
+    for (const r of orphans) {
+      this.#queue(r, 'worker crashed');
+      r.placeNotBefore = graceEnds;
+    }
     if (!this.#workerRestarts.allow(Date.now())) {
       const reason = `more than ${this.options.workerRestartIntensity} worker crashes within ${this.options.restartPeriodMs} ms`;
       this.#log.fatal({ reason }, 'restart intensity exceeded; escalating');
@@ -342,8 +364,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       return;
     }
     await publishClusterEvent(this.#deps.redis, 'worker-crashed', { supervisorId: this.id, workerId: handle.workerId }).catch(() => {});
-    // Live workers take the orphans at once; the replacement comes up meanwhile.
+    // The replacement comes up during the grace period; then the process's
+    // leases go (it holds no connection any more) and live workers take the orphans.
     const replacement = this.#spawnWorker().catch((err: unknown) => this.#log.error({ err }, 'could not replace worker'));
+    await new Promise((resolve) => setTimeout(resolve, this.options.orphanGraceMs));
+    await Promise.all(orphans.map((r) => this.leases.forceRelease(r.spec.actorId, handle.workerId).catch(() => false)));
     await this.#placeQueued();
     await replacement;
     await this.#placeQueued();
@@ -394,6 +419,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         memoryBytes: w.lastStatus?.rssBytes ?? 0,
         draining: w.state === 'draining' || w.state === 'starting',
       }));
+  }
+
+  /** Placements of one user's sessions run one at a time, so they land on one worker. */
+  #placeForUser(record: SessionRecord): Promise<void> {
+    return this.#serial(`user:${record.spec.userId}`, () => this.#place(record));
   }
 
   async #place(record: SessionRecord): Promise<void> {
@@ -461,12 +491,23 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
   }
 
+  /**
+   * Stops the actor, then releases its lease. If the worker is alive but the
+   * stop fails, the lease is kept: the actor may still be connected, and only
+   * its own lease keeper (or the worker's death) may end that.
+   */
   async #stopActor(record: SessionRecord): Promise<void> {
     const worker = record.workerId === null ? undefined : this.#workers.get(record.workerId);
+    let stopped = true;
     if (worker && worker.alive && occupiesWorker(record.state)) {
-      record.cursor = await worker.call((api) => api.stopActor(record.spec.actorId)).catch(() => record.cursor);
+      try {
+        record.cursor = await worker.call((api) => api.stopActor(record.spec.actorId));
+      } catch (err) {
+        stopped = !worker.alive;
+        if (!stopped) this.#log.error({ err, actorId: record.spec.actorId }, 'actor did not stop; its lease is left to lapse');
+      }
     }
-    if (worker && record.leaseToken !== null) {
+    if (worker && stopped && record.leaseToken !== null) {
       await this.leases.release(record.spec.actorId, worker.workerId, record.leaseToken).catch(() => false);
     }
     record.workerId = null;
@@ -479,7 +520,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.#stopping) return;
     for (const r of this.sessions.queued()) {
       if (this.#stopping) return;
-      await this.#place(r).catch((err: unknown) => this.#log.error({ err, actorId: r.spec.actorId }, 'placement failed'));
+      if (r.placeNotBefore > Date.now()) continue;
+      await this.#serial(r.spec.actorId, async () => {
+        // Removed or placed by someone else while this one waited its turn.
+        if (this.sessions.get(r.spec.actorId) !== r || r.state !== 'queued') return;
+        await this.#placeForUser(r);
+      }).catch((err: unknown) => this.#log.error({ err, actorId: r.spec.actorId }, 'placement failed'));
     }
   }
 
@@ -502,6 +548,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     record.state = state;
     if (state !== 'paused') record.pausedBy = null;
     this.emit('session', this.#view(record));
+  }
+
+  #serial<T>(actorId: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.#locks.get(actorId) ?? Promise.resolve();
+    const next = previous.then(fn, fn);
+    const settled = next.catch(() => {});
+    this.#locks.set(actorId, settled);
+    void settled.then(() => {
+      if (this.#locks.get(actorId) === settled) this.#locks.delete(actorId);
+    });
+    return next;
   }
 
   #record(actorId: string): SessionRecord {

@@ -5,7 +5,7 @@
  */
 import type { ActorSpec, ResumeCursor, SendResult, SendTask } from '../actors/actor-contract.ts';
 import type { ActorState } from '../actors/actor-state.ts';
-import type { ThreadEvent } from '../actors/thread-host-api.ts';
+import type { LoopbackHostOptions, ThreadEvent } from '../actors/thread-host-api.ts';
 import type { Tier } from '../src/domain/plans/plan-types.ts';
 
 /** Settings a worker process starts with (passed as JSON in SB_WORKER_OPTIONS). */
@@ -22,6 +22,8 @@ export interface WorkerOptions {
   redisKeyPrefix: string;
   leaseTtlMs: number;
   leaseRenewMs: number;
+  /** Loopback platform settings of every thread; absent: the defaults thread-host-api.ts describes. */
+  loopback?: LoopbackHostOptions;
 }
 
 export interface WorkerActorStatus {
@@ -59,6 +61,8 @@ export interface WorkerApi {
   pauseActor(actorId: string): Promise<ResumeCursor>;
   resumeActor(actorId: string, cursor: ResumeCursor): Promise<ActorState>;
   idleActor(actorId: string): Promise<void>;
+  /** Sets the chats the actor receives messages from; the worker remembers them to restore after a thread restart. */
+  watch(actorId: string, chatIds: string[]): Promise<void>;
   send(actorId: string, task: SendTask): Promise<SendResult>;
   /** Measures every thread and attributes its memory to its actors. */
   status(): Promise<WorkerStatus>;

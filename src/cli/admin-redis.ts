@@ -40,16 +40,16 @@ export async function connectAdminRedis(target: RedisTarget, connectTimeoutMs = 
     maxRetriesPerRequest: 1,
     retryStrategy: () => null,
   });
-  redis.on('error', () => {
-    // connect() and each command reject with the same failure; that is where it is reported.
-  });
+  // With retries off, connect() rejects with a bare "Connection is closed."; the cause is in this event.
+  let lastError: Error | undefined;
+  redis.on('error', (error: Error) => { lastError = error; });
   try {
     await redis.connect();
     return redis;
   } catch (error) {
     redis.disconnect();
     throw new DependencyUnavailableError(
-      { dependency: `Redis at ${target.description}`, reason: (error as Error).message || String(error) },
+      { dependency: `Redis at ${target.description}`, reason: (lastError ?? (error as Error)).message || String(error) },
       { cause: error },
     );
   }

@@ -12,7 +12,7 @@
  * All keys of one call live in one Redis; this is not meant for Redis Cluster.
  */
 import type { Redis } from 'ioredis';
-import { luaCommands } from './lua-commands.ts';
+import { luaCommands, runBatched } from './lua-commands.ts';
 import type { LuaCommands } from './lua-commands.ts';
 import { keys } from './redis-keys.ts';
 import { resolveSessionLeaseOptions } from './session-lease-options.ts';
@@ -69,17 +69,20 @@ export class SessionLeases {
   }
 
   /**
-   * Renews many leases in one round trip. A lease is renewed only while still
-   * live and held by the same owner with the same token. The map has, per
-   * session, the new expiry (server ms) or null when the lease is lost.
+   * Renews many leases in one round trip (one script call per
+   * `MAX_KEYS_PER_SCRIPT` leases, pipelined). A lease is renewed only while
+   * still live and held by the same owner with the same token. The map has,
+   * per session, the new expiry (server ms) or null when the lease is lost.
    */
   async renewMany(grants: readonly LeaseRef[]): Promise<Map<string, number | null>> {
     const result = new Map<string, number | null>();
-    if (grants.length === 0) return result;
-    const args: Array<string | number> = grants.map((g) => keys.lease(g.sessionId));
-    args.push(this.ttlMs, GC_SLACK_MS);
-    for (const g of grants) args.push(g.owner, g.token);
-    const reply = await this.#redis.leaseRenewMany(grants.length, ...args);
+    const reply = await runBatched<number | null>(this.#redis, grants.length, (pipeline, from, to) => {
+      const batch = grants.slice(from, to);
+      const args: Array<string | number> = batch.map((g) => keys.lease(g.sessionId));
+      args.push(this.ttlMs, GC_SLACK_MS);
+      for (const g of batch) args.push(g.owner, g.token);
+      pipeline.leaseRenewMany(batch.length, ...args);
+    });
     grants.forEach((g, i) => {
       const expiresAt = reply[i];
       result.set(g.sessionId, expiresAt === null || expiresAt === undefined ? null : Number(expiresAt));
@@ -110,8 +113,9 @@ export class SessionLeases {
   /** Live leases of many sessions in one round trip (for status pages). */
   async holders(sessionIds: readonly string[]): Promise<Map<string, LeaseGrant | null>> {
     const result = new Map<string, LeaseGrant | null>();
-    if (sessionIds.length === 0) return result;
-    const reply = await this.#redis.leaseHolders(sessionIds.length, ...sessionIds.map((id) => keys.lease(id)));
+    const reply = await runBatched<[string, number, number] | null>(this.#redis, sessionIds.length, (pipeline, from, to) => {
+      pipeline.leaseHolders(to - from, ...sessionIds.slice(from, to).map((id) => keys.lease(id)));
+    });
     sessionIds.forEach((sessionId, i) => {
       const h = reply[i];
       result.set(sessionId, h ? { sessionId, owner: h[0], token: Number(h[1]), expiresAt: Number(h[2]) } : null);

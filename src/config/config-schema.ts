@@ -25,6 +25,15 @@ function positiveInt(name: string) {
     .positive({ error: `${name} must be a positive whole number` });
 }
 
+function fraction(name: string) {
+  const message = `${name} must be a number between 0 and 1`;
+  return z.coerce.number({ error: message }).gt(0, { error: message }).lte(1, { error: message });
+}
+
+function optionalPositiveInt(name: string) {
+  return z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), positiveInt(name).optional());
+}
+
 function url(name: string, protocols: string[]) {
   const expected = protocols.map((p) => `${p}//`).join(' or ');
   return optionalText.refine((v) => {
@@ -80,6 +89,20 @@ export const configSchema = z
         return new Set(ids).size === ids.length;
       }, { error: 'SECRET_KEYS names a key id twice' }),
     SECRET_KEY_CURRENT: optionalText,
+    SUPERVISOR_ID: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_.-]{1,64}$/.test(v), {
+      error: 'SUPERVISOR_ID must be 1 to 64 of A-Z a-z 0-9 _ . -',
+    }),
+    SUPERVISOR_WORKERS: optionalPositiveInt('SUPERVISOR_WORKERS'),
+    SUPERVISOR_MAX_WORKERS: optionalPositiveInt('SUPERVISOR_MAX_WORKERS'),
+    SUPERVISOR_THREADS_PER_WORKER: positiveInt('SUPERVISOR_THREADS_PER_WORKER').default(DEFAULTS.SUPERVISOR_THREADS_PER_WORKER),
+    SUPERVISOR_SESSIONS_PER_WORKER: positiveInt('SUPERVISOR_SESSIONS_PER_WORKER').default(DEFAULTS.SUPERVISOR_SESSIONS_PER_WORKER),
+    SUPERVISOR_THREAD_HEAP_MB: positiveInt('SUPERVISOR_THREAD_HEAP_MB').default(DEFAULTS.SUPERVISOR_THREAD_HEAP_MB),
+    PRESSURE_HIGH_WATERMARK: fraction('PRESSURE_HIGH_WATERMARK').default(DEFAULTS.PRESSURE_HIGH_WATERMARK),
+    PRESSURE_LOW_WATERMARK: fraction('PRESSURE_LOW_WATERMARK').default(DEFAULTS.PRESSURE_LOW_WATERMARK),
+    PRESSURE_PAUSE_ELITE: oneOf('PRESSURE_PAUSE_ELITE', ['true', 'false']).default(DEFAULTS.PRESSURE_PAUSE_ELITE),
+    LEASE_TTL_MS: positiveInt('LEASE_TTL_MS').default(DEFAULTS.LEASE_TTL_MS),
+    HEALTH_INTERVAL_MS: positiveInt('HEALTH_INTERVAL_MS').default(DEFAULTS.HEALTH_INTERVAL_MS),
+    SCALE_OUT_WEBHOOK_URL: url('SCALE_OUT_WEBHOOK_URL', ['http:', 'https:']),
     SHUTDOWN_TIMEOUT_MS: positiveInt('SHUTDOWN_TIMEOUT_MS').default(DEFAULTS.SHUTDOWN_TIMEOUT_MS),
   })
   .superRefine((c, ctx) => {
@@ -88,6 +111,12 @@ export const configSchema = z
       if (!ids.includes(c.SECRET_KEY_CURRENT)) {
         ctx.addIssue({ code: 'custom', path: ['SECRET_KEY_CURRENT'], message: 'SECRET_KEY_CURRENT must name a key id listed in SECRET_KEYS' });
       }
+    }
+    if (c.PRESSURE_LOW_WATERMARK >= c.PRESSURE_HIGH_WATERMARK) {
+      ctx.addIssue({ code: 'custom', path: ['PRESSURE_LOW_WATERMARK'], message: 'PRESSURE_LOW_WATERMARK must be less than PRESSURE_HIGH_WATERMARK' });
+    }
+    if (c.SUPERVISOR_WORKERS !== undefined && c.SUPERVISOR_MAX_WORKERS !== undefined && c.SUPERVISOR_MAX_WORKERS < c.SUPERVISOR_WORKERS) {
+      ctx.addIssue({ code: 'custom', path: ['SUPERVISOR_MAX_WORKERS'], message: 'SUPERVISOR_MAX_WORKERS must be at least SUPERVISOR_WORKERS' });
     }
     if (c.NODE_ENV === 'production' && c.SECRET_KEYS === undefined) {
       ctx.addIssue({ code: 'custom', path: ['SECRET_KEYS'], message: 'SECRET_KEYS is required when NODE_ENV is production' });

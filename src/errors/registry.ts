@@ -172,3 +172,45 @@ export const SupervisorStoppingError = defineError<Record<string, never>>(
   'SupervisorStoppingError', 'supervisor_stopping', 503,
   () => 'The supervisor is shutting down',
 );
+
+// --- actor runtime (actors/: session actors, thread hosts, worker process) ---
+/** `ActorSpec.platform` names a platform this build cannot run (unknown, not built yet, or missing what it needs). */
+export const PlatformUnsupportedError = defineError<{ platform: string; reason: string }>(
+  'PlatformUnsupportedError', 'platform_unsupported', 400,
+  (d) => `Platform "${d.platform}" is not supported: ${d.reason}`,
+);
+/** A lifecycle call the transition table of actors/actor-state.ts does not allow in the actor's state. */
+export const ActorTransitionInvalidError = defineError<{ actorId: string; event: string; state: string }>(
+  'ActorTransitionInvalidError', 'actor_transition_invalid', 409,
+  (d) => `Actor "${d.actorId}" cannot take "${d.event}" while ${d.state}`,
+);
+/** No actor with this id runs where the call was sent. */
+export const ActorNotFoundError = defineError<{ actorId: string; where: string }>(
+  'ActorNotFoundError', 'actor_not_found', 404,
+  (d) => `No actor "${d.actorId}" runs on ${d.where}`,
+);
+/** `startActor` for an actor that is already live there (stop it first). */
+export const ActorExistsError = defineError<{ actorId: string; state: string; where: string }>(
+  'ActorExistsError', 'actor_exists', 409,
+  (d) => `Actor "${d.actorId}" is already on ${d.where} (${d.state})`,
+);
+/** An actor was to start under a lease its worker does not hold (never acquired, taken over, or expired). */
+export const LeaseNotHeldError = defineError<{ sessionId: string; owner: string; token: number }>(
+  'LeaseNotHeldError', 'lease_not_held', 409,
+  (d) => `Lease of session "${d.sessionId}" with token ${d.token} is not held by "${d.owner}"`,
+);
+/** A call to a thread host whose thread died (or dies) before answering. */
+export const ThreadUnavailableError = defineError<{ workerId: string; threadIndex: number; reason: string }>(
+  'ThreadUnavailableError', 'thread_unavailable', 503,
+  (d) => `Thread ${d.threadIndex} of worker ${d.workerId} is unavailable: ${d.reason}`,
+);
+/** A worker process that is shutting down takes no new actors. */
+export const WorkerStoppingError = defineError<{ workerId: string }>(
+  'WorkerStoppingError', 'worker_stopping', 503,
+  (d) => `Worker ${d.workerId} is shutting down`,
+);
+/** A process started by pm2 needs real servers: embedded defaults are for `npm start` on one machine. */
+export const ServerUrlRequiredError = defineError<{ variable: string; process: string }>(
+  'ServerUrlRequiredError', 'server_url_required', 500,
+  (d) => `${d.variable} must be set for the ${d.process} process (embedded servers are only for npm start)`,
+);

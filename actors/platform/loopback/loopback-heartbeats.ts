@@ -22,7 +22,9 @@ export class LoopbackHeartbeats {
   /** TTL each beat gives the connections, ms. */
   readonly connectionTtlMs: number;
   readonly #network: LoopbackNetwork;
-  readonly #targets = new Set<HeartbeatTarget>();
+  /** Target -> serial of its registration, so a beat answered after a reconnect is not taken for the new connection. */
+  readonly #targets = new Map<HeartbeatTarget, number>();
+  #serial = 0;
   #timer: NodeJS.Timeout | null = null;
 
   constructor(network: LoopbackNetwork, connectionTtlMs: number) {
@@ -35,7 +37,7 @@ export class LoopbackHeartbeats {
   }
 
   add(target: HeartbeatTarget): void {
-    this.#targets.add(target);
+    this.#targets.set(target, ++this.#serial);
   }
 
   remove(target: HeartbeatTarget): void {
@@ -44,18 +46,19 @@ export class LoopbackHeartbeats {
 
   /** Extends every registered connection in one call; those already gone are removed and told. */
   async beat(): Promise<{ extended: number; lost: number }> {
-    const targets = [...this.#targets];
-    if (targets.length === 0) return { extended: 0, lost: 0 };
-    const alive = await this.#network.heartbeatMany(targets, this.connectionTtlMs);
+    const entries = [...this.#targets];
+    if (entries.length === 0) return { extended: 0, lost: 0 };
+    const alive = await this.#network.heartbeatMany(entries.map(([t]) => t), this.connectionTtlMs);
     let lost = 0;
-    targets.forEach((t, i) => {
-      // Removed while the beat was in flight: it disconnected on purpose.
-      if (alive[i] || !this.#targets.has(t)) return;
+    entries.forEach(([t, serial], i) => {
+      // Removed (or removed and added again) while the beat was in flight:
+      // it disconnected on purpose, and this answer is not about its new connection.
+      if (alive[i] || this.#targets.get(t) !== serial) return;
       this.#targets.delete(t);
       lost += 1;
       t.connectionLost('connection timed out');
     });
-    return { extended: targets.length - lost, lost };
+    return { extended: entries.length - lost, lost };
   }
 
   /** Beats every `intervalMs` (recommended: a third of the connection TTL) on one timer until `stop`. */

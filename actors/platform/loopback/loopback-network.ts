@@ -14,7 +14,7 @@
  *   duplicates.
  */
 import type { Redis } from 'ioredis';
-import { luaCommands } from '../../../src/cluster/lua-commands.ts';
+import { luaCommands, runBatched } from '../../../src/cluster/lua-commands.ts';
 import type { LuaCommands } from '../../../src/cluster/lua-commands.ts';
 import { keys } from '../../../src/cluster/redis-keys.ts';
 import { InvalidOptionError } from '../../../src/errors/registry.ts';
@@ -104,17 +104,20 @@ export class LoopbackNetwork {
   }
 
   /**
-   * Extends many connections to `ttlMs` from now in one round trip. Per
+   * Extends many connections to `ttlMs` from now in one round trip (one
+   * script call per `MAX_KEYS_PER_SCRIPT` connections, pipelined). Per
    * connection: true when extended, false when it had expired or was
    * disconnected (the platform dropped it; connect again).
    */
   async heartbeatMany(connections: readonly ConnectionRef[], ttlMs: number): Promise<boolean[]> {
     checkTtl(ttlMs);
-    if (connections.length === 0) return [];
-    const args: Array<string | number> = connections.map((c) => keys.loopbackConnections(c.sessionId));
-    args.push(ttlMs, GC_SLACK_MS);
-    for (const c of connections) args.push(c.connectionId);
-    const reply = await this.#redis.loopbackHeartbeatMany(connections.length, ...args);
+    const reply = await runBatched<number>(this.#redis, connections.length, (pipeline, from, to) => {
+      const batch = connections.slice(from, to);
+      const args: Array<string | number> = batch.map((c) => keys.loopbackConnections(c.sessionId));
+      args.push(ttlMs, GC_SLACK_MS);
+      for (const c of batch) args.push(c.connectionId);
+      pipeline.loopbackHeartbeatMany(batch.length, ...args);
+    });
     return reply.map((r) => Number(r) === 1);
   }
 

@@ -2,7 +2,7 @@
  * `switchboard status`: one line per supervisor, built from a summary that
  * `--json` prints as is.
  */
-import type { SupervisorSnapshot, WorkerLifecycle } from '../../cluster/status-snapshot.ts';
+import type { SessionState, SupervisorSnapshot, WorkerLifecycle } from '../../cluster/status-snapshot.ts';
 import { TIERS_BY_PRIORITY, type Tier } from '../../domain/plans/plan-types.ts';
 import { SESSION_STATES } from './sessions-view.ts';
 import { renderTable } from './table.ts';
@@ -19,7 +19,7 @@ export interface SupervisorSummary {
   uptimeMs: number;
   workers: { total: number; byState: Partial<Record<WorkerLifecycle, number>> };
   /** Counts only the states and tiers that occur. */
-  sessions: { total: number; byState: Record<string, number>; byTier: Partial<Record<Tier, number>> };
+  sessions: { total: number; byState: Partial<Record<SessionState, number>>; byTier: Partial<Record<Tier, number>> };
   host: SupervisorSnapshot['host'];
   pressure: SupervisorSnapshot['pressure'];
   /** Host memory use is at or above the high watermark: sessions are being paused. */
@@ -46,7 +46,7 @@ export function summarizeSupervisor(s: SupervisorSnapshot, nowMs: number): Super
     workers: { total: s.workers.length, byState: countBy(s.workers.map((w) => w.state), WORKER_STATES) },
     sessions: {
       total: s.sessions.length,
-      byState: countBy<string>(s.sessions.map((x) => x.state), SESSION_STATES),
+      byState: countBy(s.sessions.map((x) => x.state), SESSION_STATES),
       byTier: countBy(s.sessions.map((x) => x.tier), TIERS_BY_PRIORITY),
     },
     host: s.host,

@@ -1,0 +1,36 @@
+/**
+ * Which PlatformClientFactory serves an `ActorSpec.platform`. A thread host
+ * builds each platform's shared runtime once (for loopback: the network, one
+ * poller, one heartbeat batch) and asks here for the factory of every actor it
+ * starts. Telegram and Discord join when their clients exist; until then they
+ * are refused like an unknown platform, with a `platform_unsupported` error.
+ */
+import type { ActorPlatform } from '../actor-contract.ts';
+import { PlatformUnsupportedError } from '../../src/errors/registry.ts';
+import { loopbackClientFactory } from './loopback/loopback-client.ts';
+import type { LoopbackRuntime } from './loopback/loopback-runtime.ts';
+import type { PlatformClientFactory } from './platform-client.ts';
+
+/** The shared per-thread runtimes the factories draw on; null when the thread could not build one (e.g. no Redis). */
+export interface PlatformRuntimes {
+  loopback: LoopbackRuntime | null;
+}
+
+const PLATFORMS: readonly ActorPlatform[] = ['telegram', 'discord', 'loopback'];
+
+/** The factory for `platform`; throws `PlatformUnsupportedError` when this build or thread cannot run it. */
+export function clientFactoryFor(platform: string, runtimes: PlatformRuntimes): PlatformClientFactory {
+  if (!(PLATFORMS as readonly string[]).includes(platform)) {
+    throw new PlatformUnsupportedError({ platform, reason: `unknown platform; expected one of ${PLATFORMS.join(', ')}` });
+  }
+  switch (platform as ActorPlatform) {
+    case 'loopback':
+      if (runtimes.loopback === null) {
+        throw new PlatformUnsupportedError({ platform, reason: 'the loopback network needs Redis, and this worker has no redisUrl' });
+      }
+      return loopbackClientFactory(runtimes.loopback);
+    case 'telegram':
+    case 'discord':
+      throw new PlatformUnsupportedError({ platform, reason: 'its client is not part of this build yet' });
+  }
+}

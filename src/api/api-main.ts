@@ -1,0 +1,24 @@
+/**
+ * The HTTP API as pm2 runs it (cluster mode, one per core): connects to the
+ * shared PostgreSQL and Redis (the supervisor process applies migrations) and
+ * serves until SIGTERM. Needs DATABASE_URL and REDIS_URL.
+ */
+import { openDatabase } from '../db/open-database.ts';
+import { runProcess } from '../infra/process-entry.ts';
+import { provideRedis } from '../infra/redis-provider.ts';
+import { requireServerUrls } from '../infra/require-urls.ts';
+import { componentLogger } from '../logging/logger.ts';
+import { createApp } from './create-app.ts';
+import { startHttpServer } from './http-server.ts';
+
+await runProcess('api', async (config, root, shutdown) => {
+  const { databaseUrl } = requireServerUrls(config, 'api');
+  const orm = await openDatabase({ databaseUrl, schema: config.DATABASE_SCHEMA, logger: componentLogger(root, 'db') });
+  shutdown.register('database pool', () => orm.close());
+  const redis = await provideRedis({ config, logger: componentLogger(root, 'infra') });
+  shutdown.register('Redis', redis.stop);
+  if (shutdown.inProgress) return;
+  const http = await startHttpServer(createApp({ health: { database: 'external', redis: 'external' } }), config.API_HOST, config.API_PORT);
+  shutdown.register('HTTP server', http.close);
+  root.info({ api: http.url }, 'api ready');
+});

@@ -1,0 +1,29 @@
+/**
+ * The supervisor process as pm2 runs it (fork mode, one per host): applies
+ * migrations, then runs the supervisor until SIGTERM. Needs DATABASE_URL and
+ * REDIS_URL. Restart intensity exceeded -> exit 1, and pm2 restarts it.
+ */
+import { runProcess } from '../src/infra/process-entry.ts';
+import { provideDatabase } from '../src/infra/database-provider.ts';
+import { provideRedis } from '../src/infra/redis-provider.ts';
+import { requireServerUrls } from '../src/infra/require-urls.ts';
+import { componentLogger } from '../src/logging/logger.ts';
+import { startSupervisorRuntime } from './supervisor-runtime.ts';
+
+await runProcess('supervisor', async (config, root, shutdown) => {
+  const { redisUrl } = requireServerUrls(config, 'supervisor');
+  const database = await provideDatabase({ config, logger: componentLogger(root, 'db') });
+  shutdown.register('database pool', database.closeOrm);
+  const redis = await provideRedis({ config, logger: componentLogger(root, 'infra') });
+  shutdown.register('Redis', redis.stop);
+  if (shutdown.inProgress) return;
+  const runtime = await startSupervisorRuntime({
+    config,
+    redis: redis.redis,
+    redisUrl,
+    logger: componentLogger(root, 'supervisor'),
+    onEscalate: () => void shutdown.run('supervisor escalated', 1),
+  });
+  shutdown.register('supervisor', runtime.stop);
+  root.info({ supervisorId: runtime.supervisor.id }, 'supervisor ready');
+});

@@ -1,0 +1,71 @@
+/**
+ * A supervisor wired to its surroundings: options from the configuration, an
+ * admin-command listener on Redis, and escalation turned into a non-zero exit
+ * so pm2 restarts the process. Shared by `npm start` and the pm2 entry.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { AdminCommandListener } from '../src/cluster/admin-channel.ts';
+import type { Config } from '../src/config/load-config.ts';
+import { Supervisor } from './supervisor.ts';
+import type { SupervisorOptions } from './supervisor-options.ts';
+
+export function supervisorOptionsFromConfig(config: Config): SupervisorOptions {
+  return {
+    ...(config.SUPERVISOR_ID !== undefined ? { supervisorId: config.SUPERVISOR_ID } : {}),
+    ...(config.SUPERVISOR_WORKERS !== undefined ? { workers: config.SUPERVISOR_WORKERS } : {}),
+    ...(config.SUPERVISOR_MAX_WORKERS !== undefined ? { maxWorkers: config.SUPERVISOR_MAX_WORKERS } : {}),
+    threadsPerWorker: config.SUPERVISOR_THREADS_PER_WORKER,
+    sessionsPerWorker: config.SUPERVISOR_SESSIONS_PER_WORKER,
+    threadMaxOldGenerationMb: config.SUPERVISOR_THREAD_HEAP_MB,
+    leaseTtlMs: config.LEASE_TTL_MS,
+    healthIntervalMs: config.HEALTH_INTERVAL_MS,
+    workerShutdownTimeoutMs: Math.max(1_000, config.SHUTDOWN_TIMEOUT_MS - 2_000),
+    pressure: {
+      highWatermark: config.PRESSURE_HIGH_WATERMARK,
+      lowWatermark: config.PRESSURE_LOW_WATERMARK,
+      pauseElite: config.PRESSURE_PAUSE_ELITE === 'true',
+    },
+    ...(config.SCALE_OUT_WEBHOOK_URL !== undefined ? { scaleOutWebhookUrl: config.SCALE_OUT_WEBHOOK_URL } : {}),
+  };
+}
+
+export interface SupervisorRuntime {
+  supervisor: Supervisor;
+  /** Stops answering commands, then stops the supervisor gracefully. */
+  stop(): Promise<void>;
+}
+
+export async function startSupervisorRuntime(input: {
+  config: Config;
+  redis: Redis;
+  redisUrl: string;
+  logger: Logger;
+  /** Called when restart intensity is exceeded; the caller exits non-zero. */
+  onEscalate: (reason: string) => void;
+  options?: SupervisorOptions;
+}): Promise<SupervisorRuntime> {
+  const supervisor = new Supervisor({
+    redis: input.redis,
+    redisUrl: input.redisUrl,
+    redisKeyPrefix: input.config.REDIS_KEY_PREFIX,
+    logger: input.logger,
+    options: { ...supervisorOptionsFromConfig(input.config), ...input.options },
+  });
+  supervisor.on('escalate', input.onEscalate);
+  await supervisor.start();
+  const listener = new AdminCommandListener(input.redis, supervisor.id, {
+    onError: (err) => input.logger.warn({ err }, 'admin command channel error'),
+  });
+  await listener.start(async (request) => {
+    input.logger.info({ command: request }, 'admin command');
+    return supervisor.runAdminCommand(request);
+  });
+  return {
+    supervisor,
+    async stop() {
+      await listener.stop();
+      await supervisor.stop();
+    },
+  };
+}
