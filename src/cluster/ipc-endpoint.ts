@@ -43,6 +43,8 @@ export interface IpcChannel<TEvent = unknown> {
   endpoint: Endpoint;
   /** Sends an event on the `event` lane; dropped silently when the channel is already closed. */
   sendEvent(event: TEvent): void;
+  /** Resolves once every message sent so far has been handed to the OS (or the channel closed): call before `process.exit`. */
+  flush(): Promise<void>;
   /** Subscribes to events; returns the unsubscribe function. */
   onEvent(listener: (event: TEvent) => void): () => void;
   /** Stops listening on the peer, so the channel no longer keeps the process' listeners alive. */
@@ -52,12 +54,21 @@ export interface IpcChannel<TEvent = unknown> {
 function channelOver<TEvent>(peer: IpcPeer): IpcChannel<TEvent> {
   const rpcListeners = new Map<MessageListener, (message: unknown) => void>();
   const eventListeners = new Set<(event: TEvent) => void>();
+  let unsent = 0;
+  let flushed: Array<() => void> = [];
 
   function post(lane: Lane, data: unknown): void {
     if (peer.send === undefined || peer.connected === false) return;
+    unsent += 1;
     // The callback form turns a send on a channel closing underneath us into
     // an ignored error instead of an 'error' event nobody listens to.
-    peer.send({ sbLane: lane, data } satisfies Envelope, () => {});
+    peer.send({ sbLane: lane, data } satisfies Envelope, () => {
+      unsent -= 1;
+      if (unsent > 0) return;
+      const waiting = flushed;
+      flushed = [];
+      for (const resolve of waiting) resolve();
+    });
   }
 
   const onPeerMessage = (message: unknown): void => {
@@ -96,6 +107,9 @@ function channelOver<TEvent>(peer: IpcPeer): IpcChannel<TEvent> {
   return {
     endpoint,
     sendEvent: (event) => post('event', event),
+    flush: () => (unsent === 0 || peer.connected === false
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => flushed.push(resolve))),
     onEvent(listener) {
       eventListeners.add(listener);
       return () => eventListeners.delete(listener);

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { LoopbackNetwork } from '../../../actors/platform/loopback/loopback-network.ts';
+import { MAX_KEYS_PER_SCRIPT } from '../../../src/cluster/lua-commands.ts';
 import { keys } from '../../../src/cluster/redis-keys.ts';
 import { localStopDeadline, mustStopBy, SessionLeases } from '../../../src/cluster/session-lease.ts';
 import type { SessionLeaseOptions } from '../../../src/cluster/session-lease.ts';
@@ -127,6 +128,18 @@ describe('SessionLeases', function () {
       await sleep(330);
       assert.equal((await leases.renewMany([g])).get(g.sessionId), null);
       assert.equal(await leases.holder(g.sessionId), null);
+    });
+
+    it('renews batches larger than one script call, keeping each answer with its lease', async () => {
+      const owned = new SessionLeases(redis, { ttlMs: 60_000, stopMarginMs: 1_000 });
+      const grants = await Promise.all(Array.from({ length: MAX_KEYS_PER_SCRIPT * 2 + 500 }, () => owned.acquire(sid(), 'bulk')));
+      const lostAt = new Set([0, MAX_KEYS_PER_SCRIPT - 1, MAX_KEYS_PER_SCRIPT, MAX_KEYS_PER_SCRIPT * 2 + 499]);
+      for (const i of lostAt) await owned.release(grants[i]!.sessionId, 'bulk', grants[i]!.token);
+      const result = await owned.renewMany(grants.map((g) => g!));
+      assert.equal(result.size, grants.length);
+      grants.forEach((g, i) => assert.equal(result.get(g!.sessionId) === null, lostAt.has(i), `lease ${i}`));
+      const holders = await owned.holders(grants.map((g) => g!.sessionId));
+      grants.forEach((g, i) => assert.equal(holders.get(g!.sessionId) === null, lostAt.has(i), `holder ${i}`));
     });
 
     it('returns an empty map for no leases', async () => {
