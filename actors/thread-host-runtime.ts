@@ -14,8 +14,8 @@ import type { ActorState } from './actor-state.ts';
 import { LeaseKeeper, type LeaseLossReason } from './lease-keeper.ts';
 import { clientFactoryFor, type PlatformRuntimes } from './platform/platform-registry.ts';
 import { SessionActor } from './session-actor.ts';
-import type { ThreadEvent, ThreadHostApi, ThreadMeasurement } from './thread-host-api.ts';
-import { isolateBytes } from './heap-probe.ts';
+import type { MeasureOptions, ThreadEvent, ThreadHostApi, ThreadMeasurement } from './thread-host-api.ts';
+import { collectGarbage, isolateBytes } from './heap-probe.ts';
 import type { LeaseRef } from '../src/cluster/session-lease.ts';
 import { ActorExistsError, ActorNotFoundError, LeaseNotHeldError, WorkerStoppingError } from '../src/errors/registry.ts';
 
@@ -30,6 +30,8 @@ export interface ThreadHostRuntimeOptions {
   leaseStopMarginMs: number;
   /** Measured heap cost of one idle actor with its client, bytes (see heap-probe.ts). */
   clientBaseBytes: number;
+  /** The thread's fixed cost, bytes (see `ThreadMeasurement.fixedBytes`). */
+  fixedBytes: number;
   /** ms between two loopback poller ticks. */
   pollIntervalMs: number;
   emit(event: ThreadEvent): void;
@@ -113,7 +115,16 @@ export class ThreadHostRuntime implements ThreadHostApi {
       });
     }
     this.#actors.set(spec.actorId, actor);
-    if (this.#keeper !== null && !(await this.#keeper.confirm(spec.actorId, spec.fencingToken))) {
+    let held: boolean;
+    try {
+      held = this.#keeper === null || await this.#keeper.confirm(spec.actorId, spec.fencingToken);
+    } catch (error) {
+      // Redis did not answer: without a confirmed lease the actor must not connect.
+      await actor.stop('lease_unconfirmed');
+      this.#drop(actor);
+      throw error;
+    }
+    if (!held) {
       await actor.stop('lease_not_held');
       this.#drop(actor);
       throw new LeaseNotHeldError({ sessionId: spec.actorId, owner: this.#o.workerId, token: spec.fencingToken });
@@ -142,8 +153,10 @@ export class ThreadHostRuntime implements ThreadHostApi {
     return this.#get(actorId).idle();
   }
 
-  watch(actorId: string, chatIds: string[]): Promise<void> {
-    return this.#get(actorId).watch(chatIds);
+  async watch(actorId: string, chatIds: string[]): Promise<ResumeCursor> {
+    const actor = this.#get(actorId);
+    await actor.watch(chatIds);
+    return actor.cursor();
   }
 
   send(actorId: string, task: SendTask): Promise<SendResult> {
@@ -159,14 +172,21 @@ export class ThreadHostRuntime implements ThreadHostApi {
     return Promise.all(actors.map(async (a) => ({ actorId: a.actorId, ...(await a.health()) })));
   }
 
-  async measure(): Promise<ThreadMeasurement> {
+  async measure(options: MeasureOptions = {}): Promise<ThreadMeasurement> {
+    if (options.settle === true) {
+      collectGarbage();
+      // Buffers freed by that collection give their external memory back in
+      // a task after it; a second pass then finds what those held.
+      await new Promise((resolve) => setImmediate(resolve));
+      collectGarbage();
+    }
     const { heapUsedBytes, externalBytes } = isolateBytes();
     const actors = [...this.#actors.values()].map((a) => ({
       actorId: a.actorId,
       trackedBytes: a.trackedBytes(),
       baseBytes: this.#o.clientBaseBytes,
     }));
-    return { threadIndex: this.#o.threadIndex, heapUsedBytes, externalBytes, actors };
+    return { threadIndex: this.#o.threadIndex, heapUsedBytes, externalBytes, fixedBytes: this.#o.fixedBytes, actors };
   }
 
   async shutdown(): Promise<Record<string, ResumeCursor>> {

@@ -8,10 +8,9 @@
  */
 import { threadId } from 'node:worker_threads';
 import * as Comlink from 'comlink';
-import nodeEndpoint from 'comlink/dist/umd/node-adapter.js';
 import { Redis } from 'ioredis';
 import type { ActorSpec, ResumeCursor } from './actor-contract.ts';
-import { measurePerObject } from './heap-probe.ts';
+import { isolateBytes, measurePerObject, settledHeapBytes } from './heap-probe.ts';
 import { createLoopbackRuntime, type LoopbackRuntime } from './platform/loopback/loopback-runtime.ts';
 import { clientFactoryFor, type PlatformRuntimes } from './platform/platform-registry.ts';
 import { leaseStopMarginMs, loopbackConnectionTtlMs } from './runtime-timing.ts';
@@ -19,6 +18,7 @@ import { SessionActor } from './session-actor.ts';
 import type { ThreadEvent, ThreadHostInit } from './thread-host-api.ts';
 import { ThreadHostRuntime } from './thread-host-runtime.ts';
 import { installErrorCodes } from '../src/cluster/comlink-errors.ts';
+import { nodeEndpoint } from '../src/cluster/comlink-node.ts';
 import { SessionLeases } from '../src/cluster/session-lease.ts';
 
 /** Default ms between two loopback poller ticks. */
@@ -65,6 +65,8 @@ export default async function threadHost(init: ThreadHostInit): Promise<Record<s
   const runtimes: PlatformRuntimes = { loopback };
   const emit = (event: ThreadEvent): void => init.eventPort.postMessage(event);
 
+  const clientBaseBytes = measureClientBase(runtimes);
+  const fixedBytes = settledHeapBytes() + isolateBytes().externalBytes;
   const host = new ThreadHostRuntime({
     threadIndex: init.threadIndex,
     workerId: init.workerId,
@@ -73,7 +75,8 @@ export default async function threadHost(init: ThreadHostInit): Promise<Record<s
     leaseTtlMs: init.leaseTtlMs,
     leaseRenewMs: init.leaseRenewMs,
     leaseStopMarginMs: stopMarginMs,
-    clientBaseBytes: measureClientBase(runtimes),
+    clientBaseBytes,
+    fixedBytes,
     pollIntervalMs,
     emit,
   });

@@ -8,10 +8,10 @@
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
-import nodeEndpoint from 'comlink/dist/umd/node-adapter.js';
 import type { Piscina } from 'piscina';
 import type { ResumeCursor } from './actor-contract.ts';
 import type { ThreadEvent, ThreadHostApi, ThreadHostInit } from './thread-host-api.ts';
+import { nodeEndpoint } from '../src/cluster/comlink-node.ts';
 import { ThreadUnavailableError } from '../src/errors/registry.ts';
 
 /** ThreadHostInit without what the slot fills in itself. */

@@ -22,7 +22,7 @@ import { Piscina } from 'piscina';
 import type { ActorSpec, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
 import type { ActorState } from './actor-state.ts';
 import { leaseStopMarginMs, loopbackConnectionTtlMs } from './runtime-timing.ts';
-import type { ThreadEvent, ThreadMeasurement } from './thread-host-api.ts';
+import type { MeasureOptions, ThreadEvent, ThreadMeasurement } from './thread-host-api.ts';
 import { describe, ThreadSlot, type ThreadHostSettings } from './thread-slot.ts';
 import type {
   WorkerActorStatus, WorkerApi, WorkerEvent, WorkerOptions, WorkerStatus, WorkerThreadStatus,
@@ -41,6 +41,11 @@ interface ActorRecord {
   cursor: Record<string, string>;
   /** Chats set with `watch`, restored after a thread restart. */
   watched: string[];
+  /**
+   * A startActor call is on its way to the thread: if the thread dies now,
+   * that call fails to its caller, so the restart must not start it too.
+   */
+  starting: boolean;
 }
 
 export interface WorkerRuntimeDeps {
@@ -65,6 +70,8 @@ export class WorkerRuntime implements WorkerApi {
    * connection TTL), and reconnecting earlier would run two copies at once.
    */
   readonly #restartDelayMs: number;
+  /** Restarts in progress after a thread died, by thread index. */
+  readonly #restarts = new Map<number, Promise<void>>();
   #stopping = false;
   #escalated = false;
 
@@ -95,7 +102,12 @@ export class WorkerRuntime implements WorkerApi {
     };
     this.#slots = Array.from({ length: options.threads }, (_, i) => new ThreadSlot(i, this.#pool, settings, {
       onEvent: (event, slot) => this.#onThreadEvent(event, slot),
-      onDeath: (error, slot) => void this.#onThreadDeath(error, slot),
+      onDeath: (error, slot) => {
+        const restart = this.#onThreadDeath(error, slot).finally(() => {
+          if (this.#restarts.get(slot.index) === restart) this.#restarts.delete(slot.index);
+        });
+        this.#restarts.set(slot.index, restart);
+      },
     }));
     for (const slot of this.#slots) slot.launch();
   }
@@ -114,6 +126,7 @@ export class WorkerRuntime implements WorkerApi {
       state: 'starting',
       cursor: { ...(cursor ?? existing?.cursor ?? {}) },
       watched: existing?.watched ?? [],
+      starting: true,
     };
     this.#actors.set(spec.actorId, record);
     try {
@@ -121,12 +134,14 @@ export class WorkerRuntime implements WorkerApi {
     } catch (error) {
       if (this.#actors.get(spec.actorId) === record) this.#actors.delete(spec.actorId);
       throw error;
+    } finally {
+      record.starting = false;
     }
     return { threadIndex: slot.index, state: record.state };
   }
 
   async stopActor(actorId: string): Promise<ResumeCursor> {
-    const record = this.#get(actorId);
+    const record = await this.#settled(actorId);
     if (record.state === 'revoked' || record.state === 'stopped') {
       this.#actors.delete(actorId);
       return record.cursor;
@@ -137,41 +152,44 @@ export class WorkerRuntime implements WorkerApi {
   }
 
   async pauseActor(actorId: string): Promise<ResumeCursor> {
-    const record = this.#get(actorId);
+    const record = await this.#settled(actorId);
     const cursor = await this.#slotOf(record).call((api) => api.pauseActor(actorId));
     record.cursor = { ...cursor };
     return cursor;
   }
 
   async resumeActor(actorId: string, cursor: ResumeCursor): Promise<ActorState> {
-    const record = this.#get(actorId);
+    const record = await this.#settled(actorId);
     record.cursor = { ...cursor };
     record.state = await this.#slotOf(record).call((api) => api.resumeActor(actorId, cursor));
     return record.state;
   }
 
   async idleActor(actorId: string): Promise<void> {
-    const record = this.#get(actorId);
+    const record = await this.#settled(actorId);
     await this.#slotOf(record).call((api) => api.idleActor(actorId));
   }
 
-  async watch(actorId: string, chatIds: string[]): Promise<void> {
-    const record = this.#get(actorId);
-    await this.#slotOf(record).call((api) => api.watch(actorId, chatIds));
+  async watch(actorId: string, chatIds: string[]): Promise<ResumeCursor> {
+    const record = await this.#settled(actorId);
+    const cursor = await this.#slotOf(record).call((api) => api.watch(actorId, chatIds));
     record.watched = [...chatIds];
+    // Positions already recorded from inbound messages are at least as recent.
+    record.cursor = { ...cursor, ...pick(record.cursor, chatIds) };
+    return cursor;
   }
 
   async send(actorId: string, task: SendTask): Promise<SendResult> {
-    const record = this.#get(actorId);
-    return this.#slotOf(record).call((api) => api.send(actorId, task));
+    const record = await this.#settled(actorId);
+    return this.#slotOf(record).call<SendResult>(async (api) => (await api.send(actorId, task)) as SendResult);
   }
 
-  async status(): Promise<WorkerStatus> {
+  async status(options: MeasureOptions = {}): Promise<WorkerStatus> {
     const perThread = await Promise.all(this.#slots.map(async (slot) => {
       if (!slot.alive) return { slot, measurement: null, health: null };
       try {
         const [measurement, health] = await Promise.all([
-          slot.call((api) => api.measure()),
+          slot.call((api) => api.measure(options)),
           slot.call((api) => api.healthAll()),
         ]);
         return { slot, measurement, health: new Map(health.map((h) => [h.actorId, h])) };
@@ -273,6 +291,18 @@ export class WorkerRuntime implements WorkerApi {
     return record;
   }
 
+  /**
+   * The actor's record once any restart of its thread is over, so a call
+   * never reaches a new host before the restart has put the actor back on it.
+   */
+  async #settled(actorId: string): Promise<ActorRecord> {
+    const record = this.#get(actorId);
+    const restart = this.#restarts.get(record.threadIndex);
+    if (restart === undefined) return record;
+    await restart;
+    return this.#get(actorId);
+  }
+
   #slotOf(record: ActorRecord): ThreadSlot {
     return this.#slots[record.threadIndex]!;
   }
@@ -312,7 +342,7 @@ export class WorkerRuntime implements WorkerApi {
 
   async #onThreadDeath(error: unknown, slot: ThreadSlot): Promise<void> {
     if (this.#stopping || this.#escalated) return;
-    const records = this.#recordsOn(slot.index).filter((r) => r.state !== 'revoked');
+    const records = this.#recordsOn(slot.index).filter((r) => r.state !== 'revoked' && !r.starting);
     const actorIds = records.map((r) => r.spec.actorId);
     const { workerId } = this.options;
     this.#deps.emit({ type: 'thread_died', workerId, threadIndex: slot.index, error: describe(error), actorIds });
@@ -330,6 +360,8 @@ export class WorkerRuntime implements WorkerApi {
     const restarted: string[] = [];
     await Promise.all(records.map(async (record) => {
       const actorId = record.spec.actorId;
+      // Stopped by its caller while the thread was down.
+      if (this.#actors.get(actorId) !== record) return;
       try {
         record.state = await slot.call((api) => api.startActor(record.spec, record.cursor));
         if (record.watched.length > 0) await slot.call((api) => api.watch(actorId, record.watched));
@@ -346,7 +378,32 @@ export class WorkerRuntime implements WorkerApi {
   }
 }
 
-/** One thread's total (heap used + external) split among its actors; the shares add up exactly to it. */
+/** The entries of `cursor` for `chatIds` only. */
+function pick(cursor: Record<string, string>, chatIds: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const chatId of chatIds) if (cursor[chatId] !== undefined) out[chatId] = cursor[chatId];
+  return out;
+}
+
+/**
+ * One thread's total (heap used + external) split among its actors; the
+ * shares add up exactly to it. The thread's fixed cost (`fixedBytes`: runtime
+ * and modules, which no actor causes) goes evenly to every actor as part of
+ * its base; attributeHeap then spreads what is left unexplained (garbage not
+ * yet collected, code compiled since) in proportion to what each reported.
+ * Without the even part, an actor holding most of the tracked bytes would also
+ * be charged most of the thread's fixed cost.
+ */
 export function attributeThread(measurement: ThreadMeasurement): Map<string, number> {
-  return attributeHeap(measurement.heapUsedBytes + measurement.externalBytes, measurement.actors);
+  const total = measurement.heapUsedBytes + measurement.externalBytes;
+  const n = measurement.actors.length;
+  if (n === 0) return new Map();
+  const fixed = Math.max(0, Math.min(measurement.fixedBytes, total));
+  const each = Math.floor(fixed / n);
+  const extra = fixed - each * n;
+  return attributeHeap(total, measurement.actors.map((a, i) => ({
+    actorId: a.actorId,
+    trackedBytes: a.trackedBytes,
+    baseBytes: a.baseBytes + each + (i < extra ? 1 : 0),
+  })));
 }

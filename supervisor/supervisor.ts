@@ -14,6 +14,7 @@ import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ActorSpec } from '../actors/actor-contract.ts';
+import { leaseStopMarginMs } from '../actors/runtime-timing.ts';
 import { RestartIntensity } from '../src/cluster/restart-intensity.ts';
 import { SessionLeases } from '../src/cluster/session-lease.ts';
 import { publishSnapshot, removeSnapshot } from '../src/cluster/snapshot-store.ts';
@@ -78,7 +79,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.options = resolveSupervisorOptions(deps.options);
     this.#deps = deps;
     this.#log = deps.logger.child({ supervisorId: this.options.supervisorId });
-    this.leases = new SessionLeases(deps.redis, { ttlMs: this.options.leaseTtlMs });
+    this.leases = new SessionLeases(deps.redis, {
+      ttlMs: this.options.leaseTtlMs,
+      renewIntervalMs: this.options.leaseRenewMs,
+      stopMarginMs: leaseStopMarginMs(this.options.leaseTtlMs, this.options.leaseRenewMs),
+    });
     this.#placement = new PlacementPolicy({ maxWorkers: this.options.maxWorkers });
     this.#workerRestarts = new RestartIntensity(this.options.workerRestartIntensity, this.options.restartPeriodMs);
     this.#pressure = new PressureLoop(this, this.options.pressure, this.#log);

@@ -35,6 +35,8 @@ export class WorkerHandle extends EventEmitter<WorkerHandleEvents> {
 
   constructor(options: WorkerOptions, logger: Logger) {
     super();
+    // Every call in flight listens for the exit; thousands may be in flight at once.
+    this.setMaxListeners(0);
     this.workerId = options.workerId;
     this.options = options;
     this.child = fork(WORKER_ENTRY, [], {

@@ -5,7 +5,7 @@
  */
 import type { ActorSpec, ResumeCursor, SendResult, SendTask } from '../actors/actor-contract.ts';
 import type { ActorState } from '../actors/actor-state.ts';
-import type { LoopbackHostOptions, ThreadEvent } from '../actors/thread-host-api.ts';
+import type { LoopbackHostOptions, MeasureOptions, ThreadEvent } from '../actors/thread-host-api.ts';
 import type { Tier } from '../src/domain/plans/plan-types.ts';
 
 /** Settings a worker process starts with (passed as JSON in SB_WORKER_OPTIONS). */
@@ -61,11 +61,18 @@ export interface WorkerApi {
   pauseActor(actorId: string): Promise<ResumeCursor>;
   resumeActor(actorId: string, cursor: ResumeCursor): Promise<ActorState>;
   idleActor(actorId: string): Promise<void>;
-  /** Sets the chats the actor receives messages from; the worker remembers them to restore after a thread restart. */
-  watch(actorId: string, chatIds: string[]): Promise<void>;
+  /**
+   * Sets the chats the actor receives messages from; the worker remembers
+   * them, and the returned cursor, to restore after a thread restart.
+   */
+  watch(actorId: string, chatIds: string[]): Promise<ResumeCursor>;
   send(actorId: string, task: SendTask): Promise<SendResult>;
-  /** Measures every thread and attributes its memory to its actors. */
-  status(): Promise<WorkerStatus>;
+  /**
+   * Measures every thread and attributes its memory to its actors. Pass
+   * `{ settle: true }` (see MeasureOptions) for live memory only, e.g. before
+   * choosing which actor to shed; the default is cheap enough for every tick.
+   */
+  status(options?: MeasureOptions): Promise<WorkerStatus>;
   /** Calls health() on every running actor; reconnects the silent, restarts the dead. */
   healthCheck(): Promise<{ checked: number; reconnected: string[]; restarted: string[] }>;
   /** Stops every actor (cursors checkpointed), then the pool. */

@@ -29,7 +29,7 @@ function isEnvelope(message: unknown): message is Envelope {
 }
 
 /** The two ends of a Node IPC channel look alike: a `send` and `message` events. */
-interface IpcPeer {
+export interface IpcPeer {
   send?: ((message: unknown, callback?: (error: Error | null) => void) => boolean) | undefined;
   on(event: 'message', listener: (message: unknown) => void): unknown;
   off(event: 'message', listener: (message: unknown) => void): unknown;
@@ -51,7 +51,8 @@ export interface IpcChannel<TEvent = unknown> {
   close(): void;
 }
 
-function channelOver<TEvent>(peer: IpcPeer): IpcChannel<TEvent> {
+/** A channel over any peer shaped like a Node IPC end (tests link two EventEmitters). */
+export function channelOverPeer<TEvent>(peer: IpcPeer): IpcChannel<TEvent> {
   const rpcListeners = new Map<MessageListener, (message: unknown) => void>();
   const eventListeners = new Set<(event: TEvent) => void>();
   let unsent = 0;
@@ -126,10 +127,10 @@ function channelOver<TEvent>(peer: IpcPeer): IpcChannel<TEvent> {
 /** The child's end: its own `process` (must have been forked with an IPC channel). */
 export function parentChannel<TEvent = unknown>(proc: NodeJS.Process = process): IpcChannel<TEvent> {
   if (proc.send === undefined) throw new TypeError('This process has no IPC channel; fork it with child_process.fork');
-  return channelOver<TEvent>(proc as unknown as IpcPeer);
+  return channelOverPeer<TEvent>(proc as unknown as IpcPeer);
 }
 
 /** The parent's end: a child started with `child_process.fork`. */
 export function childChannel<TEvent = unknown>(child: ChildProcess): IpcChannel<TEvent> {
-  return channelOver<TEvent>(child as unknown as IpcPeer);
+  return channelOverPeer<TEvent>(child as unknown as IpcPeer);
 }

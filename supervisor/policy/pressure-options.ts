@@ -49,7 +49,8 @@ export function resolvePressureOptions(options?: PressureOptions): ResolvedPress
     pauseElite: checkBoolean('pauseElite', o.pauseElite ?? d.pauseElite),
     idleAfterMs: checkPositive('idleAfterMs', o.idleAfterMs ?? d.idleAfterMs),
     minDwellMs: checkNonNegative('minDwellMs', o.minDwellMs ?? d.minDwellMs),
-    maxActionsPerTick: o.maxActionsPerTick === undefined
+    // Infinity (the default) is accepted back, so resolved options resolve to themselves.
+    maxActionsPerTick: o.maxActionsPerTick === undefined || o.maxActionsPerTick === Infinity
       ? Infinity
       : checkPositiveInteger('maxActionsPerTick', o.maxActionsPerTick),
   });
