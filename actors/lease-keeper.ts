@@ -22,7 +22,9 @@ export interface LeaseKeeperOptions {
   renewMany(grants: readonly LeaseRef[]): Promise<Map<string, number | null>>;
   /** Owner the leases were acquired for: the worker id. */
   owner: string;
+  /** Lease lifetime from each renewal, ms, as SessionLeases grants it; required. */
   ttlMs: number;
+  /** How long before expiry the holder stops, ms (see lease-deadline.ts); required. */
   stopMarginMs: number;
   /** Told once per lease that is lost or runs past its deadline; the lease is no longer tracked. */
   onLost(sessionId: string, reason: LeaseLossReason): void;

@@ -6,8 +6,10 @@
  *
  * Lifecycle calls are serialised per actor (a stop arriving while a connect is
  * still under way waits for it), so the state never changes underneath a call.
- * Leases are the host's business (it renews all of a thread's leases at once);
- * the actor only keeps its grant, and the host stops it when the grant lapses.
+ * Leases are the host's business: its LeaseKeeper renews the grants (the
+ * spec's fencing token) of all the thread's actors at once. The actor asks
+ * `canConnect` before every connect, and the host `fence`s it the moment its
+ * lease is lost or its local deadline passes.
  */
 import type { ActorHealth, ActorSpec, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
 import { isConnected, nextState, type ActorEvent, type ActorState } from './actor-state.ts';
@@ -15,19 +17,14 @@ import type { ThreadEvent } from './thread-host-api.ts';
 import type { InboundMessage, PlatformClient, PlatformClientFactory } from './platform/platform-client.ts';
 import { ActorTransitionInvalidError } from '../src/errors/registry.ts';
 
-/** The lease an actor runs under, as its host keeps it. */
-export interface ActorLease {
-  /** Fencing token of the grant (the spec's `fencingToken`). */
-  token: number;
-  /** When the lease ends as last confirmed by Redis (ms since epoch), or null before the first confirmation. */
-  expiresAt: number | null;
-}
-
 export interface SessionActorOptions {
+  /** What to run; required. */
   spec: ActorSpec;
+  /** Makes the actor's client (from platform-registry.ts); required. */
   factory: PlatformClientFactory;
   /** Unique per connection attempt of this actor, so the platform can tell two copies apart. */
   connectionId: string;
+  /** Where `actor_state` and `inbound` events go; required. */
   emit(event: ThreadEvent): void;
   /** Asked right before every connect: false (the lease is gone or past its deadline) refuses it. Default: always true. */
   canConnect?: () => boolean;
@@ -38,8 +35,6 @@ export interface SessionActorOptions {
 export class SessionActor {
   readonly spec: ActorSpec;
   readonly actorId: string;
-  /** The lease grant this actor runs under; the host updates `expiresAt` on every renewal. */
-  readonly lease: ActorLease;
   #state: ActorState = 'starting';
   readonly #client: PlatformClient;
   readonly #emit: (event: ThreadEvent) => void;
@@ -57,7 +52,6 @@ export class SessionActor {
   constructor(options: SessionActorOptions) {
     this.spec = options.spec;
     this.actorId = options.spec.actorId;
-    this.lease = { token: options.spec.fencingToken, expiresAt: null };
     this.#emit = options.emit;
     this.#now = options.now ?? Date.now;
     this.#canConnect = options.canConnect ?? (() => true);

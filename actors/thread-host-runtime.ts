@@ -20,13 +20,19 @@ import type { LeaseRef } from '../src/cluster/session-lease.ts';
 import { ActorExistsError, ActorNotFoundError, LeaseNotHeldError, WorkerStoppingError } from '../src/errors/registry.ts';
 
 export interface ThreadHostRuntimeOptions {
+  /** Index of this thread in the worker's pool; required. */
   threadIndex: number;
+  /** The worker's id: owner of every lease renewed here; required. */
   workerId: string;
+  /** Shared per-thread platform runtimes the client factories draw on; required. */
   runtimes: PlatformRuntimes;
   /** Lease renewal for the keeper; null runs without leases (no Redis: development only). */
   renewMany: ((grants: readonly LeaseRef[]) => Promise<Map<string, number | null>>) | null;
+  /** Lease lifetime, ms; required. */
   leaseTtlMs: number;
+  /** ms between two renewals of all the thread's leases; required. */
   leaseRenewMs: number;
+  /** How long before expiry an actor that could not renew is stopped, ms (runtime-timing.ts); required. */
   leaseStopMarginMs: number;
   /** Measured heap cost of one idle actor with its client, bytes (see heap-probe.ts). */
   clientBaseBytes: number;
@@ -34,6 +40,7 @@ export interface ThreadHostRuntimeOptions {
   fixedBytes: number;
   /** ms between two loopback poller ticks. */
   pollIntervalMs: number;
+  /** Where the thread's events go (its event port); required. */
   emit(event: ThreadEvent): void;
   /** Told of a failed background round (renewal, heartbeat, poll); the next round retries. */
   onError?: (error: unknown) => void;

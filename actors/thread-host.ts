@@ -15,8 +15,9 @@ import { createLoopbackRuntime, type LoopbackRuntime } from './platform/loopback
 import { clientFactoryFor, type PlatformRuntimes } from './platform/platform-registry.ts';
 import { leaseStopMarginMs, loopbackConnectionTtlMs } from './runtime-timing.ts';
 import { SessionActor } from './session-actor.ts';
-import type { ThreadEvent, ThreadHostInit } from './thread-host-api.ts';
+import type { ThreadEvent, ThreadHostApi, ThreadHostInit } from './thread-host-api.ts';
 import { ThreadHostRuntime } from './thread-host-runtime.ts';
+import { EVENTS_END } from './thread-slot.ts';
 import { installErrorCodes } from '../src/cluster/comlink-errors.ts';
 import { nodeEndpoint } from '../src/cluster/comlink-node.ts';
 import { SessionLeases } from '../src/cluster/session-lease.ts';
@@ -80,10 +81,25 @@ export default async function threadHost(init: ThreadHostInit): Promise<Record<s
     pollIntervalMs,
     emit,
   });
-  Comlink.expose(host, nodeEndpoint(init.rpcPort as unknown as Parameters<typeof nodeEndpoint>[0]));
+  // Only the ThreadHostApi methods: `run` and `finished` are this module's business.
+  const api: ThreadHostApi = {
+    startActor: (spec, cursor) => host.startActor(spec, cursor),
+    stopActor: (actorId) => host.stopActor(actorId),
+    pauseActor: (actorId) => host.pauseActor(actorId),
+    resumeActor: (actorId, cursor) => host.resumeActor(actorId, cursor),
+    idleActor: (actorId) => host.idleActor(actorId),
+    watch: (actorId, chatIds) => host.watch(actorId, chatIds),
+    send: (actorId, task) => host.send(actorId, task),
+    health: (actorId) => host.health(actorId),
+    healthAll: () => host.healthAll(),
+    measure: (options) => host.measure(options),
+    shutdown: () => host.shutdown(),
+  };
+  Comlink.expose(api, nodeEndpoint(init.rpcPort as unknown as Parameters<typeof nodeEndpoint>[0]));
   host.run();
 
   const cursors = await host.finished;
+  init.eventPort.postMessage(EVENTS_END);
   // Let the reply to shutdown() leave before the ports close.
   await new Promise((resolve) => setImmediate(resolve));
   init.rpcPort.close();

@@ -14,10 +14,18 @@ import type { ThreadEvent, ThreadHostApi, ThreadHostInit } from './thread-host-a
 import { nodeEndpoint } from '../src/cluster/comlink-node.ts';
 import { ThreadUnavailableError } from '../src/errors/registry.ts';
 
+/**
+ * Posted by a host on its event port after its last event: the event port and
+ * the RPC port are not ordered with each other, so the worker waits for this
+ * before taking a shutdown as complete (and exiting with events unsent).
+ */
+export const EVENTS_END = 'sb:thread-events-end';
+
 /** ThreadHostInit without what the slot fills in itself. */
 export type ThreadHostSettings = Omit<ThreadHostInit, 'threadIndex' | 'rpcPort' | 'eventPort'>;
 
 export interface ThreadSlotHandlers {
+  /** A ThreadEvent from the current generation's host. */
   onEvent(event: ThreadEvent, slot: ThreadSlot): void;
   /** The host task rejected: the thread died (heap cap, crash). Not called after a clean shutdown. */
   onDeath(error: unknown, slot: ThreadSlot): void;
@@ -42,6 +50,8 @@ export class ThreadSlot {
   #markReady!: () => void;
   /** Resolves with the cursors the host returned once it ends cleanly. */
   ended: Promise<Record<string, ResumeCursor> | null> = Promise.resolve(null);
+  /** Resolves once the host of the current generation has posted its last event. */
+  eventsEnded: Promise<void> = Promise.resolve();
 
   constructor(index: number, pool: Piscina, settings: ThreadHostSettings, handlers: ThreadSlotHandlers) {
     this.index = index;
@@ -59,8 +69,13 @@ export class ThreadSlot {
     const events = new MessageChannel();
     this.#ports = [rpc.port1, events.port1];
     this.#remote = Comlink.wrap<ThreadHostApi>(nodeEndpoint(rpc.port1 as unknown as NodeEndpointTarget));
-    events.port1.on('message', (event: ThreadEvent) => {
-      if (this.generation === generation) this.#handlers.onEvent(event, this);
+    let endEvents!: () => void;
+    this.eventsEnded = new Promise<void>((resolve) => {
+      endEvents = resolve;
+    });
+    events.port1.on('message', (event: ThreadEvent | typeof EVENTS_END) => {
+      if (event === EVENTS_END) endEvents();
+      else if (this.generation === generation) this.#handlers.onEvent(event, this);
     });
     let rejectDied!: (error: unknown) => void;
     this.#died = new Promise<never>((_, reject) => {

@@ -65,6 +65,7 @@ const api: WorkerApi = {
   watch: (actorId, chatIds) => runtime.watch(actorId, chatIds),
   send: (actorId, task) => runtime.send(actorId, task),
   status: (options) => runtime.status(options),
+  health: (actorId) => runtime.health(actorId),
   healthCheck: () => runtime.healthCheck(),
   shutdown: async () => {
     const cursors = await shutdown();

@@ -19,7 +19,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { ActorSpec, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
+import type { ActorHealth, ActorSpec, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
 import type { ActorState } from './actor-state.ts';
 import { leaseStopMarginMs, loopbackConnectionTtlMs } from './runtime-timing.ts';
 import type { MeasureOptions, ThreadEvent, ThreadMeasurement } from './thread-host-api.ts';
@@ -179,6 +179,11 @@ export class WorkerRuntime implements WorkerApi {
     return cursor;
   }
 
+  async health(actorId: string): Promise<ActorHealth> {
+    const record = await this.#settled(actorId);
+    return this.#slotOf(record).call((api) => api.health(actorId));
+  }
+
   async send(actorId: string, task: SendTask): Promise<SendResult> {
     const record = await this.#settled(actorId);
     return this.#slotOf(record).call<SendResult>(async (api) => (await api.send(actorId, task)) as SendResult);
@@ -272,6 +277,8 @@ export class WorkerRuntime implements WorkerApi {
       const returned = await slot.call((api) => api.shutdown()).catch(() => ({}));
       Object.assign(cursors, returned);
       await slot.ended;
+      // Its last events (actors stopped) must go up before the process exits.
+      await Promise.race([slot.eventsEnded, new Promise((resolve) => setTimeout(resolve, 1_000))]);
       slot.close();
     }));
     this.#actors.clear();

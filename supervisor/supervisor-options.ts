@@ -4,6 +4,7 @@
  */
 import { availableParallelism, hostname } from 'node:os';
 import { resolvePressureOptions, type PressureOptions, type ResolvedPressureOptions } from './policy/pressure-policy.ts';
+import type { WorkerOptions } from './worker-protocol.ts';
 import { checkNonNegative, checkOptionsObject, checkPositive, checkPositiveInteger, failOption } from './policy/option-checks.ts';
 
 export interface SupervisorOptions {
@@ -55,11 +56,14 @@ export interface SupervisorOptions {
   pressure?: PressureOptions;
   /** URL POSTed a JSON body when placement needs another host. Default: none. */
   scaleOutWebhookUrl?: string;
+  /** Loopback platform settings handed to every worker (cache bounds, poll interval). Default: the loopback defaults. */
+  loopback?: WorkerOptions['loopback'];
 }
 
-export type ResolvedSupervisorOptions = Required<Omit<SupervisorOptions, 'pressure' | 'scaleOutWebhookUrl'>> & {
+export type ResolvedSupervisorOptions = Required<Omit<SupervisorOptions, 'pressure' | 'scaleOutWebhookUrl' | 'loopback'>> & {
   pressure: ResolvedPressureOptions;
   scaleOutWebhookUrl: string | null;
+  loopback: WorkerOptions['loopback'] | null;
 };
 
 export function resolveSupervisorOptions(input?: SupervisorOptions): ResolvedSupervisorOptions {
@@ -88,6 +92,7 @@ export function resolveSupervisorOptions(input?: SupervisorOptions): ResolvedSup
     workerShutdownTimeoutMs: checkPositive('workerShutdownTimeoutMs', o.workerShutdownTimeoutMs ?? 10_000),
     pressure: resolvePressureOptions(o.pressure),
     scaleOutWebhookUrl: o.scaleOutWebhookUrl ?? null,
+    loopback: o.loopback ?? null,
   };
   if (typeof resolved.supervisorId !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(resolved.supervisorId)) {
     failOption('supervisorId', 'must be 1 to 64 of A-Z a-z 0-9 _ . -');

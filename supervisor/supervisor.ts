@@ -339,6 +339,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       redisKeyPrefix: this.#deps.redisKeyPrefix,
       leaseTtlMs: this.options.leaseTtlMs,
       leaseRenewMs: this.options.leaseRenewMs,
+      ...(this.options.loopback !== null ? { loopback: this.options.loopback } : {}),
     };
     const handle = new WorkerHandle(options, this.#log);
     this.#workers.set(handle.workerId, handle);

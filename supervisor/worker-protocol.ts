@@ -3,7 +3,7 @@
  * calls {@link WorkerApi} with comlink over the child's IPC channel; the
  * worker reports {@link WorkerEvent}s on the same channel without being asked.
  */
-import type { ActorSpec, ResumeCursor, SendResult, SendTask } from '../actors/actor-contract.ts';
+import type { ActorHealth, ActorSpec, ResumeCursor, SendResult, SendTask } from '../actors/actor-contract.ts';
 import type { ActorState } from '../actors/actor-state.ts';
 import type { LoopbackHostOptions, MeasureOptions, ThreadEvent } from '../actors/thread-host-api.ts';
 import type { Tier } from '../src/domain/plans/plan-types.ts';
@@ -73,6 +73,8 @@ export interface WorkerApi {
    * choosing which actor to shed; the default is cheap enough for every tick.
    */
   status(options?: MeasureOptions): Promise<WorkerStatus>;
+  /** One actor's own health report (the admin detail view, latency probes). */
+  health(actorId: string): Promise<ActorHealth>;
   /** Calls health() on every running actor; reconnects the silent, restarts the dead. */
   healthCheck(): Promise<{ checked: number; reconnected: string[]; restarted: string[] }>;
   /** Stops every actor (cursors checkpointed), then the pool. */

@@ -64,6 +64,8 @@ describe('worker process: actor lifecycle (1 000 loopback actors, 2 threads)', f
     assert.equal(status.actors.length, ACTORS);
     assert.ok(status.actors.every((a) => a.state === 'running'));
     assert.deepEqual(status.threads.map((t) => t.actors), [ACTORS / 2, ACTORS / 2]);
+    // Events travel apart from RPC replies: wait for them rather than assume their order.
+    await Promise.all(ids.slice(0, 20).map((id) => worker.waitForEvent((e) => isState(e) && e.actorId === id && e.to === 'running', 5_000)));
     for (const id of ids.slice(0, 20)) assert.deepEqual(statesOf(id), ['starting', 'running']);
     // Each connection is live on the loopback network.
     assert.equal((await network.liveConnections(ids[0]!)).length, 1);
@@ -115,6 +117,7 @@ describe('worker process: actor lifecycle (1 000 loopback actors, 2 threads)', f
 
     const stopCursor = await worker.api.stopActor(id);
     assert.ok(stopCursor['life-chat'] !== undefined);
+    await worker.waitForEvent((e) => isState(e) && e.actorId === id && e.to === 'stopped', 5_000);
     assert.equal((await network.liveConnections(id)).length, 0);
 
     const seen = statesOf(id);
@@ -141,6 +144,7 @@ describe('worker process: actor lifecycle (1 000 loopback actors, 2 threads)', f
     const spec = await leasedSpec(leases, options, 'life-revoked', { credential: 'revoked' });
     const result = await worker.api.startActor(spec, null);
     assert.equal(result.state, 'revoked');
+    await worker.waitForEvent((e) => isState(e) && e.actorId === 'life-revoked' && e.to === 'revoked', 5_000);
     assert.deepEqual(statesOf('life-revoked'), ['starting', 'revoked']);
     const check = await worker.api.healthCheck();
     assert.ok(!check.restarted.includes('life-revoked'));

@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BEFORE_FIRST_MESSAGE, encodePayload, LoopbackNetwork } from '../../../actors/platform/loopback/loopback-network.ts';
+import { encodePayload, LoopbackNetwork } from '../../../actors/platform/loopback/loopback-network.ts';
 import { keys } from '../../../src/cluster/redis-keys.ts';
 import type { WorkerEvent } from '../../../supervisor/worker-protocol.ts';
 import { forkWorker, leasedSpec, leasesFor, redisFor, suitePrefix, workerOptions, type ForkedWorker } from './worker-fixture.ts';
@@ -116,16 +116,17 @@ describe('worker process: a thread dying at its heap cap', function () {
     const r = redisFor(prefix);
     const leases = leasesFor(r, options);
     try {
-      // A backlog bigger than the cap, read in one catch-up page (100
-      // messages) when the actor starts from the beginning of the chat: every
-      // restart catches up from the same cursor and dies again. (Many 1 MB
+      const spec = await leasedSpec(leases, options, 'poisoned');
+      await worker.api.startActor(spec, null);
+      await worker.api.watch('poisoned', ['poison']);
+      // A backlog bigger than the cap lands at once (MULTI), so the poller
+      // reads it in one go and the thread dies; every restart catches up from
+      // the same cursor (where watching began) and dies again. (Many 1 MB
       // messages, not one huge one: a single allocation above the cap makes
       // V8 abort the whole process instead of terminating the thread.)
-      const pipeline = r.pipeline();
-      for (let i = 0; i < 100; i += 1) pipeline.xadd(keys.loopbackChat('poison'), '*', 'k', 'new', 'p', encodePayload({ n: i, text: ''.padEnd(MB_CHARS, 'z') }));
-      await pipeline.exec();
-      const spec = await leasedSpec(leases, options, 'poisoned');
-      await worker.api.startActor(spec, { poison: BEFORE_FIRST_MESSAGE }).catch(() => {});
+      const multi = r.multi();
+      for (let i = 0; i < 100; i += 1) multi.xadd(keys.loopbackChat('poison'), '*', 'k', 'new', 'p', encodePayload({ n: i, text: ''.padEnd(MB_CHARS, 'z') }));
+      await multi.exec();
 
       const escalated = await worker.waitForEvent((e) => e.type === 'escalate', 60_000);
       const exit = await worker.exited;

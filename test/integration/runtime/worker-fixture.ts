@@ -67,9 +67,12 @@ export function forkWorker(options: WorkerOptions, keepEvents: (e: WorkerEvent) 
     if (keepEvents(e)) events.push(e);
     for (const w of [...waiters]) w(e);
   });
+  const gone = new Set<(reason: Error) => void>();
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
       channel.close();
+      // Waiting for an event that can no longer come would only time out later.
+      for (const fail of gone) fail(new Error(`worker exited (code ${code}, signal ${signal}) before a matching event`));
       resolve({ code, signal });
     });
   });
@@ -77,17 +80,26 @@ export function forkWorker(options: WorkerOptions, keepEvents: (e: WorkerEvent) 
     const seen = events.find(match);
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const done = (): void => {
+        clearTimeout(timer);
         waiters.delete(waiter);
+        gone.delete(fail);
+      };
+      const timer = setTimeout(() => {
+        done();
         reject(new Error(`no matching worker event within ${timeoutMs} ms`));
       }, timeoutMs);
       const waiter = (e: WorkerEvent): void => {
         if (!match(e)) return;
-        clearTimeout(timer);
-        waiters.delete(waiter);
+        done();
         resolve(e);
       };
+      const fail = (reason: Error): void => {
+        done();
+        reject(reason);
+      };
       waiters.add(waiter);
+      gone.add(fail);
     });
   }
   return {
