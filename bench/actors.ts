@@ -63,7 +63,7 @@ const supervisor = new Supervisor({
   redis,
   redisUrl,
   redisKeyPrefix: prefix,
-  logger: pino({ level: process.env.LOG_LEVEL ?? 'warn' }),
+  logger: pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2)),
   options: {
     ...(values.workers ? { workers: Number(values.workers) } : {}),
     ...(values.threads ? { threadsPerWorker: Number(values.threads) } : {}),

@@ -88,6 +88,7 @@ export class PressureLoop {
       else batches.push([action]);
     }
     for (const batch of batches) {
+      if (this.#supervisor.stopping) break;
       await inBatches(batch, (a) => this.#apply(a).catch((err: unknown) => this.#log.warn({ err, action: a }, 'pressure action failed')));
     }
     const count = (kind: PressureAction['kind']) => actions.filter((a) => a.kind === kind).length;
@@ -96,6 +97,8 @@ export class PressureLoop {
   }
 
   async #apply(action: PressureAction): Promise<unknown> {
+    // A shutdown under way stops every actor anyway; pausing them first would only race it.
+    if (this.#supervisor.stopping) return;
     switch (action.kind) {
       case 'pause':
         return this.#supervisor.pauseSession(action.actorId, 'pressure');

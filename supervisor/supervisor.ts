@@ -68,6 +68,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #startedAt = Date.now();
   #workerSeq = 0;
+  /** Workers being forked right now, so the maintenance loop does not fork them twice. */
+  #spawning = 0;
   #stopping = false;
   #host: HostMemory = { totalBytes: 1, availableBytes: 1 };
   #publishing = false;
@@ -108,7 +110,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.#every(this.options.statusIntervalMs, () => this.#statusTick());
     this.#every(this.options.pressureIntervalMs, () => this.#pressureTick());
     this.#every(this.options.healthIntervalMs, () => this.#healthTick());
-    this.#every(Math.max(1_000, this.options.leaseRenewMs), () => this.#placeQueued());
+    this.#every(Math.max(1_000, this.options.leaseRenewMs), () => this.#maintain());
     await this.#statusTick();
     this.#log.info({ workers: this.#workers.size }, 'supervisor started');
   }
@@ -328,6 +330,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   // --- internals: workers ------------------------------------------------
 
   async #spawnWorker(): Promise<WorkerHandle> {
+    this.#spawning += 1;
+    try {
+      return await this.#forkWorker();
+    } finally {
+      this.#spawning -= 1;
+    }
+  }
+
+  async #forkWorker(): Promise<WorkerHandle> {
     this.#workerSeq += 1;
     const options: WorkerOptions = {
       workerId: `${this.id}-w${this.#workerSeq}`,
@@ -458,6 +469,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
           return this.#startOn(record, target);
         }
         case 'spawn-worker':
+          // A worker already coming up (a crash replacement) will have room: wait for it.
+          if (this.#spawning > 0) {
+            this.#queue(record, 'waiting for a worker to start');
+            return;
+          }
           await this.#spawnWorker();
           continue;
         case 'queue':
@@ -520,6 +536,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     record.threadIndex = null;
     record.leaseToken = null;
     this.#setState(record, 'stopped');
+  }
+
+  /** Keeps the configured number of workers (a failed replacement is retried) and places what waits. */
+  async #maintain(): Promise<void> {
+    const live = this.workers().filter((w) => w.alive && w.state !== 'stopping' && w.state !== 'draining').length;
+    for (let missing = this.options.workers - live - this.#spawning; missing > 0 && !this.#stopping; missing--) {
+      await this.#spawnWorker().catch((err: unknown) => this.#log.error({ err }, 'could not start worker'));
+    }
+    await this.#placeQueued();
   }
 
   async #placeQueued(): Promise<void> {

@@ -42,6 +42,10 @@ export class WorkerHandle extends EventEmitter<WorkerHandleEvents> {
     this.child = fork(WORKER_ENTRY, [], {
       execArgv: ['--import', 'tsx'],
       serialization: 'advanced',
+      // Its own process group: a terminal's Ctrl-C reaches the supervisor only,
+      // which then stops the workers in order. The IPC channel still ties the
+      // worker's life to the supervisor's (it exits when the channel closes).
+      detached: true,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2', SB_WORKER_OPTIONS: JSON.stringify(options) },
     });

@@ -19,6 +19,9 @@ export interface ShutdownOptions {
   exit?: (code: number) => void;
 }
 
+/** A second signal this soon after the first is the same one delivered twice. */
+const REPEAT_SIGNAL_WINDOW_MS = 500;
+
 /** Exit code of a process ended by `signal`, by shell convention 128 + its number. */
 function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + (constants.signals[signal] ?? 0);
@@ -31,6 +34,7 @@ export class Shutdown {
   readonly #steps: { name: string; step: ShutdownStep }[] = [];
   #running: Promise<void> | null = null;
   #signals: NodeJS.Signals[] = [];
+  #firstSignalAt = -Infinity;
 
   constructor(options: ShutdownOptions) {
     this.#logger = options.logger;
@@ -66,9 +70,13 @@ export class Shutdown {
 
   readonly #onSignal = (signal: NodeJS.Signals): void => {
     if (this.#running === null) {
+      this.#firstSignalAt = performance.now();
       void this.run(signal);
       return;
     }
+    // One Ctrl-C can arrive twice: from the terminal to the whole process group
+    // and again relayed by a wrapper (tsx, npm). Only a later one means "now".
+    if (performance.now() - this.#firstSignalAt < REPEAT_SIGNAL_WINDOW_MS) return;
     this.#logger.warn({ signal }, `Received ${signal} again during shutdown: exiting now without finishing`);
     this.#exit(signalExitCode(signal));
   };

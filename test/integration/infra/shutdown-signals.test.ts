@@ -48,10 +48,13 @@ describe('Shutdown with real signals', function () {
     await run.waitFor('child ready');
     run.signal('SIGINT');
     await run.waitFor('Shutting down');
+    // A repeat within 500 ms is taken for the same Ctrl-C delivered twice (terminal plus a relaying wrapper).
+    run.signal('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 700));
     run.signal('SIGINT');
     const { code, ms } = await run.exited;
     assert.equal(code, 130, run.output());
-    assert.ok(ms < 3_000, `took ${ms} ms`);
+    assert.ok(ms < 4_000, `took ${ms} ms`);
     assert.match(run.output(), /again during shutdown/);
   });
 
