@@ -59,7 +59,7 @@ describe('npm start (src/main.ts)', function () {
     /** Waits until ready and returns the PIDs of the service and its servers. */
     async function up(run: ServiceRun): Promise<{ service: number; postgres: number; redis: number | null; startMs: number }> {
       const started = Date.now();
-      const health = await waitForHealth(ports.api);
+      const health = await waitForHealth(ports.api, run);
       const startMs = Date.now() - started;
       assert.equal(health.status, 'ok');
       assert.equal(health.database, 'embedded');
@@ -159,7 +159,7 @@ describe('npm start (src/main.ts)', function () {
       LOG_DIR: join(tmpdir(), `sb-main-log-${process.pid}`),
       SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
     }));
-    const health = await waitForHealth(api);
+    const health = await waitForHealth(api, run);
     assert.deepEqual({ database: health.database, redis: health.redis }, { database: 'external', redis: 'external' });
     const ready = await run.waitForLog('switchboard ready');
     process.kill(ready.pid as number, 'SIGTERM');

@@ -56,10 +56,13 @@ export function startService(env: NodeJS.ProcessEnv): ServiceRun {
   };
 }
 
-/** GETs /v1/health once it answers. */
-export async function waitForHealth(port: number, timeoutMs = 60_000): Promise<HealthBody> {
+/** GETs /v1/health once it answers; fails at once, with the output, if the service exits first. */
+export async function waitForHealth(port: number, run: ServiceRun, timeoutMs = 60_000): Promise<HealthBody> {
   const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void run.exited.then(() => { exited = true; });
   for (;;) {
+    if (exited) throw new Error(`the service exited before /v1/health answered\n--- stdout\n${run.stdout()}\n--- stderr\n${run.stderr()}`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/v1/health`);
       if (res.ok) return (await res.json()) as HealthBody;
