@@ -23,7 +23,16 @@ export interface ActorSpec {
   credential: string;
   /** Fencing token of the lease this start runs under; sends carry it so a stale copy is refused. */
   fencingToken: number;
+  /**
+   * OTP restart type. `permanent`: restarted whenever it fails or stops on its
+   * own (linked accounts). `transient`: restarted only after a failure (a
+   * catch-up run). `temporary`: never restarted (a one-off login flow).
+   * Default `permanent`.
+   */
+  restart?: RestartType;
 }
+
+export type RestartType = 'permanent' | 'transient' | 'temporary';
 
 /** A unit of forwarding work handed to the actor that owns the sending account. */
 export interface SendTask {

@@ -7,6 +7,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { keys } from '../src/cluster/redis-keys.ts';
+import { EVENTS_MAXLEN } from './event-buffer.ts';
 
 export interface ScaleOutRequest {
   supervisorId: string;
@@ -16,9 +17,6 @@ export interface ScaleOutRequest {
   workers: number;
   queued: number;
 }
-
-/** Cluster events are capped: the stream is a recent history, not an archive. */
-const EVENTS_MAXLEN = 10_000;
 
 export async function publishClusterEvent(redis: Redis, type: string, body: object): Promise<void> {
   await redis.xadd(keys.events(), 'MAXLEN', '~', EVENTS_MAXLEN, '*', 'type', type, 'body', JSON.stringify(body));

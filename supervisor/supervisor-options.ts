@@ -48,6 +48,8 @@ export interface SupervisorOptions {
   healthIntervalMs?: number;
   /** How often the status snapshot is published to Redis, in ms. Default 1,000. */
   statusIntervalMs?: number;
+  /** How often memory per worker, per user and per actor is logged, in ms. Default 60,000. */
+  memoryLogIntervalMs?: number;
   /** How often the RAM pressure policy runs, in ms. Default 1,000. */
   pressureIntervalMs?: number;
   /** How long a worker may take to stop its actors on shutdown before it is killed, in ms. Default 10,000. */
@@ -89,6 +91,7 @@ export function resolveSupervisorOptions(input?: SupervisorOptions): ResolvedSup
     healthIntervalMs: checkPositive('healthIntervalMs', o.healthIntervalMs ?? 300_000),
     statusIntervalMs: checkPositive('statusIntervalMs', o.statusIntervalMs ?? 1_000),
     pressureIntervalMs: checkPositive('pressureIntervalMs', o.pressureIntervalMs ?? 1_000),
+    memoryLogIntervalMs: checkPositive('memoryLogIntervalMs', o.memoryLogIntervalMs ?? 60_000),
     workerShutdownTimeoutMs: checkPositive('workerShutdownTimeoutMs', o.workerShutdownTimeoutMs ?? 10_000),
     pressure: resolvePressureOptions(o.pressure),
     scaleOutWebhookUrl: o.scaleOutWebhookUrl ?? null,

@@ -26,9 +26,10 @@ import {
   SupervisorStoppingError,
   WorkerNotFoundError,
 } from '../src/errors/registry.ts';
-import type { HostMemory } from './policy/pressure-policy.ts';
+import { memoryTotals, type HostMemory } from './policy/pressure-policy.ts';
 import { PlacementPolicy, planDrain, type WorkerLoad } from './policy/placement.ts';
 import { PressureLoop } from './pressure-loop.ts';
+import { EventBuffer } from './event-buffer.ts';
 import { requestScaleOut, publishClusterEvent } from './scale-out.ts';
 import { occupiesWorker, SessionTable, type SessionRecord } from './session-table.ts';
 import { resolveSupervisorOptions, type ResolvedSupervisorOptions, type SupervisorOptions } from './supervisor-options.ts';
@@ -75,6 +76,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #publishing = false;
   /** One operation at a time per session: a stop must never overtake the start it follows. */
   readonly #locks = new Map<string, Promise<unknown>>();
+  /** Sessions with a supervisor operation under way: their actors' own stops are ours, not failures. */
+  readonly #busy = new Set<string>();
+  /** Restarts of each session after its actor failed or stopped on its own. */
+  readonly #actorRestarts = new Map<string, RestartIntensity>();
+  #events: EventBuffer | null = null;
 
   constructor(deps: SupervisorDeps) {
     super();
@@ -105,11 +111,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   /** Forks the initial workers and starts the periodic loops. */
   async start(): Promise<void> {
+    this.#events = new EventBuffer(this.#deps.redis, (err) => this.#log.warn({ err }, 'could not publish cluster events'));
     await Promise.all(Array.from({ length: this.options.workers }, () => this.#spawnWorker()));
     this.#host = await this.#readHost();
     this.#every(this.options.statusIntervalMs, () => this.#statusTick());
     this.#every(this.options.pressureIntervalMs, () => this.#pressureTick());
     this.#every(this.options.healthIntervalMs, () => this.#healthTick());
+    this.#every(this.options.memoryLogIntervalMs, async () => this.#logMemory());
     this.#every(Math.max(1_000, this.options.leaseRenewMs), () => this.#maintain());
     await this.#statusTick();
     this.#log.info({ workers: this.#workers.size }, 'supervisor started');
@@ -136,6 +144,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       if (!record) return;
       await this.#stopActor(record);
       this.sessions.delete(actorId);
+      this.#actorRestarts.delete(actorId);
     });
   }
 
@@ -323,6 +332,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       }),
     );
     for (const r of this.sessions.all()) if (r.state !== 'revoked') r.state = 'stopped';
+    await this.#events?.close();
     await removeSnapshot(this.#deps.redis, this.id).catch(() => {});
     this.#log.info({ ms: Date.now() - started }, 'supervisor stopped');
   }
@@ -371,6 +381,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.#log.error({ workerId: handle.workerId, sessions: orphans.length }, 'worker crashed');
     const graceEnds = Date.now() + this.options.orphanGraceMs;
     for (const r of orphans) {
+      if (r.spec.restart === 'temporary') {
+        this.sessions.delete(r.spec.actorId);
+        continue;
+      }
       this.#queue(r, 'worker crashed');
       r.placeNotBefore = graceEnds;
     }
@@ -401,7 +415,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       case 'actor_state': {
         const r = this.sessions.get(event.actorId);
         if (!r || r.workerId !== event.workerId) return;
-        if (event.to === 'revoked' || event.to === 'failed' || event.to === 'stopped') this.#setState(r, event.to);
+        if (event.to !== 'revoked' && event.to !== 'failed' && event.to !== 'stopped') return;
+        this.#setState(r, event.to, event.reason);
+        if (!this.#busy.has(event.actorId) && !this.#stopping) this.#afterActorExit(r, event.to);
         return;
       }
       case 'lease_lost': {
@@ -421,6 +437,34 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       case 'inbound':
         return;
     }
+  }
+
+  /**
+   * OTP restart types: an actor that failed, or stopped on its own, comes back
+   * as its type says, within a per-session restart intensity; past it the
+   * session is left `failed` for its owner and the operator to look at. A
+   * `revoked` actor never comes back: its credentials were refused.
+   */
+  #afterActorExit(record: SessionRecord, state: 'revoked' | 'failed' | 'stopped'): void {
+    const type = record.spec.restart ?? 'permanent';
+    const actorId = record.spec.actorId;
+    if (state === 'revoked' || type === 'temporary' || (type === 'transient' && state === 'stopped')) {
+      void this.#serial(actorId, async () => {
+        await this.#stopActor(record);
+        if (type === 'temporary') this.sessions.delete(actorId);
+        if (state === 'revoked') this.#setState(record, 'revoked');
+      }).catch((err: unknown) => this.#log.error({ err, actorId }, 'could not retire actor'));
+      return;
+    }
+    if (!this.#restartAllowed(actorId)) {
+      this.#log.error({ actorId, userId: record.spec.userId }, 'actor keeps failing; left failed');
+      return;
+    }
+    void this.#serial(actorId, async () => {
+      if (this.sessions.get(actorId) !== record) return;
+      await this.#stopActor(record);
+      await this.#placeForUser(record);
+    }).catch((err: unknown) => this.#log.error({ err, actorId }, 'could not restart actor'));
   }
 
   // --- internals: placement ----------------------------------------------
@@ -506,11 +550,39 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       const started = await worker.call((api) => api.startActor({ ...record.spec, fencingToken: grant.token }, record.cursor));
       record.threadIndex = started.threadIndex;
       this.#setState(record, started.state);
+      if (started.state === 'revoked' || started.state === 'failed') await this.#startRefused(record, started.state);
     } catch (err) {
       this.#log.warn({ err, actorId: record.spec.actorId, workerId: worker.workerId }, 'actor did not start');
       await this.leases.release(record.spec.actorId, worker.workerId, grant.token).catch(() => false);
       this.#queue(record, 'start failed');
     }
+  }
+
+  /** Counts a restart of one session against its own restart intensity. */
+  #restartAllowed(actorId: string): boolean {
+    let intensity = this.#actorRestarts.get(actorId);
+    if (!intensity) {
+      intensity = new RestartIntensity(this.options.workerRestartIntensity, this.options.restartPeriodMs);
+      this.#actorRestarts.set(actorId, intensity);
+    }
+    return intensity.allow(Date.now());
+  }
+
+  /**
+   * The platform refused the start. Revoked credentials are final: the actor
+   * is stopped, its lease released and the session left `revoked` for its
+   * owner to relink. A failed start is retried by the maintenance loop within
+   * the session's restart intensity, then left `failed`.
+   */
+  async #startRefused(record: SessionRecord, state: 'revoked' | 'failed'): Promise<void> {
+    await this.#stopActor(record);
+    if (state === 'revoked') {
+      this.#setState(record, 'revoked');
+      return;
+    }
+    const actorId = record.spec.actorId;
+    if (this.#restartAllowed(actorId)) this.#queue(record, 'start failed; retrying');
+    else this.#setState(record, 'failed', 'start keeps failing');
   }
 
   /**
@@ -574,16 +646,28 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.#setState(record, 'queued');
   }
 
-  #setState(record: SessionRecord, state: SessionRecord['state']): void {
+  #setState(record: SessionRecord, state: SessionRecord['state'], reason?: string): void {
     if (record.state === state) return;
+    const from = record.state;
     record.state = state;
     if (state !== 'paused') record.pausedBy = null;
-    this.emit('session', this.#view(record));
+    const view = this.#view(record);
+    this.#log.info({ actorId: view.actorId, userId: view.userId, tier: view.tier, workerId: view.workerId, from, to: state, reason: reason ?? view.queuedReason ?? undefined }, 'session state');
+    this.#events?.push({ type: 'session-state', supervisorId: this.id, actorId: view.actorId, userId: view.userId, from, to: state, at: Date.now() });
+    this.emit('session', view);
   }
 
   #serial<T>(actorId: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.#locks.get(actorId) ?? Promise.resolve();
-    const next = previous.then(fn, fn);
+    const run = async (): Promise<T> => {
+      this.#busy.add(actorId);
+      try {
+        return await fn();
+      } finally {
+        this.#busy.delete(actorId);
+      }
+    };
+    const next = previous.then(run, run);
     const settled = next.catch(() => {});
     this.#locks.set(actorId, settled);
     void settled.then(() => {
@@ -671,6 +755,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async #pressureTick(): Promise<void> {
     this.#host = await this.#readHost();
     await this.#pressure.tick(Date.now());
+  }
+
+  /** Memory per worker and the heaviest users at info; every actor's figure at debug. */
+  #logMemory(): void {
+    const totals = memoryTotals(this.#pressure.snapshot());
+    const topUsers = Object.entries(totals.byUser).sort((x, y) => y[1] - x[1]).slice(0, 20);
+    this.#log.info({ host: totals.host, workers: totals.byWorker, topUsers: Object.fromEntries(topUsers) }, 'memory');
+    if (this.#log.isLevelEnabled('debug')) this.#log.debug({ actors: totals.byActor }, 'memory per actor');
   }
 
   async #healthTick(): Promise<void> {

@@ -1,0 +1,174 @@
+/**
+ * The supervisor's outward behaviour: restart types, revoked credentials,
+ * scale-out requests, published events, and the CLI steering a real
+ * supervisor over Redis.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import type { Redis } from 'ioredis';
+import { keys } from '../../../src/cluster/redis-keys.ts';
+import type { Supervisor } from '../../../supervisor/supervisor.ts';
+import { startSupervisorRuntime, type SupervisorRuntime } from '../../../supervisor/supervisor-runtime.ts';
+import { parseConfig } from '../../../src/config/load-config.ts';
+import { TEST_REDIS_URL } from '../../helpers/namespace.ts';
+import { logger, loopbackSpec, makeSupervisor, redisFor, suitePrefix, waitFor } from './fixture.ts';
+
+const run = promisify(execFile);
+
+async function events(redis: Redis, type: string): Promise<Record<string, unknown>[]> {
+  const entries = await redis.xrange(keys.events(), '-', '+');
+  return entries
+    .map(([, fields]) => ({ type: fields[1], body: JSON.parse(fields[3] ?? '{}') as Record<string, unknown> }))
+    .filter((e) => e.type === type)
+    .map((e) => e.body);
+}
+
+describe('supervisor operations', function () {
+  this.timeout(60_000);
+  let redis: Redis;
+  let prefix: string;
+  let supervisor: Supervisor | null = null;
+
+  beforeEach(() => {
+    prefix = suitePrefix('operations');
+    redis = redisFor(prefix);
+  });
+
+  afterEach(async () => {
+    await supervisor?.stop();
+    supervisor = null;
+    redis.disconnect();
+  });
+
+  it('a revoked credential leaves the session revoked, its lease released, never restarted', async () => {
+    supervisor = makeSupervisor(redis, prefix, { workers: 1 });
+    await supervisor.start();
+    const view = await supervisor.addSession({ ...loopbackSpec(1, 'pro'), credential: 'revoked' });
+    assert.equal(view.state, 'revoked');
+    assert.equal(await supervisor.leases.holder('session-1'), null);
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal(supervisor.sessions.get('session-1')?.state, 'revoked', 'not restarted by maintenance');
+  });
+
+  it('after a worker crash, permanent sessions come back and temporary ones are dropped', async () => {
+    supervisor = makeSupervisor(redis, prefix, { workers: 1, orphanGraceMs: 200 });
+    await supervisor.start();
+    await supervisor.addSession(loopbackSpec(1, 'free'));
+    await supervisor.addSession({ ...loopbackSpec(2, 'free', 'user-1'), restart: 'temporary' });
+    const worker = supervisor.workers()[0];
+    assert.ok(worker);
+    process.kill(worker.pid, 'SIGKILL');
+    const sup = supervisor;
+    await waitFor('the crash seen', () => !worker.alive);
+    await waitFor('permanent session back', () => {
+      const r = sup.sessions.get('session-1');
+      return r?.state === 'running' && r.workerId !== worker.workerId;
+    });
+    assert.equal(sup.sessions.get('session-2'), undefined, 'the temporary session is gone');
+  });
+
+  it('every worker full and none may be forked: the session queues and scale-out is requested (event, webhook)', async () => {
+    const posts: unknown[] = [];
+    const hook = createServer((req: IncomingMessage, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => { body += c.toString(); });
+      req.on('end', () => {
+        posts.push(JSON.parse(body));
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/scale`;
+      supervisor = makeSupervisor(redis, prefix, { workers: 1, maxWorkers: 1, sessionsPerWorker: 2, scaleOutWebhookUrl: url });
+      await supervisor.start();
+      await supervisor.addSession(loopbackSpec(1, 'free'));
+      await supervisor.addSession(loopbackSpec(2, 'free'));
+      const third = await supervisor.addSession(loopbackSpec(3, 'elite'));
+      assert.equal(third.state, 'queued');
+      assert.match(third.queuedReason ?? '', /scale-out requested \(max-workers\)/);
+      const published = await events(redis, 'scale-out-requested');
+      assert.equal(published.length, 1);
+      assert.equal(published[0]?.sessionId, 'session-3');
+      await waitFor('webhook called', () => posts.length === 1);
+      assert.equal((posts[0] as { event: string }).event, 'scale-out-requested');
+      assert.equal(supervisor.snapshot().sessions.find((s) => s.actorId === 'session-3')?.state, 'queued', 'visible in status');
+
+      await supervisor.removeSession('session-1');
+      const sup = supervisor;
+      await waitFor('queued session placed once there is room', () => sup.sessions.get('session-3')?.state === 'running');
+    } finally {
+      hook.close();
+    }
+  });
+
+  it('publishes every session transition to the events stream', async () => {
+    supervisor = makeSupervisor(redis, prefix, { workers: 1 });
+    await supervisor.start();
+    await supervisor.addSession(loopbackSpec(1, 'free'));
+    await supervisor.pauseSession('session-1');
+    await supervisor.resumeSession('session-1');
+    await supervisor.removeSession('session-1');
+    await supervisor.stop();
+    const transitions = (await events(redis, 'session-state')).filter((e) => e.actorId === 'session-1').map((e) => `${String(e.from)}>${String(e.to)}`);
+    assert.deepEqual(transitions, ['queued>starting', 'starting>running', 'running>paused', 'paused>running', 'running>stopped']);
+  });
+});
+
+describe('switchboard CLI against a real supervisor', function () {
+  this.timeout(60_000);
+  let redis: Redis;
+  let prefix: string;
+  let runtime: SupervisorRuntime;
+
+  before(async () => {
+    prefix = suitePrefix('cli-e2e');
+    redis = redisFor(prefix);
+    const config = parseConfig({ REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, SUPERVISOR_ID: 'cli-e2e', SUPERVISOR_WORKERS: '1' });
+    runtime = await startSupervisorRuntime({
+      config,
+      redis,
+      redisUrl: TEST_REDIS_URL,
+      logger,
+      onEscalate: () => {},
+      options: { statusIntervalMs: 200, leaseTtlMs: 3_000 },
+    });
+    for (let i = 0; i < 3; i++) await runtime.supervisor.addSession(loopbackSpec(i, 'pro'));
+    await waitFor('snapshot published', async () => (await redis.exists(keys.supervisorSnapshot('cli-e2e'))) === 1);
+  });
+
+  after(async () => {
+    await runtime?.stop();
+    redis?.disconnect();
+  });
+
+  function cli(...args: string[]) {
+    return run(process.execPath, ['--import', 'tsx', 'src/cli/switchboard.ts', ...args], {
+      env: { ...process.env, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'silent' },
+    });
+  }
+
+  it('lists the sessions and pauses, resumes and stops one', async () => {
+    const listed = JSON.parse((await cli('sessions', '--json')).stdout) as Array<{ actorId: string; state: string }>;
+    assert.deepEqual(listed.map((s) => s.state).sort(), ['running', 'running', 'running']);
+
+    await cli('pause', 'session-1');
+    assert.equal(runtime.supervisor.sessions.get('session-1')?.state, 'paused');
+    assert.equal(runtime.supervisor.sessions.get('session-1')?.pausedBy, 'admin');
+    await cli('resume', 'session-1');
+    assert.equal(runtime.supervisor.sessions.get('session-1')?.state, 'running');
+    await cli('stop', 'session-2');
+    assert.equal(runtime.supervisor.sessions.get('session-2'), undefined);
+  });
+
+  it('an unknown session exits 1 with a clear message', async () => {
+    await assert.rejects(cli('pause', 'no-such-session'), (err: { code: number; stderr: string }) => {
+      assert.equal(err.code, 1);
+      assert.match(err.stderr, /no session "no-such-session" in any running supervisor/);
+      return true;
+    });
+  });
+});
