@@ -30,6 +30,8 @@ import { memoryTotals, type HostMemory } from './policy/pressure-policy.ts';
 import { PlacementPolicy, planDrain, type WorkerLoad } from './policy/placement.ts';
 import { PressureLoop } from './pressure-loop.ts';
 import { EventBuffer } from './event-buffer.ts';
+import { KeyedSerial } from './keyed-serial.ts';
+import { afterExit, type ActorExit } from './restart-policy.ts';
 import { requestScaleOut, publishClusterEvent } from './scale-out.ts';
 import { occupiesWorker, SessionTable, type SessionRecord } from './session-table.ts';
 import { resolveSupervisorOptions, type ResolvedSupervisorOptions, type SupervisorOptions } from './supervisor-options.ts';
@@ -74,10 +76,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #stopping = false;
   #host: HostMemory = { totalBytes: 1, availableBytes: 1 };
   #publishing = false;
-  /** One operation at a time per session: a stop must never overtake the start it follows. */
-  readonly #locks = new Map<string, Promise<unknown>>();
-  /** Sessions with a supervisor operation under way: their actors' own stops are ours, not failures. */
-  readonly #busy = new Set<string>();
+  /** Operations per session (and per user, for placement), one at a time each. */
+  readonly #ops = new KeyedSerial();
   /** Restarts of each session after its actor failed or stopped on its own. */
   readonly #actorRestarts = new Map<string, RestartIntensity>();
   #events: EventBuffer | null = null;
@@ -417,7 +417,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         if (!r || r.workerId !== event.workerId) return;
         if (event.to !== 'revoked' && event.to !== 'failed' && event.to !== 'stopped') return;
         this.#setState(r, event.to, event.reason);
-        if (!this.#busy.has(event.actorId) && !this.#stopping) this.#afterActorExit(r, event.to);
+        if (!this.#ops.busy(event.actorId) && !this.#stopping) this.#afterActorExit(r, event.to);
         return;
       }
       case 'lease_lost': {
@@ -445,14 +445,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * session is left `failed` for its owner and the operator to look at. A
    * `revoked` actor never comes back: its credentials were refused.
    */
-  #afterActorExit(record: SessionRecord, state: 'revoked' | 'failed' | 'stopped'): void {
-    const type = record.spec.restart ?? 'permanent';
+  #afterActorExit(record: SessionRecord, exit: ActorExit): void {
     const actorId = record.spec.actorId;
-    if (state === 'revoked' || type === 'temporary' || (type === 'transient' && state === 'stopped')) {
+    const next = afterExit(record.spec.restart ?? 'permanent', exit);
+    if (next !== 'restart') {
       void this.#serial(actorId, async () => {
         await this.#stopActor(record);
-        if (type === 'temporary') this.sessions.delete(actorId);
-        if (state === 'revoked') this.#setState(record, 'revoked');
+        if (next === 'forget') this.sessions.delete(actorId);
+        else this.#setState(record, exit);
       }).catch((err: unknown) => this.#log.error({ err, actorId }, 'could not retire actor'));
       return;
     }
@@ -657,23 +657,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.emit('session', view);
   }
 
-  #serial<T>(actorId: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.#locks.get(actorId) ?? Promise.resolve();
-    const run = async (): Promise<T> => {
-      this.#busy.add(actorId);
-      try {
-        return await fn();
-      } finally {
-        this.#busy.delete(actorId);
-      }
-    };
-    const next = previous.then(run, run);
-    const settled = next.catch(() => {});
-    this.#locks.set(actorId, settled);
-    void settled.then(() => {
-      if (this.#locks.get(actorId) === settled) this.#locks.delete(actorId);
-    });
-    return next;
+  #serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.#ops.run(key, fn);
   }
 
   #record(actorId: string): SessionRecord {
