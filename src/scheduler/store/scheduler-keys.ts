@@ -1,0 +1,19 @@
+/**
+ * Redis keys of the forwarding scheduler's durable store, one set per owner
+ * (the supervisor that holds the shard). Relative like `src/cluster/redis-keys.ts`:
+ * ioredis puts the client's `keyPrefix` in front, and scripts get them through KEYS.
+ */
+export const schedulerKeys = {
+  /** Pending tasks of one owner: hash { taskId: JSON of the task without seq }. */
+  tasks: (owner: string) => `scheduler:${owner}:tasks`,
+  /** Order of the pending tasks: sorted set { taskId: seq }. */
+  order: (owner: string) => `scheduler:${owner}:order`,
+  /** Highest seq ever given out for this owner: only goes up, survives restarts and acks. */
+  seq: (owner: string) => `scheduler:${owner}:seq`,
+  /** Dead letters of one owner: hash { taskId: JSON { task, error, reason, deadAt } }. */
+  dead: (owner: string) => `scheduler:${owner}:dead`,
+  /** Dead letters by time of death: sorted set { taskId: deadAt ms }. */
+  deadOrder: (owner: string) => `scheduler:${owner}:dead-order`,
+  /** Claim in progress on a dead owner's tasks: string = claiming owner, expires. */
+  claim: (owner: string) => `scheduler:${owner}:claim`,
+} as const;
