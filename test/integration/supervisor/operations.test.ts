@@ -14,7 +14,7 @@ import type { Supervisor } from '../../../supervisor/supervisor.ts';
 import { startSupervisorRuntime, type SupervisorRuntime } from '../../../supervisor/supervisor-runtime.ts';
 import { parseConfig } from '../../../src/config/load-config.ts';
 import { TEST_REDIS_URL } from '../../helpers/namespace.ts';
-import { logger, loopbackSpec, makeSupervisor, redisFor, suitePrefix, waitFor } from './fixture.ts';
+import { logger, loopbackSpec, makeSupervisor, network, redisFor, suitePrefix, waitFor } from './fixture.ts';
 
 const run = promisify(execFile);
 
@@ -103,6 +103,20 @@ describe('supervisor operations', function () {
     } finally {
       hook.close();
     }
+  });
+
+  it('a connection the platform drops is reconnected, still under its lease', async () => {
+    supervisor = makeSupervisor(redis, prefix, { workers: 1 });
+    await supervisor.start();
+    await supervisor.addSession(loopbackSpec(1, 'free'));
+    const net = network(redis);
+    const [first] = await net.liveConnections('session-1');
+    assert.ok(first);
+    // The platform forgets the connection (as a server restart would); the next heartbeat finds out.
+    await redis.del(keys.loopbackConnections('session-1'));
+    await waitFor('reconnected', async () => (await net.liveConnections('session-1')).length === 1);
+    assert.equal(supervisor.sessions.get('session-1')?.state, 'running');
+    assert.deepEqual(await net.violations(), {});
   });
 
   it('publishes every session transition to the events stream', async () => {

@@ -1,0 +1,59 @@
+/**
+ * The scheduler store's atomic Redis transitions, one Lua file each under
+ * `lua/`, registered with `defineCommand` as `src/cluster/lua-commands.ts`
+ * registers the cluster's (and BullMQ its own): ioredis sends EVALSHA (EVAL
+ * the first time on a connection) and prefixes every key with `keyPrefix`.
+ * That module's loader is bound to its own script table, so this is the same
+ * few lines over ours; the names carry a `sched` prefix so both sets can be
+ * registered on one client.
+ */
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+
+type Arg = string | number;
+
+const DEFINITIONS = {
+  schedTasksWrite: { file: 'tasks-write.lua', numberOfKeys: 5 },
+  schedTasksPage: { file: 'tasks-page.lua', numberOfKeys: 2, readOnly: true },
+  schedDeadPage: { file: 'dead-page.lua', numberOfKeys: 2, readOnly: true },
+  schedDeadReplay: { file: 'dead-replay.lua', numberOfKeys: 5 },
+  schedDeadRemove: { file: 'dead-remove.lua', numberOfKeys: 2 },
+  schedClaimOrphans: { file: 'claim-orphans.lua', numberOfKeys: 10 },
+} as const satisfies Record<string, { file: string; numberOfKeys: number; readOnly?: boolean }>;
+
+/** Typed view of the registered commands; replies as Redis turns Lua values into them (false -> null). */
+export interface StoreScripts {
+  /** KEYS tasks, order, seq, dead, deadOrder; ARGV puts, ops... -> seq high-water mark. */
+  schedTasksWrite(tasks: string, order: string, seq: string, dead: string, deadOrder: string, ...args: Arg[]): Promise<number>;
+  /** KEYS tasks, order; ARGV afterSeq, count -> id, seq, json (or null) per task. */
+  schedTasksPage(tasks: string, order: string, afterSeq: number, count: number): Promise<Array<string | null>>;
+  /** KEYS dead, deadOrder; ARGV offset, count -> id, record (or null) per letter. */
+  schedDeadPage(dead: string, deadOrder: string, offset: number, count: number): Promise<Array<string | null>>;
+  /** KEYS tasks, order, seq, dead, deadOrder; ARGV (id, record, taskJson)... -> seq, 0 or -1 per letter. */
+  schedDeadReplay(tasks: string, order: string, seq: string, dead: string, deadOrder: string, ...args: string[]): Promise<number[]>;
+  /** KEYS dead, deadOrder; ARGV ids -> how many existed. */
+  schedDeadRemove(dead: string, deadOrder: string, ...ids: string[]): Promise<number>;
+  /** KEYS dead owner's 4, live owner's 5, marker; ARGV claimant, max, ttlMs -> status, holder, moved dead, duplicates, (id, seq, json)... */
+  schedClaimOrphans(...args: Arg[]): Promise<Array<string | number>>;
+}
+
+/** The commands queued on a pipeline: same arguments, replies come from `exec`. */
+export type StoreScriptsPipeline = { [K in keyof StoreScripts]: (...args: Parameters<StoreScripts[K]>) => unknown };
+
+const LUA_DIR = new URL('./lua/', import.meta.url);
+const registered = new WeakSet<Redis>();
+
+/** Registers every script on `redis` (once per client) and returns it with their types. */
+export function storeScripts(redis: Redis): Redis & StoreScripts {
+  if (!registered.has(redis)) {
+    for (const [name, def] of Object.entries(DEFINITIONS)) {
+      redis.defineCommand(name, {
+        lua: readFileSync(new URL(def.file, LUA_DIR), 'utf8'),
+        numberOfKeys: def.numberOfKeys,
+        ...('readOnly' in def ? { readOnly: def.readOnly } : {}),
+      });
+    }
+    registered.add(redis);
+  }
+  return redis as Redis & StoreScripts;
+}
