@@ -67,6 +67,10 @@ export const DEFAULTS = {
   HEALTH_INTERVAL_MS: 300_000,
   /** `SCALE_OUT_WEBHOOK_URL`: URL POSTed when this host is full. Default: unset (event and log line only). */
   SCALE_OUT_WEBHOOK_URL: undefined,
+  /** `METRICS_HOST`: address the supervisor's Prometheus `/metrics` binds. Default `127.0.0.1`. */
+  METRICS_HOST: '127.0.0.1',
+  /** `METRICS_PORT`: port of the supervisor's `/metrics`; `0` turns it off. Default `9464`. */
+  METRICS_PORT: 9_464,
   /** `SHUTDOWN_TIMEOUT_MS`: how long graceful shutdown may take before the process exits anyway. Default `15000`. */
   SHUTDOWN_TIMEOUT_MS: 15_000,
 } as const;

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AdminCommandListener } from '../src/cluster/admin-channel.ts';
 import type { Config } from '../src/config/load-config.ts';
+import { startMetricsServer } from './metrics-server.ts';
 import { Supervisor } from './supervisor.ts';
 import type { SupervisorOptions } from './supervisor-options.ts';
 
@@ -32,6 +33,8 @@ export function supervisorOptionsFromConfig(config: Config): SupervisorOptions {
 
 export interface SupervisorRuntime {
   supervisor: Supervisor;
+  /** Where Prometheus scrapes this supervisor; null when METRICS_PORT is 0. */
+  metricsUrl: string | null;
   /** Stops answering commands, then stops the supervisor gracefully. */
   stop(): Promise<void>;
 }
@@ -61,9 +64,15 @@ export async function startSupervisorRuntime(input: {
     input.logger.info({ command: request }, 'admin command');
     return supervisor.runAdminCommand(request);
   });
+  const metrics = input.config.METRICS_PORT === 0
+    ? null
+    : await startMetricsServer(supervisor, { host: input.config.METRICS_HOST, port: input.config.METRICS_PORT });
+  if (metrics) input.logger.info({ url: metrics.url }, 'metrics served');
   return {
     supervisor,
+    metricsUrl: metrics?.url ?? null,
     async stop() {
+      await metrics?.close();
       await listener.stop();
       await supervisor.stop();
     },

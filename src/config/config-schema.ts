@@ -102,6 +102,13 @@ export const configSchema = z
     PRESSURE_PAUSE_ELITE: oneOf('PRESSURE_PAUSE_ELITE', ['true', 'false']).default(DEFAULTS.PRESSURE_PAUSE_ELITE),
     LEASE_TTL_MS: positiveInt('LEASE_TTL_MS').default(DEFAULTS.LEASE_TTL_MS),
     HEALTH_INTERVAL_MS: positiveInt('HEALTH_INTERVAL_MS').default(DEFAULTS.HEALTH_INTERVAL_MS),
+    METRICS_HOST: z.string().min(1, { error: 'METRICS_HOST must not be empty' }).default(DEFAULTS.METRICS_HOST),
+    METRICS_PORT: z.coerce
+      .number({ error: 'METRICS_PORT must be a whole number from 0 (off) to 65535' })
+      .int({ error: 'METRICS_PORT must be a whole number from 0 (off) to 65535' })
+      .min(0, { error: 'METRICS_PORT must be a whole number from 0 (off) to 65535' })
+      .max(65535, { error: 'METRICS_PORT must be a whole number from 0 (off) to 65535' })
+      .default(DEFAULTS.METRICS_PORT),
     SCALE_OUT_WEBHOOK_URL: url('SCALE_OUT_WEBHOOK_URL', ['http:', 'https:']),
     SHUTDOWN_TIMEOUT_MS: positiveInt('SHUTDOWN_TIMEOUT_MS').default(DEFAULTS.SHUTDOWN_TIMEOUT_MS),
   })

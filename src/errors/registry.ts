@@ -214,3 +214,27 @@ export const ServerUrlRequiredError = defineError<{ variable: string; process: s
   'ServerUrlRequiredError', 'server_url_required', 500,
   (d) => `${d.variable} must be set for the ${d.process} process (embedded servers are only for npm start)`,
 );
+
+// --- forwarding scheduler store (src/scheduler/store, src/scheduler/durable-scheduler.ts)
+/** A stored pending task or dead letter is not the JSON the store writes (tampered with, or written by another program). */
+export const TaskRecordCorruptError = defineError<{ owner: string; id: string; reason: string }>(
+  'TaskRecordCorruptError', 'task_record_corrupt', 500,
+  (d) => `Stored record "${d.id}" of scheduler shard "${d.owner}" is unreadable: ${d.reason}`,
+);
+/** Another live supervisor is already claiming the same dead supervisor's tasks. */
+export const OrphanClaimConflictError = defineError<{ deadOwner: string; claimant: string; holder: string }>(
+  'OrphanClaimConflictError', 'orphan_claim_conflict', 409,
+  (d) => `Tasks of supervisor "${d.deadOwner}" are being claimed by "${d.holder}"; "${d.claimant}" cannot claim them too`,
+);
+/** A write handed to a closed write batcher (its scheduler is shutting down). */
+export const WriteBatcherClosedError = defineError<Record<string, never>>(
+  'WriteBatcherClosedError', 'write_batcher_closed', 503,
+  () => 'The scheduler store is closed and takes no more writes',
+);
+/** A durable-scheduler call made in the wrong phase: before `restore()`, or `restore()` a second time. */
+export const DurableSchedulerStateError = defineError<{ action: string; state: 'not_restored' | 'restored' }>(
+  'DurableSchedulerStateError', 'durable_scheduler_state', 409,
+  (d) => (d.state === 'not_restored'
+    ? `Cannot ${d.action} before restore(): the pending tasks must be loaded first`
+    : `Cannot ${d.action}: the durable scheduler is already restored`),
+);

@@ -74,6 +74,8 @@ describe('configuration', () => {
     ['LEASE_TTL_MS', { LEASE_TTL_MS: '0' }, 'LEASE_TTL_MS must be a positive whole number'],
     ['HEALTH_INTERVAL_MS', { HEALTH_INTERVAL_MS: 'soon' }, 'HEALTH_INTERVAL_MS must be a positive whole number'],
     ['SCALE_OUT_WEBHOOK_URL', { SCALE_OUT_WEBHOOK_URL: 'ftp://x' }, 'SCALE_OUT_WEBHOOK_URL must be a http:// or https:// URL'],
+    ['METRICS_PORT', { METRICS_PORT: '-1' }, 'METRICS_PORT must be a whole number from 0 (off) to 65535'],
+    ['METRICS_HOST', { METRICS_HOST: '' }, 'METRICS_HOST must not be empty'],
     ['production without keys', { NODE_ENV: 'production' }, 'SECRET_KEYS is required when NODE_ENV is production'],
   ];
   for (const [name, env, message] of cases) {

@@ -17,3 +17,11 @@ export const schedulerKeys = {
   /** Claim in progress on a dead owner's tasks: string = claiming owner, expires. */
   claim: (owner: string) => `scheduler:${owner}:claim`,
 } as const;
+
+/** The five keys of one owner the write scripts take, in their KEYS order. */
+export type OwnerKeys = readonly [tasks: string, order: string, seq: string, dead: string, deadOrder: string];
+
+export function ownerKeys(owner: string): OwnerKeys {
+  const k = schedulerKeys;
+  return [k.tasks(owner), k.order(owner), k.seq(owner), k.dead(owner), k.deadOrder(owner)];
+}

@@ -50,6 +50,7 @@ describe('npm start (src/main.ts)', function () {
         EMBEDDED_PG_PORT: String(ports.pg),
         EMBEDDED_REDIS_PORT: String(ports.redis),
         API_PORT: String(ports.api),
+        METRICS_PORT: '0',
         LOG_LEVEL: 'info',
         LOG_PRETTY: 'false',
         SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
@@ -154,6 +155,7 @@ describe('npm start (src/main.ts)', function () {
     const run = startService(testEnv({
       DATABASE_SCHEMA: `${TEST_SCHEMA}_main`,
       API_PORT: String(api),
+      METRICS_PORT: '0',
       LOG_LEVEL: 'info',
       LOG_PRETTY: 'false',
       LOG_DIR: join(tmpdir(), `sb-main-log-${process.pid}`),

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import type { Redis } from 'ioredis';
 import { keys } from '../../../src/cluster/redis-keys.ts';
+import { startMetricsServer } from '../../../supervisor/metrics-server.ts';
 import type { Supervisor } from '../../../supervisor/supervisor.ts';
 import { startSupervisorRuntime, type SupervisorRuntime } from '../../../supervisor/supervisor-runtime.ts';
 import { parseConfig } from '../../../src/config/load-config.ts';
@@ -119,6 +120,26 @@ describe('supervisor operations', function () {
     assert.deepEqual(await net.violations(), {});
   });
 
+  it('serves Prometheus metrics: sessions by state and tier, workers, memory', async () => {
+    supervisor = makeSupervisor(redis, prefix, { workers: 1 });
+    await supervisor.start();
+    await supervisor.addSession(loopbackSpec(1, 'elite'));
+    await supervisor.addSession(loopbackSpec(2, 'free'));
+    await supervisor.pauseSession('session-2');
+    const metrics = await startMetricsServer(supervisor, { port: 0 });
+    try {
+      const body = await (await fetch(metrics.url)).text();
+      assert.match(body, /switchboard_sessions\{state="running",tier="elite",supervisor="[^"]+"\} 1/);
+      assert.match(body, /switchboard_sessions\{state="paused",tier="free",supervisor="[^"]+"\} 1/);
+      assert.match(body, /switchboard_workers\{state="running",supervisor="[^"]+"\} 1/);
+      assert.match(body, /switchboard_worker_rss_bytes\{worker="[^"]+",supervisor="[^"]+"\} [1-9]/);
+      assert.match(body, /switchboard_host_memory_used_ratio\{supervisor="[^"]+"\} 0\.\d+/);
+      assert.equal((await fetch(metrics.url.replace('/metrics', '/other'))).status, 404);
+    } finally {
+      await metrics.close();
+    }
+  });
+
   it('publishes every session transition to the events stream', async () => {
     supervisor = makeSupervisor(redis, prefix, { workers: 1 });
     await supervisor.start();
@@ -141,7 +162,7 @@ describe('switchboard CLI against a real supervisor', function () {
   before(async () => {
     prefix = suitePrefix('cli-e2e');
     redis = redisFor(prefix);
-    const config = parseConfig({ REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, SUPERVISOR_ID: 'cli-e2e', SUPERVISOR_WORKERS: '1' });
+    const config = parseConfig({ REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, SUPERVISOR_ID: 'cli-e2e', SUPERVISOR_WORKERS: '1', METRICS_PORT: '0' });
     runtime = await startSupervisorRuntime({
       config,
       redis,
