@@ -78,20 +78,25 @@ export class SessionTable {
   }
 
   snapshot(): SessionSnapshot[] {
-    return [...this.records.values()].map((r) => ({
-      actorId: r.spec.actorId,
-      userId: r.spec.userId,
-      tier: r.spec.tier,
-      platform: r.spec.platform,
-      workerId: r.workerId,
-      threadIndex: r.threadIndex,
-      state: r.state,
-      memoryBytes: r.memoryBytes,
-      lastActivityAt: r.lastActivityAt,
-      pausedBy: r.pausedBy,
-      queuedReason: r.queuedReason,
-    }));
+    return [...this.records.values()].map(viewOf);
   }
+}
+
+/** A record as the status snapshot, events and the admin API show it (no credential). */
+export function viewOf(r: SessionRecord): SessionSnapshot {
+  return {
+    actorId: r.spec.actorId,
+    userId: r.spec.userId,
+    tier: r.spec.tier,
+    platform: r.spec.platform,
+    workerId: r.workerId,
+    threadIndex: r.threadIndex,
+    state: r.state,
+    memoryBytes: r.memoryBytes,
+    lastActivityAt: r.lastActivityAt,
+    pausedBy: r.pausedBy,
+    queuedReason: r.queuedReason,
+  };
 }
 
 /** States in which an actor occupies a place on its worker. */

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AdminCommandListener } from '../src/cluster/admin-channel.ts';
 import type { Config } from '../src/config/load-config.ts';
+import { runAdminCommand } from './admin-commands.ts';
 import { startMetricsServer } from './metrics-server.ts';
 import { Supervisor } from './supervisor.ts';
 import type { SupervisorOptions } from './supervisor-options.ts';
@@ -62,7 +63,7 @@ export async function startSupervisorRuntime(input: {
   });
   await listener.start(async (request) => {
     input.logger.info({ command: request }, 'admin command');
-    return supervisor.runAdminCommand(request);
+    return runAdminCommand(supervisor, request);
   });
   const metrics = input.config.METRICS_PORT === 0
     ? null

@@ -18,7 +18,7 @@ import { leaseStopMarginMs } from '../actors/runtime-timing.ts';
 import { RestartIntensity } from '../src/cluster/restart-intensity.ts';
 import { SessionLeases } from '../src/cluster/session-lease.ts';
 import { publishSnapshot, removeSnapshot } from '../src/cluster/snapshot-store.ts';
-import type { AdminCommand, SessionSnapshot, SupervisorSnapshot } from '../src/cluster/status-snapshot.ts';
+import type { SessionSnapshot, SupervisorSnapshot } from '../src/cluster/status-snapshot.ts';
 import {
   SessionExistsError,
   SessionNotFoundError,
@@ -26,14 +26,15 @@ import {
   SupervisorStoppingError,
   WorkerNotFoundError,
 } from '../src/errors/registry.ts';
-import { memoryTotals, type HostMemory } from './policy/pressure-policy.ts';
+import { memoryTotals, type HostMemory, type ResolvedPressureOptions } from './policy/pressure-policy.ts';
 import { PlacementPolicy, planDrain, type WorkerLoad } from './policy/placement.ts';
 import { PressureLoop } from './pressure-loop.ts';
 import { EventBuffer } from './event-buffer.ts';
+import { every } from './periodic.ts';
 import { KeyedSerial } from './keyed-serial.ts';
 import { afterExit, type ActorExit } from './restart-policy.ts';
 import { requestScaleOut, publishClusterEvent } from './scale-out.ts';
-import { occupiesWorker, SessionTable, type SessionRecord } from './session-table.ts';
+import { occupiesWorker, SessionTable, viewOf, type SessionRecord } from './session-table.ts';
 import { resolveSupervisorOptions, type ResolvedSupervisorOptions, type SupervisorOptions } from './supervisor-options.ts';
 import { WorkerHandle } from './worker-handle.ts';
 import type { WorkerEvent, WorkerOptions } from './worker-protocol.ts';
@@ -132,7 +133,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const record = this.sessions.add(spec, Date.now());
     return this.#serial(spec.actorId, async () => {
       await this.#placeForUser(record);
-      return this.#view(record);
+      return viewOf(record);
     });
   }
 
@@ -157,7 +158,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (record.state === 'paused') {
       // An admin pause outranks a pressure pause, so pressure never resumes it.
       if (by === 'admin') record.pausedBy = 'admin';
-      return this.#view(record);
+      return viewOf(record);
     }
     if (record.state !== 'running' && record.state !== 'idle') {
       throw new SessionStateConflictError({ sessionId: actorId, state: record.state, action: 'pause' });
@@ -166,7 +167,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     record.cursor = await worker.call((api) => api.pauseActor(actorId));
     record.pausedBy = by;
     this.#setState(record, 'paused');
-    return this.#view(record);
+    return viewOf(record);
   }
 
   resumeSession(actorId: string): Promise<SessionSnapshot> {
@@ -184,13 +185,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (grant === null) {
       await worker.call((api) => api.stopActor(actorId)).catch(() => null);
       this.#queue(record, 'lease held elsewhere');
-      return this.#view(record);
+      return viewOf(record);
     }
     record.leaseToken = grant.token;
     record.pausedBy = null;
     const state = await worker.call((api) => api.resumeActor(actorId, record.cursor ?? {}));
     this.#setState(record, state);
-    return this.#view(record);
+    return viewOf(record);
   }
 
   idleSession(actorId: string): Promise<void> {
@@ -208,10 +209,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       const record = this.#record(actorId);
       const target = this.#workers.get(toWorkerId);
       if (!target || !target.alive) throw new WorkerNotFoundError({ workerId: toWorkerId });
-      if (record.workerId === toWorkerId) return this.#view(record);
+      if (record.workerId === toWorkerId) return viewOf(record);
       await this.#stopActor(record);
       await this.#startOn(record, target);
-      return this.#view(record);
+      return viewOf(record);
     });
   }
 
@@ -254,24 +255,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.#pressure.reconfigure(options);
   }
 
-  /** Runs one admin command (from the CLI or the admin API). */
-  async runAdminCommand(command: AdminCommand): Promise<unknown> {
-    switch (command.command) {
-      case 'stop':
-        await this.removeSession(command.sessionId);
-        return { stopped: command.sessionId };
-      case 'pause':
-        return this.pauseSession(command.sessionId, 'admin');
-      case 'resume':
-        return this.resumeSession(command.sessionId);
-      case 'reassign':
-        return this.reassignSession(command.sessionId, command.toWorkerId);
-      case 'drain':
-        return this.drainWorker(command.workerId);
-      case 'set-pressure':
-        this.setPressure(command);
-        return this.#pressure.options;
-    }
+  pressureOptions(): ResolvedPressureOptions {
+    return this.#pressure.options;
   }
 
   // --- status ------------------------------------------------------------
@@ -651,7 +636,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const from = record.state;
     record.state = state;
     if (state !== 'paused') record.pausedBy = null;
-    const view = this.#view(record);
+    const view = viewOf(record);
     this.#log.info({ actorId: view.actorId, userId: view.userId, tier: view.tier, workerId: view.workerId, from, to: state, reason: reason ?? view.queuedReason ?? undefined }, 'session state');
     this.#events?.push({ type: 'session-state', supervisorId: this.id, actorId: view.actorId, userId: view.userId, from, to: state, at: Date.now() });
     this.emit('session', view);
@@ -673,37 +658,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return w;
   }
 
-  #view(record: SessionRecord): SessionSnapshot {
-    return {
-      actorId: record.spec.actorId,
-      userId: record.spec.userId,
-      tier: record.spec.tier,
-      platform: record.spec.platform,
-      workerId: record.workerId,
-      threadIndex: record.threadIndex,
-      state: record.state,
-      memoryBytes: record.memoryBytes,
-      lastActivityAt: record.lastActivityAt,
-      pausedBy: record.pausedBy,
-      queuedReason: record.queuedReason,
-    };
-  }
-
   // --- internals: loops --------------------------------------------------
 
   #every(ms: number, fn: () => Promise<void>): void {
-    let running = false;
-    const timer = setInterval(() => {
-      if (running || this.#stopping) return;
-      running = true;
-      fn()
-        .catch((err: unknown) => this.#log.error({ err }, 'supervisor loop failed'))
-        .finally(() => {
-          running = false;
-        });
-    }, ms);
-    timer.unref();
-    this.#timers.push(timer);
+    this.#timers.push(every(ms, fn, () => this.#stopping, (err) => this.#log.error({ err }, 'supervisor loop failed')));
   }
 
   async #readHost(): Promise<HostMemory> {

@@ -1,0 +1,193 @@
+/**
+ * Hands runnable forwarding tasks from the scheduler to the actor that owns
+ * each task's sending account, and reports the outcome back. It never sleeps
+ * on a platform limit: a Telegram FLOOD_WAIT or a Discord 429 becomes a "not
+ * before" on that account in the scheduler, and every other account keeps
+ * flowing.
+ *
+ * A task whose sending account is not running right now (paused under RAM
+ * pressure, restarting after a crash) is held here, not failed: it stays
+ * pending in Redis and counts against the account's in-flight bound, so at
+ * most that many wait per account, and it goes out when the account runs
+ * again. Only an account that is gone for good fails its tasks.
+ */
+import type { Logger } from 'pino';
+import type { SendResult, SendTask } from '../actors/actor-contract.ts';
+import type { ScheduledTask, TakeResult } from '../src/scheduler/core/task.ts';
+import type { Supervisor } from './supervisor.ts';
+
+/** What the dispatcher needs of the (durable) scheduler. */
+export interface DispatchQueue {
+  take(now: number): TakeResult;
+  ack(taskId: string): Promise<unknown>;
+  fail(taskId: string, error: string, options: { permanent?: boolean; retryAfterMs?: number }): Promise<unknown>;
+  blockAccount(accountId: string, untilMs: number, reason: 'flood_wait' | 'rate_limited'): void;
+}
+
+/** Turns a scheduled task into what the sending actor performs. */
+export type SendResolver = (task: ScheduledTask) => SendTask | Promise<SendTask>;
+
+/**
+ * Until the forwarding engine resolves pairs and payloads, a task is sent to
+ * the chat named by its payload reference's `chat:` prefix, or `pair:<id>`.
+ */
+export const defaultSendResolver: SendResolver = (task) => ({
+  taskId: task.id,
+  idempotencyKey: task.idempotencyKey,
+  pairId: task.pairId,
+  op: task.op,
+  chatId: `pair:${task.pairId}`,
+  payload: task.payloadRef,
+});
+
+export interface DispatcherOptions {
+  queue: DispatchQueue;
+  supervisor: Supervisor;
+  logger: Logger;
+  resolve?: SendResolver;
+  /** Longest the loop sleeps when nothing is runnable and nothing wakes it, in ms. Default 1,000. */
+  idleWakeMs?: number;
+}
+
+const RUNNING = new Set(['running', 'idle']);
+
+export class Dispatcher {
+  readonly #o: Required<DispatcherOptions>;
+  /** Tasks taken for accounts not running right now, by account. */
+  readonly #held = new Map<string, ScheduledTask[]>();
+  #timer: NodeJS.Timeout | null = null;
+  #stopped = true;
+  #pumping = false;
+  #inFlight = 0;
+  #drained: (() => void) | null = null;
+
+  constructor(options: DispatcherOptions) {
+    this.#o = { resolve: defaultSendResolver, idleWakeMs: 1_000, ...options };
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#o.supervisor.on('session', this.#onSession);
+    this.kick();
+  }
+
+  /** Something changed (a task enqueued, an account unblocked): look for work now. */
+  kick(): void {
+    if (this.#stopped) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    setImmediate(() => this.#pump());
+  }
+
+  /** Stops taking work and waits for sends in flight; held tasks stay pending in Redis. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#o.supervisor.off('session', this.#onSession);
+    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#inFlight > 0) await new Promise<void>((resolve) => { this.#drained = resolve; });
+  }
+
+  get held(): number {
+    let n = 0;
+    for (const tasks of this.#held.values()) n += tasks.length;
+    return n;
+  }
+
+  #pump(): void {
+    if (this.#stopped || this.#pumping) return;
+    this.#pumping = true;
+    try {
+      for (;;) {
+        const now = Date.now();
+        const result = this.#o.queue.take(now);
+        if (result.task === null) {
+          const wait = result.wakeAt === null ? this.#o.idleWakeMs : Math.max(0, Math.min(result.wakeAt - now, this.#o.idleWakeMs));
+          this.#timer = setTimeout(() => this.#pump(), wait);
+          return;
+        }
+        this.#route(result.task);
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #route(task: ScheduledTask): void {
+    const record = this.#o.supervisor.sessions.get(task.sendingAccountId);
+    if (record === undefined || record.state === 'revoked') {
+      this.#settle(this.#o.queue.fail(task.id, `sending account ${task.sendingAccountId} is not linked`, { permanent: true }));
+      return;
+    }
+    if (!RUNNING.has(record.state) || record.workerId === null) {
+      const held = this.#held.get(task.sendingAccountId) ?? [];
+      held.push(task);
+      this.#held.set(task.sendingAccountId, held);
+      return;
+    }
+    this.#send(task, record.workerId);
+  }
+
+  #send(task: ScheduledTask, workerId: string): void {
+    const worker = this.#o.supervisor.workers().find((w) => w.workerId === workerId);
+    if (!worker) {
+      this.#route(task);
+      return;
+    }
+    this.#inFlight += 1;
+    const done = (async () => {
+      let result: SendResult;
+      try {
+        const send = await this.#o.resolve(task);
+        result = await worker.call<SendResult>(async (api) => (await api.send(task.sendingAccountId, send)) as SendResult);
+      } catch (err) {
+        result = { ok: false, kind: 'transient', message: err instanceof Error ? err.message : String(err) };
+      }
+      await this.#report(task, result);
+    })();
+    void done.finally(() => {
+      this.#inFlight -= 1;
+      if (this.#inFlight === 0 && this.#drained) this.#drained();
+      this.kick();
+    });
+  }
+
+  async #report(task: ScheduledTask, result: SendResult): Promise<void> {
+    if (result.ok) {
+      await this.#o.queue.ack(task.id);
+      return;
+    }
+    switch (result.kind) {
+      case 'flood_wait': {
+        const retryAfterMs = result.retryAfterMs ?? 1_000;
+        // The account waits; the task keeps its place at the head of its pair.
+        this.#o.queue.blockAccount(task.sendingAccountId, Date.now() + retryAfterMs, 'flood_wait');
+        await this.#o.queue.fail(task.id, result.message, { retryAfterMs });
+        return;
+      }
+      case 'permanent':
+      case 'revoked':
+        await this.#o.queue.fail(task.id, result.message, { permanent: true });
+        return;
+      case 'transient':
+        await this.#o.queue.fail(task.id, result.message, {});
+        return;
+    }
+  }
+
+  #settle(promise: Promise<unknown>): void {
+    promise.then(() => this.kick(), (err: unknown) => this.#o.logger.error({ err }, 'could not record a task outcome'));
+  }
+
+  /** An account that runs again gets its held tasks; one gone for good fails them. */
+  readonly #onSession = (session: { actorId: string; state: string }): void => {
+    const held = this.#held.get(session.actorId);
+    if (!held) return;
+    if (RUNNING.has(session.state)) {
+      this.#held.delete(session.actorId);
+      for (const task of held) this.#route(task);
+    } else if (session.state === 'revoked' || this.#o.supervisor.sessions.get(session.actorId) === undefined) {
+      this.#held.delete(session.actorId);
+      for (const task of held) this.#settle(this.#o.queue.fail(task.id, `sending account ${session.actorId} is ${session.state}`, { permanent: true }));
+    }
+  };
+}
