@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pino from 'pino';
+import { deleteByPrefix } from '../src/cluster/delete-by-prefix.ts';
 import { LoopbackNetwork } from '../actors/platform/loopback/loopback-network.ts';
 import type { Tier } from '../src/domain/plans/plan-types.ts';
 import { Supervisor } from '../supervisor/supervisor.ts';
@@ -180,13 +181,8 @@ try {
   }));
 } finally {
   await supervisor.stop();
-  let cursor = '0';
   const raw = new Redis(redisUrl);
-  do {
-    const [nextCursor, found] = await raw.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = nextCursor;
-    if (found.length > 0) await raw.del(...found);
-  } while (cursor !== '0');
+  await deleteByPrefix(raw, prefix);
   raw.disconnect();
   redis.disconnect();
 }

@@ -2,13 +2,14 @@
  * Throughput of `SessionLeases.renewMany`: LEASES (default 5 000) leases held
  * by one owner, renewed in one call, ROUNDS (default 20) times. Run:
  *
- *   node_modules/.bin/node --import tsx bench/lease-renew-many.ts
+ *   npm run bench -- lease-renew-many
  *
  * Environment: LEASES, ROUNDS, REDIS_URL (default redis://127.0.0.1:6379),
- * JSON=1 to print one JSON line only. Keys go under a fresh `sbbench:<pid>:`
+ * Prints a table, then one JSON line of the figures. Keys go under a fresh `sbbench:<pid>:`
  * prefix, deleted afterwards.
  */
 import { Redis } from 'ioredis';
+import { deleteByPrefix } from '../src/cluster/delete-by-prefix.ts';
 import { SessionLeases } from '../src/cluster/session-lease.ts';
 import type { LeaseGrant } from '../src/cluster/session-lease.ts';
 
@@ -45,12 +46,7 @@ const result = {
 };
 await redis.quit();
 const cleaner = new Redis(url);
-let cursor = '0';
-do {
-  const [next, found] = await cleaner.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-  cursor = next;
-  if (found.length > 0) await cleaner.del(...found);
-} while (cursor !== '0');
+await deleteByPrefix(cleaner, prefix);
 cleaner.disconnect();
-if (process.env.JSON === '1') console.log(JSON.stringify(result));
-else console.table(result);
+console.table(result);
+console.log(JSON.stringify({ bench: 'lease-renew-many', ...result }));

@@ -6,9 +6,10 @@
  *
  * Environment: CLIENTS, REDIS_URL (default redis://127.0.0.1:6379),
  * REDIS_KEY_PREFIX (default a fresh `sbbench:<pid>:`, deleted afterwards),
- * JSON=1 to print one JSON line only.
+ * Prints a table, then one JSON line of the figures.
  */
 import { Redis } from 'ioredis';
+import { deleteByPrefix } from '../src/cluster/delete-by-prefix.ts';
 import { loopbackClientFactory } from '../actors/platform/loopback/loopback-client.ts';
 import { createLoopbackRuntime } from '../actors/platform/loopback/loopback-runtime.ts';
 import type { PlatformCallbacks, PlatformClient } from '../actors/platform/platform-client.ts';
@@ -70,12 +71,7 @@ const result = {
 held.length = 0;
 await redis.quit();
 const cleaner = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-let cursor = '0';
-do {
-  const [next, found] = await cleaner.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-  cursor = next;
-  if (found.length > 0) await cleaner.del(...found);
-} while (cursor !== '0');
+await deleteByPrefix(cleaner, prefix);
 cleaner.disconnect();
-if (process.env.JSON === '1') console.log(JSON.stringify(result));
-else console.table(result);
+console.table(result);
+console.log(JSON.stringify({ bench: 'loopback-idle-heap', ...result }));

@@ -4,6 +4,7 @@
  */
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { deleteByPrefix } from '../../src/cluster/delete-by-prefix.ts';
 import { TEST_DATABASE_URL, TEST_REDIS_PREFIX, TEST_REDIS_URL, TEST_SCHEMA } from '../helpers/namespace.ts';
 
 export const mochaHooks = {
@@ -25,12 +26,7 @@ export const mochaHooks = {
     const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
     try {
       await redis.connect();
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${TEST_REDIS_PREFIX}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
+      await deleteByPrefix(redis, TEST_REDIS_PREFIX);
     } catch {
       // Same: no Redis needed, no Redis cleaned.
     } finally {
