@@ -2,7 +2,7 @@
  * Heap and RSS per idle loopback client: CLIENTS (default 10 000) clients in
  * this process, each connected and watching one chat, nothing cached. Run:
  *
- *   node_modules/.bin/node --expose-gc --import tsx bench/loopback-idle-heap.ts
+ *   npm run bench -- loopback-idle-heap   (bench/run.ts passes --expose-gc)
  *
  * Environment: CLIENTS, REDIS_URL (default redis://127.0.0.1:6379),
  * REDIS_KEY_PREFIX (default a fresh `sbbench:<pid>:`, deleted afterwards),

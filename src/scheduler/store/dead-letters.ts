@@ -30,6 +30,8 @@ export interface ReplayOptions {
 export interface DeadLetterReplay {
   /** Now pending again, attempts reset, each with its new seq (behind everything pending), in that order. */
   replayed: ScheduledTask[];
+  /** The dead letters behind `replayed`, as they were, index for index. */
+  letters: DeadLetter[];
   /** Asked for but not dead letters (unknown, or replayed or purged meanwhile). */
   missing: string[];
   /** Left as dead letters because a pending task has the same id. */
@@ -93,6 +95,7 @@ export class DeadLetters {
     const found = selection === 'all' ? await this.#all() : await this.#byIds(selection);
     const out: DeadLetterReplay = {
       replayed: [],
+      letters: [],
       missing: selection === 'all' ? [] : selection.filter((id) => !found.has(id)),
       conflicting: [],
     };
@@ -100,13 +103,16 @@ export class DeadLetters {
     const redis = storeScripts(this.#redis);
     for (let from = 0; from < entries.length; from += this.#chunk) {
       const chunk = entries.slice(from, from + this.#chunk);
-      const tasks = chunk.map(([id, json]) => encodeTask(replayedTask(decodeDeadLetter(this.#owner, id, json).task, options.enqueuedAt)));
+      const letters = chunk.map(([id, json]) => decodeDeadLetter(this.#owner, id, json));
+      const tasks = letters.map((letter) => encodeTask(replayedTask(letter.task, options.enqueuedAt)));
       const args = chunk.flatMap(([id, json], i) => [id, json, tasks[i]!]);
       const seqs = await redis.schedDeadReplay(...this.#keys, ...args);
       seqs.forEach((seq, i) => {
         const id = chunk[i]![0];
-        if (seq > 0) out.replayed.push(decodeTask(this.#owner, id, seq, tasks[i]!));
-        else if (seq === 0) out.missing.push(id);
+        if (seq > 0) {
+          out.replayed.push(decodeTask(this.#owner, id, seq, tasks[i]!));
+          out.letters.push(letters[i]!);
+        } else if (seq === 0) out.missing.push(id);
         else out.conflicting.push(id);
       });
     }
