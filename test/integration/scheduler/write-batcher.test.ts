@@ -94,7 +94,9 @@ describe('WriteBatcher over a TaskStore', function () {
     await assert.rejects(a, /Stream isn't writeable/);
     await assert.rejects(b, /Stream isn't writeable/);
     assert.equal(batcher.stats().failedBatches, 1);
-    if (broken.status !== 'ready') await once(broken, 'ready');
+    // The refused command set the lazy client connecting; wait for it (or start it).
+    if (broken.status === 'wait') await broken.connect();
+    else if (broken.status !== 'ready') await once(broken, 'ready');
     await batcher.push({ op: 'put', task: scheduled({ id: 'f3' }) });
     assert.equal(await store.pendingCount(), 1);
     broken.disconnect();

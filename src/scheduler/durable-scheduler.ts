@@ -1,0 +1,209 @@
+/**
+ * The forwarding scheduler with a memory: a `PriorityScheduler` decides what
+ * runs when, a `TaskStore` keeps every task it holds in Redis, and a
+ * `WriteBatcher` turns the stream of enqueues, acks, retries and dead letters
+ * into a few pipelined writes. A task is accepted only once Redis has it; a
+ * supervisor that starts on the same shard after a crash (or SIGKILL) gets
+ * every task back with `restore()`.
+ *
+ * Delivery is at least once: a task handed out before the crash, whose ack
+ * had not reached Redis, runs again after restore. Exactly-once effects come
+ * from the destination, which checks the task's idempotency key against its
+ * message links and sends nothing the second time.
+ *
+ * Writes go through one ordered queue in the order the core saw the calls, so
+ * Redis always ends in the state the core is in (the ack of a task can never
+ * land before its put). A task can be handed out before its put is durable;
+ * the source has not been told "accepted" yet, so losing it then is allowed.
+ *
+ * No timers and no dispatch loop here: the caller drives `take` and reports
+ * with `ack` and `fail`.
+ */
+import { DurableSchedulerStateError } from '../errors/registry.ts';
+import type { PriorityScheduler } from './core/priority-scheduler.ts';
+import type { SchedulerMetrics } from './core/scheduler-metrics.ts';
+import type { AccountBlockReason } from './core/scheduler-events.ts';
+import type {
+  AckResult, EnqueueResult, FailOptions, FailResult, NewForwardTask, RestoreReport, TakeResult,
+} from './core/task.ts';
+import type { DeadLetterReplay, DeadLetterSelection } from './store/dead-letters.ts';
+import type { StoreOp, TaskStore } from './store/task-store.ts';
+import type { WriteBatcherOptions, WriteBatcherStats } from './store/write-batcher.ts';
+import { WriteBatcher } from './store/write-batcher.ts';
+
+export interface DurableSchedulerOptions {
+  /** Batching of the store writes (`write` is the store's). Default: the `WriteBatcher` defaults. */
+  batching?: Omit<WriteBatcherOptions<StoreOp>, 'write'>;
+}
+
+export interface DurableRestoreReport extends RestoreReport {
+  /** Time spent reading the pending tasks from Redis, ms. */
+  loadMs: number;
+}
+
+export interface DurableReplayReport extends DeadLetterReplay {
+  /** Replayed but refused by a backlog cap: back among the dead letters, as they were. */
+  rejected: string[];
+  /** Replayed but another task with the same idempotency key is held: that one runs, this one is dropped. */
+  duplicates: string[];
+}
+
+export interface DurableSchedulerMetrics extends SchedulerMetrics {
+  /** Dead letters in this shard (read from Redis). */
+  deadLetters: number;
+  /** The write batcher: queued writes, batches sent. */
+  writes: WriteBatcherStats;
+}
+
+export class DurableScheduler {
+  readonly #core: PriorityScheduler;
+  readonly #store: TaskStore;
+  readonly #writes: WriteBatcher<StoreOp>;
+  #restored = false;
+
+  /** `scheduler` must be new (empty); call `restore()` before anything else. */
+  constructor(scheduler: PriorityScheduler, store: TaskStore, options: DurableSchedulerOptions = {}) {
+    this.#core = scheduler;
+    this.#store = store;
+    this.#writes = new WriteBatcher<StoreOp>({ ...options.batching, write: (ops) => store.write(ops) });
+  }
+
+  /** The shard's store (dead letters, counts). Writing to it directly bypasses the ordering described above. */
+  get store(): TaskStore {
+    return this.#store;
+  }
+
+  /** Tasks held in memory: waiting, delayed or in flight. */
+  get size(): number {
+    return this.#core.size;
+  }
+
+  /**
+   * Loads every pending task of the shard into the scheduler, each pair in
+   * `seq` order; tasks in flight at a crash come back as queued, with the
+   * attempts and backoff their last recorded retry left. A stored task whose
+   * idempotency key an earlier one holds is dropped from Redis too.
+   */
+  async restore(now: number): Promise<DurableRestoreReport> {
+    if (this.#restored) throw new DurableSchedulerStateError({ action: 'restore', state: 'restored' });
+    const started = performance.now();
+    const tasks = await this.#store.loadPending();
+    const loadMs = performance.now() - started;
+    const report = this.#core.restore(tasks, now);
+    this.#restored = true;
+    if (report.duplicates.length > 0) {
+      // Ids the core skipped are duplicates by idempotency key (ids are unique per shard): the kept one does the work.
+      await this.#writes.pushMany(report.duplicates.map((id) => ({ op: 'ack', id })));
+    }
+    return { ...report, loadMs };
+  }
+
+  /**
+   * Enqueues `task` and resolves once it is durable. Invalid tasks throw
+   * `ForwardTaskInvalidError`; a task over a backlog cap is rejected by the
+   * core and never written. A duplicate (id or idempotency key held) is
+   * written again as it is held, so a source re-sending after a failed write
+   * gets it stored this time. If the write fails the promise rejects: the
+   * source must count the task as not accepted and re-send it; meanwhile the
+   * copy in memory may still run (at least once allows that).
+   */
+  async enqueue(task: NewForwardTask, now: number): Promise<EnqueueResult> {
+    this.#assertRestored('enqueue');
+    const result = this.#core.enqueue(task, now);
+    if (result.accepted) await this.#writes.push({ op: 'put', task: result.task });
+    return result;
+  }
+
+  /** The next runnable task, now in flight; or null and when to ask again (memory only). */
+  take(now: number): TakeResult {
+    this.#assertRestored('take');
+    return this.#core.take(now);
+  }
+
+  /** Completes an in-flight task; resolves once Redis has forgotten it. */
+  async ack(taskId: string, now: number): Promise<AckResult> {
+    this.#assertRestored('ack');
+    const result = this.#core.ack(taskId, now);
+    if (result.ok) await this.#writes.push({ op: 'ack', id: taskId });
+    return result;
+  }
+
+  /**
+   * Records a failed attempt; the core decides retry or dead letter, and this
+   * resolves once Redis agrees: a retry rewrites the task (attempts,
+   * notBefore, lastError), a dead letter moves it with its error and time.
+   */
+  async fail(taskId: string, error: unknown, now: number, options: FailOptions = {}): Promise<FailResult> {
+    this.#assertRestored('fail');
+    const result = this.#core.fail(taskId, error, now, options);
+    if (result.outcome === 'retry') await this.#writes.push({ op: 'put', task: result.task });
+    else if (result.outcome === 'dead_letter') {
+      await this.#writes.push(this.#store.deadLetterOp(result.task, result.error, result.reason));
+    }
+    return result;
+  }
+
+  /** Memory only: see `PriorityScheduler.blockAccount`. */
+  blockAccount(accountId: string, untilMs: number, reason: AccountBlockReason): void {
+    this.#core.blockAccount(accountId, untilMs, reason);
+  }
+
+  /** Memory only: see `PriorityScheduler.moveAccount`. */
+  moveAccount(accountId: string, workerId: string): void {
+    this.#core.moveAccount(accountId, workerId);
+  }
+
+  nextWakeAt(): number | null {
+    return this.#core.nextWakeAt();
+  }
+
+  /**
+   * Puts dead letters back to work with attempts reset, enqueued at `now`
+   * behind everything pending. Backlog caps apply: one refused goes back to
+   * the dead letters unchanged.
+   */
+  async replayDeadLetters(selection: DeadLetterSelection, now: number): Promise<DurableReplayReport> {
+    this.#assertRestored('replay dead letters');
+    // A dead letter still in the batcher is not in Redis yet, so replay would miss it.
+    await this.#writes.flush();
+    const replay = await this.#store.deadLetters.replay(selection, { enqueuedAt: now });
+    const report: DurableReplayReport = { ...replay, replayed: [], letters: [], rejected: [], duplicates: [] };
+    const undo: StoreOp[] = [];
+    replay.replayed.forEach((task, i) => {
+      const { seq: _seq, ...fresh } = task;
+      const result = this.#core.enqueue(fresh, now);
+      if (!result.accepted) {
+        report.rejected.push(task.id);
+        undo.push({ op: 'dead', letter: replay.letters[i]! });
+      } else if (result.duplicate) {
+        report.duplicates.push(task.id);
+        // Held under another id: only that one will ever be acked, so this copy must go.
+        if (result.task.id !== task.id) undo.push({ op: 'ack', id: task.id });
+      } else {
+        report.replayed.push(result.task);
+        report.letters.push(replay.letters[i]!);
+      }
+    });
+    if (undo.length > 0) await this.#writes.pushMany(undo);
+    return report;
+  }
+
+  /** Core metrics, plus the dead letters in Redis and the write batcher's figures. */
+  async metrics(): Promise<DurableSchedulerMetrics> {
+    return { ...this.#core.metrics(), deadLetters: await this.#store.deadLetters.count(), writes: this.#writes.stats() };
+  }
+
+  /** Waits until every write handed over so far has settled. */
+  flush(): Promise<void> {
+    return this.#writes.flush();
+  }
+
+  /** Flushes and refuses further writes (`WriteBatcherClosedError`); the Redis client stays the caller's. */
+  close(): Promise<void> {
+    return this.#writes.close();
+  }
+
+  #assertRestored(action: string): void {
+    if (!this.#restored) throw new DurableSchedulerStateError({ action, state: 'not_restored' });
+  }
+}
