@@ -19,8 +19,8 @@ import type { Supervisor } from './supervisor.ts';
 /** What the dispatcher needs of the (durable) scheduler. */
 export interface DispatchQueue {
   take(now: number): TakeResult;
-  ack(taskId: string): Promise<unknown>;
-  fail(taskId: string, error: string, options: { permanent?: boolean; retryAfterMs?: number }): Promise<unknown>;
+  ack(taskId: string, now: number): Promise<unknown>;
+  fail(taskId: string, error: string, now: number, options: { permanent?: boolean; retryAfterMs?: number }): Promise<unknown>;
   blockAccount(accountId: string, untilMs: number, reason: 'flood_wait' | 'rate_limited'): void;
 }
 
@@ -115,7 +115,7 @@ export class Dispatcher {
   #route(task: ScheduledTask): void {
     const record = this.#o.supervisor.sessions.get(task.sendingAccountId);
     if (record === undefined || record.state === 'revoked') {
-      this.#settle(this.#o.queue.fail(task.id, `sending account ${task.sendingAccountId} is not linked`, { permanent: true }));
+      this.#settle(this.#o.queue.fail(task.id, `sending account ${task.sendingAccountId} is not linked`, Date.now(), { permanent: true }));
       return;
     }
     if (!RUNNING.has(record.state) || record.workerId === null) {
@@ -153,7 +153,7 @@ export class Dispatcher {
 
   async #report(task: ScheduledTask, result: SendResult): Promise<void> {
     if (result.ok) {
-      await this.#o.queue.ack(task.id);
+      await this.#o.queue.ack(task.id, Date.now());
       return;
     }
     switch (result.kind) {
@@ -161,15 +161,15 @@ export class Dispatcher {
         const retryAfterMs = result.retryAfterMs ?? 1_000;
         // The account waits; the task keeps its place at the head of its pair.
         this.#o.queue.blockAccount(task.sendingAccountId, Date.now() + retryAfterMs, 'flood_wait');
-        await this.#o.queue.fail(task.id, result.message, { retryAfterMs });
+        await this.#o.queue.fail(task.id, result.message, Date.now(), { retryAfterMs });
         return;
       }
       case 'permanent':
       case 'revoked':
-        await this.#o.queue.fail(task.id, result.message, { permanent: true });
+        await this.#o.queue.fail(task.id, result.message, Date.now(), { permanent: true });
         return;
       case 'transient':
-        await this.#o.queue.fail(task.id, result.message, {});
+        await this.#o.queue.fail(task.id, result.message, Date.now(), {});
         return;
     }
   }
@@ -187,7 +187,7 @@ export class Dispatcher {
       for (const task of held) this.#route(task);
     } else if (session.state === 'revoked' || this.#o.supervisor.sessions.get(session.actorId) === undefined) {
       this.#held.delete(session.actorId);
-      for (const task of held) this.#settle(this.#o.queue.fail(task.id, `sending account ${session.actorId} is ${session.state}`, { permanent: true }));
+      for (const task of held) this.#settle(this.#o.queue.fail(task.id, `sending account ${session.actorId} is ${session.state}`, Date.now(), { permanent: true }));
     }
   };
 }

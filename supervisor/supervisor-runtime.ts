@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { AdminCommandListener } from '../src/cluster/admin-channel.ts';
 import type { Config } from '../src/config/load-config.ts';
 import { runAdminCommand } from './admin-commands.ts';
+import { ForwardingQueue } from './forwarding-queue.ts';
 import { startMetricsServer } from './metrics-server.ts';
 import { Supervisor } from './supervisor.ts';
 import type { SupervisorOptions } from './supervisor-options.ts';
@@ -34,6 +35,8 @@ export function supervisorOptionsFromConfig(config: Config): SupervisorOptions {
 
 export interface SupervisorRuntime {
   supervisor: Supervisor;
+  /** Where the forwarding engine enqueues work for this supervisor's actors. */
+  queue: ForwardingQueue;
   /** Where Prometheus scrapes this supervisor; null when METRICS_PORT is 0. */
   metricsUrl: string | null;
   /** Stops answering commands, then stops the supervisor gracefully. */
@@ -58,6 +61,7 @@ export async function startSupervisorRuntime(input: {
   });
   supervisor.on('escalate', input.onEscalate);
   await supervisor.start();
+  const queue = await ForwardingQueue.start(supervisor, input.redis, input.logger);
   const listener = new AdminCommandListener(input.redis, supervisor.id, {
     onError: (err) => input.logger.warn({ err }, 'admin command channel error'),
   });
@@ -67,14 +71,17 @@ export async function startSupervisorRuntime(input: {
   });
   const metrics = input.config.METRICS_PORT === 0
     ? null
-    : await startMetricsServer(supervisor, { host: input.config.METRICS_HOST, port: input.config.METRICS_PORT });
+    : await startMetricsServer(supervisor, { host: input.config.METRICS_HOST, port: input.config.METRICS_PORT, schedulerMetrics: () => queue.metrics() });
   if (metrics) input.logger.info({ url: metrics.url }, 'metrics served');
   return {
     supervisor,
+    queue,
     metricsUrl: metrics?.url ?? null,
     async stop() {
       await metrics?.close();
       await listener.stop();
+      // Dispatch stops before the actors do: sends in flight finish, the rest stays pending in Redis.
+      await queue.stop();
       await supervisor.stop();
     },
   };

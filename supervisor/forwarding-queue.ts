@@ -1,0 +1,69 @@
+/**
+ * The supervisor's forwarding queue: the in-memory priority scheduler made
+ * durable in Redis under this supervisor's own shard, restored on start, and
+ * drained by the dispatcher into the actors that own the sending accounts.
+ * The forwarding engine enqueues here; nothing counts as accepted before
+ * Redis has it.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { PriorityScheduler } from '../src/scheduler/core/priority-scheduler.ts';
+import type { SchedulerMetrics } from '../src/scheduler/core/scheduler-metrics.ts';
+import type { SchedulerOptions } from '../src/scheduler/core/scheduler-options.ts';
+import type { EnqueueResult, NewForwardTask } from '../src/scheduler/core/task.ts';
+import { DurableScheduler } from '../src/scheduler/durable-scheduler.ts';
+import { TaskStore } from '../src/scheduler/store/task-store.ts';
+import { Dispatcher, type SendResolver } from './dispatcher.ts';
+import type { Supervisor } from './supervisor.ts';
+
+export interface ForwardingQueueOptions {
+  /** Scheduler options (pacing, retries, aging, caps); `workerOf` is supplied here. */
+  scheduler?: Omit<SchedulerOptions, 'workerOf'>;
+  /** How a task becomes what the actor sends. Default: see dispatcher.ts. */
+  resolve?: SendResolver;
+}
+
+export class ForwardingQueue {
+  readonly scheduler: DurableScheduler;
+  readonly dispatcher: Dispatcher;
+  readonly #core: PriorityScheduler;
+
+  private constructor(core: PriorityScheduler, scheduler: DurableScheduler, dispatcher: Dispatcher) {
+    this.#core = core;
+    this.scheduler = scheduler;
+    this.dispatcher = dispatcher;
+  }
+
+  /** Queue figures per tier, read synchronously (for scrapes and the status snapshot). */
+  metrics(): SchedulerMetrics {
+    return this.#core.metrics();
+  }
+
+  /** Restores what this supervisor's shard still holds, then starts dispatching. */
+  static async start(supervisor: Supervisor, redis: Redis, logger: Logger, options: ForwardingQueueOptions = {}): Promise<ForwardingQueue> {
+    const core = new PriorityScheduler({
+      ...options.scheduler,
+      // Per-worker in-flight bounds follow where each sending account runs now.
+      workerOf: (accountId) => supervisor.sessions.get(accountId)?.workerId ?? 'unplaced',
+    });
+    const scheduler = new DurableScheduler(core, new TaskStore(redis, { owner: supervisor.id }));
+    const restored = await scheduler.restore(Date.now());
+    logger.info({ restored }, 'forwarding queue restored');
+    const dispatcher = new Dispatcher({ queue: scheduler, supervisor, logger, ...(options.resolve ? { resolve: options.resolve } : {}) });
+    dispatcher.start();
+    return new ForwardingQueue(core, scheduler, dispatcher);
+  }
+
+  /** Accepts a task once Redis holds it (or refuses it, with the reason, and stores nothing). */
+  async enqueue(task: NewForwardTask): Promise<EnqueueResult> {
+    const result = await this.scheduler.enqueue(task, Date.now());
+    if (result.accepted) this.dispatcher.kick();
+    return result;
+  }
+
+  /** Stops dispatching (sends in flight finish), then flushes the store. Pending tasks stay in Redis. */
+  async stop(): Promise<void> {
+    await this.dispatcher.stop();
+    await this.scheduler.close();
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Forwarding work through the durable queue, the dispatcher and real actors
+ * on real worker processes: loopback deliveries are counted per idempotency
+ * key, so a lost or doubled delivery shows.
+ */
+import assert from 'node:assert/strict';
+import type { Redis } from 'ioredis';
+import type { Tier } from '../../../src/domain/plans/plan-types.ts';
+import { ForwardingQueue } from '../../../supervisor/forwarding-queue.ts';
+import type { Supervisor } from '../../../supervisor/supervisor.ts';
+import { logger, loopbackSpec, makeSupervisor, network, redisFor, suitePrefix, waitFor } from './fixture.ts';
+
+function task(n: number, tier: Tier, sender: string, pairId: string) {
+  return {
+    id: `t-${pairId}-${n}`,
+    idempotencyKey: `k-${pairId}-${n}`,
+    pairId,
+    userId: `user-of-${sender}`,
+    tier,
+    sendingAccountId: sender,
+    op: 'send' as const,
+    sourceMessageRef: `m${n}`,
+    payloadRef: `${pairId}#${n}`,
+    enqueuedAt: Date.now(),
+  };
+}
+
+describe('forwarding queue (durable scheduler + dispatcher + actors)', function () {
+  this.timeout(60_000);
+  let redis: Redis;
+  let prefix: string;
+  let supervisor: Supervisor;
+  let queue: ForwardingQueue | null = null;
+
+  beforeEach(async () => {
+    prefix = suitePrefix('forwarding');
+    redis = redisFor(prefix);
+    supervisor = makeSupervisor(redis, prefix, { workers: 1, supervisorId: 'fwd' });
+    await supervisor.start();
+    await supervisor.addSession({ ...loopbackSpec(1, 'elite'), actorId: 'elite-bot', userId: 'user-of-elite-bot' });
+    await supervisor.addSession({ ...loopbackSpec(2, 'pro'), actorId: 'pro-bot', userId: 'user-of-pro-bot' });
+    await supervisor.addSession({ ...loopbackSpec(3, 'free'), actorId: 'free-bot', userId: 'user-of-free-bot' });
+  });
+
+  afterEach(async () => {
+    await queue?.stop();
+    queue = null;
+    await supervisor.stop();
+    redis.disconnect();
+  });
+
+  it('delivers every task once, in order within each pair, within the plans\' rates', async () => {
+    queue = await ForwardingQueue.start(supervisor, redis, logger);
+    const senders: Array<[string, Tier]> = [['elite-bot', 'elite'], ['pro-bot', 'pro'], ['free-bot', 'free']];
+    // 15 per tier: the Free plan's rate is 20 messages a minute, so all go out at once.
+    for (let n = 0; n < 15; n++) {
+      for (const [sender, tier] of senders) {
+        const result = await queue.enqueue(task(n, tier, sender, `${tier}-pair`));
+        assert.equal(result.accepted, true);
+      }
+    }
+    const net = network(redis);
+    await waitFor('45 deliveries', async () => Object.keys(await net.deliveryCounts()).length === 45);
+    const counts = await net.deliveryCounts();
+    assert.ok(Object.values(counts).every((c) => c === 1), 'no delivery doubled');
+    for (const [, tier] of senders) {
+      const messages = await net.read(`pair:${tier}-pair`, null, 100);
+      assert.deepEqual(messages.map((m) => m.payload), Array.from({ length: 15 }, (_, n) => `${tier}-pair#${n}`));
+    }
+  });
+
+  it('holds the tasks of a paused account, delivers them on resume, and keeps them across a restart', async () => {
+    queue = await ForwardingQueue.start(supervisor, redis, logger);
+    await supervisor.pauseSession('free-bot');
+    for (let n = 0; n < 10; n++) await queue.enqueue(task(n, 'free', 'free-bot', 'held'));
+    await queue.enqueue(task(0, 'pro', 'pro-bot', 'flowing'));
+    const net = network(redis);
+    await waitFor('the other account flows', async () => (await net.deliveryCounts())['k-flowing-0'] === 1);
+    assert.equal((await net.read('pair:held', null, 100)).length, 0, 'nothing sent while paused');
+
+    // A new queue on the same shard: what was pending (held or queued) is restored from Redis.
+    await queue.stop();
+    queue = await ForwardingQueue.start(supervisor, redis, logger);
+    await supervisor.resumeSession('free-bot');
+    await waitFor('held tasks delivered', async () => (await net.read('pair:held', null, 100)).length === 10);
+    const payloads = (await net.read('pair:held', null, 100)).map((m) => m.payload);
+    assert.deepEqual(payloads, Array.from({ length: 10 }, (_, n) => `held#${n}`));
+  });
+
+  it('holds a Free user to the plan rate: 20 messages a minute', async () => {
+    queue = await ForwardingQueue.start(supervisor, redis, logger);
+    for (let n = 0; n < 25; n++) await queue.enqueue(task(n, 'free', 'free-bot', 'rated'));
+    const net = network(redis);
+    await waitFor('the first 20', async () => (await net.read('pair:rated', null, 100)).length === 20);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal((await net.read('pair:rated', null, 100)).length, 20, 'the rest wait for the rate window');
+    assert.ok(queue.metrics().delayed.plan_rate > 0);
+  });
+
+  it('refuses work past the backlog cap, with the reason counted', async () => {
+    queue = await ForwardingQueue.start(supervisor, redis, logger);
+    await supervisor.pauseSession('free-bot');
+    let refused = 0;
+    // The Free plan's queue backlog is 500 per user.
+    for (let n = 0; n < 520; n++) {
+      const result = await queue.enqueue(task(n, 'free', 'free-bot', 'flood'));
+      if (!result.accepted) {
+        refused += 1;
+        assert.equal(result.reason, 'backlog_full');
+      }
+    }
+    assert.equal(refused, 20);
+    assert.equal(queue.metrics().rejected.backlog_full, 20);
+  });
+});
