@@ -11,7 +11,8 @@ import { PriorityScheduler } from '../src/scheduler/core/priority-scheduler.ts';
 import type { SchedulerMetrics } from '../src/scheduler/core/scheduler-metrics.ts';
 import type { SchedulerOptions } from '../src/scheduler/core/scheduler-options.ts';
 import type { EnqueueResult, NewForwardTask } from '../src/scheduler/core/task.ts';
-import { DurableScheduler } from '../src/scheduler/durable-scheduler.ts';
+import { DurableScheduler, type DurableReplayReport } from '../src/scheduler/durable-scheduler.ts';
+import type { DeadLetters, DeadLetterSelection } from '../src/scheduler/store/dead-letters.ts';
 import { TaskStore } from '../src/scheduler/store/task-store.ts';
 import { Dispatcher, type SendResolver } from './dispatcher.ts';
 import type { Supervisor } from './supervisor.ts';
@@ -26,10 +27,13 @@ export interface ForwardingQueueOptions {
 export class ForwardingQueue {
   readonly scheduler: DurableScheduler;
   readonly dispatcher: Dispatcher;
+  /** Dead letters of this supervisor's shard: list, replay, purge. */
+  readonly deadLetters: DeadLetters;
   readonly #core: PriorityScheduler;
 
-  private constructor(core: PriorityScheduler, scheduler: DurableScheduler, dispatcher: Dispatcher) {
+  private constructor(core: PriorityScheduler, store: TaskStore, scheduler: DurableScheduler, dispatcher: Dispatcher) {
     this.#core = core;
+    this.deadLetters = store.deadLetters;
     this.scheduler = scheduler;
     this.dispatcher = dispatcher;
   }
@@ -46,12 +50,13 @@ export class ForwardingQueue {
       // Per-worker in-flight bounds follow where each sending account runs now.
       workerOf: (accountId) => supervisor.sessions.get(accountId)?.workerId ?? 'unplaced',
     });
-    const scheduler = new DurableScheduler(core, new TaskStore(redis, { owner: supervisor.id }));
+    const store = new TaskStore(redis, { owner: supervisor.id });
+    const scheduler = new DurableScheduler(core, store);
     const restored = await scheduler.restore(Date.now());
     logger.info({ restored }, 'forwarding queue restored');
     const dispatcher = new Dispatcher({ queue: scheduler, supervisor, logger, ...(options.resolve ? { resolve: options.resolve } : {}) });
     dispatcher.start();
-    return new ForwardingQueue(core, scheduler, dispatcher);
+    return new ForwardingQueue(core, store, scheduler, dispatcher);
   }
 
   /** Accepts a task once Redis holds it (or refuses it, with the reason, and stores nothing). */
@@ -59,6 +64,13 @@ export class ForwardingQueue {
     const result = await this.scheduler.enqueue(task, Date.now());
     if (result.accepted) this.dispatcher.kick();
     return result;
+  }
+
+  /** Moves dead letters back into the queue (attempts reset), and wakes the dispatcher. */
+  async replayDeadLetters(selection: DeadLetterSelection): Promise<DurableReplayReport> {
+    const report = await this.scheduler.replayDeadLetters(selection, Date.now());
+    this.dispatcher.kick();
+    return report;
   }
 
   /** Stops dispatching (sends in flight finish), then flushes the store. Pending tasks stay in Redis. */

@@ -62,12 +62,13 @@ export async function startSupervisorRuntime(input: {
   supervisor.on('escalate', input.onEscalate);
   await supervisor.start();
   const queue = await ForwardingQueue.start(supervisor, input.redis, input.logger);
+  supervisor.queueMetrics = () => queue.metrics();
   const listener = new AdminCommandListener(input.redis, supervisor.id, {
     onError: (err) => input.logger.warn({ err }, 'admin command channel error'),
   });
   await listener.start(async (request) => {
     input.logger.info({ command: request }, 'admin command');
-    return runAdminCommand(supervisor, request);
+    return runAdminCommand(supervisor, request, queue);
   });
   const metrics = input.config.METRICS_PORT === 0
     ? null

@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import type { ActorSpec } from '../actors/actor-contract.ts';
 import { leaseStopMarginMs } from '../actors/runtime-timing.ts';
 import { RestartIntensity } from '../src/cluster/restart-intensity.ts';
+import type { SchedulerMetrics } from '../src/scheduler/core/scheduler-metrics.ts';
 import { SessionLeases } from '../src/cluster/session-lease.ts';
 import { publishSnapshot, removeSnapshot } from '../src/cluster/snapshot-store.ts';
 import type { SessionSnapshot, SupervisorSnapshot } from '../src/cluster/status-snapshot.ts';
@@ -62,6 +63,8 @@ export interface SupervisorEvents {
 export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly options: ResolvedSupervisorOptions;
   readonly sessions = new SessionTable();
+  /** Figures of the forwarding queue this supervisor feeds, for its status snapshot. */
+  queueMetrics: (() => SchedulerMetrics) | null = null;
   readonly leases: SessionLeases;
   readonly #deps: SupervisorDeps;
   readonly #log: Logger;
@@ -287,6 +290,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         threads: w.lastStatus?.threads ?? [],
       })),
       sessions: this.sessions.snapshot(),
+      queue: this.queueMetrics?.() ?? null,
     };
   }
 

@@ -18,6 +18,7 @@ import { CliUsageError, ConfigInvalidError } from '../errors/registry.ts';
 import { SwitchboardError } from '../errors/switchboard-error.ts';
 import { connectAdminRedis, redisTarget } from './admin-redis.ts';
 import { formatCommandDone, formatCommandRefused } from './format/command-result.ts';
+import { formatDeadLetters, formatQueues, listQueues, summarizeQueues, type DeadLetterRow } from './format/queue-view.ts';
 import { formatSessions, listSessions, SESSION_STATES } from './format/sessions-view.ts';
 import { formatStatus, summarizeSupervisor } from './format/status-view.ts';
 import { formatTopFrame } from './format/top-view.ts';
@@ -102,12 +103,13 @@ async function runningSupervisors(cluster: Cluster, supervisorId?: string): Prom
 async function steer(
   options: SteerOptions,
   pick: (snapshots: SupervisorSnapshot[]) => { supervisorId: string; command: AdminCommand },
+  format: (supervisorId: string, command: AdminCommand, result: unknown) => string = formatCommandDone,
 ): Promise<void> {
   await withCluster(options, async (cluster) => {
     const { supervisorId, command } = pick(await runningSupervisors(cluster));
     const reply = await sendAdminCommand(cluster.redis, supervisorId, command, { timeoutMs: options.timeout });
     if (reply.ok) {
-      print(options.json, { supervisorId, command, result: reply.result }, formatCommandDone(supervisorId, command, reply.result));
+      print(options.json, { supervisorId, command, result: reply.result }, format(supervisorId, command, reply.result));
       return;
     }
     if (options.json) console.log(JSON.stringify({ error: { ...reply.error, supervisorId } }));
@@ -249,6 +251,64 @@ program
       supervisorId: findWorkerOwner(snapshots, workerId).supervisorId,
       command: { command: 'drain', workerId },
     })));
+
+program
+  .command('queue')
+  .description('each supervisor\'s forwarding queue per tier: waiting, in flight, wait p50/p99, dispatched, dead letters')
+  .addOption(supervisorOption())
+  .addOption(jsonOption())
+  .action((options: SupervisorOption) =>
+    withCluster(options, async (cluster) => {
+      const snapshots = await runningSupervisors(cluster, options.supervisor);
+      const rows = listQueues(snapshots, options.supervisor);
+      const summaries = summarizeQueues(snapshots, options.supervisor);
+      print(options.json, { tiers: rows, supervisors: summaries }, formatQueues(rows, summaries));
+    }));
+
+/** The supervisor a queue command is for: the one named, or the only one running. */
+function queueOwner(snapshots: SupervisorSnapshot[], supervisorId: string | undefined): string {
+  if (supervisorId !== undefined) return supervisorId;
+  const withQueue = snapshots.filter((s) => s.queue !== null);
+  if (withQueue.length === 1) return (withQueue[0] as SupervisorSnapshot).supervisorId;
+  throw new CliUsageError({ message: `${withQueue.length} supervisors run a queue: name one with --supervisor` });
+}
+
+const deadLetters = program
+  .command('dead-letters')
+  .description('forwarding tasks that failed for good: list, replay or purge them');
+
+deadLetters
+  .command('list', { isDefault: true })
+  .description('dead letters of a supervisor, oldest first')
+  .addOption(new Option('--limit <n>', 'most listed').argParser(positiveInt).default(100))
+  .addOption(supervisorOption())
+  .addOption(timeoutOption())
+  .addOption(jsonOption())
+  .action((options: SteerOptions & SupervisorOption & { limit: number }) =>
+    steer(options, (snapshots) => ({
+      supervisorId: queueOwner(snapshots, options.supervisor),
+      command: { command: 'dead-letters', action: 'list', limit: options.limit },
+    }), (supervisorId, _command, result) => formatDeadLetters(supervisorId, result as DeadLetterRow[], Date.now())));
+
+for (const action of ['replay', 'purge'] as const) {
+  deadLetters
+    .command(action)
+    .description(action === 'replay' ? 'put dead letters back in the queue, attempts reset' : 'delete dead letters for good')
+    .argument('[tasks...]', 'task ids')
+    .option('--all', `${action} every dead letter`)
+    .addOption(supervisorOption())
+    .addOption(timeoutOption())
+    .addOption(jsonOption())
+    .action((tasks: string[], options: SteerOptions & SupervisorOption & { all?: boolean }) => {
+      if ((tasks.length === 0) === (options.all !== true)) {
+        program.error(`error: name the task ids to ${action}, or pass --all (not both)`, { exitCode: EXIT_USAGE });
+      }
+      return steer(options, (snapshots) => ({
+        supervisorId: queueOwner(snapshots, options.supervisor),
+        command: { command: 'dead-letters', action, ids: options.all === true ? 'all' : tasks },
+      }));
+    });
+}
 
 try {
   await program.parseAsync();

@@ -134,6 +134,17 @@ export function parseAdminRequest(json: string | undefined, id: string): AdminRe
         pauseElite: optional('pauseElite', 'boolean'),
         id,
       };
+    case 'dead-letters': {
+      if (r.action === 'list') {
+        return { command: 'dead-letters', action: 'list', limit: optional('limit', 'number'), offset: optional('offset', 'number'), id };
+      }
+      if (r.action !== 'replay' && r.action !== 'purge') {
+        throw new AdminCommandInvalidError({ reason: '"dead-letters" needs an action: list, replay or purge' });
+      }
+      const ids = r.ids === 'all' ? 'all' : Array.isArray(r.ids) && r.ids.length > 0 && r.ids.every((x) => typeof x === 'string' && x !== '') ? (r.ids as string[]) : null;
+      if (ids === null) throw new AdminCommandInvalidError({ reason: `"dead-letters ${r.action}" needs ids: "all" or a list of task ids` });
+      return { command: 'dead-letters', action: r.action, ids, id };
+    }
     default:
       throw new AdminCommandInvalidError({ reason: `unknown command "${String(r.command)}"` });
   }

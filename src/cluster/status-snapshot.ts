@@ -7,6 +7,7 @@ import type { ActorPlatform } from '../../actors/actor-contract.ts';
 import type { ActorState } from '../../actors/actor-state.ts';
 import type { WorkerThreadStatus } from '../../supervisor/worker-protocol.ts';
 import type { Tier } from '../domain/plans/plan-types.ts';
+import type { SchedulerMetrics } from '../scheduler/core/scheduler-metrics.ts';
 
 export type WorkerLifecycle = 'starting' | 'running' | 'draining' | 'stopping';
 
@@ -52,6 +53,8 @@ export interface SupervisorSnapshot {
   pressure: { highWatermark: number; lowWatermark: number; pauseElite: boolean };
   workers: WorkerSnapshot[];
   sessions: SessionSnapshot[];
+  /** The forwarding queue's figures; null when this supervisor runs none. */
+  queue: SchedulerMetrics | null;
 }
 
 /** Admin commands a supervisor takes from its command stream. */
@@ -61,7 +64,9 @@ export type AdminCommand =
   | { command: 'resume'; sessionId: string }
   | { command: 'reassign'; sessionId: string; toWorkerId: string }
   | { command: 'drain'; workerId: string }
-  | { command: 'set-pressure'; highWatermark?: number; lowWatermark?: number; pauseElite?: boolean };
+  | { command: 'set-pressure'; highWatermark?: number; lowWatermark?: number; pauseElite?: boolean }
+  | { command: 'dead-letters'; action: 'list'; limit?: number; offset?: number }
+  | { command: 'dead-letters'; action: 'replay' | 'purge'; ids: string[] | 'all' };
 
 /** A command as it travels: an id the reply is filed under. */
 export type AdminRequest = AdminCommand & { id: string };

@@ -238,3 +238,8 @@ export const DurableSchedulerStateError = defineError<{ action: string; state: '
     ? `Cannot ${d.action} before restore(): the pending tasks must be loaded first`
     : `Cannot ${d.action}: the durable scheduler is already restored`),
 );
+/** A queue command reached a supervisor that runs no forwarding queue. */
+export const QueueUnavailableError = defineError<{ supervisorId: string }>(
+  'QueueUnavailableError', 'queue_unavailable', 503,
+  (d) => `Supervisor ${d.supervisorId} runs no forwarding queue`,
+);

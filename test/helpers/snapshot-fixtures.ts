@@ -2,6 +2,7 @@
  * Realistic supervisor snapshots for the CLI tests: two supervisors on two
  * hosts, workers in several states, sessions of every tier and platform.
  */
+import type { SchedulerMetrics } from '../../src/scheduler/core/scheduler-metrics.ts';
 import type { SessionSnapshot, SupervisorSnapshot, WorkerSnapshot } from '../../src/cluster/status-snapshot.ts';
 
 const MiB = 1024 * 1024;
@@ -65,6 +66,7 @@ export function snapshotA(now: number, supervisorId = 'sup-a'): SupervisorSnapsh
       session('tg-carol', 'carol', { tier: 'free', workerId: 'w-a2', threadIndex: 0, lastActivityAt: now - 5 * 60_000 }, now),
       session('lb-dave', 'dave', { tier: 'free', platform: 'loopback', workerId: 'w-a2', threadIndex: 0, state: 'paused', pausedBy: 'admin' }, now),
     ],
+    queue: queueFigures(),
   };
 }
 
@@ -83,5 +85,23 @@ export function snapshotB(now: number, supervisorId = 'sup-b'): SupervisorSnapsh
       session('dc-erin', 'erin', { platform: 'discord', workerId: 'w-b1', threadIndex: 0, lastActivityAt: 0 }, now),
       session('tg-frank', 'frank', { tier: 'free', state: 'queued', queuedReason: 'every worker full' }, now),
     ],
+    queue: null,
+  };
+}
+
+/** Forwarding queue figures as a busy supervisor reports them. */
+export function queueFigures(): SchedulerMetrics {
+  const wait = (p50Ms: number, p99Ms: number) => ({ count: 100, avgMs: p50Ms, p50Ms, p99Ms, maxMs: p99Ms * 2 });
+  return {
+    queued: { elite: 2, pro: 14, free: 230 },
+    inFlight: { elite: 1, pro: 4, free: 4 },
+    inFlightByWorker: { 'w-a1': 5, 'w-a2': 4 },
+    wait: { elite: wait(3, 12), pro: wait(8, 40), free: wait(450, 2_900) },
+    dispatched: { elite: 1_200, pro: 5_400, free: 9_800 },
+    acked: 16_300,
+    retried: 12,
+    deadLettered: { elite: 0, pro: 1, free: 3 },
+    delayed: { load: 40, plan_rate: 310, flood_wait: 2, pair_delay: 55, retry_backoff: 12, account_pacing: 0 },
+    rejected: { backlog_full: 7 },
   };
 }

@@ -17,6 +17,8 @@ export function describeCommand(command: AdminCommand): string {
       return `drain worker "${command.workerId}"`;
     case 'set-pressure':
       return 'set pressure watermarks';
+    case 'dead-letters':
+      return command.action === 'list' ? 'list dead letters' : `${command.action} dead letters ${command.ids === 'all' ? '(all)' : command.ids.join(', ')}`;
   }
 }
 

@@ -199,6 +199,38 @@ describe('switchboard CLI against a real supervisor', function () {
     assert.equal(runtime.supervisor.sessions.get('session-2'), undefined);
   });
 
+  it('shows the queue per tier, and lists, replays and purges dead letters', async () => {
+    const ghost = {
+      id: 'ghost-1', idempotencyKey: 'ghost-1', pairId: 'p', userId: 'u', tier: 'pro' as const, sendingAccountId: 'not-linked',
+      op: 'send' as const, sourceMessageRef: 'm', payloadRef: 'x', enqueuedAt: Date.now(),
+    };
+    assert.equal((await runtime.queue.enqueue(ghost)).accepted, true);
+    await waitFor('dead-lettered', async () => (await runtime.queue.deadLetters.count()) === 1);
+    await new Promise((r) => setTimeout(r, 400)); // one status publication
+
+    const queue = JSON.parse((await cli('queue', '--json')).stdout) as { tiers: Array<{ tier: string; deadLettered: number }> };
+    assert.deepEqual(queue.tiers.map((t) => t.tier), ['elite', 'pro', 'free']);
+    assert.equal(queue.tiers.find((t) => t.tier === 'pro')?.deadLettered, 1);
+
+    const listed = JSON.parse((await cli('dead-letters', '--json')).stdout) as { result: Array<{ task: { id: string }; reason: string; error: string }> };
+    assert.equal(listed.result[0]?.task.id, 'ghost-1');
+    assert.equal(listed.result[0]?.reason, 'permanent');
+    assert.match(listed.result[0]?.error ?? '', /not-linked/);
+    assert.match((await cli('dead-letters', 'list')).stdout, /ghost-1 +p +u +pro +send/);
+
+    await cli('dead-letters', 'replay', 'ghost-1');
+    // Replayed, it fails for good again (the account is still not linked).
+    await waitFor('dead again', async () => (await runtime.queue.deadLetters.count()) === 1);
+    await cli('dead-letters', 'purge', '--all');
+    assert.equal(await runtime.queue.deadLetters.count(), 0);
+
+    await assert.rejects(cli('dead-letters', 'purge'), (err: { code: number; stderr: string }) => {
+      assert.equal(err.code, 2);
+      assert.match(err.stderr, /name the task ids to purge, or pass --all/);
+      return true;
+    });
+  });
+
   it('an unknown session exits 1 with a clear message', async () => {
     await assert.rejects(cli('pause', 'no-such-session'), (err: { code: number; stderr: string }) => {
       assert.equal(err.code, 1);

@@ -4,6 +4,7 @@ import {
   describePlacement, describeSessionState, formatSessions, listSessions, SESSION_STATES,
 } from '../../../src/cli/format/sessions-view.ts';
 import { describeHostMemory, formatStatus, summarizeSupervisor } from '../../../src/cli/format/status-view.ts';
+import { formatQueues, listQueues, summarizeQueues } from '../../../src/cli/format/queue-view.ts';
 import { renderTable } from '../../../src/cli/format/table.ts';
 import { formatTopFrame, TOP_HEADER } from '../../../src/cli/format/top-view.ts';
 import { formatAgo, formatBytes, formatDuration, formatPercent } from '../../../src/cli/format/units.ts';
@@ -160,5 +161,19 @@ describe('CLI formatting', () => {
         'supervisor sup-b refused to pause session "s1": session is stopped [not_running]',
       );
     });
+  });
+});
+
+describe('queue view', () => {
+  it('lists each supervisor with a queue per tier, Elite first, and leaves out those without', () => {
+    const now = Date.now();
+    const snapshots = [snapshotA(now), snapshotB(now)];
+    const rows = listQueues(snapshots);
+    assert.deepEqual(rows.map((r) => `${r.supervisorId}/${r.tier}`), ['sup-a/elite', 'sup-a/pro', 'sup-a/free']);
+    assert.deepEqual(rows[2], { supervisorId: 'sup-a', tier: 'free', queued: 230, inFlight: 4, waitP50Ms: 450, waitP99Ms: 2_900, dispatched: 9_800, deadLettered: 3 });
+    const text = formatQueues(rows, summarizeQueues(snapshots));
+    assert.match(text, /^SUPERVISOR +TIER +QUEUED/);
+    assert.match(text, /sup-a: delayed load 40, plan_rate 310, flood_wait 2, pair_delay 55, retry_backoff 12; rejected backlog_full 7/);
+    assert.equal(formatQueues([], []), 'No running supervisor has a forwarding queue.');
   });
 });
