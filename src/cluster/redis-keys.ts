@@ -24,6 +24,8 @@ export const keys = {
   loopbackViolations: () => 'loopback:violations',
   /** Loopback network: messages of one chat (stream). */
   loopbackChat: (chatId: string) => `loopback:chat:${chatId}`,
+  /** Loopback network: a scripted flood wait on one session's sends (string with a PX expiry). */
+  loopbackFloodWait: (sessionId: string) => `loopback:flood:${sessionId}`,
   /** Loopback network: deliveries per idempotency key (hash), to count duplicates. */
   loopbackDeliveries: () => 'loopback:deliveries',
 } as const;

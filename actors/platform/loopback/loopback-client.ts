@@ -89,6 +89,8 @@ export class LoopbackClient implements PlatformClient, PollSubscriber, Heartbeat
   async send(task: SendTask): Promise<SendResult> {
     if (this.#state === 'revoked') return { ok: false, kind: 'revoked', message: 'credential revoked' };
     if (this.#state !== 'connected') return { ok: false, kind: 'transient', message: 'not connected' };
+    const floodMs = await this.#runtime.network.floodWaitMs(this.sessionId);
+    if (floodMs > 0) return { ok: false, kind: 'flood_wait', message: `FLOOD_WAIT_${Math.ceil(floodMs / 1000)}`, retryAfterMs: floodMs };
     const encoded = task.op === 'send'
       ? encodePayload(task.payload)
       : encodePayload({ targetMessageIds: task.targetMessageIds ?? [], payload: task.payload ?? null });

@@ -89,6 +89,22 @@ export class LoopbackNetwork {
     return this.#redis;
   }
 
+  // --- scripted faults ---------------------------------------------------
+
+  /**
+   * Makes the platform answer every send of `sessionId` with a flood wait for
+   * the next `ms`, as Telegram's FLOOD_WAIT_X or a Discord 429 would.
+   */
+  async imposeFloodWait(sessionId: string, ms: number): Promise<void> {
+    checkTtl(ms);
+    await this.#redis.set(keys.loopbackFloodWait(sessionId), '1', 'PX', ms);
+  }
+
+  /** Milliseconds left of a flood wait on `sessionId`, or 0. */
+  async floodWaitMs(sessionId: string): Promise<number> {
+    return Math.max(0, await this.#redis.pttl(keys.loopbackFloodWait(sessionId)));
+  }
+
   // --- connections -------------------------------------------------------
 
   /**

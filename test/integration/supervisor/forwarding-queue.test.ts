@@ -97,6 +97,24 @@ describe('forwarding queue (durable scheduler + dispatcher + actors)', function 
     assert.ok(queue.metrics().delayed.plan_rate > 0);
   });
 
+  it('a flood wait on one account holds only that account; the others keep flowing', async () => {
+    queue = await ForwardingQueue.start(supervisor, redis, logger);
+    const net = network(redis);
+    await net.imposeFloodWait('pro-bot', 1_500);
+    const started = Date.now();
+    for (let n = 0; n < 5; n++) {
+      await queue.enqueue(task(n, 'pro', 'pro-bot', 'flooded'));
+      await queue.enqueue(task(n, 'elite', 'elite-bot', 'clear'));
+    }
+    await waitFor('the clear account delivers', async () => (await net.read('pair:clear', null, 10)).length === 5);
+    assert.ok(Date.now() - started < 1_000, 'not held up by the other account');
+    assert.equal((await net.read('pair:flooded', null, 10)).length, 0, 'nothing sent during the flood wait');
+    await waitFor('the flooded account delivers after its wait', async () => (await net.read('pair:flooded', null, 10)).length === 5);
+    assert.ok(Date.now() - started >= 1_400, 'it waited');
+    assert.deepEqual((await net.read('pair:flooded', null, 10)).map((m) => m.payload), Array.from({ length: 5 }, (_, n) => `flooded#${n}`));
+    assert.ok(Object.values(await net.deliveryCounts()).every((c) => c === 1));
+  });
+
   it('refuses work past the backlog cap, with the reason counted', async () => {
     queue = await ForwardingQueue.start(supervisor, redis, logger);
     await supervisor.pauseSession('free-bot');
