@@ -18,6 +18,7 @@ const DEFINITIONS = {
   loopbackConnect: { file: 'loopback-connect.lua', numberOfKeys: 2 },
   loopbackHeartbeatMany: { file: 'loopback-heartbeat-many.lua' },
   loopbackLive: { file: 'loopback-live.lua', numberOfKeys: 1, readOnly: true },
+  loopbackDeliverOnce: { file: 'loopback-deliver-once.lua', numberOfKeys: 4 },
 } as const satisfies Record<string, { file: string; numberOfKeys?: number; readOnly?: boolean }>;
 
 /** Typed view of the registered commands; replies as Redis turns Lua values into them (false -> null). */
@@ -36,6 +37,8 @@ export interface LuaCommands {
   loopbackHeartbeatMany(numKeys: number, ...args: Arg[]): Promise<number[]>;
   /** KEYS connections -> live connection ids. */
   loopbackLive(conns: string): Promise<string[]>;
+  /** KEYS nonce, chat, deliveries, attempts; ARGV key, maxlen, kind, payload, nonceTtlMs -> message id. */
+  loopbackDeliverOnce(nonce: string, chat: string, deliveries: string, attempts: string, key: string, maxLen: number, kind: string, payload: string, nonceTtlMs: number): Promise<string>;
 }
 
 /** The commands queued on a pipeline: same arguments, replies come from `exec`. */

@@ -26,6 +26,10 @@ export const keys = {
   loopbackChat: (chatId: string) => `loopback:chat:${chatId}`,
   /** Loopback network: a scripted flood wait on one session's sends (string with a PX expiry). */
   loopbackFloodWait: (sessionId: string) => `loopback:flood:${sessionId}`,
+  /** Loopback network: the message a send nonce already posted (string with a PX expiry). */
+  loopbackNonce: (idempotencyKey: string) => `loopback:nonce:${idempotencyKey}`,
+  /** Loopback network: send attempts per idempotency key (hash), duplicates absorbed by nonces included. */
+  loopbackAttempts: () => 'loopback:attempts',
   /** Loopback network: deliveries per idempotency key (hash), to count duplicates. */
   loopbackDeliveries: () => 'loopback:deliveries',
 } as const;

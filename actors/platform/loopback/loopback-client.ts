@@ -98,7 +98,8 @@ export class LoopbackClient implements PlatformClient, PollSubscriber, Heartbeat
     this.#inFlightBytes += bytes;
     try {
       const kind = task.op === 'send' ? 'new' : task.op;
-      const id = await this.#runtime.network.deliverEncoded(task.idempotencyKey, task.chatId, encoded, kind);
+      // The idempotency key goes out as the send's nonce, so a redelivered task posts nothing twice.
+      const id = await this.#runtime.network.deliverOnce(task.idempotencyKey, task.chatId, encoded, kind);
       return { ok: true, destinationMessageIds: task.op === 'send' ? [id] : [...(task.targetMessageIds ?? [])] };
     } catch (error) {
       return { ok: false, kind: 'transient', message: error instanceof Error ? error.message : String(error) };

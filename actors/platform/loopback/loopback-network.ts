@@ -233,6 +233,25 @@ export class LoopbackNetwork {
     return id as string;
   }
 
+  /**
+   * A send with a nonce (the idempotency key), as real platforms offer
+   * (Telegram's random_id, Discord's enforce_nonce): a repeat within
+   * `nonceTtlMs` posts nothing and answers the first message's id. Default
+   * lifetime 10 minutes.
+   */
+  async deliverOnce(idempotencyKey: string, chatId: string, encoded: string, kind: InboundMessage['kind'] = 'new', nonceTtlMs = 600_000): Promise<string> {
+    return this.#redis.loopbackDeliverOnce(
+      keys.loopbackNonce(idempotencyKey), keys.loopbackChat(chatId), keys.loopbackDeliveries(), keys.loopbackAttempts(),
+      idempotencyKey, this.#chatMaxLen, kind, encoded, nonceTtlMs,
+    );
+  }
+
+  /** Send attempts per idempotency key, including repeats a nonce absorbed. */
+  async attemptCounts(): Promise<Record<string, number>> {
+    const raw = await this.#redis.hgetall(keys.loopbackAttempts());
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+  }
+
   /** Deliveries per idempotency key: above 1 means a duplicate reached the chat. */
   async deliveryCounts(): Promise<Record<string, number>> {
     return countsOf(await this.#redis.hgetall(keys.loopbackDeliveries()));

@@ -317,7 +317,7 @@ describe('LoopbackClient', function () {
     assert.equal(runtime.poller.chatCount, 1);
   });
 
-  it('sends through deliver and reports the destination ids', async () => {
+  it('sends with the idempotency key as nonce and reports the destination ids', async () => {
     const { c } = client();
     await c.connect(null);
     const t = task({ idempotencyKey: 'k1' });
@@ -329,8 +329,11 @@ describe('LoopbackClient', function () {
     const edit = await c.send(task({ idempotencyKey: 'k2', op: 'edit', targetMessageIds: [msg!.messageId], payload: { text: 'hello!' } }));
     assert.deepEqual(edit, { ok: true, destinationMessageIds: [msg!.messageId] });
     assert.equal((await runtime.network.read('dest', msg!.messageId, 10))[0]!.kind, 'edit');
-    await c.send(t);
-    assert.deepEqual(await runtime.network.deliveryCounts(), { k1: 2, k2: 1 });
+    // Sent again (a redelivered task): the nonce absorbs it, the chat gets nothing new.
+    assert.deepEqual(await c.send(t), r);
+    assert.deepEqual(await runtime.network.deliveryCounts(), { k1: 1, k2: 1 });
+    assert.deepEqual(await runtime.network.attemptCounts(), { k1: 2, k2: 1 });
+    assert.equal((await runtime.network.read('dest', null, 10)).length, 2);
     assert.equal(c.trackedBytes(), 0, 'nothing in flight, nothing cached');
   });
 
