@@ -10,7 +10,6 @@ import type { Tier } from '../src/domain/plans/plan-types.ts';
 
 export const PAIRS = 10_000;
 export const USERS = 5_000;
-export const TIERS: readonly Tier[] = ['elite', 'pro', 'free'];
 
 /** BullMQ priority of each tier: lower runs first there. */
 export const BULLMQ_PRIORITY: Readonly<Record<Tier, number>> = { elite: 1, pro: 2, free: 3 };
@@ -20,6 +19,11 @@ export function tierOfUser(user: number): Tier {
   return r === 0 ? 'elite' : r <= 3 ? 'pro' : 'free';
 }
 
+export function tierOfTask(i: number): Tier {
+  return tierOfUser((i % PAIRS) % USERS);
+}
+
+/** Task i; its id is `t${i}`, so `taskIndex` can find i again. */
 export function benchTask(i: number, enqueuedAt: number): NewForwardTask {
   const pair = i % PAIRS;
   const user = pair % USERS;
@@ -28,6 +32,8 @@ export function benchTask(i: number, enqueuedAt: number): NewForwardTask {
     sendingAccountId: `a${user}`, op: 'send', sourceMessageRef: `src-${i}`, payloadRef: `payload-${i}`, enqueuedAt,
   };
 }
+
+export const taskIndex = (id: string): number => Number(id.slice(1));
 
 /**
  * Scheduler options for measuring the scheduler rather than the plans: no plan

@@ -9,7 +9,9 @@
  * pressure, restarting after a crash) is held here, not failed: it stays
  * pending in Redis and counts against the account's in-flight bound, so at
  * most that many wait per account, and it goes out when the account runs
- * again. Only an account that is gone for good fails its tasks.
+ * again. Only an account that is gone for good fails its tasks: one revoked,
+ * or one this supervisor has not known for `unknownAccountGraceMs` (after a
+ * restart the queue is restored before the sessions are added again).
  */
 import type { Logger } from 'pino';
 import type { SendResult, SendTask } from '../actors/actor-contract.ts';
@@ -47,6 +49,8 @@ export interface DispatcherOptions {
   resolve?: SendResolver;
   /** Longest the loop sleeps when nothing is runnable and nothing wakes it, in ms. Default 1,000. */
   idleWakeMs?: number;
+  /** How long tasks wait for a sending account this supervisor does not know before they fail for good, in ms. Default 60,000. */
+  unknownAccountGraceMs?: number;
 }
 
 const RUNNING = new Set(['running', 'idle']);
@@ -55,6 +59,8 @@ export class Dispatcher {
   readonly #o: Required<DispatcherOptions>;
   /** Tasks taken for accounts not running right now, by account. */
   readonly #held = new Map<string, ScheduledTask[]>();
+  /** Timers failing the held tasks of accounts still unknown when their grace ends. */
+  readonly #graceTimers = new Map<string, NodeJS.Timeout>();
   #timer: NodeJS.Timeout | null = null;
   #stopped = true;
   #pumping = false;
@@ -62,7 +68,7 @@ export class Dispatcher {
   #drained: (() => void) | null = null;
 
   constructor(options: DispatcherOptions) {
-    this.#o = { resolve: defaultSendResolver, idleWakeMs: 1_000, ...options };
+    this.#o = { resolve: defaultSendResolver, idleWakeMs: 1_000, unknownAccountGraceMs: 60_000, ...options };
   }
 
   start(): void {
@@ -84,6 +90,8 @@ export class Dispatcher {
     this.#stopped = true;
     this.#o.supervisor.off('session', this.#onSession);
     if (this.#timer) clearTimeout(this.#timer);
+    for (const timer of this.#graceTimers.values()) clearTimeout(timer);
+    this.#graceTimers.clear();
     if (this.#inFlight > 0) await new Promise<void>((resolve) => { this.#drained = resolve; });
   }
 
@@ -113,18 +121,34 @@ export class Dispatcher {
   }
 
   #route(task: ScheduledTask): void {
-    const record = this.#o.supervisor.sessions.get(task.sendingAccountId);
-    if (record === undefined || record.state === 'revoked') {
-      this.#settle(this.#o.queue.fail(task.id, `sending account ${task.sendingAccountId} is not linked`, Date.now(), { permanent: true }));
+    const accountId = task.sendingAccountId;
+    const record = this.#o.supervisor.sessions.get(accountId);
+    if (record?.state === 'revoked') {
+      this.#settle(this.#o.queue.fail(task.id, `sending account ${accountId} is revoked`, Date.now(), { permanent: true }));
       return;
     }
-    if (!RUNNING.has(record.state) || record.workerId === null) {
-      const held = this.#held.get(task.sendingAccountId) ?? [];
+    if (record === undefined || !RUNNING.has(record.state) || record.workerId === null) {
+      const held = this.#held.get(accountId) ?? [];
       held.push(task);
-      this.#held.set(task.sendingAccountId, held);
+      this.#held.set(accountId, held);
+      if (record === undefined && !this.#graceTimers.has(accountId)) this.#startGrace(accountId);
       return;
     }
     this.#send(task, record.workerId);
+  }
+
+  #startGrace(accountId: string): void {
+    const timer = setTimeout(() => {
+      this.#graceTimers.delete(accountId);
+      if (this.#stopped || this.#o.supervisor.sessions.get(accountId) !== undefined) return;
+      const held = this.#held.get(accountId) ?? [];
+      this.#held.delete(accountId);
+      for (const task of held) {
+        this.#settle(this.#o.queue.fail(task.id, `sending account ${accountId} is not linked`, Date.now(), { permanent: true }));
+      }
+    }, this.#o.unknownAccountGraceMs);
+    timer.unref();
+    this.#graceTimers.set(accountId, timer);
   }
 
   #send(task: ScheduledTask, workerId: string): void {

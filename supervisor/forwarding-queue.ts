@@ -22,6 +22,8 @@ export interface ForwardingQueueOptions {
   scheduler?: Omit<SchedulerOptions, 'workerOf'>;
   /** How a task becomes what the actor sends. Default: see dispatcher.ts. */
   resolve?: SendResolver;
+  /** How long tasks wait for a sending account this supervisor does not know, in ms. Default 60,000 (see dispatcher.ts). */
+  unknownAccountGraceMs?: number;
 }
 
 export class ForwardingQueue {
@@ -54,7 +56,13 @@ export class ForwardingQueue {
     const scheduler = new DurableScheduler(core, store);
     const restored = await scheduler.restore(Date.now());
     logger.info({ restored }, 'forwarding queue restored');
-    const dispatcher = new Dispatcher({ queue: scheduler, supervisor, logger, ...(options.resolve ? { resolve: options.resolve } : {}) });
+    const dispatcher = new Dispatcher({
+      queue: scheduler,
+      supervisor,
+      logger,
+      ...(options.resolve ? { resolve: options.resolve } : {}),
+      ...(options.unknownAccountGraceMs !== undefined ? { unknownAccountGraceMs: options.unknownAccountGraceMs } : {}),
+    });
     dispatcher.start();
     return new ForwardingQueue(core, store, scheduler, dispatcher);
   }

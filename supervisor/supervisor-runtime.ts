@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { AdminCommandListener } from '../src/cluster/admin-channel.ts';
 import type { Config } from '../src/config/load-config.ts';
 import { runAdminCommand } from './admin-commands.ts';
-import { ForwardingQueue } from './forwarding-queue.ts';
+import { ForwardingQueue, type ForwardingQueueOptions } from './forwarding-queue.ts';
 import { startMetricsServer } from './metrics-server.ts';
 import { Supervisor } from './supervisor.ts';
 import type { SupervisorOptions } from './supervisor-options.ts';
@@ -51,6 +51,8 @@ export async function startSupervisorRuntime(input: {
   /** Called when restart intensity is exceeded; the caller exits non-zero. */
   onEscalate: (reason: string) => void;
   options?: SupervisorOptions;
+  /** Forwarding queue settings (scheduler pacing, caps, the send resolver). */
+  queue?: ForwardingQueueOptions;
 }): Promise<SupervisorRuntime> {
   const supervisor = new Supervisor({
     redis: input.redis,
@@ -61,7 +63,7 @@ export async function startSupervisorRuntime(input: {
   });
   supervisor.on('escalate', input.onEscalate);
   await supervisor.start();
-  const queue = await ForwardingQueue.start(supervisor, input.redis, input.logger);
+  const queue = await ForwardingQueue.start(supervisor, input.redis, input.logger, input.queue);
   supervisor.queueMetrics = () => queue.metrics();
   const listener = new AdminCommandListener(input.redis, supervisor.id, {
     onError: (err) => input.logger.warn({ err }, 'admin command channel error'),

@@ -4,11 +4,12 @@
  * with restart intensity), pauses and resumes actors under RAM pressure, and
  * publishes its status every second. One per host, run by pm2.
  *
- * Lease owners are worker ids (unique in the cluster: `<supervisorId>-w<n>`),
+ * Lease owners are worker ids (unique in the cluster: `<supervisorId>-<boot>-w<n>`),
  * so a worker's threads renew the leases of their own actors, and when a
  * worker process is seen to exit its leases can be released at once: a dead
  * process holds no connection.
  */
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
@@ -75,6 +76,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #startedAt = Date.now();
   #workerSeq = 0;
+  readonly #bootId = randomBytes(3).toString('hex');
   /** Workers being forked right now, so the maintenance loop does not fork them twice. */
   #spawning = 0;
   #stopping = false;
@@ -340,7 +342,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async #forkWorker(): Promise<WorkerHandle> {
     this.#workerSeq += 1;
     const options: WorkerOptions = {
-      workerId: `${this.id}-w${this.#workerSeq}`,
+      // The boot id keeps worker ids (the lease owners) unique across restarts of
+      // a supervisor with a fixed id: a new worker must never pass for an old one
+      // whose process may still be stopping.
+      workerId: `${this.id}-${this.#bootId}-w${this.#workerSeq}`,
       threads: this.options.threadsPerWorker,
       threadMaxOldGenerationMb: this.options.threadMaxOldGenerationMb,
       threadRestartIntensity: this.options.threadRestartIntensity,

@@ -170,6 +170,7 @@ describe('switchboard CLI against a real supervisor', function () {
       logger,
       onEscalate: () => {},
       options: { statusIntervalMs: 200, leaseTtlMs: 3_000 },
+      queue: { unknownAccountGraceMs: 200 },
     });
     for (let i = 0; i < 3; i++) await runtime.supervisor.addSession(loopbackSpec(i, 'pro'));
     await waitFor('snapshot published', async () => (await redis.exists(keys.supervisorSnapshot('cli-e2e'))) === 1);
