@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { LoopbackNetwork } from '../../../actors/platform/loopback/loopback-network.ts';
 import { keys } from '../../../src/cluster/redis-keys.ts';
 import { TEST_REDIS_URL } from '../../helpers/namespace.ts';
