@@ -43,6 +43,26 @@ describe('DurableScheduler', function () {
     assert.equal((await start(o)).size, 0, 'acks are durable');
   });
 
+  it('after a restart, hands out Elite before Pro before Free, round-robin across users within a tier', async () => {
+    const o = owner();
+    const one = await start(o);
+    const tasks: NewForwardTask[] = [];
+    for (const tier of ['free', 'pro', 'elite'] as const) {
+      for (let i = 0; i < 4; i++) {
+        // Two users per tier, the first with three tasks in a row: round-robin must interleave them.
+        const userId = i < 3 ? `${tier}-heavy` : `${tier}-light`;
+        tasks.push(task({ id: `${tier}-${i}`, tier, userId, pairId: `${tier}-pair-${i}`, sendingAccountId: `${tier}-acct-${i}` }));
+      }
+    }
+    await enqueueAll(one, tasks);
+    const two = await start(o);
+    const order: string[] = [];
+    for (let r = two.take(0); r.task !== null; r = two.take(0)) order.push(r.task.id);
+    assert.deepEqual(order.map((id) => id.split('-')[0]), ['elite', 'elite', 'elite', 'elite', 'pro', 'pro', 'pro', 'pro', 'free', 'free', 'free', 'free']);
+    const elite = order.filter((id) => id.startsWith('elite'));
+    assert.ok(elite.indexOf('elite-3') < elite.indexOf('elite-2'), `the light user is not starved behind the heavy one: ${elite.join(',')}`);
+  });
+
   it('does not persist a task the core rejects for back-pressure', async () => {
     const ds = await start(owner(), { backlogFor: () => 2 });
     await enqueueAll(ds, [task({ id: 'b1' }), task({ id: 'b2' })]);
