@@ -97,8 +97,14 @@ try {
       }
     }),
   );
+  // A few may wait for a worker being forked when the first ones fill up: started means running.
+  const countRunning = () => supervisor.sessions.snapshot().filter((s) => s.state === 'running').length;
+  while (countRunning() < N && performance.now() - started < 15_000) await new Promise((r) => setTimeout(r, 50));
   const startS = (performance.now() - started) / 1_000;
-  const running = supervisor.sessions.snapshot().filter((s) => s.state === 'running').length;
+  const running = countRunning();
+  const stuck = new Map<string, number>();
+  for (const s of supervisor.sessions.snapshot()) if (s.state !== 'running') stuck.set(`${s.state}: ${s.queuedReason ?? ''}`, (stuck.get(`${s.state}: ${s.queuedReason ?? ''}`) ?? 0) + 1);
+  if (stuck.size > 0) progress(`not running: ${JSON.stringify(Object.fromEntries(stuck))}; workers ${supervisor.workers().map((w) => `${w.workerId}:${w.state}:${supervisor.sessions.onWorker(w.workerId).length}`).join(' ')}`);
   progress(`${running}/${N} running after ${startS.toFixed(1)} s`);
 
   await new Promise((r) => setTimeout(r, 2_000));

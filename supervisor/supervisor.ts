@@ -84,6 +84,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #publishing = false;
   /** Operations per session (and per user, for placement), one at a time each. */
   readonly #ops = new KeyedSerial();
+  /**
+   * Actors this supervisor is stopping itself (a move, a pause, a removal),
+   * possibly under another session's operation (a user's group moving with a
+   * new session): their `stopped` event is expected, not a failure to restart.
+   */
+  readonly #expectedStops = new Set<string>();
   /** Restarts of each session after its actor failed or stopped on its own. */
   readonly #actorRestarts = new Map<string, RestartIntensity>();
   #events: EventBuffer | null = null;
@@ -411,7 +417,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         if (!r || r.workerId !== event.workerId) return;
         if (event.to !== 'revoked' && event.to !== 'failed' && event.to !== 'stopped') return;
         this.#setState(r, event.to, event.reason);
-        if (!this.#ops.busy(event.actorId) && !this.#stopping) this.#afterActorExit(r, event.to);
+        if (!this.#ops.busy(event.actorId) && !this.#expectedStops.has(event.actorId) && !this.#stopping) this.#afterActorExit(r, event.to);
         return;
       }
       case 'lease_lost': {
@@ -546,6 +552,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       this.#setState(record, started.state);
       if (started.state === 'revoked' || started.state === 'failed') await this.#startRefused(record, started.state);
     } catch (err) {
+      if ((err as { code?: string }).code === 'actor_exists') {
+        // Already running there under this worker's lease: adopt it rather than release a lease in use.
+        this.#log.warn({ actorId: record.spec.actorId, workerId: worker.workerId }, 'actor was already running on its worker');
+        this.#setState(record, 'running');
+        return;
+      }
       this.#log.warn({ err, actorId: record.spec.actorId, workerId: worker.workerId }, 'actor did not start');
       await this.leases.release(record.spec.actorId, worker.workerId, grant.token).catch(() => false);
       this.#queue(record, 'start failed');
@@ -588,11 +600,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const worker = record.workerId === null ? undefined : this.#workers.get(record.workerId);
     let stopped = true;
     if (worker && worker.alive && occupiesWorker(record.state)) {
+      this.#expectedStops.add(record.spec.actorId);
       try {
         record.cursor = await worker.call((api) => api.stopActor(record.spec.actorId));
       } catch (err) {
         stopped = !worker.alive;
         if (!stopped) this.#log.error({ err, actorId: record.spec.actorId }, 'actor did not stop; its lease is left to lapse');
+      } finally {
+        // Its `stopped` event travels the same channel ahead of the reply, so it has been seen by now.
+        this.#expectedStops.delete(record.spec.actorId);
       }
     }
     if (worker && stopped && record.leaseToken !== null) {
@@ -693,7 +709,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
               const r = this.sessions.get(a.actorId);
               if (!r || r.workerId !== w.workerId) continue;
               r.memoryBytes = a.memoryBytes;
-              r.lastActivityAt = a.lastActivityAt;
+              // A worker that has not measured an actor yet reports 0: never move activity backwards.
+              r.lastActivityAt = Math.max(r.lastActivityAt, a.lastActivityAt);
               r.threadIndex = a.threadIndex;
             }
           }),
