@@ -286,8 +286,9 @@ async function switchboardOverload(prefix: string): Promise<OverloadFigures> {
       log.offered(i);
       pending.push(ds.enqueue(benchTask(i, now), now));
     }
-    // As the forwarding queue does: the dispatcher is kicked once the enqueue is durable.
-    Promise.all(pending).then(pump, onError);
+    // As the forwarding queue does: dispatch starts at once, acceptance waits for Redis.
+    pump();
+    Promise.all(pending).catch(onError);
   });
   const deliveredInWindow = log.delivered;
   await drain(log, sent);

@@ -67,10 +67,16 @@ export class ForwardingQueue {
     return new ForwardingQueue(core, store, scheduler, dispatcher);
   }
 
-  /** Accepts a task once Redis holds it (or refuses it, with the reason, and stores nothing). */
-  async enqueue(task: NewForwardTask): Promise<EnqueueResult> {
-    const result = await this.scheduler.enqueue(task, Date.now());
-    if (result.accepted) this.dispatcher.kick();
+  /**
+   * Accepts a task once Redis holds it (or refuses it, with the reason, and
+   * stores nothing). The task is in memory from the call on, so dispatch does
+   * not wait for the write: a crash before the write means the source never
+   * heard "accepted" and sends again, and the send's nonce absorbs the repeat.
+   * The write batcher keeps a task's put ahead of its ack.
+   */
+  enqueue(task: NewForwardTask): Promise<EnqueueResult> {
+    const result = this.scheduler.enqueue(task, Date.now());
+    this.dispatcher.kick();
     return result;
   }
 
