@@ -1,11 +1,9 @@
 /**
  * The cluster's atomic Redis transitions, one Lua file each under `lua/`,
- * registered on an ioredis client with `defineCommand` as BullMQ does: ioredis
- * then sends EVALSHA (falling back to EVAL once per connection) and puts the
- * client's `keyPrefix` in front of every key passed as a key.
+ * registered with `defineCommand` (see script-registrar.ts).
  */
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { scriptRegistrar } from './script-registrar.ts';
 
 type Arg = string | number;
 
@@ -52,36 +50,8 @@ export type LuaPipeline = { [K in keyof LuaCommands]: (...args: Parameters<LuaCo
  */
 export const MAX_KEYS_PER_SCRIPT = 1_000;
 
-const LUA_DIR = new URL('./lua/', import.meta.url);
-let sources: Map<string, string> | null = null;
-
-function source(file: string): string {
-  // Read lazily and once per thread: many actors' clients share one module.
-  sources ??= new Map();
-  let lua = sources.get(file);
-  if (lua === undefined) {
-    lua = readFileSync(new URL(file, LUA_DIR), 'utf8');
-    sources.set(file, lua);
-  }
-  return lua;
-}
-
-const registered = new WeakSet<Redis>();
-
 /** Registers every command on `redis` (once per client) and returns it with their types. */
-export function luaCommands(redis: Redis): Redis & LuaCommands {
-  if (!registered.has(redis)) {
-    for (const [name, def] of Object.entries(DEFINITIONS)) {
-      redis.defineCommand(name, {
-        lua: source(def.file),
-        ...('numberOfKeys' in def ? { numberOfKeys: def.numberOfKeys } : {}),
-        ...('readOnly' in def ? { readOnly: def.readOnly } : {}),
-      });
-    }
-    registered.add(redis);
-  }
-  return redis as Redis & LuaCommands;
-}
+export const luaCommands = scriptRegistrar<LuaCommands>(new URL('./lua/', import.meta.url), DEFINITIONS);
 
 /**
  * Runs a batch command over `total` items, `MAX_KEYS_PER_SCRIPT` per script

@@ -1,14 +1,10 @@
 /**
  * The scheduler store's atomic Redis transitions, one Lua file each under
- * `lua/`, registered with `defineCommand` as `src/cluster/lua-commands.ts`
- * registers the cluster's (and BullMQ its own): ioredis sends EVALSHA (EVAL
- * the first time on a connection) and prefixes every key with `keyPrefix`.
- * That module's loader is bound to its own script table, so this is the same
- * few lines over ours; the names carry a `sched` prefix so both sets can be
+ * `lua/`, registered with `defineCommand` (see src/cluster/script-registrar.ts).
+ * The names carry a `sched` prefix so both this set and the cluster's can be
  * registered on one client.
  */
-import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import { scriptRegistrar } from '../../cluster/script-registrar.ts';
 
 type Arg = string | number;
 
@@ -40,20 +36,5 @@ export interface StoreScripts {
 /** The commands queued on a pipeline: same arguments, replies come from `exec`. */
 export type StoreScriptsPipeline = { [K in keyof StoreScripts]: (...args: Parameters<StoreScripts[K]>) => unknown };
 
-const LUA_DIR = new URL('./lua/', import.meta.url);
-const registered = new WeakSet<Redis>();
-
 /** Registers every script on `redis` (once per client) and returns it with their types. */
-export function storeScripts(redis: Redis): Redis & StoreScripts {
-  if (!registered.has(redis)) {
-    for (const [name, def] of Object.entries(DEFINITIONS)) {
-      redis.defineCommand(name, {
-        lua: readFileSync(new URL(def.file, LUA_DIR), 'utf8'),
-        numberOfKeys: def.numberOfKeys,
-        ...('readOnly' in def ? { readOnly: def.readOnly } : {}),
-      });
-    }
-    registered.add(redis);
-  }
-  return redis as Redis & StoreScripts;
-}
+export const storeScripts = scriptRegistrar<StoreScripts>(new URL('./lua/', import.meta.url), DEFINITIONS);
