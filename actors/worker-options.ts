@@ -6,7 +6,7 @@
 import type { WorkerOptions } from '../supervisor/worker-protocol.ts';
 import {
   checkOptionsObject, checkPositive, checkPositiveInteger, failOption,
-} from '../supervisor/policy/option-checks.ts';
+} from '../src/options/option-checks.ts';
 import { InvalidOptionError } from '../src/errors/registry.ts';
 
 function checkString(name: string, value: unknown): string {

@@ -5,7 +5,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import { resolvePressureOptions, type PressureOptions, type ResolvedPressureOptions } from './policy/pressure-policy.ts';
 import type { WorkerOptions } from './worker-protocol.ts';
-import { checkNonNegative, checkOptionsObject, checkPositive, checkPositiveInteger, failOption } from './policy/option-checks.ts';
+import { checkNonNegative, checkOptionsObject, checkPositive, checkPositiveInteger, failOption } from '../src/options/option-checks.ts';
 
 export interface SupervisorOptions {
   /** Unique id of this supervisor in the cluster. Default `<hostname>-<pid>`. */

@@ -14,7 +14,7 @@
  *   and the empty worker is chosen.
  */
 import { InvalidMeasurementError } from '../../src/errors/registry.ts';
-import { checkOptionsObject, checkPositiveInteger } from './option-checks.ts';
+import { checkOptionsObject, checkPositiveInteger } from '../../src/options/option-checks.ts';
 import { hasRoom, leastLoadedWithRoom, type WorkerLoad } from './worker-load.ts';
 
 export { planDrain, type DrainingWorker, type DrainMove, type DrainPlan, type UnplacedGroup, type UserGroup } from './drain-plan.ts';

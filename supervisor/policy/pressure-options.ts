@@ -3,7 +3,7 @@
  * check. Watermarks are fractions of the host's total memory in use
  * (`(total - available) / total`, as systeminformation reports them).
  */
-import { checkBoolean, checkFraction, checkNonNegative, checkOptionsObject, checkPositive, checkPositiveInteger, failOption } from './option-checks.ts';
+import { checkBoolean, checkFraction, checkNonNegative, checkOptionsObject, checkPositive, checkPositiveInteger, failOption } from '../../src/options/option-checks.ts';
 
 export interface PressureOptions {
   /** Fraction of host memory in use above which actors are paused. Default `0.85`. */

@@ -1,10 +1,11 @@
 /**
- * Up-front checks shared by the policy option parsers. Each throws an
- * `InvalidOptionError` whose message names the option the way piscina's do
+ * Up-front checks shared by the option parsers (supervisor, policies,
+ * workers). Each throws an `InvalidOptionError` whose message names the
+ * option the way piscina's do
  * (`options.highWatermark must be ...`), so a bad deployment fails at start-up
  * rather than on the first tick under memory pressure.
  */
-import { InvalidOptionError } from '../../src/errors/registry.ts';
+import { InvalidOptionError } from '../errors/registry.ts';
 
 /** Throws the error for `options.<name>` breaking `rule` (also used for rules between two options). */
 export function failOption(name: string, rule: string): never {
