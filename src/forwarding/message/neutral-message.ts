@@ -1,0 +1,88 @@
+/**
+ * The platform-neutral message every adapter produces and consumes. Adapters
+ * convert at the edge (Discord markdown, Telegram entities); filters, format
+ * conversion, splitting and the forwarding engine only ever see this shape.
+ * Everything here is structured-cloneable: it crosses threads and processes
+ * and is stored as JSON in Redis while a task waits.
+ */
+
+/** Rich-text styles of the neutral model. */
+export type EntityType =
+  | 'bold'
+  | 'italic'
+  | 'underline'
+  | 'strike'
+  | 'code'
+  | 'pre'
+  | 'spoiler'
+  | 'link'
+  | 'mention'
+  | 'quote';
+
+/**
+ * One styled range of `RichText.text`. Offsets and lengths count UTF-16 code
+ * units, as Telegram's entities and JavaScript strings do, so the model maps
+ * onto Telegram with no re-indexing.
+ */
+export interface TextEntity {
+  type: EntityType;
+  offset: number;
+  length: number;
+  /** Target of a `link`. */
+  url?: string;
+  /** Platform user id of a `mention`; the text of the range is the display name. */
+  userId?: string;
+  /** Language of a `pre` block, when known. */
+  language?: string;
+}
+
+/** Plain text plus styled ranges; ranges may nest but never cross. */
+export interface RichText {
+  text: string;
+  entities: TextEntity[];
+}
+
+export type AttachmentKind = 'photo' | 'video' | 'audio' | 'voice' | 'document' | 'sticker' | 'animation';
+
+export interface Attachment {
+  kind: AttachmentKind;
+  /** Where the destination side can download it from. */
+  url: string;
+  fileName: string;
+  sizeBytes: number;
+  contentType?: string;
+}
+
+export interface MessageAuthor {
+  id: string;
+  /** Display name, used by copy mode (Discord webhook username). */
+  name: string;
+  avatarUrl?: string;
+  bot?: boolean;
+}
+
+export type NeutralPlatform = 'telegram' | 'discord' | 'loopback';
+
+/** A message as it arrived at a source chat. */
+export interface NeutralMessage {
+  platform: NeutralPlatform;
+  chatId: string;
+  messageId: string;
+  author: MessageAuthor;
+  text: RichText;
+  /** In source order; an album / multi-attachment message keeps them together. */
+  attachments: Attachment[];
+  /** Source message this one replies to, in the same chat. */
+  replyToMessageId?: string;
+  /** Telegram album id: messages sharing it form one album. */
+  groupId?: string;
+  /** ms since epoch, platform time. */
+  at: number;
+  /** ms since epoch of the edit, for an edited message. */
+  editedAt?: number;
+}
+
+/** The text of a message with no styling. */
+export function plainText(text: string): RichText {
+  return { text, entities: [] };
+}
