@@ -26,8 +26,20 @@ export interface DispatchQueue {
   blockAccount(accountId: string, untilMs: number, reason: 'flood_wait' | 'rate_limited'): void;
 }
 
-/** Turns a scheduled task into what the sending actor performs. */
-export type SendResolver = (task: ScheduledTask) => SendTask | Promise<SendTask>;
+/**
+ * Turns a scheduled task into what the sending actor performs; null means the
+ * work is already done (a redelivered task the message links know), so the
+ * task is acknowledged without a send.
+ */
+export type SendResolver = (task: ScheduledTask) => SendTask | null | Promise<SendTask | null>;
+
+/**
+ * Records a successful send before the task is acknowledged (the forwarding
+ * engine's message links). Throwing makes the attempt count as a transient
+ * failure: the retry's send carries the same nonce, so the platform answers
+ * with the message it already made instead of a second one.
+ */
+export type DeliveryRecorder = (task: ScheduledTask, send: SendTask, result: { destinationMessageIds: string[] }) => Promise<void>;
 
 /**
  * Until the forwarding engine resolves pairs and payloads, a task is sent to
@@ -47,6 +59,8 @@ export interface DispatcherOptions {
   supervisor: Supervisor;
   logger: Logger;
   resolve?: SendResolver;
+  /** Called after a successful send, before the ack. Default: records nothing. */
+  onDelivered?: DeliveryRecorder;
   /** Longest the loop sleeps when nothing is runnable and nothing wakes it, in ms. Default 1,000. */
   idleWakeMs?: number;
   /** How long tasks wait for a sending account this supervisor does not know before they fail for good, in ms. Default 60,000. */
@@ -68,7 +82,7 @@ export class Dispatcher {
   #drained: (() => void) | null = null;
 
   constructor(options: DispatcherOptions) {
-    this.#o = { resolve: defaultSendResolver, idleWakeMs: 1_000, unknownAccountGraceMs: 60_000, ...options };
+    this.#o = { resolve: defaultSendResolver, onDelivered: async () => {}, idleWakeMs: 1_000, unknownAccountGraceMs: 60_000, ...options };
   }
 
   start(): void {
@@ -162,7 +176,12 @@ export class Dispatcher {
       let result: SendResult;
       try {
         const send = await this.#o.resolve(task);
-        result = await worker.call<SendResult>(async (api) => (await api.send(task.sendingAccountId, send)) as SendResult);
+        if (send === null) {
+          result = { ok: true, destinationMessageIds: [] };
+        } else {
+          result = await worker.call<SendResult>(async (api) => (await api.send(task.sendingAccountId, send)) as SendResult);
+          if (result.ok) await this.#o.onDelivered(task, send, result);
+        }
       } catch (err) {
         result = { ok: false, kind: 'transient', message: err instanceof Error ? err.message : String(err) };
       }

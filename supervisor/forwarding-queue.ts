@@ -14,7 +14,7 @@ import type { EnqueueResult, NewForwardTask } from '../src/scheduler/core/task.t
 import { DurableScheduler, type DurableReplayReport } from '../src/scheduler/durable-scheduler.ts';
 import type { DeadLetters, DeadLetterSelection } from '../src/scheduler/store/dead-letters.ts';
 import { TaskStore } from '../src/scheduler/store/task-store.ts';
-import { Dispatcher, type SendResolver } from './dispatcher.ts';
+import { Dispatcher, type DeliveryRecorder, type SendResolver } from './dispatcher.ts';
 import type { Supervisor } from './supervisor.ts';
 
 export interface ForwardingQueueOptions {
@@ -22,6 +22,8 @@ export interface ForwardingQueueOptions {
   scheduler?: Omit<SchedulerOptions, 'workerOf'>;
   /** How a task becomes what the actor sends. Default: see dispatcher.ts. */
   resolve?: SendResolver;
+  /** Records a successful send before its ack (see dispatcher.ts). Default: nothing. */
+  onDelivered?: DeliveryRecorder;
   /** How long tasks wait for a sending account this supervisor does not know, in ms. Default 60,000 (see dispatcher.ts). */
   unknownAccountGraceMs?: number;
 }
@@ -61,6 +63,7 @@ export class ForwardingQueue {
       supervisor,
       logger,
       ...(options.resolve ? { resolve: options.resolve } : {}),
+      ...(options.onDelivered ? { onDelivered: options.onDelivered } : {}),
       ...(options.unknownAccountGraceMs !== undefined ? { unknownAccountGraceMs: options.unknownAccountGraceMs } : {}),
     });
     dispatcher.start();

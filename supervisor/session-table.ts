@@ -14,6 +14,8 @@ export interface SessionRecord {
   /** Fencing token of the lease the actor runs under; null while not holding one. */
   leaseToken: number | null;
   cursor: ResumeCursor | null;
+  /** Chats the actor reports messages from; applied after every start. */
+  watched: string[];
   memoryBytes: number;
   lastActivityAt: number;
   pausedBy: 'pressure' | 'admin' | null;
@@ -33,6 +35,7 @@ export class SessionTable {
       state: 'queued',
       leaseToken: null,
       cursor: null,
+      watched: [],
       memoryBytes: 0,
       lastActivityAt: now,
       pausedBy: null,

@@ -14,7 +14,8 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ActorSpec } from '../actors/actor-contract.ts';
+import type { ActorSpec, ResumeCursor } from '../actors/actor-contract.ts';
+import type { InboundMessage } from '../actors/platform/platform-client.ts';
 import { leaseStopMarginMs } from '../actors/runtime-timing.ts';
 import { RestartIntensity } from '../src/cluster/restart-intensity.ts';
 import type { SchedulerMetrics } from '../src/scheduler/core/scheduler-metrics.ts';
@@ -59,6 +60,8 @@ export interface SupervisorEvents {
   /** Restart intensity exceeded: the process must exit non-zero so pm2 restarts it. */
   escalate: [reason: string];
   'worker-exit': [workerId: string];
+  /** A message arrived in a chat an actor watches (the forwarding engine's input). */
+  inbound: [actorId: string, message: InboundMessage];
 }
 
 export class Supervisor extends EventEmitter<SupervisorEvents> {
@@ -137,11 +140,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   // --- sessions ----------------------------------------------------------
 
-  /** Takes responsibility for a session and starts its actor where placement says. */
-  async addSession(spec: ActorSpec): Promise<SessionSnapshot> {
+  /**
+   * Takes responsibility for a session and starts its actor where placement
+   * says, watching `watch` and catching up from `cursor` (the last source
+   * message accepted per chat, e.g. as a previous supervisor left it).
+   */
+  async addSession(spec: ActorSpec, start: { cursor?: ResumeCursor; watch?: readonly string[] } = {}): Promise<SessionSnapshot> {
     if (this.#stopping) throw new SupervisorStoppingError({});
     if (this.sessions.get(spec.actorId)) throw new SessionExistsError({ sessionId: spec.actorId });
     const record = this.sessions.add(spec, Date.now());
+    record.cursor = start.cursor ?? null;
+    record.watched = [...(start.watch ?? [])];
     return this.#serial(spec.actorId, async () => {
       await this.#placeForUser(record);
       return viewOf(record);
@@ -157,6 +166,23 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       await this.#stopActor(record);
       this.sessions.delete(actorId);
       this.#actorRestarts.delete(actorId);
+    });
+  }
+
+  /**
+   * Sets the chats a session's actor reports messages from (its pairs'
+   * sources); kept across restarts and moves. A newly watched chat with a
+   * cursor position is caught up from it.
+   */
+  watch(actorId: string, chatIds: readonly string[], cursor: ResumeCursor = {}): Promise<void> {
+    return this.#serial(actorId, async () => {
+      const record = this.#record(actorId);
+      record.watched = [...chatIds];
+      record.cursor = { ...cursor, ...record.cursor };
+      const worker = record.workerId === null ? undefined : this.#workers.get(record.workerId);
+      if (worker && (record.state === 'running' || record.state === 'idle')) {
+        await worker.call((api) => api.watch(actorId, [...chatIds]));
+      }
     });
   }
 
@@ -434,8 +460,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       case 'escalate':
         this.#log.error({ workerId: event.workerId, reason: event.reason }, 'worker escalated');
         return;
-      case 'inbound':
+      case 'inbound': {
+        // Only the actor's current placement speaks for it: a fenced copy may still be draining.
+        const r = this.sessions.get(event.actorId);
+        if (r && r.workerId === event.workerId) this.emit('inbound', event.actorId, event.message);
         return;
+      }
     }
   }
 
@@ -551,6 +581,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       record.threadIndex = started.threadIndex;
       this.#setState(record, started.state);
       if (started.state === 'revoked' || started.state === 'failed') await this.#startRefused(record, started.state);
+      else if (record.watched.length > 0) await worker.call((api) => api.watch(record.spec.actorId, [...record.watched]));
     } catch (err) {
       if ((err as { code?: string }).code === 'actor_exists') {
         // Already running there under this worker's lease: adopt it rather than release a lease in use.

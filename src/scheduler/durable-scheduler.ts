@@ -107,11 +107,16 @@ export class DurableScheduler {
    * source must count the task as not accepted and re-send it; meanwhile the
    * copy in memory may still run (at least once allows that).
    */
-  async enqueue(task: NewForwardTask, now: number): Promise<EnqueueResult> {
-    this.#assertRestored('enqueue');
-    const result = this.#core.enqueue(task, now);
-    if (result.accepted) await this.#writes.push({ op: 'put', task: result.task });
-    return result;
+  enqueue(task: NewForwardTask, now: number): Promise<EnqueueResult> {
+    // Not `async`: one promise per task instead of three, on the hottest path; errors still reject.
+    let result: EnqueueResult;
+    try {
+      this.#assertRestored('enqueue');
+      result = this.#core.enqueue(task, now);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    return result.accepted ? this.#writes.push({ op: 'put', task: result.task }).then(() => result) : Promise.resolve(result);
   }
 
   /** The next runnable task, now in flight; or null and when to ask again (memory only). */
@@ -121,11 +126,15 @@ export class DurableScheduler {
   }
 
   /** Completes an in-flight task; resolves once Redis has forgotten it. */
-  async ack(taskId: string, now: number): Promise<AckResult> {
-    this.#assertRestored('ack');
-    const result = this.#core.ack(taskId, now);
-    if (result.ok) await this.#writes.push({ op: 'ack', id: taskId });
-    return result;
+  ack(taskId: string, now: number): Promise<AckResult> {
+    let result: AckResult;
+    try {
+      this.#assertRestored('ack');
+      result = this.#core.ack(taskId, now);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    return result.ok ? this.#writes.push({ op: 'ack', id: taskId }).then(() => result) : Promise.resolve(result);
   }
 
   /**

@@ -1,7 +1,9 @@
 /**
- * How tasks and dead letters are written in Redis. A task's `seq` is not in
- * its JSON: the order sorted set holds it (the write script assigns it), so a
- * retry that rewrites the JSON cannot move the task in its pair.
+ * How tasks and dead letters are written in Redis. A task's `seq` lives in the
+ * order sorted set (the write script assigns it), so a retry that rewrites the
+ * JSON cannot move the task in its pair. The JSON may carry a stale `seq`
+ * (stripping it cost a copy of every task on the hot path); decoding always
+ * takes the order set's.
  */
 import { TaskRecordCorruptError } from '../../errors/registry.ts';
 import type { ScheduledTask } from '../core/task.ts';
@@ -23,8 +25,7 @@ export interface DeadLetter {
 }
 
 export function encodeTask(task: ScheduledTask | DeadTask): string {
-  const { seq: _seq, ...rest } = task as ScheduledTask;
-  return JSON.stringify(rest);
+  return JSON.stringify(task);
 }
 
 function parseObject(owner: string, id: string, json: string): Record<string, unknown> {

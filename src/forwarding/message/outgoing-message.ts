@@ -1,0 +1,21 @@
+/**
+ * What the forwarding engine hands a destination adapter for a send or an
+ * edit (`SendTask.payload` of op `send` and `edit`): the neutral content after
+ * filters and conversion, plus how the pair wants it delivered. Structured-
+ * cloneable, like NeutralMessage: it waits in Redis and crosses threads.
+ */
+import type { Attachment, MessageAuthor, NeutralPlatform, RichText } from './neutral-message.ts';
+
+export interface OutgoingMessage {
+  text: RichText;
+  /** In order; an album stays together (Discord: up to 10 per message). */
+  attachments: Attachment[];
+  /** Destination message the copy replies to (the forward of the source's reply target), when known. */
+  replyToDestinationMessageId?: string;
+  /** Deliver without a notification (Discord SUPPRESS_NOTIFICATIONS, Telegram silent). */
+  silent: boolean;
+  /** Post under the original author's name and avatar instead of as the account, where the platform allows. */
+  copyMode: boolean;
+  author: MessageAuthor;
+  source: { platform: NeutralPlatform; chatId: string; messageId: string };
+}

@@ -1,0 +1,71 @@
+/**
+ * `message_links` as the forwarding engine uses them: where a source message
+ * went per pair, so an edit, a delete or a reply finds its copy, and a
+ * redelivered send (same idempotency key) is recognised and skipped.
+ */
+import type { Sql } from './sql.ts';
+
+export interface LinkRecord {
+  pairId: string;
+  sourceChatId: string;
+  sourceMessageId: string;
+  destinationChatId: string;
+  destinationMessageIds: string[];
+  idempotencyKey: string;
+}
+
+export class MessageLinks {
+  readonly #sql: Sql;
+
+  constructor(sql: Sql) {
+    this.#sql = sql;
+  }
+
+  /** The destination ids of a source message's copy through one pair; null when it was never delivered. */
+  async copyOf(pairId: string, sourceChatId: string, sourceMessageId: string): Promise<string[] | null> {
+    const rows = await this.#sql.all<{ destination_message_ids: string[] }>(
+      `select destination_message_ids from ${this.#sql.table('message_links')} where pair_id = ? and source_chat_id = ? and source_message_id = ?`,
+      [pairId, sourceChatId, sourceMessageId],
+    );
+    return rows[0]?.destination_message_ids ?? null;
+  }
+
+  /** Whether a send with this key was delivered already. */
+  async delivered(idempotencyKey: string): Promise<boolean> {
+    const rows = await this.#sql.all(`select 1 from ${this.#sql.table('message_links')} where idempotency_key = ?`, [idempotencyKey]);
+    return rows.length > 0;
+  }
+
+  /**
+   * Records a delivered send. A second record for the same source message
+   * (a redelivery racing the first) keeps the first copy's ids.
+   */
+  async record(link: LinkRecord): Promise<void> {
+    await this.#sql.all(
+      `insert into ${this.#sql.table('message_links')}
+         (pair_id, source_chat_id, source_message_id, destination_chat_id, destination_message_ids, idempotency_key)
+       values (?, ?, ?, ?, ?, ?)
+       on conflict do nothing`,
+      [link.pairId, link.sourceChatId, link.sourceMessageId, link.destinationChatId, link.destinationMessageIds, link.idempotencyKey],
+    );
+  }
+
+  /** After an edit the copy may have more or fewer parts. */
+  async replaceCopy(pairId: string, sourceChatId: string, sourceMessageId: string, destinationMessageIds: string[]): Promise<void> {
+    await this.#sql.all(
+      `update ${this.#sql.table('message_links')} set destination_message_ids = ? where pair_id = ? and source_chat_id = ? and source_message_id = ?`,
+      [destinationMessageIds, pairId, sourceChatId, sourceMessageId],
+    );
+  }
+
+  /** Finds which pair and source message a destination message is the copy of (chain hops, echo checks). */
+  async sourceOfCopy(destinationChatId: string, destinationMessageId: string): Promise<{ pairId: string; sourceChatId: string; sourceMessageId: string } | null> {
+    const rows = await this.#sql.all<{ pair_id: string; source_chat_id: string; source_message_id: string }>(
+      `select pair_id, source_chat_id, source_message_id from ${this.#sql.table('message_links')}
+        where destination_chat_id = ? and ? = any(destination_message_ids) limit 1`,
+      [destinationChatId, destinationMessageId],
+    );
+    const row = rows[0];
+    return row ? { pairId: row.pair_id, sourceChatId: row.source_chat_id, sourceMessageId: row.source_message_id } : null;
+  }
+}
