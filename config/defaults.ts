@@ -73,4 +73,61 @@ export const DEFAULTS = {
   METRICS_PORT: 9_464,
   /** `SHUTDOWN_TIMEOUT_MS`: how long graceful shutdown may take before the process exits anyway. Default `15000`. */
   SHUTDOWN_TIMEOUT_MS: 15_000,
+  /** `PUBLIC_URL`: the address users reach the service at; links in mails start with it. Default `http://127.0.0.1:3000`. */
+  PUBLIC_URL: 'http://127.0.0.1:3000',
+  /** `TRUST_PROXY`: which proxies' `X-Forwarded-For` to believe for client addresses: `false`, `loopback`, `linklocal` or `uniquelocal`. Default `false`. */
+  TRUST_PROXY: 'false',
+  /** `API_BODY_LIMIT_KB`: largest JSON request body, in KiB. Default `100`. */
+  API_BODY_LIMIT_KB: 100,
+  /**
+   * `JWT_SECRET`: HMAC key (HS256) of access tokens, at least 32 characters
+   * (openssl rand -base64 32); every API process must share it. Default: unset,
+   * which outside production derives a key from SECRET_KEYS (or the development
+   * key); production refuses to start.
+   */
+  JWT_SECRET: undefined,
+  /** `JWT_ISSUER`: `iss` of access tokens, required on verification. Default `switchboard`. */
+  JWT_ISSUER: 'switchboard',
+  /** `JWT_AUDIENCE`: `aud` of access tokens, required on verification. Default `switchboard-api`. */
+  JWT_AUDIENCE: 'switchboard-api',
+  /** `ACCESS_TOKEN_TTL`: lifetime of an access token, in seconds. Default `900` (15 minutes). */
+  ACCESS_TOKEN_TTL: 900,
+  /** `REFRESH_TOKEN_TTL`: lifetime of a sign-in (refresh-token family), in seconds. Default `2592000` (30 days). */
+  REFRESH_TOKEN_TTL: 2_592_000,
+  /** `MFA_TOKEN_TTL`: time to enter the 2FA code after the password, in seconds. Default `300`. */
+  MFA_TOKEN_TTL: 300,
+  /** `EMAIL_VERIFICATION_TTL`: lifetime of an email-verification link, in seconds. Default `86400` (1 day). */
+  EMAIL_VERIFICATION_TTL: 86_400,
+  /** `PASSWORD_RESET_TTL`: lifetime of a password-reset link, in seconds. Default `3600` (1 hour). */
+  PASSWORD_RESET_TTL: 3_600,
+  /**
+   * `API_KEY_PEPPER`: HMAC key API keys are hashed with, at least 32 characters.
+   * Default: unset, which outside production derives one from SECRET_KEYS (or the
+   * development key); production refuses to start. Changing it invalidates every key.
+   */
+  API_KEY_PEPPER: undefined,
+  /** `PASSWORD_HASH_MEMORY_KIB`: argon2id memory cost in KiB. Default `19456` (19 MiB, OWASP). */
+  PASSWORD_HASH_MEMORY_KIB: 19_456,
+  /** `PASSWORD_HASH_ITERATIONS`: argon2id time cost. Default `2` (OWASP, with 19 MiB). */
+  PASSWORD_HASH_ITERATIONS: 2,
+  /** `PASSWORD_HASH_PARALLELISM`: argon2id lanes. Default `1` (OWASP). */
+  PASSWORD_HASH_PARALLELISM: 1,
+  /** `AUTH_RATE_LIMIT_PER_MINUTE`: requests per client address per minute to sign-in, registration and reset routes. Default `20`. */
+  AUTH_RATE_LIMIT_PER_MINUTE: 20,
+  /** `LOGIN_MAX_FAILURES`: failed sign-ins (password or 2FA code) of one account before it is locked. Default `10`. */
+  LOGIN_MAX_FAILURES: 10,
+  /** `LOGIN_LOCKOUT_SECONDS`: how long a locked account stays locked, and the window failures are counted in. Default `900`. */
+  LOGIN_LOCKOUT_SECONDS: 900,
+  /** `MAIL_TRANSPORT`: `file` (JSON files under MAIL_DIR) or `smtp` (SMTP_URL). Default `file`. */
+  MAIL_TRANSPORT: 'file',
+  /** `MAIL_DIR`: folder of the `file` mail transport. Default `./var/mail`. */
+  MAIL_DIR: './var/mail',
+  /** `SMTP_URL`: `smtp://` or `smtps://` URL of the mail server; required when MAIL_TRANSPORT is `smtp`. Default: unset. */
+  SMTP_URL: undefined,
+  /** `MAIL_FROM`: sender of the service's mail. Default `Switchboard <no-reply@switchboard.invalid>`. */
+  MAIL_FROM: 'Switchboard <no-reply@switchboard.invalid>',
+  /** `DISCORD_API_URL`: Discord REST base bot tokens are checked against when linked (tests point it at a fake). Default `https://discord.com/api`. */
+  DISCORD_API_URL: 'https://discord.com/api',
+  /** `API_JOBS_INTERVAL_MS`: how often an API process runs the plan expiry and usage flush jobs (one cluster member at a time). Default `60000`. */
+  API_JOBS_INTERVAL_MS: 60_000,
 } as const;

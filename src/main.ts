@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { startSupervisorRuntime } from '../supervisor/supervisor-runtime.ts';
+import { createApiContext } from './api/api-context.ts';
 import { createApp } from './api/create-app.ts';
 import { startHttpServer } from './api/http-server.ts';
 import type { Config } from './config/load-config.ts';
@@ -45,7 +46,9 @@ async function start(config: Config, root: Logger, shutdown: Shutdown): Promise<
     if (shutdown.inProgress) return;
   }
 
-  const app = createApp({ health: { database: database.kind, redis: redis.kind } });
+  const ctx = createApiContext({ orm: database.orm, redis: redis.redis, config, logger: componentLogger(root, 'api') });
+  shutdown.register('mailer', () => ctx.mailer.close());
+  const app = createApp({ health: { database: database.kind, redis: redis.kind }, ctx });
   const http = await startHttpServer(app, config.API_HOST, config.API_PORT);
   shutdown.register('HTTP server', http.close);
 

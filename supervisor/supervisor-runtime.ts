@@ -8,7 +8,16 @@ import type { Logger } from 'pino';
 import { AdminCommandListener } from '../src/cluster/admin-channel.ts';
 import type { Config } from '../src/config/load-config.ts';
 import { runAdminCommand } from './admin-commands.ts';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { ActorPlatform } from '../actors/actor-contract.ts';
+import type { Keyring } from '../src/crypto/keyring.ts';
+import { CursorStore } from '../src/forwarding/store/cursor-store.ts';
+import { MessageLinks } from '../src/forwarding/store/message-links.ts';
+import { PairDirectory } from '../src/forwarding/store/pair-directory.ts';
+import { sqlOn } from '../src/forwarding/store/sql.ts';
+import { ForwardingEngine } from './forwarding-engine.ts';
 import { ForwardingQueue, type ForwardingQueueOptions } from './forwarding-queue.ts';
+import { RuntimeSync, type RuntimeSyncOptions } from './runtime-sync.ts';
 import { startMetricsServer } from './metrics-server.ts';
 import { Supervisor } from './supervisor.ts';
 import type { SupervisorOptions } from './supervisor-options.ts';
@@ -37,6 +46,10 @@ export interface SupervisorRuntime {
   supervisor: Supervisor;
   /** Where the forwarding engine enqueues work for this supervisor's actors. */
   queue: ForwardingQueue;
+  /** The forwarding engine; null when the runtime was started without a database. */
+  engine: ForwardingEngine | null;
+  /** Sessions and watch lists kept in step with PostgreSQL; null without a database. */
+  sync: RuntimeSync | null;
   /** Where Prometheus scrapes this supervisor; null when METRICS_PORT is 0. */
   metricsUrl: string | null;
   /** Stops answering commands, then stops the supervisor gracefully. */
@@ -53,6 +66,12 @@ export async function startSupervisorRuntime(input: {
   options?: SupervisorOptions;
   /** Forwarding queue settings (scheduler pacing, caps, the send resolver). */
   queue?: ForwardingQueueOptions;
+  /**
+   * Where users' accounts and pairs live. With it, the runtime runs every
+   * linked account and forwards through every pair; without it, sessions
+   * come only from whoever calls `supervisor.addSession` (tests, benches).
+   */
+  forwarding?: { orm: MikroORM; schema: string; keyring: Keyring; platforms?: readonly ActorPlatform[]; sync?: RuntimeSyncOptions };
 }): Promise<SupervisorRuntime> {
   const supervisor = new Supervisor({
     redis: input.redis,
@@ -63,7 +82,29 @@ export async function startSupervisorRuntime(input: {
   });
   supervisor.on('escalate', input.onEscalate);
   await supervisor.start();
-  const queue = await ForwardingQueue.start(supervisor, input.redis, input.logger, input.queue);
+  let engine: ForwardingEngine | null = null;
+  let sync: RuntimeSync | null = null;
+  let queueOptions = input.queue;
+  const fwd = input.forwarding;
+  const sql = fwd ? sqlOn(fwd.orm, fwd.schema) : null;
+  const pairs = sql ? new PairDirectory(sql, input.logger) : null;
+  const cursors = new CursorStore(input.redis);
+  if (sql && pairs) {
+    engine = new ForwardingEngine({ supervisor, pairs, links: new MessageLinks(sql), cursors, logger: input.logger });
+    queueOptions = { resolve: engine.resolve, onDelivered: engine.onDelivered, ...input.queue };
+  }
+  const queue = await ForwardingQueue.start(supervisor, input.redis, input.logger, queueOptions);
+  if (fwd && sql && pairs && engine) {
+    engine.attach(queue);
+    sync = new RuntimeSync(
+      {
+        supervisor, pairs, cursors, sql, keyring: fwd.keyring, redis: input.redis, keyPrefix: input.config.REDIS_KEY_PREFIX, logger: input.logger,
+        onOwnAuthors: (ids) => engine?.setOwnAuthors(ids),
+      },
+      { ...(fwd.platforms ? { platforms: fwd.platforms } : {}), ...fwd.sync },
+    );
+    await sync.start();
+  }
   supervisor.queueMetrics = () => queue.metrics();
   const listener = new AdminCommandListener(input.redis, supervisor.id, {
     onError: (err) => input.logger.warn({ err }, 'admin command channel error'),
@@ -79,10 +120,14 @@ export async function startSupervisorRuntime(input: {
   return {
     supervisor,
     queue,
+    engine,
+    sync,
     metricsUrl: metrics?.url ?? null,
     async stop() {
       await metrics?.close();
       await listener.stop();
+      await sync?.stop();
+      engine?.detach();
       // Dispatch stops before the actors do: sends in flight finish, the rest stays pending in Redis.
       await queue.stop();
       await supervisor.stop();

@@ -8,6 +8,7 @@ import { runProcess } from '../infra/process-entry.ts';
 import { provideRedis } from '../infra/redis-provider.ts';
 import { requireServerUrls } from '../infra/require-urls.ts';
 import { componentLogger } from '../logging/logger.ts';
+import { createApiContext } from './api-context.ts';
 import { createApp } from './create-app.ts';
 import { startHttpServer } from './http-server.ts';
 
@@ -18,7 +19,9 @@ await runProcess('api', async (config, root, shutdown) => {
   const redis = await provideRedis({ config, logger: componentLogger(root, 'infra') });
   shutdown.register('Redis', redis.stop);
   if (shutdown.inProgress) return;
-  const http = await startHttpServer(createApp({ health: { database: 'external', redis: 'external' } }), config.API_HOST, config.API_PORT);
+  const ctx = createApiContext({ orm, redis: redis.redis, config, logger: componentLogger(root, 'api') });
+  shutdown.register('mailer', () => ctx.mailer.close());
+  const http = await startHttpServer(createApp({ health: { database: 'external', redis: 'external' }, ctx }), config.API_HOST, config.API_PORT);
   shutdown.register('HTTP server', http.close);
   root.info({ api: http.url }, 'api ready');
 });

@@ -50,6 +50,13 @@ function oneOf<const T extends readonly [string, ...string[]]>(name: string, val
   return z.enum(values, { error: `${name} must be one of ${values.join(', ')}` });
 }
 
+/** An HMAC key given as text: 32 characters at least, so it carries 256 bits or near it. */
+function longSecret(name: string) {
+  return optionalText.refine((v) => v === undefined || v.length >= 32, {
+    error: `${name} must be at least 32 characters (openssl rand -base64 32)`,
+  });
+}
+
 const keyEntry = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/]{43}=)$/;
 
 export const configSchema = z
@@ -111,6 +118,30 @@ export const configSchema = z
       .default(DEFAULTS.METRICS_PORT),
     SCALE_OUT_WEBHOOK_URL: url('SCALE_OUT_WEBHOOK_URL', ['http:', 'https:']),
     SHUTDOWN_TIMEOUT_MS: positiveInt('SHUTDOWN_TIMEOUT_MS').default(DEFAULTS.SHUTDOWN_TIMEOUT_MS),
+    PUBLIC_URL: url('PUBLIC_URL', ['http:', 'https:']).transform((v) => v ?? DEFAULTS.PUBLIC_URL),
+    TRUST_PROXY: oneOf('TRUST_PROXY', ['false', 'loopback', 'linklocal', 'uniquelocal']).default(DEFAULTS.TRUST_PROXY),
+    API_BODY_LIMIT_KB: positiveInt('API_BODY_LIMIT_KB').default(DEFAULTS.API_BODY_LIMIT_KB),
+    JWT_SECRET: longSecret('JWT_SECRET'),
+    JWT_ISSUER: z.string().min(1, { error: 'JWT_ISSUER must not be empty' }).default(DEFAULTS.JWT_ISSUER),
+    JWT_AUDIENCE: z.string().min(1, { error: 'JWT_AUDIENCE must not be empty' }).default(DEFAULTS.JWT_AUDIENCE),
+    ACCESS_TOKEN_TTL: positiveInt('ACCESS_TOKEN_TTL').default(DEFAULTS.ACCESS_TOKEN_TTL),
+    REFRESH_TOKEN_TTL: positiveInt('REFRESH_TOKEN_TTL').default(DEFAULTS.REFRESH_TOKEN_TTL),
+    MFA_TOKEN_TTL: positiveInt('MFA_TOKEN_TTL').default(DEFAULTS.MFA_TOKEN_TTL),
+    EMAIL_VERIFICATION_TTL: positiveInt('EMAIL_VERIFICATION_TTL').default(DEFAULTS.EMAIL_VERIFICATION_TTL),
+    PASSWORD_RESET_TTL: positiveInt('PASSWORD_RESET_TTL').default(DEFAULTS.PASSWORD_RESET_TTL),
+    API_KEY_PEPPER: longSecret('API_KEY_PEPPER'),
+    PASSWORD_HASH_MEMORY_KIB: positiveInt('PASSWORD_HASH_MEMORY_KIB').default(DEFAULTS.PASSWORD_HASH_MEMORY_KIB),
+    PASSWORD_HASH_ITERATIONS: positiveInt('PASSWORD_HASH_ITERATIONS').default(DEFAULTS.PASSWORD_HASH_ITERATIONS),
+    PASSWORD_HASH_PARALLELISM: positiveInt('PASSWORD_HASH_PARALLELISM').default(DEFAULTS.PASSWORD_HASH_PARALLELISM),
+    AUTH_RATE_LIMIT_PER_MINUTE: positiveInt('AUTH_RATE_LIMIT_PER_MINUTE').default(DEFAULTS.AUTH_RATE_LIMIT_PER_MINUTE),
+    LOGIN_MAX_FAILURES: positiveInt('LOGIN_MAX_FAILURES').default(DEFAULTS.LOGIN_MAX_FAILURES),
+    LOGIN_LOCKOUT_SECONDS: positiveInt('LOGIN_LOCKOUT_SECONDS').default(DEFAULTS.LOGIN_LOCKOUT_SECONDS),
+    MAIL_TRANSPORT: oneOf('MAIL_TRANSPORT', ['file', 'smtp']).default(DEFAULTS.MAIL_TRANSPORT),
+    MAIL_DIR: z.string().min(1, { error: 'MAIL_DIR must not be empty' }).default(DEFAULTS.MAIL_DIR),
+    SMTP_URL: url('SMTP_URL', ['smtp:', 'smtps:']),
+    MAIL_FROM: z.string().min(1, { error: 'MAIL_FROM must not be empty' }).default(DEFAULTS.MAIL_FROM),
+    DISCORD_API_URL: url('DISCORD_API_URL', ['http:', 'https:']).transform((v) => v ?? DEFAULTS.DISCORD_API_URL),
+    API_JOBS_INTERVAL_MS: positiveInt('API_JOBS_INTERVAL_MS').default(DEFAULTS.API_JOBS_INTERVAL_MS),
   })
   .superRefine((c, ctx) => {
     if (c.SECRET_KEY_CURRENT !== undefined) {
@@ -127,6 +158,15 @@ export const configSchema = z
     }
     if (c.NODE_ENV === 'production' && c.SECRET_KEYS === undefined) {
       ctx.addIssue({ code: 'custom', path: ['SECRET_KEYS'], message: 'SECRET_KEYS is required when NODE_ENV is production' });
+    }
+    // Derived fallbacks are for one machine; production must share explicit secrets across API processes.
+    for (const name of ['JWT_SECRET', 'API_KEY_PEPPER'] as const) {
+      if (c.NODE_ENV === 'production' && c[name] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `${name} is required when NODE_ENV is production` });
+      }
+    }
+    if (c.MAIL_TRANSPORT === 'smtp' && c.SMTP_URL === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'SMTP_URL is required when MAIL_TRANSPORT is smtp' });
     }
   });
 

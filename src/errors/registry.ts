@@ -243,3 +243,204 @@ export const QueueUnavailableError = defineError<{ supervisorId: string }>(
   'QueueUnavailableError', 'queue_unavailable', 503,
   (d) => `Supervisor ${d.supervisorId} runs no forwarding queue`,
 );
+
+// --- api and auth ------------------------------------------------------------
+/** One problem of a refused request: `path` is the dotted field path inside the body, query or params (`''` for the whole). */
+export type ValidationIssue = { path: string; message: string };
+/** A request body, query or path parameter broke its schema. */
+export const ValidationFailedError = defineError<{ details: ValidationIssue[] }>(
+  'ValidationFailedError', 'validation_failed', 400,
+  (d) => `The request is invalid: ${d.details.map((i) => (i.path === '' ? i.message : `${i.path}: ${i.message}`)).join('; ')}`,
+);
+export const InvalidJsonError = defineError<Record<string, never>>(
+  'InvalidJsonError', 'invalid_json', 400,
+  () => 'The request body is not valid JSON',
+);
+export const PayloadTooLargeError = defineError<{ limitBytes: number }>(
+  'PayloadTooLargeError', 'payload_too_large', 413,
+  (d) => `The request body is larger than ${d.limitBytes} bytes`,
+);
+export const RouteNotFoundError = defineError<{ method: string; path: string }>(
+  'RouteNotFoundError', 'route_not_found', 404,
+  (d) => `No route ${d.method} ${d.path}`,
+);
+/** Too many requests in a rate-limited scope (`auth_ip`, `login_account`, `api_user`...). */
+export const RateLimitedError = defineError<{ scope: string; retryAfterSeconds: number }>(
+  'RateLimitedError', 'rate_limited', 429,
+  (d) => `Too many requests; retry in ${d.retryAfterSeconds} s`,
+);
+export const AuthenticationRequiredError = defineError<Record<string, never>>(
+  'AuthenticationRequiredError', 'authentication_required', 401,
+  () => 'This route needs an access token or an API key',
+);
+/** An access token that is malformed, badly signed, of the wrong type, audience or issuer, or not yet valid. */
+export const InvalidTokenError = defineError<{ reason: string }>(
+  'InvalidTokenError', 'invalid_token', 401,
+  (d) => `The access token is invalid: ${d.reason}`,
+);
+export const TokenExpiredError = defineError<Record<string, never>>(
+  'TokenExpiredError', 'token_expired', 401,
+  () => 'The access token has expired; refresh it',
+);
+/** Signed out everywhere, password changed, or its session was ended. */
+export const TokenRevokedError = defineError<Record<string, never>>(
+  'TokenRevokedError', 'token_revoked', 401,
+  () => 'The access token was revoked; sign in again',
+);
+export const ApiKeyInvalidError = defineError<{ reason: 'unknown' | 'revoked' | 'expired' }>(
+  'ApiKeyInvalidError', 'api_key_invalid', 401,
+  (d) => (d.reason === 'unknown' ? 'The API key is not valid' : `The API key is ${d.reason}`),
+);
+export const ForbiddenRoleError = defineError<{ role: string; required: string[] }>(
+  'ForbiddenRoleError', 'forbidden_role', 403,
+  (d) => `This route needs the role ${d.required.join(' or ')}; you are ${d.role}`,
+);
+export const InsufficientScopeError = defineError<{ scope: string }>(
+  'InsufficientScopeError', 'insufficient_scope', 403,
+  (d) => `The API key lacks the "${d.scope}" scope`,
+);
+/** Credential management (keys, passwords, 2FA, sessions) needs a signed-in session, not an API key. */
+export const SessionRequiredError = defineError<Record<string, never>>(
+  'SessionRequiredError', 'session_required', 403,
+  () => 'This route needs a signed-in session; API keys cannot use it',
+);
+/** Unknown email or wrong password: deliberately the same answer for both. */
+export const InvalidCredentialsError = defineError<Record<string, never>>(
+  'InvalidCredentialsError', 'invalid_credentials', 401,
+  () => 'The email or password is wrong',
+);
+export const EmailNotVerifiedError = defineError<Record<string, never>>(
+  'EmailNotVerifiedError', 'email_not_verified', 403,
+  () => 'Confirm your email address first; the link was sent when you registered',
+);
+export const RefreshTokenInvalidError = defineError<Record<string, never>>(
+  'RefreshTokenInvalidError', 'refresh_token_invalid', 401,
+  () => 'The refresh token is invalid, expired or revoked; sign in again',
+);
+/** An already-rotated refresh token came back: it was stolen or copied, so its whole session was ended. */
+export const RefreshTokenReusedError = defineError<Record<string, never>>(
+  'RefreshTokenReusedError', 'refresh_token_reused', 401,
+  () => 'The refresh token was already used; the session was ended for safety, sign in again',
+);
+export const MfaTokenInvalidError = defineError<Record<string, never>>(
+  'MfaTokenInvalidError', 'mfa_token_invalid', 401,
+  () => 'The two-factor sign-in has expired or was already completed; sign in again',
+);
+/** A wrong, stale or already used TOTP or recovery code at sign-in. */
+export const MfaCodeInvalidError = defineError<Record<string, never>>(
+  'MfaCodeInvalidError', 'mfa_code_invalid', 401,
+  () => 'The authentication code is wrong or was already used',
+);
+/** A wrong TOTP code while confirming the authenticator during setup. */
+export const TotpCodeInvalidError = defineError<Record<string, never>>(
+  'TotpCodeInvalidError', 'totp_code_invalid', 400,
+  () => 'The authenticator code is wrong or was already used',
+);
+export const TotpStateConflictError = defineError<{ state: 'enabled' | 'not_enabled' | 'not_set_up' }>(
+  'TotpStateConflictError', 'totp_state_conflict', 409,
+  (d) => ({
+    enabled: 'Two-factor authentication is already enabled',
+    not_enabled: 'Two-factor authentication is not enabled',
+    not_set_up: 'Start two-factor setup first',
+  })[d.state],
+);
+/** The password or code a signed-in user gave to confirm a sensitive change was wrong. */
+export const ReauthenticationFailedError = defineError<Record<string, never>>(
+  'ReauthenticationFailedError', 'reauthentication_failed', 403,
+  () => 'The password or authentication code given to confirm this change is wrong',
+);
+/** An email-verification or password-reset token that is unknown, expired or already used. */
+export const OneTimeTokenInvalidError = defineError<{ purpose: 'email_verification' | 'password_reset' }>(
+  'OneTimeTokenInvalidError', 'one_time_token_invalid', 400,
+  (d) => `The ${d.purpose.replace('_', ' ')} link is invalid, expired or already used`,
+);
+export const AuthSessionNotFoundError = defineError<{ sessionId: string }>(
+  'AuthSessionNotFoundError', 'auth_session_not_found', 404,
+  (d) => `You have no session "${d.sessionId}"`,
+);
+export const ApiKeyNotFoundError = defineError<{ apiKeyId: string }>(
+  'ApiKeyNotFoundError', 'api_key_not_found', 404,
+  (d) => `You have no API key "${d.apiKeyId}"`,
+);
+
+// --- filters -------------------------------------------------------------
+/** A pair's filter list breaks its schema; `index` is the filter's position (null: the list itself), `field` a dotted path in it. */
+export const FilterInvalidError = defineError<{ index: number | null; field: string; problem: string }>(
+  'FilterInvalidError', 'filter_invalid', 400,
+  (d) => (d.index === null
+    ? `Invalid filters: ${d.problem}`
+    : `Filter ${d.index}${d.field === '' ? '' : ` (${d.field})`}: ${d.problem}`),
+);
+/** A regex of a filter does not compile, or has a shape that can backtrack catastrophically; `position` is a 0-based offset in the pattern. */
+export const FilterRegexInvalidError = defineError<{
+  index: number; field: string; pattern: string; flags: string; position: number; reason: string;
+  problem: 'syntax' | 'catastrophic_backtracking';
+}>(
+  'FilterRegexInvalidError', 'filter_regex_invalid', 400,
+  (d) => `Filter ${d.index} (${d.field}): invalid regex at position ${d.position}: ${d.reason}`,
+);
+
+// --- api resources and admin -----------------------------------------------
+/** A pair id that is not one of the caller's pairs (another user's answers exactly the same). */
+export const PairNotFoundError = defineError<{ pairId: string }>(
+  'PairNotFoundError', 'pair_not_found', 404,
+  (d) => `You have no pair "${d.pairId}"`,
+);
+/** A linked account id that is not one of the caller's accounts of that platform. */
+export const LinkedAccountNotFoundError = defineError<{ platform: string; accountId: string; field?: string }>(
+  'LinkedAccountNotFoundError', 'linked_account_not_found', 404,
+  (d) => `You have no linked ${d.platform} account "${d.accountId}"${d.field === undefined ? '' : ` (${d.field})`}`,
+);
+/** The bot or phone number is already linked to this user. */
+export const AccountAlreadyLinkedError = defineError<{ platform: string; accountId: string }>(
+  'AccountAlreadyLinkedError', 'account_already_linked', 409,
+  (d) => `This ${d.platform} account is already linked as "${d.accountId}"`,
+);
+/** A pause or resume asked of an account in a state that cannot take it (revoked, failed, login pending). */
+export const AccountStateConflictError = defineError<{ accountId: string; status: string; requested: string }>(
+  'AccountStateConflictError', 'account_state_conflict', 409,
+  (d) => `Account "${d.accountId}" is ${d.status}; it cannot be set ${d.requested}`,
+);
+/** The same source chat already forwards to the same destination chat. */
+export const PairExistsError = defineError<{ pairId: string }>(
+  'PairExistsError', 'pair_exists', 409,
+  (d) => `Pair "${d.pairId}" already forwards this source chat to this destination chat`,
+);
+export const UserNotFoundError = defineError<{ userId: string }>(
+  'UserNotFoundError', 'user_not_found', 404,
+  (d) => `There is no user "${d.userId}"`,
+);
+/** Admins cannot be impersonated (that would be a way to act as a peer), nor can suspended or deleted users. */
+export const ImpersonationRefusedError = defineError<{ reason: 'target_is_admin' | 'target_inactive' }>(
+  'ImpersonationRefusedError', 'impersonation_refused', 403,
+  (d) => (d.reason === 'target_is_admin' ? 'Administrators cannot be impersonated' : 'Only active users can be impersonated'),
+);
+/** An admin action an admin may not take on their own account (suspend, delete). */
+export const AdminSelfActionError = defineError<{ action: string }>(
+  'AdminSelfActionError', 'admin_self_action', 409,
+  (d) => `Administrators cannot ${d.action} their own account`,
+);
+/** Several supervisors run a forwarding queue and the request did not say which one it is for. */
+export const SupervisorAmbiguousError = defineError<{ candidates: string[] }>(
+  'SupervisorAmbiguousError', 'supervisor_ambiguous', 400,
+  (d) => `${d.candidates.length} supervisors run a forwarding queue (${d.candidates.join(', ')}): name one with supervisorId`,
+);
+
+// --- discord ---
+/** Linking a Discord bot: Discord refused the token (REST 401). Nothing was stored or started. */
+export const DiscordTokenInvalidError = defineError<Record<string, never>>(
+  'DiscordTokenInvalidError', 'discord_token_invalid', 400,
+  () => 'Discord rejected this bot token; copy it again from the Developer Portal (Bot → Reset Token)',
+);
+/** A Discord bot could not get a working gateway session (a refusing close code, or no READY in time). */
+export const DiscordConnectFailedError = defineError<{ reason: string }>(
+  'DiscordConnectFailedError', 'discord_connect_failed', 502,
+  (d) => `Could not connect to the Discord gateway: ${d.reason}`,
+);
+
+// --- format ---
+/** A message part cannot fit its destination's length limit even as one unstyled character: the limit is unusably small. */
+export const FormatLimitTooSmallError = defineError<{ limit: number; needed: number }>(
+  'FormatLimitTooSmallError', 'format_limit_too_small', 500,
+  (d) => `A length limit of ${d.limit} cannot hold even one character of this message (needs ${d.needed})`,
+);

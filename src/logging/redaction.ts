@@ -21,6 +21,12 @@ export const SECRET_KEYS = [
   'loginCode',
   'totpCode',
   'recoveryCode',
+  // API authentication (src/api/auth): request fields and answers that are credentials.
+  'currentPassword',
+  'mfaToken',
+  'recoveryCodes',
+  'otpauthUri',
+  'keyHash',
   'keyMaterial',
   'authorization',
   'cookie',

@@ -3,6 +3,8 @@ import { parseConfig } from '../../src/config/load-config.ts';
 import { ConfigInvalidError } from '../../src/errors/registry.ts';
 
 const KEY = 'k1:' + Buffer.alloc(32, 7).toString('base64');
+/** A secret long enough for JWT_SECRET and API_KEY_PEPPER. */
+const LONG = 'x'.repeat(32);
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -24,6 +26,15 @@ describe('configuration', () => {
     assert.equal(c.REDIS_KEY_PREFIX, 'sb:');
     assert.equal(c.API_PORT, 3000);
     assert.equal(c.LOG_RETAIN_FILES, 14);
+    assert.equal(c.PUBLIC_URL, 'http://127.0.0.1:3000');
+    assert.equal(c.JWT_SECRET, undefined);
+    assert.equal(c.ACCESS_TOKEN_TTL, 900);
+    assert.equal(c.PASSWORD_HASH_MEMORY_KIB, 19_456, 'OWASP argon2id parameters by default');
+    assert.equal(c.PASSWORD_HASH_ITERATIONS, 2);
+    assert.equal(c.PASSWORD_HASH_PARALLELISM, 1);
+    assert.equal(c.MAIL_TRANSPORT, 'file');
+    assert.equal(c.DISCORD_API_URL, 'https://discord.com/api');
+    assert.equal(c.API_JOBS_INTERVAL_MS, 60_000);
     assert.ok(Object.isFrozen(c));
   });
 
@@ -76,7 +87,34 @@ describe('configuration', () => {
     ['SCALE_OUT_WEBHOOK_URL', { SCALE_OUT_WEBHOOK_URL: 'ftp://x' }, 'SCALE_OUT_WEBHOOK_URL must be a http:// or https:// URL'],
     ['METRICS_PORT', { METRICS_PORT: '-1' }, 'METRICS_PORT must be a whole number from 0 (off) to 65535'],
     ['METRICS_HOST', { METRICS_HOST: '' }, 'METRICS_HOST must not be empty'],
-    ['production without keys', { NODE_ENV: 'production' }, 'SECRET_KEYS is required when NODE_ENV is production'],
+    ['production without keys', { NODE_ENV: 'production', JWT_SECRET: LONG, API_KEY_PEPPER: LONG }, 'SECRET_KEYS is required when NODE_ENV is production'],
+    ['PUBLIC_URL', { PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL must be a http:// or https:// URL'],
+    ['TRUST_PROXY', { TRUST_PROXY: 'true' }, 'TRUST_PROXY must be one of false, loopback, linklocal, uniquelocal'],
+    ['API_BODY_LIMIT_KB', { API_BODY_LIMIT_KB: '0' }, 'API_BODY_LIMIT_KB must be a positive whole number'],
+    ['JWT_SECRET', { JWT_SECRET: 'short' }, 'JWT_SECRET must be at least 32 characters (openssl rand -base64 32)'],
+    ['JWT_SECRET in production', { NODE_ENV: 'production', SECRET_KEYS: KEY, API_KEY_PEPPER: LONG }, 'JWT_SECRET is required when NODE_ENV is production'],
+    ['JWT_ISSUER', { JWT_ISSUER: '' }, 'JWT_ISSUER must not be empty'],
+    ['JWT_AUDIENCE', { JWT_AUDIENCE: '' }, 'JWT_AUDIENCE must not be empty'],
+    ['ACCESS_TOKEN_TTL', { ACCESS_TOKEN_TTL: '15m' }, 'ACCESS_TOKEN_TTL must be a positive whole number'],
+    ['REFRESH_TOKEN_TTL', { REFRESH_TOKEN_TTL: '0' }, 'REFRESH_TOKEN_TTL must be a positive whole number'],
+    ['MFA_TOKEN_TTL', { MFA_TOKEN_TTL: '-1' }, 'MFA_TOKEN_TTL must be a positive whole number'],
+    ['EMAIL_VERIFICATION_TTL', { EMAIL_VERIFICATION_TTL: 'x' }, 'EMAIL_VERIFICATION_TTL must be a positive whole number'],
+    ['PASSWORD_RESET_TTL', { PASSWORD_RESET_TTL: '1.5' }, 'PASSWORD_RESET_TTL must be a positive whole number'],
+    ['API_KEY_PEPPER', { API_KEY_PEPPER: 'pepper' }, 'API_KEY_PEPPER must be at least 32 characters (openssl rand -base64 32)'],
+    ['API_KEY_PEPPER in production', { NODE_ENV: 'production', SECRET_KEYS: KEY, JWT_SECRET: LONG }, 'API_KEY_PEPPER is required when NODE_ENV is production'],
+    ['PASSWORD_HASH_MEMORY_KIB', { PASSWORD_HASH_MEMORY_KIB: '0' }, 'PASSWORD_HASH_MEMORY_KIB must be a positive whole number'],
+    ['PASSWORD_HASH_ITERATIONS', { PASSWORD_HASH_ITERATIONS: 'two' }, 'PASSWORD_HASH_ITERATIONS must be a positive whole number'],
+    ['PASSWORD_HASH_PARALLELISM', { PASSWORD_HASH_PARALLELISM: '0.5' }, 'PASSWORD_HASH_PARALLELISM must be a positive whole number'],
+    ['AUTH_RATE_LIMIT_PER_MINUTE', { AUTH_RATE_LIMIT_PER_MINUTE: '0' }, 'AUTH_RATE_LIMIT_PER_MINUTE must be a positive whole number'],
+    ['LOGIN_MAX_FAILURES', { LOGIN_MAX_FAILURES: 'many' }, 'LOGIN_MAX_FAILURES must be a positive whole number'],
+    ['LOGIN_LOCKOUT_SECONDS', { LOGIN_LOCKOUT_SECONDS: '-900' }, 'LOGIN_LOCKOUT_SECONDS must be a positive whole number'],
+    ['MAIL_TRANSPORT', { MAIL_TRANSPORT: 'sendmail' }, 'MAIL_TRANSPORT must be one of file, smtp'],
+    ['MAIL_DIR', { MAIL_DIR: '' }, 'MAIL_DIR must not be empty'],
+    ['SMTP_URL', { SMTP_URL: 'http://mail' }, 'SMTP_URL must be a smtp:// or smtps:// URL'],
+    ['SMTP_URL missing for smtp', { MAIL_TRANSPORT: 'smtp' }, 'SMTP_URL is required when MAIL_TRANSPORT is smtp'],
+    ['MAIL_FROM', { MAIL_FROM: '' }, 'MAIL_FROM must not be empty'],
+    ['DISCORD_API_URL', { DISCORD_API_URL: 'ws://discord' }, 'DISCORD_API_URL must be a http:// or https:// URL'],
+    ['API_JOBS_INTERVAL_MS', { API_JOBS_INTERVAL_MS: '0' }, 'API_JOBS_INTERVAL_MS must be a positive whole number'],
   ];
   for (const [name, env, message] of cases) {
     it(`refuses a bad ${name} with its exact message`, () => {

@@ -45,6 +45,14 @@ describe('logging', () => {
     ['api key header', { req: { headers: { 'x-api-key': SECRET } } }],
     ['refresh token', { refreshToken: SECRET }],
     ['TOTP secret', { user: { totpSecret: SECRET } }],
+    ['current password (password change)', { body: { currentPassword: SECRET } }],
+    ['new password', { body: { newPassword: SECRET } }],
+    ['access token', { accessToken: SECRET }],
+    ['MFA token', { body: { mfaToken: SECRET } }],
+    ['TOTP code', { totpCode: SECRET }],
+    ['recovery codes', { recoveryCodes: [SECRET] }],
+    ['otpauth URI', { otpauthUri: `otpauth://totp/x?secret=${SECRET}` }],
+    ['API key', { apiKey: SECRET }],
   ];
   for (const [name, obj] of shapes) {
     it(`redacts a ${name}`, () => {

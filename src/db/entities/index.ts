@@ -1,6 +1,7 @@
 /** Every entity, in dependency order, for the ORM options. */
 import { ApiKey } from './api-key.ts';
 import { AuditEvent } from './audit-event.ts';
+import { AuthToken } from './auth-token.ts';
 import { DiscordAccount } from './discord-account.ts';
 import { ErrorLog } from './error-log.ts';
 import { ForwardingPair } from './forwarding-pair.ts';
@@ -9,12 +10,14 @@ import { Payment } from './payment.ts';
 import { RefreshTokenFamily } from './refresh-token-family.ts';
 import { SubscriptionPlan } from './subscription-plan.ts';
 import { TelegramAccount } from './telegram-account.ts';
+import { TotpRecoveryCode } from './totp-recovery-code.ts';
 import { UsagePeriod } from './usage-period.ts';
 import { User } from './user.ts';
 import { UserSubscription } from './user-subscription.ts';
 
 export * from './api-key.ts';
 export * from './audit-event.ts';
+export * from './auth-token.ts';
 export * from './discord-account.ts';
 export * from './error-log.ts';
 export * from './forwarding-pair.ts';
@@ -23,6 +26,7 @@ export * from './payment.ts';
 export * from './refresh-token-family.ts';
 export * from './subscription-plan.ts';
 export * from './telegram-account.ts';
+export * from './totp-recovery-code.ts';
 export * from './usage-period.ts';
 export * from './user.ts';
 export * from './user-subscription.ts';
@@ -41,4 +45,6 @@ export const ENTITIES = [
   RefreshTokenFamily,
   AuditEvent,
   ErrorLog,
+  AuthToken,
+  TotpRecoveryCode,
 ] as const;

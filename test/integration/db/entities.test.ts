@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ValidationError, wrap } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import {
-  ApiKey, AuditEvent, DiscordAccount, ENTITIES, ErrorLog, ForwardingPair, MessageLink, Payment, RefreshTokenFamily,
+  ApiKey, AuditEvent, AuthToken, TotpRecoveryCode, DiscordAccount, ENTITIES, ErrorLog, ForwardingPair, MessageLink, Payment, RefreshTokenFamily,
   SubscriptionPlan, TelegramAccount, UsagePeriod, User, UserSubscription, type IUser,
 } from '../../../src/db/entities/index.ts';
 import { seedPlans } from '../../../src/db/seed-plans.ts';
@@ -183,7 +183,19 @@ describe('db entities round trip', function () {
     assert.deepEqual(row.context, { dc: 2 });
   });
 
+  it('auth_tokens and totp_recovery_codes: stored hashes, single-use markers, gone with their user', async () => {
+    const token = em.create(AuthToken, { user, purpose: 'password_reset', tokenHash: randomUUID(), expiresAt: new Date(Date.now() + 60_000) });
+    const code = em.create(TotpRecoveryCode, { user, codeHash: randomUUID() });
+    const tokenRow = await roundTrip(token);
+    assert.equal(tokenRow.usedAt, null);
+    assert.equal(tokenRow.tokenHash, undefined, 'hidden from serialisation');
+    assert.equal((await roundTrip(code)).usedAt, null);
+    await orm.em.fork().nativeDelete(User, { id: user.id });
+    assert.equal(await orm.em.fork().count(AuthToken, { id: token.id }), 0);
+    assert.equal(await orm.em.fork().count(TotpRecoveryCode, { id: code.id }), 0);
+  });
+
   it('covers every entity in the list', () => {
-    assert.equal(ENTITIES.length, 13);
+    assert.equal(ENTITIES.length, 15);
   });
 });

@@ -13,6 +13,7 @@ import { TEST_DATABASE_URL, TEST_SCHEMA } from '../../helpers/namespace.ts';
 export const SWITCHBOARD_TABLES = [
   'api_keys',
   'audit_events',
+  'auth_tokens',
   'discord_accounts',
   'error_logs',
   'forwarding_pairs',
@@ -21,6 +22,7 @@ export const SWITCHBOARD_TABLES = [
   'refresh_token_families',
   'subscription_plans',
   'telegram_accounts',
+  'totp_recovery_codes',
   'usage_periods',
   'user_subscriptions',
   'users',

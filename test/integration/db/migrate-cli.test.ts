@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { MIGRATIONS } from '../../../src/db/migrations/index.ts';
 import { testEnv } from '../../helpers/namespace.ts';
 import { SWITCHBOARD_TABLES, catalogClient, suiteSchema, tablesIn } from './fixture.ts';
 
@@ -60,7 +61,7 @@ describe('migrate CLI', function () {
     assert.equal(up.code, 0, up.stderr);
     const applied = JSON.parse(up.stdout);
     assert.equal(applied.schema, schema);
-    assert.equal(applied.applied.length, 1);
+    assert.equal(applied.applied.length, MIGRATIONS.length);
     assert.deepEqual(applied.plans.inserted, ['free', 'pro', 'elite']);
 
     const status = await cli(['status', '--json'], env, cwd);
@@ -77,7 +78,7 @@ describe('migrate CLI', function () {
 
       const down = await cli(['down', '--to', '0', '--json'], env, cwd);
       assert.equal(down.code, 0, down.stderr);
-      assert.deepEqual(JSON.parse(down.stdout).reverted, applied.applied);
+      assert.deepEqual(JSON.parse(down.stdout).reverted, [...applied.applied].reverse());
       assert.deepEqual(await tablesIn(client, schema), ['mikro_orm_migrations']);
     } finally {
       await client.end();

@@ -7,6 +7,11 @@ import { UnknownMigrationError } from '../../../src/errors/registry.ts';
 import { SWITCHBOARD_TABLES, catalogClient, indexesIn, openSuiteDatabase, suiteSchema, tablesIn } from './fixture.ts';
 
 const INITIAL = '20261122000000-initial-schema';
+const AUTH_TOKENS = '20261123000100-auth-tokens';
+/** Every migration, oldest first. */
+const ALL = [INITIAL, AUTH_TOKENS];
+/** Tables the last migration creates, gone after reverting only it. */
+const LAST_TABLES = ['auth_tokens', 'totp_recovery_codes'];
 
 describe('db migrations', function () {
   const schema = suiteSchema('dbmig');
@@ -29,7 +34,7 @@ describe('db migrations', function () {
     const { rowCount } = await client.query('select 1 from pg_namespace where nspname = $1', [schema]);
     assert.equal(rowCount, 1);
     assert.deepEqual(await tablesIn(client, schema), []);
-    assert.deepEqual(await migrationStatus(orm), { executed: [], pending: [INITIAL] });
+    assert.deepEqual(await migrationStatus(orm), { executed: [], pending: ALL });
     assert.deepEqual(await tablesIn(client, schema), [MIGRATIONS_TABLE], 'bookkeeping lives in the same schema');
   });
 
@@ -38,10 +43,10 @@ describe('db migrations', function () {
     const applied = await migrateUp(orm);
     const ms = performance.now() - started;
     console.log(`      migrate-up on an empty schema: ${ms.toFixed(1)} ms`);
-    assert.deepEqual(applied, [INITIAL]);
+    assert.deepEqual(applied, ALL);
     assert.deepEqual(await tablesIn(client, schema), [...SWITCHBOARD_TABLES, MIGRATIONS_TABLE].sort());
     assert.deepEqual(await tablesIn(client, 'public'), publicBefore);
-    assert.deepEqual(await migrationStatus(orm), { executed: [INITIAL], pending: [] });
+    assert.deepEqual(await migrationStatus(orm), { executed: ALL, pending: [] });
   });
 
   it('creates the key indexes', async () => {
@@ -77,24 +82,25 @@ describe('db migrations', function () {
       assert.equal(err.code, 'unknown_migration');
       return true;
     });
-    assert.deepEqual((await migrationStatus(orm)).executed, [INITIAL]);
+    assert.deepEqual((await migrationStatus(orm)).executed, ALL);
   });
 
   it('rolls back to zero, leaving only the migrator bookkeeping table', async () => {
     const reverted = await migrateDown(orm, { to: 0 });
-    assert.deepEqual(reverted, [INITIAL]);
+    assert.deepEqual(reverted, [...ALL].reverse());
     assert.deepEqual(await tablesIn(client, schema), [MIGRATIONS_TABLE]);
-    assert.deepEqual(await migrationStatus(orm), { executed: [], pending: [INITIAL] });
+    assert.deepEqual(await migrationStatus(orm), { executed: [], pending: ALL });
   });
 
   it('applies again after a full rollback', async () => {
-    assert.deepEqual(await migrateUp(orm), [INITIAL]);
+    assert.deepEqual(await migrateUp(orm), ALL);
     assert.deepEqual(await tablesIn(client, schema), [...SWITCHBOARD_TABLES, MIGRATIONS_TABLE].sort());
     assert.deepEqual(await migrateUp(orm), [], 'a second up has nothing to do');
   });
 
   it('reverts only the last migration without --to', async () => {
-    assert.deepEqual(await migrateDown(orm), [INITIAL]);
-    assert.deepEqual(await tablesIn(client, schema), [MIGRATIONS_TABLE]);
+    assert.deepEqual(await migrateDown(orm), [AUTH_TOKENS]);
+    const remaining = SWITCHBOARD_TABLES.filter((t) => !LAST_TABLES.includes(t));
+    assert.deepEqual(await tablesIn(client, schema), [...remaining, MIGRATIONS_TABLE].sort());
   });
 });

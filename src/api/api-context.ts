@@ -1,0 +1,76 @@
+/**
+ * Everything a router needs, built once per process and handed to every
+ * router factory, so routes never reach for globals and tests can build one
+ * around their own database schema, Redis prefix, mail folder and clock.
+ */
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config/load-config.ts';
+import { keyringFromConfig, type Keyring } from '../crypto/keyring.ts';
+import { AccessTokens } from './auth/access-tokens.ts';
+import { apiSecret } from './auth/derived-secrets.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
+import { ApiDoc } from './openapi/api-doc.ts';
+import { redisRuntimeNotifier, type RuntimeNotifier } from './runtime-notifier.ts';
+
+export type { RuntimeChange, RuntimeNotifier } from './runtime-notifier.ts';
+
+export interface ApiContext {
+  /** The ORM; fork `orm.em` per request (the global context is disabled). */
+  orm: MikroORM;
+  /** Shared client; its keys are prefixed with REDIS_KEY_PREFIX already. */
+  redis: Redis;
+  config: Config;
+  /** The `api` component logger. */
+  logger: Logger;
+  /** Seals secrets at rest (TOTP secrets, later session strings). */
+  keyring: Keyring;
+  accessTokens: AccessTokens;
+  mailer: Mailer;
+  /** Routers describe their routes here; served at `GET /v1/openapi.json`. */
+  doc: ApiDoc;
+  /** Tells the runtime about changes to what it runs. */
+  runtime: RuntimeNotifier;
+  /** The clock every expiry and token uses, in epoch milliseconds. */
+  now(): number;
+}
+
+export interface ApiContextOptions {
+  orm: MikroORM;
+  redis: Redis;
+  config: Config;
+  logger: Logger;
+  /** Default: from SECRET_KEYS (or the development key outside production). */
+  keyring?: Keyring;
+  /** Default: the MAIL_TRANSPORT one. */
+  mailer?: Mailer;
+  /** Default: publishes on `<REDIS_KEY_PREFIX>runtime:changes`. */
+  runtime?: RuntimeNotifier;
+  /** Default `Date.now`. */
+  now?: () => number;
+}
+
+export function createApiContext(options: ApiContextOptions): ApiContext {
+  const { config } = options;
+  const keyring = options.keyring ?? keyringFromConfig(config, options.logger);
+  const now = options.now ?? Date.now;
+  return {
+    orm: options.orm,
+    redis: options.redis,
+    config,
+    logger: options.logger,
+    keyring,
+    accessTokens: new AccessTokens({
+      secret: apiSecret('JWT_SECRET', config, keyring),
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      ttlSeconds: config.ACCESS_TOKEN_TTL,
+      now,
+    }),
+    mailer: options.mailer ?? createMailer(config),
+    doc: new ApiDoc(),
+    runtime: options.runtime ?? redisRuntimeNotifier(options.redis, config.REDIS_KEY_PREFIX),
+    now,
+  };
+}

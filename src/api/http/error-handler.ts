@@ -1,0 +1,54 @@
+/**
+ * The last two middlewares of the app: unknown routes answer 404, and every
+ * error becomes the `{ error: { code, message, ...details } }` body. Only
+ * SwitchboardErrors say what went wrong; anything else is logged with the
+ * request id and answered as a bare `internal_error`, so no stack trace,
+ * SQL or library message reaches a client.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import {
+  InternalError, InvalidJsonError, PayloadTooLargeError, RateLimitedError, RouteNotFoundError, ValidationFailedError,
+} from '../../errors/registry.ts';
+import { SwitchboardError } from '../../errors/switchboard-error.ts';
+import { issuesOf } from './validate.ts';
+
+/** body-parser's errors carry a `type` and the limit that was exceeded. */
+interface BodyParserError {
+  type?: string;
+  limit?: number;
+  status?: number;
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new RouteNotFoundError({ method: req.method, path: req.path }));
+};
+
+function toSwitchboardError(err: unknown): SwitchboardError | null {
+  if (err instanceof SwitchboardError) return err;
+  if (err instanceof z.ZodError) return new ValidationFailedError({ details: issuesOf(err) });
+  const parserError = err as BodyParserError | null;
+  if (parserError?.type === 'entity.parse.failed') return new InvalidJsonError({});
+  if (parserError?.type === 'entity.too.large') return new PayloadTooLargeError({ limitBytes: parserError.limit ?? 0 });
+  return null;
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    // Express's own rule: once headers are out, only it can abort the response.
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const known = toSwitchboardError(err);
+    const error: SwitchboardError = known ?? new InternalError({ message: 'Internal server error' });
+    if (known === null) {
+      logger.error({ err, reqId: req.id, method: req.method, path: req.path }, 'unhandled error in request');
+    } else if (error.status >= 500) {
+      logger.error({ err, reqId: req.id, code: error.code }, 'request failed');
+    }
+    if (known instanceof RateLimitedError) res.set('Retry-After', String(known.details.retryAfterSeconds));
+    res.status(error.status).json(error.toJSON());
+  };
+}

@@ -1,0 +1,11 @@
+/**
+ * Describes a route in the OpenAPI document and mounts its handlers in one
+ * call, so a route cannot be served undocumented or documented unserved.
+ */
+import type { RequestHandler, Router } from 'express';
+import { expressPath, type ApiDoc, type RouteSpec } from './api-doc.ts';
+
+export function mountRoute(router: Router, doc: ApiDoc, spec: RouteSpec, ...handlers: RequestHandler[]): void {
+  doc.route(spec);
+  router[spec.method](expressPath(spec.path), ...handlers);
+}

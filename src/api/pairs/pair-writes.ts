@@ -1,0 +1,136 @@
+/**
+ * Creating, changing and deleting pairs. Each write is one transaction with
+ * the owner's row locked, checked in the order a client can act on: the
+ * request itself (400), the accounts it names (404: only the caller's own),
+ * the plan (402), the filters (402 / 400), duplicates (409). Anything refused
+ * leaves the database as it was; the runtime is told after the commit.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ForwardingPair, type IForwardingPair } from '../../db/entities/forwarding-pair.ts';
+import { assertPlanAllows, type PairShape } from '../../domain/plans/plan-rules.ts';
+import { PairExistsError, PairNotFoundError, ValidationFailedError } from '../../errors/registry.ts';
+import { validateFilters } from '../../forwarding/filters/validate-filters.ts';
+import type { ApiContext, RuntimeChange } from '../api-context.ts';
+import { findOwnAccount } from '../accounts/account-lifecycle.ts';
+import { ownerStanding } from '../accounts/owner-standing.ts';
+import type { PairCreate, PairPatch } from '../schemas/pair-schemas.ts';
+import { tellRuntime } from '../tell-runtime.ts';
+
+type End = PairCreate['source'];
+
+function refuseLoop(source: End, destination: End): void {
+  if (source.platform === destination.platform && source.chatId === destination.chatId) {
+    throw new ValidationFailedError({ details: [{ path: 'destination.chatId', message: 'The destination must be another chat than the source' }] });
+  }
+}
+
+async function checkEnds(em: EntityManager, userId: string, source: End, destination: End): Promise<void> {
+  await findOwnAccount(em, source.platform, userId, source.accountId, 'source.accountId');
+  await findOwnAccount(em, destination.platform, userId, destination.accountId, 'destination.accountId');
+}
+
+async function refuseDuplicate(em: EntityManager, userId: string, source: End, destination: End, exceptId?: string): Promise<void> {
+  const twin = await em.findOne(ForwardingPair, {
+    user: userId,
+    sourcePlatform: source.platform,
+    sourceChatId: source.chatId,
+    destinationPlatform: destination.platform,
+    destinationChatId: destination.chatId,
+    ...(exceptId === undefined ? {} : { id: { $ne: exceptId } }),
+  }, { fields: ['id'] });
+  if (twin !== null) throw new PairExistsError({ pairId: twin.id });
+}
+
+function shape(source: End, destination: End, copyMode: boolean, chain: boolean): PairShape {
+  // Filters are judged by validateFilters, which also names the offending filter.
+  return { sourcePlatform: source.platform, destinationPlatform: destination.platform, copyMode, chain, filters: [] };
+}
+
+export async function createPair(ctx: ApiContext, userId: string, input: PairCreate): Promise<IForwardingPair> {
+  refuseLoop(input.source, input.destination);
+  const pair = await ctx.orm.em.fork().transactional(async (em) => {
+    const { plan, usage } = await ownerStanding(ctx, em, userId);
+    await checkEnds(em, userId, input.source, input.destination);
+    const copyMode = input.copyMode ?? false;
+    const chain = input.chain ?? false;
+    assertPlanAllows(plan, usage.snapshot, { kind: 'add_pair', pair: shape(input.source, input.destination, copyMode, chain) });
+    const filters = validateFilters(input.filters ?? [], plan.features, plan.name);
+    await refuseDuplicate(em, userId, input.source, input.destination);
+    const created = em.create(ForwardingPair, {
+      user: userId,
+      name: input.name ?? `${input.source.platform}:${input.source.chatId} → ${input.destination.platform}:${input.destination.chatId}`,
+      sourcePlatform: input.source.platform,
+      sourceAccountId: input.source.accountId,
+      sourceChatId: input.source.chatId,
+      destinationPlatform: input.destination.platform,
+      destinationAccountId: input.destination.accountId,
+      destinationChatId: input.destination.chatId,
+      delayMs: input.delayMs ?? 0,
+      silent: input.silent ?? false,
+      copyMode,
+      chain,
+      filters,
+      status: input.status ?? 'active',
+      pausedReason: null,
+    });
+    await em.flush();
+    return created;
+  });
+  await tellRuntime(ctx, [{ kind: 'pair', id: pair.id, userId, action: 'upsert' }]);
+  return pair;
+}
+
+export async function findOwnPair(em: EntityManager, userId: string, id: string): Promise<IForwardingPair> {
+  const pair = await em.findOne(ForwardingPair, { id, user: userId });
+  if (pair === null) throw new PairNotFoundError({ pairId: id });
+  return pair;
+}
+
+export async function updatePair(ctx: ApiContext, userId: string, id: string, patch: PairPatch): Promise<IForwardingPair> {
+  const { pair, action } = await ctx.orm.em.fork().transactional(async (em) => {
+    const { plan, usage } = await ownerStanding(ctx, em, userId);
+    const current = await findOwnPair(em, userId, id);
+    const source: End = patch.source ?? { platform: current.sourcePlatform, accountId: current.sourceAccountId, chatId: current.sourceChatId };
+    const destination: End = patch.destination ?? {
+      platform: current.destinationPlatform, accountId: current.destinationAccountId, chatId: current.destinationChatId,
+    };
+    const endsChanged = patch.source !== undefined || patch.destination !== undefined;
+    if (endsChanged) {
+      refuseLoop(source, destination);
+      await checkEnds(em, userId, source, destination);
+    }
+    // Only what the patch turns on is judged: a pair kept from a bigger plan can still be renamed.
+    assertPlanAllows(plan, usage.snapshot, { kind: 'update_pair', pair: shape(source, destination, patch.copyMode === true, patch.chain === true) });
+    const filters = patch.filters === undefined ? undefined : validateFilters(patch.filters, plan.features, plan.name);
+    const resuming = patch.status === 'active' && current.status === 'paused';
+    if (resuming) assertPlanAllows(plan, usage.snapshot, { kind: 'resume_pair' });
+    if (endsChanged) await refuseDuplicate(em, userId, source, destination, id);
+
+    const statusChanged = patch.status !== undefined && patch.status !== current.status;
+    Object.assign(current, {
+      ...(patch.name === undefined ? {} : { name: patch.name }),
+      sourcePlatform: source.platform, sourceAccountId: source.accountId, sourceChatId: source.chatId,
+      destinationPlatform: destination.platform, destinationAccountId: destination.accountId, destinationChatId: destination.chatId,
+      ...(patch.delayMs === undefined ? {} : { delayMs: patch.delayMs }),
+      ...(patch.silent === undefined ? {} : { silent: patch.silent }),
+      ...(patch.copyMode === undefined ? {} : { copyMode: patch.copyMode }),
+      ...(patch.chain === undefined ? {} : { chain: patch.chain }),
+      ...(filters === undefined ? {} : { filters }),
+      // A status the user chose is theirs: the plan's reason for a pause no longer applies.
+      ...(statusChanged ? { status: patch.status, pausedReason: null } : {}),
+    });
+    await em.flush();
+    const change: RuntimeChange['action'] = !statusChanged ? 'upsert' : patch.status === 'active' ? 'resume' : 'pause';
+    return { pair: current, action: change };
+  });
+  await tellRuntime(ctx, [{ kind: 'pair', id, userId, action }]);
+  return pair;
+}
+
+export async function deletePair(ctx: ApiContext, userId: string, id: string): Promise<void> {
+  await ctx.orm.em.fork().transactional(async (em) => {
+    const pair = await findOwnPair(em, userId, id);
+    await em.nativeDelete(ForwardingPair, { id: pair.id });
+  });
+  await tellRuntime(ctx, [{ kind: 'pair', id, userId, action: 'delete' }]);
+}

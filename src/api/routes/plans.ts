@@ -1,0 +1,104 @@
+/**
+ * `GET /v1/plans` (public), `GET /v1/subscription` and `GET /v1/upgrade`:
+ * what is sold, what the caller has, and what they could move to. Payment
+ * is not built yet: upgrades are made by an administrator for now, and
+ * `/v1/upgrade` says so.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { PLANS } from '../../../config/plans.ts';
+import { CURRENT_SUBSCRIPTION_STATUSES, SUBSCRIPTION_STATUSES, UserSubscription } from '../../db/entities/user-subscription.ts';
+import { effectivePlan } from '../../domain/plans/effective-plan.ts';
+import { TIER_PRIORITY, TIERS_BY_PRIORITY, type PlanDefinition, type PlanLimits } from '../../domain/plans/plan-types.ts';
+import type { ApiContext } from '../api-context.ts';
+import { authOf } from '../auth/authenticate.ts';
+import { requestPlan } from '../auth/user-plan.ts';
+import { isoOrNull, timestampSchema } from '../schemas/common-schemas.ts';
+import { planSchema, planView, TIER_NAMES } from '../schemas/plan-schemas.ts';
+import type { Guards } from './guards.ts';
+import { mountRoute } from '../openapi/mount-route.ts';
+
+const TAGS = ['plans'];
+
+const subscriptionSchema = z.object({
+  plan: planSchema.describe('The plan in force now, with its limits and features'),
+  status: z.enum(SUBSCRIPTION_STATUSES).describe('`expired` as soon as the expiry passes, even before the expiry job has run'),
+  startedAt: timestampSchema.nullable().describe('Null for an account that never had a subscription row (Free)'),
+  expiresAt: timestampSchema.nullable().describe('Null: never expires'),
+  subscribedPlan: z.enum(TIER_NAMES).describe('The plan of the subscription row; differs from `plan.name` once it lapsed'),
+});
+
+const PAYMENT_NOTE = 'Online payment is not available yet: to change plans, contact an administrator, who can switch your plan at once.';
+
+const upgradeSchema = z.object({
+  currentPlan: z.enum(TIER_NAMES),
+  options: z.array(z.object({
+    plan: planSchema,
+    gains: z.object({
+      limits: z.array(z.object({ limit: z.string(), from: z.number().int().nullable(), to: z.number().int().nullable() }))
+        .describe('Limits that grow (`null`: unlimited)'),
+      features: z.array(z.string()).describe('Features the current plan lacks'),
+    }),
+  })).describe('Plans above the current one, cheapest first'),
+  payment: z.object({ available: z.literal(false), message: z.string() }),
+});
+
+function limitGains(from: PlanLimits, to: PlanLimits): Array<{ limit: string; from: number | null; to: number | null }> {
+  return (Object.keys(to) as Array<keyof PlanLimits>)
+    .filter((k) => to[k] !== from[k] && (to[k] === null || (from[k] !== null && (to[k] as number) > (from[k] as number))))
+    .map((k) => ({ limit: k, from: from[k], to: to[k] }));
+}
+
+function upgradeOptions(current: PlanDefinition) {
+  return [...TIERS_BY_PRIORITY].reverse()
+    .filter((tier) => TIER_PRIORITY[tier] > TIER_PRIORITY[current.tier])
+    .map((tier) => {
+      const plan = PLANS[tier];
+      const features = (Object.keys(plan.features) as Array<keyof PlanDefinition['features']>)
+        .filter((f) => plan.features[f] && !current.features[f]);
+      return { plan: planView(plan), gains: { limits: limitGains(current.limits, plan.limits), features } };
+    });
+}
+
+export function plansRouter(ctx: ApiContext, guard: Guards): Router {
+  const router = Router();
+
+  mountRoute(router, ctx.doc, {
+    method: 'get', path: '/v1/plans', summary: 'The plans on offer', tags: TAGS, auth: 'none',
+    responses: { 200: { description: 'Free, Pro and Elite', schema: z.object({ items: z.array(planSchema) }) } },
+  }, (_req, res) => {
+    res.json({ items: [...TIERS_BY_PRIORITY].reverse().map((t) => planView(PLANS[t])) });
+  });
+
+  mountRoute(router, ctx.doc, {
+    method: 'get', path: '/v1/subscription', summary: 'Your plan, its status and expiry, limits and features', tags: TAGS, auth: 'user',
+    responses: { 200: { description: 'Your subscription', schema: subscriptionSchema } },
+  }, ...guard.user('read'), async (req, res) => {
+    const now = new Date(ctx.now());
+    const row = await ctx.orm.em.fork().findOne(
+      UserSubscription,
+      { user: authOf(req).userId, status: { $in: [...CURRENT_SUBSCRIPTION_STATUSES] } },
+      { populate: ['plan'] },
+    );
+    const subscribed = row?.plan.getEntity().name ?? 'free';
+    const tier = row === null ? 'free' : effectivePlan({ plan: subscribed, status: row.status, expiresAt: row.expiresAt ?? null }, now);
+    const lapsed = row !== null && row.expiresAt !== null && row.expiresAt !== undefined && row.expiresAt.getTime() <= now.getTime();
+    res.json({
+      plan: planView(PLANS[tier]),
+      status: row === null ? 'active' : lapsed ? 'expired' : row.status,
+      startedAt: isoOrNull(row?.startedAt),
+      expiresAt: isoOrNull(row?.expiresAt),
+      subscribedPlan: subscribed,
+    });
+  });
+
+  mountRoute(router, ctx.doc, {
+    method: 'get', path: '/v1/upgrade', summary: 'What you could upgrade to, and how', tags: TAGS, auth: 'user',
+    responses: { 200: { description: 'Upgrade options from your current plan', schema: upgradeSchema } },
+  }, ...guard.user('read'), async (req, res) => {
+    const current = await requestPlan(ctx, req);
+    res.json({ currentPlan: current.name, options: upgradeOptions(current), payment: { available: false, message: PAYMENT_NOTE } });
+  });
+
+  return router;
+}

@@ -1,0 +1,72 @@
+/**
+ * Per-period counters in Redis. Counting there rather than in PostgreSQL
+ * keeps the hot path to one round trip (an `UPDATE usage_periods` per API
+ * call would serialise every request of a user on one row); the flush job
+ * copies the counters into `usage_periods`, so a lost Redis loses at most one
+ * flush interval, and readers take the larger of the two.
+ */
+import type { Redis } from 'ioredis';
+import { parseUsageCounterKey, usageCounterKey, type UsageCounter } from './usage-period.ts';
+
+/** Counters outlive their month by this long, so a late flush still finds them. */
+export const COUNTER_TTL_SECONDS = 62 * 24 * 3600;
+
+export type PeriodCounters = Record<UsageCounter, number>;
+
+export const ZERO_COUNTERS: Readonly<PeriodCounters> = Object.freeze({ messages: 0, api_calls: 0, commands: 0 });
+
+/** Adds one API call and returns the period's count including it. */
+export async function countApiCall(redis: Redis, userId: string, label: string): Promise<number> {
+  const key = usageCounterKey('api_calls', userId, label);
+  const results = await redis.multi().incr(key).expire(key, COUNTER_TTL_SECONDS, 'NX').exec();
+  const [error, value] = results?.[0] ?? [new Error('INCR returned nothing'), null];
+  if (error) throw error;
+  return Number(value);
+}
+
+/** One user's counters of one period (0 for counters never written). */
+export async function readCounters(redis: Redis, userId: string, label: string): Promise<PeriodCounters> {
+  const [messages, apiCalls, commands] = await redis.mget(
+    usageCounterKey('messages', userId, label),
+    usageCounterKey('api_calls', userId, label),
+    usageCounterKey('commands', userId, label),
+  );
+  return { messages: Number(messages ?? 0), api_calls: Number(apiCalls ?? 0), commands: Number(commands ?? 0) };
+}
+
+/**
+ * Every user's counters of one period, found with SCAN (never KEYS). ioredis
+ * does not prefix SCAN patterns and returns full key names, so the prefix is
+ * added to the pattern and taken off the keys here.
+ */
+export async function scanCounters(redis: Redis, keyPrefix: string, label: string): Promise<Map<string, PeriodCounters>> {
+  const found = new Map<string, PeriodCounters>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}usage:*:${label}`, 'COUNT', 1000);
+    cursor = next;
+    const relative = keys.map((k) => k.slice(keyPrefix.length));
+    const parsed = relative.map(parseUsageCounterKey);
+    const wanted = relative.filter((_k, i) => parsed[i] !== null);
+    if (wanted.length === 0) continue;
+    const values = await redis.mget(wanted);
+    let v = 0;
+    for (const p of parsed) {
+      if (p === null) continue;
+      const counters = found.get(p.userId) ?? { ...ZERO_COUNTERS };
+      counters[p.counter] = Number(values[v] ?? 0);
+      v += 1;
+      found.set(p.userId, counters);
+    }
+  } while (cursor !== '0');
+  return found;
+}
+
+/** Counter by counter, the larger of two readings (Redis, and what was flushed to PostgreSQL). */
+export function maxCounters(a: PeriodCounters, b: PeriodCounters): PeriodCounters {
+  return {
+    messages: Math.max(a.messages, b.messages),
+    api_calls: Math.max(a.api_calls, b.api_calls),
+    commands: Math.max(a.commands, b.commands),
+  };
+}

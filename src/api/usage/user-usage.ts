@@ -1,0 +1,100 @@
+/**
+ * A user's standing against their plan: the counts the plan rules judge
+ * (linked accounts, pairs) read from PostgreSQL, and this period's counters
+ * from Redis and `usage_periods`. Every quota check of the API starts here,
+ * so `/v1/usage` shows exactly the figures a refusal is based on.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DiscordAccount } from '../../db/entities/discord-account.ts';
+import { ForwardingPair } from '../../db/entities/forwarding-pair.ts';
+import { TelegramAccount } from '../../db/entities/telegram-account.ts';
+import { UsagePeriod } from '../../db/entities/usage-period.ts';
+import type { UserRole, UserStatus } from '../../db/entities/user.ts';
+import type { UsageSnapshot } from '../../domain/plans/plan-rules.ts';
+import type { ApiContext } from '../api-context.ts';
+import { maxCounters, readCounters, type PeriodCounters } from './usage-counters.ts';
+import { usagePeriodAt, type UsagePeriodBounds } from './usage-period.ts';
+
+/** Linked accounts and pairs of one user, as the plan rules count them. */
+export interface ResourceCounts {
+  /** Linked accounts of both platforms that are not revoked: each holds a session slot. */
+  sessions: number;
+  /** Of those, the ones running (status active): what resuming one is checked against. */
+  activeSessions: number;
+  telegramAccounts: number;
+  activeTelegramAccounts: number;
+  discordAccounts: number;
+  activeDiscordAccounts: number;
+  pairs: number;
+  activePairs: number;
+}
+
+const LINKED = { status: { $ne: 'revoked' as const } };
+
+export async function countResources(em: EntityManager, userId: string): Promise<ResourceCounts> {
+  const [telegram, activeTelegram, discord, activeDiscord, pairs, activePairs] = await Promise.all([
+    em.count(TelegramAccount, { user: userId, ...LINKED }),
+    em.count(TelegramAccount, { user: userId, status: 'active' }),
+    em.count(DiscordAccount, { user: userId, ...LINKED }),
+    em.count(DiscordAccount, { user: userId, status: 'active' }),
+    em.count(ForwardingPair, { user: userId }),
+    em.count(ForwardingPair, { user: userId, status: 'active' }),
+  ]);
+  return {
+    sessions: telegram + discord,
+    activeSessions: activeTelegram + activeDiscord,
+    telegramAccounts: telegram,
+    activeTelegramAccounts: activeTelegram,
+    discordAccounts: discord,
+    activeDiscordAccounts: activeDiscord,
+    pairs,
+    activePairs,
+  };
+}
+
+/** This period's counters: the larger of Redis and the last flush to `usage_periods`. */
+export async function periodCounters(ctx: ApiContext, em: EntityManager, userId: string, period: UsagePeriodBounds): Promise<PeriodCounters> {
+  const [live, stored] = await Promise.all([
+    readCounters(ctx.redis, userId, period.label),
+    em.findOne(UsagePeriod, { user: userId, periodStart: period.start }),
+  ]);
+  if (stored === null) return live;
+  return maxCounters(live, { messages: stored.messagesForwarded, api_calls: stored.apiCalls, commands: stored.commands });
+}
+
+export interface UserUsage {
+  period: UsagePeriodBounds;
+  counts: ResourceCounts;
+  counters: PeriodCounters;
+  /** The input of `checkPlan`. */
+  snapshot: UsageSnapshot;
+}
+
+export async function loadUserUsage(
+  ctx: ApiContext,
+  em: EntityManager,
+  user: { id: string; role: UserRole; status: UserStatus },
+): Promise<UserUsage> {
+  const period = usagePeriodAt(new Date(ctx.now()));
+  const [counts, counters] = await Promise.all([countResources(em, user.id), periodCounters(ctx, em, user.id, period)]);
+  return { period, counts, counters, snapshot: usageSnapshot(user, counts, counters) };
+}
+
+export function usageSnapshot(
+  user: { role: UserRole; status: UserStatus },
+  counts: ResourceCounts,
+  counters: PeriodCounters,
+): UsageSnapshot {
+  return {
+    status: user.status,
+    role: user.role,
+    sessions: counts.sessions,
+    telegramAccounts: counts.telegramAccounts,
+    discordAccounts: counts.discordAccounts,
+    pairs: counts.pairs,
+    activePairs: counts.activePairs,
+    messagesThisPeriod: counters.messages,
+    commandsThisPeriod: counters.commands,
+    apiCallsThisPeriod: counters.api_calls,
+  };
+}

@@ -1,0 +1,201 @@
+/**
+ * The forwarding engine on the supervisor: messages the actors report become
+ * forwarding tasks (routing and filters are pure, in src/forwarding/routing),
+ * tasks become sends with their copies resolved from the message links, and
+ * every delivery is recorded, then fed to the pairs its destination chat
+ * chains into.
+ *
+ * A source position (the actor's cursor) moves only once the scheduler has
+ * accepted every task of the message, so a crash re-reads it rather than
+ * skipping it; the idempotency keys make the re-read a no-op.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { SendTask } from '../actors/actor-contract.ts';
+import type { InboundMessage } from '../actors/platform/platform-client.ts';
+import { applyFilters } from '../src/forwarding/filters/apply-filters.ts';
+import type { PairFilter } from '../src/forwarding/filters/filter-schema.ts';
+import type { NeutralMessage, NeutralPlatform } from '../src/forwarding/message/neutral-message.ts';
+import type { OutgoingMessage } from '../src/forwarding/message/outgoing-message.ts';
+import { decodePayload, type ForwardPayload } from '../src/forwarding/routing/forward-payload.ts';
+import type { OwnerPlan, PairView } from '../src/forwarding/routing/pair-view.ts';
+import { chainTargets, routeEvent, type FilterMessage, type RouteSkip, type SourceEvent } from '../src/forwarding/routing/route-message.ts';
+import type { CursorStore } from '../src/forwarding/store/cursor-store.ts';
+import type { MessageLinks } from '../src/forwarding/store/message-links.ts';
+import type { PairDirectory } from '../src/forwarding/store/pair-directory.ts';
+import type { ScheduledTask } from '../src/scheduler/core/task.ts';
+import { OwnCopies } from './own-copies.ts';
+import type { ForwardingQueue } from './forwarding-queue.ts';
+import type { Supervisor } from './supervisor.ts';
+
+/** Running totals, for the status snapshot and tests. */
+export interface EngineCounters {
+  received: number;
+  enqueued: number;
+  refused: number;
+  skipped: Record<RouteSkip['reason'] | 'own_copy' | 'already_delivered' | 'no_copy', number>;
+  delivered: number;
+  chained: number;
+}
+
+export interface ForwardingEngineDeps {
+  supervisor: Supervisor;
+  pairs: PairDirectory;
+  links: MessageLinks;
+  cursors: CursorStore;
+  logger: Logger;
+}
+
+const filterWith: FilterMessage = (message, pair) => {
+  const outcome = applyFilters(message, pair.filters as PairFilter[], {});
+  return outcome.action === 'forward' ? { action: 'forward', message: outcome.message } : { action: 'drop', reason: outcome.reason };
+};
+
+export class ForwardingEngine {
+  readonly counters: EngineCounters = {
+    received: 0, enqueued: 0, refused: 0, delivered: 0, chained: 0,
+    skipped: { paused: 0, filtered: 0, loop: 0, chain_not_in_plan: 0, no_message: 0, own_copy: 0, already_delivered: 0, no_copy: 0 },
+  };
+  readonly #d: ForwardingEngineDeps;
+  readonly #log: Logger;
+  readonly #own = new OwnCopies();
+  /** `platform:id` of every linked account: their posts are our deliveries, never new sources. */
+  #ownAuthors: ReadonlySet<string> = new Set();
+  #queue: ForwardingQueue | null = null;
+
+  constructor(deps: ForwardingEngineDeps) {
+    this.#d = deps;
+    this.#log = deps.logger.child({ component: 'forwarding' });
+  }
+
+  /** Starts taking the actors' messages into `queue`. */
+  attach(queue: ForwardingQueue): void {
+    this.#queue = queue;
+    this.#d.supervisor.on('inbound', this.#onInbound);
+  }
+
+  setOwnAuthors(ids: ReadonlySet<string>): void {
+    this.#ownAuthors = ids;
+  }
+
+  detach(): void {
+    this.#d.supervisor.off('inbound', this.#onInbound);
+  }
+
+  readonly #onInbound = (actorId: string, inbound: InboundMessage): void => {
+    const record = this.#d.supervisor.sessions.get(actorId);
+    if (!record) return;
+    this.counters.received += 1;
+    const platform = record.spec.platform as NeutralPlatform;
+    const author = (inbound.payload as NeutralMessage | null)?.author;
+    if (this.#own.has(platform, inbound.chatId, inbound.messageId) || (author && this.#ownAuthors.has(`${platform}:${author.id}`))) {
+      // One of our own deliveries seen by another linked account: chains run from the delivery itself,
+      // and two pairs facing each other must not ping-pong.
+      this.counters.skipped.own_copy += 1;
+      return;
+    }
+    const event: SourceEvent = { kind: inbound.kind, chatId: inbound.chatId, messageId: inbound.messageId };
+    if (inbound.kind !== 'delete') event.message = inbound.payload as NeutralMessage;
+    const done = this.#route(event, this.#d.pairs.readersVia(platform, actorId, inbound.chatId));
+    if (inbound.kind === 'new') {
+      void done.then((allAccepted) => {
+        if (allAccepted) return this.#d.cursors.advance(actorId, inbound.chatId, inbound.messageId);
+      }).catch((err: unknown) => this.#log.warn({ err, actorId }, 'could not move the source cursor'));
+    }
+  };
+
+  /** Routes one event through `pairs` and enqueues the tasks; resolves whether Redis accepted them all. */
+  #route(event: SourceEvent, pairs: readonly PairView[]): Promise<boolean> {
+    const queue = this.#queue;
+    if (!queue || pairs.length === 0) return Promise.resolve(true);
+    const routed = routeEvent({
+      event, pairs, filter: filterWith, now: Date.now(), newId: randomUUID,
+      planOf: (userId) => this.#planOf(userId),
+    });
+    for (const skip of routed.skipped) this.counters.skipped[skip.reason] += 1;
+    // Enqueued synchronously, one event after another, so each pair keeps the source's order.
+    const results = routed.tasks.map((task) => queue.enqueue(task));
+    // A refusal (backlog full) is an answer: the scheduler reports it and the position moves on,
+    // or one full backlog would replay the whole chat on every restart. A failed write is not.
+    return Promise.all(results).then((all) => {
+      for (const r of all) {
+        if (r.accepted) this.counters.enqueued += 1;
+        else this.counters.refused += 1;
+      }
+      return true;
+    });
+  }
+
+  #planOf(userId: string): OwnerPlan {
+    const plan = this.#d.pairs.planOf(userId);
+    if (!plan) throw new Error(`no plan loaded for user ${userId}`);
+    return { tier: plan.tier, features: plan.features };
+  }
+
+  /** The dispatcher's resolver: the send, with its copies found; null when there is nothing (more) to do. */
+  readonly resolve = async (task: ScheduledTask): Promise<SendTask | null> => {
+    const p = decodePayload(task.payloadRef);
+    const send: SendTask = { taskId: task.id, idempotencyKey: task.idempotencyKey, pairId: p.pairId, op: p.op, chatId: p.destination.chatId, payload: null };
+    if (p.op === 'send') {
+      if (await this.#d.links.delivered(task.idempotencyKey)) {
+        this.counters.skipped.already_delivered += 1;
+        return null;
+      }
+      const message: OutgoingMessage = { ...p.message! };
+      if (p.replyToSourceMessageId !== undefined) {
+        const copy = await this.#d.links.copyOf(p.pairId, p.source.chatId, p.replyToSourceMessageId);
+        if (copy?.[0] !== undefined) message.replyToDestinationMessageId = copy[0];
+      }
+      send.payload = message;
+      return send;
+    }
+    const copy = await this.#d.links.copyOf(p.pairId, p.source.chatId, p.source.messageId);
+    if (copy === null || copy.length === 0) {
+      // The original was filtered out or never delivered: nothing to edit or delete.
+      this.counters.skipped.no_copy += 1;
+      return null;
+    }
+    send.targetMessageIds = copy;
+    if (p.op === 'edit') send.payload = { ...p.message! };
+    return send;
+  };
+
+  /** The dispatcher's recorder: the link first (before the ack), then the chain hop. */
+  readonly onDelivered = async (task: ScheduledTask, _send: SendTask, result: { destinationMessageIds: string[] }): Promise<void> => {
+    const p = decodePayload(task.payloadRef);
+    const ids = result.destinationMessageIds;
+    if (p.op === 'send') {
+      await this.#d.links.record({
+        pairId: p.pairId, sourceChatId: p.source.chatId, sourceMessageId: p.source.messageId,
+        destinationChatId: p.destination.chatId, destinationMessageIds: ids, idempotencyKey: task.idempotencyKey,
+      });
+    } else if (p.op === 'edit' && ids.length > 0) {
+      await this.#d.links.replaceCopy(p.pairId, p.source.chatId, p.source.messageId, ids);
+    }
+    for (const id of ids) this.#own.add(p.destination.platform, p.destination.chatId, id);
+    this.counters.delivered += 1;
+    await this.#chain(p, ids);
+  };
+
+  async #chain(p: ForwardPayload, ids: string[]): Promise<void> {
+    const from = this.#d.pairs.pair(p.pairId);
+    if (!from?.chain) return;
+    const readers = this.#d.pairs.readersOf(p.destination.platform, p.destination.chatId);
+    const { pairs, refused } = chainTargets(from, readers, this.#planOf(from.userId));
+    for (const r of refused) this.counters.skipped[r.reason] += 1;
+    if (pairs.length === 0) return;
+    // Downstream, the copy is the source: its first part stands for the whole message.
+    const messageId = p.op === 'send' ? ids[0] : (await this.#d.links.copyOf(p.pairId, p.source.chatId, p.source.messageId))?.[0];
+    if (messageId === undefined) return;
+    const event: SourceEvent = { kind: p.op === 'send' ? 'new' : p.op, chatId: p.destination.chatId, messageId, chainPath: p.chainPath };
+    if (p.message) {
+      event.message = {
+        platform: p.destination.platform, chatId: p.destination.chatId, messageId,
+        author: p.message.author, text: p.message.text, attachments: p.message.attachments, at: Date.now(),
+      };
+    }
+    this.counters.chained += pairs.length;
+    await this.#route(event, pairs);
+  }
+}
+

@@ -1,0 +1,130 @@
+/**
+ * Keeps the supervisor's sessions and watch lists in step with what users
+ * configured in PostgreSQL: every linked account the plan allows runs as an
+ * actor, watching its pairs' source chats, resuming from its stored cursor.
+ * The API announces changes on Redis; a periodic reconcile catches any
+ * announcement that was lost, so a change is delayed at worst, never dropped.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ActorPlatform, ActorSpec } from '../actors/actor-contract.ts';
+import { runtimeChannel } from '../src/api/runtime-notifier.ts';
+import type { Keyring } from '../src/crypto/keyring.ts';
+import { loadAccounts } from '../src/forwarding/store/account-directory.ts';
+import type { CursorStore } from '../src/forwarding/store/cursor-store.ts';
+import type { PairDirectory } from '../src/forwarding/store/pair-directory.ts';
+import type { Sql } from '../src/forwarding/store/sql.ts';
+import type { Supervisor } from './supervisor.ts';
+
+export interface RuntimeSyncOptions {
+  /** Platforms to start actors for. Default `['discord']`. */
+  platforms?: readonly ActorPlatform[];
+  /** ms between two full reconciles with PostgreSQL. Default 30,000. */
+  reconcileIntervalMs?: number;
+  /** ms to gather announced changes into one reconcile. Default 100. */
+  debounceMs?: number;
+}
+
+export interface RuntimeSyncDeps {
+  supervisor: Supervisor;
+  pairs: PairDirectory;
+  cursors: CursorStore;
+  sql: Sql;
+  keyring: Keyring;
+  redis: Redis;
+  /** Told the platform ids (`platform:id`) of every linked account after each reconcile. */
+  onOwnAuthors?: (ids: ReadonlySet<string>) => void;
+  /** REDIS_KEY_PREFIX, for the change channel's name. */
+  keyPrefix: string;
+  logger: Logger;
+}
+
+export class RuntimeSync {
+  readonly #d: RuntimeSyncDeps;
+  readonly #o: Required<RuntimeSyncOptions>;
+  readonly #log: Logger;
+  /** Sessions this sync started, with the spec they run under. */
+  readonly #managed = new Map<string, ActorSpec>();
+  readonly #watched = new Map<string, string>();
+  #subscriber: Redis | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #pending: NodeJS.Timeout | null = null;
+  #running: Promise<void> = Promise.resolve();
+  #stopped = false;
+
+  constructor(deps: RuntimeSyncDeps, options: RuntimeSyncOptions = {}) {
+    this.#d = deps;
+    this.#o = { platforms: ['discord'], reconcileIntervalMs: 30_000, debounceMs: 100, ...options };
+    this.#log = deps.logger.child({ component: 'runtime-sync' });
+  }
+
+  async start(): Promise<void> {
+    this.#subscriber = this.#d.redis.duplicate();
+    this.#subscriber.on('message', () => this.requestReconcile());
+    this.#subscriber.on('error', (err) => this.#log.warn({ err }, 'runtime change channel error'));
+    await this.#subscriber.subscribe(runtimeChannel(this.#d.keyPrefix));
+    await this.reconcile();
+    this.#timer = setInterval(() => this.requestReconcile(), this.#o.reconcileIntervalMs);
+    this.#timer.unref();
+  }
+
+  /** Schedules a reconcile soon, folding changes announced close together into one. */
+  requestReconcile(): void {
+    if (this.#stopped || this.#pending) return;
+    this.#pending = setTimeout(() => {
+      this.#pending = null;
+      void this.reconcile().catch((err: unknown) => this.#log.error({ err }, 'reconcile failed'));
+    }, this.#o.debounceMs);
+  }
+
+  /** Brings sessions and watch lists in line with PostgreSQL now; one at a time. */
+  reconcile(): Promise<void> {
+    const run = this.#running.then(() => this.#reconcile());
+    this.#running = run.catch(() => {});
+    return run;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    if (this.#pending) clearTimeout(this.#pending);
+    await this.#running;
+    this.#subscriber?.disconnect();
+  }
+
+  async #reconcile(): Promise<void> {
+    if (this.#stopped) return;
+    const { supervisor, pairs, cursors } = this.#d;
+    await pairs.reload();
+    const { specs, held, ownAuthorIds } = await loadAccounts(this.#d.sql, this.#d.keyring, { platforms: this.#o.platforms });
+    this.#d.onOwnAuthors?.(ownAuthorIds);
+    if (held.length > 0) this.#log.info({ held }, 'linked accounts not run');
+    const watch = pairs.watchLists();
+    const wanted = new Map(specs.map((s) => [s.actorId, s]));
+    for (const [actorId, spec] of this.#managed) {
+      const next = wanted.get(actorId);
+      if (next && next.credential === spec.credential && next.tier === spec.tier) continue;
+      // Gone, or changed in a way only a fresh start applies (new token, new tier).
+      this.#managed.delete(actorId);
+      this.#watched.delete(actorId);
+      await supervisor.removeSession(actorId).catch((err: unknown) => this.#log.warn({ err, actorId }, 'could not stop session'));
+    }
+    for (const spec of specs) {
+      const chats = watch.get(spec.actorId) ?? [];
+      if (!this.#managed.has(spec.actorId)) {
+        if (supervisor.sessions.get(spec.actorId)) continue;
+        const cursor = await cursors.load(spec.actorId);
+        this.#managed.set(spec.actorId, spec);
+        this.#watched.set(spec.actorId, chats.join('\n'));
+        await supervisor.addSession(spec, { cursor, watch: chats })
+          .catch((err: unknown) => this.#log.warn({ err, actorId: spec.actorId }, 'could not start session'));
+        continue;
+      }
+      if (this.#watched.get(spec.actorId) === chats.join('\n')) continue;
+      this.#watched.set(spec.actorId, chats.join('\n'));
+      const cursor = await cursors.load(spec.actorId);
+      await supervisor.watch(spec.actorId, chats, cursor)
+        .catch((err: unknown) => this.#log.warn({ err, actorId: spec.actorId }, 'could not change watched chats'));
+    }
+  }
+}
