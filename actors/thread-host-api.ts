@@ -33,6 +33,8 @@ export interface ThreadHostInit {
    * margin) so a dead thread's connections expire before its leases could be taken.
    */
   loopback?: LoopbackHostOptions;
+  /** Discord REST base (discord.js `rest.api`); absent: `https://discord.com/api`. */
+  discordApiUrl?: string;
 }
 
 /** One thread's measured memory and what each actor says it holds. */

@@ -11,6 +11,7 @@ import * as Comlink from 'comlink';
 import { Redis } from 'ioredis';
 import type { ActorSpec, ResumeCursor } from './actor-contract.ts';
 import { isolateBytes, measurePerObject, settledHeapBytes } from './heap-probe.ts';
+import { createDiscordRuntime } from './platform/discord/discord-runtime.ts';
 import { createLoopbackRuntime, type LoopbackRuntime } from './platform/loopback/loopback-runtime.ts';
 import { clientFactoryFor, type PlatformRuntimes } from './platform/platform-registry.ts';
 import { leaseStopMarginMs, loopbackConnectionTtlMs } from './runtime-timing.ts';
@@ -63,7 +64,9 @@ export default async function threadHost(init: ThreadHostInit): Promise<Record<s
     stopMarginMs,
     renewIntervalMs: init.leaseRenewMs,
   });
-  const runtimes: PlatformRuntimes = { loopback };
+  // Discord needs no connection of the thread's own: every bot opens its gateway when it starts.
+  const discord = createDiscordRuntime(init.discordApiUrl === undefined ? {} : { apiUrl: init.discordApiUrl });
+  const runtimes: PlatformRuntimes = { loopback, discord };
   const emit = (event: ThreadEvent): void => init.eventPort.postMessage(event);
 
   const clientBaseBytes = measureClientBase(runtimes);

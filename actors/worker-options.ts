@@ -49,5 +49,6 @@ export function parseWorkerOptions(json: string | undefined): WorkerOptions {
     leaseTtlMs,
     leaseRenewMs,
     ...(o.loopback === undefined ? {} : { loopback: o.loopback as WorkerOptions['loopback'] }),
+    ...(o.discordApiUrl === undefined ? {} : { discordApiUrl: checkString('discordApiUrl', o.discordApiUrl) }),
   };
 }

@@ -99,6 +99,7 @@ export class WorkerRuntime implements WorkerApi {
       leaseTtlMs: options.leaseTtlMs,
       leaseRenewMs: options.leaseRenewMs,
       ...(options.loopback === undefined ? {} : { loopback: options.loopback }),
+      ...(options.discordApiUrl === undefined ? {} : { discordApiUrl: options.discordApiUrl }),
     };
     this.#slots = Array.from({ length: options.threads }, (_, i) => new ThreadSlot(i, this.#pool, settings, {
       onEvent: (event, slot) => this.#onThreadEvent(event, slot),

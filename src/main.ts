@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { startSupervisorRuntime } from '../supervisor/supervisor-runtime.ts';
 import { createApiContext } from './api/api-context.ts';
 import { createApp } from './api/create-app.ts';
+import { startApiJobs } from './api/jobs/api-jobs.ts';
 import { startHttpServer } from './api/http-server.ts';
 import type { Config } from './config/load-config.ts';
 import { provideDatabase } from './infra/database-provider.ts';
@@ -29,6 +30,11 @@ async function start(config: Config, root: Logger, shutdown: Shutdown): Promise<
   shutdown.register(`Redis (${redis.kind})`, redis.stop);
   if (shutdown.inProgress) return;
 
+  const ctx = createApiContext({ orm: database.orm, redis: redis.redis, config, logger: componentLogger(root, 'api') });
+  shutdown.register('mailer', () => ctx.mailer.close());
+  const jobs = startApiJobs(ctx);
+  shutdown.register('API jobs', () => jobs.stop());
+
   // Workers need a Redis they can reach from their own processes (leases are
   // cluster-wide), so the in-process stand-in runs the API alone.
   if (redis.url === null) {
@@ -40,14 +46,13 @@ async function start(config: Config, root: Logger, shutdown: Shutdown): Promise<
       redisUrl: redis.url,
       logger: componentLogger(root, 'supervisor'),
       onEscalate: () => void shutdown.run('supervisor escalated', 1),
+      forwarding: { orm: database.orm, schema: config.DATABASE_SCHEMA, keyring: ctx.keyring },
     });
     // Registered after storage, so it runs before it: workers drain first.
     shutdown.register('supervisor', runtime.stop);
     if (shutdown.inProgress) return;
   }
 
-  const ctx = createApiContext({ orm: database.orm, redis: redis.redis, config, logger: componentLogger(root, 'api') });
-  shutdown.register('mailer', () => ctx.mailer.close());
   const app = createApp({ health: { database: database.kind, redis: redis.kind }, ctx });
   const http = await startHttpServer(app, config.API_HOST, config.API_PORT);
   shutdown.register('HTTP server', http.close);

@@ -7,6 +7,7 @@ import { runProcess } from '../src/infra/process-entry.ts';
 import { provideDatabase } from '../src/infra/database-provider.ts';
 import { provideRedis } from '../src/infra/redis-provider.ts';
 import { requireServerUrls } from '../src/infra/require-urls.ts';
+import { keyringFromConfig } from '../src/crypto/keyring.ts';
 import { componentLogger } from '../src/logging/logger.ts';
 import { startSupervisorRuntime } from './supervisor-runtime.ts';
 
@@ -23,6 +24,7 @@ await runProcess('supervisor', async (config, root, shutdown) => {
     redisUrl,
     logger: componentLogger(root, 'supervisor'),
     onEscalate: () => void shutdown.run('supervisor escalated', 1),
+    forwarding: { orm: database.orm, schema: config.DATABASE_SCHEMA, keyring: keyringFromConfig(config, componentLogger(root, 'supervisor')) },
   });
   shutdown.register('supervisor', runtime.stop);
   root.info({ supervisorId: runtime.supervisor.id }, 'supervisor ready');

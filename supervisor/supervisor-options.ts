@@ -60,12 +60,15 @@ export interface SupervisorOptions {
   scaleOutWebhookUrl?: string;
   /** Loopback platform settings handed to every worker (cache bounds, poll interval). Default: the loopback defaults. */
   loopback?: WorkerOptions['loopback'];
+  /** Discord REST base every worker's bots talk to (a fake, in tests and the demo). Default: real Discord, `https://discord.com/api`. */
+  discordApiUrl?: string;
 }
 
-export type ResolvedSupervisorOptions = Required<Omit<SupervisorOptions, 'pressure' | 'scaleOutWebhookUrl' | 'loopback'>> & {
+export type ResolvedSupervisorOptions = Required<Omit<SupervisorOptions, 'pressure' | 'scaleOutWebhookUrl' | 'loopback' | 'discordApiUrl'>> & {
   pressure: ResolvedPressureOptions;
   scaleOutWebhookUrl: string | null;
   loopback: WorkerOptions['loopback'] | null;
+  discordApiUrl: string | null;
 };
 
 export function resolveSupervisorOptions(input?: SupervisorOptions): ResolvedSupervisorOptions {
@@ -96,6 +99,7 @@ export function resolveSupervisorOptions(input?: SupervisorOptions): ResolvedSup
     pressure: resolvePressureOptions(o.pressure),
     scaleOutWebhookUrl: o.scaleOutWebhookUrl ?? null,
     loopback: o.loopback ?? null,
+    discordApiUrl: o.discordApiUrl ?? null,
   };
   if (typeof resolved.supervisorId !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(resolved.supervisorId)) {
     failOption('supervisorId', 'must be 1 to 64 of A-Z a-z 0-9 _ . -');
@@ -104,6 +108,9 @@ export function resolveSupervisorOptions(input?: SupervisorOptions): ResolvedSup
   if (resolved.leaseRenewMs >= leaseTtlMs) failOption('leaseRenewMs', 'must be less than options.leaseTtlMs');
   if (resolved.scaleOutWebhookUrl !== null && !/^https?:\/\//.test(resolved.scaleOutWebhookUrl)) {
     failOption('scaleOutWebhookUrl', 'must be an http:// or https:// URL');
+  }
+  if (resolved.discordApiUrl !== null && !/^https?:\/\//.test(resolved.discordApiUrl)) {
+    failOption('discordApiUrl', 'must be an http:// or https:// URL');
   }
   return resolved;
 }

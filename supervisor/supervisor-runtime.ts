@@ -39,6 +39,7 @@ export function supervisorOptionsFromConfig(config: Config): SupervisorOptions {
       pauseElite: config.PRESSURE_PAUSE_ELITE === 'true',
     },
     ...(config.SCALE_OUT_WEBHOOK_URL !== undefined ? { scaleOutWebhookUrl: config.SCALE_OUT_WEBHOOK_URL } : {}),
+    discordApiUrl: config.DISCORD_API_URL,
   };
 }
 

@@ -387,6 +387,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       leaseTtlMs: this.options.leaseTtlMs,
       leaseRenewMs: this.options.leaseRenewMs,
       ...(this.options.loopback !== null ? { loopback: this.options.loopback } : {}),
+      ...(this.options.discordApiUrl !== null ? { discordApiUrl: this.options.discordApiUrl } : {}),
     };
     const handle = new WorkerHandle(options, this.#log);
     this.#workers.set(handle.workerId, handle);

@@ -24,6 +24,8 @@ export interface WorkerOptions {
   leaseRenewMs: number;
   /** Loopback platform settings of every thread; absent: the defaults thread-host-api.ts describes. */
   loopback?: LoopbackHostOptions;
+  /** Discord REST base of every thread (`DISCORD_API_URL`); absent: `https://discord.com/api`. */
+  discordApiUrl?: string;
 }
 
 export interface WorkerActorStatus {

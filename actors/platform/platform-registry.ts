@@ -1,12 +1,15 @@
 /**
  * Which PlatformClientFactory serves an `ActorSpec.platform`. A thread host
  * builds each platform's shared runtime once (for loopback: the network, one
- * poller, one heartbeat batch) and asks here for the factory of every actor it
- * starts. Telegram and Discord join when their clients exist; until then they
- * are refused like an unknown platform, with a `platform_unsupported` error.
+ * poller, one heartbeat batch; for Discord: where the API is and the shared
+ * invalid-request window) and asks here for the factory of every actor it
+ * starts. Telegram joins when its client exists; until then it is refused like
+ * an unknown platform, with a `platform_unsupported` error.
  */
 import type { ActorPlatform } from '../actor-contract.ts';
 import { PlatformUnsupportedError } from '../../src/errors/registry.ts';
+import { discordClientFactory } from './discord/discord-client.ts';
+import type { DiscordRuntime } from './discord/discord-runtime.ts';
 import { loopbackClientFactory } from './loopback/loopback-client.ts';
 import type { LoopbackRuntime } from './loopback/loopback-runtime.ts';
 import type { PlatformClientFactory } from './platform-client.ts';
@@ -14,6 +17,7 @@ import type { PlatformClientFactory } from './platform-client.ts';
 /** The shared per-thread runtimes the factories draw on; null when the thread could not build one (e.g. no Redis). */
 export interface PlatformRuntimes {
   loopback: LoopbackRuntime | null;
+  discord: DiscordRuntime | null;
 }
 
 const PLATFORMS: readonly ActorPlatform[] = ['telegram', 'discord', 'loopback'];
@@ -29,8 +33,12 @@ export function clientFactoryFor(platform: string, runtimes: PlatformRuntimes): 
         throw new PlatformUnsupportedError({ platform, reason: 'the loopback network needs Redis, and this worker has no redisUrl' });
       }
       return loopbackClientFactory(runtimes.loopback);
-    case 'telegram':
     case 'discord':
+      if (runtimes.discord === null) {
+        throw new PlatformUnsupportedError({ platform, reason: 'this thread has no Discord runtime' });
+      }
+      return discordClientFactory(runtimes.discord);
+    case 'telegram':
       throw new PlatformUnsupportedError({ platform, reason: 'its client is not part of this build yet' });
   }
 }

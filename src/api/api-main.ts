@@ -10,6 +10,7 @@ import { requireServerUrls } from '../infra/require-urls.ts';
 import { componentLogger } from '../logging/logger.ts';
 import { createApiContext } from './api-context.ts';
 import { createApp } from './create-app.ts';
+import { startApiJobs } from './jobs/api-jobs.ts';
 import { startHttpServer } from './http-server.ts';
 
 await runProcess('api', async (config, root, shutdown) => {
@@ -21,6 +22,9 @@ await runProcess('api', async (config, root, shutdown) => {
   if (shutdown.inProgress) return;
   const ctx = createApiContext({ orm, redis: redis.redis, config, logger: componentLogger(root, 'api') });
   shutdown.register('mailer', () => ctx.mailer.close());
+  // Plan expiry and the usage flush: every API process ticks, one at a time runs them (a Redis lock).
+  const jobs = startApiJobs(ctx);
+  shutdown.register('API jobs', () => jobs.stop());
   const http = await startHttpServer(createApp({ health: { database: 'external', redis: 'external' }, ctx }), config.API_HOST, config.API_PORT);
   shutdown.register('HTTP server', http.close);
   root.info({ api: http.url }, 'api ready');

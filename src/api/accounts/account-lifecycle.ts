@@ -42,18 +42,16 @@ export async function setAccountStatus(
   status: 'active' | 'paused',
 ): Promise<void> {
   const changed = await ctx.orm.em.fork().transactional(async (em) => {
-    const { plan, usage, user } = await ownerStanding(ctx, em, userId);
+    const { plan, counts, snapshot } = await ownerStanding(ctx, em, userId);
     const account = await findOwnAccount(em, platform, userId, id);
     if (account.status === status) return false;
     if (account.status !== 'active' && account.status !== 'paused') {
       throw new AccountStateConflictError({ accountId: id, status: account.status, requested: status });
     }
     if (status === 'active') {
-      const { counts } = usage;
       // Resuming starts an actor: judged like linking, counting only the accounts that run.
       assertPlanAllows(plan, {
-        ...usage.snapshot,
-        role: user.role,
+        ...snapshot,
         sessions: counts.activeSessions,
         telegramAccounts: counts.activeTelegramAccounts,
         discordAccounts: counts.activeDiscordAccounts,

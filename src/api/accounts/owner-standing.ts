@@ -11,12 +11,19 @@ import type { PlanDefinition } from '../../domain/plans/plan-types.ts';
 import { AccountInactiveError } from '../../errors/registry.ts';
 import type { ApiContext } from '../api-context.ts';
 import { planOf } from '../auth/user-plan.ts';
-import { loadUserUsage, type UserUsage } from '../usage/user-usage.ts';
+import type { UsageSnapshot } from '../../domain/plans/plan-rules.ts';
+import { ZERO_COUNTERS } from '../usage/usage-counters.ts';
+import { countResources, usageSnapshot, type ResourceCounts } from '../usage/user-usage.ts';
 
 export interface OwnerStanding {
   user: IUser;
   plan: PlanDefinition;
-  usage: UserUsage;
+  counts: ResourceCounts;
+  /**
+   * The input of the plan rules. Per-period counters are left at 0: no write
+   * here is judged on them (API calls are judged by countApiCalls).
+   */
+  snapshot: UsageSnapshot;
 }
 
 /** Call inside `em.transactional`; `lock: false` for a read-only pre-check outside one. */
@@ -24,6 +31,6 @@ export async function ownerStanding(ctx: ApiContext, em: EntityManager, userId: 
   const user = await em.findOne(User, { id: userId }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
   // authenticate() checked the status a moment ago; a suspension since then wins.
   if (user === null || user.status !== 'active') throw new AccountInactiveError({ status: user?.status ?? 'deleted' });
-  const [plan, usage] = await Promise.all([planOf(em, userId, new Date(ctx.now())), loadUserUsage(ctx, em, user)]);
-  return { user, plan, usage };
+  const [plan, counts] = await Promise.all([planOf(em, userId, new Date(ctx.now())), countResources(ctx, em, userId)]);
+  return { user, plan, counts, snapshot: usageSnapshot(user, counts, ZERO_COUNTERS) };
 }

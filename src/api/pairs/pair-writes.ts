@@ -49,11 +49,11 @@ function shape(source: End, destination: End, copyMode: boolean, chain: boolean)
 export async function createPair(ctx: ApiContext, userId: string, input: PairCreate): Promise<IForwardingPair> {
   refuseLoop(input.source, input.destination);
   const pair = await ctx.orm.em.fork().transactional(async (em) => {
-    const { plan, usage } = await ownerStanding(ctx, em, userId);
+    const { plan, snapshot } = await ownerStanding(ctx, em, userId);
     await checkEnds(em, userId, input.source, input.destination);
     const copyMode = input.copyMode ?? false;
     const chain = input.chain ?? false;
-    assertPlanAllows(plan, usage.snapshot, { kind: 'add_pair', pair: shape(input.source, input.destination, copyMode, chain) });
+    assertPlanAllows(plan, snapshot, { kind: 'add_pair', pair: shape(input.source, input.destination, copyMode, chain) });
     const filters = validateFilters(input.filters ?? [], plan.features, plan.name);
     await refuseDuplicate(em, userId, input.source, input.destination);
     const created = em.create(ForwardingPair, {
@@ -88,7 +88,7 @@ export async function findOwnPair(em: EntityManager, userId: string, id: string)
 
 export async function updatePair(ctx: ApiContext, userId: string, id: string, patch: PairPatch): Promise<IForwardingPair> {
   const { pair, action } = await ctx.orm.em.fork().transactional(async (em) => {
-    const { plan, usage } = await ownerStanding(ctx, em, userId);
+    const { plan, snapshot } = await ownerStanding(ctx, em, userId);
     const current = await findOwnPair(em, userId, id);
     const source: End = patch.source ?? { platform: current.sourcePlatform, accountId: current.sourceAccountId, chatId: current.sourceChatId };
     const destination: End = patch.destination ?? {
@@ -100,10 +100,10 @@ export async function updatePair(ctx: ApiContext, userId: string, id: string, pa
       await checkEnds(em, userId, source, destination);
     }
     // Only what the patch turns on is judged: a pair kept from a bigger plan can still be renamed.
-    assertPlanAllows(plan, usage.snapshot, { kind: 'update_pair', pair: shape(source, destination, patch.copyMode === true, patch.chain === true) });
+    assertPlanAllows(plan, snapshot, { kind: 'update_pair', pair: shape(source, destination, patch.copyMode === true, patch.chain === true) });
     const filters = patch.filters === undefined ? undefined : validateFilters(patch.filters, plan.features, plan.name);
     const resuming = patch.status === 'active' && current.status === 'paused';
-    if (resuming) assertPlanAllows(plan, usage.snapshot, { kind: 'resume_pair' });
+    if (resuming) assertPlanAllows(plan, snapshot, { kind: 'resume_pair' });
     if (endsChanged) await refuseDuplicate(em, userId, source, destination, id);
 
     const statusChanged = patch.status !== undefined && patch.status !== current.status;

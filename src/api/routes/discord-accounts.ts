@@ -50,11 +50,11 @@ export function discordAccountsRouter(ctx: ApiContext, guard: Guards): Router {
     const { token } = parseBody(linkSchema, req);
     // Quota first, without a lock: no point asking Discord for a bot the plan refuses anyway.
     const pre = await ownerStanding(ctx, ctx.orm.em.fork(), userId, false);
-    assertPlanAllows(pre.plan, pre.usage.snapshot, { kind: 'link_account', platform: 'discord' });
+    assertPlanAllows(pre.plan, pre.snapshot, { kind: 'link_account', platform: 'discord' });
     const bot = await validateDiscordToken(token, { apiUrl: ctx.config.DISCORD_API_URL });
     const account = await ctx.orm.em.fork().transactional(async (em) => {
-      const { plan, usage } = await ownerStanding(ctx, em, userId);
-      assertPlanAllows(plan, usage.snapshot, { kind: 'link_account', platform: 'discord' });
+      const { plan, snapshot } = await ownerStanding(ctx, em, userId);
+      assertPlanAllows(plan, snapshot, { kind: 'link_account', platform: 'discord' });
       const existing = await em.findOne(DiscordAccount, { user: userId, botUserId: bot.botUserId });
       if (existing !== null) throw new AccountAlreadyLinkedError({ platform: 'discord', accountId: existing.id });
       const id = randomUUID();

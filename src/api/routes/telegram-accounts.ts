@@ -62,8 +62,8 @@ export function telegramAccountsRouter(ctx: ApiContext, guard: Guards): Router {
     const { userId } = authOf(req);
     const { phone } = parseBody(createSchema, req);
     const account = await ctx.orm.em.fork().transactional(async (em) => {
-      const { plan, usage } = await ownerStanding(ctx, em, userId);
-      assertPlanAllows(plan, usage.snapshot, { kind: 'link_account', platform: 'telegram' });
+      const { plan, snapshot } = await ownerStanding(ctx, em, userId);
+      assertPlanAllows(plan, snapshot, { kind: 'link_account', platform: 'telegram' });
       const existing = await em.findOne(TelegramAccount, { user: userId, phone });
       if (existing !== null) throw new AccountAlreadyLinkedError({ platform: 'telegram', accountId: existing.id });
       const created = em.create(TelegramAccount, { user: userId, phone, status: 'pending_code' });

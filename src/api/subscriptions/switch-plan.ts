@@ -14,7 +14,7 @@ import { SubscriptionPlan } from '../../db/entities/subscription-plan.ts';
 import { TelegramAccount } from '../../db/entities/telegram-account.ts';
 import type { IUser, UserRole } from '../../db/entities/user.ts';
 import { CURRENT_SUBSCRIPTION_STATUSES, UserSubscription } from '../../db/entities/user-subscription.ts';
-import { effectivePlan, effectiveRole } from '../../domain/plans/effective-plan.ts';
+import { effectiveRole } from '../../domain/plans/effective-plan.ts';
 import type { Tier } from '../../domain/plans/plan-types.ts';
 import { UnknownPlanError } from '../../errors/registry.ts';
 import type { RuntimeChange } from '../api-context.ts';
@@ -50,9 +50,8 @@ export async function switchPlan(em: EntityManager, options: SwitchPlanOptions):
     { user: user.id, status: { $in: [...CURRENT_SUBSCRIPTION_STATUSES] } },
     { populate: ['plan'] },
   );
-  const fromPlan = current === null
-    ? 'free'
-    : effectivePlan({ plan: current.plan.getEntity().name, status: current.status, expiresAt: current.expiresAt ?? null }, now);
+  // The plan subscribed to, even when it already lapsed: what the user is told they had.
+  const fromPlan: Tier = current?.plan.getEntity().name ?? 'free';
   if (current !== null) {
     current.status = options.closeAs;
     if (options.closeAs === 'cancelled') current.cancelledAt = now;

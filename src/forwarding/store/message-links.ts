@@ -5,6 +5,12 @@
  */
 import type { Sql } from './sql.ts';
 
+/**
+ * A text[] parameter. MikroORM's `?` binding spreads an array into a list, so
+ * arrays travel as one JSON string and are unpacked in SQL.
+ */
+const TEXT_ARRAY = 'array(select jsonb_array_elements_text(?::jsonb))';
+
 export interface LinkRecord {
   pairId: string;
   sourceChatId: string;
@@ -44,17 +50,17 @@ export class MessageLinks {
     await this.#sql.all(
       `insert into ${this.#sql.table('message_links')}
          (pair_id, source_chat_id, source_message_id, destination_chat_id, destination_message_ids, idempotency_key)
-       values (?, ?, ?, ?, ?, ?)
+       values (?, ?, ?, ?, ${TEXT_ARRAY}, ?)
        on conflict do nothing`,
-      [link.pairId, link.sourceChatId, link.sourceMessageId, link.destinationChatId, link.destinationMessageIds, link.idempotencyKey],
+      [link.pairId, link.sourceChatId, link.sourceMessageId, link.destinationChatId, JSON.stringify(link.destinationMessageIds), link.idempotencyKey],
     );
   }
 
   /** After an edit the copy may have more or fewer parts. */
   async replaceCopy(pairId: string, sourceChatId: string, sourceMessageId: string, destinationMessageIds: string[]): Promise<void> {
     await this.#sql.all(
-      `update ${this.#sql.table('message_links')} set destination_message_ids = ? where pair_id = ? and source_chat_id = ? and source_message_id = ?`,
-      [destinationMessageIds, pairId, sourceChatId, sourceMessageId],
+      `update ${this.#sql.table('message_links')} set destination_message_ids = ${TEXT_ARRAY} where pair_id = ? and source_chat_id = ? and source_message_id = ?`,
+      [JSON.stringify(destinationMessageIds), pairId, sourceChatId, sourceMessageId],
     );
   }
 

@@ -11,14 +11,15 @@ import type { Sql } from './sql.ts';
 type Row = { id: string; plan: Tier | null; status: SubscriptionStatus | null; expires_at: Date | null };
 
 export async function loadOwnerPlans(sql: Sql, now: Date, userIds?: readonly string[]): Promise<Map<string, PlanDefinition>> {
-  const only = userIds === undefined ? '' : `and u.id = any(?)`;
+  // MikroORM's `?` binding spreads arrays into lists, so the ids travel as one JSON string.
+  const only = userIds === undefined ? '' : `and u.id::text in (select jsonb_array_elements_text(?::jsonb))`;
   const rows = await sql.all<Row>(
     `select u.id, sp.name as plan, s.status, s.expires_at
        from ${sql.table('users')} u
        left join ${sql.table('user_subscriptions')} s on s.user_id = u.id and s.status in ('active', 'trial')
        left join ${sql.table('subscription_plans')} sp on sp.id = s.plan_id
       where u.status = 'active' ${only}`,
-    userIds === undefined ? [] : [userIds],
+    userIds === undefined ? [] : [JSON.stringify(userIds)],
   );
   const plans = new Map<string, PlanDefinition>();
   for (const row of rows) {

@@ -53,7 +53,7 @@ describe('format: rich text', () => {
 
     it('keeps code and mentions as leaves: styles may enclose them but not sit inside or across', () => {
       const out = normalizeRichText(rt('say code now', e('code', 4, 4), e('bold', 0, 8), e('italic', 5, 7)));
-      assert.deepEqual(out.entities, [e('bold', 0, 8), e('code', 4, 4), e('italic', 8, 4)]);
+      assert.deepEqual(out.entities, [e('bold', 0, 8), e('code', 4, 4), e('italic', 9, 3)]);
       const m = normalizeRichText(rt('hi @ann!', e('mention', 3, 4, { userId: '1' }), e('link', 0, 8, { url: 'https://x' })));
       assert.deepEqual(m.entities, [e('link', 0, 3, { url: 'https://x' }), e('mention', 3, 4, { userId: '1' }), e('link', 7, 1, { url: 'https://x' })]);
     });

@@ -1,0 +1,260 @@
+/**
+ * The Discord platform's client: one bot (token = credential) through
+ * discord.js. Inbound messages are read from raw gateway dispatches
+ * (inbound-feed.ts), after the catch-up `connect` runs from the cursor; sends
+ * go over REST (discord-sender.ts) and never sleep on a rate limit. discord.js
+ * resumes dropped sessions itself; a watchdog starts over from the cursor
+ * when the gateway stays silent. discord.js itself is loaded on the first
+ * connect, so threads without Discord bots never pay for it.
+ */
+import type { APIMessage, Client, GatewayDispatchPayload } from 'discord.js';
+import type { ResumeCursor, SendResult, SendTask } from '../../actor-contract.ts';
+import type { PlatformCallbacks, PlatformClient, PlatformClientFactory } from '../platform-client.ts';
+import type * as DiscordEngineModule from './discord-engine.ts';
+import type { DiscordRuntime } from './discord-runtime.ts';
+import type { DiscordSender } from './discord-sender.ts';
+import { GatewayWatchdog } from './gateway-watchdog.ts';
+import { InboundFeed } from './inbound-feed.ts';
+import type { FeedSource } from './inbound-feed.ts';
+
+type DiscordEngine = typeof DiscordEngineModule;
+let engineLoading: Promise<DiscordEngine> | null = null;
+
+/** discord.js and what uses it, imported on the first connect of the thread (see discord-engine.ts). */
+function loadEngine(): Promise<DiscordEngine> {
+  engineLoading ??= import('./discord-engine.ts');
+  return engineLoading;
+}
+
+/**
+ * Heap of one connected discord.js Client beyond its caches (REST manager,
+ * WebSocket shard, managers): about 70 KiB measured against the fake.
+ */
+const CONNECTION_BYTES = 64 * 1024;
+
+type ClientState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'revoked';
+
+/** What one connection is made of; replaced whole on every connect. */
+interface Connection extends FeedSource {
+  engine: DiscordEngine;
+  client: Client;
+  sender: DiscordSender;
+}
+
+export class DiscordClient implements PlatformClient {
+  readonly #runtime: DiscordRuntime;
+  readonly #callbacks: PlatformCallbacks;
+  readonly #token: string;
+  #state: ClientState = 'new';
+  #generation = 0;
+  #connection: Connection | null = null;
+  readonly #feed: InboundFeed;
+  #lastDispatchAt = 0;
+  #inFlightBytes = 0;
+  readonly #watchdog: GatewayWatchdog;
+
+  constructor(runtime: DiscordRuntime, credential: string, callbacks: PlatformCallbacks) {
+    this.#runtime = runtime;
+    this.#token = credential;
+    this.#callbacks = callbacks;
+    this.#feed = new InboundFeed((message) => callbacks.onMessage(message), (generation) => generation === this.#generation);
+    this.#watchdog = new GatewayWatchdog(runtime.zombieTimeoutMs, () => this.#lastSignOfLife(), (silentMs) => {
+      void this.#recover(`the Discord gateway was silent for ${silentMs} ms`);
+    });
+  }
+
+  /**
+   * Logs in and waits for READY; with a cursor, reports every message after
+   * it (per chat, oldest first) before any live one. A rejected token calls
+   * `onCredentialsRejected` and resolves; other failures reject.
+   */
+  async connect(cursor: ResumeCursor | null): Promise<void> {
+    if (this.#state === 'connected' || this.#state === 'connecting') return;
+    if (this.#state === 'revoked') {
+      this.#callbacks.onCredentialsRejected('Discord rejected the bot token');
+      return;
+    }
+    if (cursor !== null) this.#feed.resumeFrom(cursor);
+    this.#state = 'connecting';
+    const generation = ++this.#generation;
+    const openGate = this.#feed.hold();
+    let engine: DiscordEngine;
+    let client: Client;
+    try {
+      engine = await loadEngine();
+      client = engine.makeDiscordClient(this.#runtime);
+    } catch (error) {
+      this.#state = 'disconnected';
+      openGate();
+      throw error;
+    }
+    client.on(engine.Events.Raw, (packet: GatewayDispatchPayload) => this.#onDispatch(packet, generation));
+    client.on(engine.Events.ShardDisconnect, ({ code }) => this.#onFatalClose(code, generation));
+    try {
+      await engine.loginAndWait(client, this.#token, this.#runtime.readyTimeoutMs);
+      if (generation !== this.#generation) throw new Error('disconnected while connecting');
+      const botUserId = client.user!.id;
+      const channels = new engine.ChannelDirectory(client);
+      const webhooks = new engine.WebhookDirectory(client.rest, botUserId, this.#runtime.webhookName);
+      const sender = new engine.DiscordSender({
+        rest: client.rest, channels, webhooks, runtime: this.#runtime, track: (bytes) => { this.#inFlightBytes += bytes; },
+      });
+      this.#connection = { engine, generation, client, botUserId, channels, webhooks, sender };
+      const watched = this.#feed.watched();
+      await this.#startAtNewest(watched.filter((c) => this.#feed.position(c) === undefined));
+      for (const chatId of watched) await this.#catchUp(chatId, generation);
+    } catch (error) {
+      if (generation === this.#generation) this.#connection = null;
+      await client.destroy().catch(() => {});
+      openGate();
+      if (generation !== this.#generation) return;
+      if (error instanceof engine.TokenRejectedError) {
+        this.#state = 'revoked';
+        this.#callbacks.onCredentialsRejected(error.message);
+        return;
+      }
+      this.#state = 'disconnected';
+      throw error;
+    }
+    this.#state = 'connected';
+    this.#lastDispatchAt = Date.now();
+    this.#watchdog.start();
+    openGate();
+  }
+
+  async disconnect(): Promise<void> {
+    this.#generation += 1;
+    this.#watchdog.stop();
+    if (this.#state !== 'revoked' && this.#state !== 'new') this.#state = 'disconnected';
+    const connection = this.#connection;
+    this.#connection = null;
+    await connection?.client.destroy().catch(() => {});
+  }
+
+  dropCaches(): void {
+    // discord.js keeps only guilds, channels and threads, which it needs (its sweepers bound threads).
+    this.#connection?.channels.clear();
+  }
+
+  async send(task: SendTask): Promise<SendResult> {
+    if (this.#state === 'revoked') return { ok: false, kind: 'revoked', message: 'Discord rejected the bot token' };
+    const connection = this.#connection;
+    if (this.#state !== 'connected' || connection === null) return { ok: false, kind: 'transient', message: 'not connected to Discord' };
+    const blockedMs = this.#runtime.invalidRequests.blockedForMs();
+    if (blockedMs > 0) {
+      return {
+        ok: false,
+        kind: 'flood_wait',
+        message: `${this.#runtime.invalidRequests.limit} invalid Discord requests within 10 minutes; sending paused`,
+        retryAfterMs: blockedMs,
+      };
+    }
+    const { sender } = connection;
+    const result = task.op === 'send' ? await sender.send(task) : task.op === 'edit' ? await sender.edit(task) : await sender.delete(task);
+    if (!result.ok && result.kind === 'revoked') this.#state = 'revoked';
+    return result;
+  }
+
+  /** Sets the chats to report (channel or thread ids); a newly watched chat starts at its newest message. */
+  async watch(chatIds: readonly string[]): Promise<void> {
+    const added = this.#feed.watch(chatIds);
+    if (this.#state === 'connected' && added.length > 0) await this.#startAtNewest(added);
+  }
+
+  trackedBytes(): number {
+    const client = this.#connection?.client;
+    const cached = client === undefined ? 0 : CONNECTION_BYTES + client.channels.cache.size * 1_024 + client.guilds.cache.size * 2_048;
+    const directories = (this.#connection?.channels.size ?? 0) * 256 + (this.#connection?.webhooks.size ?? 0) * 128;
+    return cached + directories + this.#feed.size * 96 + this.#inFlightBytes;
+  }
+
+  cursor(): ResumeCursor {
+    return this.#feed.cursor();
+  }
+
+  async ping(): Promise<boolean> {
+    const client = this.#connection?.client;
+    return this.#state === 'connected' && client !== undefined && client.ws.status === this.#connection!.engine.Status.Ready
+      && Date.now() - this.#lastSignOfLife() < this.#runtime.zombieTimeoutMs;
+  }
+
+  #onDispatch(packet: GatewayDispatchPayload, generation: number): void {
+    if (generation !== this.#generation) return;
+    this.#lastDispatchAt = Date.now();
+    const connection = this.#connection;
+    if (connection !== null && connection.generation === generation) this.#feed.push(packet, connection);
+  }
+
+  // --- positions and catch-up ------------------------------------------------
+
+  async #startAtNewest(chatIds: readonly string[]): Promise<void> {
+    const connection = this.#connection;
+    if (connection === null) return;
+    for (const chatId of chatIds) {
+      try {
+        const { lastMessageId } = await connection.channels.info(chatId, true);
+        // "0": an empty channel; catching up from it later reads everything it received since.
+        this.#feed.startAt(chatId, lastMessageId ?? '0');
+      } catch (error) {
+        // A chat the bot cannot see has no position; it reports nothing until it can.
+        const status = connection.engine.restStatus(error);
+        if (status !== 403 && status !== 404) throw error;
+      }
+    }
+  }
+
+  async #catchUp(chatId: string, generation: number): Promise<void> {
+    const connection = this.#connection!;
+    const { engine, client } = connection;
+    for (;;) {
+      const after = this.#feed.position(chatId);
+      if (after === undefined || generation !== this.#generation) return;
+      let page: APIMessage[];
+      try {
+        page = await engine.messagesAfter(client.rest, chatId, after);
+      } catch (error) {
+        const status = engine.restStatus(error);
+        if (status === 403 || status === 404) return;
+        throw error;
+      }
+      for (const raw of page) await this.#feed.message('new', raw, connection);
+      if (page.length < engine.CATCH_UP_PAGE) return;
+    }
+  }
+
+  // --- connection health ----------------------------------------------------
+
+  #lastSignOfLife(): number {
+    const shard = this.#connection?.client.ws.shards.first();
+    return Math.max(this.#lastDispatchAt, shard?.lastPingTimestamp ?? 0);
+  }
+
+  /** A close discord.js will not recover from: a revoked token, or intents Discord refuses. */
+  #onFatalClose(code: number, generation: number): void {
+    if (generation !== this.#generation || this.#state !== 'connected') return;
+    void this.disconnect().then(() => {
+      if (code === 4004) {
+        this.#state = 'revoked';
+        this.#callbacks.onCredentialsRejected('Discord closed the gateway with 4004 (authentication failed)');
+      } else {
+        this.#callbacks.onDisconnect(`the Discord gateway closed with ${code}`);
+      }
+    });
+  }
+
+  /** Starts over from the cursor after a silent gateway; tells the actor only if that fails. */
+  async #recover(reason: string): Promise<void> {
+    if (this.#state !== 'connected') return;
+    await this.disconnect();
+    try {
+      await this.connect(this.cursor());
+    } catch (error) {
+      this.#callbacks.onDisconnect(`${reason}; reconnecting failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+/** A client factory bound to `runtime`. */
+export function discordClientFactory(runtime: DiscordRuntime): PlatformClientFactory {
+  return (spec, callbacks) => new DiscordClient(runtime, spec.credential, callbacks);
+}

@@ -1,0 +1,86 @@
+/**
+ * One discord.js Client as the adapter runs it: the three intents it needs
+ * (guilds, guild messages, message content), caches bounded to what it reads
+ * (guilds, channels and threads; no messages, members, users or presences),
+ * REST as discord-rest.ts sets it up, and a login that resolves only once the
+ * guilds are in, or fails with what went wrong.
+ */
+import { Client, Events, GatewayIntentBits, Options } from 'discord.js';
+import { DiscordConnectFailedError } from '../../../src/errors/registry.ts';
+import { restOptions } from './discord-rest.ts';
+import type { DiscordRuntime } from './discord-runtime.ts';
+
+/** Close code of a gateway that refused the token. */
+const AUTHENTICATION_FAILED = 4004;
+
+/** A login Discord refused for the token itself (REST 401, or gateway close 4004). */
+export class TokenRejectedError extends Error {}
+
+export function makeDiscordClient(runtime: DiscordRuntime): Client {
+  const keepSelf = { maxSize: 0, keepOverLimit: (v: { id: string; client: Client }) => v.id === v.client.user?.id };
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
+    rest: restOptions(runtime),
+    makeCache: Options.cacheWithLimits({
+      MessageManager: 0,
+      GuildMemberManager: keepSelf,
+      UserManager: keepSelf,
+      PresenceManager: 0,
+      ReactionManager: 0,
+      ReactionUserManager: 0,
+      ThreadMemberManager: 0,
+      GuildEmojiManager: 0,
+      GuildStickerManager: 0,
+      VoiceStateManager: 0,
+      StageInstanceManager: 0,
+      GuildInviteManager: 0,
+      GuildScheduledEventManager: 0,
+      GuildBanManager: 0,
+      ApplicationCommandManager: 0,
+      AutoModerationRuleManager: 0,
+      GuildMessageManager: 0,
+      DMMessageManager: 0,
+    }),
+    sweepers: { ...Options.DefaultSweeperSettings, threads: { interval: 3600, lifetime: 3600 } },
+    waitGuildTimeout: Math.min(15_000, Math.floor(runtime.readyTimeoutMs / 2)),
+    failIfNotExists: false,
+    allowedMentions: { parse: [], repliedUser: false },
+  });
+  // Without listeners, an 'error' event would throw; the adapter learns of failures through close codes and timeouts.
+  client.on(Events.Error, () => {});
+  client.on(Events.ShardError, () => {});
+  return client;
+}
+
+/** Logs in and waits for READY and the guilds; throws `TokenRejectedError` or `DiscordConnectFailedError`. */
+export async function loginAndWait(client: Client, token: string, timeoutMs: number): Promise<void> {
+  let onReady!: () => void;
+  let onClosed!: (event: { code: number }) => void;
+  let timer: NodeJS.Timeout | undefined;
+  const settled = new Promise<void>((resolve, reject) => {
+    onReady = () => resolve();
+    onClosed = ({ code }) => reject(code === AUTHENTICATION_FAILED
+      ? new TokenRejectedError('Discord closed the gateway with 4004 (authentication failed)')
+      : new DiscordConnectFailedError({ reason: `the gateway closed with ${code}` }));
+    timer = setTimeout(() => reject(new DiscordConnectFailedError({ reason: `not ready within ${timeoutMs} ms` })), timeoutMs);
+  });
+  client.once(Events.ClientReady, onReady);
+  client.on(Events.ShardDisconnect, onClosed);
+  try {
+    await Promise.all([
+      client.login(token).catch((error: unknown) => {
+        throw isTokenError(error) ? new TokenRejectedError('Discord rejected the bot token (401)') : error;
+      }),
+      settled,
+    ]);
+  } finally {
+    clearTimeout(timer);
+    client.off(Events.ClientReady, onReady);
+    client.off(Events.ShardDisconnect, onClosed);
+  }
+}
+
+function isTokenError(error: unknown): boolean {
+  const e = error as { code?: unknown; status?: unknown; message?: unknown } | null;
+  return e?.code === 'TokenInvalid' || e?.status === 401 || e?.message === 'Authentication failed';
+}

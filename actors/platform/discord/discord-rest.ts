@@ -1,0 +1,72 @@
+/**
+ * How the Discord clients use REST: discord.js's own REST manager, told to
+ * reject instead of sleeping on a rate limit (a 429 must come back to the
+ * forwarding queue as `flood_wait`, never stall the actor) and not to retry
+ * (the queue retries with backoff), with every answer Discord counts as an
+ * invalid request recorded in the thread's window. `sendFailure` maps what
+ * REST throws onto the `SendResult` kinds.
+ */
+import { DefaultRestOptions, DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
+import type { RESTOptions } from 'discord.js';
+import type { SendResult } from '../../actor-contract.ts';
+import type { DiscordRuntime } from './discord-runtime.ts';
+
+export type SendFailure = Extract<SendResult, { ok: false }>;
+
+/** REST options of every client of the runtime. */
+export function restOptions(runtime: DiscordRuntime): Partial<RESTOptions> {
+  const makeRequest = DefaultRestOptions.makeRequest;
+  return {
+    api: runtime.apiUrl,
+    rejectOnRateLimit: () => true,
+    retries: 0,
+    timeout: runtime.requestTimeoutMs,
+    makeRequest: async (url, init) => {
+      const response = await makeRequest(url, init);
+      const status = response.status;
+      // Shared-scope 429s (a busy channel, not us) are the one kind Discord does not count.
+      if (status === 401 || status === 403 || (status === 429 && response.headers.get('x-ratelimit-scope') !== 'shared')) {
+        runtime.invalidRequests.record();
+      }
+      return response;
+    },
+  };
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The status of a REST failure, if it is one (DiscordAPIError or HTTPError). */
+export function restStatus(error: unknown): number | null {
+  if (error instanceof DiscordAPIError || error instanceof HTTPError) return error.status;
+  return null;
+}
+
+/** The JSON error code of a DiscordAPIError. */
+export function restCode(error: unknown): number | string | null {
+  return error instanceof DiscordAPIError ? error.code : null;
+}
+
+/** What a failed REST call means for the task that made it. */
+export function sendFailure(error: unknown): SendFailure {
+  if (error instanceof RateLimitError) {
+    const retryAfterMs = Math.max(1, Math.ceil(error.retryAfter));
+    return { ok: false, kind: 'flood_wait', message: `429 on ${error.method} ${error.route}${error.global ? ' (global)' : ''}`, retryAfterMs };
+  }
+  if (error instanceof DiscordAPIError) {
+    const text = `${error.status} ${error.code}: ${error.message}`;
+    if (error.status === 401) return { ok: false, kind: 'revoked', message: `Discord rejected the bot token (${text})` };
+    if (error.status >= 500 || error.status === 408) return { ok: false, kind: 'transient', message: text };
+    if (error.status === 429) return { ok: false, kind: 'flood_wait', message: text, retryAfterMs: 1_000 };
+    // 403/50001/50013 missing access or permissions, 404/10003/10008/10015 unknown channel, message or
+    // webhook, 400/50035 invalid form, 413 too large: no retry changes any of them.
+    return { ok: false, kind: 'permanent', message: text };
+  }
+  if (error instanceof HTTPError) return { ok: false, kind: 'transient', message: `${error.status} ${error.message}` };
+  // After a 401 discord.js drops the token; every later request fails with this before reaching Discord.
+  if (error instanceof Error && error.message.startsWith('Expected token to be set')) {
+    return { ok: false, kind: 'revoked', message: 'Discord rejected the bot token earlier' };
+  }
+  return { ok: false, kind: 'transient', message: message(error) };
+}

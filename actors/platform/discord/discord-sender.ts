@@ -1,0 +1,240 @@
+/**
+ * Sends, edits and deletes on Discord for the forwarding queue, over REST
+ * only. A message is rendered to parts of at most 2 000 characters; the
+ * first carries the reply and the files (up to 10 per message, more go in
+ * messages of their own after the text). Bot messages carry a nonce derived
+ * from the task's idempotency key with `enforce_nonce`, so a redelivered task
+ * gets the messages it already made instead of new ones. Copy mode posts
+ * through the channel webhook under the author's name and avatar (webhook
+ * executions have no nonce: a redelivery may repeat them).
+ */
+import { Routes } from 'discord.js';
+import type { APIMessage, RawFile, REST } from 'discord.js';
+import type { SendResult, SendTask } from '../../actor-contract.ts';
+import { toDiscordMessages } from '../../../src/forwarding/format/discord-markdown.ts';
+import type { RichText } from '../../../src/forwarding/message/neutral-message.ts';
+import type { OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';
+import { AttachmentUnavailableError, fetchAttachments } from './attachment-fetch.ts';
+import type { FetchedFiles } from './attachment-fetch.ts';
+import type { ChannelDirectory } from './channel-directory.ts';
+import { restCode, restStatus, sendFailure } from './discord-rest.ts';
+import type { DiscordRuntime } from './discord-runtime.ts';
+import { chunk, composeText, partNonce, webhookUsername } from './outgoing-text.ts';
+import type { ChannelWebhook, WebhookDirectory } from './webhook-directory.ts';
+
+/** Discord's limits: characters per message, files per message. */
+const MAX_LENGTH = 2000;
+const MAX_FILES = 10;
+/** MessageFlags.SuppressNotifications: delivered without a push or sound. */
+const SUPPRESS_NOTIFICATIONS = 1 << 12;
+const UNKNOWN_WEBHOOK = 10015;
+/** Forwarded text never pings: @everyone, roles and users in a copy stay plain text. */
+const NO_MENTIONS = { parse: [], replied_user: false };
+
+interface Delivery {
+  as: 'bot' | 'webhook';
+  chatId: string;
+  guildId: string | null;
+  webhook: ChannelWebhook | null;
+  /** The non-thread channel owning the webhook. */
+  parentId: string;
+  threadId: string | null;
+}
+
+interface Post {
+  content: string;
+  files: RawFile[];
+  replyTo?: string;
+}
+
+export interface SenderDeps {
+  rest: REST;
+  channels: ChannelDirectory;
+  webhooks: WebhookDirectory;
+  runtime: DiscordRuntime;
+  /** Adds to (or, negative, takes from) the client's in-flight bytes. */
+  track: (bytes: number) => void;
+}
+
+function isOutgoing(value: unknown): value is OutgoingMessage {
+  const v = value as Partial<OutgoingMessage> | null;
+  return typeof v === 'object' && v !== null && typeof v.text?.text === 'string' && Array.isArray(v.text.entities)
+    && Array.isArray(v.attachments) && typeof v.author?.name === 'string';
+}
+
+const badPayload: SendResult = { ok: false, kind: 'permanent', message: 'payload is not an OutgoingMessage' };
+
+export class DiscordSender {
+  readonly #d: SenderDeps;
+
+  constructor(deps: SenderDeps) {
+    this.#d = deps;
+  }
+
+  async send(task: SendTask): Promise<SendResult> {
+    if (!isOutgoing(task.payload)) return badPayload;
+    const message = task.payload;
+    let held = 0;
+    try {
+      const fetched = await fetchAttachments(message.attachments, this.#d.runtime.uploadLimitBytes, this.#d.runtime.requestTimeoutMs);
+      held = fetched.bytes;
+      this.#d.track(held);
+      let delivery = await this.#delivery(task.chatId, message.copyMode);
+      try {
+        return await this.#postAll(delivery, message, fetched, task.idempotencyKey);
+      } catch (error) {
+        // Someone deleted the channel webhook: find or make another, once.
+        if (!this.#lostWebhook(delivery, error)) throw error;
+        delivery = await this.#delivery(task.chatId, message.copyMode);
+        return await this.#postAll(delivery, message, fetched, task.idempotencyKey);
+      }
+    } catch (error) {
+      if (error instanceof AttachmentUnavailableError) return { ok: false, kind: 'transient', message: error.message };
+      return sendFailure(error);
+    } finally {
+      this.#d.track(-held);
+    }
+  }
+
+  /** Re-renders into the existing parts: edits each, posts extra parts, deletes leftovers. Files stay as first sent. */
+  async edit(task: SendTask): Promise<SendResult> {
+    if (!isOutgoing(task.payload)) return badPayload;
+    const targets = task.targetMessageIds ?? [];
+    if (targets.length === 0) return { ok: false, kind: 'permanent', message: 'an edit needs targetMessageIds' };
+    const message = task.payload;
+    try {
+      const delivery = await this.#delivery(task.chatId, message.copyMode);
+      const linked = message.attachments.filter((a) => a.sizeBytes > this.#d.runtime.uploadLimitBytes);
+      const parts = toDiscordMessages(this.#compose(message, delivery, linked), MAX_LENGTH);
+      if (parts.length === 0 && message.attachments.length > linked.length) parts.push('');
+      const ids: string[] = [];
+      for (const [i, content] of parts.entries()) {
+        const target = targets[i];
+        if (target !== undefined) {
+          await this.#patch(delivery, target, content);
+          ids.push(target);
+        } else {
+          ids.push(await this.#post(delivery, { content, files: [] }, i, task.idempotencyKey, message));
+        }
+      }
+      for (const leftover of targets.slice(parts.length)) await this.#deleteOne(task.chatId, leftover);
+      return { ok: true, destinationMessageIds: ids };
+    } catch (error) {
+      return sendFailure(error);
+    }
+  }
+
+  /** Deletes every target; one already gone counts as deleted. */
+  async delete(task: SendTask): Promise<SendResult> {
+    const targets = task.targetMessageIds ?? [];
+    try {
+      for (const id of targets) await this.#deleteOne(task.chatId, id);
+      return { ok: true, destinationMessageIds: [...targets] };
+    } catch (error) {
+      return sendFailure(error);
+    }
+  }
+
+  /** The text parts in order, the first with the reply and up to 10 files; further files in messages of their own. */
+  async #postAll(delivery: Delivery, message: OutgoingMessage, fetched: FetchedFiles, idempotencyKey: string): Promise<SendResult> {
+    const parts = toDiscordMessages(this.#compose(message, delivery, fetched.linked), MAX_LENGTH);
+    const fileRuns = chunk(fetched.files, MAX_FILES);
+    const posts: Post[] = parts.map((content) => ({ content, files: [] }));
+    if (posts.length === 0 && fileRuns.length > 0) posts.push({ content: '', files: [] });
+    if (posts.length === 0) return { ok: true, destinationMessageIds: [] };
+    posts[0]!.files = fileRuns[0] ?? [];
+    if (message.replyToDestinationMessageId !== undefined) posts[0]!.replyTo = message.replyToDestinationMessageId;
+    for (const files of fileRuns.slice(1)) posts.push({ content: '', files });
+    const ids: string[] = [];
+    for (const [i, post] of posts.entries()) ids.push(await this.#post(delivery, post, i, idempotencyKey, message));
+    return { ok: true, destinationMessageIds: ids };
+  }
+
+  async #delivery(chatId: string, copyMode: boolean): Promise<Delivery> {
+    const info = await this.#d.channels.info(chatId);
+    const parentId = info.parentId ?? chatId;
+    const base = { chatId, guildId: info.guildId, parentId, threadId: info.parentId === null ? null : chatId };
+    const webhook = copyMode ? await this.#d.webhooks.forChannel(parentId) : null;
+    return webhook === null ? { ...base, as: 'bot', webhook: null } : { ...base, as: 'webhook', webhook };
+  }
+
+  #compose(message: OutgoingMessage, delivery: Delivery, linked: OutgoingMessage['attachments']): RichText {
+    const reply = message.replyToDestinationMessageId;
+    const replyJumpUrl = delivery.as === 'webhook' && reply !== undefined && delivery.guildId !== null
+      ? `https://discord.com/channels/${delivery.guildId}/${delivery.chatId}/${reply}`
+      : undefined;
+    const uploadLimitBytes = this.#d.runtime.uploadLimitBytes;
+    return composeText({ message, as: delivery.as, linked, uploadLimitBytes, ...(replyJumpUrl === undefined ? {} : { replyJumpUrl }) });
+  }
+
+  async #post(delivery: Delivery, post: Post, index: number, idempotencyKey: string, message: OutgoingMessage): Promise<string> {
+    const body: Record<string, unknown> = { content: post.content, allowed_mentions: NO_MENTIONS };
+    if (message.silent) body.flags = SUPPRESS_NOTIFICATIONS;
+    if (post.files.length > 0) body.attachments = post.files.map((f, id) => ({ id, filename: f.name }));
+    if (delivery.webhook !== null) {
+      body.username = webhookUsername(message.author.name);
+      if (message.author.avatarUrl !== undefined) body.avatar_url = message.author.avatarUrl;
+      const raw = await this.#d.rest.post(Routes.webhook(delivery.webhook.id, delivery.webhook.token), {
+        body, files: post.files, query: this.#webhookQuery(delivery, true), auth: false,
+      }) as APIMessage;
+      return raw.id;
+    }
+    body.nonce = partNonce(idempotencyKey, index);
+    body.enforce_nonce = true;
+    if (post.replyTo !== undefined) body.message_reference = { message_id: post.replyTo, fail_if_not_exists: false };
+    const raw = await this.#d.rest.post(Routes.channelMessages(delivery.chatId), { body, files: post.files }) as APIMessage;
+    return raw.id;
+  }
+
+  /** Edits through the route the delivery uses; a message the other route made (copy mode fell back, or recovered) is tried there. */
+  async #patch(delivery: Delivery, messageId: string, content: string): Promise<void> {
+    const body = { content, allowed_mentions: NO_MENTIONS };
+    const viaBot = () => this.#d.rest.patch(Routes.channelMessage(delivery.chatId, messageId), { body });
+    const webhook = delivery.webhook ?? this.#d.webhooks.cached(delivery.parentId);
+    const viaWebhook = webhook === null ? null : () => this.#d.rest.patch(Routes.webhookMessage(webhook.id, webhook.token, messageId), {
+      body, query: this.#webhookQuery(delivery, false), auth: false,
+    });
+    const [first, second] = delivery.as === 'webhook' ? [viaWebhook!, viaBot] : [viaBot, viaWebhook];
+    try {
+      await first();
+    } catch (error) {
+      const status = restStatus(error);
+      if (second === null || (status !== 403 && status !== 404)) throw error;
+      await second().catch(() => Promise.reject(error));
+    }
+  }
+
+  async #deleteOne(chatId: string, messageId: string): Promise<void> {
+    try {
+      await this.#d.rest.delete(Routes.channelMessage(chatId, messageId));
+      return;
+    } catch (error) {
+      const status = restStatus(error);
+      if (status === 404) return;
+      if (status !== 403) throw error;
+      // Without Manage Messages a bot can still delete its webhook's messages through the webhook.
+      const info = await this.#d.channels.info(chatId);
+      const webhook = this.#d.webhooks.cached(info.parentId ?? chatId);
+      if (webhook === null) throw error;
+      const query = info.parentId === null ? undefined : new URLSearchParams({ thread_id: chatId });
+      try {
+        await this.#d.rest.delete(Routes.webhookMessage(webhook.id, webhook.token, messageId), { auth: false, ...(query === undefined ? {} : { query }) });
+      } catch (second) {
+        if (restStatus(second) !== 404) throw error;
+      }
+    }
+  }
+
+  #webhookQuery(delivery: Delivery, wait: boolean): URLSearchParams {
+    const query = new URLSearchParams();
+    if (wait) query.set('wait', 'true');
+    if (delivery.threadId !== null) query.set('thread_id', delivery.threadId);
+    return query;
+  }
+
+  #lostWebhook(delivery: Delivery, error: unknown): boolean {
+    if (delivery.webhook === null || restCode(error) !== UNKNOWN_WEBHOOK) return false;
+    this.#d.webhooks.forget(delivery.parentId);
+    return true;
+  }
+}

@@ -1,0 +1,283 @@
+/**
+ * A local Discord (API v10 over HTTP + gateway over WebSocket) that
+ * unmodified discord.js talks to: point it at `rest: { api: fake.apiUrl }`
+ * and it fetches the gateway URL from `GET /gateway/bot` like on Discord.
+ * Tests and the demo mode build the world with the control methods below,
+ * post as human users, read what bots and webhooks posted, and script
+ * faults (429s, dropped and zombie connections, revoked tokens).
+ *
+ *   const fake = await DiscordFake.start();
+ *   const bot = fake.createBot({ username: 'relay' });
+ *   const guild = fake.createGuild({ name: 'g', bots: [bot.id] });
+ *   const channel = fake.createChannel(guild.id, 'general');
+ *   fake.postAsUser(channel.id, { content: 'hi' });
+ *   await fake.close();
+ */
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FakeGateway } from './gateway.ts';
+import type { GatewayStats } from './gateway.ts';
+import type { FakeFileInput, FakeMessage, FakeWebhook } from './model.ts';
+import type { FakePermission } from './protocol.ts';
+import { RestFaults } from './rest-faults.ts';
+import type { RateLimitRule, RestStats, ServerErrorRule } from './rest-faults.ts';
+import { handleHttp } from './rest-server.ts';
+import { FakeState } from './state.ts';
+
+export type { FakeAttachment, FakeFileInput, FakeMessage, FakeWebhook } from './model.ts';
+export type { RateLimitRule, ServerErrorRule } from './rest-faults.ts';
+export type { FakePermission } from './protocol.ts';
+
+export interface DiscordFakeOptions {
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number;
+  /** Address to bind. Default 127.0.0.1. */
+  host?: string;
+  /** `heartbeat_interval` of HELLO, ms. Default 41 250, as Discord. */
+  heartbeatIntervalMs?: number;
+  /** How long a dropped session may resume, ms. Default 120 000. */
+  resumeWindowMs?: number;
+  /** Dispatches kept per session for replay on resume. Default 10 000. */
+  resumeBufferEvents?: number;
+  /** Largest file accepted per attachment, bytes. Default 10 MiB (Discord's limit for bots). */
+  uploadLimitBytes?: number;
+  /** Messages kept per channel. Default 10 000. */
+  maxMessagesPerChannel?: number;
+  /** How long `enforce_nonce` remembers a nonce, ms. Default 300 000. */
+  nonceWindowMs?: number;
+}
+
+export interface FakeStats extends RestStats {
+  gateway: GatewayStats & { connected: number };
+}
+
+export class DiscordFake {
+  /** REST base to give discord.js as `rest.api`, e.g. `http://127.0.0.1:PORT/api`. */
+  readonly apiUrl: string;
+  readonly gatewayUrl: string;
+  readonly #server: Server;
+  readonly #state: FakeState;
+  readonly #gateway: FakeGateway;
+  readonly #faults: RestFaults;
+  #defaultUserId: string | null = null;
+
+  private constructor(server: Server, state: FakeState, gateway: FakeGateway, faults: RestFaults, origin: string) {
+    this.#server = server;
+    this.#state = state;
+    this.#gateway = gateway;
+    this.#faults = faults;
+    this.apiUrl = `${origin}/api`;
+    this.gatewayUrl = `${origin.replace(/^http/, 'ws')}/gateway`;
+  }
+
+  static async start(options: DiscordFakeOptions = {}): Promise<DiscordFake> {
+    const state = new FakeState({
+      maxMessagesPerChannel: options.maxMessagesPerChannel ?? 10_000,
+      nonceWindowMs: options.nonceWindowMs ?? 300_000,
+    });
+    const faults = new RestFaults();
+    let gatewayUrl = '';
+    const gateway = new FakeGateway(state, {
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+      resumeWindowMs: options.resumeWindowMs ?? 120_000,
+      resumeBufferEvents: options.resumeBufferEvents ?? 10_000,
+      url: () => gatewayUrl,
+    });
+    state.onEvent = (event) => gateway.onEvent(event);
+    const limits = { uploadLimitBytes: options.uploadLimitBytes ?? 10 * 1024 * 1024 };
+    const server = createServer((request, response) => {
+      handleHttp({ state, faults, limits, gatewayUrl: () => gatewayUrl }, request, response).catch((error: unknown) => {
+        if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ message: `500: ${error instanceof Error ? error.message : String(error)}`, code: 0 }));
+      });
+    });
+    server.keepAliveTimeout = 30_000;
+    server.on('upgrade', (request, socket, head) => {
+      if ((request.url ?? '').startsWith('/gateway')) gateway.handleUpgrade(request, socket, head);
+      else socket.destroy();
+    });
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const origin = `http://${host}:${port}`;
+    gatewayUrl = `ws://${host}:${port}/gateway`;
+    state.baseUrl = origin;
+    return new DiscordFake(server, state, gateway, faults, origin);
+  }
+
+  async close(): Promise<void> {
+    await this.#gateway.close();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  // --- the world ----------------------------------------------------------
+
+  createBot(input: { username?: string; token?: string; messageContentIntent?: boolean } = {}): { id: string; token: string; username: string } {
+    const bot = this.#state.createBot({ username: input.username ?? `bot${this.#state.bots.size + 1}`, ...input });
+    return { id: bot.user.id, token: bot.token, username: bot.user.username };
+  }
+
+  createUser(input: { username: string; globalName?: string; avatar?: string }): { id: string; username: string } {
+    const user = this.#state.createUser(input);
+    return { id: user.id, username: user.username };
+  }
+
+  /** A guild owned by its first member (else a fresh user), with `bots` and `users` as members. */
+  createGuild(input: { name: string; bots?: string[]; users?: string[] }): { id: string } {
+    const ownerId = input.users?.[0] ?? this.#defaultUser();
+    const guild = this.#state.createGuild({ name: input.name, ownerId });
+    for (const id of [...(input.users ?? []), ...(input.bots ?? [])]) this.#state.addMember(guild.id, id);
+    return { id: guild.id };
+  }
+
+  /** Adds a user or bot; a connected bot gets a GUILD_CREATE. */
+  addMember(guildId: string, userId: string): void {
+    this.#state.addMember(guildId, userId);
+  }
+
+  createChannel(guildId: string, name: string): { id: string } {
+    return { id: this.#state.createChannel(guildId, name).id };
+  }
+
+  createThread(channelId: string, name: string): { id: string } {
+    return { id: this.#state.createThread(channelId, name, null).id };
+  }
+
+  /** Grants or denies a bot a permission in a channel (threads inherit their channel's denials). */
+  setPermission(botId: string, channelId: string, permission: FakePermission, allowed: boolean): void {
+    this.#state.setPermission(botId, channelId, permission, allowed);
+  }
+
+  // --- human users --------------------------------------------------------
+
+  /** A human posts (default: a user made on first use); every connected bot of the guild gets MESSAGE_CREATE. */
+  postAsUser(channelId: string, input: {
+    content?: string;
+    attachments?: FakeFileInput[];
+    replyTo?: string;
+    userId?: string;
+    embeds?: unknown[];
+  }): FakeMessage {
+    const channel = this.#state.channel(channelId);
+    const authorId = input.userId ?? this.#defaultUser();
+    this.#state.addMember(channel.guildId, authorId);
+    const files = (input.attachments ?? []).map((a) => ({
+      filename: a.name,
+      content: typeof a.content === 'string' ? Buffer.from(a.content) : a.content,
+      contentType: a.contentType ?? 'application/octet-stream',
+    }));
+    const reference = input.replyTo === undefined ? null : { messageId: input.replyTo, channelId, guildId: channel.guildId };
+    return this.#state.createMessage({
+      channelId, authorId, content: input.content ?? '', embeds: input.embeds ?? [], files, reference,
+    });
+  }
+
+  editAsUser(channelId: string, messageId: string, content: string): FakeMessage {
+    return this.#state.editMessage(this.#message(channelId, messageId), { content });
+  }
+
+  deleteAsUser(channelId: string, messageId: string): void {
+    this.#state.deleteMessage(this.#message(channelId, messageId));
+  }
+
+  // --- reading ------------------------------------------------------------
+
+  /** The channel's live messages, oldest first (bots', webhooks' and users'). */
+  messages(channelId: string): FakeMessage[] {
+    return this.#state.channelMessages(channelId);
+  }
+
+  message(messageId: string): FakeMessage | undefined {
+    return this.#state.messages.get(messageId);
+  }
+
+  webhooks(channelId: string): FakeWebhook[] {
+    return this.#state.webhooksOf(channelId);
+  }
+
+  deleteWebhook(webhookId: string): void {
+    this.#state.webhooks.delete(webhookId);
+  }
+
+  stats(): FakeStats {
+    const rest = this.#faults.stats;
+    return {
+      requests: { ...rest.requests },
+      invalid: { ...rest.invalid },
+      invalidByBot: { ...rest.invalidByBot },
+      gateway: { ...this.#gateway.stats, connected: this.#gateway.connectedCount() },
+    };
+  }
+
+  resetStats(): void {
+    const rest = this.#faults.stats;
+    rest.requests = {};
+    rest.invalid = { 401: 0, 403: 0, 429: 0 };
+    rest.invalidByBot = {};
+    Object.assign(this.#gateway.stats, { connections: 0, identifies: 0, resumes: 0, invalidSessions: 0, heartbeats: 0 });
+  }
+
+  /** Open, authenticated gateway connections of a bot (of every bot without an id). */
+  connectedCount(botId?: string): number {
+    return this.#gateway.connectedCount(botId);
+  }
+
+  // --- faults -------------------------------------------------------------
+
+  /** Answers matching requests with 429 (see RateLimitRule); returns a function that removes the rule. */
+  rateLimit(rule: RateLimitRule): () => void {
+    return this.#faults.rateLimit(rule);
+  }
+
+  /** Answers matching requests with a 5xx (see ServerErrorRule); returns a function that removes the rule. */
+  serverError(rule: ServerErrorRule): () => void {
+    return this.#faults.serverError(rule);
+  }
+
+  /** Removes every 429 and 5xx rule. */
+  clearRateLimits(): void {
+    this.#faults.clear();
+  }
+
+  /** Closes the bot's gateway connections with `code` (default 4000: clients resume), or cuts them (`abrupt`). */
+  dropGateway(botId: string, options: { code?: number; abrupt?: boolean } = {}): number {
+    return this.#gateway.drop(botId, options);
+  }
+
+  /** The bot's current connections stop acking heartbeats and delivering dispatches (held for a resume). */
+  zombieGateway(botId: string): number {
+    return this.#gateway.zombie(botId);
+  }
+
+  requestReconnect(botId: string): void {
+    this.#gateway.requestReconnect(botId);
+  }
+
+  invalidateSession(botId: string, resumable: boolean): void {
+    this.#gateway.invalidateSession(botId, resumable);
+  }
+
+  /** The bot's token stops working: REST answers 401, the gateway closes with 4004. */
+  revokeToken(botId: string): void {
+    const bot = this.#state.bots.get(botId);
+    if (bot === undefined) throw new Error(`no bot ${botId}`);
+    bot.revoked = true;
+    this.#gateway.revoke(botId);
+  }
+
+  #message(channelId: string, messageId: string): FakeMessage {
+    const message = this.#state.message(channelId, messageId);
+    if (message === undefined) throw new Error(`no message ${messageId} in channel ${channelId}`);
+    return message;
+  }
+
+  #defaultUser(): string {
+    this.#defaultUserId ??= this.#state.createUser({ username: 'alice', globalName: 'Alice' }).id;
+    return this.#defaultUserId;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Request bodies and answers of the fake's HTTP server: JSON and the
+ * multipart form discord.js sends with files (`payload_json` plus
+ * `files[n]`), parsed with the platform's own `Request.formData()`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface UploadedFile {
+  field: string;
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+export interface ParsedBody {
+  json: Record<string, unknown> | null;
+  files: UploadedFile[];
+}
+
+/** A REST failure the routes raise: it becomes `{ message, code, errors? }` with `status`. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: number;
+  readonly errors: unknown;
+
+  constructor(status: number, code: number, message: string, errors?: unknown) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.errors = errors;
+  }
+}
+
+/** A 400 Invalid Form Body naming one field, as Discord words it. */
+export function formError(field: string, code: string, message: string): ApiError {
+  return new ApiError(400, 50035, 'Invalid Form Body', { [field]: { _errors: [{ code, message }] } });
+}
+
+export async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw new ApiError(413, 40005, 'Request entity too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function parseBody(request: IncomingMessage, raw: Buffer): Promise<ParsedBody> {
+  const type = request.headers['content-type'] ?? '';
+  if (raw.length === 0) return { json: null, files: [] };
+  if (type.startsWith('application/json')) {
+    try {
+      const json = JSON.parse(raw.toString('utf8')) as unknown;
+      if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('not an object');
+      return { json: json as Record<string, unknown>, files: [] };
+    } catch {
+      throw new ApiError(400, 50109, 'The request body contains invalid JSON.');
+    }
+  }
+  if (type.startsWith('multipart/form-data')) {
+    const form = await new Request('http://fake.invalid/', { method: 'POST', headers: { 'content-type': type }, body: raw }).formData();
+    const files: UploadedFile[] = [];
+    let json: Record<string, unknown> | null = null;
+    for (const [field, value] of form.entries()) {
+      if (typeof value === 'string') {
+        if (field === 'payload_json') json = JSON.parse(value) as Record<string, unknown>;
+        continue;
+      }
+      files.push({ field, filename: value.name, contentType: value.type || 'application/octet-stream', content: Buffer.from(await value.arrayBuffer()) });
+    }
+    return { json, files };
+  }
+  throw new ApiError(400, 50035, 'Invalid Form Body');
+}
+
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (status === 204) {
+    response.writeHead(204, headers).end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
+}

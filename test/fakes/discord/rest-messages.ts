@@ -1,0 +1,154 @@
+/**
+ * The checks and effects of creating and editing a message, shared by the
+ * bot routes and webhook execution: Discord's limits (2 000 characters, 10
+ * attachments, the upload limit, 25-character nonces), replies, flags and
+ * `enforce_nonce` deduplication.
+ */
+import type { ParsedBody, UploadedFile } from './http-io.ts';
+import { ApiError, formError } from './http-io.ts';
+import type { FakeChannel, FakeMessage, FakeMessageReference } from './model.ts';
+import { ApiCode, MAX_ATTACHMENTS, MAX_CONTENT_LENGTH, MAX_NONCE_LENGTH, SETTABLE_MESSAGE_FLAGS } from './protocol.ts';
+import type { FakeState, NewMessage } from './state.ts';
+
+export interface MessageLimits {
+  uploadLimitBytes: number;
+}
+
+interface CommonFields {
+  content: string | undefined;
+  embeds: unknown[] | undefined;
+  flags: number | undefined;
+  files: Array<{ filename: string; content: Buffer; contentType: string }>;
+}
+
+function readCommon(body: ParsedBody, limits: MessageLimits): CommonFields {
+  const json = body.json ?? {};
+  const content = json.content;
+  if (content !== undefined && content !== null && typeof content !== 'string') throw formError('content', 'STRING_TYPE_CONVERT', 'Could not interpret value as string.');
+  if (typeof content === 'string' && content.length > MAX_CONTENT_LENGTH) {
+    throw formError('content', 'BASE_TYPE_MAX_LENGTH', `Must be ${MAX_CONTENT_LENGTH} or fewer in length.`);
+  }
+  const embeds = json.embeds;
+  if (embeds !== undefined && embeds !== null && (!Array.isArray(embeds) || embeds.length > 10)) {
+    throw formError('embeds', 'BASE_TYPE_MAX_LENGTH', 'Must be 10 or fewer in length.');
+  }
+  const flags = json.flags;
+  if (flags !== undefined && flags !== null && (typeof flags !== 'number' || (flags & ~SETTABLE_MESSAGE_FLAGS) !== 0)) {
+    throw formError('flags', 'MESSAGE_FLAGS_INVALID', 'Invalid flags.');
+  }
+  if (body.files.length > MAX_ATTACHMENTS) throw formError('attachments', 'BASE_TYPE_MAX_LENGTH', `Must be ${MAX_ATTACHMENTS} or fewer in length.`);
+  for (const file of body.files) {
+    if (file.content.length > limits.uploadLimitBytes) throw new ApiError(413, ApiCode.MaxPayloadTooLarge, 'Request entity too large');
+  }
+  return {
+    content: typeof content === 'string' ? content : undefined,
+    embeds: Array.isArray(embeds) ? embeds : undefined,
+    flags: typeof flags === 'number' ? flags : undefined,
+    files: body.files.map((f) => ({ filename: fileName(f, json.attachments), content: f.content, contentType: f.contentType })),
+  };
+}
+
+/** The name the `attachments` entry for `files[n]` gives, else the uploaded one. */
+function fileName(file: UploadedFile, attachments: unknown): string {
+  const index = /^files\[(\d+)\]$/.exec(file.field)?.[1];
+  if (index !== undefined && Array.isArray(attachments)) {
+    const entry = attachments.find((a: { id?: unknown }) => String(a?.id) === index) as { filename?: unknown } | undefined;
+    if (typeof entry?.filename === 'string' && entry.filename.length > 0) return entry.filename;
+  }
+  return file.filename;
+}
+
+function checkNotEmpty(content: string | undefined, embeds: unknown[] | undefined, attachmentCount: number): void {
+  if ((content ?? '').trim() === '' && (embeds ?? []).length === 0 && attachmentCount === 0) {
+    throw new ApiError(400, ApiCode.EmptyMessage, 'Cannot send an empty message');
+  }
+}
+
+function readReference(state: FakeState, channel: FakeChannel, raw: unknown): FakeMessageReference | null {
+  if (raw === undefined || raw === null) return null;
+  const ref = raw as { message_id?: unknown; channel_id?: unknown; fail_if_not_exists?: unknown };
+  const channelId = typeof ref.channel_id === 'string' ? ref.channel_id : channel.id;
+  const target = typeof ref.message_id === 'string' ? state.message(channelId, ref.message_id) : undefined;
+  if (target === undefined || target.guildId !== channel.guildId) {
+    if (ref.fail_if_not_exists === false) return null;
+    throw formError('message_reference', 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', 'Unknown message');
+  }
+  return { messageId: target.id, channelId: target.channelId, guildId: target.guildId };
+}
+
+function readNonce(raw: unknown): string | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw === 'number') return String(raw);
+  if (typeof raw !== 'string' || raw.length > MAX_NONCE_LENGTH) {
+    throw formError('nonce', 'BASE_TYPE_MAX_LENGTH', `Must be ${MAX_NONCE_LENGTH} or fewer in length.`);
+  }
+  return raw;
+}
+
+/** POST /channels/:id/messages by a bot: the new message, or with `enforce_nonce` the one the nonce already made. */
+export function createBotMessage(
+  state: FakeState, channel: FakeChannel, authorId: string, body: ParsedBody, limits: MessageLimits,
+): { message: FakeMessage; created: boolean } {
+  const common = readCommon(body, limits);
+  const json = body.json ?? {};
+  const nonce = readNonce(json.nonce);
+  if (json.enforce_nonce === true && nonce !== null) {
+    const existing = state.messageByNonce(authorId, nonce);
+    if (existing !== undefined) return { message: existing, created: false };
+  }
+  checkNotEmpty(common.content, common.embeds, common.files.length);
+  const input: NewMessage = {
+    channelId: channel.id, authorId, ...common, reference: readReference(state, channel, json.message_reference), nonce,
+  };
+  return { message: state.createMessage(input), created: true };
+}
+
+/** POST /webhooks/:id/:token: a message under the webhook (replies and nonces are not part of webhook execution). */
+export function createWebhookMessage(
+  state: FakeState,
+  channel: FakeChannel,
+  webhook: { id: string; name: string; creatorId: string },
+  body: ParsedBody,
+  limits: MessageLimits,
+): FakeMessage {
+  const common = readCommon(body, limits);
+  const json = body.json ?? {};
+  const username = json.username === undefined || json.username === null ? webhook.name : json.username;
+  checkWebhookName('username', username);
+  const avatarUrl = typeof json.avatar_url === 'string' ? json.avatar_url : null;
+  checkNotEmpty(common.content, common.embeds, common.files.length);
+  return state.createMessage({
+    channelId: channel.id, authorId: webhook.creatorId, webhook: { id: webhook.id, name: username as string, avatarUrl }, ...common,
+  });
+}
+
+/** Discord's rule for webhook names and execution usernames. */
+export function checkWebhookName(field: string, name: unknown): void {
+  if (typeof name !== 'string' || name.length < 1 || name.length > 80) {
+    throw formError(field, 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 80 in length.');
+  }
+  for (const word of ['discord', 'clyde']) {
+    if (name.toLowerCase().includes(word)) throw formError(field, 'USERNAME_INVALID_CONTAINS', `Username cannot contain "${word}"`);
+  }
+}
+
+/** PATCH of a message: content, embeds, flags, which attachments stay, new files. */
+export function editMessage(state: FakeState, message: FakeMessage, body: ParsedBody, limits: MessageLimits): FakeMessage {
+  const common = readCommon(body, limits);
+  const json = body.json ?? {};
+  let keep: Set<string> | undefined;
+  if (Array.isArray(json.attachments)) {
+    keep = new Set(json.attachments.map((a: { id?: unknown }) => String(a?.id)));
+  }
+  const content = common.content ?? message.content;
+  const embeds = common.embeds ?? message.embeds;
+  const kept = keep === undefined ? message.attachments.length : message.attachments.filter((a) => keep.has(a.id)).length;
+  checkNotEmpty(content, embeds, kept + common.files.length);
+  return state.editMessage(message, {
+    ...(common.content === undefined ? {} : { content: common.content }),
+    ...(common.embeds === undefined ? {} : { embeds: common.embeds }),
+    ...(common.flags === undefined ? {} : { flags: common.flags }),
+    ...(keep === undefined ? {} : { keepAttachmentIds: keep }),
+    files: common.files,
+  });
+}

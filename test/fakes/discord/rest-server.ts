@@ -1,0 +1,97 @@
+/**
+ * The HTTP side of the fake: `/api/v10/...` REST routes (auth, scripted
+ * 429s, counters, bodies, errors in Discord's JSON shape) and
+ * `/attachments/...`, which serves uploaded files back.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, parseBody, readBody, sendJson } from './http-io.ts';
+import type { FakeBot } from './model.ts';
+import type { RestFaults } from './rest-faults.ts';
+import type { MessageLimits } from './rest-messages.ts';
+import { matchRoute } from './rest-routes.ts';
+import type { FakeState } from './state.ts';
+
+const API_PREFIX = '/api/v10';
+
+export interface RestServerDeps {
+  state: FakeState;
+  faults: RestFaults;
+  limits: MessageLimits;
+  gatewayUrl: () => string;
+}
+
+function authBot(state: FakeState, header: string | undefined): FakeBot | null {
+  if (header === undefined || !header.startsWith('Bot ')) return null;
+  const bot = state.botsByToken.get(header.slice(4));
+  return bot === undefined || bot.revoked ? null : bot;
+}
+
+function serveAttachment(state: FakeState, path: string, response: ServerResponse): void {
+  const [, , channelId, attachmentId] = path.split('/');
+  const attachment = attachmentId === undefined ? undefined : state.attachments.get(attachmentId);
+  if (attachment === undefined || attachment.channelId !== channelId) {
+    response.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+    return;
+  }
+  response.writeHead(200, { 'content-type': attachment.contentType, 'content-length': attachment.size }).end(attachment.content);
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+export async function handleHttp(deps: RestServerDeps, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://fake.invalid');
+  const method = request.method ?? 'GET';
+  if (method === 'GET' && url.pathname.startsWith('/attachments/')) {
+    serveAttachment(deps.state, url.pathname, response);
+    return;
+  }
+  // Clients encode path segments (`/users/%40me`); routes match the decoded path.
+  const path = safeDecode(url.pathname);
+  const match = path.startsWith(`${API_PREFIX}/`) ? matchRoute(method, path.slice(API_PREFIX.length)) : null;
+  if (match === null) {
+    request.resume();
+    sendJson(response, 404, { message: '404: Not Found', code: 0 });
+    return;
+  }
+  const { route, params } = match;
+  const { state, faults } = deps;
+  faults.count(route.name);
+  let botUserId: string | null = null;
+  let bot: FakeBot | null = null;
+  if (route.auth === 'bot') {
+    bot = authBot(state, request.headers.authorization);
+    if (bot === null) {
+      request.resume();
+      faults.answered(401, null);
+      sendJson(response, 401, { message: '401: Unauthorized', code: 0 });
+      return;
+    }
+    botUserId = bot.user.id;
+  } else if (route.name.startsWith(`${method} /webhooks/`)) {
+    botUserId = state.webhooks.get(params[0]!)?.creatorId ?? null;
+  }
+  const fault = faults.check(route.name, url.pathname, botUserId);
+  if (fault !== null) {
+    request.resume();
+    faults.answered(fault.status, botUserId, fault.headers['X-RateLimit-Scope']);
+    sendJson(response, fault.status, fault.body, fault.headers);
+    return;
+  }
+  try {
+    const raw = await readBody(request, deps.limits.uploadLimitBytes * 10 + 1024 * 1024);
+    const body = await parseBody(request, raw);
+    const answer = route.handle({ state, limits: deps.limits, params, query: url.searchParams, body, bot, gatewayUrl: deps.gatewayUrl() });
+    sendJson(response, answer.status, answer.body);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    faults.answered(error.status, botUserId);
+    const body = { message: error.message, code: error.code, ...(error.errors === undefined ? {} : { errors: error.errors }) };
+    sendJson(response, error.status, body);
+  }
+}

@@ -1,0 +1,269 @@
+/**
+ * The fake's world: users, bots, guilds, channels, threads, messages,
+ * webhooks and attachments, all in memory. Messages are indexed per channel
+ * (ids ascending, so paging is a binary search) and globally by id, never
+ * scanned; each change is reported through `onEvent` for the gateway to
+ * dispatch. Validation of requests belongs to the REST routes, not here.
+ */
+import { randomBytes } from 'node:crypto';
+import type {
+  FakeAttachment, FakeBot, FakeChannel, FakeEvent, FakeGuild, FakeMessage, FakeStateOptions, FakeUser, FakeWebhook, ListQuery, NewMessage,
+} from './model.ts';
+import { ChannelType, MessageType } from './protocol.ts';
+import type { FakePermission } from './protocol.ts';
+import { NonceIndex, page } from './history.ts';
+export type { FakeEvent, NewMessage } from './model.ts';
+import { SnowflakeGenerator } from './snowflake.ts';
+
+export class FakeState {
+  readonly ids = new SnowflakeGenerator();
+  readonly users = new Map<string, FakeUser>();
+  readonly bots = new Map<string, FakeBot>();
+  readonly botsByToken = new Map<string, FakeBot>();
+  readonly guilds = new Map<string, FakeGuild>();
+  readonly channels = new Map<string, FakeChannel>();
+  readonly messages = new Map<string, FakeMessage>();
+  readonly webhooks = new Map<string, FakeWebhook>();
+  readonly attachments = new Map<string, FakeAttachment>();
+  onEvent: (event: FakeEvent) => void = () => {};
+  /** Base of attachment URLs, set once the server listens. */
+  baseUrl = 'http://127.0.0.1';
+  readonly #options: FakeStateOptions;
+  readonly #nonces: NonceIndex;
+
+  constructor(options: FakeStateOptions) {
+    this.#options = options;
+    this.#nonces = new NonceIndex(options.nonceWindowMs);
+  }
+
+  createUser(input: { username: string; globalName?: string | null; avatar?: string | null }): FakeUser {
+    const user: FakeUser = {
+      id: this.ids.next(), username: input.username, globalName: input.globalName ?? null, avatar: input.avatar ?? null, bot: false,
+    };
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  createBot(input: { username: string; token?: string; messageContentIntent?: boolean }): FakeBot {
+    const user: FakeUser = { id: this.ids.next(), username: input.username, globalName: null, avatar: null, bot: true };
+    const token = input.token ?? `${Buffer.from(user.id).toString('base64url')}.${randomBytes(4).toString('base64url')}.${randomBytes(20).toString('base64url')}`;
+    if (this.botsByToken.has(token)) throw new Error(`a bot with token ${token} exists already`);
+    const bot: FakeBot = {
+      user, token, applicationId: user.id, messageContentIntent: input.messageContentIntent ?? true, revoked: false, guildIds: new Set(),
+    };
+    this.users.set(user.id, user);
+    this.bots.set(user.id, bot);
+    this.botsByToken.set(token, bot);
+    return bot;
+  }
+
+  createGuild(input: { name: string; ownerId: string }): FakeGuild {
+    const guild: FakeGuild = {
+      id: this.ids.next(), name: input.name, ownerId: input.ownerId, createdAt: Date.now(), channelIds: [], memberIds: new Set([input.ownerId]),
+    };
+    this.guilds.set(guild.id, guild);
+    return guild;
+  }
+
+  /** Adds a user or bot to a guild; a bot joining is told with a GUILD_CREATE. */
+  addMember(guildId: string, userId: string): void {
+    const guild = this.guild(guildId);
+    if (!this.users.has(userId)) throw new Error(`no user ${userId}`);
+    if (guild.memberIds.has(userId)) return;
+    guild.memberIds.add(userId);
+    const bot = this.bots.get(userId);
+    if (bot !== undefined) {
+      bot.guildIds.add(guildId);
+      this.onEvent({ type: 'GUILD_JOIN', guild, botUserId: userId });
+    }
+  }
+
+  createChannel(guildId: string, name: string): FakeChannel {
+    const guild = this.guild(guildId);
+    const channel = this.#newChannel(guild, ChannelType.GuildText, name, null, null);
+    this.onEvent({ type: 'CHANNEL_CREATE', channel });
+    return channel;
+  }
+
+  createThread(parentId: string, name: string, ownerId: string | null): FakeChannel {
+    const parent = this.channel(parentId);
+    if (parent.parentId !== null) throw new Error('threads live in text channels, not in threads');
+    const thread = this.#newChannel(this.guild(parent.guildId), ChannelType.PublicThread, name, parentId, ownerId);
+    this.onEvent({ type: 'THREAD_CREATE', channel: thread });
+    return thread;
+  }
+
+  guild(id: string): FakeGuild {
+    const guild = this.guilds.get(id);
+    if (guild === undefined) throw new Error(`no guild ${id}`);
+    return guild;
+  }
+
+  channel(id: string): FakeChannel {
+    const channel = this.channels.get(id);
+    if (channel === undefined) throw new Error(`no channel ${id}`);
+    return channel;
+  }
+
+  setPermission(botUserId: string, channelId: string, permission: FakePermission, allowed: boolean): void {
+    const channel = this.channel(channelId);
+    let denied = channel.denied.get(botUserId);
+    if (denied === undefined) {
+      denied = new Set();
+      channel.denied.set(botUserId, denied);
+    }
+    if (allowed) denied.delete(permission);
+    else denied.add(permission);
+  }
+
+  /** Whether `userId` may do `permission` in the channel: a member, not denied there nor (for a thread) in its parent. */
+  can(userId: string, channel: FakeChannel, permission: FakePermission): boolean {
+    if (!this.guild(channel.guildId).memberIds.has(userId)) return false;
+    const deniedHere = channel.denied.get(userId);
+    if (deniedHere !== undefined && (deniedHere.has(permission) || deniedHere.has('view'))) return false;
+    if (channel.parentId === null) return true;
+    return this.can(userId, this.channel(channel.parentId), permission);
+  }
+
+  createMessage(input: NewMessage): FakeMessage {
+    const channel = this.channel(input.channelId);
+    const id = this.ids.next();
+    const attachments = (input.files ?? []).map((file) => this.#storeAttachment(channel.id, file));
+    const message: FakeMessage = {
+      id,
+      channelId: channel.id,
+      guildId: channel.guildId,
+      authorId: input.webhook?.id ?? input.authorId,
+      webhookId: input.webhook?.id ?? null,
+      webhookName: input.webhook?.name ?? null,
+      webhookAvatarUrl: input.webhook?.avatarUrl ?? null,
+      content: input.content ?? '',
+      embeds: input.embeds ?? [],
+      attachments,
+      flags: input.flags ?? 0,
+      type: input.reference ? MessageType.Reply : MessageType.Default,
+      reference: input.reference ?? null,
+      nonce: input.nonce ?? null,
+      createdAt: Date.now(),
+      editedAt: null,
+    };
+    this.messages.set(id, message);
+    channel.messageIds.push(id);
+    channel.lastMessageId = id;
+    this.#trim(channel);
+    if (message.nonce !== null) this.#nonces.remember(input.authorId, message.nonce, id);
+    this.onEvent({ type: 'MESSAGE_CREATE', message });
+    return message;
+  }
+
+  editMessage(message: FakeMessage, changes: {
+    content?: string;
+    embeds?: unknown[];
+    keepAttachmentIds?: Set<string>;
+    files?: Array<{ filename: string; content: Buffer; contentType: string }>;
+    flags?: number;
+  }): FakeMessage {
+    if (changes.content !== undefined) message.content = changes.content;
+    if (changes.embeds !== undefined) message.embeds = changes.embeds;
+    if (changes.flags !== undefined) message.flags = changes.flags;
+    if (changes.keepAttachmentIds !== undefined) {
+      const keep = changes.keepAttachmentIds;
+      for (const a of message.attachments) if (!keep.has(a.id)) this.attachments.delete(a.id);
+      message.attachments = message.attachments.filter((a) => keep.has(a.id));
+    }
+    for (const file of changes.files ?? []) message.attachments.push(this.#storeAttachment(message.channelId, file));
+    message.editedAt = Date.now();
+    this.onEvent({ type: 'MESSAGE_UPDATE', message });
+    return message;
+  }
+
+  deleteMessage(message: FakeMessage): void {
+    if (!this.messages.delete(message.id)) return;
+    for (const a of message.attachments) this.attachments.delete(a.id);
+    this.onEvent({ type: 'MESSAGE_DELETE', message });
+  }
+
+  /** A live message of the channel. */
+  message(channelId: string, messageId: string): FakeMessage | undefined {
+    const message = this.messages.get(messageId);
+    return message?.channelId === channelId ? message : undefined;
+  }
+
+  /** As Discord pages: `limit` messages after `after` (the oldest ones), or before `before`, or the newest; newest first. */
+  listMessages(channelId: string, query: ListQuery): FakeMessage[] {
+    return page(this.channel(channelId).messageIds, (id) => this.messages.get(id), query);
+  }
+
+  /** Every live message of the channel, oldest first. */
+  channelMessages(channelId: string): FakeMessage[] {
+    const out: FakeMessage[] = [];
+    for (const id of this.channel(channelId).messageIds) {
+      const m = this.messages.get(id);
+      if (m !== undefined) out.push(m);
+    }
+    return out;
+  }
+
+  /** The message `authorId` created with `nonce` within the nonce window, if still there. */
+  messageByNonce(authorId: string, nonce: string): FakeMessage | undefined {
+    const id = this.#nonces.find(authorId, nonce);
+    return id === undefined ? undefined : this.messages.get(id);
+  }
+
+  createWebhook(channel: FakeChannel, creator: FakeBot, name: string, avatar: string | null): FakeWebhook {
+    const webhook: FakeWebhook = {
+      id: this.ids.next(),
+      token: randomBytes(32).toString('base64url'),
+      channelId: channel.id,
+      guildId: channel.guildId,
+      name,
+      avatar,
+      creatorId: creator.user.id,
+      applicationId: creator.applicationId,
+    };
+    this.webhooks.set(webhook.id, webhook);
+    return webhook;
+  }
+
+  webhooksOf(channelId: string): FakeWebhook[] {
+    return [...this.webhooks.values()].filter((w) => w.channelId === channelId);
+  }
+
+  #newChannel(guild: FakeGuild, type: number, name: string, parentId: string | null, ownerId: string | null): FakeChannel {
+    const channel: FakeChannel = {
+      id: this.ids.next(), guildId: guild.id, type, name, parentId, ownerId, createdAt: Date.now(), messageIds: [], lastMessageId: null, denied: new Map(),
+    };
+    this.channels.set(channel.id, channel);
+    guild.channelIds.push(channel.id);
+    return channel;
+  }
+
+  #storeAttachment(channelId: string, file: { filename: string; content: Buffer; contentType: string }): FakeAttachment {
+    const id = this.ids.next();
+    const attachment: FakeAttachment = {
+      id,
+      channelId,
+      filename: file.filename,
+      size: file.content.length,
+      contentType: file.contentType,
+      content: file.content,
+      url: `${this.baseUrl}/attachments/${channelId}/${id}/${encodeURIComponent(file.filename)}`,
+    };
+    this.attachments.set(id, attachment);
+    return attachment;
+  }
+
+  /** Forgets the oldest messages past the per-channel bound, a batch at a time so the array shifts rarely. */
+  #trim(channel: FakeChannel): void {
+    const max = this.#options.maxMessagesPerChannel;
+    const slack = Math.max(64, max >> 2);
+    if (channel.messageIds.length <= max + slack) return;
+    const dropped = channel.messageIds.splice(0, channel.messageIds.length - max);
+    for (const id of dropped) {
+      const message = this.messages.get(id);
+      if (message === undefined) continue;
+      this.messages.delete(id);
+      for (const a of message.attachments) this.attachments.delete(a.id);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Shared by the Discord adapter suites: a fake world (bot, guild, channels),
+ * adapter clients with their callbacks recorded, outgoing messages.
+ */
+import { createDiscordRuntime } from '../../../actors/platform/discord/discord-runtime.ts';
+import type { DiscordRuntime, DiscordRuntimeOptions } from '../../../actors/platform/discord/discord-runtime.ts';
+import { discordClientFactory } from '../../../actors/platform/discord/discord-client.ts';
+import type { InboundMessage, PlatformCallbacks, PlatformClient } from '../../../actors/platform/platform-client.ts';
+import type { OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';
+import { DiscordFake } from '../../fakes/discord/discord-fake.ts';
+import type { DiscordFakeOptions } from '../../fakes/discord/discord-fake.ts';
+
+export interface World {
+  fake: DiscordFake;
+  bot: { id: string; token: string; username: string };
+  guildId: string;
+  /** A watched source channel and a destination channel. */
+  source: string;
+  destination: string;
+  runtime: DiscordRuntime;
+}
+
+export async function startWorld(fakeOptions: DiscordFakeOptions = {}, runtimeOptions: DiscordRuntimeOptions = {}): Promise<World> {
+  const fake = await DiscordFake.start({ heartbeatIntervalMs: 400, ...fakeOptions });
+  const bot = fake.createBot({ username: 'relay' });
+  const guildId = fake.createGuild({ name: 'Guild', bots: [bot.id] }).id;
+  const source = fake.createChannel(guildId, 'source').id;
+  const destination = fake.createChannel(guildId, 'destination').id;
+  const runtime = createDiscordRuntime({ apiUrl: fake.apiUrl, readyTimeoutMs: 5_000, ...runtimeOptions });
+  return { fake, bot, guildId, source, destination, runtime };
+}
+
+/** What an adapter client reported through its callbacks. */
+export interface Reports {
+  inbound: InboundMessage[];
+  disconnects: string[];
+  rejected: string[];
+}
+
+export function recordingCallbacks(): { callbacks: PlatformCallbacks; reports: Reports } {
+  const reports: Reports = { inbound: [], disconnects: [], rejected: [] };
+  return {
+    reports,
+    callbacks: {
+      onMessage: (m) => reports.inbound.push(m),
+      onDisconnect: (reason) => reports.disconnects.push(reason),
+      onCredentialsRejected: (reason) => reports.rejected.push(reason),
+    },
+  };
+}
+
+/** An adapter client of `runtime` for the bot `token`. */
+export function adapterClient(runtime: DiscordRuntime, token: string, callbacks: PlatformCallbacks): PlatformClient {
+  return discordClientFactory(runtime)({ actorId: 'a1', userId: 'u1', credential: token, connectionId: 'c1' }, callbacks);
+}
+
+/** An OutgoingMessage with defaults. */
+export function outgoing(text: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage {
+  return {
+    text: { text, entities: [] },
+    attachments: [],
+    silent: false,
+    copyMode: false,
+    author: { id: 'tg-1', name: 'Alice', avatarUrl: 'https://example.com/alice.png' },
+    source: { platform: 'telegram', chatId: '-100', messageId: '1' },
+    ...extra,
+  };
+}

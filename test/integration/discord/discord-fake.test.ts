@@ -1,0 +1,249 @@
+/**
+ * The Discord fake against the real, unmodified discord.js client: login and
+ * READY, message events, sends, replies, webhooks, attachments, nonces,
+ * scripted 429s, resume after a dropped or zombie connection with nothing
+ * lost, RECONNECT and INVALID_SESSION, revoked tokens.
+ */
+import assert from 'node:assert/strict';
+import { DiscordAPIError, Events, HTTPError, RateLimitError, Routes } from 'discord.js';
+import type { Client, GatewayDispatchPayload, TextChannel, ThreadChannel } from 'discord.js';
+import { DiscordFake } from '../../fakes/discord/discord-fake.ts';
+import { readyClient, waitFor } from './discord-test-kit.ts';
+
+describe('Discord fake (with the real discord.js client)', function () {
+  this.timeout(30_000);
+  let fake: DiscordFake;
+  let bot: { id: string; token: string; username: string };
+  let guildId: string;
+  let channelId: string;
+  const clients: Client[] = [];
+
+  /** MESSAGE_* dispatches a client received, in order. */
+  function recordMessages(client: Client): Array<{ t: string; id: string; content?: string; s: number }> {
+    const seen: Array<{ t: string; id: string; content?: string; s: number }> = [];
+    client.on(Events.Raw, (p: GatewayDispatchPayload) => {
+      if (p.t === 'MESSAGE_CREATE' || p.t === 'MESSAGE_UPDATE' || p.t === 'MESSAGE_DELETE') {
+        seen.push({ t: p.t, id: p.d.id, s: p.s, ...('content' in p.d ? { content: p.d.content } : {}) });
+      }
+    });
+    return seen;
+  }
+
+  async function connect(token = bot.token, options: Parameters<typeof readyClient>[2] = {}): Promise<Client> {
+    const client = await readyClient(fake, token, options);
+    clients.push(client);
+    return client;
+  }
+
+  beforeEach(async () => {
+    fake = await DiscordFake.start({ heartbeatIntervalMs: 400 });
+    bot = fake.createBot({ username: 'relay' });
+    guildId = fake.createGuild({ name: 'Guild', bots: [bot.id] }).id;
+    channelId = fake.createChannel(guildId, 'general').id;
+  });
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) await client.destroy();
+    await fake.close();
+  });
+
+  it('logs discord.js in: READY, the bot user, its guild and channels', async () => {
+    const client = await connect();
+    assert.equal(client.user?.id, bot.id);
+    assert.equal(client.user?.username, 'relay');
+    assert.equal(client.guilds.cache.get(guildId)?.name, 'Guild');
+    assert.equal(client.channels.cache.get(channelId)?.isTextBased(), true);
+    const stats = fake.stats();
+    assert.equal(stats.gateway.identifies, 1);
+    assert.equal(stats.requests['GET /gateway/bot'], 1);
+    const listed = await client.rest.get(Routes.guildChannels(guildId)) as Array<{ id: string }>;
+    assert.deepEqual(listed.map((c) => c.id), [channelId]);
+    const guilds = await client.rest.get(Routes.userGuilds()) as Array<{ id: string; name: string }>;
+    assert.deepEqual(guilds.map((g) => g.name), ['Guild']);
+  });
+
+  it('dispatches MESSAGE_CREATE, MESSAGE_UPDATE and MESSAGE_DELETE of a user to the bot', async () => {
+    const client = await connect();
+    const created: string[] = [];
+    const updated: string[] = [];
+    const deleted: string[] = [];
+    client.on(Events.MessageCreate, (m) => created.push(`${m.author.username}:${m.content}`));
+    client.on(Events.MessageUpdate, (_old, m) => updated.push(m.content ?? ''));
+    client.on(Events.MessageDelete, (m) => deleted.push(m.id));
+    const posted = fake.postAsUser(channelId, { content: 'hello' });
+    await waitFor('create', () => created.length === 1);
+    assert.deepEqual(created, ['alice:hello']);
+    fake.editAsUser(channelId, posted.id, 'hello, edited');
+    await waitFor('update', () => updated.length === 1);
+    assert.deepEqual(updated, ['hello, edited']);
+    fake.deleteAsUser(channelId, posted.id);
+    await waitFor('delete', () => deleted.length === 1);
+    assert.deepEqual(deleted, [posted.id]);
+  });
+
+  it('blanks content for a bot without the MESSAGE_CONTENT intent, and refuses the intent when not enabled', async () => {
+    const plain = fake.createBot({ username: 'plain', messageContentIntent: false });
+    fake.addMember(guildId, plain.id);
+    await assert.rejects(connect(plain.token), /Used disallowed intents|4014/);
+    const { GatewayIntentBits } = await import('discord.js');
+    const client = await connect(plain.token, { intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages] });
+    const seen = recordMessages(client);
+    fake.postAsUser(channelId, { content: 'secret' });
+    await waitFor('create', () => seen.length === 1);
+    assert.equal(seen[0]!.content, '');
+  });
+
+  it('stores what the bot sends: content, replies, files served back, silent flag, enforce_nonce', async () => {
+    const client = await connect();
+    const channel = client.channels.cache.get(channelId) as TextChannel;
+    const original = fake.postAsUser(channelId, { content: 'question' });
+    const reply = await channel.send({
+      content: 'answer',
+      reply: { messageReference: original.id },
+      files: [{ attachment: Buffer.from('one'), name: 'a.txt' }, { attachment: Buffer.from('second file'), name: 'b.txt' }],
+      flags: 1 << 12,
+    });
+    const stored = fake.message(reply.id)!;
+    assert.equal(stored.authorId, bot.id);
+    assert.equal(stored.content, 'answer');
+    assert.equal(stored.reference?.messageId, original.id);
+    assert.equal(stored.flags, 1 << 12);
+    assert.deepEqual(stored.attachments.map((a) => [a.filename, a.size]), [['a.txt', 3], ['b.txt', 11]]);
+    assert.equal(reply.attachments.size, 2);
+    const served = await fetch(reply.attachments.first()!.url);
+    assert.equal(await served.text(), 'one');
+
+    const first = await channel.send({ content: 'once', nonce: 'task-1', enforceNonce: true });
+    const again = await channel.send({ content: 'once', nonce: 'task-1', enforceNonce: true });
+    assert.equal(again.id, first.id);
+    assert.equal(fake.messages(channelId).filter((m) => m.content === 'once').length, 1);
+    await assert.rejects(channel.send({ content: 'x'.repeat(2001) }), (e: unknown) => e instanceof DiscordAPIError && e.code === 50035);
+  });
+
+  it('runs webhooks: create, list, execute with username and avatar, edit and delete their messages, threads', async () => {
+    const client = await connect();
+    const channel = client.channels.cache.get(channelId) as TextChannel;
+    const webhook = await channel.createWebhook({ name: 'Switchboard' });
+    assert.equal((await channel.fetchWebhooks()).size, 1);
+    const sent = await webhook.send({ content: 'as someone', username: 'Bob', avatarURL: 'https://example.com/bob.png' });
+    const stored = fake.message(sent.id)!;
+    assert.equal(stored.webhookId, webhook.id);
+    assert.equal(stored.webhookName, 'Bob');
+    assert.equal(stored.webhookAvatarUrl, 'https://example.com/bob.png');
+    await webhook.editMessage(sent.id, { content: 'edited' });
+    assert.equal(fake.message(sent.id)!.content, 'edited');
+    await webhook.deleteMessage(sent.id);
+    assert.equal(fake.message(sent.id), undefined);
+    await assert.rejects(webhook.send({ content: 'x', username: 'Clyde' }), (e: unknown) => e instanceof DiscordAPIError && e.code === 50035);
+
+    const threadId = fake.createThread(channelId, 'topic').id;
+    await waitFor('THREAD_CREATE', () => client.channels.cache.has(threadId));
+    const inThread = await webhook.send({ content: 'in thread', threadId });
+    assert.equal(fake.message(inThread.id)!.channelId, threadId);
+    const seen = recordMessages(client);
+    fake.postAsUser(threadId, { content: 'user in thread' });
+    await waitFor('thread message', () => seen.some((m) => m.content === 'user in thread'));
+    assert.equal((client.channels.cache.get(threadId) as ThreadChannel).parentId, channelId);
+  });
+
+  it('answers permission problems with 403 and counts them as invalid requests', async () => {
+    const client = await connect();
+    fake.setPermission(bot.id, channelId, 'send', false);
+    await assert.rejects(
+      client.rest.post(Routes.channelMessages(channelId), { body: { content: 'x' } }),
+      (e: unknown) => e instanceof DiscordAPIError && e.status === 403 && e.code === 50013,
+    );
+    fake.setPermission(bot.id, channelId, 'manage_webhooks', false);
+    await assert.rejects(client.rest.post(Routes.channelWebhooks(channelId), { body: { name: 'w' } }), (e: unknown) => e instanceof DiscordAPIError && e.status === 403);
+    assert.equal(fake.stats().invalid[403], 2);
+  });
+
+  it('pages channel history with after/before like Discord (newest first)', async () => {
+    const client = await connect();
+    const ids = Array.from({ length: 150 }, (_, i) => fake.postAsUser(channelId, { content: `m${i}` }).id);
+    const page = await client.rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ after: ids[9]!, limit: '100' }) }) as Array<{ id: string }>;
+    assert.equal(page.length, 100);
+    assert.equal(page[0]!.id, ids[109]);
+    assert.equal(page[99]!.id, ids[10]);
+    const newest = await client.rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ limit: '5' }) }) as Array<{ id: string }>;
+    assert.deepEqual(newest.map((m) => m.id), ids.slice(-5).reverse());
+    const before = await client.rest.get(Routes.channelMessages(channelId), { query: new URLSearchParams({ before: ids[3]!, limit: '10' }) }) as Array<{ id: string }>;
+    assert.deepEqual(before.map((m) => m.id), ids.slice(0, 3).reverse());
+  });
+
+  it('answers scripted 429s (rejected at once with rejectOnRateLimit, waited out by default) and 5xx', async () => {
+    const rejecting = await connect(bot.token, { rest: { api: fake.apiUrl, rejectOnRateLimit: () => true, retries: 0 } });
+    fake.rateLimit({ botUserId: bot.id, route: 'POST /channels/:id/messages', count: 1, retryAfterMs: 5_000 });
+    const started = Date.now();
+    await assert.rejects(
+      rejecting.rest.post(Routes.channelMessages(channelId), { body: { content: 'x' } }),
+      (e: unknown) => e instanceof RateLimitError && e.retryAfter >= 5_000,
+    );
+    assert.ok(Date.now() - started < 1_000, 'a rejected 429 returns at once');
+    assert.equal(fake.stats().invalid[429], 1);
+
+    const patient = await connect();
+    fake.rateLimit({ route: 'POST /channels/:id/messages', count: 1, retryAfterMs: 300, global: true });
+    const t0 = Date.now();
+    await patient.rest.post(Routes.channelMessages(channelId), { body: { content: 'later' } });
+    assert.ok(Date.now() - t0 >= 250, 'discord.js waited out the global limit');
+    assert.equal(fake.messages(channelId).filter((m) => m.content === 'later').length, 1);
+
+    fake.serverError({ route: 'POST /channels/:id/messages', count: 1, status: 503 });
+    await assert.rejects(rejecting.rest.post(Routes.channelMessages(channelId), { body: { content: 'x' } }), (e: unknown) => e instanceof HTTPError && e.status === 503);
+  });
+
+  for (const how of ['close 4000', 'abrupt'] as const) {
+    it(`resumes after a dropped connection (${how}) and replays every missed dispatch`, async () => {
+      const client = await connect();
+      const seen = recordMessages(client);
+      fake.postAsUser(channelId, { content: 'before' });
+      await waitFor('first', () => seen.length === 1);
+      assert.equal(fake.dropGateway(bot.id, how === 'abrupt' ? { abrupt: true } : {}), 1);
+      for (let i = 0; i < 20; i += 1) fake.postAsUser(channelId, { content: `during ${i}` });
+      await waitFor('replay', () => seen.length === 21);
+      assert.deepEqual(seen.map((m) => m.content), ['before', ...Array.from({ length: 20 }, (_, i) => `during ${i}`)]);
+      assert.deepEqual(seen.map((m) => m.s), [...seen.map((m) => m.s)].sort((a, b) => a - b), 'sequence numbers increase');
+      const stats = fake.stats().gateway;
+      assert.equal(stats.identifies, 1);
+      assert.equal(stats.resumes, 1);
+    });
+  }
+
+  it('holds a zombie connection silent until discord.js notices the missing ACK and resumes', async () => {
+    const client = await connect();
+    const seen = recordMessages(client);
+    await waitFor('a heartbeat', () => fake.stats().gateway.heartbeats > 0);
+    fake.zombieGateway(bot.id);
+    fake.postAsUser(channelId, { content: 'while zombie' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(seen.length, 0, 'a zombie delivers nothing');
+    await waitFor('resume', () => fake.stats().gateway.resumes === 1, 5_000);
+    await waitFor('replay', () => seen.length === 1);
+    assert.equal(seen[0]!.content, 'while zombie');
+  });
+
+  it('follows RECONNECT with a resume, and a non-resumable INVALID_SESSION with a new IDENTIFY', async () => {
+    const client = await connect();
+    const seen = recordMessages(client);
+    fake.requestReconnect(bot.id);
+    fake.postAsUser(channelId, { content: 'after reconnect' });
+    await waitFor('resume', () => fake.stats().gateway.resumes === 1);
+    await waitFor('message', () => seen.length === 1);
+    fake.invalidateSession(bot.id, false);
+    await waitFor('identify', () => fake.stats().gateway.identifies === 2);
+    await waitFor('connected', () => fake.connectedCount(bot.id) === 1);
+    fake.postAsUser(channelId, { content: 'new session' });
+    await waitFor('message', () => seen.length === 2);
+  });
+
+  it('refuses a bad token: login fails, and a revoked token closes the gateway with 4004 and answers 401', async () => {
+    await assert.rejects(connect('not-a-token'), /invalid token/i);
+    const client = await connect();
+    const closed = new Promise<number>((resolve) => client.on(Events.ShardDisconnect, (event) => resolve(event.code)));
+    fake.revokeToken(bot.id);
+    assert.equal(await closed, 4004);
+    await assert.rejects(client.rest.get(Routes.user('@me')), (e: unknown) => e instanceof DiscordAPIError && e.status === 401);
+    assert.ok(fake.stats().invalid[401] >= 2);
+  });
+});

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { ForwardingWorld, waitFor } from './forwarding-fixture.ts';
+
+/** The numbered test messages a destination shows, in its order. */
+function numbers(world: ForwardingWorld, channelId: string, tag: string): number[] {
+  return world.fake.messages(channelId)
+    .map((m) => new RegExp(`${tag} (\\d+)`).exec(m.content)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number);
+}
+
+const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
+
+describe('forwarding through faults: 429 storms, gateway drops, pauses and restarts (real discord.js, Discord fake)', function () {
+  this.timeout(90_000);
+  let world: ForwardingWorld;
+  let reader: Awaited<ReturnType<ForwardingWorld['bot']>>;
+  let slow: Awaited<ReturnType<ForwardingWorld['bot']>>;
+  let fast: Awaited<ReturnType<ForwardingWorld['bot']>>;
+  const ch = { src: '', slowDst: '', fastDst: '' };
+
+  before(async () => {
+    world = await ForwardingWorld.create('fwd_faults');
+    const owner = await world.user('elite');
+    reader = await world.bot(owner, 'reader');
+    slow = await world.bot(owner, 'slow');
+    fast = await world.bot(owner, 'fast');
+    ch.src = world.channel('src');
+    ch.slowDst = world.channel('slow');
+    ch.fastDst = world.channel('fast');
+    const from = { accountId: reader.accountId, chatId: ch.src };
+    await world.pair({ userId: owner, source: from, destination: { accountId: slow.accountId, chatId: ch.slowDst } });
+    await world.pair({ userId: owner, source: from, destination: { accountId: fast.accountId, chatId: ch.fastDst } });
+    await world.start();
+    await world.running(3);
+  });
+
+  after(async () => {
+    await world?.close();
+  });
+
+  it('keeps delivering through one bot while another is in a 429 storm, then delivers the held ones in order, once', async () => {
+    const stop = world.fake.rateLimit({ botUserId: slow.botId, forMs: 2_500, retryAfterMs: 1_000 });
+    for (const n of range(0, 5)) world.fake.postAsUser(ch.src, { content: `storm ${n}` });
+    const fastMs = await waitFor('the other bot delivers all five', () => numbers(world, ch.fastDst, 'storm').length === 5);
+    assert.ok(numbers(world, ch.slowDst, 'storm').length < 5, 'the limited bot is still held back');
+    await waitFor('the limited bot catches up', () => numbers(world, ch.slowDst, 'storm').length === 5, 20_000);
+    stop();
+    assert.deepEqual(numbers(world, ch.slowDst, 'storm'), range(0, 5));
+    assert.deepEqual(numbers(world, ch.fastDst, 'storm'), range(0, 5));
+    assert.ok(fastMs < 2_500, `the free bot did not wait for the storm (${fastMs} ms)`);
+    const delayed = world.runtime!.queue.metrics().delayed;
+    // The held task waits in the scheduler (its pair's later tasks behind it), never in the actor.
+    assert.ok(delayed.flood_wait + delayed.retry_backoff >= 1, `the 429 became a scheduler wait: ${JSON.stringify(delayed)}`);
+    assert.ok(world.fake.stats().invalid[429] >= 1);
+  });
+
+  it('loses nothing when the reading bot\'s gateway drops and resumes', async () => {
+    world.fake.dropGateway(reader.botId);
+    for (const n of range(0, 5)) world.fake.postAsUser(ch.src, { content: `drop ${n}` });
+    await waitFor('all five after the resume', () => numbers(world, ch.fastDst, 'drop').length === 5, 20_000);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(numbers(world, ch.fastDst, 'drop'), range(0, 5));
+  });
+
+  it('catches up what arrived while the reading session was paused, with no gap and no duplicate', async () => {
+    world.fake.postAsUser(ch.src, { content: 'pause 0' });
+    await waitFor('before the pause', () => numbers(world, ch.fastDst, 'pause').length === 1);
+    await world.runtime!.supervisor.pauseSession(reader.accountId);
+    for (const n of range(1, 4)) world.fake.postAsUser(ch.src, { content: `pause ${n}` });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(numbers(world, ch.fastDst, 'pause'), [0], 'nothing is read while paused');
+    await world.runtime!.supervisor.resumeSession(reader.accountId);
+    await waitFor('caught up', () => numbers(world, ch.fastDst, 'pause').length === 4, 20_000);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(numbers(world, ch.fastDst, 'pause'), range(0, 4));
+  });
+
+  it('catches up after the whole supervisor restarts, from the cursor it left in Redis', async () => {
+    world.fake.postAsUser(ch.src, { content: 'restart 0' });
+    await waitFor('before the restart', () => numbers(world, ch.fastDst, 'restart').length === 1);
+    await world.stop();
+    for (const n of range(1, 4)) world.fake.postAsUser(ch.src, { content: `restart ${n}` });
+    await world.start();
+    await world.running(3);
+    await waitFor('caught up after restart', () => numbers(world, ch.fastDst, 'restart').length === 4, 20_000);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(numbers(world, ch.fastDst, 'restart'), range(0, 4));
+    assert.deepEqual(numbers(world, ch.slowDst, 'restart'), range(0, 4));
+  });
+});

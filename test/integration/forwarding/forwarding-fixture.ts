@@ -1,0 +1,160 @@
+/**
+ * End-to-end forwarding for the tests: a migrated schema of its own with
+ * users, plans, linked Discord bots (tokens sealed) and pairs written as the
+ * API would, the Discord fake, and a real supervisor runtime (worker
+ * processes, real discord.js clients) forwarding between them.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Redis } from 'ioredis';
+import { quoteIdent } from '../../../src/crypto/sql-store.ts';
+import { deleteByPrefix } from '../../../src/cluster/delete-by-prefix.ts';
+import { parseConfig } from '../../../src/config/load-config.ts';
+import { parseKeyring, type Keyring } from '../../../src/crypto/keyring.ts';
+import { columnContext, sealSecret } from '../../../src/crypto/secret-box.ts';
+import { seedPlans } from '../../../src/db/seed-plans.ts';
+import type { Tier } from '../../../src/domain/plans/plan-types.ts';
+import type { StoredFilter } from '../../../src/db/entities/forwarding-pair.ts';
+import { sqlOn, type Sql } from '../../../src/forwarding/store/sql.ts';
+import { startSupervisorRuntime, type SupervisorRuntime } from '../../../supervisor/supervisor-runtime.ts';
+import type { ForwardingQueueOptions } from '../../../supervisor/forwarding-queue.ts';
+import type { SupervisorOptions } from '../../../supervisor/supervisor-options.ts';
+import { DiscordFake } from '../../fakes/discord/discord-fake.ts';
+import { TEST_REDIS_URL, testEnv } from '../../helpers/namespace.ts';
+import { openSuiteDatabase, suiteSchema } from '../db/fixture.ts';
+import { logger, redisFor, suitePrefix, waitFor } from '../supervisor/fixture.ts';
+
+export { waitFor };
+
+export interface PairInput {
+  userId: string;
+  source: { accountId: string; chatId: string };
+  destination: { accountId: string; chatId: string };
+  delayMs?: number;
+  silent?: boolean;
+  copyMode?: boolean;
+  chain?: boolean;
+  filters?: StoredFilter[];
+  status?: 'active' | 'paused';
+}
+
+export class ForwardingWorld {
+  readonly fake: DiscordFake;
+  readonly orm: MikroORM;
+  readonly sql: Sql;
+  readonly schema: string;
+  readonly keyring: Keyring;
+  readonly redis: Redis;
+  readonly prefix: string;
+  runtime: SupervisorRuntime | null = null;
+  readonly guildId: string;
+  readonly #plans = new Map<Tier, string>();
+
+  private constructor(fake: DiscordFake, orm: MikroORM, schema: string, redis: Redis, prefix: string) {
+    this.fake = fake;
+    this.orm = orm;
+    this.schema = schema;
+    this.sql = sqlOn(orm, schema);
+    this.keyring = parseKeyring(`k1:${randomBytes(32).toString('base64')}`);
+    this.redis = redis;
+    this.prefix = prefix;
+    this.guildId = fake.createGuild({ name: 'world' }).id;
+  }
+
+  static async create(suite: string): Promise<ForwardingWorld> {
+    const fake = await DiscordFake.start();
+    const suffix = `${suite}_${randomUUID().slice(0, 6)}`;
+    const orm = await openSuiteDatabase(suffix);
+    await seedPlans(orm.em.fork());
+    const prefix = suitePrefix(suite);
+    const world = new ForwardingWorld(fake, orm, suiteSchema(suffix), redisFor(prefix), prefix);
+    for (const row of await world.sql.all<{ id: string; name: Tier }>(`select id, name from ${world.sql.table('subscription_plans')}`)) {
+      world.#plans.set(row.name, row.id);
+    }
+    return world;
+  }
+
+  async user(plan: Tier = 'pro'): Promise<string> {
+    const id = randomUUID();
+    await this.sql.all(`insert into ${this.sql.table('users')} (id, email, password_hash) values (?, ?, 'x')`, [id, `${id}@example.test`]);
+    if (plan !== 'free') {
+      await this.sql.all(
+        `insert into ${this.sql.table('user_subscriptions')} (id, user_id, plan_id, status, started_at) values (?, ?, ?, 'active', now())`,
+        [randomUUID(), id, this.#plans.get(plan)],
+      );
+    }
+    return id;
+  }
+
+  /** A bot in the fake, in the world's guild, linked to `userId` with its token sealed. */
+  async bot(userId: string, username = `bot-${randomUUID().slice(0, 4)}`, guildId = this.guildId): Promise<{ accountId: string; botId: string; token: string }> {
+    const bot = this.fake.createBot({ username });
+    this.fake.addMember(guildId, bot.id);
+    const accountId = randomUUID();
+    const sealed = sealSecret(this.keyring, bot.token, columnContext('discord_accounts', 'token_ciphertext', accountId));
+    await this.sql.all(
+      `insert into ${this.sql.table('discord_accounts')} (id, user_id, bot_user_id, bot_username, token_ciphertext, status) values (?, ?, ?, ?, ?, 'active')`,
+      [accountId, userId, bot.id, bot.username, sealed],
+    );
+    return { accountId, botId: bot.id, token: bot.token };
+  }
+
+  channel(name = `c-${randomUUID().slice(0, 4)}`, guildId = this.guildId): string {
+    return this.fake.createChannel(guildId, name).id;
+  }
+
+  guild(name: string): string {
+    return this.fake.createGuild({ name }).id;
+  }
+
+  async pair(input: PairInput): Promise<string> {
+    const id = randomUUID();
+    await this.sql.all(
+      `insert into ${this.sql.table('forwarding_pairs')}
+        (id, user_id, name, source_platform, source_account_id, source_chat_id, destination_platform, destination_account_id, destination_chat_id,
+         delay_ms, silent, copy_mode, chain, filters, status)
+       values (?, ?, ?, 'discord', ?, ?, 'discord', ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [id, input.userId, `pair ${id.slice(0, 4)}`, input.source.accountId, input.source.chatId, input.destination.accountId, input.destination.chatId,
+        input.delayMs ?? 0, input.silent ?? false, input.copyMode ?? false, input.chain ?? false, JSON.stringify(input.filters ?? []), input.status ?? 'active'],
+    );
+    return id;
+  }
+
+  async start(options: SupervisorOptions = {}, queue: ForwardingQueueOptions = {}): Promise<SupervisorRuntime> {
+    const config = parseConfig(testEnv({ REDIS_KEY_PREFIX: this.prefix, METRICS_PORT: '0' }));
+    this.runtime = await startSupervisorRuntime({
+      config, redis: this.redis, redisUrl: TEST_REDIS_URL, logger,
+      onEscalate: (reason) => logger.error({ reason }, 'escalated'),
+      options: {
+        workers: 1, threadsPerWorker: 2, threadMaxOldGenerationMb: 256, leaseTtlMs: 3_000, statusIntervalMs: 500,
+        pressureIntervalMs: 200, workerShutdownTimeoutMs: 5_000, discordApiUrl: this.fake.apiUrl, ...options,
+        pressure: { minDwellMs: 0, idleAfterMs: 3_600_000, ...options.pressure },
+      },
+      queue: { unknownAccountGraceMs: 5_000, ...queue },
+      forwarding: { orm: this.orm, schema: this.schema, keyring: this.keyring, sync: { reconcileIntervalMs: 60_000, debounceMs: 20 } },
+    });
+    return this.runtime;
+  }
+
+  /** Until every linked account of the world runs. */
+  async running(n: number): Promise<void> {
+    await waitFor(`${n} sessions running`, () => [...this.runtime!.supervisor.sessions.all()].filter((r) => r.state === 'running').length >= n, 20_000);
+  }
+
+  async stop(): Promise<void> {
+    await this.runtime?.stop();
+    this.runtime = null;
+  }
+
+  /** Stops everything and drops the world's schema and Redis keys (benches have no root hook to do it). */
+  async close(): Promise<void> {
+    await this.stop();
+    await this.fake.close();
+    await this.sql.all(`drop schema if exists ${quoteIdent(this.schema)} cascade`).catch(() => {});
+    await this.orm.close(true);
+    this.redis.disconnect();
+    const plain = new Redis(TEST_REDIS_URL);
+    await deleteByPrefix(plain, this.prefix).catch(() => {});
+    plain.disconnect();
+  }
+}
