@@ -112,7 +112,7 @@ progress(`schema ${schema}, ${INSTANCES} API processes, ${USERS} Elite users`);
 const orm = await openDatabase({ databaseUrl, schema });
 const redis = new Redis(redisUrl, { keyPrefix: prefix });
 let server: ChildProcess | null = null;
-let figures: Record<string, unknown> | null = null;
+const figures: Record<string, unknown> = {};
 try {
   await migrateUp(orm);
   await seedPlans(orm.em.fork());
@@ -141,7 +141,7 @@ try {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await waitForLine(load, (l) => l.startsWith('{'), 'the load generator');
-  figures = JSON.parse(line) as Record<string, unknown>;
+  Object.assign(figures, JSON.parse(line) as Record<string, unknown>);
   const pairs = await conn.execute(`select count(*)::int as n from ${q('forwarding_pairs')}`) as Array<{ n: number }>;
   figures.pairs_created = pairs[0]?.n ?? 0;
 } finally {

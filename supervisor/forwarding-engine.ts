@@ -62,6 +62,12 @@ export class ForwardingEngine {
   /** `platform:id` of every linked account: their posts are our deliveries, never new sources. */
   #ownAuthors: ReadonlySet<string> = new Set();
   #queue: ForwardingQueue | null = null;
+  /**
+   * Tasks this engine enqueued and has not yet resolved once. Only those can
+   * skip the "delivered already?" query: a retried, restored or claimed task
+   * may have reached the destination before its link was written.
+   */
+  readonly #fresh = new Set<string>();
 
   constructor(deps: ForwardingEngineDeps) {
     this.#d = deps;
@@ -114,7 +120,11 @@ export class ForwardingEngine {
     });
     for (const skip of routed.skipped) this.counters.skipped[skip.reason] += 1;
     // Enqueued synchronously, one event after another, so each pair keeps the source's order.
-    const results = routed.tasks.map((task) => queue.enqueue(task));
+    // Remembered before the enqueue: dispatch may start before Redis answers.
+    const results = routed.tasks.map((task) => {
+      this.#remember(task.id);
+      return queue.enqueue(task);
+    });
     // A refusal (backlog full) is an answer: the scheduler reports it and the position moves on,
     // or one full backlog would replay the whole chat on every restart. A failed write is not.
     return Promise.all(results).then((all) => {
@@ -124,6 +134,13 @@ export class ForwardingEngine {
       }
       return true;
     });
+  }
+
+  #remember(taskId: string): void {
+    // Tasks failed without ever being resolved (a revoked account) would stay; forgetting them all
+    // now and then only costs a few extra queries.
+    if (this.#fresh.size >= 100_000) this.#fresh.clear();
+    this.#fresh.add(taskId);
   }
 
   #planOf(userId: string): OwnerPlan {
@@ -136,8 +153,9 @@ export class ForwardingEngine {
   readonly resolve = async (task: ScheduledTask): Promise<SendTask | null> => {
     const p = decodePayload(task.payloadRef);
     const send: SendTask = { taskId: task.id, idempotencyKey: task.idempotencyKey, pairId: p.pairId, op: p.op, chatId: p.destination.chatId, payload: null };
+    const fresh = this.#fresh.delete(task.id) && task.attempts <= 1;
     if (p.op === 'send') {
-      if (await this.#d.links.delivered(task.idempotencyKey)) {
+      if (!fresh && await this.#d.links.delivered(task.idempotencyKey)) {
         this.counters.skipped.already_delivered += 1;
         return null;
       }
