@@ -44,6 +44,8 @@ export class ForwardingWorld {
   readonly sql: Sql;
   readonly schema: string;
   readonly keyring: Keyring;
+  /** SECRET_KEYS of the world, for a supervisor in a child process. */
+  readonly secretKeys: string;
   readonly redis: Redis;
   readonly prefix: string;
   runtime: SupervisorRuntime | null = null;
@@ -55,7 +57,8 @@ export class ForwardingWorld {
     this.orm = orm;
     this.schema = schema;
     this.sql = sqlOn(orm, schema);
-    this.keyring = parseKeyring(`k1:${randomBytes(32).toString('base64')}`);
+    this.secretKeys = `k1:${randomBytes(32).toString('base64')}`;
+    this.keyring = parseKeyring(this.secretKeys);
     this.redis = redis;
     this.prefix = prefix;
     this.guildId = fake.createGuild({ name: 'world' }).id;

@@ -1,0 +1,75 @@
+/**
+ * The forwarding supervisor is SIGKILLed while messages stream in; the next
+ * one catches the sources up from the cursors in Redis and restores the
+ * queue. Every source message must reach the destination exactly once and in
+ * order: a task restored after it was sent is recognised by its message link
+ * or, when the kill came between the send and the link, by Discord's nonce.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { TEST_DATABASE_URL, TEST_REDIS_URL, testEnv } from '../../helpers/namespace.ts';
+import { ForwardingWorld, waitFor } from './forwarding-fixture.ts';
+
+const CHILD = fileURLToPath(new URL('./fixtures/supervisor-child.ts', import.meta.url));
+const TOTAL = 150;
+
+function numbers(world: ForwardingWorld, channelId: string): number[] {
+  return world.fake.messages(channelId).map((m) => /kill (\d+)/.exec(m.content)?.[1]).filter((n) => n !== undefined).map(Number);
+}
+
+describe('forwarding survives a SIGKILL of the supervisor (real processes, real discord.js, Discord fake)', function () {
+  this.timeout(120_000);
+  let world: ForwardingWorld;
+  let child: ChildProcess | null = null;
+
+  after(async () => {
+    child?.kill('SIGKILL');
+    await world?.close();
+  });
+
+  function startChild(): Promise<ChildProcess> {
+    const proc = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+      env: testEnv({
+        DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: world.schema, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: world.prefix,
+        SECRET_KEYS: world.secretKeys, DISCORD_API_URL: world.fake.apiUrl, EXPECT_SESSIONS: '2',
+      }),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    return new Promise((resolve, reject) => {
+      proc.on('message', (m: { type?: string }) => { if (m.type === 'ready') resolve(proc); });
+      proc.on('exit', (code, signal) => reject(new Error(`supervisor child exited early: ${code ?? signal}`)));
+    });
+  }
+
+  it('delivers every message once, in order, across the kill', async () => {
+    world = await ForwardingWorld.create('fwd_kill');
+    const owner = await world.user('elite');
+    const reader = await world.bot(owner, 'reader');
+    const writer = await world.bot(owner, 'writer');
+    const src = world.channel('src');
+    const dst = world.channel('dst');
+    await world.pair({ userId: owner, source: { accountId: reader.accountId, chatId: src }, destination: { accountId: writer.accountId, chatId: dst } });
+
+    child = await startChild();
+    let killedAt = -1;
+    for (let n = 0; n < TOTAL; n++) {
+      world.fake.postAsUser(src, { content: `kill ${n}` });
+      if (killedAt < 0 && numbers(world, dst).length >= 40) {
+        child.kill('SIGKILL');
+        killedAt = n;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.ok(killedAt > 0, 'the kill happened mid-stream');
+    const afterKill = numbers(world, dst).length;
+    assert.ok(afterKill < TOTAL, `messages remained for the next supervisor (${afterKill} delivered at the kill)`);
+    child = await startChild();
+    await waitFor('every message delivered', () => numbers(world, dst).length >= TOTAL, 60_000);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(numbers(world, dst), Array.from({ length: TOTAL }, (_, i) => i));
+    child.kill('SIGTERM');
+    await new Promise((r) => child!.once('exit', r));
+    child = null;
+  });
+});
