@@ -22,6 +22,7 @@ import type { OwnerPlan, PairView } from '../src/forwarding/routing/pair-view.ts
 import { chainTargets, routeEvent, type FilterMessage, type RouteSkip, type SourceEvent } from '../src/forwarding/routing/route-message.ts';
 import type { CursorStore } from '../src/forwarding/store/cursor-store.ts';
 import type { MessageLinks } from '../src/forwarding/store/message-links.ts';
+import type { MessageQuota } from '../src/forwarding/store/message-quota.ts';
 import type { PairDirectory } from '../src/forwarding/store/pair-directory.ts';
 import type { ScheduledTask } from '../src/scheduler/core/task.ts';
 import { OwnCopies } from './own-copies.ts';
@@ -33,7 +34,7 @@ export interface EngineCounters {
   received: number;
   enqueued: number;
   refused: number;
-  skipped: Record<RouteSkip['reason'] | 'own_copy' | 'already_delivered' | 'no_copy', number>;
+  skipped: Record<RouteSkip['reason'] | 'own_copy' | 'already_delivered' | 'no_copy' | 'monthly_quota', number>;
   delivered: number;
   chained: number;
 }
@@ -43,6 +44,8 @@ export interface ForwardingEngineDeps {
   pairs: PairDirectory;
   links: MessageLinks;
   cursors: CursorStore;
+  /** Counts delivered messages per user and period; refuses routing past the plan's allowance. */
+  quota: MessageQuota;
   logger: Logger;
 }
 
@@ -54,7 +57,7 @@ const filterWith: FilterMessage = (message, pair) => {
 export class ForwardingEngine {
   readonly counters: EngineCounters = {
     received: 0, enqueued: 0, refused: 0, delivered: 0, chained: 0,
-    skipped: { paused: 0, filtered: 0, loop: 0, chain_not_in_plan: 0, no_message: 0, own_copy: 0, already_delivered: 0, no_copy: 0 },
+    skipped: { paused: 0, filtered: 0, loop: 0, chain_not_in_plan: 0, no_message: 0, own_copy: 0, already_delivered: 0, no_copy: 0, monthly_quota: 0 },
   };
   readonly #d: ForwardingEngineDeps;
   readonly #log: Logger;
@@ -114,8 +117,15 @@ export class ForwardingEngine {
   #route(event: SourceEvent, pairs: readonly PairView[]): Promise<boolean> {
     const queue = this.#queue;
     if (!queue || pairs.length === 0) return Promise.resolve(true);
+    const allowed = event.kind === 'new'
+      ? pairs.filter((pair) => {
+        const over = this.#d.quota.exhausted(pair.userId, this.#d.pairs.planOf(pair.userId)?.limits.messagesPerPeriod ?? null);
+        if (over) this.counters.skipped.monthly_quota += 1;
+        return !over;
+      })
+      : pairs;
     const routed = routeEvent({
-      event, pairs, filter: filterWith, now: Date.now(), newId: randomUUID,
+      event, pairs: allowed, filter: filterWith, now: Date.now(), newId: randomUUID,
       planOf: (userId) => this.#planOf(userId),
     });
     for (const skip of routed.skipped) this.counters.skipped[skip.reason] += 1;
@@ -192,6 +202,9 @@ export class ForwardingEngine {
     }
     for (const id of ids) this.#own.add(p.destination.platform, p.destination.chatId, id);
     this.counters.delivered += 1;
+    if (p.op === 'send') {
+      void this.#d.quota.count(task.userId).catch((err: unknown) => this.#log.warn({ err, userId: task.userId }, 'could not count a forwarded message'));
+    }
     await this.#chain(p, ids);
   };
 

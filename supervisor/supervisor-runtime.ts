@@ -13,6 +13,7 @@ import type { ActorPlatform } from '../actors/actor-contract.ts';
 import type { Keyring } from '../src/crypto/keyring.ts';
 import { CursorStore } from '../src/forwarding/store/cursor-store.ts';
 import { MessageLinks } from '../src/forwarding/store/message-links.ts';
+import { MessageQuota } from '../src/forwarding/store/message-quota.ts';
 import { PairDirectory } from '../src/forwarding/store/pair-directory.ts';
 import { sqlOn } from '../src/forwarding/store/sql.ts';
 import { ForwardingEngine } from './forwarding-engine.ts';
@@ -91,7 +92,7 @@ export async function startSupervisorRuntime(input: {
   const pairs = sql ? new PairDirectory(sql, input.logger) : null;
   const cursors = new CursorStore(input.redis);
   if (sql && pairs) {
-    engine = new ForwardingEngine({ supervisor, pairs, links: new MessageLinks(sql), cursors, logger: input.logger });
+    engine = new ForwardingEngine({ supervisor, pairs, links: new MessageLinks(sql), cursors, quota: new MessageQuota(input.redis), logger: input.logger });
     queueOptions = { resolve: engine.resolve, onDelivered: engine.onDelivered, ...input.queue };
   }
   const queue = await ForwardingQueue.start(supervisor, input.redis, input.logger, queueOptions);

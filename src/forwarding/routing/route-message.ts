@@ -6,6 +6,7 @@
  * says why, so the engine can count and report it.
  */
 import type { NewForwardTask } from '../../scheduler/core/task.ts';
+import { withoutEntityTypes } from '../format/rich-text.ts';
 import type { NeutralMessage } from '../message/neutral-message.ts';
 import { encodePayload, type ForwardPayload } from './forward-payload.ts';
 import { idempotencyKey } from './idempotency-key.ts';
@@ -79,7 +80,8 @@ export function routeEvent(input: RouteInput): RouteResult {
       }
       const m = filtered.message;
       payload.message = {
-        text: m.text,
+        // A mention names a user of the source platform; elsewhere it is just its text.
+        text: pair.source.platform === pair.destination.platform ? m.text : withoutEntityTypes(m.text, ['mention']),
         attachments: m.attachments,
         silent: pair.silent,
         copyMode: pair.copyMode,

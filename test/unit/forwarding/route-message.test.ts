@@ -52,6 +52,17 @@ describe('forwarding routing (pure)', () => {
     assert.equal(payload.replyToSourceMessageId, '10');
   });
 
+  it('keeps mentions within a platform and turns them into plain text across platforms', () => {
+    const withMention = message('13', '@Ann hi', { text: { text: '@Ann hi', entities: [{ type: 'mention', offset: 0, length: 4, userId: '42' }] } });
+    const same = route({ kind: 'new', chatId: 'S', messageId: '13', message: withMention }, [pair('p1')]);
+    assert.equal(decodePayload(same.tasks[0]!.payloadRef).message?.text.entities.length, 1);
+    const cross = route({ kind: 'new', chatId: 'S', messageId: '13', message: withMention },
+      [pair('p2', { destination: { platform: 'telegram', accountId: 'tg-1', chatId: '-100' } })]);
+    const text = decodePayload(cross.tasks[0]!.payloadRef).message?.text;
+    assert.equal(text?.text, '@Ann hi');
+    assert.deepEqual(text?.entities, []);
+  });
+
   it('drops what a filter drops, with the reason', () => {
     const dropAll: FilterMessage = () => ({ action: 'drop', reason: 'keyword "spam"' });
     const out = route({ kind: 'new', chatId: 'S', messageId: '12', message: message('12') }, [pair('p1')], dropAll);
