@@ -13,6 +13,9 @@ export class CursorStore {
   readonly #prefix: string;
   /** What this supervisor last wrote, so a message never moves a cursor backwards. */
   readonly #known = new Map<string, Map<string, string>>();
+  /** Positions waiting for this tick's write, by account. */
+  #pending = new Map<string, Map<string, string>>();
+  #flushing: PromiseWithResolvers<void> | null = null;
 
   /** `prefix` namespaces the keys inside Redis (the client's own keyPrefix applies too). */
   constructor(redis: Redis, prefix = 'fwd:cursor:') {
@@ -27,13 +30,42 @@ export class CursorStore {
     return Object.fromEntries(known);
   }
 
-  /** Moves `chatId`'s position to `messageId` if that is later. */
-  async advance(accountId: string, chatId: string, messageId: string): Promise<void> {
+  /**
+   * Moves `chatId`'s position to `messageId` if that is later. Moves made in
+   * one turn of the event loop go out together, one HSET per account: only
+   * the latest position per chat matters, so a busy chat costs one write per
+   * tick, not one per message. Resolves once Redis has it.
+   */
+  advance(accountId: string, chatId: string, messageId: string): Promise<void> {
     const known = this.#chats(accountId);
     const next = laterMessageId(messageId, known.get(chatId));
-    if (next === known.get(chatId)) return;
+    if (next === known.get(chatId)) return Promise.resolve();
     known.set(chatId, next);
-    await this.#redis.hset(this.#prefix + accountId, chatId, next);
+    const pending = this.#pending.get(accountId) ?? new Map<string, string>();
+    pending.set(chatId, next);
+    this.#pending.set(accountId, pending);
+    if (!this.#flushing) {
+      this.#flushing = Promise.withResolvers<void>();
+      setImmediate(() => void this.#flush());
+    }
+    return this.#flushing.promise;
+  }
+
+  async #flush(): Promise<void> {
+    const done = this.#flushing!;
+    const batch = this.#pending;
+    this.#flushing = null;
+    this.#pending = new Map();
+    try {
+      const pipeline = this.#redis.pipeline();
+      for (const [accountId, chats] of batch) pipeline.hset(this.#prefix + accountId, Object.fromEntries(chats));
+      const replies = await pipeline.exec();
+      const failed = replies?.find(([err]) => err !== null);
+      if (failed) throw failed[0] as Error;
+      done.resolve();
+    } catch (err) {
+      done.reject(err as Error);
+    }
   }
 
   async forget(accountId: string): Promise<void> {
