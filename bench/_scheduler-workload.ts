@@ -42,6 +42,6 @@ export const taskIndex = (id: string): number => Number(id.slice(1));
  * has two pairs, one task in flight each), and `inFlight` tasks at once on the
  * one worker, the bound BullMQ's concurrency is matched to.
  */
-export function benchSchedulerOptions(inFlight: number): SchedulerOptions {
-  return { rateFor: () => null, backlogFor: () => null, maxInFlightPerWorker: inFlight };
+export function benchSchedulerOptions(inFlight: number, reservedElite = 0): SchedulerOptions {
+  return { rateFor: () => null, backlogFor: () => null, maxInFlightPerWorker: inFlight, reservedWorkerSlots: { elite: reservedElite } };
 }

@@ -56,6 +56,8 @@ const { values } = parseArgs({
     slots: { type: 'string', default: '4' },
     'service-ms': { type: 'string', default: '2' },
     'drain-s': { type: 'string', default: '15' },
+    // Overload only: sender slots kept for Elite (the scheduler's reservedWorkerSlots); BullMQ has no equivalent.
+    'reserved-elite': { type: 'string', default: '0' },
   },
 });
 const TASKS = Number(values.tasks);
@@ -65,6 +67,7 @@ const OVERLOAD_MS = Number(values['overload-s']) * 1_000;
 const SLOTS = Number(values.slots);
 const SERVICE_MS = Number(values['service-ms']);
 const DRAIN_MS = Number(values['drain-s']) * 1_000;
+const RESERVED_ELITE = Number(values['reserved-elite']);
 const CAPACITY_PER_S = (SLOTS / SERVICE_MS) * 1_000;
 const OFFERED_PER_S = 2 * CAPACITY_PER_S;
 const OFFERED_MAX = Math.ceil((OFFERED_PER_S * OVERLOAD_MS) / 1_000);
@@ -93,9 +96,9 @@ const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 
 /** A Switchboard shard of its own under `prefix`, restored (empty) and ready. */
-async function openSwitchboard(prefix: string, inFlight: number): Promise<{ ds: DurableScheduler; redis: Redis }> {
+async function openSwitchboard(prefix: string, inFlight: number, reservedElite = 0): Promise<{ ds: DurableScheduler; redis: Redis }> {
   const redis = new Redis(redisUrl, { keyPrefix: prefix });
-  const ds = new DurableScheduler(new PriorityScheduler(benchSchedulerOptions(inFlight)), new TaskStore(redis, { owner: OWNER }));
+  const ds = new DurableScheduler(new PriorityScheduler(benchSchedulerOptions(inFlight, reservedElite)), new TaskStore(redis, { owner: OWNER }));
   await ds.restore(Date.now());
   return { ds, redis };
 }
@@ -257,7 +260,7 @@ async function drain(log: WaitLog, sent: number): Promise<void> {
 
 async function switchboardOverload(prefix: string): Promise<OverloadFigures> {
   // The worker's in-flight bound is the sender's slots: the scheduler, not a pool, decides what waits.
-  const { ds, redis } = await openSwitchboard(prefix, SLOTS);
+  const { ds, redis } = await openSwitchboard(prefix, SLOTS, RESERVED_ELITE);
   const log = new WaitLog();
   let failure: unknown = null;
   const onError = (error: unknown): void => {
@@ -436,6 +439,7 @@ try {
     overload: {
       seconds: OVERLOAD_MS / 1_000,
       capacity_per_s: CAPACITY_PER_S,
+      reserved_elite_slots: RESERVED_ELITE,
       offered_per_s: OFFERED_PER_S,
       switchboard: sbOver,
       bullmq: bullOver,

@@ -64,7 +64,7 @@ export class PriorityScheduler {
   constructor(options: SchedulerOptions = {}) {
     this.#o = resolveSchedulerOptions(options);
     this.#m = new MetricsRecorder(this.#o.waitSampleSize);
-    this.#index = new ReadyIndex(this.#o.maxInFlightPerWorker);
+    this.#index = new ReadyIndex(this.#o.maxInFlightPerWorker, this.#o.reservedWorkerSlots);
   }
 
   /** Tasks held: waiting, delayed or in flight. */
@@ -115,7 +115,7 @@ export class PriorityScheduler {
         if (account.blockedUntil > now) this.#closeAccount(lane, 'time', account.blockedUntil, 'flood_wait', now);
         else if (account.nextSendAt > now) this.#closeAccount(lane, 'time', account.nextSendAt, 'account_pacing', now);
         else if (account.inFlight >= o.maxInFlightPerAccount) this.#closeAccount(lane, 'capacity', null, 'load', now);
-        else if (account.worker.inFlight >= o.maxInFlightPerWorker) {
+        else if (account.worker.inFlight >= this.#index.capOf[slot.tier]) {
           this.#index.parkOnWorker(lane);
           this.#delay('load', headOf(lane), null, now);
         } else return this.#dispatch(lane, slot, rate, now);

@@ -39,9 +39,14 @@ export class ReadyIndex {
   /** Slots with at least one live lane, of users not rate-parked. */
   readonly tierRings: Readonly<Record<Tier, LinkedRing<SlotState>>> = perTier(() => new LinkedRing<SlotState>());
   readonly #workerCap: number;
+  /** Slots of a worker each tier may fill: the cap less what is kept for the tiers above. */
+  readonly capOf: Readonly<Record<Tier, number>>;
 
-  constructor(maxInFlightPerWorker: number) {
+  constructor(maxInFlightPerWorker: number, reserved: Readonly<Partial<Record<'elite' | 'pro', number>>> = {}) {
     this.#workerCap = maxInFlightPerWorker;
+    const elite = reserved.elite ?? 0;
+    const pro = reserved.pro ?? 0;
+    this.capOf = { elite: maxInFlightPerWorker, pro: maxInFlightPerWorker - elite, free: maxInFlightPerWorker - elite - pro };
   }
 
   /** The lane for ready work of `user` at effective tier `tier` on `account`. */
@@ -122,6 +127,7 @@ export class ReadyIndex {
     while (worker.inFlight < this.#workerCap) {
       let lane: LaneState | null = null;
       for (const tier of TIERS_BY_PRIORITY) {
+        if (worker.inFlight >= this.capOf[tier]) break;
         lane = worker.parked[tier].first;
         if (lane !== null) break;
       }
@@ -152,7 +158,7 @@ export class ReadyIndex {
   #placeLane(lane: LaneState, front: boolean): void {
     const account = lane.account;
     if (account.closed !== null) account.parked.push(lane);
-    else if (account.worker.inFlight >= this.#workerCap) this.#parkOnWorker(lane);
+    else if (account.worker.inFlight >= this.capOf[lane.slot.tier]) this.#parkOnWorker(lane);
     else {
       const lanes = lane.slot.lanes;
       if (front) lanes.unshift(lane);

@@ -52,6 +52,14 @@ export interface SchedulerOptions {
   maxInFlightPerAccount?: number;
   /** Tasks in flight at once on one worker process. Default 1 000. */
   maxInFlightPerWorker?: number;
+  /**
+   * Worker slots kept for a tier and the tiers above it: with
+   * `{ elite: 1 }`, Pro and Free tasks never fill a worker's last slot, so an
+   * Elite task arriving under sustained load finds one free instead of
+   * waiting for a send to finish. Lower tiers lose that much capacity while
+   * they are the only work. Must leave Free at least one slot. Default `{}`.
+   */
+  reservedWorkerSlots?: Readonly<Partial<Record<'elite' | 'pro', number>>>;
   /** Worker owning a sending account; read once per account (see `moveAccount`). Default: `'main'`. */
   workerOf?: (accountId: string) => string;
   /** Recent waits per tier kept for the p50/p99 figures. Default 1 024. */
@@ -81,6 +89,7 @@ export interface ResolvedSchedulerOptions {
   accountKindOf: (accountId: string) => string;
   maxInFlightPerAccount: number;
   maxInFlightPerWorker: number;
+  reservedWorkerSlots: Readonly<Partial<Record<'elite' | 'pro', number>>>;
   workerOf: (accountId: string) => string;
   waitSampleSize: number;
   onEvent: ((event: SchedulerEvent) => void) | null;
@@ -157,6 +166,20 @@ export function resolveSchedulerOptions(options: SchedulerOptions = {}): Resolve
   if (o.maxInFlightPerWorker !== undefined && !isCap(o.maxInFlightPerWorker)) {
     fail('maxInFlightPerWorker', 'maxInFlightPerWorker must be a positive integer or Infinity');
   }
+  if (o.reservedWorkerSlots !== undefined) {
+    const reserved: unknown = o.reservedWorkerSlots;
+    if (reserved === null || typeof reserved !== 'object' || Array.isArray(reserved)) {
+      fail('reservedWorkerSlots', 'reservedWorkerSlots must be an object keyed by elite or pro');
+    }
+    for (const [tier, v] of Object.entries(reserved)) {
+      if (tier !== 'elite' && tier !== 'pro') fail('reservedWorkerSlots', `reservedWorkerSlots.${tier} is not a tier that can hold slots (elite, pro)`);
+      if (!(Number.isInteger(v) && (v as number) >= 0)) fail('reservedWorkerSlots', `reservedWorkerSlots.${tier} must be a non-negative integer`);
+    }
+    const total = (o.reservedWorkerSlots.elite ?? 0) + (o.reservedWorkerSlots.pro ?? 0);
+    if (total >= (o.maxInFlightPerWorker ?? 1_000)) {
+      fail('reservedWorkerSlots', 'reservedWorkerSlots must leave Free at least one of maxInFlightPerWorker');
+    }
+  }
   checkFunction('workerOf', o.workerOf);
   if (o.waitSampleSize !== undefined && !isPositiveInteger(o.waitSampleSize)) {
     fail('waitSampleSize', 'waitSampleSize must be a positive integer');
@@ -180,6 +203,7 @@ export function resolveSchedulerOptions(options: SchedulerOptions = {}): Resolve
     accountKindOf: o.accountKindOf ?? (() => 'default'),
     maxInFlightPerAccount: o.maxInFlightPerAccount ?? 4,
     maxInFlightPerWorker: o.maxInFlightPerWorker ?? 1_000,
+    reservedWorkerSlots: { ...o.reservedWorkerSlots },
     workerOf: o.workerOf ?? (() => 'main'),
     waitSampleSize: o.waitSampleSize ?? 1_024,
     onEvent: o.onEvent ?? null,

@@ -19,6 +19,20 @@ describe('scheduler core: priority and fairness', () => {
     assert.deepEqual(ids(drain(s, 1)), ['e1', 'f2']);
   });
 
+  it('keeps reserved worker slots for the tiers above, so an Elite task never waits for a Free send to finish', () => {
+    const s = scheduler({ maxInFlightPerWorker: 3, reservedWorkerSlots: { elite: 1 } });
+    for (let i = 0; i < 5; i++) s.enqueue(task({ id: `f${i}`, pairId: `pf${i}`, userId: `uf${i}`, sendingAccountId: `af${i}` }), 0);
+    assert.deepEqual([s.take(0).task?.id, s.take(0).task?.id], ['f0', 'f1']);
+    assert.equal(s.take(0).task, null, 'Free stops at two of three slots');
+    s.enqueue(task({ id: 'e', pairId: 'pe', userId: 'ue', tier: 'elite', sendingAccountId: 'ae' }), 1);
+    assert.equal(s.take(1).task?.id, 'e', 'the kept slot serves Elite at once');
+    s.ack('e', 2);
+    assert.equal(s.take(2).task, null, 'the kept slot stays empty rather than serve Free');
+    s.ack('f0', 3);
+    assert.equal(s.take(3).task?.id, 'f2', 'a slot freed below the reservation goes back to Free');
+    assert.equal(s.take(3).task, null);
+  });
+
   it('round-robins across users of one tier so a heavy user cannot starve the others', () => {
     const s = scheduler();
     for (let i = 0; i < 5; i++) s.enqueue(task({ id: `heavy${i}`, userId: 'heavy', pairId: `h${i}` }), 0);

@@ -15,6 +15,14 @@ const BURST_MS = 1_000;
 const PACING_MS = 50;
 const ACCOUNT_CAP = 2;
 const WORKER_CAP = 2;
+/** Worker slots kept for the tiers above; each property runs without and with a reservation. */
+let RESERVED: { elite?: number; pro?: number } = {};
+
+function workerCapFor(priority: number): number {
+  if (priority === TIER_PRIORITY.elite) return WORKER_CAP;
+  if (priority === TIER_PRIORITY.pro) return WORKER_CAP - (RESERVED.elite ?? 0);
+  return WORKER_CAP - (RESERVED.elite ?? 0) - (RESERVED.pro ?? 0);
+}
 const workerOf = (acc: string): string => (acc === 'a2' ? 'w2' : 'w1');
 const RATES: Record<string, number> = { u1: 240, u2: 120 };
 const rateOf = (userId: string): number | null => RATES[userId] ?? null;
@@ -76,7 +84,7 @@ class Oracle {
       const acc = head.sendingAccountId;
       if ((head.notBefore ?? -Infinity) > now) continue;
       if ((this.blockedUntil.get(acc) ?? -Infinity) > now || (this.nextSendAt.get(acc) ?? -Infinity) > now) continue;
-      if ((perAccount.get(acc) ?? 0) >= ACCOUNT_CAP || (perWorker.get(workerOf(acc)) ?? 0) >= WORKER_CAP) continue;
+      if ((perAccount.get(acc) ?? 0) >= ACCOUNT_CAP || (perWorker.get(workerOf(acc)) ?? 0) >= workerCapFor(this.effectiveTier(head, now))) continue;
       const rate = rateOf(head.userId);
       if (rate !== null && rateWaitMs(this.#bucket(head.userId), now, rate, BURST_MS) > 0) continue;
       out.push(head);
@@ -106,7 +114,12 @@ class Oracle {
 }
 
 describe('scheduler core: properties', () => {
-  it('hands out the best runnable task, each pair in enqueue order, never a task twice at once', () => {
+  afterEach(() => {
+    RESERVED = {};
+  });
+
+  for (const reserved of [{}, { elite: 1 }]) it(`hands out the best runnable task, each pair in enqueue order, never a task twice at once (worker slots kept: ${JSON.stringify(reserved)})`, () => {
+    RESERVED = reserved;
     fc.assert(
       fc.property(fc.array(opArb, { minLength: 30, maxLength: 300, size: 'max' }), fc.integer(), (ops, seed) => {
         let rnd = seed >>> 0;
@@ -116,6 +129,7 @@ describe('scheduler core: properties', () => {
           agingMs: AGING, rateFor: rateOf, rateBurstMs: BURST_MS,
           backlogFor: () => 12, maxQueuedPerTier: { pro: 10 },
           accountMinIntervalMs: PACING_MS, maxInFlightPerAccount: ACCOUNT_CAP, maxInFlightPerWorker: WORKER_CAP, workerOf,
+          reservedWorkerSlots: RESERVED,
         });
         const model = new Oracle();
         let now = 0;
