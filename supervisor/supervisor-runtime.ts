@@ -52,6 +52,8 @@ export interface SupervisorRuntime {
   engine: ForwardingEngine | null;
   /** Sessions and watch lists kept in step with PostgreSQL; null without a database. */
   sync: RuntimeSync | null;
+  /** The pairs the engine runs; null without a database. */
+  pairs: PairDirectory | null;
   /** Where Prometheus scrapes this supervisor; null when METRICS_PORT is 0. */
   metricsUrl: string | null;
   /** Stops answering commands, then stops the supervisor gracefully. */
@@ -124,6 +126,7 @@ export async function startSupervisorRuntime(input: {
     queue,
     engine,
     sync,
+    pairs,
     metricsUrl: metrics?.url ?? null,
     async stop() {
       await metrics?.close();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { FakeMessage } from '../../fakes/discord/discord-fake.ts';
+import { redisRuntimeNotifier } from '../../../src/api/runtime-notifier.ts';
 import { ForwardingWorld, waitFor } from './forwarding-fixture.ts';
 
 const SUPPRESS_NOTIFICATIONS = 1 << 12;
@@ -18,6 +19,7 @@ describe('forwarding Discord to Discord through the supervisor (real discord.js,
   const chats = {} as Record<'src' | 'plain' | 'silent' | 'copy' | 'filtered' | 'chainMid' | 'chainEnd' | 'long', string>;
   const pairs = {} as Record<string, string>;
   const authors = (): string[] => [botA.botId, botB.botId];
+  const pairLoaded = (id: string): boolean => world.runtime!.pairs!.pair(id) !== undefined;
 
   before(async () => {
     world = await ForwardingWorld.create('fwd_dc');
@@ -103,8 +105,10 @@ describe('forwarding Discord to Discord through the supervisor (real discord.js,
   });
 
   it('splits a long message at the 2,000-character limit and edits every part later', async () => {
+    // Added as the API adds one: the row, then the announcement the runtime acts on.
     const long = await world.pair({ userId: owner, source: { accountId: botA.accountId, chatId: chats.src }, destination: { accountId: botB.accountId, chatId: chats.long } });
-    await world.runtime!.sync!.reconcile();
+    await redisRuntimeNotifier(world.redis, world.prefix).notify({ kind: 'pair', id: long, userId: owner, action: 'upsert' });
+    await waitFor('the runtime loaded the new pair', () => pairLoaded(long));
     const words = Array.from({ length: 700 }, (_, i) => `word${i}`).join(' ');
     const source = world.fake.postAsUser(chats.src, { content: words });
     await waitFor('long copy in parts', () => posted(world, chats.long, authors()).length >= 3);
@@ -115,6 +119,5 @@ describe('forwarding Discord to Discord through the supervisor (real discord.js,
     world.fake.editAsUser(chats.src, source.id, 'short now');
     await waitFor('edited down to one part', () => posted(world, chats.long, authors()).length === 1);
     assert.match(posted(world, chats.long, authors())[0]!.content, /short now/);
-    void long;
   });
 });
