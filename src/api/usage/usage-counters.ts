@@ -16,8 +16,13 @@ export type PeriodCounters = Record<UsageCounter, number>;
 export const ZERO_COUNTERS: Readonly<PeriodCounters> = Object.freeze({ messages: 0, api_calls: 0, commands: 0 });
 
 /** Adds one API call and returns the period's count including it. */
-export async function countApiCall(redis: Redis, userId: string, label: string): Promise<number> {
-  const key = usageCounterKey('api_calls', userId, label);
+export function countApiCall(redis: Redis, userId: string, label: string): Promise<number> {
+  return countUsage(redis, 'api_calls', userId, label);
+}
+
+/** Adds one to a user's `counter` of period `label` and returns the count including it. */
+export async function countUsage(redis: Redis, counter: UsageCounter, userId: string, label: string): Promise<number> {
+  const key = usageCounterKey(counter, userId, label);
   const results = await redis.multi().incr(key).expire(key, COUNTER_TTL_SECONDS, 'NX').exec();
   const [error, value] = results?.[0] ?? [new Error('INCR returned nothing'), null];
   if (error) throw error;

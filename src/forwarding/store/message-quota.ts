@@ -8,7 +8,8 @@
  * chosen over a Redis read in every message's path.
  */
 import type { Redis } from 'ioredis';
-import { usageCounterKey, usagePeriodAt } from '../../api/usage/usage-period.ts';
+import { countUsage } from '../../api/usage/usage-counters.ts';
+import { usagePeriodAt } from '../../api/usage/usage-period.ts';
 
 export class MessageQuota {
   readonly #redis: Redis;
@@ -34,7 +35,7 @@ export class MessageQuota {
   async count(userId: string): Promise<void> {
     this.#roll();
     const label = this.#label;
-    const used = await this.#redis.incr(usageCounterKey('messages', userId, label));
+    const used = await countUsage(this.#redis, 'messages', userId, label);
     if (label === this.#label) this.#used.set(userId, used);
   }
 
