@@ -13,7 +13,7 @@ import type { Keyring } from '../src/crypto/keyring.ts';
 import { loadAccounts } from '../src/forwarding/store/account-directory.ts';
 import type { CursorStore } from '../src/forwarding/store/cursor-store.ts';
 import type { PairDirectory } from '../src/forwarding/store/pair-directory.ts';
-import type { Sql } from '../src/forwarding/store/sql.ts';
+import type { Sql } from '../src/db/raw-sql.ts';
 import type { Supervisor } from './supervisor.ts';
 
 export interface RuntimeSyncOptions {

@@ -15,7 +15,7 @@ import { CursorStore } from '../src/forwarding/store/cursor-store.ts';
 import { MessageLinks } from '../src/forwarding/store/message-links.ts';
 import { MessageQuota } from '../src/forwarding/store/message-quota.ts';
 import { PairDirectory } from '../src/forwarding/store/pair-directory.ts';
-import { sqlOn } from '../src/forwarding/store/sql.ts';
+import { sqlOn } from '../src/db/raw-sql.ts';
 import { ForwardingEngine } from './forwarding-engine.ts';
 import { ForwardingQueue, type ForwardingQueueOptions } from './forwarding-queue.ts';
 import { RuntimeSync, type RuntimeSyncOptions } from './runtime-sync.ts';

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { UsagePeriod } from '../../db/entities/usage-period.ts';
 import { TIERS_BY_PRIORITY, type Tier } from '../../domain/plans/plan-types.ts';
-import { sqlOn } from '../../forwarding/store/sql.ts';
+import { sqlOn } from '../../db/raw-sql.ts';
 import type { ApiContext } from '../api-context.ts';
 import { scanCounters } from '../usage/usage-counters.ts';
 import { usagePeriodAt } from '../usage/usage-period.ts';

@@ -8,7 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { UsagePeriod } from '../../db/entities/usage-period.ts';
 import type { UserRole, UserStatus } from '../../db/entities/user.ts';
 import type { Tier } from '../../domain/plans/plan-types.ts';
-import { sqlOn, type Sql } from '../../forwarding/store/sql.ts';
+import { sqlOn, type Sql } from '../../db/raw-sql.ts';
 import type { ApiContext } from '../api-context.ts';
 import { maxCounters, readCounters, type PeriodCounters } from '../usage/usage-counters.ts';
 import { usagePeriodAt } from '../usage/usage-period.ts';

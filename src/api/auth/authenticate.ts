@@ -9,7 +9,6 @@
  * not the token, so a demotion applies at once.
  */
 import type { Request, RequestHandler } from 'express';
-import { RefreshTokenFamily } from '../../db/entities/refresh-token-family.ts';
 import { User, type UserRole } from '../../db/entities/user.ts';
 import {
   AccountInactiveError, AuthenticationRequiredError, ForbiddenRoleError, InsufficientScopeError, SessionRequiredError,
@@ -18,6 +17,8 @@ import {
 import type { ApiContext } from '../api-context.ts';
 import { API_KEY_MARK } from './api-key-codec.ts';
 import { authenticateApiKey } from './api-key-auth.ts';
+import { loadPrincipal } from './load-principal.ts';
+import { rememberPlan } from './user-plan.ts';
 
 /** API key scopes; an access token (a person signed in) has them all. */
 export const API_KEY_SCOPES = ['read', 'write'] as const;
@@ -67,22 +68,20 @@ function credentialOf(req: Request): Credential {
   return apiKey === undefined ? null : { kind: 'api_key', value: apiKey.trim() };
 }
 
-async function authenticateAccessToken(ctx: ApiContext, token: string): Promise<AuthContext> {
+async function authenticateAccessToken(ctx: ApiContext, req: Request, token: string): Promise<AuthContext> {
   const claims = ctx.accessTokens.verify(token);
-  const em = ctx.orm.em.fork();
-  const user = await em.findOne(User, { id: claims.userId });
+  const user = await loadPrincipal(ctx, claims.userId, claims.sessionId ?? null);
   if (user === null) throw new TokenRevokedError({});
   if (user.status !== 'active') throw new AccountInactiveError({ status: user.status });
   const notBefore = user.tokensNotBefore?.getTime();
   if (notBefore !== undefined && claims.issuedAtMs < notBefore) throw new TokenRevokedError({});
-  if (claims.sessionId !== undefined) {
-    const session = await em.findOne(RefreshTokenFamily, { id: claims.sessionId, user: user.id }, { fields: ['id', 'revokedAt'] });
-    if (session === null || (session.revokedAt !== null && session.revokedAt !== undefined)) throw new TokenRevokedError({});
-  }
+  if (claims.sessionId !== undefined && user.sessionLive !== true) throw new TokenRevokedError({});
   if (claims.impersonatorId !== undefined) {
-    const admin = await em.findOne(User, { id: claims.impersonatorId }, { fields: ['id', 'role', 'status'] });
+    const admin = await ctx.orm.em.fork().findOne(User, { id: claims.impersonatorId }, { fields: ['id', 'role', 'status'] });
     if (admin === null || admin.role !== 'admin' || admin.status !== 'active') throw new TokenRevokedError({});
   }
+  // The plan came with the user: the rate limiter and the route need not ask again.
+  rememberPlan(req, user.plan);
   return {
     userId: user.id,
     role: user.role,
@@ -98,7 +97,7 @@ export function authenticate(ctx: ApiContext): RequestHandler {
     try {
       if (credential === null) throw new AuthenticationRequiredError({});
       req.auth = credential.kind === 'jwt'
-        ? await authenticateAccessToken(ctx, credential.value)
+        ? await authenticateAccessToken(ctx, req, credential.value)
         : await authenticateApiKey(ctx, ctx.orm.em.fork(), credential.value);
     } catch (err) {
       // RFC 6750: a 401 names the scheme the client should use.

@@ -29,6 +29,11 @@ export async function planOf(em: EntityManager, userId: string, now: Date): Prom
 
 const memo = new WeakMap<Request, Promise<PlanDefinition>>();
 
+/** Records the plan `authenticate` already read with the user, so the request never asks again. */
+export function rememberPlan(req: Request, plan: PlanDefinition): void {
+  memo.set(req, Promise.resolve(plan));
+}
+
 /** The plan of the signed-in user of `req` (call after `authenticate`), read once per request. */
 export function requestPlan(ctx: ApiContext, req: Request): Promise<PlanDefinition> {
   const userId = req.auth?.userId;

@@ -4,7 +4,7 @@
  * (`greatest`), so two flushes racing, or a flush after Redis lost its keys,
  * can never lower a stored figure. Users who no longer exist are skipped.
  */
-import { sqlOn } from '../../forwarding/store/sql.ts';
+import { sqlOn } from '../../db/raw-sql.ts';
 import type { ApiContext } from '../api-context.ts';
 import { scanCounters } from './usage-counters.ts';
 import { previousUsagePeriod, usagePeriodAt, type UsagePeriodBounds } from './usage-period.ts';

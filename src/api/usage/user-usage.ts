@@ -8,7 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { UsagePeriod } from '../../db/entities/usage-period.ts';
 import type { UserRole, UserStatus } from '../../db/entities/user.ts';
 import type { UsageSnapshot } from '../../domain/plans/plan-rules.ts';
-import { sqlOn } from '../../forwarding/store/sql.ts';
+import { sqlOn } from '../../db/raw-sql.ts';
 import type { ApiContext } from '../api-context.ts';
 import { maxCounters, readCounters, type PeriodCounters } from './usage-counters.ts';
 import { usagePeriodAt, type UsagePeriodBounds } from './usage-period.ts';

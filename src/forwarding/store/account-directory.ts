@@ -8,9 +8,9 @@ import type { ActorPlatform, ActorSpec } from '../../../actors/actor-contract.ts
 import { columnContext, openSecret } from '../../crypto/secret-box.ts';
 import type { Keyring } from '../../crypto/keyring.ts';
 import { loadOwnerPlans } from './owner-plans.ts';
-import type { Sql } from './sql.ts';
+import type { Sql } from '../../db/raw-sql.ts';
 
-type Row = { id: string; user_id: string; platform: 'discord' | 'telegram'; sealed: string; author_id: string | null; created_at: Date };
+type Row = { id: string; user_id: string; platform: 'discord' | 'telegram'; sealed: string; author_id: string | null; created_at: string };
 
 /** An account that exists but does not run, and why. */
 export interface AccountHeld {

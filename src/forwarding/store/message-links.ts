@@ -3,7 +3,7 @@
  * went per pair, so an edit, a delete or a reply finds its copy, and a
  * redelivered send (same idempotency key) is recognised and skipped.
  */
-import type { Sql } from './sql.ts';
+import type { Sql } from '../../db/raw-sql.ts';
 
 /**
  * A text[] parameter. MikroORM's `?` binding spreads an array into a list, so

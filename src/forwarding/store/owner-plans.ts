@@ -6,9 +6,10 @@
 import { PLANS } from '../../../config/plans.ts';
 import { effectivePlan, type SubscriptionStatus } from '../../domain/plans/effective-plan.ts';
 import type { PlanDefinition, Tier } from '../../domain/plans/plan-types.ts';
-import type { Sql } from './sql.ts';
+import type { Sql } from '../../db/raw-sql.ts';
 
-type Row = { id: string; plan: Tier | null; status: SubscriptionStatus | null; expires_at: Date | null };
+/** `expires_at` comes back as text: raw queries skip the ORM's type mapping. */
+type Row = { id: string; plan: Tier | null; status: SubscriptionStatus | null; expires_at: string | null };
 
 export async function loadOwnerPlans(sql: Sql, now: Date, userIds?: readonly string[]): Promise<Map<string, PlanDefinition>> {
   // MikroORM's `?` binding spreads arrays into lists, so the ids travel as one JSON string.
@@ -25,7 +26,7 @@ export async function loadOwnerPlans(sql: Sql, now: Date, userIds?: readonly str
   for (const row of rows) {
     const tier = row.plan === null || row.status === null
       ? 'free'
-      : effectivePlan({ plan: row.plan, status: row.status, expiresAt: row.expires_at }, now);
+      : effectivePlan({ plan: row.plan, status: row.status, expiresAt: row.expires_at === null ? null : new Date(row.expires_at) }, now);
     plans.set(row.id, PLANS[tier] ?? PLANS.free);
   }
   return plans;

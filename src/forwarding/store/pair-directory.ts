@@ -12,7 +12,7 @@ import { validateFilters } from '../filters/validate-filters.ts';
 import { chatKey, type PairView } from '../routing/pair-view.ts';
 import type { NeutralPlatform } from '../message/neutral-message.ts';
 import { loadOwnerPlans } from './owner-plans.ts';
-import type { Sql } from './sql.ts';
+import type { Sql } from '../../db/raw-sql.ts';
 
 type Row = {
   id: string; user_id: string; status: 'active' | 'paused';

@@ -15,7 +15,7 @@ import { columnContext, sealSecret } from '../../../src/crypto/secret-box.ts';
 import { seedPlans } from '../../../src/db/seed-plans.ts';
 import type { Tier } from '../../../src/domain/plans/plan-types.ts';
 import type { StoredFilter } from '../../../src/db/entities/forwarding-pair.ts';
-import { sqlOn, type Sql } from '../../../src/forwarding/store/sql.ts';
+import { sqlOn, type Sql } from '../../../src/db/raw-sql.ts';
 import { startSupervisorRuntime, type SupervisorRuntime } from '../../../supervisor/supervisor-runtime.ts';
 import type { ForwardingQueueOptions } from '../../../supervisor/forwarding-queue.ts';
 import type { SupervisorOptions } from '../../../supervisor/supervisor-options.ts';

@@ -1,10 +1,10 @@
 /**
- * Raw SQL on MikroORM's connection for the forwarding engine's hot paths
- * (one indexed read or one upsert per delivery), with the configured schema
- * quoted into every table name.
+ * Raw SQL on MikroORM's connection for hot paths (the forwarding engine,
+ * per-request authentication): one statement instead of an ORM unit of
+ * work, with the configured schema quoted into every table name.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { quoteIdent } from '../../crypto/sql-store.ts';
+import { quoteIdent } from '../crypto/sql-store.ts';
 
 export interface Sql {
   /** `?` placeholders, as MikroORM's `execute` takes them. */
