@@ -171,6 +171,7 @@ try {
     l.sort((a, b) => a - b);
     progress(`second ${second}: p50 ${percentile(l, 50)} ms, p99 ${percentile(l, 99)} ms, max ${l.at(-1)} ms`);
   }
+  progress(`Discord requests by route: ${JSON.stringify(world.fake.stats().requests)}`);
   const lost = sent.length - seen.size;
   const duplicated = [...seen.values()].reduce((n, c) => n + c - 1, 0);
   all.sort((a, b) => a - b);
