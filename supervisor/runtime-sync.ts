@@ -14,6 +14,8 @@ import { loadAccounts } from '../src/forwarding/store/account-directory.ts';
 import type { CursorStore } from '../src/forwarding/store/cursor-store.ts';
 import type { PairDirectory } from '../src/forwarding/store/pair-directory.ts';
 import type { Sql } from '../src/db/raw-sql.ts';
+import type { SessionSnapshot } from '../src/cluster/status-snapshot.ts';
+import { markRevoked } from '../src/forwarding/store/account-directory.ts';
 import type { Supervisor } from './supervisor.ts';
 
 export interface RuntimeSyncOptions {
@@ -59,6 +61,7 @@ export class RuntimeSync {
   }
 
   async start(): Promise<void> {
+    this.#d.supervisor.on('session', this.#onSession);
     this.#subscriber = this.#d.redis.duplicate();
     this.#subscriber.on('message', () => this.requestReconcile());
     this.#subscriber.on('error', (err) => this.#log.warn({ err }, 'runtime change channel error'));
@@ -86,11 +89,28 @@ export class RuntimeSync {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#d.supervisor.off('session', this.#onSession);
     if (this.#timer) clearInterval(this.#timer);
     if (this.#pending) clearTimeout(this.#pending);
     await this.#running;
     this.#subscriber?.disconnect();
   }
+
+  /**
+   * A platform refused an account's credentials (a reset token, a terminated
+   * session): the account row says so, so its owner sees it and no later
+   * reconcile starts it again; the session stays visible as `revoked`.
+   */
+  readonly #onSession = (view: SessionSnapshot): void => {
+    if (view.state !== 'revoked') return;
+    const spec = this.#managed.get(view.actorId);
+    if (!spec) return;
+    this.#managed.delete(view.actorId);
+    this.#watched.delete(view.actorId);
+    void markRevoked(this.#d.sql, spec.platform, view.actorId)
+      .then(() => this.#log.warn({ actorId: view.actorId, userId: view.userId }, 'linked account revoked by its platform'))
+      .catch((err: unknown) => this.#log.error({ err, actorId: view.actorId }, 'could not mark the account revoked'));
+  };
 
   async #reconcile(): Promise<void> {
     if (this.#stopped) return;

@@ -71,3 +71,12 @@ export async function loadAccounts(
   }
   return { specs, held, ownAuthorIds };
 }
+
+/** Records that the platform refused an account's credentials; only an active account changes. */
+export async function markRevoked(sql: Sql, platform: ActorPlatform, accountId: string): Promise<void> {
+  if (platform !== 'discord' && platform !== 'telegram') return;
+  await sql.all(
+    `update ${sql.table(`${platform}_accounts`)} set status = 'revoked', last_error = ?, updated_at = now() where id = ? and status = 'active'`,
+    ['credentials rejected by the platform', accountId],
+  );
+}

@@ -88,4 +88,19 @@ describe('forwarding through faults: 429 storms, gateway drops, pauses and resta
     assert.deepEqual(numbers(world, ch.fastDst, 'restart'), range(0, 4));
     assert.deepEqual(numbers(world, ch.slowDst, 'restart'), range(0, 4));
   });
+
+  it('marks an account revoked when Discord refuses its token, and never restarts it', async () => {
+    world.fake.revokeToken(slow.botId);
+    world.fake.dropGateway(slow.botId, { abrupt: true });
+    const accounts = world.sql.table('discord_accounts');
+    await waitFor('the row says revoked', async () => {
+      const [row] = await world.sql.all<{ status: string }>(`select status from ${accounts} where id = ?`, [slow.accountId]);
+      return row?.status === 'revoked';
+    }, 20_000);
+    assert.equal(world.runtime!.supervisor.sessions.get(slow.accountId)?.state, 'revoked');
+    await world.runtime!.sync!.reconcile();
+    assert.equal(world.runtime!.supervisor.sessions.get(slow.accountId)?.state, 'revoked', 'a reconcile does not start it again');
+    world.fake.postAsUser(ch.src, { content: 'after revoke 0' });
+    await waitFor('the other bot still delivers', () => numbers(world, ch.fastDst, 'after revoke').length === 1);
+  });
 });
