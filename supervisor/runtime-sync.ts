@@ -132,7 +132,10 @@ export class RuntimeSync {
     for (const spec of specs) {
       const chats = watch.get(spec.actorId) ?? [];
       if (!this.#managed.has(spec.actorId)) {
-        if (supervisor.sessions.get(spec.actorId)) continue;
+        const existing = supervisor.sessions.get(spec.actorId);
+        // Someone else's session (a test, the CLI) stays theirs; a revoked one made way for a new token.
+        if (existing && existing.state !== 'revoked') continue;
+        if (existing) await supervisor.removeSession(spec.actorId).catch(() => {});
         const cursor = await cursors.load(spec.actorId);
         this.#managed.set(spec.actorId, spec);
         this.#watched.set(spec.actorId, chats.join('\n'));

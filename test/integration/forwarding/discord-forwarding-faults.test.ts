@@ -102,5 +102,14 @@ describe('forwarding through faults: 429 storms, gateway drops, pauses and resta
     assert.equal(world.runtime!.supervisor.sessions.get(slow.accountId)?.state, 'revoked', 'a reconcile does not start it again');
     world.fake.postAsUser(ch.src, { content: 'after revoke 0' });
     await waitFor('the other bot still delivers', () => numbers(world, ch.fastDst, 'after revoke').length === 1);
+
+    // The owner links a new token (as the API does: row updated, change announced): the session runs again.
+    const bot = world.fake.createBot({ username: 'slow-again' });
+    world.fake.addMember(world.guildId, bot.id);
+    await world.relink(slow.accountId, bot.token);
+    await world.runtime!.sync!.reconcile();
+    await waitFor('running again', () => world.runtime!.supervisor.sessions.get(slow.accountId)?.state === 'running', 20_000);
+    world.fake.postAsUser(ch.src, { content: 'after revoke 1' });
+    await waitFor('delivered by the new token', () => numbers(world, ch.slowDst, 'after revoke').length === 1);
   });
 });

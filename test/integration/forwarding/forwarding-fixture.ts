@@ -102,6 +102,12 @@ export class ForwardingWorld {
     return { accountId, botId: bot.id, token: bot.token };
   }
 
+  /** A new token for a linked account, sealed, and the account active again. */
+  async relink(accountId: string, token: string): Promise<void> {
+    const sealed = sealSecret(this.keyring, token, columnContext('discord_accounts', 'token_ciphertext', accountId));
+    await this.sql.all(`update ${this.sql.table('discord_accounts')} set token_ciphertext = ?, status = 'active' where id = ?`, [sealed, accountId]);
+  }
+
   channel(name = `c-${randomUUID().slice(0, 4)}`, guildId = this.guildId): string {
     return this.fake.createChannel(guildId, name).id;
   }
