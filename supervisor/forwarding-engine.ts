@@ -107,16 +107,15 @@ export class ForwardingEngine {
     if (inbound.kind !== 'delete') event.message = inbound.payload as NeutralMessage;
     const done = this.#route(event, this.#d.pairs.readersVia(platform, actorId, inbound.chatId));
     if (inbound.kind === 'new') {
-      void done.then((allAccepted) => {
-        if (allAccepted) return this.#d.cursors.advance(actorId, inbound.chatId, inbound.messageId);
-      }).catch((err: unknown) => this.#log.warn({ err, actorId }, 'could not move the source cursor'));
+      void done.then(() => this.#d.cursors.advance(actorId, inbound.chatId, inbound.messageId))
+        .catch((err: unknown) => this.#log.warn({ err, actorId }, 'could not move the source cursor'));
     }
   };
 
-  /** Routes one event through `pairs` and enqueues the tasks; resolves whether Redis accepted them all. */
-  #route(event: SourceEvent, pairs: readonly PairView[]): Promise<boolean> {
+  /** Routes one event through `pairs` and enqueues the tasks; resolves once Redis answered for each, rejects if a write failed. */
+  #route(event: SourceEvent, pairs: readonly PairView[]): Promise<void> {
     const queue = this.#queue;
-    if (!queue || pairs.length === 0) return Promise.resolve(true);
+    if (!queue || pairs.length === 0) return Promise.resolve();
     const allowed = event.kind === 'new'
       ? pairs.filter((pair) => {
         const over = this.#d.quota.exhausted(pair.userId, this.#d.pairs.planOf(pair.userId)?.limits.messagesPerPeriod ?? null);
@@ -142,7 +141,6 @@ export class ForwardingEngine {
         if (r.accepted) this.counters.enqueued += 1;
         else this.counters.refused += 1;
       }
-      return true;
     });
   }
 
