@@ -4,6 +4,8 @@
  * about 15 MB of heap and 40 MB of RSS, which threads that run no Discord bot
  * should not pay.
  */
+import { dropOrphanSocketErrors } from './orphan-socket-errors.ts';
+
 export { Events, Status } from 'discord.js';
 export { CATCH_UP_PAGE, messagesAfter } from './catch-up.ts';
 export { ChannelDirectory } from './channel-directory.ts';
@@ -11,3 +13,6 @@ export { loginAndWait, makeDiscordClient, TokenRejectedError } from './discord-c
 export { restStatus } from './discord-rest.ts';
 export { DiscordSender } from './discord-sender.ts';
 export { WebhookDirectory } from './webhook-directory.ts';
+
+// Installed with discord.js itself: only threads that run a bot need it.
+dropOrphanSocketErrors();
