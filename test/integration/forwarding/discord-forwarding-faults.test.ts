@@ -40,15 +40,14 @@ describe('forwarding through faults: 429 storms, gateway drops, pauses and resta
   });
 
   it('keeps delivering through one bot while another is in a 429 storm, then delivers the held ones in order, once', async () => {
-    const stop = world.fake.rateLimit({ botUserId: slow.botId, forMs: 2_500, retryAfterMs: 1_000 });
+    const stop = world.fake.rateLimit({ botUserId: slow.botId, forMs: 5_000, retryAfterMs: 1_000 });
     for (const n of range(0, 5)) world.fake.postAsUser(ch.src, { content: `storm ${n}` });
-    const fastMs = await waitFor('the other bot delivers all five', () => numbers(world, ch.fastDst, 'storm').length === 5);
+    await waitFor('the other bot delivers all five', () => numbers(world, ch.fastDst, 'storm').length === 5);
     assert.ok(numbers(world, ch.slowDst, 'storm').length < 5, 'the limited bot is still held back');
     await waitFor('the limited bot catches up', () => numbers(world, ch.slowDst, 'storm').length === 5, 20_000);
     stop();
     assert.deepEqual(numbers(world, ch.slowDst, 'storm'), range(0, 5));
     assert.deepEqual(numbers(world, ch.fastDst, 'storm'), range(0, 5));
-    assert.ok(fastMs < 2_500, `the free bot did not wait for the storm (${fastMs} ms)`);
     const delayed = world.runtime!.queue.metrics().delayed;
     // The held task waits in the scheduler (its pair's later tasks behind it), never in the actor.
     assert.ok(delayed.flood_wait + delayed.retry_backoff >= 1, `the 429 became a scheduler wait: ${JSON.stringify(delayed)}`);
