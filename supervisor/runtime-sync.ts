@@ -16,7 +16,10 @@ import type { PairDirectory } from '../src/forwarding/store/pair-directory.ts';
 import type { Sql } from '../src/db/raw-sql.ts';
 import type { SessionSnapshot } from '../src/cluster/status-snapshot.ts';
 import { markRevoked } from '../src/forwarding/store/account-directory.ts';
+import { checkNonNegative, checkOptionsObject, checkPositiveInteger, failOption } from '../src/options/option-checks.ts';
 import type { Supervisor } from './supervisor.ts';
+
+const ACTOR_PLATFORMS: readonly ActorPlatform[] = ['discord', 'telegram', 'loopback'];
 
 export interface RuntimeSyncOptions {
   /** Platforms to start actors for. Default `['discord']`. */
@@ -56,7 +59,17 @@ export class RuntimeSync {
 
   constructor(deps: RuntimeSyncDeps, options: RuntimeSyncOptions = {}) {
     this.#d = deps;
-    this.#o = { platforms: ['discord'], reconcileIntervalMs: 30_000, debounceMs: 100, ...options };
+    const o = checkOptionsObject(options) as RuntimeSyncOptions;
+    const platforms = o.platforms ?? ['discord'];
+    if (!Array.isArray(platforms) || platforms.some((p) => !ACTOR_PLATFORMS.includes(p))) {
+      failOption('platforms', `must be a list of ${ACTOR_PLATFORMS.join(', ')}`);
+    }
+    this.#o = {
+      platforms,
+      // Infinity is refused: setInterval would fire at once and forever.
+      reconcileIntervalMs: checkPositiveInteger('reconcileIntervalMs', o.reconcileIntervalMs ?? 30_000),
+      debounceMs: checkNonNegative('debounceMs', o.debounceMs ?? 100),
+    };
     this.#log = deps.logger.child({ component: 'runtime-sync' });
   }
 
