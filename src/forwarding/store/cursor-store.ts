@@ -6,16 +6,22 @@
  */
 import type { Redis } from 'ioredis';
 import type { ResumeCursor } from '../../../actors/actor-contract.ts';
+import { WriteBatcher } from '../../scheduler/store/write-batcher.ts';
 import { laterMessageId } from '../routing/message-id-order.ts';
+
+interface CursorMove {
+  accountId: string;
+  chatId: string;
+  messageId: string;
+}
 
 export class CursorStore {
   readonly #redis: Redis;
   readonly #prefix: string;
   /** What this supervisor last wrote, so a message never moves a cursor backwards. */
   readonly #known = new Map<string, Map<string, string>>();
-  /** Positions waiting for this tick's write, by account. */
-  #pending = new Map<string, Map<string, string>>();
-  #flushing: PromiseWithResolvers<void> | null = null;
+  /** Moves made in one turn of the event loop go out together (0 linger). */
+  readonly #writes = new WriteBatcher<CursorMove>({ write: (moves) => this.#write(moves), lingerMs: 0 });
 
   /** `prefix` namespaces the keys inside Redis (the client's own keyPrefix applies too). */
   constructor(redis: Redis, prefix = 'fwd:cursor:') {
@@ -41,31 +47,23 @@ export class CursorStore {
     const next = laterMessageId(messageId, known.get(chatId));
     if (next === known.get(chatId)) return Promise.resolve();
     known.set(chatId, next);
-    const pending = this.#pending.get(accountId) ?? new Map<string, string>();
-    pending.set(chatId, next);
-    this.#pending.set(accountId, pending);
-    if (!this.#flushing) {
-      this.#flushing = Promise.withResolvers<void>();
-      setImmediate(() => void this.#flush());
-    }
-    return this.#flushing.promise;
+    return this.#writes.push({ accountId, chatId, messageId: next });
   }
 
-  async #flush(): Promise<void> {
-    const done = this.#flushing!;
-    const batch = this.#pending;
-    this.#flushing = null;
-    this.#pending = new Map();
-    try {
-      const pipeline = this.#redis.pipeline();
-      for (const [accountId, chats] of batch) pipeline.hset(this.#prefix + accountId, Object.fromEntries(chats));
-      const replies = await pipeline.exec();
+  /** One HSET per account, each chat at its latest position in the batch; sent before it returns. */
+  #write(moves: CursorMove[]): Promise<void> {
+    const byAccount = new Map<string, Record<string, string>>();
+    for (const m of moves) {
+      const chats = byAccount.get(m.accountId) ?? {};
+      chats[m.chatId] = laterMessageId(m.messageId, chats[m.chatId]);
+      byAccount.set(m.accountId, chats);
+    }
+    const pipeline = this.#redis.pipeline();
+    for (const [accountId, chats] of byAccount) pipeline.hset(this.#prefix + accountId, chats);
+    return pipeline.exec().then((replies) => {
       const failed = replies?.find(([err]) => err !== null);
       if (failed) throw failed[0] as Error;
-      done.resolve();
-    } catch (err) {
-      done.reject(err as Error);
-    }
+    });
   }
 
   async forget(accountId: string): Promise<void> {

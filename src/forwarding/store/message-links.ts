@@ -4,6 +4,7 @@
  * redelivered send (same idempotency key) is recognised and skipped.
  */
 import type { Sql } from '../../db/raw-sql.ts';
+import { WriteBatcher } from '../../scheduler/store/write-batcher.ts';
 
 /**
  * A text[] parameter. MikroORM's `?` binding spreads an array into a list, so
@@ -22,7 +23,8 @@ export interface LinkRecord {
 
 export class MessageLinks {
   readonly #sql: Sql;
-  #pending: { link: LinkRecord; done: PromiseWithResolvers<void> }[] = [];
+  /** Sends finishing together share one INSERT; 0 linger: the first waits one turn of the event loop at most. */
+  readonly #inserts = new WriteBatcher<LinkRecord>({ write: (links) => this.#insert(links), lingerMs: 0 });
 
   constructor(sql: Sql) {
     this.#sql = sql;
@@ -44,41 +46,30 @@ export class MessageLinks {
   }
 
   /**
-   * Records a delivered send. Sends finishing together share one INSERT (a
-   * group commit: the first waits at most one turn of the event loop), so a
-   * busy supervisor writes a few statements per tick, not one per message.
-   * A second record for the same source message (a redelivery racing the
-   * first) keeps the first copy's ids.
+   * Records a delivered send, in a group commit with the sends finishing
+   * beside it, so a busy supervisor writes a few statements per tick, not one
+   * per message. A second record for the same source message (a redelivery
+   * racing the first) keeps the first copy's ids.
    */
   record(link: LinkRecord): Promise<void> {
-    const done = Promise.withResolvers<void>();
-    this.#pending.push({ link, done });
-    if (this.#pending.length === 1) setImmediate(() => void this.#flush());
-    return done.promise;
+    return this.#inserts.push(link);
   }
 
-  async #flush(): Promise<void> {
-    const batch = this.#pending;
-    this.#pending = [];
-    const rows = batch.map(({ link }) => ({
+  async #insert(links: LinkRecord[]): Promise<void> {
+    const rows = links.map((link) => ({
       pair_id: link.pairId, source_chat_id: link.sourceChatId, source_message_id: link.sourceMessageId,
       destination_chat_id: link.destinationChatId, destination_message_ids: link.destinationMessageIds, idempotency_key: link.idempotencyKey,
     }));
-    try {
-      await this.#sql.all(
-        `insert into ${this.#sql.table('message_links')}
-           (pair_id, source_chat_id, source_message_id, destination_chat_id, destination_message_ids, idempotency_key)
-         select r.pair_id, r.source_chat_id, r.source_message_id, r.destination_chat_id,
-                array(select jsonb_array_elements_text(r.destination_message_ids)), r.idempotency_key
-           from jsonb_to_recordset(?::jsonb) as r(pair_id uuid, source_chat_id text, source_message_id text,
-                destination_chat_id text, destination_message_ids jsonb, idempotency_key text)
-         on conflict do nothing`,
-        [JSON.stringify(rows)],
-      );
-      for (const { done } of batch) done.resolve();
-    } catch (err) {
-      for (const { done } of batch) done.reject(err as Error);
-    }
+    await this.#sql.all(
+      `insert into ${this.#sql.table('message_links')}
+         (pair_id, source_chat_id, source_message_id, destination_chat_id, destination_message_ids, idempotency_key)
+       select r.pair_id, r.source_chat_id, r.source_message_id, r.destination_chat_id,
+              array(select jsonb_array_elements_text(r.destination_message_ids)), r.idempotency_key
+         from jsonb_to_recordset(?::jsonb) as r(pair_id uuid, source_chat_id text, source_message_id text,
+              destination_chat_id text, destination_message_ids jsonb, idempotency_key text)
+       on conflict do nothing`,
+      [JSON.stringify(rows)],
+    );
   }
 
   /** After an edit the copy may have more or fewer parts. */

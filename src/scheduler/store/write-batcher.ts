@@ -1,8 +1,9 @@
 /**
- * Group commit for the task store: writes handed over within `lingerMs` of
- * each other (or up to `maxBatch` of them) go to Redis as one batch, one
- * pipeline, and each caller's promise resolves when the batch holding its
- * write is applied, never before. Under load, batches fill while earlier ones
+ * Group commit, for the task store and the forwarding engine's message links
+ * and cursors: writes handed over within `lingerMs` of each other (or up to
+ * `maxBatch` of them) go out as one batch (for Redis, one pipeline), and each
+ * caller's promise resolves when the batch holding its write is applied,
+ * never before. Under load, batches fill while earlier ones
  * are on the wire, so the cost per write falls as the rate rises.
  *
  * Order: batches are handed to `write` in the order their ops arrived, and
