@@ -129,7 +129,8 @@ export class RuntimeSync {
     if (this.#stopped) return;
     const { supervisor, pairs, cursors } = this.#d;
     await pairs.reload();
-    const { specs, held, ownAuthorIds } = await loadAccounts(this.#d.sql, this.#d.keyring, { platforms: this.#o.platforms });
+    // The accounts follow the plans the pairs were just loaded under: one read of them per reconcile.
+    const { specs, held, ownAuthorIds } = await loadAccounts(this.#d.sql, this.#d.keyring, pairs.plans(), { platforms: this.#o.platforms });
     this.#d.onOwnAuthors?.(ownAuthorIds);
     if (held.length > 0) this.#log.info({ held }, 'linked accounts not run');
     const watch = pairs.watchLists();

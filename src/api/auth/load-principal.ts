@@ -5,10 +5,9 @@
  * still live, and the current subscription for the plan. Three ORM lookups
  * per request were most of an authenticated read's cost.
  */
-import { PLANS } from '../../../config/plans.ts';
+import { CURRENT_PLAN_COLUMNS, currentPlanJoin, planOfRow, type CurrentPlanRow } from '../../db/current-plan-sql.ts';
 import type { UserRole, UserStatus } from '../../db/entities/user.ts';
-import { effectivePlan, type SubscriptionStatus } from '../../domain/plans/effective-plan.ts';
-import type { PlanDefinition, Tier } from '../../domain/plans/plan-types.ts';
+import type { PlanDefinition } from '../../domain/plans/plan-types.ts';
 import { sqlOn } from '../../db/raw-sql.ts';
 import type { ApiContext } from '../api-context.ts';
 
@@ -23,9 +22,8 @@ export interface Principal {
 }
 
 /** Timestamps come back as text: raw queries skip the ORM's type mapping. */
-type Row = {
+type Row = CurrentPlanRow & {
   id: string; role: UserRole; status: UserStatus; tokens_not_before: string | null; session_live: boolean | null;
-  plan: Tier | null; sub_status: SubscriptionStatus | null; expires_at: string | null;
 };
 
 const dateOf = (value: string | null): Date | null => (value === null ? null : new Date(value));
@@ -35,20 +33,16 @@ export async function loadPrincipal(ctx: ApiContext, userId: string, sessionId: 
   const rows = await sql.all<Row>(
     `select u.id, u.role, u.status, u.tokens_not_before,
             (select f.revoked_at is null from ${sql.table('refresh_token_families')} f where f.id = ? and f.user_id = u.id) as session_live,
-            sp.name as plan, s.status as sub_status, s.expires_at
+            ${CURRENT_PLAN_COLUMNS}
        from ${sql.table('users')} u
-       left join ${sql.table('user_subscriptions')} s on s.user_id = u.id and s.status in ('active', 'trial')
-       left join ${sql.table('subscription_plans')} sp on sp.id = s.plan_id
+       ${currentPlanJoin(sql, 'u.id')}
       where u.id = ?`,
     [sessionId, userId],
   );
   const row = rows[0];
   if (!row) return null;
-  const tier = row.plan === null || row.sub_status === null
-    ? 'free'
-    : effectivePlan({ plan: row.plan, status: row.sub_status, expiresAt: dateOf(row.expires_at) }, new Date(ctx.now()));
   return {
     id: row.id, role: row.role, status: row.status, tokensNotBefore: dateOf(row.tokens_not_before),
-    sessionLive: sessionId === null ? null : row.session_live === true, plan: PLANS[tier],
+    sessionLive: sessionId === null ? null : row.session_live === true, plan: planOfRow(row, new Date(ctx.now())),
   };
 }

@@ -7,7 +7,7 @@
 import type { ActorPlatform, ActorSpec } from '../../../actors/actor-contract.ts';
 import { columnContext, openSecret } from '../../crypto/secret-box.ts';
 import type { Keyring } from '../../crypto/keyring.ts';
-import { loadOwnerPlans } from './owner-plans.ts';
+import type { PlanDefinition } from '../../domain/plans/plan-types.ts';
 import type { Sql } from '../../db/raw-sql.ts';
 
 type Row = { id: string; user_id: string; platform: 'discord' | 'telegram'; sealed: string; author_id: string | null; created_at: string };
@@ -25,14 +25,14 @@ export interface AccountDirectoryOptions {
   platforms?: readonly ActorPlatform[];
 }
 
+/** `plans`: each active user's plan (the pair directory's, read in the same reconcile); other users' accounts do not run. */
 export async function loadAccounts(
   sql: Sql,
   keyring: Keyring,
+  plans: ReadonlyMap<string, PlanDefinition>,
   options: AccountDirectoryOptions = {},
-  now = new Date(),
 ): Promise<{ specs: ActorSpec[]; held: AccountHeld[]; ownAuthorIds: Set<string> }> {
   const platforms = new Set(options.platforms ?? ['discord']);
-  const plans = await loadOwnerPlans(sql, now);
   const rows = await sql.all<Row>(
     `select id, user_id, 'discord' as platform, token_ciphertext as sealed, bot_user_id as author_id, created_at
        from ${sql.table('discord_accounts')} where status = 'active'

@@ -95,9 +95,14 @@ export class PairDirectory {
     return this.#byId.get(pairId);
   }
 
-  /** The owner's plan; Free for a user not (or no longer) active. */
+  /** The owner's plan as of the last reload; undefined for a user not (or no longer) active. */
   planOf(userId: string): PlanDefinition | undefined {
     return this.#plans.get(userId);
+  }
+
+  /** Every active user's plan as of the last reload. */
+  plans(): ReadonlyMap<string, PlanDefinition> {
+    return this.#plans;
   }
 
   /** Source chats each account must watch, for the active pairs only. */
