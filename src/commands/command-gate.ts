@@ -7,13 +7,13 @@
  * `/v1/usage` reports.
  */
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { countUsage, readCounters } from '../api/usage/usage-counters.ts';
 import { usagePeriodAt } from '../api/usage/usage-period.ts';
+import { PlanLimiters } from '../api/rate-limit/plan-limiters.ts';
 import { toRateLimited } from '../api/rate-limit/rate-limited.ts';
 import type { Role } from '../domain/plans/effective-plan.ts';
 import { assertPlanAllows } from '../domain/plans/plan-rules.ts';
-import type { PlanDefinition, Tier } from '../domain/plans/plan-types.ts';
+import type { PlanDefinition } from '../domain/plans/plan-types.ts';
 
 export interface CommandCaller {
   userId: string;
@@ -25,12 +25,13 @@ export interface CommandCaller {
 export class CommandGate {
   readonly #redis: Redis;
   readonly #now: () => Date;
-  readonly #limiters = new Map<Tier, RateLimiterRedis>();
+  readonly #limiters: PlanLimiters;
 
   /** `now`: clock for the usage period. Default `new Date()`. */
   constructor(redis: Redis, now: () => Date = () => new Date()) {
     this.#redis = redis;
     this.#now = now;
+    this.#limiters = new PlanLimiters(redis, 'rl:command-user', (plan) => plan.rateLimits.commandsPerMinute);
   }
 
   /**
@@ -46,20 +47,10 @@ export class CommandGate {
       messagesThisPeriod: counters.messages, commandsThisPeriod: counters.commands, apiCallsThisPeriod: counters.api_calls,
     }, { kind: 'send_command', command });
     try {
-      await this.#limiter(caller.plan).consume(caller.userId);
+      await this.#limiters.for(caller.plan).consume(caller.userId);
     } catch (err) {
       throw toRateLimited(err, 'command_user');
     }
     await countUsage(this.#redis, 'commands', caller.userId, label);
-  }
-
-  #limiter(plan: PlanDefinition): RateLimiterRedis {
-    let limiter = this.#limiters.get(plan.tier);
-    if (!limiter) {
-      // One counter per user whatever the plan, as for API calls: an upgrade keeps the minute's count.
-      limiter = new RateLimiterRedis({ storeClient: this.#redis, keyPrefix: 'rl:command-user', points: plan.rateLimits.commandsPerMinute, duration: 60 });
-      this.#limiters.set(plan.tier, limiter);
-    }
-    return limiter;
   }
 }

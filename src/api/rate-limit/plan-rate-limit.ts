@@ -9,11 +9,12 @@
  * the response, so a slow counter never slows the API.
  */
 import type { Request, RequestHandler } from 'express';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { PlanDefinition, Tier } from '../../domain/plans/plan-types.ts';
+import { RateLimiterRes, type RateLimiterRedis } from 'rate-limiter-flexible';
+import type { PlanDefinition } from '../../domain/plans/plan-types.ts';
 import type { ApiContext } from '../api-context.ts';
 import { authOf } from '../auth/authenticate.ts';
 import { requestPlan } from '../auth/user-plan.ts';
+import { PlanLimiters } from './plan-limiters.ts';
 import { toRateLimited } from './rate-limited.ts';
 
 /** Called for each accepted API call, with the caller's plan; errors are logged, never answered. */
@@ -24,26 +25,15 @@ export interface PlanRateLimitOptions {
   onAccepted?: ApiCallHook;
 }
 
-const limiters = new WeakMap<ApiContext, Map<Tier, RateLimiterRedis>>();
+const limiters = new WeakMap<ApiContext, PlanLimiters>();
 
 function limiterFor(ctx: ApiContext, plan: PlanDefinition): RateLimiterRedis {
-  let byTier = limiters.get(ctx);
-  if (byTier === undefined) {
-    byTier = new Map();
-    limiters.set(ctx, byTier);
+  let byPlan = limiters.get(ctx);
+  if (byPlan === undefined) {
+    byPlan = new PlanLimiters(ctx.redis, 'rl:api-user', (p) => p.rateLimits.apiPerMinute);
+    limiters.set(ctx, byPlan);
   }
-  let limiter = byTier.get(plan.tier);
-  if (limiter === undefined) {
-    limiter = new RateLimiterRedis({
-      storeClient: ctx.redis,
-      // One counter per user whatever the plan: an upgrade mid-minute keeps the calls already made.
-      keyPrefix: 'rl:api-user',
-      points: plan.rateLimits.apiPerMinute,
-      duration: 60,
-    });
-    byTier.set(plan.tier, limiter);
-  }
-  return limiter;
+  return byPlan.for(plan);
 }
 
 export function rateLimitByPlan(ctx: ApiContext, options: PlanRateLimitOptions = {}): RequestHandler {
