@@ -1,6 +1,7 @@
 /**
- * `npm run bench -- scheduler [--tasks N] [--in-flight C] [--bullmq-tasks N]
- *   [--overload-s S] [--slots N] [--service-ms MS] [--drain-s S]`
+ * `npm run bench -- scheduler [--tasks N] [--runs R] [--in-flight C] [--bullmq-tasks N]
+ *   [--overload-s S] [--slots N] [--service-ms MS] [--service-spread F] [--offer-tick-ms MS]
+ *   [--drain-s S] [--parts throughput,overload,crash]`
  *
  * Switchboard's durable forwarding scheduler (PriorityScheduler + TaskStore
  * in Redis, driven the way the dispatcher drives it) against BullMQ
@@ -13,11 +14,19 @@
  *    flight (`maxInFlightPerWorker`), BullMQ runs one Worker of concurrency C;
  *    both sources add batches of 1 000 (`Queue.addBulk`, priority 1/2/3), and
  *    both run a small warm-up first so neither is timed while its code is cold.
+ *    R runs of each, alternating; the figures are each system's median run.
  *    Plan limits are off (no `rateFor` / `backlogFor` cap): the defaults would
  *    hold a Free user to 20 messages a minute and measure the plans instead.
- * 2. overload: a sender of `slots` concurrent sends of `service-ms` each
- *    (capacity slots / service-ms), offered twice that for `overload-s`
- *    seconds; wait from enqueue to dispatch per tier. After the window the
+ * 2. overload: a sender of `slots` concurrent sends of `service-ms` each on
+ *    average (capacity slots / service-ms), offered twice that for
+ *    `overload-s` seconds, a share every `offer-tick-ms`; wait from enqueue to
+ *    dispatch per tier. The defaults model a worker's real sends: network
+ *    round trips of 25 to 75 ms (service-ms x (1 ± service-spread), fixed per
+ *    task index so both systems get the same times), 100 in flight, and
+ *    messages arriving all the time rather than in bursts. With one fixed
+ *    time (2 ms, 4 slots, 5 ms bursts; an earlier default) every slot filled
+ *    in one timer tick ended in the same later tick, and Elite's wait measured
+ *    Node's timer coalescing rather than the queue. After the window the
  *    backlog drains for at most `drain-s`; what is left is dropped and counted,
  *    its wait so far counted in the percentiles (so they are lower bounds then).
  * 3. crash: the throughput workload in a child (`_scheduler-crash-child.ts`),
@@ -50,22 +59,31 @@ import { benchSchedulerOptions, benchTask, BULLMQ_PRIORITY, taskIndex, tierOfTas
 const { values } = parseArgs({
   options: {
     tasks: { type: 'string', default: '100000' },
+    runs: { type: 'string', default: '3' },
     'in-flight': { type: 'string', default: '1000' },
     'bullmq-tasks': { type: 'string' },
     'overload-s': { type: 'string', default: '20' },
-    slots: { type: 'string', default: '4' },
-    'service-ms': { type: 'string', default: '2' },
+    slots: { type: 'string', default: '100' },
+    'service-ms': { type: 'string', default: '50' },
+    'offer-tick-ms': { type: 'string', default: '1' },
+    'service-spread': { type: 'string', default: '0.5' },
     'drain-s': { type: 'string', default: '15' },
+    parts: { type: 'string', default: 'throughput,overload,crash' },
     // Overload only: sender slots kept for Elite (the scheduler's reservedWorkerSlots); BullMQ has no equivalent.
     'reserved-elite': { type: 'string', default: '0' },
   },
 });
 const TASKS = Number(values.tasks);
+const RUNS = Number(values.runs);
 const IN_FLIGHT = Number(values['in-flight']);
 const BULLMQ_TASKS = Number(values['bullmq-tasks'] ?? TASKS);
 const OVERLOAD_MS = Number(values['overload-s']) * 1_000;
 const SLOTS = Number(values.slots);
 const SERVICE_MS = Number(values['service-ms']);
+const SERVICE_SPREAD = Number(values['service-spread']);
+const PARTS = new Set(values.parts.split(','));
+for (const part of PARTS) if (!['throughput', 'overload', 'crash'].includes(part)) throw new Error(`--parts: unknown part ${part} (throughput, overload, crash)`);
+if (!(SERVICE_SPREAD >= 0 && SERVICE_SPREAD < 1)) throw new Error('--service-spread must be at least 0 and below 1');
 const DRAIN_MS = Number(values['drain-s']) * 1_000;
 const RESERVED_ELITE = Number(values['reserved-elite']);
 const CAPACITY_PER_S = (SLOTS / SERVICE_MS) * 1_000;
@@ -73,7 +91,7 @@ const OFFERED_PER_S = 2 * CAPACITY_PER_S;
 const OFFERED_MAX = Math.ceil((OFFERED_PER_S * OVERLOAD_MS) / 1_000);
 const BATCH = 1_000;
 const WARMUP = 5_000;
-const OFFER_TICK_MS = 5;
+const OFFER_TICK_MS = Number(values['offer-tick-ms']);
 /** BullMQ's throughput run is cut here and its rate taken from what completed. */
 const BULLMQ_CAP_MS = 180_000;
 const OWNER = 'bench';
@@ -90,6 +108,12 @@ function progress(message: string): void {
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** Send time of task i: SERVICE_MS spread by a hash of i (same for both systems, no shared RNG state). */
+function serviceMs(i: number): number {
+  const h = Math.imul(i ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
+  return SERVICE_MS * (1 + SERVICE_SPREAD * ((h / 0xffffffff) * 2 - 1));
 }
 
 const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
@@ -272,14 +296,15 @@ async function switchboardOverload(prefix: string): Promise<OverloadFigures> {
     if (!open) return;
     for (let r = ds.take(Date.now()); r.task !== null; r = ds.take(Date.now())) {
       const id = r.task.id;
-      log.dispatch(taskIndex(id));
+      const i = taskIndex(id);
+      log.dispatch(i);
       sending++;
       setTimeout(() => {
         sending--;
         log.delivered++;
         ds.ack(id, Date.now()).catch(onError);
         pump();
-      }, SERVICE_MS);
+      }, serviceMs(i));
     }
   };
   const sent = await offer((from, to) => {
@@ -314,7 +339,7 @@ async function bullmqOverload(prefix: string): Promise<OverloadFigures> {
   const worker = new Worker(QUEUE, async (job: Job<{ n: number }>) => {
     if (!open) return;
     log.dispatch(job.data.n);
-    await sleep(SERVICE_MS);
+    await sleep(serviceMs(job.data.n));
     log.delivered++;
   }, { connection: bullConnection, prefix, concurrency: SLOTS });
   worker.on('error', onError);
@@ -399,54 +424,74 @@ async function crash(prefix: string): Promise<Record<string, number>> {
 
 // ---------------------------------------------------------------- main
 
-try {
+async function throughput(): Promise<object> {
   progress(`throughput: warm-up (${WARMUP} tasks each)`);
   await switchboardThroughput(`${base}warm-sb:`, WARMUP);
   await bullmqThroughput(`${base}warm-bull`, WARMUP);
 
-  gc();
-  const sb = await switchboardThroughput(`${base}sb:`, TASKS);
-  const sbPerS = (sb.tasks / sb.ms) * 1_000;
-  progress(`throughput: switchboard ${sb.tasks} tasks in ${(sb.ms / 1_000).toFixed(2)} s = ${Math.round(sbPerS)}/s`);
-  gc();
-  const bull = await bullmqThroughput(`${base}bull`, BULLMQ_TASKS);
-  const bullPerS = (bull.tasks / bull.ms) * 1_000;
-  progress(`throughput: bullmq ${bull.tasks} tasks in ${(bull.ms / 1_000).toFixed(2)} s = ${Math.round(bullPerS)}/s`);
+  // Runs alternate between the systems so a slow spell of the machine hits both; each reports its median.
+  const sbRates: number[] = [];
+  const bullRates: number[] = [];
+  let bullTasks = 0;
+  for (let run = 1; run <= RUNS; run++) {
+    gc();
+    const sb = await switchboardThroughput(`${base}sb${run}:`, TASKS);
+    sbRates.push((sb.tasks / sb.ms) * 1_000);
+    progress(`throughput ${run}/${RUNS}: switchboard ${sb.tasks} tasks in ${(sb.ms / 1_000).toFixed(2)} s = ${Math.round(sbRates.at(-1)!)}/s`);
+    gc();
+    const bull = await bullmqThroughput(`${base}bull${run}`, BULLMQ_TASKS);
+    bullRates.push((bull.tasks / bull.ms) * 1_000);
+    bullTasks = bull.tasks;
+    progress(`throughput ${run}/${RUNS}: bullmq ${bull.tasks} tasks in ${(bull.ms / 1_000).toFixed(2)} s = ${Math.round(bullRates.at(-1)!)}/s`);
+  }
+  const median = (xs: number[]): number => percentile([...xs].sort((a, b) => a - b), 50);
+  const sbPerS = median(sbRates);
+  const bullPerS = median(bullRates);
+  return {
+    runs: RUNS,
+    switchboard_per_s: Math.round(sbPerS),
+    bullmq_per_s: Math.round(bullPerS),
+    bullmq_tasks: bullTasks,
+    ratio: round(sbPerS / bullPerS, 1),
+    switchboard_runs_per_s: sbRates.map(Math.round),
+    bullmq_runs_per_s: bullRates.map(Math.round),
+  };
+}
 
-  progress(`overload: ${SLOTS} sends x ${SERVICE_MS} ms = ${CAPACITY_PER_S}/s capacity, offered ${OFFERED_PER_S}/s for ${OVERLOAD_MS / 1_000} s, drain <= ${DRAIN_MS / 1_000} s`);
+async function overload(): Promise<object> {
+  progress(`overload: ${SLOTS} sends x ${SERVICE_MS} ms (± ${SERVICE_SPREAD * 100} %) = ${CAPACITY_PER_S}/s capacity, offered ${OFFERED_PER_S}/s for ${OVERLOAD_MS / 1_000} s, drain <= ${DRAIN_MS / 1_000} s`);
   gc();
   const sbOver = await switchboardOverload(`${base}over-sb:`);
   progress(`overload: switchboard ${JSON.stringify(sbOver)}`);
   gc();
   const bullOver = await bullmqOverload(`${base}over-bull`);
   progress(`overload: bullmq ${JSON.stringify(bullOver)}`);
+  return {
+    seconds: OVERLOAD_MS / 1_000,
+    capacity_per_s: CAPACITY_PER_S,
+    service_ms: SERVICE_MS,
+    service_spread: SERVICE_SPREAD,
+    reserved_elite_slots: RESERVED_ELITE,
+    offered_per_s: OFFERED_PER_S,
+    switchboard: sbOver,
+    bullmq: bullOver,
+    elite_p99_ratio: round(bullOver.elite.p99_ms / Math.max(sbOver.elite.p99_ms, 0.01), 1),
+  };
+}
 
-  gc();
-  progress(`crash: ${TASKS} tasks in a child, SIGKILL half-way, a second child restores`);
-  const crashed = await crash(`${base}crash:`);
-  progress(`crash: ${JSON.stringify(crashed)}`);
-  if (crashed.lost !== 0) process.exitCode = 1;
-
-  console.log(JSON.stringify({
-    bench: 'scheduler',
-    tasks: TASKS,
-    in_flight: IN_FLIGHT,
-    plan_limits: 'off',
-    switchboard_per_s: Math.round(sbPerS),
-    bullmq_per_s: Math.round(bullPerS),
-    bullmq_tasks: bull.tasks,
-    ratio: round(sbPerS / bullPerS, 1),
-    overload: {
-      seconds: OVERLOAD_MS / 1_000,
-      capacity_per_s: CAPACITY_PER_S,
-      reserved_elite_slots: RESERVED_ELITE,
-      offered_per_s: OFFERED_PER_S,
-      switchboard: sbOver,
-      bullmq: bullOver,
-      elite_p99_ratio: round(bullOver.elite.p99_ms / Math.max(sbOver.elite.p99_ms, 0.01), 1),
-    },
-    crash: crashed,
-  }));
+try {
+  const figures: Record<string, unknown> = { bench: 'scheduler', tasks: TASKS, in_flight: IN_FLIGHT, plan_limits: 'off' };
+  if (PARTS.has('throughput')) Object.assign(figures, await throughput());
+  if (PARTS.has('overload')) figures.overload = await overload();
+  if (PARTS.has('crash')) {
+    gc();
+    progress(`crash: ${TASKS} tasks in a child, SIGKILL half-way, a second child restores`);
+    const crashed = await crash(`${base}crash:`);
+    progress(`crash: ${JSON.stringify(crashed)}`);
+    if (crashed.lost !== 0) process.exitCode = 1;
+    figures.crash = crashed;
+  }
+  console.log(JSON.stringify(figures));
 } finally {
   const raw = new Redis(redisUrl);
   await deleteByPrefix(raw, base);

@@ -4,7 +4,7 @@
  * ioredis puts the client's `keyPrefix` in front, and scripts get them through KEYS.
  */
 export const schedulerKeys = {
-  /** Pending tasks of one owner: hash { taskId: JSON of the task without seq }. */
+  /** Pending tasks of one owner: hash { taskId: the task without seq, a JSON array (see task-codec.ts) }. */
   tasks: (owner: string) => `scheduler:${owner}:tasks`,
   /** Order of the pending tasks: sorted set { taskId: seq }. */
   order: (owner: string) => `scheduler:${owner}:order`,

@@ -111,10 +111,29 @@ describe('TaskStore', function () {
         assert.match(e.message, new RegExp(`^Stored record "ok" of scheduler shard "${o}" is unreadable: not JSON`));
         return true;
       });
+      await redis.hset(schedulerKeys.tasks(o), 'ok', '42');
+      await assert.rejects(store.loadPending(), { message: `Stored record "ok" of scheduler shard "${o}" is unreadable: not a JSON array or object` });
       await redis.hset(schedulerKeys.tasks(o), 'ok', '[1]');
-      await assert.rejects(store.loadPending(), { message: `Stored record "ok" of scheduler shard "${o}" is unreadable: not a JSON object` });
+      await assert.rejects(store.loadPending(), { message: `Stored record "ok" of scheduler shard "${o}" is unreadable: unknown task record format 1 of 1 fields` });
+      await redis.hset(schedulerKeys.tasks(o), 'ok', '[2,"ok"]');
+      await assert.rejects(store.loadPending(), { message: `Stored record "ok" of scheduler shard "${o}" is unreadable: unknown task record format 2 of 2 fields` });
       await redis.hset(schedulerKeys.tasks(o), 'ok', JSON.stringify({ id: 'other' }));
       await assert.rejects(store.loadPending(), { message: `Stored record "ok" of scheduler shard "${o}" is unreadable: it holds task "other"` });
+    });
+
+    it('stores a task as a compact array and still reads one an earlier version stored as an object', async () => {
+      const o = owner();
+      const store = new TaskStore(redis, { owner: o });
+      const retried = scheduled({ id: 'new', attempts: 2, notBefore: 1_234, lastError: 'flood' });
+      await store.addMany([retried]);
+      const raw = await redis.hget(schedulerKeys.tasks(o), 'new');
+      assert.ok(raw?.startsWith('[1,"new",'), raw ?? 'missing');
+      const { seq: _seq, ...legacy } = scheduled({ id: 'old' });
+      await redis.hset(schedulerKeys.tasks(o), 'old', JSON.stringify({ ...legacy, seq: 999 }));
+      await redis.zadd(schedulerKeys.order(o), 2, 'old');
+      const [a, b] = await store.loadPending();
+      assert.deepEqual(a, { ...retried, seq: 1 });
+      assert.deepEqual(b, { ...legacy, seq: 2 });
     });
   });
 
