@@ -19,6 +19,7 @@ import { SessionActor } from './session-actor.ts';
 import type { ThreadEvent, ThreadHostApi, ThreadHostInit } from './thread-host-api.ts';
 import { ThreadHostRuntime } from './thread-host-runtime.ts';
 import { EVENTS_END } from './thread-slot.ts';
+import { coalescingPort } from '../src/cluster/coalescing-port.ts';
 import { installErrorCodes } from '../src/cluster/comlink-errors.ts';
 import { nodeEndpoint } from '../src/cluster/comlink-node.ts';
 import { SessionLeases } from '../src/cluster/session-lease.ts';
@@ -67,7 +68,10 @@ export default async function threadHost(init: ThreadHostInit): Promise<Record<s
   // Discord needs no connection of the thread's own: every bot opens its gateway when it starts.
   const discord = createDiscordRuntime(init.discordApiUrl === undefined ? {} : { apiUrl: init.discordApiUrl });
   const runtimes: PlatformRuntimes = { loopback, discord };
-  const emit = (event: ThreadEvent): void => init.eventPort.postMessage(event);
+  // Both ports coalesce what is posted in one turn (see coalescing-port.ts); the slot wraps its ends the same way.
+  const events = coalescingPort(init.eventPort);
+  const rpc = coalescingPort(init.rpcPort);
+  const emit = (event: ThreadEvent): void => events.postMessage(event);
 
   const clientBaseBytes = measureClientBase(runtimes);
   const fixedBytes = settledHeapBytes() + isolateBytes().externalBytes;
@@ -98,13 +102,15 @@ export default async function threadHost(init: ThreadHostInit): Promise<Record<s
     measure: (options) => host.measure(options),
     shutdown: () => host.shutdown(),
   };
-  Comlink.expose(api, nodeEndpoint(init.rpcPort as unknown as Parameters<typeof nodeEndpoint>[0]));
+  Comlink.expose(api, nodeEndpoint(rpc));
   host.run();
 
   const cursors = await host.finished;
-  init.eventPort.postMessage(EVENTS_END);
+  events.postMessage(EVENTS_END);
+  events.flush();
   // Let the reply to shutdown() leave before the ports close.
   await new Promise((resolve) => setImmediate(resolve));
+  rpc.flush();
   init.rpcPort.close();
   init.eventPort.close();
   await redis?.quit().catch(() => redis.disconnect());

@@ -11,6 +11,7 @@ import * as Comlink from 'comlink';
 import type { Piscina } from 'piscina';
 import type { ResumeCursor } from './actor-contract.ts';
 import type { ThreadEvent, ThreadHostApi, ThreadHostInit } from './thread-host-api.ts';
+import { coalescingPort } from '../src/cluster/coalescing-port.ts';
 import { nodeEndpoint } from '../src/cluster/comlink-node.ts';
 import { ThreadUnavailableError } from '../src/errors/registry.ts';
 
@@ -68,12 +69,14 @@ export class ThreadSlot {
     const rpc = new MessageChannel();
     const events = new MessageChannel();
     this.#ports = [rpc.port1, events.port1];
-    this.#remote = Comlink.wrap<ThreadHostApi>(nodeEndpoint(rpc.port1 as unknown as NodeEndpointTarget));
+    // Both ports coalesce what is posted in one turn; the host wraps its ends the same way.
+    this.#remote = Comlink.wrap<ThreadHostApi>(nodeEndpoint(coalescingPort(rpc.port1) as unknown as NodeEndpointTarget));
     let endEvents!: () => void;
     this.eventsEnded = new Promise<void>((resolve) => {
       endEvents = resolve;
     });
-    events.port1.on('message', (event: ThreadEvent | typeof EVENTS_END) => {
+    coalescingPort(events.port1).on('message', (data: unknown) => {
+      const event = data as ThreadEvent | typeof EVENTS_END;
       if (event === EVENTS_END) endEvents();
       else if (this.generation === generation) this.#handlers.onEvent(event, this);
     });

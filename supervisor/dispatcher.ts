@@ -196,7 +196,10 @@ export class Dispatcher {
 
   async #report(task: ScheduledTask, result: SendResult): Promise<void> {
     if (result.ok) {
-      await this.#o.queue.ack(task.id, Date.now());
+      const durable = this.#o.queue.ack(task.id, Date.now());
+      // The scheduler freed the pair's and the account's slots in memory: their next task need not wait for Redis.
+      this.kick();
+      await durable;
       return;
     }
     switch (result.kind) {

@@ -91,6 +91,11 @@ export class ForwardingEngine {
     this.#d.supervisor.off('inbound', this.#onInbound);
   }
 
+  /** Writes out what the stores still batch (links, cursor moves, message counts); a stopping runtime waits for it. */
+  async flush(): Promise<void> {
+    await Promise.all([this.#d.links.flush(), this.#d.cursors.flush(), this.#d.quota.flush()]);
+  }
+
   readonly #onInbound = (actorId: string, inbound: InboundMessage): void => {
     const record = this.#d.supervisor.sessions.get(actorId);
     if (!record) return;

@@ -4,6 +4,12 @@
  * drained by the dispatcher into the actors that own the sending accounts.
  * The forwarding engine enqueues here; nothing counts as accepted before
  * Redis has it.
+ *
+ * A supervisor's id is new with every process (unless SUPERVISOR_ID is set),
+ * so the shard of one that crashed or restarted would be loaded by nobody:
+ * on start, and every `orphanScanMs` after, the queue claims the shards of
+ * supervisors whose status snapshot has expired (or was removed by a clean
+ * stop), tasks and dead letters, and runs them here.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -11,7 +17,10 @@ import { PriorityScheduler } from '../src/scheduler/core/priority-scheduler.ts';
 import type { SchedulerMetrics } from '../src/scheduler/core/scheduler-metrics.ts';
 import type { SchedulerOptions } from '../src/scheduler/core/scheduler-options.ts';
 import type { EnqueueResult, NewForwardTask } from '../src/scheduler/core/task.ts';
+import { aliveSupervisors } from '../src/cluster/snapshot-store.ts';
+import { OrphanClaimConflictError } from '../src/errors/registry.ts';
 import { DurableScheduler, type DurableReplayReport } from '../src/scheduler/durable-scheduler.ts';
+import { shardOwners } from '../src/scheduler/store/shard-owners.ts';
 import type { DeadLetters, DeadLetterSelection } from '../src/scheduler/store/dead-letters.ts';
 import { TaskStore } from '../src/scheduler/store/task-store.ts';
 import { Dispatcher, type DeliveryRecorder, type SendResolver } from './dispatcher.ts';
@@ -26,6 +35,8 @@ export interface ForwardingQueueOptions {
   onDelivered?: DeliveryRecorder;
   /** How long tasks wait for a sending account this supervisor does not know, in ms. Default 60,000 (see dispatcher.ts). */
   unknownAccountGraceMs?: number;
+  /** How often to look for shards of dead supervisors to claim, in ms (also once on start). Default 30,000. */
+  orphanScanMs?: number;
 }
 
 export class ForwardingQueue {
@@ -34,6 +45,7 @@ export class ForwardingQueue {
   /** Dead letters of this supervisor's shard: list, replay, purge. */
   readonly deadLetters: DeadLetters;
   readonly #core: PriorityScheduler;
+  #orphanTimer: NodeJS.Timeout | null = null;
 
   private constructor(core: PriorityScheduler, store: TaskStore, scheduler: DurableScheduler, dispatcher: Dispatcher) {
     this.#core = core;
@@ -55,9 +67,15 @@ export class ForwardingQueue {
       workerOf: (accountId) => supervisor.sessions.get(accountId)?.workerId ?? 'unplaced',
     });
     const store = new TaskStore(redis, { owner: supervisor.id });
-    const scheduler = new DurableScheduler(core, store);
+    // Dispatch never waits for these writes (only the source's acceptance and cursor do), so they can wait
+    // for company: a few ms and one pipeline on the wire at a time cut the socket writes per message, whose
+    // CPU was what a busy supervisor spent most on.
+    const scheduler = new DurableScheduler(core, store, { batching: { lingerMs: 3, maxInFlight: 1 } });
+    const orphans = await findOrphans(redis, supervisor.id);
+    // Claimed before the restore, they load with this shard's own tasks.
+    for (const owner of orphans) await claim(logger, owner, () => store.claimOrphans(owner));
     const restored = await scheduler.restore(Date.now());
-    logger.info({ restored }, 'forwarding queue restored');
+    logger.info({ restored, claimedFrom: orphans }, 'forwarding queue restored');
     const dispatcher = new Dispatcher({
       queue: scheduler,
       supervisor,
@@ -67,7 +85,27 @@ export class ForwardingQueue {
       ...(options.unknownAccountGraceMs !== undefined ? { unknownAccountGraceMs: options.unknownAccountGraceMs } : {}),
     });
     dispatcher.start();
-    return new ForwardingQueue(core, store, scheduler, dispatcher);
+    const queue = new ForwardingQueue(core, store, scheduler, dispatcher);
+    const scanMs = options.orphanScanMs ?? 30_000;
+    const scan = (): void => {
+      queue.#orphanTimer = setTimeout(() => void queue.claimOrphans(redis, supervisor.id, logger).finally(() => {
+        if (queue.#orphanTimer !== null) scan();
+      }), scanMs);
+      queue.#orphanTimer.unref();
+    };
+    scan();
+    return queue;
+  }
+
+  /** Claims the shards of dead supervisors into this running one; returns whose. */
+  async claimOrphans(redis: Redis, selfId: string, logger: Logger): Promise<string[]> {
+    const orphans = await findOrphans(redis, selfId).catch((err: unknown) => {
+      logger.warn({ err }, 'could not look for shards of dead supervisors');
+      return [];
+    });
+    for (const owner of orphans) await claim(logger, owner, () => this.scheduler.claimOrphans(owner, Date.now()));
+    if (orphans.length > 0) this.dispatcher.kick();
+    return orphans;
   }
 
   /**
@@ -92,7 +130,27 @@ export class ForwardingQueue {
 
   /** Stops dispatching (sends in flight finish), then flushes the store. Pending tasks stay in Redis. */
   async stop(): Promise<void> {
+    if (this.#orphanTimer !== null) clearTimeout(this.#orphanTimer);
+    this.#orphanTimer = null;
     await this.dispatcher.stop();
     await this.scheduler.close();
+  }
+}
+
+/** Supervisors other than `selfId` that hold a shard and publish no snapshot any more. */
+async function findOrphans(redis: Redis, selfId: string): Promise<string[]> {
+  const owners = [...await shardOwners(redis, redis.options.keyPrefix ?? '')].filter((id) => id !== selfId);
+  const alive = await aliveSupervisors(redis, owners);
+  return owners.filter((id) => !alive.has(id));
+}
+
+/** One claim; another live supervisor claiming the same shard is not an error (it will run the tasks). */
+async function claim(logger: Logger, owner: string, run: () => Promise<unknown>): Promise<void> {
+  try {
+    const report = await run();
+    logger.warn({ deadSupervisor: owner, report }, 'claimed the tasks of a dead supervisor');
+  } catch (err) {
+    if (err instanceof OrphanClaimConflictError) logger.info({ deadSupervisor: owner }, 'another supervisor is claiming this shard');
+    else logger.error({ err, deadSupervisor: owner }, 'could not claim the tasks of a dead supervisor');
   }
 }

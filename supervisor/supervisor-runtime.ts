@@ -135,6 +135,7 @@ export async function startSupervisorRuntime(input: {
       engine?.detach();
       // Dispatch stops before the actors do: sends in flight finish, the rest stays pending in Redis.
       await queue.stop();
+      await engine?.flush();
       await supervisor.stop();
     },
   };

@@ -30,6 +30,17 @@ export async function removeSnapshot(redis: Redis, supervisorId: string): Promis
   await redis.multi().del(keys.supervisorSnapshot(supervisorId)).zrem(keys.supervisors(), supervisorId).exec();
 }
 
+/**
+ * Which of `supervisorIds` are alive: their snapshot key has not expired (a
+ * supervisor that stopped cleanly removed it). A supervisor blocked for longer
+ * than its snapshot TTL counts as dead.
+ */
+export async function aliveSupervisors(redis: Redis, supervisorIds: readonly string[]): Promise<Set<string>> {
+  if (supervisorIds.length === 0) return new Set();
+  const values = await redis.mget(supervisorIds.map((id) => keys.supervisorSnapshot(id)));
+  return new Set(supervisorIds.filter((_, i) => values[i] !== null && values[i] !== undefined));
+}
+
 export interface ReadSnapshotsOptions {
   /** Snapshots published longer ago than this are left out, even if their key has not expired yet. Default 5 000 ms. */
   staleAfterMs?: number;

@@ -48,6 +48,15 @@ export interface DurableReplayReport extends DeadLetterReplay {
   duplicates: string[];
 }
 
+export interface OrphanClaimReport {
+  /** Tasks of the dead shard now scheduled here. */
+  claimed: number;
+  /** Its dead letters moved here. */
+  deadLetters: number;
+  /** Its tasks dropped because one with the same id or idempotency key was here already. */
+  duplicates: number;
+}
+
 export interface DurableSchedulerMetrics extends SchedulerMetrics {
   /** Dead letters in this shard (read from Redis). */
   deadLetters: number;
@@ -117,6 +126,20 @@ export class DurableScheduler {
       return Promise.reject(err as Error);
     }
     return result.accepted ? this.#writes.push({ op: 'put', task: result.task }).then(() => result) : Promise.resolve(result);
+  }
+
+  /**
+   * Moves a dead supervisor's pending tasks and dead letters into this shard
+   * (see `TaskStore.claimOrphans`; the caller makes sure it is dead) and
+   * schedules the tasks behind everything held. One whose idempotency key is
+   * held already is dropped from Redis: the held one does the work.
+   */
+  async claimOrphans(deadOwnerId: string, now: number): Promise<OrphanClaimReport> {
+    this.#assertRestored('claim orphans');
+    const claim = await this.#store.claimOrphans(deadOwnerId);
+    const adopted = this.#core.adopt(claim.tasks, now);
+    if (adopted.duplicates.length > 0) await this.#writes.pushMany(adopted.duplicates.map((id) => ({ op: 'ack', id })));
+    return { claimed: adopted.restored, deadLetters: claim.deadLetters, duplicates: claim.duplicates + adopted.duplicates.length };
   }
 
   /** The next runnable task, now in flight; or null and when to ask again (memory only). */

@@ -55,4 +55,31 @@ describe('ipc-endpoint', () => {
     parent.close();
     child.close();
   });
+
+  it('sends the messages of one turn as one batch, in order, and flush hands over what is still queued', async () => {
+    const [parentPeer, childPeer] = linkedPeers();
+    let sends = 0;
+    const send = childPeer.send.bind(childPeer);
+    childPeer.send = (message, callback) => {
+      sends += 1;
+      return send(message, callback);
+    };
+    const parent = channelOverPeer<number>(parentPeer);
+    const child = channelOverPeer<number>(childPeer);
+    const events: number[] = [];
+    parent.onEvent((e) => events.push(e));
+    for (let i = 0; i < 100; i++) child.sendEvent(i);
+    assert.equal(sends, 0, 'nothing is written before the turn ends');
+    await child.flush();
+    assert.equal(sends, 1);
+    child.sendEvent(100);
+    await new Promise((resolve) => setImmediate(resolve));
+    child.sendEvent(101);
+    await child.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(sends, 3);
+    assert.deepEqual(events, Array.from({ length: 102 }, (_, i) => i));
+    parent.close();
+    child.close();
+  });
 });

@@ -29,6 +29,26 @@ export async function countUsage(redis: Redis, counter: UsageCounter, userId: st
   return Number(value);
 }
 
+/**
+ * Adds `counts` (user id to amount) to the users' `counter` of period `label`
+ * in one transaction, and returns each user's count including it.
+ */
+export async function countUsageMany(redis: Redis, counter: UsageCounter, counts: ReadonlyMap<string, number>, label: string): Promise<Map<string, number>> {
+  const multi = redis.multi();
+  for (const [userId, n] of counts) {
+    const key = usageCounterKey(counter, userId, label);
+    multi.incrby(key, n).expire(key, COUNTER_TTL_SECONDS, 'NX');
+  }
+  const results = (await multi.exec()) ?? [];
+  const used = new Map<string, number>();
+  [...counts.keys()].forEach((userId, i) => {
+    const [error, value] = results[2 * i] ?? [new Error('INCRBY returned nothing'), null];
+    if (error) throw error;
+    used.set(userId, Number(value));
+  });
+  return used;
+}
+
 /** One user's counters of one period (0 for counters never written). */
 export async function readCounters(redis: Redis, userId: string, label: string): Promise<PeriodCounters> {
   const [messages, apiCalls, commands] = await redis.mget(

@@ -20,8 +20,8 @@ export class CursorStore {
   readonly #prefix: string;
   /** What this supervisor last wrote, so a message never moves a cursor backwards. */
   readonly #known = new Map<string, Map<string, string>>();
-  /** Moves made in one turn of the event loop go out together (0 linger). */
-  readonly #writes = new WriteBatcher<CursorMove>({ write: (moves) => this.#write(moves), lingerMs: 0 });
+  /** Moves made within a few ms go out together, and those made while a write is on the wire in the next. */
+  readonly #writes = new WriteBatcher<CursorMove>({ write: (moves) => this.#write(moves), lingerMs: 5, maxInFlight: 1 });
 
   /** `prefix` namespaces the keys inside Redis (the client's own keyPrefix applies too). */
   constructor(redis: Redis, prefix = 'fwd:cursor:') {
@@ -37,10 +37,10 @@ export class CursorStore {
   }
 
   /**
-   * Moves `chatId`'s position to `messageId` if that is later. Moves made in
-   * one turn of the event loop go out together, one HSET per account: only
-   * the latest position per chat matters, so a busy chat costs one write per
-   * tick, not one per message. Resolves once Redis has it.
+   * Moves `chatId`'s position to `messageId` if that is later. Moves made
+   * within a few ms go out together, one HSET per account: only the latest
+   * position per chat matters, so a busy chat costs one write per batch, not
+   * one per message. Resolves once Redis has it.
    */
   advance(accountId: string, chatId: string, messageId: string): Promise<void> {
     const known = this.#chats(accountId);
@@ -48,6 +48,11 @@ export class CursorStore {
     if (next === known.get(chatId)) return Promise.resolve();
     known.set(chatId, next);
     return this.#writes.push({ accountId, chatId, messageId: next });
+  }
+
+  /** Resolves once every move made so far is in Redis. */
+  flush(): Promise<void> {
+    return this.#writes.flush();
   }
 
   /** One HSET per account, each chat at its latest position in the batch; sent before it returns. */

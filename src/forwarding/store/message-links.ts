@@ -23,7 +23,12 @@ export interface LinkRecord {
 
 export class MessageLinks {
   readonly #sql: Sql;
-  /** Sends finishing together share one INSERT; 0 linger: the first waits one turn of the event loop at most. */
+  /**
+   * Sends finishing together share one INSERT; 0 linger: the first waits one
+   * turn of the event loop at most. No longer: the link is written before the
+   * ack, and the pair's next message waits for that ack (an edit must find
+   * the link), so a linger here would cap how fast one busy chat forwards.
+   */
   readonly #inserts = new WriteBatcher<LinkRecord>({ write: (links) => this.#insert(links), lingerMs: 0 });
 
   constructor(sql: Sql) {
@@ -53,6 +58,11 @@ export class MessageLinks {
    */
   record(link: LinkRecord): Promise<void> {
     return this.#inserts.push(link);
+  }
+
+  /** Resolves once every link recorded so far is written. */
+  flush(): Promise<void> {
+    return this.#inserts.flush();
   }
 
   async #insert(links: LinkRecord[]): Promise<void> {

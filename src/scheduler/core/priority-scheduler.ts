@@ -217,6 +217,26 @@ export class PriorityScheduler {
     return { restored: sorted.length - duplicates.length, duplicates };
   }
 
+  /**
+   * Takes in tasks claimed from a dead supervisor's shard while this one runs:
+   * each pair keeps their `seq` order, behind everything held (they get new
+   * seqs here). A task whose id or idempotency key is held already is skipped
+   * and reported, as `restore` does.
+   */
+  adopt(tasks: readonly ScheduledTask[], now: number): RestoreReport {
+    for (const task of tasks) validatePersistedTask(task);
+    const sorted = [...tasks].sort((a, b) => a.seq - b.seq);
+    const duplicates: string[] = [];
+    for (const task of sorted) {
+      if (this.#tasks.has(task.id) || this.#byKey.has(task.idempotencyKey)) {
+        duplicates.push(task.id);
+        continue;
+      }
+      this.#insert({ ...task, seq: this.#nextSeq++ }, now);
+    }
+    return { restored: sorted.length - duplicates.length, duplicates };
+  }
+
   /** Earliest pending wake-up (delay end, rate refill, block or pacing end), or null. */
   nextWakeAt(): number | null {
     return this.#wake.peek()?.at ?? null;

@@ -23,8 +23,9 @@ describe('forwarding survives a SIGKILL of the supervisor (real processes, real 
   let world: ForwardingWorld;
   let child: ChildProcess | null = null;
 
-  after(async () => {
+  afterEach(async () => {
     child?.kill('SIGKILL');
+    child = null;
     await world?.close();
   });
 
@@ -33,6 +34,7 @@ describe('forwarding survives a SIGKILL of the supervisor (real processes, real 
       env: testEnv({
         DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: world.schema, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: world.prefix,
         SECRET_KEYS: world.secretKeys, DISCORD_API_URL: world.fake.apiUrl, EXPECT_SESSIONS: '2',
+        ORPHAN_SCAN_MS: process.env.ORPHAN_SCAN_MS ?? '1000',
       }),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -72,6 +74,36 @@ describe('forwarding survives a SIGKILL of the supervisor (real processes, real 
     await waitFor('every message delivered', () => numbers(world, dst).length >= TOTAL, 60_000);
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(numbers(world, dst), Array.from({ length: TOTAL }, (_, i) => i));
+    child.kill('SIGTERM');
+    await new Promise((r) => child!.once('exit', r));
+    child = null;
+  });
+
+  it('a supervisor with a new id claims what a killed one had accepted but not yet delivered', async () => {
+    world = await ForwardingWorld.create('fwd_claim');
+    const owner = await world.user('elite');
+    const reader = await world.bot(owner, 'reader');
+    const writer = await world.bot(owner, 'writer');
+    const src = world.channel('src');
+    const dst = world.channel('dst');
+    await world.pair({ userId: owner, source: { accountId: reader.accountId, chatId: src }, destination: { accountId: writer.accountId, chatId: dst } });
+
+    child = await startChild();
+    // Discord holds the writer back: every message is accepted (the source cursor moves past it) and stays pending.
+    const lift = world.fake.rateLimit({ botUserId: writer.botId, route: 'POST /channels/:id/messages', retryAfterMs: 1_000, forMs: 120_000 });
+    const posted = Array.from({ length: 20 }, (_, n) => world.fake.postAsUser(src, { content: `kill ${n}` }));
+    const last = posted.at(-1)!.id;
+    await waitFor('every message accepted', async () => (await world.redis.hget(`fwd:cursor:${reader.accountId}`, src)) === last, 30_000);
+    child.kill('SIGKILL');
+    await new Promise((r) => child!.once('exit', r));
+    assert.equal(numbers(world, dst).length, 0);
+    lift();
+
+    // The next supervisor has another id (its pid): catch-up finds nothing after the cursor, so only a claim delivers these.
+    child = await startChild();
+    await waitFor('every message delivered', () => numbers(world, dst).length >= posted.length, 60_000);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(numbers(world, dst), Array.from({ length: posted.length }, (_, i) => i));
     child.kill('SIGTERM');
     await new Promise((r) => child!.once('exit', r));
     child = null;

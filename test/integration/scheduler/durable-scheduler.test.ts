@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import type { SchedulerOptions } from '../../../src/scheduler/core/scheduler-options.ts';
 import type { NewForwardTask } from '../../../src/scheduler/core/task.ts';
 import { DurableScheduler } from '../../../src/scheduler/durable-scheduler.ts';
+import { aliveSupervisors, publishSnapshot } from '../../../src/cluster/snapshot-store.ts';
+import type { SupervisorSnapshot } from '../../../src/cluster/status-snapshot.ts';
+import { shardOwners } from '../../../src/scheduler/store/shard-owners.ts';
 import { TaskStore } from '../../../src/scheduler/store/task-store.ts';
 import { owner, scheduler, suiteRedis, task } from './store-fixtures.ts';
 
@@ -212,5 +215,43 @@ describe('DurableScheduler', function () {
     assert.deepEqual([report.restored, report.duplicates], [1, ['second']]);
     assert.ok(report.loadMs >= 0);
     assert.deepEqual((await store.loadPending()).map((t) => t.id), ['first']);
+  });
+
+  it('a running scheduler claims a dead shard: its tasks run here behind what is held, each pair in order, duplicates dropped', async () => {
+    const [dead, live] = [owner('dead'), owner('live')];
+    const gone = await start(dead);
+    const orphans = Array.from({ length: 12 }, (_, i) => task({ id: `o${i}`, idempotencyKey: `ko${i}`, pairId: `p${i % 3}` }));
+    await enqueueAll(gone, orphans);
+    await gone.close();
+    const here = await start(live);
+    await enqueueAll(here, [task({ id: 'h0', idempotencyKey: 'kh0', pairId: 'p0' }), task({ id: 'h1', idempotencyKey: 'ko5', pairId: 'p2' })]);
+
+    const keyPrefix = redis.options.keyPrefix ?? '';
+    assert.deepEqual([...await shardOwners(redis, keyPrefix)].filter((o) => o === dead || o === live).sort(), [dead, live].sort());
+    const report = await here.claimOrphans(dead, 0);
+    assert.deepEqual(report, { claimed: 11, deadLetters: 0, duplicates: 1 });
+    assert.equal(await new TaskStore(redis, { owner: dead }).pendingCount(), 0);
+    assert.ok(![...await shardOwners(redis, keyPrefix)].includes(dead));
+
+    const order: string[] = [];
+    for (let r = here.take(0); r.task !== null; r = here.take(0)) {
+      order.push(r.task.id);
+      await here.ack(r.task.id, 0);
+    }
+    assert.equal(order.length, 13);
+    for (let p = 0; p < 3; p++) {
+      const held = p === 0 ? ['h0'] : p === 2 ? ['h1'] : [];
+      const claimed = orphans.filter((_, i) => i % 3 === p && i !== 5).map((t) => t.id);
+      assert.deepEqual(order.filter((id) => held.includes(id) || claimed.includes(id)), [...held, ...claimed]);
+    }
+    assert.equal(await new TaskStore(redis, { owner: live }).pendingCount(), 0);
+    await here.close();
+  });
+
+  it('tells a dead supervisor from a live one by its status snapshot', async () => {
+    const [a, b] = [owner('alive'), owner('gone')];
+    await publishSnapshot(redis, { supervisorId: a, publishedAt: Date.now() } as SupervisorSnapshot, 60_000);
+    assert.deepEqual([...await aliveSupervisors(redis, [a, b])], [a]);
+    assert.deepEqual([...await aliveSupervisors(redis, [])], []);
   });
 });
