@@ -19,6 +19,7 @@ import type { SchedulerOptions } from '../src/scheduler/core/scheduler-options.t
 import type { EnqueueResult, NewForwardTask } from '../src/scheduler/core/task.ts';
 import { aliveSupervisors } from '../src/cluster/snapshot-store.ts';
 import { OrphanClaimConflictError } from '../src/errors/registry.ts';
+import { checkPositiveInteger } from '../src/options/option-checks.ts';
 import { DurableScheduler, type DurableReplayReport } from '../src/scheduler/durable-scheduler.ts';
 import { shardOwners } from '../src/scheduler/store/shard-owners.ts';
 import type { DeadLetters, DeadLetterSelection } from '../src/scheduler/store/dead-letters.ts';
@@ -61,6 +62,7 @@ export class ForwardingQueue {
 
   /** Restores what this supervisor's shard still holds, then starts dispatching. */
   static async start(supervisor: Supervisor, redis: Redis, logger: Logger, options: ForwardingQueueOptions = {}): Promise<ForwardingQueue> {
+    const scanMs = checkPositiveInteger('orphanScanMs', options.orphanScanMs ?? 30_000);
     const core = new PriorityScheduler({
       ...options.scheduler,
       // Per-worker in-flight bounds follow where each sending account runs now.
@@ -86,7 +88,6 @@ export class ForwardingQueue {
     });
     dispatcher.start();
     const queue = new ForwardingQueue(core, store, scheduler, dispatcher);
-    const scanMs = options.orphanScanMs ?? 30_000;
     const scan = (): void => {
       queue.#orphanTimer = setTimeout(() => void queue.claimOrphans(redis, supervisor.id, logger).finally(() => {
         if (queue.#orphanTimer !== null) scan();

@@ -49,6 +49,14 @@ describe('forwarding queue (durable scheduler + dispatcher + actors)', function 
     redis.disconnect();
   });
 
+  it('refuses a bad orphanScanMs before touching Redis', async () => {
+    for (const orphanScanMs of [0, 1.5, Infinity]) {
+      await assert.rejects(ForwardingQueue.start(supervisor, redis, logger, { orphanScanMs }), {
+        code: 'invalid_option', message: 'options.orphanScanMs must be a positive integer',
+      });
+    }
+  });
+
   it('delivers every task once, in order within each pair, within the plans\' rates', async () => {
     queue = await ForwardingQueue.start(supervisor, redis, logger);
     const senders: Array<[string, Tier]> = [['elite-bot', 'elite'], ['pro-bot', 'pro'], ['free-bot', 'free']];
