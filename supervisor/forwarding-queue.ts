@@ -19,7 +19,7 @@ import type { SchedulerOptions } from '../src/scheduler/core/scheduler-options.t
 import type { EnqueueResult, NewForwardTask } from '../src/scheduler/core/task.ts';
 import { aliveSupervisors } from '../src/cluster/snapshot-store.ts';
 import { OrphanClaimConflictError } from '../src/errors/registry.ts';
-import { checkPositiveInteger } from '../src/options/option-checks.ts';
+import { checkOptionsObject, checkPositiveInteger, checkTimerMs, failOption } from '../src/options/option-checks.ts';
 import { DurableScheduler, type DurableReplayReport } from '../src/scheduler/durable-scheduler.ts';
 import { shardOwners } from '../src/scheduler/store/shard-owners.ts';
 import type { DeadLetters, DeadLetterSelection } from '../src/scheduler/store/dead-letters.ts';
@@ -62,7 +62,13 @@ export class ForwardingQueue {
 
   /** Restores what this supervisor's shard still holds, then starts dispatching. */
   static async start(supervisor: Supervisor, redis: Redis, logger: Logger, options: ForwardingQueueOptions = {}): Promise<ForwardingQueue> {
-    const scanMs = checkPositiveInteger('orphanScanMs', options.orphanScanMs ?? 30_000);
+    // Checked before anything is read or claimed, so a bad option changes nothing.
+    const o = checkOptionsObject(options) as ForwardingQueueOptions;
+    const scanMs = checkPositiveInteger('orphanScanMs', o.orphanScanMs ?? 30_000);
+    if (o.unknownAccountGraceMs !== undefined) checkTimerMs('unknownAccountGraceMs', o.unknownAccountGraceMs);
+    for (const fn of ['resolve', 'onDelivered'] as const) {
+      if (o[fn] !== undefined && typeof o[fn] !== 'function') failOption(fn, 'must be a function');
+    }
     const core = new PriorityScheduler({
       ...options.scheduler,
       // Per-worker in-flight bounds follow where each sending account runs now.

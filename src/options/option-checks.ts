@@ -37,6 +37,12 @@ export function checkPositiveInteger(name: string, value: unknown): number {
   return value;
 }
 
+/** A duration a timer waits, in whole ms: 0 allowed, `Infinity` not (Node would fire it after 1 ms). */
+export function checkTimerMs(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) failOption(name, 'must be a whole number of ms, 0 or more');
+  return value;
+}
+
 export function checkBoolean(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') failOption(name, 'must be a boolean');
   return value;

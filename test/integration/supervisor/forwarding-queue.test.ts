@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { Redis } from 'ioredis';
 import type { Tier } from '../../../src/domain/plans/plan-types.ts';
-import { ForwardingQueue } from '../../../supervisor/forwarding-queue.ts';
+import { ForwardingQueue, type ForwardingQueueOptions } from '../../../supervisor/forwarding-queue.ts';
 import type { Supervisor } from '../../../supervisor/supervisor.ts';
 import { logger, loopbackSpec, makeSupervisor, network, redisFor, suitePrefix, waitFor } from './fixture.ts';
 
@@ -49,11 +49,16 @@ describe('forwarding queue (durable scheduler + dispatcher + actors)', function 
     redis.disconnect();
   });
 
-  it('refuses a bad orphanScanMs before touching Redis', async () => {
-    for (const orphanScanMs of [0, 1.5, Infinity]) {
-      await assert.rejects(ForwardingQueue.start(supervisor, redis, logger, { orphanScanMs }), {
-        code: 'invalid_option', message: 'options.orphanScanMs must be a positive integer',
-      });
+  it('refuses bad options before touching Redis, each with its message', async () => {
+    const cases: Array<[unknown, string]> = [
+      ['fast', 'options must be an object'],
+      ...[0, 1.5, Infinity].map((v): [unknown, string] => [{ orphanScanMs: v }, 'options.orphanScanMs must be a positive integer']),
+      ...[-1, 0.5, Infinity].map((v): [unknown, string] => [{ unknownAccountGraceMs: v }, 'options.unknownAccountGraceMs must be a whole number of ms, 0 or more']),
+      [{ resolve: 'pair' }, 'options.resolve must be a function'],
+      [{ onDelivered: 1 }, 'options.onDelivered must be a function'],
+    ];
+    for (const [options, message] of cases) {
+      await assert.rejects(ForwardingQueue.start(supervisor, redis, logger, options as ForwardingQueueOptions), { code: 'invalid_option', message });
     }
   });
 
