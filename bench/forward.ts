@@ -12,8 +12,12 @@
  * over the Elite and Pro bots. Each pair reads its own channel and writes to
  * its own channel, through the same bot. Latencies count the messages offered
  * after `--warmup-s`; lost and duplicated count every message.
+ * `runtime_cpu_ms_per_msg`: CPU the supervisor and its workers spent per
+ * message offered after the warm-up (Linux /proc), steadier than latency on
+ * a shared machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -105,6 +109,35 @@ function reply<T = unknown>(child: ChildProcess, type: string, send?: object): P
   });
 }
 
+/**
+ * CPU time (user + system, ms) used so far by `pid` and every process below
+ * it, from /proc (Linux; 0 elsewhere). Latency on a shared 2-core machine
+ * swings from run to run; the CPU a message costs the runtime does not.
+ */
+function treeCpuMs(pid: number): number {
+  let stats: Array<{ pid: number; ppid: number; ticks: number }>;
+  try {
+    stats = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+      try {
+        // Fields after the command name (which may hold spaces): state ppid ... utime(14) stime(15).
+        const rest = readFileSync(`/proc/${d}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
+        return [{ pid: Number(d), ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) }];
+      } catch {
+        return [];
+      }
+    });
+  } catch {
+    return 0;
+  }
+  const tree = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const s of stats) if (!tree.has(s.pid) && tree.has(s.ppid)) grew = tree.add(s.pid) !== null;
+  }
+  // Clock ticks are 1/100 s on Linux.
+  return stats.filter((s) => tree.has(s.pid)).reduce((ms, s) => ms + s.ticks * 10, 0);
+}
+
 async function workersRss(child: ChildProcess): Promise<number> {
   return (await reply<{ bytes: number }>(child, 'rss', { type: 'rss' })).bytes;
 }
@@ -129,10 +162,12 @@ try {
   progress(`connected in ${connectS.toFixed(1)} s; offering ${RATE} msg/s for ${SECONDS} s`);
 
   const sent: { pair: BenchPair; at: number }[] = [];
+  let cpuAtMeasure = -1;
   const perTick = (RATE * TICK_MS) / 1_000;
   const started = performance.now();
   let owed = 0;
   while (performance.now() - started < (WARMUP_S + SECONDS) * 1_000) {
+    if (cpuAtMeasure < 0 && performance.now() - started >= WARMUP_S * 1_000) cpuAtMeasure = treeCpuMs(supervisor.pid!);
     owed += perTick;
     for (; owed >= 1; owed -= 1) {
       const seq = sent.length;
@@ -144,6 +179,8 @@ try {
     await sleep(Math.max(0, next - performance.now()));
   }
   const offeredS = (performance.now() - started) / 1_000;
+  // Delivery trails the offer by milliseconds; the drain below would add idle timers, so CPU is read here.
+  const runtimeCpuMs = treeCpuMs(supervisor.pid!) - cpuAtMeasure;
   const measuredFrom = Math.floor(WARMUP_S * RATE);
   progress(`offered ${sent.length}; draining`);
   const countDelivered = (): number => pairs.reduce((n, p) => n + world.fake.messages(p.destination).length, 0);
@@ -185,6 +222,7 @@ try {
     offered_per_s: Math.round(sent.length / offeredS), delivered_per_s: Math.round(seen.size / ((lastAt - firstAt) / 1_000)),
     lost, duplicated, p50_ms: percentile(all, 50), p99_ms: percentile(all, 99), tiers: tierFigures,
     rss_per_bot_kb: Math.round(rssPerBotKb), connect_s: Number(connectS.toFixed(1)), plan_rates: 'off',
+    runtime_cpu_ms_per_msg: Number((runtimeCpuMs / Math.max(1, sent.length - measuredFrom)).toFixed(3)),
   }));
 } finally {
   if (supervisor && supervisor.exitCode === null) {
