@@ -139,7 +139,7 @@ export class DurableScheduler {
     const claim = await this.#store.claimOrphans(deadOwnerId);
     const adopted = this.#core.adopt(claim.tasks, now);
     if (adopted.duplicates.length > 0) await this.#writes.pushMany(adopted.duplicates.map((id) => ({ op: 'ack', id })));
-    return { claimed: adopted.restored, deadLetters: claim.deadLetters, duplicates: claim.duplicates + adopted.duplicates.length };
+    return { claimed: adopted.restored, deadLetters: claim.deadLetters, duplicates: claim.duplicates + claim.tasks.length - adopted.restored };
   }
 
   /** The next runnable task, now in flight; or null and when to ask again (memory only). */

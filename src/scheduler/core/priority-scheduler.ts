@@ -220,21 +220,25 @@ export class PriorityScheduler {
   /**
    * Takes in tasks claimed from a dead supervisor's shard while this one runs:
    * each pair keeps their `seq` order, behind everything held (they get new
-   * seqs here). A task whose id or idempotency key is held already is skipped
-   * and reported, as `restore` does.
+   * seqs here). A task whose idempotency key another held task has is
+   * skipped and reported (its record must go); one whose id is held is the
+   * same task and only skipped.
    */
   adopt(tasks: readonly ScheduledTask[], now: number): RestoreReport {
     for (const task of tasks) validatePersistedTask(task);
     const sorted = [...tasks].sort((a, b) => a.seq - b.seq);
     const duplicates: string[] = [];
+    let restored = 0;
     for (const task of sorted) {
-      if (this.#tasks.has(task.id) || this.#byKey.has(task.idempotencyKey)) {
+      if (this.#tasks.has(task.id)) continue;
+      if (this.#byKey.has(task.idempotencyKey)) {
         duplicates.push(task.id);
         continue;
       }
+      restored += 1;
       this.#insert({ ...task, seq: this.#nextSeq++ }, now);
     }
-    return { restored: sorted.length - duplicates.length, duplicates };
+    return { restored, duplicates };
   }
 
   /** Earliest pending wake-up (delay end, rate refill, block or pacing end), or null. */

@@ -56,4 +56,17 @@ describe('scheduler core: restore', () => {
       code: 'forward_task_invalid', message: 'Forwarding task "z": seq must be a positive integer',
     });
   });
+
+  it('adopts a dead shard\'s tasks while running: behind what is held, each pair by seq, a held key reported, a held id skipped', () => {
+    const s = scheduler();
+    for (const id of ['h1', 'h2']) s.enqueue(task({ id, idempotencyKey: `k-${id}`, pairId: 'x' }), 0);
+    const claimed: ScheduledTask[] = [
+      { ...task({ id: 'c2', idempotencyKey: 'k-c2', pairId: 'x' }), attempts: 0, seq: 7 },
+      { ...task({ id: 'c1', idempotencyKey: 'k-c1', pairId: 'x' }), attempts: 1, seq: 3 },
+      { ...task({ id: 'c3', idempotencyKey: 'k-h1', pairId: 'y' }), attempts: 0, seq: 9 },
+      { ...task({ id: 'h2', idempotencyKey: 'k-h2', pairId: 'x' }), attempts: 0, seq: 1 },
+    ];
+    assert.deepEqual(s.adopt(claimed, 0), { restored: 2, duplicates: ['c3'] });
+    assert.deepEqual(runAll(s, 0), ['h1', 'h2', 'c1', 'c2']);
+  });
 });
