@@ -78,6 +78,7 @@ export class Dispatcher {
   #timer: NodeJS.Timeout | null = null;
   #stopped = true;
   #pumping = false;
+  #kicked = false;
   #inFlight = 0;
   #drained: (() => void) | null = null;
 
@@ -96,7 +97,13 @@ export class Dispatcher {
     if (this.#stopped) return;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    setImmediate(() => this.#pump());
+    // Every enqueue and every ack kicks: one pump per turn serves them all.
+    if (this.#kicked) return;
+    this.#kicked = true;
+    setImmediate(() => {
+      this.#kicked = false;
+      this.#pump();
+    });
   }
 
   /** Stops taking work and waits for sends in flight; held tasks stay pending in Redis. */

@@ -151,7 +151,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
   }
 
   function all(to: string): StoredMail[] {
-    return readdirSync(mailDir).sort()
+    return readdirSync(mailDir).filter((name) => name.endsWith('.json')).sort()
       .map((name) => JSON.parse(readFileSync(join(mailDir, name), 'utf8')) as StoredMail)
       .filter((m) => m.to === to.toLowerCase());
   }

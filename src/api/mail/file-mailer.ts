@@ -5,7 +5,7 @@
  * reset links.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { MailMessage, Mailer } from './mailer.ts';
 
@@ -31,7 +31,10 @@ export class FileMailer implements Mailer {
     const stored: StoredMail = { from: this.#from, to: message.to, subject: message.subject, text: message.text, sentAt: now.toISOString() };
     // Zero-padded time first, so a plain sort of the names is the sending order.
     const name = `${String(now.getTime()).padStart(15, '0')}-${randomBytes(4).toString('hex')}.json`;
-    await writeFile(join(this.#dir, name), JSON.stringify(stored, null, 2), { mode: 0o600, flag: 'wx' });
+    // Written aside and renamed: a reader listing the directory never sees a half-written message.
+    const path = join(this.#dir, name);
+    await writeFile(`${path}.partial`, JSON.stringify(stored, null, 2), { mode: 0o600, flag: 'wx' });
+    await rename(`${path}.partial`, path);
   }
 
   async close(): Promise<void> {}
