@@ -4,14 +4,10 @@
  * `redis` must have no keyPrefix of its own: the pattern is absolute.
  */
 import type { Redis } from 'ioredis';
+import { scanKeys } from './scan-keys.ts';
 
 export async function deleteByPrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
   let deleted = 0;
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (found.length > 0) deleted += await redis.del(...found);
-  } while (cursor !== '0');
+  for await (const found of scanKeys(redis, '', `${prefix}*`)) deleted += await redis.del(...found);
   return deleted;
 }

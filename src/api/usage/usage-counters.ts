@@ -6,6 +6,7 @@
  * flush interval, and readers take the larger of the two.
  */
 import type { Redis } from 'ioredis';
+import { scanKeys } from '../../cluster/scan-keys.ts';
 import { parseUsageCounterKey, usageCounterKey, type UsageCounter } from './usage-period.ts';
 
 /** Counters outlive their month by this long, so a late flush still finds them. */
@@ -22,11 +23,7 @@ export function countApiCall(redis: Redis, userId: string, label: string): Promi
 
 /** Adds one to a user's `counter` of period `label` and returns the count including it. */
 export async function countUsage(redis: Redis, counter: UsageCounter, userId: string, label: string): Promise<number> {
-  const key = usageCounterKey(counter, userId, label);
-  const results = await redis.multi().incr(key).expire(key, COUNTER_TTL_SECONDS, 'NX').exec();
-  const [error, value] = results?.[0] ?? [new Error('INCR returned nothing'), null];
-  if (error) throw error;
-  return Number(value);
+  return (await countUsageMany(redis, counter, new Map([[userId, 1]]), label)).get(userId)!;
 }
 
 /**
@@ -59,18 +56,10 @@ export async function readCounters(redis: Redis, userId: string, label: string):
   return { messages: Number(messages ?? 0), api_calls: Number(apiCalls ?? 0), commands: Number(commands ?? 0) };
 }
 
-/**
- * Every user's counters of one period, found with SCAN (never KEYS). ioredis
- * does not prefix SCAN patterns and returns full key names, so the prefix is
- * added to the pattern and taken off the keys here.
- */
+/** Every user's counters of one period, found with SCAN; `keyPrefix` is the client's. */
 export async function scanCounters(redis: Redis, keyPrefix: string, label: string): Promise<Map<string, PeriodCounters>> {
   const found = new Map<string, PeriodCounters>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}usage:*:${label}`, 'COUNT', 1000);
-    cursor = next;
-    const relative = keys.map((k) => k.slice(keyPrefix.length));
+  for await (const relative of scanKeys(redis, keyPrefix, `usage:*:${label}`)) {
     const parsed = relative.map(parseUsageCounterKey);
     const wanted = relative.filter((_k, i) => parsed[i] !== null);
     if (wanted.length === 0) continue;
@@ -83,7 +72,7 @@ export async function scanCounters(redis: Redis, keyPrefix: string, label: strin
       v += 1;
       found.set(p.userId, counters);
     }
-  } while (cursor !== '0');
+  }
   return found;
 }
 
