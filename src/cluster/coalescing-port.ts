@@ -8,6 +8,7 @@
  * Messages with a transfer list go at once, after whatever is queued, so
  * comlink's proxies and transfers still work.
  */
+import { TurnOutbox } from './turn-outbox.ts';
 
 /** The part of a MessagePort this uses (tests pass two linked EventEmitters). */
 export interface PortLike {
@@ -31,28 +32,19 @@ export interface CoalescingPort extends PortLike {
 }
 
 export function coalescingPort(port: PortLike): CoalescingPort {
-  let queued: unknown[] = [];
-  let scheduled: NodeJS.Immediate | null = null;
-  const listeners = new Map<(data: unknown) => void, (data: unknown) => void>();
-
-  const flush = (): void => {
-    if (scheduled !== null) clearImmediate(scheduled);
-    scheduled = null;
-    if (queued.length === 0) return;
-    const out = queued;
-    queued = [];
+  const outbox = new TurnOutbox<unknown>((out) => {
     port.postMessage(out.length === 1 && !isBatch(out[0]) ? out[0] : ({ sbPortBatch: out } satisfies Batch));
-  };
+  });
+  const listeners = new Map<(data: unknown) => void, (data: unknown) => void>();
 
   return {
     postMessage(message, transfer) {
       if (transfer !== undefined && transfer.length > 0) {
-        flush();
+        outbox.flush();
         port.postMessage(message, transfer);
         return;
       }
-      queued.push(message);
-      scheduled ??= setImmediate(flush);
+      outbox.push(message);
     },
     on(_type, listener) {
       if (listeners.has(listener)) return this;
@@ -71,6 +63,6 @@ export function coalescingPort(port: PortLike): CoalescingPort {
       port.off('message', unpack);
       return this;
     },
-    flush,
+    flush: () => outbox.flush(),
   };
 }

@@ -18,6 +18,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { Endpoint } from 'comlink';
+import { TurnOutbox } from './turn-outbox.ts';
 
 /** Which lane a message travels in. */
 type Lane = 'rpc' | 'event';
@@ -61,23 +62,19 @@ export interface IpcChannel<TEvent = unknown> {
 export function channelOverPeer<TEvent>(peer: IpcPeer): IpcChannel<TEvent> {
   const rpcListeners = new Set<MessageListener>();
   const eventListeners = new Set<(event: TEvent) => void>();
-  let outbox: Array<{ sbLane: Lane; data: unknown }> = [];
-  let scheduled: NodeJS.Immediate | null = null;
   let unsent = 0;
   let flushed: Array<() => void> = [];
+  const outbox = new TurnOutbox<{ sbLane: Lane; data: unknown }>(sendBatch);
 
-  function sendOutbox(): void {
-    scheduled = null;
-    const batch = outbox;
-    outbox = [];
-    if (batch.length === 0 || peer.send === undefined || peer.connected === false) return;
+  function sendBatch(batch: Array<{ sbLane: Lane; data: unknown }>): void {
+    if (peer.send === undefined || peer.connected === false) return;
     unsent += 1;
     const message: Envelope = batch.length === 1 ? batch[0]! : { sbLane: 'batch', data: batch };
     // The callback form turns a send on a channel closing underneath us into
     // an ignored error instead of an 'error' event nobody listens to.
     peer.send(message, () => {
       unsent -= 1;
-      if (unsent > 0 || outbox.length > 0) return;
+      if (unsent > 0 || outbox.size > 0) return;
       const waiting = flushed;
       flushed = [];
       for (const resolve of waiting) resolve();
@@ -87,7 +84,6 @@ export function channelOverPeer<TEvent>(peer: IpcPeer): IpcChannel<TEvent> {
   function post(lane: Lane, data: unknown): void {
     if (peer.send === undefined || peer.connected === false) return;
     outbox.push({ sbLane: lane, data });
-    scheduled ??= setImmediate(sendOutbox);
   }
 
   function deliver(lane: Lane, data: unknown): void {
@@ -128,10 +124,7 @@ export function channelOverPeer<TEvent>(peer: IpcPeer): IpcChannel<TEvent> {
     endpoint,
     sendEvent: (event) => post('event', event),
     flush() {
-      if (scheduled !== null) {
-        clearImmediate(scheduled);
-        sendOutbox();
-      }
+      outbox.flush();
       return unsent === 0 || peer.connected === false
         ? Promise.resolve()
         : new Promise<void>((resolve) => flushed.push(resolve));
