@@ -44,14 +44,20 @@ describe('forwarding survives a SIGKILL of the supervisor (real processes, real 
     });
   }
 
-  it('delivers every message once, in order, across the kill', async () => {
-    world = await ForwardingWorld.create('fwd_kill');
+  /** A world where one bot reads `src` and another writes the copies to `dst`, for one Elite user. */
+  async function oneBotToAnother(name: string): Promise<{ reader: { accountId: string }; writer: { botId: string }; src: string; dst: string }> {
+    world = await ForwardingWorld.create(name);
     const owner = await world.user('elite');
     const reader = await world.bot(owner, 'reader');
     const writer = await world.bot(owner, 'writer');
     const src = world.channel('src');
     const dst = world.channel('dst');
     await world.pair({ userId: owner, source: { accountId: reader.accountId, chatId: src }, destination: { accountId: writer.accountId, chatId: dst } });
+    return { reader, writer, src, dst };
+  }
+
+  it('delivers every message once, in order, across the kill', async () => {
+    const { src, dst } = await oneBotToAnother('fwd_kill');
 
     child = await startChild();
     let killed = false;
@@ -80,13 +86,7 @@ describe('forwarding survives a SIGKILL of the supervisor (real processes, real 
   });
 
   it('a supervisor with a new id claims what a killed one had accepted but not yet delivered', async () => {
-    world = await ForwardingWorld.create('fwd_claim');
-    const owner = await world.user('elite');
-    const reader = await world.bot(owner, 'reader');
-    const writer = await world.bot(owner, 'writer');
-    const src = world.channel('src');
-    const dst = world.channel('dst');
-    await world.pair({ userId: owner, source: { accountId: reader.accountId, chatId: src }, destination: { accountId: writer.accountId, chatId: dst } });
+    const { reader, writer, src, dst } = await oneBotToAnother('fwd_claim');
 
     child = await startChild();
     // Discord holds the writer back: every message is accepted (the source cursor moves past it) and stays pending.
