@@ -132,7 +132,11 @@ function treeCpuMs(pid: number): number {
   const tree = new Set([pid]);
   for (let grew = true; grew;) {
     grew = false;
-    for (const s of stats) if (!tree.has(s.pid) && tree.has(s.ppid)) grew = tree.add(s.pid) !== null;
+    for (const s of stats) {
+      if (tree.has(s.pid) || !tree.has(s.ppid)) continue;
+      tree.add(s.pid);
+      grew = true;
+    }
   }
   // Clock ticks are 1/100 s on Linux.
   return stats.filter((s) => tree.has(s.pid)).reduce((ms, s) => ms + s.ticks * 10, 0);

@@ -94,25 +94,23 @@ export class ForwardingQueue {
     });
     dispatcher.start();
     const queue = new ForwardingQueue(core, store, scheduler, dispatcher);
+    // While running, claimed tasks join the ones in memory, and the dispatcher is woken for them.
+    const claimRunning = async (): Promise<void> => {
+      const found = await findOrphans(redis, supervisor.id).catch((err: unknown) => {
+        logger.warn({ err }, 'could not look for shards of dead supervisors');
+        return [];
+      });
+      for (const owner of found) await claim(logger, owner, () => scheduler.claimOrphans(owner, Date.now()));
+      if (found.length > 0) dispatcher.kick();
+    };
     const scan = (): void => {
-      queue.#orphanTimer = setTimeout(() => void queue.claimOrphans(redis, supervisor.id, logger).finally(() => {
+      queue.#orphanTimer = setTimeout(() => void claimRunning().finally(() => {
         if (queue.#orphanTimer !== null) scan();
       }), scanMs);
       queue.#orphanTimer.unref();
     };
     scan();
     return queue;
-  }
-
-  /** Claims the shards of dead supervisors into this running one; returns whose. */
-  async claimOrphans(redis: Redis, selfId: string, logger: Logger): Promise<string[]> {
-    const orphans = await findOrphans(redis, selfId).catch((err: unknown) => {
-      logger.warn({ err }, 'could not look for shards of dead supervisors');
-      return [];
-    });
-    for (const owner of orphans) await claim(logger, owner, () => this.scheduler.claimOrphans(owner, Date.now()));
-    if (orphans.length > 0) this.dispatcher.kick();
-    return orphans;
   }
 
   /**
