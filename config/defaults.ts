@@ -128,6 +128,14 @@ export const DEFAULTS = {
   MAIL_FROM: 'Switchboard <no-reply@switchboard.invalid>',
   /** `DISCORD_API_URL`: Discord REST base bot tokens are checked against when linked (tests point it at a fake). Default `https://discord.com/api`. */
   DISCORD_API_URL: 'https://discord.com/api',
+  /** `TELEGRAM_API_ID`: `api_id` of the Telegram application (my.telegram.org). Default: unset, which leaves Telegram off (linking answers `telegram_unavailable`). */
+  TELEGRAM_API_ID: undefined,
+  /** `TELEGRAM_API_HASH`: `api_hash` of that application, 32 hex characters. Default: unset. */
+  TELEGRAM_API_HASH: undefined,
+  /** `TELEGRAM_SERVER`: `host:port` of one MTProto server standing in for every data centre (the fake, in tests and demos). Default: unset, Telegram's own. */
+  TELEGRAM_SERVER: undefined,
+  /** `TELEGRAM_SERVER_KEY_FILE`: PEM file of that server's RSA public key(s). Default: unset. */
+  TELEGRAM_SERVER_KEY_FILE: undefined,
   /** `API_JOBS_INTERVAL_MS`: how often an API process runs the plan expiry and usage flush jobs (one cluster member at a time). Default `60000`. */
   API_JOBS_INTERVAL_MS: 60_000,
 } as const;

@@ -142,6 +142,15 @@ export const configSchema = z
     MAIL_FROM: z.string().min(1, { error: 'MAIL_FROM must not be empty' }).default(DEFAULTS.MAIL_FROM),
     DISCORD_API_URL: url('DISCORD_API_URL', ['http:', 'https:']).transform((v) => v ?? DEFAULTS.DISCORD_API_URL),
     API_JOBS_INTERVAL_MS: positiveInt('API_JOBS_INTERVAL_MS').default(DEFAULTS.API_JOBS_INTERVAL_MS),
+    TELEGRAM_API_ID: optionalPositiveInt('TELEGRAM_API_ID'),
+    TELEGRAM_API_HASH: optionalText.refine((v) => v === undefined || /^[0-9a-f]{32}$/.test(v), {
+      error: 'TELEGRAM_API_HASH must be the 32 lower-case hex characters my.telegram.org gives',
+    }),
+    TELEGRAM_SERVER: optionalText.refine((v) => {
+      const m = v === undefined ? null : /^(\[[0-9a-fA-F:]+\]|[^:\s]+):([0-9]{1,5})$/.exec(v);
+      return v === undefined || (m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 32767);
+    }, { error: 'TELEGRAM_SERVER must be host:port with a port from 1 to 32767' }),
+    TELEGRAM_SERVER_KEY_FILE: optionalText,
   })
   .superRefine((c, ctx) => {
     if (c.SECRET_KEY_CURRENT !== undefined) {
@@ -164,6 +173,12 @@ export const configSchema = z
       if (c.NODE_ENV === 'production' && c[name] === undefined) {
         ctx.addIssue({ code: 'custom', path: [name], message: `${name} is required when NODE_ENV is production` });
       }
+    }
+    if ((c.TELEGRAM_API_ID === undefined) !== (c.TELEGRAM_API_HASH === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_API_HASH'], message: 'TELEGRAM_API_ID and TELEGRAM_API_HASH must be set together' });
+    }
+    if (c.TELEGRAM_SERVER_KEY_FILE !== undefined && c.TELEGRAM_SERVER === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['TELEGRAM_SERVER_KEY_FILE'], message: 'TELEGRAM_SERVER_KEY_FILE needs TELEGRAM_SERVER' });
     }
     if (c.MAIL_TRANSPORT === 'smtp' && c.SMTP_URL === undefined) {
       ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'SMTP_URL is required when MAIL_TRANSPORT is smtp' });

@@ -5,6 +5,7 @@ import { ConfigInvalidError } from '../../src/errors/registry.ts';
 const KEY = 'k1:' + Buffer.alloc(32, 7).toString('base64');
 /** A secret long enough for JWT_SECRET and API_KEY_PEPPER. */
 const LONG = 'x'.repeat(32);
+const HASH = '0123456789abcdef0123456789abcdef';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -115,6 +116,11 @@ describe('configuration', () => {
     ['MAIL_FROM', { MAIL_FROM: '' }, 'MAIL_FROM must not be empty'],
     ['DISCORD_API_URL', { DISCORD_API_URL: 'ws://discord' }, 'DISCORD_API_URL must be a http:// or https:// URL'],
     ['API_JOBS_INTERVAL_MS', { API_JOBS_INTERVAL_MS: '0' }, 'API_JOBS_INTERVAL_MS must be a positive whole number'],
+    ['TELEGRAM_API_ID', { TELEGRAM_API_ID: 'abc', TELEGRAM_API_HASH: HASH }, 'TELEGRAM_API_ID must be a positive whole number'],
+    ['TELEGRAM_API_HASH', { TELEGRAM_API_ID: '1', TELEGRAM_API_HASH: 'XYZ' }, 'TELEGRAM_API_HASH must be the 32 lower-case hex characters my.telegram.org gives'],
+    ['TELEGRAM_API_HASH without TELEGRAM_API_ID', { TELEGRAM_API_HASH: HASH }, 'TELEGRAM_API_ID and TELEGRAM_API_HASH must be set together'],
+    ['TELEGRAM_SERVER', { TELEGRAM_SERVER: '127.0.0.1:40000' }, 'TELEGRAM_SERVER must be host:port with a port from 1 to 32767'],
+    ['TELEGRAM_SERVER_KEY_FILE without a server', { TELEGRAM_SERVER_KEY_FILE: '/k.pem' }, 'TELEGRAM_SERVER_KEY_FILE needs TELEGRAM_SERVER'],
   ];
   for (const [name, env, message] of cases) {
     it(`refuses a bad ${name} with its exact message`, () => {
