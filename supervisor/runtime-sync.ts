@@ -15,7 +15,7 @@ import type { CursorStore } from '../src/forwarding/store/cursor-store.ts';
 import type { PairDirectory } from '../src/forwarding/store/pair-directory.ts';
 import type { Sql } from '../src/db/raw-sql.ts';
 import type { SessionSnapshot } from '../src/cluster/status-snapshot.ts';
-import { markRevoked } from '../src/forwarding/store/account-directory.ts';
+import { markRevoked, type RevokedAccount } from '../src/forwarding/store/account-directory.ts';
 import { checkNonNegative, checkOptionsObject, checkPositiveInteger, failOption } from '../src/options/option-checks.ts';
 import type { Supervisor } from './supervisor.ts';
 
@@ -37,6 +37,8 @@ export interface RuntimeSyncDeps {
   sql: Sql;
   keyring: Keyring;
   redis: Redis;
+  /** Told once when this runtime moved an account to `revoked` (its owner is mailed). */
+  onRevoked?: (account: RevokedAccount) => Promise<void>;
   /** Told the platform ids (`platform:id`) of every linked account after each reconcile. */
   onOwnAuthors?: (ids: ReadonlySet<string>) => void;
   /** REDIS_KEY_PREFIX, for the change channel's name. */
@@ -121,7 +123,10 @@ export class RuntimeSync {
     this.#managed.delete(view.actorId);
     this.#watched.delete(view.actorId);
     void markRevoked(this.#d.sql, spec.platform, view.actorId)
-      .then(() => this.#log.warn({ actorId: view.actorId, userId: view.userId }, 'linked account revoked by its platform'))
+      .then(async (changed) => {
+        this.#log.warn({ actorId: view.actorId, userId: view.userId }, 'linked account revoked by its platform');
+        if (changed !== null) await this.#d.onRevoked?.(changed);
+      })
       .catch((err: unknown) => this.#log.error({ err, actorId: view.actorId }, 'could not mark the account revoked'));
   };
 

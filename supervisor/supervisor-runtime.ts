@@ -20,6 +20,8 @@ import { ForwardingEngine } from './forwarding-engine.ts';
 import { ForwardingQueue, type ForwardingQueueOptions } from './forwarding-queue.ts';
 import { RuntimeSync, type RuntimeSyncOptions } from './runtime-sync.ts';
 import { startMetricsServer } from './metrics-server.ts';
+import { sendRevocationNotice } from './revocation-notice.ts';
+import { createMailer, type Mailer } from '../src/api/mail/mailer.ts';
 import { Supervisor } from './supervisor.ts';
 import type { SupervisorOptions } from './supervisor-options.ts';
 
@@ -88,6 +90,7 @@ export async function startSupervisorRuntime(input: {
   await supervisor.start();
   let engine: ForwardingEngine | null = null;
   let sync: RuntimeSync | null = null;
+  let mailer: Mailer | null = null;
   let queueOptions = input.queue;
   const fwd = input.forwarding;
   const sql = fwd ? sqlOn(fwd.orm, fwd.schema) : null;
@@ -100,10 +103,13 @@ export async function startSupervisorRuntime(input: {
   const queue = await ForwardingQueue.start(supervisor, input.redis, input.logger, queueOptions);
   if (fwd && sql && pairs && engine) {
     engine.attach(queue);
+    const notices = { sql, mailer: createMailer(input.config), publicUrl: input.config.PUBLIC_URL, logger: input.logger };
+    mailer = notices.mailer;
     sync = new RuntimeSync(
       {
         supervisor, pairs, cursors, sql, keyring: fwd.keyring, redis: input.redis, keyPrefix: input.config.REDIS_KEY_PREFIX, logger: input.logger,
         onOwnAuthors: (ids) => engine?.setOwnAuthors(ids),
+        onRevoked: (account) => sendRevocationNotice(notices, account),
       },
       { ...(fwd.platforms ? { platforms: fwd.platforms } : {}), ...fwd.sync },
     );
@@ -137,6 +143,7 @@ export async function startSupervisorRuntime(input: {
       await queue.stop();
       await engine?.flush();
       await supervisor.stop();
+      await mailer?.close();
     },
   };
 }

@@ -72,11 +72,28 @@ export async function loadAccounts(
   return { specs, held, ownAuthorIds };
 }
 
-/** Records that the platform refused an account's credentials; only an active account changes. */
-export async function markRevoked(sql: Sql, platform: ActorPlatform, accountId: string): Promise<void> {
-  if (platform !== 'discord' && platform !== 'telegram') return;
-  await sql.all(
-    `update ${sql.table(`${platform}_accounts`)} set status = 'revoked', last_error = ?, updated_at = now() where id = ? and status = 'active'`,
+/** An account the platform refused, as `markRevoked` moved it. */
+export interface RevokedAccount {
+  platform: 'discord' | 'telegram';
+  accountId: string;
+  userId: string;
+  /** What the owner knows it by: the bot's name, or the Telegram phone number. */
+  label: string;
+}
+
+/**
+ * Records that the platform refused an account's credentials; only an
+ * active account changes. Returns the account when this call changed it,
+ * null when it was not active (already revoked, paused, unlinked), so the
+ * owner is told once however many supervisors saw the refusal.
+ */
+export async function markRevoked(sql: Sql, platform: ActorPlatform, accountId: string): Promise<RevokedAccount | null> {
+  if (platform !== 'discord' && platform !== 'telegram') return null;
+  const label = platform === 'discord' ? 'bot_username' : 'phone';
+  const [row] = await sql.all<{ user_id: string; label: string | null }>(
+    `update ${sql.table(`${platform}_accounts`)} set status = 'revoked', last_error = ?, updated_at = now()
+      where id = ? and status = 'active' returning user_id, ${label} as label`,
     ['credentials rejected by the platform', accountId],
   );
+  return row === undefined ? null : { platform, accountId, userId: row.user_id, label: row.label ?? accountId };
 }

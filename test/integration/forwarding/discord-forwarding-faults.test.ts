@@ -18,10 +18,11 @@ describe('forwarding through faults: 429 storms, gateway drops, pauses and resta
   let slow: Awaited<ReturnType<ForwardingWorld['bot']>>;
   let fast: Awaited<ReturnType<ForwardingWorld['bot']>>;
   const ch = { src: '', slowDst: '', fastDst: '' };
+  let owner = '';
 
   before(async () => {
     world = await ForwardingWorld.create('fwd_faults');
-    const owner = await world.user('elite');
+    owner = await world.user('elite');
     reader = await world.bot(owner, 'reader');
     slow = await world.bot(owner, 'slow');
     fast = await world.bot(owner, 'fast');
@@ -97,6 +98,8 @@ describe('forwarding through faults: 429 storms, gateway drops, pauses and resta
       return row?.status === 'revoked';
     }, 20_000);
     assert.equal(world.runtime!.supervisor.sessions.get(slow.accountId)?.state, 'revoked');
+    await waitFor('the owner is mailed', () => world.mailsTo(owner).length === 1);
+    assert.match(world.mailsTo(owner)[0]!.subject, /stopped forwarding with your Discord bot slow/);
     await world.runtime!.sync!.reconcile();
     assert.equal(world.runtime!.supervisor.sessions.get(slow.accountId)?.state, 'revoked', 'a reconcile does not start it again');
     world.fake.postAsUser(ch.src, { content: 'after revoke 0' });

@@ -5,6 +5,9 @@
  * processes, real discord.js clients) forwarding between them.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Redis } from 'ioredis';
 import { quoteIdent } from '../../../src/crypto/sql-store.ts';
@@ -26,10 +29,13 @@ import { logger, redisFor, suitePrefix, waitFor } from '../supervisor/fixture.ts
 
 export { waitFor };
 
+/** One end of a pair; `platform` defaults to `discord`. */
+export interface PairEnd { accountId: string; chatId: string; platform?: 'discord' | 'telegram' }
+
 export interface PairInput {
   userId: string;
-  source: { accountId: string; chatId: string };
-  destination: { accountId: string; chatId: string };
+  source: PairEnd;
+  destination: PairEnd;
   delayMs?: number;
   silent?: boolean;
   copyMode?: boolean;
@@ -50,6 +56,8 @@ export class ForwardingWorld {
   readonly prefix: string;
   runtime: SupervisorRuntime | null = null;
   readonly guildId: string;
+  /** Where the runtime's mail goes (MAIL_TRANSPORT file). */
+  readonly mailDir = mkdtempSync(join(tmpdir(), 'sb-fwd-mail-'));
   readonly #plans = new Map<Tier, string>();
 
   private constructor(fake: DiscordFake, orm: MikroORM, schema: string, redis: Redis, prefix: string) {
@@ -122,15 +130,16 @@ export class ForwardingWorld {
       `insert into ${this.sql.table('forwarding_pairs')}
         (id, user_id, name, source_platform, source_account_id, source_chat_id, destination_platform, destination_account_id, destination_chat_id,
          delay_ms, silent, copy_mode, chain, filters, status)
-       values (?, ?, ?, 'discord', ?, ?, 'discord', ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [id, input.userId, `pair ${id.slice(0, 4)}`, input.source.accountId, input.source.chatId, input.destination.accountId, input.destination.chatId,
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [id, input.userId, `pair ${id.slice(0, 4)}`, input.source.platform ?? 'discord', input.source.accountId, input.source.chatId,
+        input.destination.platform ?? 'discord', input.destination.accountId, input.destination.chatId,
         input.delayMs ?? 0, input.silent ?? false, input.copyMode ?? false, input.chain ?? false, JSON.stringify(input.filters ?? []), input.status ?? 'active'],
     );
     return id;
   }
 
   async start(options: SupervisorOptions = {}, queue: ForwardingQueueOptions = {}): Promise<SupervisorRuntime> {
-    const config = parseConfig(testEnv({ REDIS_KEY_PREFIX: this.prefix, METRICS_PORT: '0' }));
+    const config = parseConfig(testEnv({ REDIS_KEY_PREFIX: this.prefix, METRICS_PORT: '0', MAIL_DIR: this.mailDir }));
     this.runtime = await startSupervisorRuntime({
       config, redis: this.redis, redisUrl: TEST_REDIS_URL, logger,
       onEscalate: (reason) => logger.error({ reason }, 'escalated'),
@@ -143,6 +152,13 @@ export class ForwardingWorld {
       forwarding: { orm: this.orm, schema: this.schema, keyring: this.keyring, sync: { reconcileIntervalMs: 60_000, debounceMs: 20 } },
     });
     return this.runtime;
+  }
+
+  /** Mail the runtime sent to `userId`'s address, oldest first. */
+  mailsTo(userId: string): Array<{ to: string; subject: string; text: string }> {
+    return readdirSync(this.mailDir).filter((f) => f.endsWith('.json')).sort()
+      .map((f) => JSON.parse(readFileSync(join(this.mailDir, f), 'utf8')) as { to: string; subject: string; text: string })
+      .filter((m) => m.to === `${userId}@example.test`);
   }
 
   /** Until every linked account of the world runs. */
@@ -159,6 +175,7 @@ export class ForwardingWorld {
   async close(): Promise<void> {
     await this.stop();
     await this.fake.close();
+    rmSync(this.mailDir, { recursive: true, force: true });
     await this.sql.all(`drop schema if exists ${quoteIdent(this.schema)} cascade`).catch(() => {});
     await this.orm.close(true);
     this.redis.disconnect();
