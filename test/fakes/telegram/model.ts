@@ -1,0 +1,138 @@
+/**
+ * Records the fake keeps, in its own shape: tl-builders.ts turns them into
+ * TL objects for one viewer. Private chats and basic groups keep Telegram's
+ * per-user message boxes (each participant sees the message under its own
+ * id, `ids[userId]`); channels number their messages once for everyone.
+ * Like on Telegram, every group and channel starts with a service message
+ * (messageActionChatCreate / messageActionChannelCreate), so the first text
+ * message of a channel has id 2.
+ */
+import type { Api } from './tl-io.ts';
+import type { UpdateLog } from './update-log.ts';
+
+export type PeerKind = 'user' | 'group' | 'channel';
+
+export interface FakeUser {
+  readonly kind: 'user';
+  /** Telegram user id (a 64-bit integer), decimal. */
+  readonly id: string;
+  readonly accessHash: string;
+  readonly phone: string;
+  readonly firstName: string;
+  readonly lastName: string | null;
+  readonly username: string | null;
+}
+
+/** A basic group (`chat` in TL). */
+export interface FakeGroup {
+  readonly kind: 'group';
+  readonly id: string;
+  readonly title: string;
+}
+
+/** A supergroup (`megagroup`) or broadcast channel. */
+export interface FakeChannel {
+  readonly kind: 'channel';
+  readonly id: string;
+  readonly accessHash: string;
+  readonly title: string;
+  readonly megagroup: boolean;
+}
+
+/** A peer in the control API: one of the objects above, or its Bot-API style marked id ('N', '-N', '-100N'). */
+export type FakePeerRef = { readonly kind: PeerKind; readonly id: string } | string;
+
+export interface FakeMessage {
+  readonly peerKind: PeerKind;
+  /** Group or channel id; in a private chat, the recipient's user id (the sender's view). */
+  readonly chatId: string;
+  /** Id in the sender's box (private chats, groups) or in the channel. */
+  readonly id: number;
+  /** Id the message got in each participant's box (private chats and groups; empty for channels); kept after deletion. */
+  readonly ids: Readonly<Record<string, number>>;
+  /** Users whose box still holds it (private chats and groups; empty for channels). */
+  readonly holders: ReadonlySet<string>;
+  readonly fromId: string;
+  readonly text: string;
+  /** As sent, with `inputMessageEntityMentionName` resolved to `messageEntityMentionName`. */
+  readonly entities: readonly Api.TypeMessageEntity[];
+  /** Unix seconds. */
+  readonly date: number;
+  readonly editDate: number | null;
+  /** The replied-to message's id in the sender's view. */
+  readonly replyTo: number | null;
+  readonly silent: boolean;
+  /** `random_id` of the sendMessage that made it, decimal; null for messages made by the control API. */
+  readonly randomId: string | null;
+  /** Deleted for everyone (channels) or from every box. */
+  readonly deleted: boolean;
+  /** The action of a service message (the one every chat starts with); null for text messages. */
+  readonly service: 'chatCreate' | 'channelCreate' | null;
+}
+
+export interface UserRecord extends FakeUser {
+  /** Digits only, how phones are compared. */
+  readonly phoneDigits: string;
+  readonly password: string | null;
+  /** 2FA salts and verifier, made on the first account.getPassword (100 000 PBKDF2 rounds). */
+  srp: { salt1: Buffer; salt2: Buffer; verifier: Promise<bigint> } | null;
+  /** USER_DEACTIVATED_BAN: no new login either. */
+  banned: boolean;
+  readonly date: number;
+  /** The common pts sequence: private chats and basic groups. */
+  readonly log: UpdateLog;
+  nextBoxId: number;
+  readonly box: Map<number, MessageRecord>;
+  /** random_id → message, for RANDOM_ID_DUPLICATE. */
+  readonly randomIds: Map<string, MessageRecord>;
+  /** The conversations the user has (dialogs). */
+  readonly conversations: Set<Conversation>;
+}
+
+export interface PrivateRecord {
+  readonly kind: 'private';
+  readonly key: string;
+  readonly userIds: readonly [string, string];
+  readonly messages: MessageRecord[];
+}
+
+export interface GroupRecord extends FakeGroup {
+  readonly creatorId: string;
+  readonly members: Set<string>;
+  readonly date: number;
+  readonly messages: MessageRecord[];
+}
+
+export interface ChannelRecord extends FakeChannel {
+  readonly creatorId: string;
+  readonly admins: Set<string>;
+  readonly members: Set<string>;
+  readonly noforwards: boolean;
+  readonly date: number;
+  readonly log: UpdateLog;
+  nextId: number;
+  readonly byId: Map<number, MessageRecord>;
+  readonly messages: MessageRecord[];
+}
+
+export type Conversation = PrivateRecord | GroupRecord | ChannelRecord;
+
+export interface MessageRecord extends FakeMessage {
+  readonly conversation: Conversation;
+  readonly holders: Set<string>;
+  text: string;
+  entities: Api.TypeMessageEntity[];
+  editDate: number | null;
+  deleted: boolean;
+  readonly replyToRef: MessageRecord | null;
+  /** Creation order across the fake, to find a message in its conversation's list. */
+  readonly seq: number;
+}
+
+export interface NewMessageInput {
+  text: string;
+  entities?: Api.TypeMessageEntity[];
+  /** Id of the replied-to message in the sender's view. */
+  replyToMsgId?: number;
+  silent?: boolean;
+}

@@ -1,0 +1,98 @@
+/**
+ * Dispatches RPC requests to the method handlers: unwraps invokeWithLayer,
+ * initConnection and the other invoke* wrappers, counts the call, applies
+ * scripted faults, refuses methods that need a login on a key without one
+ * (401 AUTH_KEY_UNREGISTERED, or what the key was revoked with), and
+ * answers methods nobody registered with 400 METHOD_NOT_SUPPORTED_BY_FAKE
+ * instead of leaving the client waiting.
+ */
+import type { AuthKeyRecord, AuthKeys } from './auth-keys.ts';
+import type { Faults } from './faults.ts';
+import { fail } from './rpc-fail.ts';
+import { Api, tlName } from './tl-io.ts';
+import type { TlResult } from './tl-io.ts';
+import type { Change, FakeWorld } from './world.ts';
+
+/** Who made a change, so its own connection gets the RPC answer instead of a push. */
+export interface Origin {
+  readonly userId: string;
+  readonly connection: unknown;
+}
+
+export interface FakeServices {
+  readonly world: FakeWorld;
+  readonly keys: AuthKeys;
+  readonly faults: Faults;
+  readonly endpoint: { readonly host: string; readonly port: number; readonly dcId: number };
+  readonly codeTtlMs: number;
+  readonly shortUpdates: boolean;
+  readonly differenceLimit: number;
+  /** Pushes a change to every connection of everyone it concerns, except the origin's own connection. */
+  deliver(change: Change, origin: Origin | null): void;
+}
+
+export interface Call {
+  readonly key: AuthKeyRecord;
+  readonly connection: unknown;
+  /** The logged-in user; '' for methods that need no login. */
+  readonly userId: string;
+}
+
+type Handler = (request: unknown, call: Call) => Promise<TlResult> | TlResult;
+
+const WRAPPERS = [
+  Api.InvokeWithLayer, Api.InitConnection, Api.InvokeAfterMsg, Api.InvokeAfterMsgs, Api.InvokeWithoutUpdates,
+  Api.InvokeWithMessagesRange, Api.InvokeWithTakeout,
+];
+
+function unwrap(request: unknown): unknown {
+  let inner = request;
+  while (WRAPPERS.some((w) => inner instanceof w)) inner = (inner as { query: unknown }).query;
+  return inner;
+}
+
+export class Router {
+  readonly calls: Record<string, number> = {};
+  readonly #handlers = new Map<number, { login: boolean; run: Handler }>();
+  readonly #services: FakeServices;
+
+  constructor(services: FakeServices) {
+    this.#services = services;
+  }
+
+  /** Registers the handler of a method; `login: false` for the few a client calls before logging in. */
+  on<T extends object>(
+    method: (abstract new (...args: never[]) => T) & { CONSTRUCTOR_ID: number },
+    options: { login: boolean },
+    run: (request: T, call: Call) => Promise<TlResult> | TlResult,
+  ): void {
+    this.#handlers.set(method.CONSTRUCTOR_ID, {
+      login: options.login,
+      run: (request, call) => {
+        if (!(request instanceof method)) throw new TypeError('handler registered under a foreign constructor');
+        return run(request, call);
+      },
+    });
+  }
+
+  async call(connection: unknown, key: AuthKeyRecord, wrapped: unknown): Promise<TlResult> {
+    const request = unwrap(wrapped);
+    const head = request as { className?: unknown; CONSTRUCTOR_ID?: unknown };
+    const name = typeof head.className === 'string' ? tlName(head.className) : 'unknown';
+    this.calls[name] = (this.calls[name] ?? 0) + 1;
+    const injected = this.#services.faults.take(name, key.userId);
+    if (injected !== null) throw injected;
+    const handler = typeof head.CONSTRUCTOR_ID === 'number' ? this.#handlers.get(head.CONSTRUCTOR_ID) : undefined;
+    if (handler === undefined) fail(400, 'METHOD_NOT_SUPPORTED_BY_FAKE');
+    let userId = '';
+    if (handler.login) {
+      if (key.userId === null) fail(401, key.revokedWith ?? 'AUTH_KEY_UNREGISTERED');
+      if (this.#services.world.user(key.userId).banned) fail(401, 'USER_DEACTIVATED_BAN');
+      userId = key.userId;
+    }
+    const held = this.#services.faults.takeHold(name, key.userId);
+    const result = await handler.run(request, { key, connection, userId });
+    if (held > 0) await new Promise((resolve) => setTimeout(resolve, held));
+    return result;
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Records → TL objects, always for one viewer: who is `self`, which message
+ * is `out`, the id a message has in the viewer's box, the peer a private
+ * message shows (the other party). Also gathers the users and chats a list
+ * of messages mentions, which every TL answer carrying messages must include.
+ */
+import type { ChannelRecord, Conversation, GroupRecord, MessageRecord, UserRecord } from './model.ts';
+import { Api, big } from './tl-io.ts';
+import type { FakeWorld } from './world.ts';
+
+export function userTl(user: UserRecord, viewerId: string): Api.User {
+  const self = user.id === viewerId;
+  return new Api.User({
+    self,
+    id: big(user.id),
+    accessHash: big(user.accessHash),
+    firstName: user.firstName,
+    lastName: user.lastName ?? undefined,
+    username: user.username ?? undefined,
+    // Telegram shows the phone to the user itself (and contacts, which the fake has none of).
+    phone: self ? user.phoneDigits : undefined,
+    status: new Api.UserStatusRecently({}),
+  });
+}
+
+export function groupTl(group: GroupRecord, viewerId: string): Api.Chat {
+  const member = group.members.has(viewerId);
+  return new Api.Chat({
+    creator: group.creatorId === viewerId,
+    left: !member,
+    id: big(group.id),
+    title: group.title,
+    photo: new Api.ChatPhotoEmpty(),
+    participantsCount: group.members.size,
+    date: group.date,
+    version: 1,
+  });
+}
+
+export function channelTl(channel: ChannelRecord, viewerId: string): Api.Channel {
+  const admin = channel.creatorId === viewerId || channel.admins.has(viewerId);
+  return new Api.Channel({
+    creator: channel.creatorId === viewerId,
+    left: !channel.members.has(viewerId),
+    broadcast: !channel.megagroup,
+    megagroup: channel.megagroup,
+    noforwards: channel.noforwards,
+    id: big(channel.id),
+    accessHash: big(channel.accessHash),
+    title: channel.title,
+    photo: new Api.ChatPhotoEmpty(),
+    date: channel.date,
+    participantsCount: channel.members.size,
+    adminRights: admin
+      ? new Api.ChatAdminRights({ postMessages: true, editMessages: true, deleteMessages: true, changeInfo: true, inviteUsers: true, pinMessages: true })
+      : undefined,
+  });
+}
+
+/** The Peer a conversation shows `viewerId` (a private chat: the other user). */
+export function peerTl(conversation: Conversation, viewerId: string): Api.TypePeer {
+  if (conversation.kind === 'channel') return new Api.PeerChannel({ channelId: big(conversation.id) });
+  if (conversation.kind === 'group') return new Api.PeerChat({ chatId: big(conversation.id) });
+  const [a, b] = conversation.userIds;
+  return new Api.PeerUser({ userId: big(a === viewerId ? b : a) });
+}
+
+export function replyHeader(world: FakeWorld, message: MessageRecord, viewerId: string): Api.MessageReplyHeader | undefined {
+  const target = message.replyToRef === null ? undefined : world.viewId(viewerId, message.replyToRef);
+  return target === undefined ? undefined : new Api.MessageReplyHeader({ replyToMsgId: target });
+}
+
+function serviceTl(message: MessageRecord, viewerId: string, id: number, post: boolean): Api.MessageService {
+  const conversation = message.conversation;
+  const title = conversation.kind === 'private' ? '' : conversation.title;
+  const action = message.service === 'chatCreate'
+    ? new Api.MessageActionChatCreate({ title, users: [...message.holders].map((u) => big(u)) })
+    : new Api.MessageActionChannelCreate({ title });
+  return new Api.MessageService({
+    out: message.fromId === viewerId, post, id, date: message.date, action, peerId: peerTl(conversation, viewerId),
+    fromId: post ? undefined : new Api.PeerUser({ userId: big(message.fromId) }),
+  });
+}
+
+/** The message as `viewerId` sees it; undefined when it is not in the viewer's box. */
+export function messageTl(world: FakeWorld, message: MessageRecord, viewerId: string): Api.Message | Api.MessageService | undefined {
+  const id = world.viewId(viewerId, message);
+  if (id === undefined) return undefined;
+  const conversation = message.conversation;
+  const post = conversation.kind === 'channel' && !conversation.megagroup;
+  if (message.service !== null) return serviceTl(message, viewerId, id, post);
+  return new Api.Message({
+    out: message.fromId === viewerId,
+    silent: message.silent,
+    post,
+    noforwards: conversation.kind === 'channel' && conversation.noforwards,
+    id,
+    // Broadcast posts are signed by the channel, not by the admin who wrote them.
+    fromId: post ? undefined : new Api.PeerUser({ userId: big(message.fromId) }),
+    peerId: peerTl(conversation, viewerId),
+    replyTo: replyHeader(world, message, viewerId),
+    date: message.date,
+    message: message.text,
+    entities: message.entities.length === 0 ? undefined : [...message.entities],
+    editDate: message.editDate ?? undefined,
+  });
+}
+
+/** Users and chats to send along with messages: senders, mentioned users, the conversations. */
+export class Mentioned {
+  readonly #world: FakeWorld;
+  readonly #viewerId: string;
+  readonly #users = new Set<string>();
+  readonly #conversations = new Set<GroupRecord | ChannelRecord>();
+
+  constructor(world: FakeWorld, viewerId: string) {
+    this.#world = world;
+    this.#viewerId = viewerId;
+  }
+
+  user(id: string): this {
+    this.#users.add(id);
+    return this;
+  }
+
+  conversation(conversation: Conversation): this {
+    if (conversation.kind === 'private') for (const id of conversation.userIds) this.#users.add(id);
+    else this.#conversations.add(conversation);
+    return this;
+  }
+
+  message(message: MessageRecord): this {
+    this.conversation(message.conversation);
+    this.#users.add(message.fromId);
+    for (const entity of message.entities) {
+      if (entity instanceof Api.MessageEntityMentionName) this.#users.add(entity.userId.toString());
+    }
+    return this;
+  }
+
+  users(): Api.User[] {
+    return [...this.#users].flatMap((id) => {
+      const user = this.#world.users.get(id);
+      return user === undefined ? [] : [userTl(user, this.#viewerId)];
+    });
+  }
+
+  chats(): Array<Api.Chat | Api.Channel> {
+    return [...this.#conversations].map((c) => (c.kind === 'group' ? groupTl(c, this.#viewerId) : channelTl(c, this.#viewerId)));
+  }
+}
