@@ -32,6 +32,7 @@ async function start(config: Config, root: Logger, shutdown: Shutdown): Promise<
 
   const ctx = createApiContext({ orm: database.orm, redis: redis.redis, config, logger: componentLogger(root, 'api') });
   shutdown.register('mailer', () => ctx.mailer.close());
+  shutdown.register('Telegram login threads', () => ctx.telegramLogin.close());
   const jobs = startApiJobs(ctx);
   shutdown.register('API jobs', () => jobs.stop());
 

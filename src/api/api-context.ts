@@ -13,6 +13,9 @@ import { apiSecret } from './auth/derived-secrets.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { ApiDoc } from './openapi/api-doc.ts';
 import { redisRuntimeNotifier, type RuntimeNotifier } from './runtime-notifier.ts';
+import { telegramEndpointFromConfig } from './telegram-login/login-endpoint.ts';
+import { parseTelegramLoginOptions, type TelegramLoginOptions } from './telegram-login/login-options.ts';
+import { createTelegramLogin, type TelegramLogin } from './telegram-login/login-runner.ts';
 
 export type { RuntimeChange, RuntimeNotifier } from './runtime-notifier.ts';
 
@@ -32,6 +35,8 @@ export interface ApiContext {
   doc: ApiDoc;
   /** Tells the runtime about changes to what it runs. */
   runtime: RuntimeNotifier;
+  /** Runs Telegram login steps (gramjs, on a thread pool); close it at shutdown. */
+  telegramLogin: TelegramLogin;
   /** The clock every expiry and token uses, in epoch milliseconds. */
   now(): number;
 }
@@ -47,6 +52,8 @@ export interface ApiContextOptions {
   mailer?: Mailer;
   /** Default: publishes on `<REDIS_KEY_PREFIX>runtime:changes`. */
   runtime?: RuntimeNotifier;
+  /** Thread pool and time limits of Telegram logins. Default: see TelegramLoginOptions. */
+  telegramLogin?: TelegramLoginOptions;
   /** Default `Date.now`. */
   now?: () => number;
 }
@@ -55,6 +62,11 @@ export function createApiContext(options: ApiContextOptions): ApiContext {
   const { config } = options;
   const keyring = options.keyring ?? keyringFromConfig(config, options.logger);
   const now = options.now ?? Date.now;
+  const telegramLogin = createTelegramLogin(
+    telegramEndpointFromConfig(config),
+    parseTelegramLoginOptions(options.telegramLogin),
+    options.logger,
+  );
   return {
     orm: options.orm,
     redis: options.redis,
@@ -71,6 +83,7 @@ export function createApiContext(options: ApiContextOptions): ApiContext {
     mailer: options.mailer ?? createMailer(config),
     doc: new ApiDoc(),
     runtime: options.runtime ?? redisRuntimeNotifier(options.redis, config.REDIS_KEY_PREFIX),
+    telegramLogin,
     now,
   };
 }

@@ -22,6 +22,7 @@ await runProcess('api', async (config, root, shutdown) => {
   if (shutdown.inProgress) return;
   const ctx = createApiContext({ orm, redis: redis.redis, config, logger: componentLogger(root, 'api') });
   shutdown.register('mailer', () => ctx.mailer.close());
+  shutdown.register('Telegram login threads', () => ctx.telegramLogin.close());
   // Plan expiry and the usage flush: every API process ticks, one at a time runs them (a Redis lock).
   const jobs = startApiJobs(ctx);
   shutdown.register('API jobs', () => jobs.stop());

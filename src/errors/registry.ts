@@ -444,3 +444,78 @@ export const FormatLimitTooSmallError = defineError<{ limit: number; needed: num
   'FormatLimitTooSmallError', 'format_limit_too_small', 500,
   (d) => `A length limit of ${d.limit} cannot hold even one character of this message (needs ${d.needed})`,
 );
+
+// --- telegram login (src/api/telegram-login, POST /v1/telegram-accounts and its steps) ---
+/**
+ * Telegram is not configured on this server (TELEGRAM_API_ID/HASH unset). A
+ * 4xx, not a 503: the request is fine, but this deployment cannot serve it
+ * until an operator configures it, and 409 says "not in this server's
+ * current state" without inviting the automatic retries a 503 does.
+ */
+export const TelegramUnavailableError = defineError<Record<string, never>>(
+  'TelegramUnavailableError', 'telegram_unavailable', 409,
+  () => 'Telegram is not configured on this server (TELEGRAM_API_ID and TELEGRAM_API_HASH); ask its operator',
+);
+/** Talking to Telegram failed on the network (refused, dropped, timed out) or Telegram failed internally: not the request's fault. */
+export const TelegramUnreachableError = defineError<{ reason: string }>(
+  'TelegramUnreachableError', 'telegram_unreachable', 503,
+  (d) => `Telegram could not be reached: ${d.reason}; try again shortly`,
+);
+/** PHONE_CODE_INVALID or PHONE_CODE_EMPTY: the login stays as it was, another code may be tried. */
+export const TelegramCodeInvalidError = defineError<{ accountId: string | null }>(
+  'TelegramCodeInvalidError', 'telegram_code_invalid', 400,
+  () => 'Telegram says this code is wrong; check it and send it again',
+);
+/** PHONE_CODE_EXPIRED (`reason: code_expired`), or the login itself is over: its state expired or is gone (`login_expired`). */
+export const TelegramCodeExpiredError = defineError<{ accountId: string | null; reason: 'code_expired' | 'login_expired' }>(
+  'TelegramCodeExpiredError', 'telegram_code_expired', 400,
+  (d) => (d.reason === 'code_expired'
+    ? 'The code has expired; ask for a new one (POST /v1/telegram-accounts/{id}/resend)'
+    : 'This login has expired; start again with POST /v1/telegram-accounts'),
+);
+/** PASSWORD_HASH_INVALID: the two-step verification password is wrong; the login still waits for it. */
+export const TelegramPasswordInvalidError = defineError<{ accountId: string | null }>(
+  'TelegramPasswordInvalidError', 'telegram_password_invalid', 400,
+  () => 'Telegram says this two-step verification password is wrong',
+);
+/** PHONE_NUMBER_INVALID: Telegram does not take this number. */
+export const TelegramPhoneInvalidError = defineError<{ phone: string }>(
+  'TelegramPhoneInvalidError', 'telegram_phone_invalid', 400,
+  (d) => `Telegram does not accept the phone number ${d.phone}`,
+);
+/** PHONE_NUMBER_BANNED. */
+export const TelegramPhoneBannedError = defineError<{ phone: string }>(
+  'TelegramPhoneBannedError', 'telegram_phone_banned', 403,
+  (d) => `Telegram has banned the phone number ${d.phone}; only Telegram support can lift it`,
+);
+/** PHONE_NUMBER_UNOCCUPIED (or a sign-up request): no Telegram account uses this number. */
+export const TelegramPhoneUnregisteredError = defineError<{ phone: string }>(
+  'TelegramPhoneUnregisteredError', 'telegram_phone_unregistered', 400,
+  (d) => `No Telegram account uses ${d.phone}; sign up in a Telegram app first`,
+);
+/** FLOOD_WAIT_X: Telegram asks to wait; answered with `Retry-After`, like `rate_limited`. */
+export const TelegramFloodWaitError = defineError<{ retryAfterSeconds: number }>(
+  'TelegramFloodWaitError', 'telegram_flood_wait', 429,
+  (d) => `Telegram asks to wait ${d.retryAfterSeconds} s before trying again`,
+);
+/**
+ * A login step that does not fit the login's state: `/password` while it waits
+ * for the code, a step on a login already done, or a step while another step
+ * of the same login is running (`waitingFor: busy`).
+ */
+export const TelegramLoginStepError = defineError<{
+  accountId: string; attempted: 'code' | 'password' | 'resend'; waitingFor: 'code' | 'password' | 'nothing' | 'busy';
+}>(
+  'TelegramLoginStepError', 'telegram_login_step', 409,
+  (d) => ({
+    code: `This login waits for the code, not ${d.attempted === 'resend' ? 'a resend' : `the ${d.attempted}`}`,
+    password: `This login waits for the two-step verification password, not ${d.attempted === 'resend' ? 'a resend' : `the ${d.attempted}`}`,
+    nothing: `Account "${d.accountId}" has no login in progress`,
+    busy: 'Another step of this login is in progress; send this one again once it has answered',
+  })[d.waitingFor],
+);
+/** Any other error Telegram answers a login step with (e.g. PHONE_NUMBER_FLOOD); `telegramError` is Telegram's name for it. */
+export const TelegramRefusedError = defineError<{ telegramError: string }>(
+  'TelegramRefusedError', 'telegram_refused', 400,
+  (d) => `Telegram refused the request: ${d.telegramError}`,
+);

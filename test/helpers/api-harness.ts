@@ -16,6 +16,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { createApiContext, type ApiContext } from '../../src/api/api-context.ts';
 import { createApp } from '../../src/api/create-app.ts';
+import type { TelegramLoginOptions } from '../../src/api/telegram-login/login-options.ts';
 import { startHttpServer, type HttpServer } from '../../src/api/http-server.ts';
 import type { StoredMail } from '../../src/api/mail/file-mailer.ts';
 import { parseConfig } from '../../src/config/load-config.ts';
@@ -62,8 +63,14 @@ export interface RegisterOptions {
 }
 
 export interface HarnessOptions {
-  /** Extra environment for the configuration (e.g. a low AUTH_RATE_LIMIT_PER_MINUTE). */
+  /**
+   * Extra environment for the configuration (e.g. a low AUTH_RATE_LIMIT_PER_MINUTE).
+   * Two harnesses given the same REDIS_KEY_PREFIX, SECRET_KEYS and JWT_SECRET
+   * act as two processes of one API (the schema is shared by every harness).
+   */
   env?: Record<string, string>;
+  /** Telegram login threads and time limits. Default: the context's. */
+  telegramLogin?: TelegramLoginOptions;
   /** Clock of the context. Default `Date.now`. */
   now?: () => number;
 }
@@ -114,13 +121,18 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
   const logger = pino(baseOptions(process.env.LOG_LEVEL ?? 'error'));
   const orm = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema: API_SCHEMA, poolMax: 6 });
   await migrateOnce(orm);
-  const redis = new Redis(TEST_REDIS_URL, { keyPrefix: prefix, lazyConnect: true });
+  const redis = new Redis(TEST_REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, lazyConnect: true });
   await redis.connect();
-  const ctx = createApiContext({ orm, redis, config, logger, ...(options.now ? { now: options.now } : {}) });
+  const ctx = createApiContext({
+    orm, redis, config, logger,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.telegramLogin ? { telegramLogin: options.telegramLogin } : {}),
+  });
   let http: HttpServer;
   try {
     http = await startHttpServer(createApp({ health: { database: 'external', redis: 'external' }, ctx }), '127.0.0.1', 0);
   } catch (err) {
+    await ctx.telegramLogin.close();
     await orm.close(true);
     redis.disconnect();
     throw err;
@@ -198,6 +210,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     async close() {
       await http.close();
       await ctx.mailer.close();
+      await ctx.telegramLogin.close();
       await orm.close(true);
       await redis.quit().catch(() => redis.disconnect());
       rmSync(mailDir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
-  InternalError, InvalidJsonError, PayloadTooLargeError, RateLimitedError, RouteNotFoundError, ValidationFailedError,
+  InternalError, InvalidJsonError, PayloadTooLargeError, RouteNotFoundError, ValidationFailedError,
 } from '../../errors/registry.ts';
 import { SwitchboardError } from '../../errors/switchboard-error.ts';
 import { issuesOf } from './validate.ts';
@@ -48,7 +48,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     } else if (error.status >= 500) {
       logger.error({ err, reqId: req.id, code: error.code }, 'request failed');
     }
-    if (known instanceof RateLimitedError) res.set('Retry-After', String(known.details.retryAfterSeconds));
+    // Every 429 says when to come back: our own rate limits and Telegram's flood waits alike.
+    const retryAfter = known?.details.retryAfterSeconds;
+    if (error.status === 429 && typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
     res.status(error.status).json(error.toJSON());
   };
 }

@@ -1,14 +1,16 @@
 /**
- * Runs the API's periodic jobs (plan expiry, usage flush) from every API
- * process, but on one at a time: each tick takes a Redis lock (SET NX PX
- * with a random token, released only by its holder) and a process that finds
- * it taken skips the tick. Both jobs are safe to repeat, so a lock that
- * expires mid-run costs a duplicate run, never a wrong result.
+ * Runs the API's periodic jobs (plan expiry, usage flush, removal of expired
+ * Telegram logins) from every API process, but on one at a time: each tick
+ * takes a Redis lock (SET NX PX with a random token, released only by its
+ * holder) and a process that finds it taken skips the tick. The jobs are
+ * safe to repeat, so a lock that expires mid-run costs a duplicate run,
+ * never a wrong result.
  */
 import { randomUUID } from 'node:crypto';
 import type { ApiContext } from '../api-context.ts';
 import { flushUsage } from '../usage/flush-usage.ts';
 import { runExpiry } from './expire-subscriptions.ts';
+import { expireTelegramLogins } from './expire-telegram-logins.ts';
 
 /** Redis key (relative to REDIS_KEY_PREFIX) of the jobs' lock. */
 export const API_JOBS_LOCK_KEY = 'jobs:api:lock';
@@ -40,6 +42,7 @@ export function startApiJobs(ctx: ApiContext, options: ApiJobsOptions = {}): Api
       const now = new Date(ctx.now());
       await runExpiry(ctx, now);
       await flushUsage(ctx, now);
+      await expireTelegramLogins(ctx, now);
       return true;
     } finally {
       await ctx.redis.eval(RELEASE, 1, API_JOBS_LOCK_KEY, token).catch(() => undefined);

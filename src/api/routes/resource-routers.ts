@@ -12,6 +12,7 @@ import { meRouter } from './me.ts';
 import { pairsRouter } from './pairs.ts';
 import { plansRouter } from './plans.ts';
 import { telegramAccountsRouter } from './telegram-accounts.ts';
+import { telegramLoginRouter } from './telegram-login.ts';
 import { usageRouter } from './usage.ts';
 
 export function resourceRouters(ctx: ApiContext): Router[] {
@@ -21,6 +22,7 @@ export function resourceRouters(ctx: ApiContext): Router[] {
     plansRouter(ctx, guard),
     usageRouter(ctx, guard),
     discordAccountsRouter(ctx, guard),
+    telegramLoginRouter(ctx, guard),
     telegramAccountsRouter(ctx, guard),
     pairsRouter(ctx, guard),
     ...adminRouters(ctx, guard),

@@ -1,18 +1,14 @@
 /**
- * `/v1/telegram-accounts`: Telegram user accounts. `POST` records the phone
- * number as a `pending_code` account once the plan allows it; the login steps
- * (the code Telegram sends, then the 2FA password) arrive with the Telegram
- * adapter, so until then an account stays pending and runs nothing. Pausing,
- * resuming and unlinking work as for Discord bots.
+ * `/v1/telegram-accounts`: the user's Telegram user accounts. Linking one is
+ * a login (`POST`, then its steps) served by telegram-login.ts; here are
+ * listing, pausing, resuming and unlinking, which work as for Discord bots.
+ * Unlinking an account whose login is in progress also ends that login.
  */
 import { Router } from 'express';
 import { z } from 'zod';
 import { TelegramAccount } from '../../db/entities/telegram-account.ts';
-import { assertPlanAllows } from '../../domain/plans/plan-rules.ts';
-import { AccountAlreadyLinkedError } from '../../errors/registry.ts';
 import type { ApiContext } from '../api-context.ts';
 import { findOwnAccount, setAccountStatus, unlinkAccount } from '../accounts/account-lifecycle.ts';
-import { ownerStanding } from '../accounts/owner-standing.ts';
 import { authOf } from '../auth/authenticate.ts';
 import { parseBody, parseParams } from '../http/validate.ts';
 import { errorResponse } from '../openapi/standard-errors.ts';
@@ -20,59 +16,15 @@ import {
   accountDeletedSchema, accountPatchSchema, telegramAccountSchema, telegramAccountView,
 } from '../schemas/account-schemas.ts';
 import { idParamsSchema } from '../schemas/common-schemas.ts';
-import { tellRuntime } from '../tell-runtime.ts';
+import { dropLoginState } from '../telegram-login/login-store.ts';
 import type { Guards } from './guards.ts';
 import { mountRoute } from '../openapi/mount-route.ts';
-
-const createSchema = z.strictObject({
-  phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/, { error: 'Must be an E.164 phone number, e.g. +15551234567' }),
-});
-
-/** What the client is told about the login that has yet to happen. */
-const LOGIN_PENDING = {
-  next: 'code' as const,
-  available: false,
-  message: 'The login steps (the code Telegram sends, then the 2FA password if set) come with the Telegram adapter; '
-    + 'until then the account stays pending_code and nothing runs for it.',
-};
-
-const createdSchema = telegramAccountSchema.extend({
-  login: z.object({
-    next: z.literal('code').describe('The step the login waits for'),
-    available: z.boolean().describe('Whether this server can carry out that step yet'),
-    message: z.string(),
-  }),
-});
 
 const TAGS = ['linked accounts'];
 const notFound = errorResponse('`linked_account_not_found`: no such account among yours');
 
 export function telegramAccountsRouter(ctx: ApiContext, guard: Guards): Router {
   const router = Router();
-
-  mountRoute(router, ctx.doc, {
-    method: 'post', path: '/v1/telegram-accounts', summary: 'Start linking a Telegram account by phone number', tags: TAGS, auth: 'user',
-    body: createSchema,
-    responses: {
-      201: { description: 'Recorded as `pending_code`; see `login`', schema: createdSchema },
-      402: errorResponse('`quota_exceeded` (sessions, telegram_accounts) or `feature_not_in_plan` (multi_account)'),
-      409: errorResponse('`account_already_linked`: this number is linked already'),
-    },
-  }, ...guard.user('write'), async (req, res) => {
-    const { userId } = authOf(req);
-    const { phone } = parseBody(createSchema, req);
-    const account = await ctx.orm.em.fork().transactional(async (em) => {
-      const { plan, snapshot } = await ownerStanding(ctx, em, userId);
-      assertPlanAllows(plan, snapshot, { kind: 'link_account', platform: 'telegram' });
-      const existing = await em.findOne(TelegramAccount, { user: userId, phone });
-      if (existing !== null) throw new AccountAlreadyLinkedError({ platform: 'telegram', accountId: existing.id });
-      const created = em.create(TelegramAccount, { user: userId, phone, status: 'pending_code' });
-      await em.flush();
-      return created;
-    });
-    await tellRuntime(ctx, [{ kind: 'telegram_account', id: account.id, userId, action: 'upsert' }]);
-    res.status(201).json({ ...telegramAccountView(account), login: LOGIN_PENDING });
-  });
 
   mountRoute(router, ctx.doc, {
     method: 'get', path: '/v1/telegram-accounts', summary: 'Your linked Telegram accounts', tags: TAGS, auth: 'user',
@@ -114,7 +66,10 @@ export function telegramAccountsRouter(ctx: ApiContext, guard: Guards): Router {
     responses: { 200: { description: 'Unlinked', schema: accountDeletedSchema }, 404: notFound },
   }, ...guard.user('write'), async (req, res) => {
     const { id } = parseParams(idParamsSchema, req);
-    res.json({ id, deletedPairIds: await unlinkAccount(ctx, 'telegram', authOf(req).userId, id) });
+    const deletedPairIds = await unlinkAccount(ctx, 'telegram', authOf(req).userId, id);
+    // A login still in progress must not be finishable for a row that is gone (finishing re-checks the row too).
+    await dropLoginState(ctx, id).catch((err: unknown) => ctx.logger.warn({ err, accountId: id }, 'Telegram login state not removed; it expires'));
+    res.json({ id, deletedPairIds });
   });
 
   return router;

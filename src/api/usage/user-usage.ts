@@ -15,7 +15,12 @@ import { usagePeriodAt, type UsagePeriodBounds } from './usage-period.ts';
 
 /** Linked accounts and pairs of one user, as the plan rules count them. */
 export interface ResourceCounts {
-  /** Linked accounts of both platforms that are not revoked: each holds a session slot. */
+  /**
+   * Linked accounts of both platforms that are not revoked: each holds a
+   * session slot. A Telegram login in progress holds one only while it can
+   * still complete (`login_expires_at` ahead), so an abandoned login never
+   * blocks linking another account (see telegram-login/login-quota.ts).
+   */
   sessions: number;
   /** Of those, the ones running (status active): what resuming one is checked against. */
   activeSessions: number;
@@ -34,15 +39,17 @@ export interface ResourceCounts {
  */
 export async function countResources(ctx: ApiContext, em: EntityManager, userId: string): Promise<ResourceCounts> {
   const sql = sqlOn(ctx.orm, ctx.config.DATABASE_SCHEMA);
+  const now = new Date(ctx.now());
   const [row] = await em.getConnection().execute<Array<Record<keyof ResourceCounts, number>>>(
     `select
-       (select count(*) from ${sql.table('telegram_accounts')} where user_id = ? and status <> 'revoked')::int as "telegramAccounts",
+       (select count(*) from ${sql.table('telegram_accounts')} where user_id = ? and status <> 'revoked'
+          and (status not in ('pending_code', 'pending_password') or login_expires_at > ?))::int as "telegramAccounts",
        (select count(*) from ${sql.table('telegram_accounts')} where user_id = ? and status = 'active')::int as "activeTelegramAccounts",
        (select count(*) from ${sql.table('discord_accounts')} where user_id = ? and status <> 'revoked')::int as "discordAccounts",
        (select count(*) from ${sql.table('discord_accounts')} where user_id = ? and status = 'active')::int as "activeDiscordAccounts",
        (select count(*) from ${sql.table('forwarding_pairs')} where user_id = ?)::int as "pairs",
        (select count(*) from ${sql.table('forwarding_pairs')} where user_id = ? and status = 'active')::int as "activePairs"`,
-    Array(6).fill(userId),
+    [userId, now, ...Array(5).fill(userId)],
     'all',
     em.getTransactionContext(),
   );

@@ -7,5 +7,6 @@ import type { Constructor } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
 import { InitialSchema } from './20261122000000-initial-schema.ts';
 import { AuthTokens } from './20261123000100-auth-tokens.ts';
+import { TelegramLogin } from './20261204171700-telegram-login.ts';
 
-export const MIGRATIONS: readonly Constructor<Migration>[] = [InitialSchema, AuthTokens];
+export const MIGRATIONS: readonly Constructor<Migration>[] = [InitialSchema, AuthTokens, TelegramLogin];
