@@ -7,6 +7,7 @@ import type { ActorHealth, ActorSpec, ResumeCursor, SendResult, SendTask } from 
 import type { ActorState } from './actor-state.ts';
 import type { InboundMessage } from './platform/platform-client.ts';
 import type { LoopbackRuntimeOptions } from './platform/loopback/loopback-runtime.ts';
+import type { TelegramRuntimeOptions } from './platform/telegram/telegram-runtime.ts';
 
 /** Loopback platform settings of a thread (defaults in loopback-runtime.ts), plus how often its poller reads. */
 export interface LoopbackHostOptions extends LoopbackRuntimeOptions {
@@ -35,6 +36,8 @@ export interface ThreadHostInit {
   loopback?: LoopbackHostOptions;
   /** Discord REST base (discord.js `rest.api`); absent: `https://discord.com/api`. */
   discordApiUrl?: string;
+  /** Telegram endpoint and timings (telegram-runtime.ts); absent: the thread runs no Telegram sessions. */
+  telegram?: TelegramRuntimeOptions;
 }
 
 /** One thread's measured memory and what each actor says it holds. */

@@ -13,6 +13,7 @@ import type { ActorSpec, ResumeCursor } from './actor-contract.ts';
 import { isolateBytes, measurePerObject, settledHeapBytes } from './heap-probe.ts';
 import { createDiscordRuntime } from './platform/discord/discord-runtime.ts';
 import { createLoopbackRuntime, type LoopbackRuntime } from './platform/loopback/loopback-runtime.ts';
+import { createTelegramRuntime } from './platform/telegram/telegram-runtime.ts';
 import { clientFactoryFor, type PlatformRuntimes } from './platform/platform-registry.ts';
 import { leaseStopMarginMs, loopbackConnectionTtlMs } from './runtime-timing.ts';
 import { SessionActor } from './session-actor.ts';
@@ -67,7 +68,9 @@ export default async function threadHost(init: ThreadHostInit): Promise<Record<s
   });
   // Discord needs no connection of the thread's own: every bot opens its gateway when it starts.
   const discord = createDiscordRuntime(init.discordApiUrl === undefined ? {} : { apiUrl: init.discordApiUrl });
-  const runtimes: PlatformRuntimes = { loopback, discord };
+  // Telegram likewise: each session opens its own connection; gramjs loads with the first of them.
+  const telegram = init.telegram === undefined ? null : createTelegramRuntime(init.telegram);
+  const runtimes: PlatformRuntimes = { loopback, discord, telegram };
   // Both ports coalesce what is posted in one turn (see coalescing-port.ts); the slot wraps its ends the same way.
   const events = coalescingPort(init.eventPort);
   const rpc = coalescingPort(init.rpcPort);

@@ -8,6 +8,7 @@ import {
   checkOptionsObject, checkPositive, checkPositiveInteger, failOption,
 } from '../src/options/option-checks.ts';
 import { InvalidOptionError } from '../src/errors/registry.ts';
+import { checkTelegramRuntimeOptions } from './platform/telegram/telegram-runtime.ts';
 
 function checkString(name: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0) failOption(name, 'must be a non-empty string');
@@ -50,5 +51,6 @@ export function parseWorkerOptions(json: string | undefined): WorkerOptions {
     leaseRenewMs,
     ...(o.loopback === undefined ? {} : { loopback: o.loopback as WorkerOptions['loopback'] }),
     ...(o.discordApiUrl === undefined ? {} : { discordApiUrl: checkString('discordApiUrl', o.discordApiUrl) }),
+    ...(o.telegram === undefined ? {} : { telegram: checkTelegramRuntimeOptions('telegram', o.telegram) }),
   };
 }

@@ -5,6 +5,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import { resolvePressureOptions, type PressureOptions, type ResolvedPressureOptions } from './policy/pressure-policy.ts';
 import type { WorkerOptions } from './worker-protocol.ts';
+import { checkTelegramRuntimeOptions } from '../actors/platform/telegram/telegram-runtime.ts';
 import { checkNonNegative, checkOptionsObject, checkPositive, checkPositiveInteger, failOption } from '../src/options/option-checks.ts';
 
 export interface SupervisorOptions {
@@ -62,13 +63,20 @@ export interface SupervisorOptions {
   loopback?: WorkerOptions['loopback'];
   /** Discord REST base every worker's bots talk to (a fake, in tests and the demo). Default: real Discord, `https://discord.com/api`. */
   discordApiUrl?: string;
+  /**
+   * Telegram endpoint (api id and hash, and for tests and demos one server
+   * with its PEM public keys) and timings every worker's sessions use.
+   * Default: none, and telegram actors are refused.
+   */
+  telegram?: WorkerOptions['telegram'];
 }
 
-export type ResolvedSupervisorOptions = Required<Omit<SupervisorOptions, 'pressure' | 'scaleOutWebhookUrl' | 'loopback' | 'discordApiUrl'>> & {
+export type ResolvedSupervisorOptions = Required<Omit<SupervisorOptions, 'pressure' | 'scaleOutWebhookUrl' | 'loopback' | 'discordApiUrl' | 'telegram'>> & {
   pressure: ResolvedPressureOptions;
   scaleOutWebhookUrl: string | null;
   loopback: WorkerOptions['loopback'] | null;
   discordApiUrl: string | null;
+  telegram: WorkerOptions['telegram'] | null;
 };
 
 export function resolveSupervisorOptions(input?: SupervisorOptions): ResolvedSupervisorOptions {
@@ -100,6 +108,7 @@ export function resolveSupervisorOptions(input?: SupervisorOptions): ResolvedSup
     scaleOutWebhookUrl: o.scaleOutWebhookUrl ?? null,
     loopback: o.loopback ?? null,
     discordApiUrl: o.discordApiUrl ?? null,
+    telegram: o.telegram === undefined ? null : checkTelegramRuntimeOptions('telegram', o.telegram),
   };
   if (typeof resolved.supervisorId !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(resolved.supervisorId)) {
     failOption('supervisorId', 'must be 1 to 64 of A-Z a-z 0-9 _ . -');

@@ -6,6 +6,7 @@
 import type { ActorHealth, ActorSpec, ResumeCursor, SendResult, SendTask } from '../actors/actor-contract.ts';
 import type { ActorState } from '../actors/actor-state.ts';
 import type { LoopbackHostOptions, MeasureOptions, ThreadEvent } from '../actors/thread-host-api.ts';
+import type { TelegramRuntimeOptions } from '../actors/platform/telegram/telegram-runtime.ts';
 import type { Tier } from '../src/domain/plans/plan-types.ts';
 
 /** Settings a worker process starts with (passed as JSON in SB_WORKER_OPTIONS). */
@@ -26,6 +27,12 @@ export interface WorkerOptions {
   loopback?: LoopbackHostOptions;
   /** Discord REST base of every thread (`DISCORD_API_URL`); absent: `https://discord.com/api`. */
   discordApiUrl?: string;
+  /**
+   * Telegram endpoint (api id and hash, optional stand-in server and its PEM
+   * public keys as strings) and timings of every thread; absent: Telegram is
+   * not configured and telegram actors are refused.
+   */
+  telegram?: TelegramRuntimeOptions;
 }
 
 export interface WorkerActorStatus {

@@ -209,7 +209,7 @@ describe('Discord adapter: connection and inbound', function () {
   });
 
   it('runs under a SessionActor: running, inbound events, pause and resume with catch-up, revoked on a bad token', async () => {
-    const factory = clientFactoryFor('discord', { loopback: null, discord: world.runtime });
+    const factory = clientFactoryFor('discord', { loopback: null, discord: world.runtime, telegram: null });
     const spec = (credential: string): ActorSpec => ({
       actorId: `discord-${credential.slice(0, 4)}`, userId: 'u1', platform: 'discord', tier: 'pro', credential, fencingToken: 1,
     });
@@ -233,7 +233,7 @@ describe('Discord adapter: connection and inbound', function () {
   });
 
   it('is the registry\'s client for the discord platform when the thread has a runtime', () => {
-    assert.equal(typeof clientFactoryFor('discord', { loopback: null, discord: world.runtime }), 'function');
-    assert.throws(() => clientFactoryFor('discord', { loopback: null, discord: null }), { code: 'platform_unsupported' });
+    assert.equal(typeof clientFactoryFor('discord', { loopback: null, discord: world.runtime, telegram: null }), 'function');
+    assert.throws(() => clientFactoryFor('discord', { loopback: null, discord: null, telegram: null }), { code: 'platform_unsupported' });
   });
 });

@@ -1,0 +1,110 @@
+/**
+ * The reporting side of a Telegram client: which chats it watches, the last
+ * message id seen in each (its cursor), and turning the changes the update
+ * pump lets through into InboundMessages. A `new` at or before a chat's
+ * position was reported already (a catch-up page and a live update, a
+ * difference after a reconnect) and is dropped; messages the account posted
+ * itself (`out`) and service messages move the position but are not
+ * reported. Deletes in private chats and basic groups name no chat: the
+ * index of recently seen ids places them (see message-chat-index.ts).
+ */
+import { Api } from 'telegram';
+import type { ResumeCursor } from '../../actor-contract.ts';
+import type { InboundMessage } from '../platform-client.ts';
+import { chatIdOf, deletedMessage, toNeutralMessage } from './inbound-message.ts';
+import { MessageChatIndex } from './message-chat-index.ts';
+import { markedId } from './peer-ids.ts';
+
+/** Ids of the common box remembered to place deletes. */
+const DELETE_INDEX_SIZE = 512;
+
+export class InboundFeed {
+  readonly #emit: (message: InboundMessage) => void;
+  #watched = new Set<string>();
+  readonly #positions = new Map<string, number>();
+  readonly #index = new MessageChatIndex(DELETE_INDEX_SIZE);
+
+  constructor(emit: (message: InboundMessage) => void) {
+    this.#emit = emit;
+  }
+
+  /** Adds a cursor's chats and positions (a connect from a cursor). */
+  resumeFrom(cursor: ResumeCursor): void {
+    for (const [chatId, id] of Object.entries(cursor)) {
+      const n = Number(id);
+      if (!Number.isSafeInteger(n) || n < 0) continue;
+      this.#positions.set(chatId, n);
+      this.#watched.add(chatId);
+    }
+  }
+
+  /** Replaces the watched chats; returns the newly added ones (they need a starting position). */
+  watch(chatIds: readonly string[]): string[] {
+    const next = new Set(chatIds);
+    for (const chatId of this.#watched) if (!next.has(chatId)) this.#positions.delete(chatId);
+    const added = [...next].filter((c) => !this.#watched.has(c));
+    this.#watched = next;
+    this.#index.retain(next);
+    return added;
+  }
+
+  watched(): string[] {
+    return [...this.#watched];
+  }
+
+  isWatched(chatId: string): boolean {
+    return this.#watched.has(chatId);
+  }
+
+  position(chatId: string): number | undefined {
+    return this.#positions.get(chatId);
+  }
+
+  /** Sets where a chat starts unless a message of it was already seen. */
+  startAt(chatId: string, messageId: number): void {
+    if (!this.#positions.has(chatId) && this.#watched.has(chatId)) this.#positions.set(chatId, messageId);
+  }
+
+  cursor(): ResumeCursor {
+    const out: Record<string, string> = {};
+    for (const chatId of this.#watched) {
+      const id = this.#positions.get(chatId);
+      if (id !== undefined) out[chatId] = String(id);
+    }
+    return out;
+  }
+
+  /** Positions plus remembered ids, for tracked bytes. */
+  get size(): number {
+    return this.#positions.size + this.#index.size;
+  }
+
+  /** Reports a new or edited message of a watched chat, unless the account wrote it, it is a duplicate, or it is no message. */
+  message(kind: 'new' | 'edit', message: Api.TypeMessage, nameOf: (chatId: string) => string | undefined): void {
+    if (message instanceof Api.MessageEmpty) return;
+    const chatId = chatIdOf(message);
+    if (chatId === null || !this.#watched.has(chatId)) return;
+    const position = this.#positions.get(chatId);
+    if (kind === 'new') {
+      if (position !== undefined && message.id <= position) return;
+      this.#positions.set(chatId, message.id);
+    }
+    if (!(message.peerId instanceof Api.PeerChannel)) this.#index.remember(message.id, chatId);
+    if (!(message instanceof Api.Message) || message.out) return;
+    // An edit Telegram made itself (a link preview loading) carries no edit date.
+    if (kind === 'edit' && !(typeof message.editDate === 'number' && message.editDate > 0)) return;
+    const payload = toNeutralMessage(message, nameOf);
+    const at = kind === 'edit' ? payload.editedAt ?? Date.now() : payload.at;
+    this.#emit({ chatId, messageId: String(message.id), kind, payload, at });
+  }
+
+  /** Reports deletes: of channel `channelId` (bare), or, with null, of the common box wherever they can be placed. */
+  deleted(ids: readonly number[], channelId: string | null): void {
+    const at = Date.now();
+    for (const id of ids) {
+      const chatId = channelId === null ? this.#index.chatOf(id) : markedId({ kind: 'channel', id: channelId });
+      if (chatId === undefined || !this.#watched.has(chatId)) continue;
+      this.#emit({ chatId, messageId: String(id), kind: 'delete', payload: deletedMessage(chatId, String(id), at), at });
+    }
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Telegram messages (gramjs `Api.Message`, from an update, a difference or a
+ * history page) to the neutral model, the same shape the Discord adapter
+ * produces: text and entities through the shared Telegram entity mapping,
+ * the author (a user, or the channel itself for a broadcast post or an
+ * anonymous admin), the message it replies to in the same chat, the album
+ * it belongs to, times in ms. Media is not carried over: Telegram files
+ * have no URL another platform could fetch; a caption still comes as text.
+ * gramjs reads absent optional fields as null, not undefined: checks here
+ * take both.
+ */
+import { Api } from 'telegram';
+import { fromGramjsEntities } from '../../../src/forwarding/format/gramjs-entities.ts';
+import { fromTelegram } from '../../../src/forwarding/format/telegram-entities.ts';
+import type { MessageAuthor, NeutralMessage } from '../../../src/forwarding/message/neutral-message.ts';
+import { markedId } from './peer-ids.ts';
+import type { PeerRef } from './peer-ids.ts';
+
+/** The peer a TL Peer names. */
+export function peerRef(peer: Api.TypePeer): PeerRef {
+  if (peer instanceof Api.PeerUser) return { kind: 'user', id: peer.userId.toString() };
+  if (peer instanceof Api.PeerChat) return { kind: 'chat', id: peer.chatId.toString() };
+  return { kind: 'channel', id: peer.channelId.toString() };
+}
+
+/** Marked id of the chat a message is in. */
+export function chatIdOf(message: Api.Message | Api.MessageService | Api.MessageEmpty): string | null {
+  return message.peerId == null ? null : markedId(peerRef(message.peerId));
+}
+
+/**
+ * Who wrote `message`: its `fromId`, else (broadcast posts, anonymous
+ * admins) the chat itself, else, in a private chat, the other party.
+ * `nameOf` gives a known peer's display name by marked id.
+ */
+export function authorOf(message: Api.Message, nameOf: (chatId: string) => string | undefined): MessageAuthor {
+  const from = message.fromId ?? message.peerId;
+  const id = markedId(peerRef(from));
+  const signed = message.post && typeof message.postAuthor === 'string' && message.postAuthor !== '' ? message.postAuthor : undefined;
+  return { id, name: signed ?? nameOf(id) ?? 'Unknown' };
+}
+
+/** The neutral form of a new or edited message. */
+export function toNeutralMessage(message: Api.Message, nameOf: (chatId: string) => string | undefined): NeutralMessage {
+  const chatId = markedId(peerRef(message.peerId));
+  const out: NeutralMessage = {
+    platform: 'telegram',
+    chatId,
+    messageId: String(message.id),
+    author: authorOf(message, nameOf),
+    text: fromTelegram(message.message ?? '', fromGramjsEntities(message.entities ?? [])),
+    attachments: [],
+    at: message.date * 1_000,
+  };
+  const reply = message.replyTo;
+  if (reply instanceof Api.MessageReplyHeader && typeof reply.replyToMsgId === 'number'
+    && (reply.replyToPeerId == null || markedId(peerRef(reply.replyToPeerId)) === chatId)) {
+    out.replyToMessageId = String(reply.replyToMsgId);
+  }
+  if (message.groupedId != null) out.groupId = message.groupedId.toString();
+  if (typeof message.editDate === 'number' && message.editDate > 0) out.editedAt = message.editDate * 1_000;
+  return out;
+}
+
+/** What is known of a deleted message: Telegram sends only its id. */
+export function deletedMessage(chatId: string, messageId: string, at: number): NeutralMessage {
+  return { platform: 'telegram', chatId, messageId, author: { id: '', name: '' }, text: { text: '', entities: [] }, attachments: [], at };
+}

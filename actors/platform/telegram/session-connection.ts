@@ -1,0 +1,92 @@
+/**
+ * What one connection of a Telegram client is made of: the gramjs client,
+ * requests bounded by the runtime's timeout (gramjs waits for an answer
+ * forever, and a zombie never answers), the sender and the pump's requests
+ * bound to them, and the watchdog with its probes. Replaced whole on every
+ * connect; the client keeps what outlives a connection (feed, peers, update
+ * state).
+ */
+import { Api } from 'telegram';
+import type { TelegramClient } from 'telegram';
+import type { Invoke } from './dialog-scan.ts';
+import { locateChats, pumpIo } from './pump-io.ts';
+import type { Inbound } from './pump-io.ts';
+import { within } from './gramjs-session.ts';
+import { SessionWatchdog } from './session-watchdog.ts';
+import type { TelegramRuntime } from './telegram-runtime.ts';
+import { TelegramSender } from './telegram-sender.ts';
+import type { PumpIo } from './update-pump.ts';
+
+export interface ConnectionHooks {
+  /** The connection received something (an answer, a pong). */
+  heard(): void;
+  lastHeardAt(): number;
+  /** An answer to a send, edit or delete that moved a pts sequence. */
+  applied(answer: Api.TypeUpdates | Api.messages.AffectedMessages, channelId: string | null): void;
+  /** updates.getState showed the server ahead of what the client applied: updates were held back. */
+  behind(serverPts: number): void;
+  /** The watchdog found the connection dead. */
+  dead(reason: string, error: unknown): void;
+  /** Adds to (or takes from) the client's in-flight bytes. */
+  track(bytes: number): void;
+}
+
+export interface Connection {
+  generation: number;
+  gram: TelegramClient;
+  invoke: Invoke;
+  io: PumpIo;
+  sender: TelegramSender;
+  watchdog: SessionWatchdog;
+  /**
+   * Asks `updates.getState`: an authorized request, so besides a live
+   * connection it proves the session still stands (a bare ping would not),
+   * and its pts shows updates the server held back.
+   */
+  probe(): Promise<void>;
+  /** Fails every request still waiting (the connection is being closed: gramjs would leave them waiting). */
+  abort(reason: string): void;
+}
+
+export function makeConnection(runtime: TelegramRuntime, gram: TelegramClient, generation: number, inbound: Inbound, hooks: ConnectionHooks): Connection {
+  let lastAskedAt = Date.now();
+  let abort!: (error: Error) => void;
+  const aborted = new Promise<never>((_, reject) => {
+    abort = reject;
+  });
+  aborted.catch(() => {});
+  const ask = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> => Promise.race([within(promise, ms, what), aborted]);
+  const invoke: Invoke = async (request) => {
+    lastAskedAt = Date.now();
+    const answer = await ask(gram.invoke(request), runtime.requestTimeoutMs, request.className);
+    hooks.heard();
+    return answer;
+  };
+  const sender = new TelegramSender({
+    invoke,
+    peers: inbound.peers,
+    resolve: async (chatId) => {
+      await locateChats(invoke, inbound, [chatId], runtime.dialogPages);
+      return inbound.peers.inputPeer(chatId);
+    },
+    applied: hooks.applied,
+    track: hooks.track,
+  });
+  const probe = async (): Promise<void> => {
+    const server = await ask(gram.invoke(new Api.updates.GetState()), runtime.probeTimeoutMs, 'updates.GetState');
+    lastAskedAt = Date.now();
+    hooks.heard();
+    const local = inbound.state.common;
+    if (local !== null && server.pts > local.pts) hooks.behind(server.pts);
+  };
+  const watchdog = new SessionWatchdog({
+    silenceMs: runtime.silenceMs,
+    probeTimeoutMs: runtime.probeTimeoutMs,
+    keepAliveMs: runtime.keepAliveMs,
+    lastHeardAt: hooks.lastHeardAt,
+    lastAskedAt: () => lastAskedAt,
+    probe,
+    onDead: hooks.dead,
+  });
+  return { generation, gram, invoke, io: pumpIo(invoke, inbound), sender, watchdog, probe, abort: (reason) => abort(new Error(reason)) };
+}

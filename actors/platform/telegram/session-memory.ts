@@ -1,0 +1,70 @@
+/**
+ * What a Telegram client keeps across its connections, so a reconnect asks
+ * only for the difference: the update state, the feed (watched chats and
+ * their positions), the peers it needs and the pump that feeds them, plus
+ * the chats it watches and sends to (their access hashes are kept pinned).
+ * Made on the client's first connect, with gramjs loaded.
+ */
+import type { ResumeCursor } from '../../actor-contract.ts';
+import type { InboundMessage } from '../platform-client.ts';
+import { InboundFeed } from './inbound-feed.ts';
+import { PEER_ENTRY_BYTES, PeerDirectory } from './peer-directory.ts';
+import { parseMarkedId } from './peer-ids.ts';
+import type { Inbound } from './pump-io.ts';
+import { UpdatePump } from './update-pump.ts';
+import type { PumpIo } from './update-pump.ts';
+import { UpdateState } from './update-state.ts';
+
+export interface SessionMemoryOptions {
+  peerCacheSize: number;
+  emit(message: InboundMessage): void;
+  /** The current connection's requests, null between connections. */
+  io(): PumpIo | null;
+  onError(error: unknown): void;
+}
+
+export class SessionMemory implements Inbound {
+  readonly feed: InboundFeed;
+  readonly peers: PeerDirectory;
+  readonly state = new UpdateState();
+  readonly pump: UpdatePump;
+  #watchList: readonly string[] = [];
+  readonly #destinations = new Set<string>();
+
+  constructor(o: SessionMemoryOptions) {
+    this.feed = new InboundFeed(o.emit);
+    this.peers = new PeerDirectory(o.peerCacheSize);
+    this.pump = new UpdatePump({ state: this.state, feed: this.feed, peers: this.peers, io: o.io, onError: o.onError });
+  }
+
+  /** Sets the watched chats; returns the newly watched ones (they need a starting position). */
+  watch(chatIds: readonly string[]): string[] {
+    this.#watchList = [...chatIds];
+    const added = this.feed.watch(this.#watchList);
+    this.peers.retain(new Set([...this.#watchList, ...this.#destinations]));
+    this.peers.need(this.#watchList);
+    const channels = this.#watchList.flatMap((chatId) => {
+      const ref = parseMarkedId(chatId);
+      return ref?.kind === 'channel' ? [ref.id] : [];
+    });
+    this.state.retainChannels(new Set(channels));
+    return added;
+  }
+
+  /** Watches a cursor's chats too (until the actor says otherwise, as the Discord client does), from its positions. */
+  resumeFrom(cursor: ResumeCursor): void {
+    const chats = [...new Set([...this.#watchList, ...Object.keys(cursor)])];
+    this.feed.resumeFrom(cursor);
+    this.watch(chats);
+  }
+
+  /** A chat sent to: its peer stays pinned, whatever is watched. */
+  sendsTo(chatId: string): void {
+    this.#destinations.add(chatId);
+    this.peers.need([chatId]);
+  }
+
+  trackedBytes(): number {
+    return this.peers.size * PEER_ENTRY_BYTES + this.feed.size * 96 + this.state.channelCount * 64 + this.#destinations.size * 64;
+  }
+}

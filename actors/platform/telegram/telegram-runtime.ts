@@ -1,0 +1,115 @@
+/**
+ * What the Telegram clients of one thread share: where Telegram is and as
+ * which application (the endpoint), and the timings of their connections.
+ * Checked once, up front; building it loads no gramjs, so a thread that
+ * never runs a Telegram session never pays for it.
+ */
+import { createTelegramEndpoint } from '../../../src/telegram/telegram-endpoint.ts';
+import type { TelegramEndpoint, TelegramEndpointOptions } from '../../../src/telegram/telegram-endpoint.ts';
+import { InvalidOptionError } from '../../../src/errors/registry.ts';
+import { checkOptionsObject, checkPositiveInteger, failOption } from '../../../src/options/option-checks.ts';
+
+export interface TelegramRuntimeOptions {
+  /** The application (api id and hash) and, for tests and demos, the one server standing in for Telegram. Required. */
+  endpoint?: TelegramEndpointOptions;
+  /**
+   * How long a connection may go without receiving anything (an update, an
+   * answer) before the watchdog probes it with `updates.getState`, ms. A
+   * probe unanswered within `probeTimeoutMs` marks the connection a zombie:
+   * it is closed and opened anew, and the difference since the last known
+   * state is fetched; one refused with a terminal error ends the session.
+   * Default 60 000.
+   */
+  silenceMs?: number;
+  /** How long the watchdog's probe waits for its answer, ms. Default 10 000. */
+  probeTimeoutMs?: number;
+  /**
+   * How long a connection may go without asking Telegram anything, even
+   * while updates arrive, before the watchdog probes it, ms: Telegram stops
+   * pushing updates to a session that makes no requests, and the probe's
+   * answer also shows updates the server held back. Default 1 800 000
+   * (30 minutes, as gramjs).
+   */
+  keepAliveMs?: number;
+  /** How long opening a connection (transport and first answer) may take, ms. Default 20 000. */
+  connectTimeoutMs?: number;
+  /** How long one request (a send, a history page, a difference) waits for its answer, ms. Default 20 000. */
+  requestTimeoutMs?: number;
+  /** Attempts gramjs makes to open a connection, at a second apart, before the connect fails. Default 3. */
+  connectionRetries?: number;
+  /**
+   * Peers a client keeps access hashes and names of beyond its watched chats
+   * (destinations it sends to, authors it saw), most recent first. Default 64.
+   */
+  peerCacheSize?: number;
+  /**
+   * Dialog pages (100 dialogs each) a client reads at most, per connect, to
+   * find the access hash of a chat it was asked to watch or send to. Default 10.
+   */
+  dialogPages?: number;
+}
+
+export interface TelegramRuntime {
+  endpoint: TelegramEndpoint;
+  silenceMs: number;
+  probeTimeoutMs: number;
+  keepAliveMs: number;
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  connectionRetries: number;
+  peerCacheSize: number;
+  dialogPages: number;
+}
+
+/** `error` (an InvalidOptionError about `options...`) about `options.<under>...` instead; other errors as they are. */
+function nested(error: unknown, under: string): unknown {
+  if (!(error instanceof InvalidOptionError)) return error;
+  const rename = (s: string): string => s.replace(/^options(?=[. ])/, `options.${under}`);
+  return new InvalidOptionError({ option: rename(error.details.option), message: rename(error.details.message) });
+}
+
+/**
+ * Checks Telegram runtime options found at `options.<under>` of a larger
+ * options object (worker and supervisor options), naming them so; returns
+ * them as given (the thread builds the runtime itself).
+ */
+export function checkTelegramRuntimeOptions(under: string, value: unknown): TelegramRuntimeOptions {
+  try {
+    createTelegramRuntime(value as TelegramRuntimeOptions);
+  } catch (error) {
+    throw nested(error, under);
+  }
+  return value as TelegramRuntimeOptions;
+}
+
+/** A timer's wait: whole ms, at least 1 (`Infinity` is refused: Node would fire it at once). */
+function checkDuration(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) failOption(name, 'must be a whole number of ms, 1 or more');
+  return value;
+}
+
+/** Checks `options` and builds the runtime; throws `InvalidOptionError` naming the first bad option. */
+export function createTelegramRuntime(options: TelegramRuntimeOptions = {}): TelegramRuntime {
+  const o = checkOptionsObject(options);
+  if (o.endpoint === undefined) failOption('endpoint', 'is required: the api id and hash from my.telegram.org');
+  let endpoint: TelegramEndpoint;
+  try {
+    endpoint = createTelegramEndpoint(o.endpoint as TelegramEndpointOptions);
+  } catch (error) {
+    // Named as options of this runtime: `options.endpoint.apiId must be ...`.
+    throw nested(error, 'endpoint');
+  }
+  const silenceMs = checkDuration('silenceMs', o.silenceMs ?? 60_000);
+  const probeTimeoutMs = checkDuration('probeTimeoutMs', o.probeTimeoutMs ?? 10_000);
+  return {
+    endpoint,
+    silenceMs,
+    probeTimeoutMs,
+    keepAliveMs: checkDuration('keepAliveMs', o.keepAliveMs ?? 1_800_000),
+    connectTimeoutMs: checkDuration('connectTimeoutMs', o.connectTimeoutMs ?? 20_000),
+    requestTimeoutMs: checkDuration('requestTimeoutMs', o.requestTimeoutMs ?? 20_000),
+    connectionRetries: checkPositiveInteger('connectionRetries', o.connectionRetries ?? 3),
+    peerCacheSize: checkPositiveInteger('peerCacheSize', o.peerCacheSize ?? 64),
+    dialogPages: checkPositiveInteger('dialogPages', o.dialogPages ?? 10),
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * Sends, edits and deletes on Telegram for the forwarding queue. A message
+ * is composed (outgoing-text.ts) and split into parts of at most 4 096
+ * UTF-16 units; the first part carries the reply. Every part goes out with a
+ * `random_id` derived from the task's idempotency key and the part's index
+ * (random-id.ts), so a redelivered task posts nothing twice: Telegram answers
+ * RANDOM_ID_DUPLICATE. The message is then already there, and its id is
+ * looked up among the account's recent messages in that chat (its own, with
+ * the same text, newer than the previous part); when it cannot be found (it
+ * was deleted, or buried under 50 newer messages) the part is left out of
+ * the ids returned, and the send still succeeds: posting it again is what
+ * must not happen. Nothing here waits out a FLOOD_WAIT: it comes back as
+ * `flood_wait`.
+ */
+import bigInt from 'big-integer';
+import { Api } from 'telegram';
+import type { SendResult, SendTask } from '../../actor-contract.ts';
+import { toGramjsEntities } from '../../../src/forwarding/format/gramjs-entities.ts';
+import { TELEGRAM_MESSAGE_MAX_LENGTH } from '../../../src/forwarding/format/limits.ts';
+import { toTelegramMessages } from '../../../src/forwarding/format/telegram-entities.ts';
+import type { TelegramText } from '../../../src/forwarding/format/telegram-entities.ts';
+import type { OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';
+import type { Invoke } from './dialog-scan.ts';
+import { recentMessages } from './history-catch-up.ts';
+import { composeTelegramText } from './outgoing-text.ts';
+import type { PeerDirectory } from './peer-directory.ts';
+import { parseMarkedId } from './peer-ids.ts';
+import { randomIdFor } from './random-id.ts';
+import { sendFailure } from './telegram-errors.ts';
+import { sentMessageId } from './update-unpack.ts';
+
+/** How far back a redelivered part looks for the message it made. */
+const RECENT_LOOKUP = 50;
+
+export interface SenderDeps {
+  invoke: Invoke;
+  peers: PeerDirectory;
+  /** Finds a chat not yet known among the account's dialogs; null when it has no such chat. */
+  resolve(chatId: string): Promise<Api.TypeInputPeer | null>;
+  /** An answer that moved a pts sequence (the pump applies it, so it is not taken for a gap). */
+  applied(answer: Api.TypeUpdates | Api.messages.AffectedMessages, channelId: string | null): void;
+  /** Adds to (or, negative, takes from) the client's in-flight bytes. */
+  track(bytes: number): void;
+}
+
+function isOutgoing(value: unknown): value is OutgoingMessage {
+  const v = value as Partial<OutgoingMessage> | null;
+  return typeof v === 'object' && v !== null && typeof v.text?.text === 'string' && Array.isArray(v.text.entities)
+    && Array.isArray(v.attachments) && typeof v.author?.name === 'string';
+}
+
+function rpcName(error: unknown): string {
+  const name = (error as { errorMessage?: unknown } | null)?.errorMessage;
+  return typeof name === 'string' ? name : '';
+}
+
+const badPayload: SendResult = { ok: false, kind: 'permanent', message: 'payload is not an OutgoingMessage' };
+
+/** Thrown for a chat the account cannot name; becomes a permanent failure. */
+class UnknownChatError extends Error {}
+
+export class TelegramSender {
+  readonly #d: SenderDeps;
+
+  constructor(deps: SenderDeps) {
+    this.#d = deps;
+  }
+
+  async send(task: SendTask): Promise<SendResult> {
+    if (!isOutgoing(task.payload)) return badPayload;
+    const message = task.payload;
+    const parts = toTelegramMessages(composeTelegramText(message), TELEGRAM_MESSAGE_MAX_LENGTH);
+    return this.#guard(parts, async () => {
+      const peer = await this.#peer(task.chatId);
+      const ids: string[] = [];
+      let previous = 0;
+      for (const [i, part] of parts.entries()) {
+        const replyTo = i === 0 ? message.replyToDestinationMessageId : undefined;
+        const id = await this.#post(task, peer, part, i, { replyTo, silent: message.silent, after: previous });
+        if (id === null) continue;
+        ids.push(String(id));
+        previous = id;
+      }
+      return { ok: true, destinationMessageIds: ids };
+    });
+  }
+
+  /** Re-renders into the existing parts: edits each, posts extra parts, deletes leftovers. */
+  async edit(task: SendTask): Promise<SendResult> {
+    if (!isOutgoing(task.payload)) return badPayload;
+    const targets = (task.targetMessageIds ?? []).map(Number);
+    if (targets.length === 0 || targets.some((t) => !Number.isSafeInteger(t) || t <= 0)) {
+      return { ok: false, kind: 'permanent', message: 'an edit needs targetMessageIds of Telegram messages' };
+    }
+    const message = task.payload;
+    const parts = toTelegramMessages(composeTelegramText(message), TELEGRAM_MESSAGE_MAX_LENGTH);
+    // Nothing left to show (the source's text was removed): the copy stays as it is rather than vanish.
+    if (parts.length === 0) return { ok: true, destinationMessageIds: targets.map(String) };
+    return this.#guard(parts, async () => {
+      const peer = await this.#peer(task.chatId);
+      const channelId = this.#channelOf(task.chatId);
+      const ids: string[] = [];
+      let previous = 0;
+      for (const [i, part] of parts.entries()) {
+        const target = targets[i];
+        let id: number | null = target ?? null;
+        if (target !== undefined) {
+          try {
+            const answer = await this.#d.invoke(new Api.messages.EditMessage({ peer, id: target, message: part.text, entities: this.#entities(part) }));
+            this.#d.applied(answer, channelId);
+          } catch (error) {
+            if (rpcName(error) !== 'MESSAGE_NOT_MODIFIED') throw error;
+          }
+        } else {
+          id = await this.#post(task, peer, part, i, { replyTo: undefined, silent: message.silent, after: previous });
+        }
+        if (id === null) continue;
+        ids.push(String(id));
+        previous = id;
+      }
+      const leftovers = targets.slice(parts.length);
+      if (leftovers.length > 0) await this.#deleteIds(task.chatId, peer, leftovers);
+      return { ok: true, destinationMessageIds: ids };
+    });
+  }
+
+  /** Deletes every target for everyone; one already gone counts as deleted. */
+  async delete(task: SendTask): Promise<SendResult> {
+    const targets = (task.targetMessageIds ?? []).map(Number);
+    if (targets.some((t) => !Number.isSafeInteger(t) || t <= 0)) return { ok: false, kind: 'permanent', message: 'targetMessageIds must be Telegram message ids' };
+    return this.#guard([], async () => {
+      if (targets.length > 0) await this.#deleteIds(task.chatId, await this.#peer(task.chatId), targets);
+      return { ok: true, destinationMessageIds: targets.map(String) };
+    });
+  }
+
+  async #guard(parts: readonly TelegramText[], run: () => Promise<SendResult>): Promise<SendResult> {
+    const bytes = parts.reduce((n, p) => n + p.text.length * 2 + p.entities.length * 64, 0);
+    this.#d.track(bytes);
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof UnknownChatError) return { ok: false, kind: 'permanent', message: error.message };
+      return sendFailure(error as Record<string, unknown>);
+    } finally {
+      this.#d.track(-bytes);
+    }
+  }
+
+  async #peer(chatId: string): Promise<Api.TypeInputPeer> {
+    const known = this.#d.peers.inputPeer(chatId) ?? await this.#d.resolve(chatId);
+    if (known === null) throw new UnknownChatError(`chat ${chatId} is not among this Telegram account's chats`);
+    return known;
+  }
+
+  #channelOf(chatId: string): string | null {
+    const ref = parseMarkedId(chatId);
+    return ref?.kind === 'channel' ? ref.id : null;
+  }
+
+  #entities(part: TelegramText): Api.TypeMessageEntity[] | undefined {
+    if (part.entities.length === 0) return undefined;
+    return toGramjsEntities(part.entities, { inputUser: (id) => this.#d.peers.inputUser(id) });
+  }
+
+  /** Posts one part; its message id, or null when a redelivered part's message cannot be found. */
+  async #post(task: SendTask, peer: Api.TypeInputPeer, part: TelegramText, index: number,
+    o: { replyTo: string | undefined; silent: boolean; after: number }): Promise<number | null> {
+    const randomId = randomIdFor(task.idempotencyKey, index);
+    const replyTo = o.replyTo === undefined || !/^[0-9]+$/.test(o.replyTo) ? undefined : new Api.InputReplyToMessage({ replyToMsgId: Number(o.replyTo) });
+    let answer: Api.TypeUpdates;
+    try {
+      answer = await this.#d.invoke(new Api.messages.SendMessage({
+        peer, message: part.text, entities: this.#entities(part), randomId: bigInt(randomId.toString()), replyTo, silent: o.silent || undefined,
+      }));
+    } catch (error) {
+      if (rpcName(error) !== 'RANDOM_ID_DUPLICATE') throw error;
+      return this.#findPosted(peer, part.text, o.after);
+    }
+    this.#d.applied(answer, this.#channelOf(task.chatId));
+    const id = sentMessageId(answer, randomId);
+    if (id === null) throw new Error('Telegram answered messages.sendMessage without the new message id');
+    return id;
+  }
+
+  /** The account's own message with `text` posted after message `after`, the newest such; null when none is in sight. */
+  async #findPosted(peer: Api.TypeInputPeer, text: string, after: number): Promise<number | null> {
+    const recent = await recentMessages(this.#d.invoke, peer, RECENT_LOOKUP);
+    const mine = recent.find((m) => m instanceof Api.Message && m.out && m.message === text && m.id > after);
+    return mine?.id ?? null;
+  }
+
+  async #deleteIds(chatId: string, peer: Api.TypeInputPeer, ids: number[]): Promise<void> {
+    const channelId = this.#channelOf(chatId);
+    if (channelId !== null && peer instanceof Api.InputPeerChannel) {
+      const channel = new Api.InputChannel({ channelId: peer.channelId, accessHash: peer.accessHash });
+      this.#d.applied(await this.#d.invoke(new Api.channels.DeleteMessages({ channel, id: ids })), channelId);
+      return;
+    }
+    this.#d.applied(await this.#d.invoke(new Api.messages.DeleteMessages({ id: ids, revoke: true })), null);
+  }
+}
