@@ -24,8 +24,10 @@ import { sendRevocationNotice } from './revocation-notice.ts';
 import { createMailer, type Mailer } from '../src/api/mail/mailer.ts';
 import { Supervisor } from './supervisor.ts';
 import type { SupervisorOptions } from './supervisor-options.ts';
+import { telegramOptionsFromConfig } from './telegram-options.ts';
 
 export function supervisorOptionsFromConfig(config: Config): SupervisorOptions {
+  const telegram = telegramOptionsFromConfig(config);
   return {
     ...(config.SUPERVISOR_ID !== undefined ? { supervisorId: config.SUPERVISOR_ID } : {}),
     ...(config.SUPERVISOR_WORKERS !== undefined ? { workers: config.SUPERVISOR_WORKERS } : {}),
@@ -43,7 +45,13 @@ export function supervisorOptionsFromConfig(config: Config): SupervisorOptions {
     },
     ...(config.SCALE_OUT_WEBHOOK_URL !== undefined ? { scaleOutWebhookUrl: config.SCALE_OUT_WEBHOOK_URL } : {}),
     discordApiUrl: config.DISCORD_API_URL,
+    ...(telegram === undefined ? {} : { telegram }),
   };
+}
+
+/** The platforms whose accounts run: Discord always, Telegram once its api id and hash are configured. */
+export function platformsFromConfig(config: Config): ActorPlatform[] {
+  return config.TELEGRAM_API_ID !== undefined && config.TELEGRAM_API_HASH !== undefined ? ['discord', 'telegram'] : ['discord'];
 }
 
 export interface SupervisorRuntime {
@@ -77,7 +85,12 @@ export async function startSupervisorRuntime(input: {
    * linked account and forwards through every pair; without it, sessions
    * come only from whoever calls `supervisor.addSession` (tests, benches).
    */
-  forwarding?: { orm: MikroORM; schema: string; keyring: Keyring; platforms?: readonly ActorPlatform[]; sync?: RuntimeSyncOptions };
+  forwarding?: {
+    orm: MikroORM; schema: string; keyring: Keyring;
+    /** Platforms whose accounts run. Default: `platformsFromConfig(config)`. */
+    platforms?: readonly ActorPlatform[];
+    sync?: RuntimeSyncOptions;
+  };
 }): Promise<SupervisorRuntime> {
   const supervisor = new Supervisor({
     redis: input.redis,
@@ -111,11 +124,12 @@ export async function startSupervisorRuntime(input: {
         onOwnAuthors: (ids) => engine?.setOwnAuthors(ids),
         onRevoked: (account) => sendRevocationNotice(notices, account),
       },
-      { ...(fwd.platforms ? { platforms: fwd.platforms } : {}), ...fwd.sync },
+      { platforms: fwd.platforms ?? platformsFromConfig(input.config), ...fwd.sync },
     );
     await sync.start();
   }
   supervisor.queueMetrics = () => queue.metrics();
+  supervisor.durableCursor = (actorId) => cursors.load(actorId);
   const listener = new AdminCommandListener(input.redis, supervisor.id, {
     onError: (err) => input.logger.warn({ err }, 'admin command channel error'),
   });

@@ -69,6 +69,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   readonly sessions = new SessionTable();
   /** Figures of the forwarding queue this supervisor feeds, for its status snapshot. */
   queueMetrics: (() => SchedulerMetrics) | null = null;
+  /**
+   * Reads a session's durable cursor (the forwarding engine's, in Redis: it
+   * moves only once a message's tasks are accepted). Every start, restart,
+   * move and resume begins from it as it stands then, not from the position
+   * held in memory when the session was added or paused, which may be empty
+   * (a standby supervisor) or behind what another supervisor forwarded since.
+   * Null: the in-memory position (no forwarding engine, as in the benches).
+   */
+  durableCursor: ((actorId: string) => Promise<ResumeCursor>) | null = null;
   readonly leases: SessionLeases;
   readonly #deps: SupervisorDeps;
   readonly #log: Logger;
@@ -226,7 +235,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     record.leaseToken = grant.token;
     record.pausedBy = null;
-    const state = await worker.call((api) => api.resumeActor(actorId, record.cursor ?? {}));
+    const cursor = await this.#resumePoint(record);
+    const state = await worker.call((api) => api.resumeActor(actorId, cursor ?? {}));
     this.#setState(record, state);
     return viewOf(record);
   }
@@ -388,6 +398,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       leaseRenewMs: this.options.leaseRenewMs,
       ...(this.options.loopback !== null ? { loopback: this.options.loopback } : {}),
       ...(this.options.discordApiUrl !== null ? { discordApiUrl: this.options.discordApiUrl } : {}),
+      ...(this.options.telegram !== null ? { telegram: this.options.telegram } : {}),
     };
     const handle = new WorkerHandle(options, this.#log);
     this.#workers.set(handle.workerId, handle);
@@ -578,7 +589,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     record.queuedReason = null;
     this.#setState(record, 'starting');
     try {
-      const started = await worker.call((api) => api.startActor({ ...record.spec, fencingToken: grant.token }, record.cursor));
+      const cursor = await this.#resumePoint(record);
+      const started = await worker.call((api) => api.startActor({ ...record.spec, fencingToken: grant.token }, cursor));
       record.threadIndex = started.threadIndex;
       this.#setState(record, started.state);
       if (started.state === 'revoked' || started.state === 'failed') await this.#startRefused(record, started.state);
@@ -594,6 +606,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       await this.leases.release(record.spec.actorId, worker.workerId, grant.token).catch(() => false);
       this.#queue(record, 'start failed');
     }
+  }
+
+  /** Where a session's actor picks up: the durable cursor where it has a chat, the in-memory one elsewhere. */
+  async #resumePoint(record: SessionRecord): Promise<ResumeCursor | null> {
+    const durable = this.durableCursor === null ? {} : await this.durableCursor(record.spec.actorId);
+    record.cursor = record.cursor === null && Object.keys(durable).length === 0 ? null : { ...record.cursor, ...durable };
+    return record.cursor;
   }
 
   /** Counts a restart of one session against its own restart intensity. */
