@@ -17,7 +17,6 @@
  * a shared machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,6 +24,7 @@ import type { Tier } from '../src/domain/plans/plan-types.ts';
 import { runtimeChannel } from '../src/api/runtime-notifier.ts';
 import { ForwardingWorld, waitFor } from '../test/integration/forwarding/forwarding-fixture.ts';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, testEnv } from '../test/helpers/namespace.ts';
+import { treeCpuMs } from './_process-cpu.ts';
 
 const SUPERVISOR = fileURLToPath(new URL('../test/integration/forwarding/fixtures/supervisor-child.ts', import.meta.url));
 
@@ -107,39 +107,6 @@ function reply<T = unknown>(child: ChildProcess, type: string, send?: object): P
     child.on('message', on);
     if (send) child.send(send);
   });
-}
-
-/**
- * CPU time (user + system, ms) used so far by `pid` and every process below
- * it, from /proc (Linux; 0 elsewhere). Latency on a shared 2-core machine
- * swings from run to run; the CPU a message costs the runtime does not.
- */
-function treeCpuMs(pid: number): number {
-  let stats: Array<{ pid: number; ppid: number; ticks: number }>;
-  try {
-    stats = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
-      try {
-        // Fields after the command name (which may hold spaces): state ppid ... utime(14) stime(15).
-        const rest = readFileSync(`/proc/${d}/stat`, 'utf8').split(') ').at(-1)!.split(' ');
-        return [{ pid: Number(d), ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) }];
-      } catch {
-        return [];
-      }
-    });
-  } catch {
-    return 0;
-  }
-  const tree = new Set([pid]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const s of stats) {
-      if (tree.has(s.pid) || !tree.has(s.ppid)) continue;
-      tree.add(s.pid);
-      grew = true;
-    }
-  }
-  // Clock ticks are 1/100 s on Linux.
-  return stats.filter((s) => tree.has(s.pid)).reduce((ms, s) => ms + s.ticks * 10, 0);
 }
 
 async function workersRss(child: ChildProcess): Promise<number> {

@@ -1,11 +1,13 @@
 /**
  * End-to-end forwarding for the tests: a migrated schema of its own with
- * users, plans, linked Discord bots (tokens sealed) and pairs written as the
- * API would, the Discord fake, and a real supervisor runtime (worker
- * processes, real discord.js clients) forwarding between them.
+ * users, plans, linked Discord bots (tokens sealed), Telegram sessions
+ * (sealed) and pairs written as the API would, the Discord fake, with
+ * `{ telegram: true }` the MTProto fake, and a real supervisor runtime
+ * (worker processes, real discord.js and gramjs clients) forwarding between
+ * them.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -23,6 +25,7 @@ import { startSupervisorRuntime, type SupervisorRuntime } from '../../../supervi
 import type { ForwardingQueueOptions } from '../../../supervisor/forwarding-queue.ts';
 import type { SupervisorOptions } from '../../../supervisor/supervisor-options.ts';
 import { DiscordFake } from '../../fakes/discord/discord-fake.ts';
+import { TelegramFake, type FakeUser } from '../../fakes/telegram/telegram-fake.ts';
 import { TEST_REDIS_URL, testEnv } from '../../helpers/namespace.ts';
 import { openSuiteDatabase, suiteSchema } from '../db/fixture.ts';
 import { logger, redisFor, suitePrefix, waitFor } from '../supervisor/fixture.ts';
@@ -44,8 +47,18 @@ export interface PairInput {
   status?: 'active' | 'paused';
 }
 
+/** The application id and hash the world's Telegram clients present (the fake takes any). */
+const TELEGRAM_APP = { apiId: 12345, apiHash: '0123456789abcdef0123456789abcdef' };
+
+export interface WorldOptions {
+  /** Also start the MTProto fake and run Telegram sessions. Default false. */
+  telegram?: boolean;
+}
+
 export class ForwardingWorld {
   readonly fake: DiscordFake;
+  /** The MTProto fake; null unless the world was made `{ telegram: true }`. */
+  tg: TelegramFake | null = null;
   readonly orm: MikroORM;
   readonly sql: Sql;
   readonly schema: string;
@@ -72,7 +85,7 @@ export class ForwardingWorld {
     this.guildId = fake.createGuild({ name: 'world' }).id;
   }
 
-  static async create(suite: string): Promise<ForwardingWorld> {
+  static async create(suite: string, options: WorldOptions = {}): Promise<ForwardingWorld> {
     const fake = await DiscordFake.start();
     const suffix = `${suite}_${randomUUID().slice(0, 6)}`;
     const orm = await openSuiteDatabase(suffix);
@@ -82,7 +95,40 @@ export class ForwardingWorld {
     for (const row of await world.sql.all<{ id: string; name: Tier }>(`select id, name from ${world.sql.table('subscription_plans')}`)) {
       world.#plans.set(row.name, row.id);
     }
+    if (options.telegram) {
+      world.tg = await TelegramFake.start();
+      writeFileSync(world.#telegramKeyFile(), world.tg.publicKeyPem);
+    }
     return world;
+  }
+
+  #telegramKeyFile(): string {
+    return join(this.mailDir, 'telegram-server.pem');
+  }
+
+  /** What a supervisor needs to reach the MTProto fake, as configuration (for a child process). */
+  telegramEnv(): Record<string, string> {
+    const tg = this.tg!;
+    return {
+      TELEGRAM_API_ID: String(TELEGRAM_APP.apiId), TELEGRAM_API_HASH: TELEGRAM_APP.apiHash,
+      TELEGRAM_SERVER: `${tg.host}:${tg.port}`, TELEGRAM_SERVER_KEY_FILE: this.#telegramKeyFile(),
+    };
+  }
+
+  /**
+   * A Telegram user of the fake linked to `userId`: a logged-in session
+   * (issued by the fake, as a login would leave it), sealed as the API seals it.
+   */
+  async telegramAccount(userId: string, user: FakeUser): Promise<{ accountId: string; session: string }> {
+    const session = await this.tg!.issueSession(user.id);
+    const accountId = randomUUID();
+    const sealed = sealSecret(this.keyring, session, columnContext('telegram_accounts', 'session_ciphertext', accountId));
+    await this.sql.all(
+      `insert into ${this.sql.table('telegram_accounts')} (id, user_id, telegram_user_id, phone, session_ciphertext, status, display_name)
+       values (?, ?, ?, ?, ?, 'active', ?)`,
+      [accountId, userId, user.id, user.phone, sealed, user.firstName],
+    );
+    return { accountId, session };
   }
 
   async user(plan: Tier = 'pro'): Promise<string> {
@@ -145,11 +191,20 @@ export class ForwardingWorld {
       onEscalate: (reason) => logger.error({ reason }, 'escalated'),
       options: {
         workers: 1, threadsPerWorker: 2, threadMaxOldGenerationMb: 256, leaseTtlMs: 3_000, statusIntervalMs: 500,
-        pressureIntervalMs: 200, workerShutdownTimeoutMs: 5_000, discordApiUrl: this.fake.apiUrl, ...options,
+        pressureIntervalMs: 200, workerShutdownTimeoutMs: 5_000, discordApiUrl: this.fake.apiUrl,
+        ...(this.tg === null ? {} : {
+          telegram: {
+            endpoint: { ...TELEGRAM_APP, server: `${this.tg.host}:${this.tg.port}`, serverPublicKeys: [this.tg.publicKeyPem] },
+          },
+        }),
+        ...options,
         pressure: { minDwellMs: 0, idleAfterMs: 3_600_000, ...options.pressure },
       },
       queue: { unknownAccountGraceMs: 5_000, ...queue },
-      forwarding: { orm: this.orm, schema: this.schema, keyring: this.keyring, sync: { reconcileIntervalMs: 60_000, debounceMs: 20 } },
+      forwarding: {
+        orm: this.orm, schema: this.schema, keyring: this.keyring, sync: { reconcileIntervalMs: 60_000, debounceMs: 20 },
+        platforms: this.tg === null ? ['discord'] : ['discord', 'telegram'],
+      },
     });
     return this.runtime;
   }
@@ -175,6 +230,7 @@ export class ForwardingWorld {
   async close(): Promise<void> {
     await this.stop();
     await this.fake.close();
+    await this.tg?.close();
     rmSync(this.mailDir, { recursive: true, force: true });
     await this.sql.all(`drop schema if exists ${quoteIdent(this.schema)} cascade`).catch(() => {});
     await this.orm.close(true);

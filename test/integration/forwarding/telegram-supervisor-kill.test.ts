@@ -1,0 +1,133 @@
+/**
+ * Telegram sends survive crashes (real processes, real gramjs, MTProto fake).
+ *
+ * - Between send and ack: Telegram has posted the message but the supervisor
+ *   is SIGKILLed before it hears so. The next supervisor restores the task
+ *   and sends it again with the same `random_id`; Telegram refuses the
+ *   repeat (RANDOM_ID_DUPLICATE), so the chat shows the message once.
+ * - Single activation: one Telegram session churned across two supervisors
+ *   (start, SIGTERM, SIGKILL, restart) never runs on two connections at once;
+ *   the fake counts every moment one auth key was used by two.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { FakeGroup, FakeUser, TelegramFake } from '../../fakes/telegram/telegram-fake.ts';
+import { TEST_DATABASE_URL, TEST_REDIS_URL, testEnv } from '../../helpers/namespace.ts';
+import { ForwardingWorld, waitFor } from './forwarding-fixture.ts';
+
+const CHILD = fileURLToPath(new URL('./fixtures/supervisor-child.ts', import.meta.url));
+
+describe('Telegram sessions across supervisor crashes (real processes, real gramjs, MTProto fake)', function () {
+  this.timeout(120_000);
+  let world: ForwardingWorld;
+  let tg: TelegramFake;
+  let alice: FakeUser;
+  let destination: FakeGroup;
+  let src = '';
+  let accountId = '';
+  const children = new Set<ChildProcess>();
+
+  beforeEach(async () => {
+    world = await ForwardingWorld.create('tg_kill', { telegram: true });
+    tg = world.tg!;
+    const owner = await world.user('elite');
+    alice = tg.createUser({ phone: '+15550002001', firstName: 'Alice' });
+    const bob = tg.createUser({ phone: '+15550002002', firstName: 'Bob' });
+    destination = tg.createGroup({ title: 'destination', members: [alice.id, bob.id], creatorId: bob.id });
+    ({ accountId } = await world.telegramAccount(owner, alice));
+    const reader = await world.bot(owner, 'reader');
+    src = world.channel('src');
+    await world.pair({
+      userId: owner,
+      source: { accountId: reader.accountId, chatId: src },
+      destination: { platform: 'telegram', accountId, chatId: tg.markedId(destination) },
+    });
+  });
+
+  afterEach(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    children.clear();
+    await world?.close();
+  });
+
+  function startChild(supervisorId: string, expectSessions = 2): Promise<ChildProcess> {
+    const proc = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+      env: testEnv({
+        DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: world.schema, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: world.prefix,
+        SECRET_KEYS: world.secretKeys, DISCORD_API_URL: world.fake.apiUrl, EXPECT_SESSIONS: String(expectSessions),
+        SUPERVISOR_ID: supervisorId, ORPHAN_SCAN_MS: '1000', MAIL_DIR: world.mailDir, ...world.telegramEnv(),
+      }),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    children.add(proc);
+    proc.once('exit', () => children.delete(proc));
+    return new Promise((resolve, reject) => {
+      proc.on('message', (m: { type?: string }) => { if (m.type === 'ready') resolve(proc); });
+      proc.once('exit', (code, signal) => reject(new Error(`supervisor child exited early: ${code ?? signal}`)));
+    });
+  }
+
+  async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  }
+
+  const posted = (): string[] => tg.messages(destination).filter((m) => m.fromId === alice.id && !m.deleted)
+    .map((m) => /kill (\d+)/.exec(m.text)?.[1]).filter((n) => n !== undefined);
+
+  it('posts a message once when the supervisor is killed after Telegram took it and before the ack', async () => {
+    let child = await startChild('tg-kill-a');
+    // Telegram posts the message but its answer is held: the supervisor dies not knowing the send happened.
+    tg.holdAnswers('messages.sendMessage', 60_000, { userId: alice.id });
+    world.fake.postAsUser(src, { content: 'kill 0' });
+    await waitFor('kill 0 posted on Telegram', () => posted().length === 1, 30_000);
+    await kill(child, 'SIGKILL');
+    world.fake.postAsUser(src, { content: 'kill 1' });
+    world.fake.postAsUser(src, { content: 'kill 2' });
+
+    const sendsBefore = tg.stats().calls['messages.sendMessage'] ?? 0;
+    child = await startChild('tg-kill-b');
+    await waitFor('the later messages delivered', () => posted().length >= 3, 60_000);
+    // kill 0's task was accepted but never acknowledged: the next supervisor claims it from the dead one's shard and sends it again.
+    await waitFor('kill 0 sent again', () => (tg.stats().calls['messages.sendMessage'] ?? 0) >= sendsBefore + 3, 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(posted(), ['0', '1', '2'], 'each message once, in order: Telegram refused the repeat (RANDOM_ID_DUPLICATE)');
+    await kill(child, 'SIGTERM');
+  });
+
+  it('never runs one session on two connections while it churns across two supervisors', async () => {
+    let maxConnections = 0;
+    const sampler = setInterval(() => {
+      maxConnections = Math.max(maxConnections, tg.stats().connectionsByUser[alice.id] ?? 0);
+    }, 5);
+    try {
+      let a = await startChild('tg-churn-a');
+      // B starts while A runs the sessions: B's sync wants them too, and the leases keep them on A.
+      let b = await startChild('tg-churn-b', 0);
+      let delivered = 0;
+      const send = async (): Promise<void> => {
+        world.fake.postAsUser(src, { content: `kill ${delivered}` });
+        delivered += 1;
+        await waitFor(`kill ${delivered - 1} delivered`, () => posted().length === delivered, 30_000);
+      };
+      await send();
+      for (const [round, signal] of (['SIGKILL', 'SIGTERM', 'SIGKILL', 'SIGTERM'] as const).entries()) {
+        // Stop whichever supervisor runs it; the other must take over (a delivery proves it), and a new one stands by.
+        await kill(a, signal);
+        await send();
+        a = b;
+        b = await startChild(`tg-churn-${round}`, 0);
+      }
+      await send();
+      assert.equal(tg.stats().duplicateKeyViolations, 0, 'the fake never saw two connections on the session\'s auth key');
+      assert.equal(maxConnections, 1);
+      assert.deepEqual(posted(), Array.from({ length: delivered }, (_, i) => String(i)));
+      await kill(a, 'SIGTERM');
+      await kill(b, 'SIGTERM');
+    } finally {
+      clearInterval(sampler);
+    }
+  });
+});
