@@ -15,23 +15,22 @@
  * removed at the end. Progress on stderr; last line on stdout: one JSON object.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import pino from 'pino';
 import { createApiContext } from '../src/api/api-context.ts';
-import { deleteByPrefix } from '../src/cluster/delete-by-prefix.ts';
 import { parseConfig } from '../src/config/load-config.ts';
 import { migrateUp } from '../src/db/migrator.ts';
 import { openDatabase } from '../src/db/open-database.ts';
 import { seedPlans } from '../src/db/seed-plans.ts';
+import { benchNamespace, dropNamespace } from './_bench-namespace.ts';
+import { stopChild } from './_supervisor-child.ts';
 
 const { values } = parseArgs({
   options: {
@@ -83,27 +82,13 @@ const INSTANCES = Number(values.instances ?? pm2Instances());
 const DURATION_S = Number(values['duration-s']);
 const CONNECTIONS = Number(values.connections);
 const USERS = Number(values.users);
-const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const id = randomBytes(4).toString('hex');
-const schema = `bench_api_${id}`;
-const prefix = `bench-api:${id}:`;
-const tmp = mkdtempSync(join(tmpdir(), 'sb-bench-api-'));
+const ns = benchNamespace('api');
+const { id, schema, prefix, tmp, databaseUrl, redisUrl, env: base } = ns;
 const env: Record<string, string> = {
-  NODE_ENV: 'production',
-  DATABASE_URL: databaseUrl,
-  DATABASE_SCHEMA: schema,
-  REDIS_URL: redisUrl,
-  REDIS_KEY_PREFIX: prefix,
-  SECRET_KEYS: `b1:${randomBytes(32).toString('base64')}`,
-  JWT_SECRET: randomBytes(32).toString('base64'),
-  API_KEY_PEPPER: randomBytes(32).toString('base64'),
+  ...base,
   API_HOST: '127.0.0.1',
   API_PORT: String(await freePort()),
-  LOG_LEVEL: 'warn',
   LOG_DIR: join(tmp, 'log'),
-  DATA_DIR: tmp,
-  MAIL_DIR: join(tmp, 'mail'),
   METRICS_PORT: '0',
 };
 const config = parseConfig(env);
@@ -145,21 +130,10 @@ try {
   const pairs = await conn.execute(`select count(*)::int as n from ${q('forwarding_pairs')}`) as Array<{ n: number }>;
   figures.pairs_created = pairs[0]?.n ?? 0;
 } finally {
-  if (server !== null && server.exitCode === null) {
-    const stopped = new Promise((resolve) => server!.once('exit', resolve));
-    server.kill('SIGTERM');
-    await stopped;
-  }
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`drop schema if exists "${schema}" cascade`);
-  await admin.end();
+  await stopChild(server);
   await orm.close(true);
-  const raw = new Redis(redisUrl);
-  await deleteByPrefix(raw, prefix);
-  raw.disconnect();
   redis.disconnect();
-  rmSync(tmp, { recursive: true, force: true });
+  await dropNamespace(ns);
 }
 
 console.log(JSON.stringify({

@@ -17,7 +17,6 @@
  * a shared machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Tier } from '../src/domain/plans/plan-types.ts';
@@ -25,8 +24,8 @@ import { runtimeChannel } from '../src/api/runtime-notifier.ts';
 import { ForwardingWorld, waitFor } from '../test/integration/forwarding/forwarding-fixture.ts';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, testEnv } from '../test/helpers/namespace.ts';
 import { treeCpuMs } from './_process-cpu.ts';
+import { reply, stopChild, SUPERVISOR_CHILD } from './_supervisor-child.ts';
 
-const SUPERVISOR = fileURLToPath(new URL('../test/integration/forwarding/fixtures/supervisor-child.ts', import.meta.url));
 
 const { values } = parseArgs({
   options: {
@@ -87,7 +86,7 @@ async function build(world: ForwardingWorld): Promise<{ pairs: BenchPair[]; botI
 
 /** The supervisor runs in a process of its own, as in production: the fake's event loop is Discord's, not ours. */
 function startSupervisor(world: ForwardingWorld): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SUPERVISOR], {
+  const child = spawn(process.execPath, ['--import', 'tsx', SUPERVISOR_CHILD], {
     env: testEnv({
       DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: world.schema, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: world.prefix,
       SECRET_KEYS: world.secretKeys, DISCORD_API_URL: world.fake.apiUrl, WORKERS: String(values.workers), PLAN_RATES: 'off', EXPECT_SESSIONS: '0',
@@ -95,18 +94,6 @@ function startSupervisor(world: ForwardingWorld): Promise<ChildProcess> {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return reply(child, 'ready').then(() => child);
-}
-
-function reply<T = unknown>(child: ChildProcess, type: string, send?: object): Promise<T> {
-  return new Promise((resolve) => {
-    const on = (m: { type?: string }): void => {
-      if (m.type !== type) return;
-      child.off('message', on);
-      resolve(m as T);
-    };
-    child.on('message', on);
-    if (send) child.send(send);
-  });
 }
 
 async function workersRss(child: ChildProcess): Promise<number> {
@@ -196,10 +183,6 @@ try {
     runtime_cpu_ms_per_msg: Number((runtimeCpuMs / Math.max(1, sent.length - measuredFrom)).toFixed(3)),
   }));
 } finally {
-  if (supervisor && supervisor.exitCode === null) {
-    const exited = new Promise((resolve) => supervisor!.once('exit', resolve));
-    supervisor.kill('SIGTERM');
-    await exited;
-  }
+  await stopChild(supervisor);
   await world.close();
 }

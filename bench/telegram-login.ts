@@ -20,22 +20,21 @@
  * Progress on stderr; last line on stdout: one JSON object.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import pino from 'pino';
 import { createApiContext } from '../src/api/api-context.ts';
-import { deleteByPrefix } from '../src/cluster/delete-by-prefix.ts';
 import { parseConfig } from '../src/config/load-config.ts';
 import { migrateUp } from '../src/db/migrator.ts';
 import { openDatabase } from '../src/db/open-database.ts';
 import { seedPlans } from '../src/db/seed-plans.ts';
 import { TelegramFake } from '../test/fakes/telegram/telegram-fake.ts';
+import { benchNamespace, dropNamespace } from './_bench-namespace.ts';
 
 const { values } = parseArgs({
   options: {
@@ -55,27 +54,13 @@ function progress(message: string): void {
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
-const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const id = randomBytes(4).toString('hex');
-const schema = `bench_tglogin_${id}`;
-const prefix = `bench-tglogin:${id}:`;
-const tmp = mkdtempSync(join(tmpdir(), 'sb-bench-tglogin-'));
+const ns = benchNamespace('tglogin');
+const { id, schema, prefix, tmp, databaseUrl, redisUrl, env: base } = ns;
 
 const fake = await TelegramFake.start();
 writeFileSync(join(tmp, 'server.pem'), fake.publicKeyPem);
 const env: Record<string, string> = {
-  NODE_ENV: 'production',
-  DATABASE_URL: databaseUrl,
-  DATABASE_SCHEMA: schema,
-  REDIS_URL: redisUrl,
-  REDIS_KEY_PREFIX: prefix,
-  SECRET_KEYS: `b1:${randomBytes(32).toString('base64')}`,
-  JWT_SECRET: randomBytes(32).toString('base64'),
-  API_KEY_PEPPER: randomBytes(32).toString('base64'),
-  LOG_LEVEL: 'warn',
-  DATA_DIR: tmp,
-  MAIL_DIR: join(tmp, 'mail'),
+  ...base,
   TELEGRAM_API_ID: '12345',
   TELEGRAM_API_HASH: '0123456789abcdef0123456789abcdef',
   TELEGRAM_SERVER: `${fake.host}:${fake.port}`,
@@ -187,17 +172,10 @@ try {
   figures.handshakes = fake.stats().handshakes;
 } finally {
   await ctx.telegramLogin.close();
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`drop schema if exists "${schema}" cascade`);
-  await admin.end();
   await orm.close(true);
-  const raw = new Redis(redisUrl);
-  await deleteByPrefix(raw, prefix);
-  raw.disconnect();
   redis.disconnect();
   await fake.close();
-  rmSync(tmp, { recursive: true, force: true });
+  await dropNamespace(ns);
 }
 
 console.log(JSON.stringify({

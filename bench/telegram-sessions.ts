@@ -15,15 +15,14 @@
  * user; no pairs, so this measures holding sessions, not forwarding.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runtimeChannel } from '../src/api/runtime-notifier.ts';
 import { ForwardingWorld, waitFor } from '../test/integration/forwarding/forwarding-fixture.ts';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, testEnv } from '../test/helpers/namespace.ts';
 import { treeCpuMs } from './_process-cpu.ts';
+import { reply, stopChild, SUPERVISOR_CHILD } from './_supervisor-child.ts';
 
-const SUPERVISOR = fileURLToPath(new URL('../test/integration/forwarding/fixtures/supervisor-child.ts', import.meta.url));
 
 const { values } = parseArgs({
   options: {
@@ -40,18 +39,6 @@ const progress = (m: string): void => void process.stderr.write(`bench telegram-
 
 interface ChildStatus { running: number; workers: Array<{ pid: number; rssBytes: number; heapBytes: number }> }
 
-function reply<T = unknown>(child: ChildProcess, type: string, send?: object): Promise<T> {
-  return new Promise((resolve) => {
-    const on = (m: { type?: string }): void => {
-      if (m.type !== type) return;
-      child.off('message', on);
-      resolve(m as T);
-    };
-    child.on('message', on);
-    if (send) child.send(send);
-  });
-}
-
 const status = (child: ChildProcess): Promise<ChildStatus> => reply<ChildStatus>(child, 'status', { type: 'status' });
 const sum = (s: ChildStatus, field: 'rssBytes' | 'heapBytes'): number => s.workers.reduce((n, w) => n + w[field], 0);
 
@@ -60,7 +47,7 @@ const tg = world.tg!;
 let supervisor: ChildProcess | null = null;
 try {
   // The supervisor starts with nothing to run, so its workers' own footprint can be taken off the figures per session.
-  supervisor = spawn(process.execPath, ['--import', 'tsx', SUPERVISOR], {
+  supervisor = spawn(process.execPath, ['--import', 'tsx', SUPERVISOR_CHILD], {
     env: testEnv({
       DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: world.schema, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: world.prefix,
       SECRET_KEYS: world.secretKeys, DISCORD_API_URL: world.fake.apiUrl, WORKERS: String(values.workers), THREADS: String(values.threads),
@@ -120,10 +107,6 @@ try {
     targets: { all_running_s: 30, rss_per_session_kb: 500 },
   }));
 } finally {
-  if (supervisor && supervisor.exitCode === null) {
-    const exited = new Promise((resolve) => supervisor!.once('exit', resolve));
-    supervisor.kill('SIGTERM');
-    await exited;
-  }
+  await stopChild(supervisor);
   await world.close();
 }

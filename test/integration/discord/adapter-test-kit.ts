@@ -2,10 +2,11 @@
  * Shared by the Discord adapter suites: a fake world (bot, guild, channels),
  * adapter clients with their callbacks recorded, outgoing messages.
  */
+import { recordingCallbacks, type Reports } from '../../helpers/recording-callbacks.ts';
 import { createDiscordRuntime } from '../../../actors/platform/discord/discord-runtime.ts';
 import type { DiscordRuntime, DiscordRuntimeOptions } from '../../../actors/platform/discord/discord-runtime.ts';
 import { discordClientFactory } from '../../../actors/platform/discord/discord-client.ts';
-import type { InboundMessage, PlatformCallbacks, PlatformClient } from '../../../actors/platform/platform-client.ts';
+import type { PlatformCallbacks, PlatformClient } from '../../../actors/platform/platform-client.ts';
 import type { OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';
 import { DiscordFake } from '../../fakes/discord/discord-fake.ts';
 import type { DiscordFakeOptions } from '../../fakes/discord/discord-fake.ts';
@@ -30,24 +31,7 @@ export async function startWorld(fakeOptions: DiscordFakeOptions = {}, runtimeOp
   return { fake, bot, guildId, source, destination, runtime };
 }
 
-/** What an adapter client reported through its callbacks. */
-export interface Reports {
-  inbound: InboundMessage[];
-  disconnects: string[];
-  rejected: string[];
-}
-
-export function recordingCallbacks(): { callbacks: PlatformCallbacks; reports: Reports } {
-  const reports: Reports = { inbound: [], disconnects: [], rejected: [] };
-  return {
-    reports,
-    callbacks: {
-      onMessage: (m) => reports.inbound.push(m),
-      onDisconnect: (reason) => reports.disconnects.push(reason),
-      onCredentialsRejected: (reason) => reports.rejected.push(reason),
-    },
-  };
-}
+export { recordingCallbacks, type Reports };
 
 /** An adapter client of `runtime` for the bot `token`. */
 export function adapterClient(runtime: DiscordRuntime, token: string, callbacks: PlatformCallbacks): PlatformClient {

@@ -5,6 +5,7 @@
  * gramjs directly, that connection closed), adapter clients with their
  * callbacks recorded, and outgoing messages.
  */
+import { recordingCallbacks, type Reports } from '../../helpers/recording-callbacks.ts';
 import { telegramClientFactory } from '../../../actors/platform/telegram/telegram-client.ts';
 import { createTelegramRuntime } from '../../../actors/platform/telegram/telegram-runtime.ts';
 import type { TelegramRuntime, TelegramRuntimeOptions } from '../../../actors/platform/telegram/telegram-runtime.ts';
@@ -68,24 +69,7 @@ export async function startWorld(fakeOptions: TelegramFakeOptions = {}, runtimeO
   return { fake, runtime, account, saved, bob, chats, group, supergroup, channel };
 }
 
-/** What an adapter client reported through its callbacks. */
-export interface Reports {
-  inbound: InboundMessage[];
-  disconnects: string[];
-  rejected: string[];
-}
-
-export function recordingCallbacks(): { callbacks: PlatformCallbacks; reports: Reports } {
-  const reports: Reports = { inbound: [], disconnects: [], rejected: [] };
-  return {
-    reports,
-    callbacks: {
-      onMessage: (m) => reports.inbound.push(m),
-      onDisconnect: (reason) => reports.disconnects.push(reason),
-      onCredentialsRejected: (reason) => reports.rejected.push(reason),
-    },
-  };
-}
+export { recordingCallbacks, type Reports };
 
 /** An adapter client of `runtime` for the session `saved`. */
 export function adapterClient(runtime: TelegramRuntime, saved: string, callbacks: PlatformCallbacks): PlatformClient {

@@ -11,8 +11,8 @@ import bigInt from 'big-integer';
 import { Api } from 'telegram';
 import type { TelegramClient } from 'telegram';
 import { FloodWaitError } from 'telegram/errors/index.js';
-import * as RSA from 'telegram/crypto/RSA.js';
-import { rsaFingerprint } from '../../fakes/telegram/rsa-key.ts';
+import { serverRsaKey } from '../../fakes/telegram/rsa-key.ts';
+import { serverKeyFromPem } from '../../../src/telegram/server-keys.ts';
 import { TelegramFake } from '../../fakes/telegram/telegram-fake.ts';
 import type { FakeChannel, FakeGroup, FakeUser, TelegramFakeOptions } from '../../fakes/telegram/telegram-fake.ts';
 import {
@@ -67,11 +67,10 @@ describe('Telegram fake (with the real gramjs client)', function () {
     await fake.close();
   });
 
-  it('computes key fingerprints like the keys gramjs ships', () => {
-    const [fingerprint, key] = [...RSA._serverKeys.entries()][0]!;
-    const n = Buffer.from(key.n.toString(16), 'hex');
-    assert.equal(rsaFingerprint(n, Buffer.from([0x01, 0x00, 0x01])), fingerprint);
-    assert.equal(fingerprint, '-3414540481677951611');
+  it('signs with the key whose fingerprint a client trusting its PEM checks', () => {
+    const key = serverRsaKey();
+    assert.equal(key.fingerprint, serverKeyFromPem(fake.publicKeyPem).fingerprint);
+    assert.equal(fake.publicKeyPem, key.publicKeyPem);
   });
 
   it('handshakes, logs in by code and answers getMe; a saved session resumes with no new handshake', async () => {

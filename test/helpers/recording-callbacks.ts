@@ -1,0 +1,24 @@
+/**
+ * PlatformCallbacks that record what an adapter client reported, for the
+ * adapter suites of every platform.
+ */
+import type { InboundMessage, PlatformCallbacks } from '../../actors/platform/platform-client.ts';
+
+/** What an adapter client reported through its callbacks. */
+export interface Reports {
+  inbound: InboundMessage[];
+  disconnects: string[];
+  rejected: string[];
+}
+
+export function recordingCallbacks(): { callbacks: PlatformCallbacks; reports: Reports } {
+  const reports: Reports = { inbound: [], disconnects: [], rejected: [] };
+  return {
+    reports,
+    callbacks: {
+      onMessage: (m) => reports.inbound.push(m),
+      onDisconnect: (reason) => reports.disconnects.push(reason),
+      onCredentialsRejected: (reason) => reports.rejected.push(reason),
+    },
+  };
+}
