@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TelegramClient } from 'telegram';
 import { Logger, LogLevel } from 'telegram/extensions/Logger.js';
 import type { RuntimeChange } from '../../../src/api/api-context.ts';
@@ -18,7 +20,7 @@ import { runLoginStep } from '../../../src/telegram/telegram-login-step.ts';
 import { TelegramFake } from '../../fakes/telegram/telegram-fake.ts';
 import { DiscordFake } from '../../fakes/discord/discord-fake.ts';
 import { startApiHarness, type ApiHarness, type HarnessOptions, type RegisteredUser } from '../../helpers/api-harness.ts';
-import { TEST_REDIS_PREFIX } from '../../helpers/namespace.ts';
+import { TEST_DATABASE_URL, TEST_REDIS_PREFIX, TEST_REDIS_URL } from '../../helpers/namespace.ts';
 
 const API_HASH = '0123456789abcdef0123456789abcdef';
 
@@ -119,7 +121,58 @@ describe('api: Telegram login', function () {
     assert.deepEqual([res.status, res.body?.error?.code], [status, code], JSON.stringify(res.body));
   }
 
-  it('links an account with the code, the two steps served by two API processes', async () => {
+  it('a login begun in this process finishes on an API in another OS process (2FA included)', async function () {
+    this.timeout(60_000);
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => resolve(free));
+      });
+    });
+    // The API as pm2 runs it, on the same schema, Redis prefix and secrets as harness `a`.
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../../src/api/api-main.ts', import.meta.url))], {
+      env: {
+        ...process.env, ...env, NODE_ENV: 'test', DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: a.ctx.config.DATABASE_SCHEMA,
+        REDIS_URL: TEST_REDIS_URL, API_HOST: '127.0.0.1', API_PORT: String(port), METRICS_PORT: '0', LOG_LEVEL: 'error',
+        LOG_DIR: keyDir, MAIL_DIR: join(keyDir, 'mail'), API_JOBS_INTERVAL_MS: '3600000',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    try {
+      const other = async (path: string, token: string, body: unknown): Promise<{ status: number; body: any }> => { // eslint-disable-line @typescript-eslint/no-explicit-any
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+          method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+        });
+        return { status: res.status, body: await res.json() };
+      };
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const up = await fetch(`http://127.0.0.1:${port}/v1/health`).then((r) => r.ok, () => false);
+        if (up) break;
+        if (Date.now() > deadline) throw new Error('the API process did not come up');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const number = phone();
+      const tgUser = fake.createUser({ phone: number, firstName: 'Grace', password: 'cobol-1959' });
+      const u = await a.registerUser();
+      const handshakes = fake.stats().handshakes;
+      const started = await start(u, number, a);
+      const code = await other(`/v1/telegram-accounts/${started.id}/code`, u.accessToken, { code: fake.lastCode(number) });
+      assert.equal(code.status, 200, JSON.stringify(code.body));
+      assert.equal(code.body.login.next, 'password');
+      const done = await other(`/v1/telegram-accounts/${started.id}/password`, u.accessToken, { password: 'cobol-1959' });
+      assert.equal(done.status, 200, JSON.stringify(done.body));
+      assert.deepEqual([done.body.status, done.body.telegramUserId], ['active', tgUser.id]);
+      assert.equal(fake.stats().handshakes - handshakes, 1, 'the other process resumed the first one\'s auth key');
+      assert.equal(await stateOf(started.id), null);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('links an account with the code, the two steps served by two API instances', async () => {
     const number = phone();
     const tgUser = fake.createUser({ phone: number, firstName: 'Ada', lastName: 'Lovelace', username: 'ada' });
     const u = await a.registerUser();
@@ -149,7 +202,7 @@ describe('api: Telegram login', function () {
     assert.equal(await stateOf(started.id), null, 'the login state is gone');
     assert.deepEqual(await loginKeys(), []);
     assert.deepEqual(changes.filter((c) => c.id === started.id).map((c) => [c.kind, c.action]), [['telegram_account', 'upsert']]);
-    assert.equal(fake.stats().handshakes - handshakes, 1, 'the second step, on another process, resumed the first one\'s key');
+    assert.equal(fake.stats().handshakes - handshakes, 1, 'the second step, on another instance, resumed the first one\'s key');
     await noConnectionsLeft();
 
     // The stored session is a live, signed-in one: a client resumes it without logging in again.
@@ -193,7 +246,7 @@ describe('api: Telegram login', function () {
     const right = await via(a, u, 'post', `/v1/telegram-accounts/${started.id}/password`, { password: 'correct horse' });
     assert.equal(right.status, 200, JSON.stringify(right.body));
     assert.deepEqual([right.body.status, right.body.displayName, right.body.login], ['active', 'Grace', { next: 'done' }]);
-    assert.equal(fake.stats().handshakes - handshakes, 1, 'four steps on two processes, one auth key');
+    assert.equal(fake.stats().handshakes - handshakes, 1, 'four steps on two instances, one auth key');
     const spent = (method: string) => (fake.stats().calls[method] ?? 0) - (calls[method] ?? 0);
     assert.deepEqual(['auth.sendCode', 'auth.signIn', 'account.getPassword', 'auth.checkPassword'].map(spent), [1, 1, 3, 2]);
     await noConnectionsLeft();
@@ -316,7 +369,7 @@ describe('api: Telegram login', function () {
     assert.equal(busy.body.error.waitingFor, 'busy');
     await a.ctx.redis.del(loginLockKey(started.id));
 
-    // Two submissions racing on two processes: one logs in, the other is told the login is busy or done.
+    // Two submissions racing on two instances: one logs in, the other is told the login is busy or done.
     const code = fake.lastCode(number);
     const raced = await Promise.all([a, b].map((h) => via(h, u, 'post', `/v1/telegram-accounts/${started.id}/code`, { code })));
     assert.deepEqual(raced.map((r) => r.status).sort(), [200, 409], JSON.stringify(raced.map((r) => r.body)));
