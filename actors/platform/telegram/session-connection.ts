@@ -10,12 +10,16 @@ import { Api } from 'telegram';
 import type { TelegramClient } from 'telegram';
 import type { Invoke } from './dialog-scan.ts';
 import { locateChats, pumpIo } from './pump-io.ts';
+import { UnknownChats } from './unknown-chats.ts';
 import type { Inbound } from './pump-io.ts';
 import { within } from './gramjs-session.ts';
 import { SessionWatchdog } from './session-watchdog.ts';
 import type { TelegramRuntime } from './telegram-runtime.ts';
 import { TelegramSender } from './telegram-sender.ts';
 import type { PumpIo } from './update-pump.ts';
+
+/** How long a destination not found among the dialogs is believed missing before they are read again for it. */
+const UNKNOWN_CHAT_RETRY_MS = 5 * 60_000;
 
 export interface ConnectionHooks {
   /** The connection received something (an answer, a pong). */
@@ -62,12 +66,16 @@ export function makeConnection(runtime: TelegramRuntime, gram: TelegramClient, g
     hooks.heard();
     return answer;
   };
+  const unknown = new UnknownChats(UNKNOWN_CHAT_RETRY_MS);
   const sender = new TelegramSender({
     invoke,
     peers: inbound.peers,
     resolve: async (chatId) => {
+      if (unknown.known(chatId, Date.now())) return null;
       await locateChats(invoke, inbound, [chatId], runtime.dialogPages);
-      return inbound.peers.inputPeer(chatId);
+      const found = inbound.peers.inputPeer(chatId);
+      if (found === null) unknown.missed(chatId, Date.now());
+      return found;
     },
     applied: hooks.applied,
     track: hooks.track,

@@ -167,4 +167,16 @@ describe('Telegram adapter: sending', function () {
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(world.fake.stats().calls['updates.getDifference'] ?? 0, before);
   });
+
+  it('refuses a destination the account is not in as permanent, and does not read its dialogs again for every send', async () => {
+    const elsewhere = world.fake.createChannel({ title: 'not ours', megagroup: true, members: [world.bob.id], creatorId: world.bob.id });
+    const chatId = world.fake.markedId(elsewhere);
+    const dialogs = (): number => world.fake.stats().calls['messages.getDialogs'] ?? 0;
+    const before = dialogs();
+    for (let n = 0; n < 3; n++) {
+      const result = await client.send(task(chatId, outgoing(`lost ${n}`)));
+      assert.deepEqual(result.ok ? 'ok' : result.kind, 'permanent');
+    }
+    assert.equal(dialogs() - before, 1, 'one lookup; the miss is remembered');
+  });
 });
