@@ -5,6 +5,8 @@
  *   is SIGKILLed before it hears so. The next supervisor restores the task
  *   and sends it again with the same `random_id`; Telegram refuses the
  *   repeat (RANDOM_ID_DUPLICATE), so the chat shows the message once.
+ * - Streams: a TG→DC and a DC→TG stream arrive once each, in order, across
+ *   a SIGKILL of the supervisor in the middle of both.
  * - Single activation: one Telegram session churned across two supervisors
  *   (start, SIGTERM, SIGKILL, restart) never runs on two connections at once;
  *   the fake counts every moment one auth key was used by two.
@@ -26,17 +28,20 @@ describe('Telegram sessions across supervisor crashes (real processes, real gram
   let destination: FakeGroup;
   let src = '';
   let accountId = '';
+  let owner = '';
+  let reader: { accountId: string; botId: string };
+  let bob: FakeUser;
   const children = new Set<ChildProcess>();
 
   beforeEach(async () => {
     world = await ForwardingWorld.create('tg_kill', { telegram: true });
     tg = world.tg!;
-    const owner = await world.user('elite');
+    owner = await world.user('elite');
     alice = tg.createUser({ phone: '+15550002001', firstName: 'Alice' });
-    const bob = tg.createUser({ phone: '+15550002002', firstName: 'Bob' });
+    bob = tg.createUser({ phone: '+15550002002', firstName: 'Bob' });
     destination = tg.createGroup({ title: 'destination', members: [alice.id, bob.id], creatorId: bob.id });
     ({ accountId } = await world.telegramAccount(owner, alice));
-    const reader = await world.bot(owner, 'reader');
+    reader = await world.bot(owner, 'reader');
     src = world.channel('src');
     await world.pair({
       userId: owner,
@@ -94,6 +99,46 @@ describe('Telegram sessions across supervisor crashes (real processes, real gram
     await waitFor('kill 0 sent again', () => (tg.stats().calls['messages.sendMessage'] ?? 0) >= sendsBefore + 3, 30_000);
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(posted(), ['0', '1', '2'], 'each message once, in order: Telegram refused the repeat (RANDOM_ID_DUPLICATE)');
+    await kill(child, 'SIGTERM');
+  });
+
+  it('delivers a TG→DC and a DC→TG stream once each and in order across a SIGKILL of the supervisor', async () => {
+    const tgSource = tg.createChannel({ title: 'tg source', megagroup: true, members: [alice.id, bob.id], creatorId: bob.id });
+    const dcDestination = world.channel('dc-dst');
+    await world.pair({
+      userId: owner,
+      source: { platform: 'telegram', accountId, chatId: tg.markedId(tgSource) },
+      destination: { accountId: reader.accountId, chatId: dcDestination },
+    });
+    const total = 60;
+    const toDiscord = (): string[] => world.fake.messages(dcDestination).filter((m) => m.authorId === reader.botId)
+      .map((m) => /stream (\d+)/.exec(m.content)?.[1]).filter((n) => n !== undefined);
+    const toTelegram = (): string[] => posted();
+
+    let child = await startChild('tg-stream-a');
+    const exited = new Promise((r) => child.once('exit', r));
+    let killed = false;
+    for (let n = 0; n < total; n++) {
+      tg.sendAsUser(bob.id, tgSource, { text: `stream ${n}` });
+      world.fake.postAsUser(src, { content: `kill ${n}` });
+      if (!killed && toDiscord().length >= 15 && toTelegram().length >= 15) {
+        child.kill('SIGKILL');
+        killed = true;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    if (!killed) {
+      await waitFor('15 delivered each way', () => toDiscord().length >= 15 && toTelegram().length >= 15, 30_000);
+      child.kill('SIGKILL');
+    }
+    await exited;
+    child = await startChild('tg-stream-b');
+    const all = Array.from({ length: total }, (_, i) => String(i));
+    await waitFor('the TG→DC stream delivered', () => toDiscord().length >= total, 60_000);
+    await waitFor('the DC→TG stream delivered', () => toTelegram().length >= total, 60_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.deepEqual(toDiscord(), all, 'TG→DC: each once, in order');
+    assert.deepEqual(toTelegram(), all, 'DC→TG: each once, in order');
     await kill(child, 'SIGTERM');
   });
 
