@@ -46,9 +46,19 @@ export interface SendTask {
   payload: unknown;
 }
 
+/**
+ * Something the pair's owner should know about how its messages are
+ * delivered (e.g. `forwards_restricted`: copied because the source chat
+ * protects its content); the supervisor shows the latest on the pair.
+ */
+export interface SendNotice {
+  code: string;
+  message: string;
+}
+
 export type SendResult =
-  | { ok: true; destinationMessageIds: string[] }
-  | { ok: false; kind: 'transient' | 'permanent' | 'flood_wait' | 'revoked'; message: string; retryAfterMs?: number };
+  | { ok: true; destinationMessageIds: string[]; notice?: SendNotice }
+  | { ok: false; kind: 'transient' | 'permanent' | 'flood_wait' | 'revoked'; message: string; retryAfterMs?: number; notice?: SendNotice };
 
 /** What `health()` reports; the supervisor also measures the thread around it. */
 export interface ActorHealth {

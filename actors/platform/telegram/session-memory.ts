@@ -58,7 +58,7 @@ export class SessionMemory implements Inbound {
     this.watch(chats);
   }
 
-  /** A chat sent to: its peer stays pinned, whatever is watched. */
+  /** A chat sent to (or forwarded from): its peer stays pinned, whatever is watched. */
   sendsTo(chatId: string): void {
     this.#destinations.add(chatId);
     this.peers.need([chatId]);

@@ -13,6 +13,7 @@
 import type { TelegramClient as GramClient } from 'telegram';
 import type { ResumeCursor, SendResult, SendTask } from '../../actor-contract.ts';
 import type { PlatformCallbacks, PlatformClient, PlatformClientFactory } from '../platform-client.ts';
+import { forwardSourceOf } from './forward-mode.ts';
 import type { Connection } from './session-connection.ts';
 import type { SessionMemory } from './session-memory.ts';
 import { sessionEnded } from './telegram-errors.ts';
@@ -153,6 +154,8 @@ export class TelegramSessionClient implements PlatformClient {
     const connection = this.#connection;
     if (this.#state !== 'connected' || connection === null) return { ok: false, kind: 'transient', message: 'not connected to Telegram' };
     this.#memory?.sendsTo(task.chatId);
+    const forwardSource = forwardSourceOf(task);
+    if (forwardSource !== null) this.#memory?.sendsTo(forwardSource);
     const { sender } = connection;
     const result = task.op === 'send' ? await sender.send(task) : task.op === 'edit' ? await sender.edit(task) : await sender.delete(task);
     if (!result.ok && result.kind === 'revoked') await this.#onTerminal(result.message, connection.generation);

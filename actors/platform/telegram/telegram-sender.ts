@@ -11,6 +11,14 @@
  * the ids returned, and the send still succeeds: posting it again is what
  * must not happen. Nothing here waits out a FLOOD_WAIT: it comes back as
  * `flood_wait`.
+ *
+ * A message from Telegram is forwarded natively instead (forward-mode.ts,
+ * telegram-forward.ts), as one message under the same random_id as a fresh
+ * send's first part, so a redelivery posts nothing twice whichever way it
+ * went. A source this account cannot read is copied fresh; one that protects
+ * its content is copied when the plan allows it (with a notice), else the
+ * send fails for good. A forward with its header cannot be edited: its
+ * edits are skipped with a notice.
  */
 import bigInt from 'big-integer';
 import { Api } from 'telegram';
@@ -22,10 +30,12 @@ import type { TelegramText } from '../../../src/forwarding/format/telegram-entit
 import type { OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';
 import type { Invoke } from './dialog-scan.ts';
 import { recentMessages } from './history-catch-up.ts';
+import { deliveryMode, editsAForward, FORWARD_NOT_EDITABLE, FORWARDS_RESTRICTED, FORWARDS_RESTRICTED_NO_COPY } from './forward-mode.ts';
 import { composeTelegramText } from './outgoing-text.ts';
 import type { PeerDirectory } from './peer-directory.ts';
 import { parseMarkedId } from './peer-ids.ts';
 import { randomIdFor } from './random-id.ts';
+import { forwardMessage } from './telegram-forward.ts';
 import { sendFailure } from './telegram-errors.ts';
 import { sentMessageId } from './update-unpack.ts';
 
@@ -69,6 +79,36 @@ export class TelegramSender {
   async send(task: SendTask): Promise<SendResult> {
     if (!isOutgoing(task.payload)) return badPayload;
     const message = task.payload;
+    const mode = deliveryMode(message);
+    if (mode === 'send') return this.#sendFresh(task, message);
+    return this.#guard([], async () => {
+      const to = await this.#peer(task.chatId);
+      const from = this.#d.peers.inputPeer(message.source.chatId) ?? await this.#d.resolve(message.source.chatId);
+      // The sending account cannot see the source chat: a copy is the best it can do.
+      if (from === null) return this.#sendFresh(task, message);
+      const outcome = await forwardMessage(this.#d, {
+        from, to, messageId: Number(message.source.messageId), randomId: randomIdFor(task.idempotencyKey, 0),
+        silent: message.silent, dropAuthor: mode === 'forward_without_author', channelId: this.#channelOf(task.chatId),
+      });
+      switch (outcome.kind) {
+        case 'posted': return { ok: true, destinationMessageIds: [String(outcome.id)] };
+        case 'duplicate': {
+          const id = await this.#findPosted(to, message.text.text, 0);
+          return { ok: true, destinationMessageIds: id === null ? [] : [String(id)] };
+        }
+        case 'unreadable': return this.#sendFresh(task, message);
+        case 'restricted': {
+          if (message.allowCopyFallback !== true) {
+            return { ok: false, kind: 'permanent', message: '400 CHAT_FORWARDS_RESTRICTED', notice: FORWARDS_RESTRICTED_NO_COPY };
+          }
+          return { ...await this.#sendFresh(task, message), notice: FORWARDS_RESTRICTED };
+        }
+      }
+    });
+  }
+
+  /** Posts the message as the account's own, in parts. */
+  async #sendFresh(task: SendTask, message: OutgoingMessage): Promise<SendResult> {
     const parts = toTelegramMessages(composeTelegramText(message), TELEGRAM_MESSAGE_MAX_LENGTH);
     return this.#guard(parts, async () => {
       const peer = await this.#peer(task.chatId);
@@ -93,6 +133,7 @@ export class TelegramSender {
       return { ok: false, kind: 'permanent', message: 'an edit needs targetMessageIds of Telegram messages' };
     }
     const message = task.payload;
+    if (editsAForward(message)) return { ok: true, destinationMessageIds: targets.map(String), notice: FORWARD_NOT_EDITABLE };
     const parts = toTelegramMessages(composeTelegramText(message), TELEGRAM_MESSAGE_MAX_LENGTH);
     // Nothing left to show (the source's text was removed): the copy stays as it is rather than vanish.
     if (parts.length === 0) return { ok: true, destinationMessageIds: targets.map(String) };

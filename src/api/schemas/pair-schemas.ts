@@ -72,6 +72,11 @@ export const pairSchema = z.object({
   filters: z.array(z.looseObject({ kind: z.string() })),
   status: z.enum(PAIR_STATUSES),
   pausedReason: z.string().nullable().describe('`plan_limit` when paused because the plan shrank; null otherwise'),
+  deliveryNotice: z.object({
+    code: z.string().describe('e.g. `forwards_restricted`: the source chat protects its content, so messages are copied instead of forwarded (or, without copy mode in the plan, not delivered)'),
+    message: z.string(),
+    at: timestampSchema,
+  }).nullable().describe('The latest notice about how this pair\'s messages are delivered (updated at most once a minute); null when there is none'),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
 });
@@ -89,6 +94,7 @@ export function pairView(p: IForwardingPair): z.infer<typeof pairSchema> {
     filters: p.filters,
     status: p.status,
     pausedReason: p.pausedReason ?? null,
+    deliveryNotice: p.deliveryNotice ?? null,
     createdAt: iso(p.createdAt),
     updatedAt: iso(p.updatedAt),
   };

@@ -14,6 +14,13 @@ export type Platform = (typeof PLATFORMS)[number];
 export const PAIR_STATUSES = ['active', 'paused'] as const;
 export type PairStatus = (typeof PAIR_STATUSES)[number];
 
+/** The latest notice about a pair's deliveries (e.g. `forwards_restricted`); `at` is an ISO timestamp. */
+export interface DeliveryNotice {
+  code: string;
+  message: string;
+  at: string;
+}
+
 /** One filter of a pair as stored; the filter engine owns the meaning of the other fields. */
 export type StoredFilter = { kind: FilterKind } & Record<string, unknown>;
 
@@ -44,6 +51,8 @@ export const ForwardingPair = defineEntity({
     status: p.enum(PAIR_STATUSES).default('active'),
     /** Why the pair is paused, e.g. `plan_limit`; null when active or paused by the user. */
     pausedReason: p.text().nullable(),
+    /** The latest delivery notice, written by the forwarding runtime; null until there is one. */
+    deliveryNotice: p.json<DeliveryNotice>().nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

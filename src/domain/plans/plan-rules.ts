@@ -78,6 +78,14 @@ function quota(plan: PlanDefinition, resource: string, limit: number | null, cur
   return refuse(new QuotaExceededError({ resource, current, limit, plan: plan.name }));
 }
 
+/**
+ * Whether a copy may stand in for a forward the source chat refuses (it
+ * protects its content): that is copying, so it takes copy mode.
+ */
+export function allowsCopyFallback(plan: Pick<PlanDefinition, 'features'>): boolean {
+  return plan.features.copyMode;
+}
+
 function feature(plan: PlanDefinition, name: Feature): PlanDecision | null {
   if (plan.features[name]) return null;
   return refuse(new FeatureNotInPlanError({ feature: FEATURE_NAMES[name], plan: plan.name }));

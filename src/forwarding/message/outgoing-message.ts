@@ -18,4 +18,21 @@ export interface OutgoingMessage {
   copyMode: boolean;
   author: MessageAuthor;
   source: { platform: NeutralPlatform; chatId: string; messageId: string };
+  /**
+   * The pair's filters changed the text or the files: a native forward
+   * would carry the original instead, so the message goes as a fresh copy.
+   */
+  contentChanged?: boolean;
+  /**
+   * The sending account is the one reading the source chat. Private chats
+   * and basic groups number messages per account, so only then does the
+   * source's message id name the same message for the sender.
+   */
+  sentByReader?: boolean;
+  /**
+   * Whether the owner's plan lets a copy stand in for a forward the source
+   * chat refuses (protected content); set when the task is sent, so it
+   * follows the plan of that moment.
+   */
+  allowCopyFallback?: boolean;
 }

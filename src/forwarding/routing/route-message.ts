@@ -12,6 +12,11 @@ import { encodePayload, type ForwardPayload } from './forward-payload.ts';
 import { idempotencyKey } from './idempotency-key.ts';
 import { chatKey, type OwnerPlan, type PairView } from './pair-view.ts';
 
+/** Whether the filters changed what a native forward would carry instead (text, entities, files). */
+export function changedByFilters(before: NeutralMessage, after: NeutralMessage): boolean {
+  return JSON.stringify([before.text, before.attachments]) !== JSON.stringify([after.text, after.attachments]);
+}
+
 /** The engine's filter pipeline: the filtered message, or why the pair drops it. */
 export type FilterMessage = (message: NeutralMessage, pair: PairView) =>
   | { action: 'forward'; message: NeutralMessage }
@@ -88,6 +93,8 @@ export function routeEvent(input: RouteInput): RouteResult {
         author: m.author,
         source: payload.source,
       };
+      if (changedByFilters(event.message, m)) payload.message.contentChanged = true;
+      if (pair.source.platform === pair.destination.platform && pair.source.accountId === pair.destination.accountId) payload.message.sentByReader = true;
       if (m.replyToMessageId !== undefined) payload.replyToSourceMessageId = m.replyToMessageId;
       if (event.kind === 'edit') version = m.editedAt ?? now;
     }

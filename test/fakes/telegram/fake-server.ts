@@ -12,6 +12,7 @@ import type { AuthKeyRecord } from './auth-keys.ts';
 import { MtprotoConnection } from './connection.ts';
 import type { ConnectionHost } from './connection.ts';
 import { Faults } from './faults.ts';
+import { registerForwardMethods } from './methods-forward.ts';
 import { LoginCodes, registerLoginMethods } from './methods-login.ts';
 import { registerMessageMethods } from './methods-messages.ts';
 import { registerPeerMethods } from './methods-peers.ts';
@@ -66,6 +67,7 @@ export class FakeServer implements ConnectionHost, FakeServices {
     registerPeerMethods(this.router, this);
     registerLoginMethods(this.router, this, this.codes);
     registerMessageMethods(this.router, this);
+    registerForwardMethods(this.router, this);
     registerUpdateMethods(this.router, this);
     this.#net = createServer((socket) => {
       this.counters.connectionsAccepted += 1;

@@ -6,7 +6,8 @@
  * RANDOM_ID_DUPLICATE (500) and posts nothing (the last 10 000 per user are
  * remembered); a reply to a message the sender cannot see is posted without
  * the reply; only a message's author may edit it (MESSAGE_AUTHOR_REQUIRED,
- * also for channel admins); `revoke` deletes for everyone in private chats,
+ * also for channel admins), and nobody a forward showing its header
+ * (MESSAGE_ID_INVALID); `revoke` deletes for everyone in private chats,
  * for one's own messages, and for a basic group's creator, else only from
  * the caller's box; in channels the author, admins and the creator may
  * delete (else MESSAGE_DELETE_FORBIDDEN).
@@ -64,6 +65,9 @@ export function registerMessageMethods(router: Router, services: FakeServices): 
     const message = world.viewMessage(call.userId, conversation, request.id);
     if (message === undefined || message.service !== null) fail(400, 'MESSAGE_ID_INVALID');
     if (message.fromId !== call.userId) fail(403, 'MESSAGE_AUTHOR_REQUIRED');
+    // Nobody may edit a forward that shows its header; Telegram's description of MESSAGE_ID_INVALID covers
+    // "an operation you can't do on such message".
+    if (message.forwardedFrom !== null) fail(400, 'MESSAGE_ID_INVALID');
     const text = request.message ?? message.text;
     checkText(text);
     // New text without entities clears the old ones, as on Telegram.

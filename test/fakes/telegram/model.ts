@@ -68,6 +68,17 @@ export interface FakeMessage {
   readonly deleted: boolean;
   /** The action of a service message (the one every chat starts with); null for text messages. */
   readonly service: 'chatCreate' | 'channelCreate' | null;
+  /** The "forwarded from" header of a message posted by messages.forwardMessages; null otherwise (also with `drop_author`). */
+  readonly forwardedFrom: FakeForwardHeader | null;
+}
+
+/** A `messageFwdHeader`: who wrote the original (marked id: a user, or the channel of a broadcast post) and when. */
+export interface FakeForwardHeader {
+  readonly fromId: string;
+  /** Unix seconds of the original message. */
+  readonly date: number;
+  /** The original's id in its broadcast channel; null for other originals. */
+  readonly channelPost: number | null;
 }
 
 export interface UserRecord extends FakeUser {
@@ -135,4 +146,5 @@ export interface NewMessageInput {
   /** Id of the replied-to message in the sender's view. */
   replyToMsgId?: number;
   silent?: boolean;
+  forwardedFrom?: FakeForwardHeader;
 }

@@ -82,6 +82,19 @@ function serviceTl(message: MessageRecord, viewerId: string, id: number, post: b
   });
 }
 
+/** The Peer a marked id names ('N' user, '-N' basic group, '-100N' channel). */
+function peerOfMarked(marked: string): Api.TypePeer {
+  if (marked.startsWith('-100')) return new Api.PeerChannel({ channelId: big(marked.slice(4)) });
+  if (marked.startsWith('-')) return new Api.PeerChat({ chatId: big(marked.slice(1)) });
+  return new Api.PeerUser({ userId: big(marked) });
+}
+
+export function forwardHeaderTl(message: MessageRecord): Api.MessageFwdHeader | undefined {
+  const header = message.forwardedFrom;
+  if (header === null) return undefined;
+  return new Api.MessageFwdHeader({ fromId: peerOfMarked(header.fromId), date: header.date, channelPost: header.channelPost ?? undefined });
+}
+
 /** The message as `viewerId` sees it; undefined when it is not in the viewer's box. */
 export function messageTl(world: FakeWorld, message: MessageRecord, viewerId: string): Api.Message | Api.MessageService | undefined {
   const id = world.viewId(viewerId, message);
@@ -98,6 +111,7 @@ export function messageTl(world: FakeWorld, message: MessageRecord, viewerId: st
     // Broadcast posts are signed by the channel, not by the admin who wrote them.
     fromId: post ? undefined : new Api.PeerUser({ userId: big(message.fromId) }),
     peerId: peerTl(conversation, viewerId),
+    fwdFrom: forwardHeaderTl(message),
     replyTo: replyHeader(world, message, viewerId),
     date: message.date,
     message: message.text,
@@ -132,6 +146,11 @@ export class Mentioned {
   message(message: MessageRecord): this {
     this.conversation(message.conversation);
     this.#users.add(message.fromId);
+    // The original's author travels along too, as on Telegram, so the header can be shown.
+    const from = message.forwardedFrom?.fromId;
+    const channel = from?.startsWith('-100') ? this.#world.channels.get(from.slice(4)) : undefined;
+    if (channel !== undefined) this.#conversations.add(channel);
+    else if (from !== undefined && !from.startsWith('-')) this.#users.add(from);
     for (const entity of message.entities) {
       if (entity instanceof Api.MessageEntityMentionName) this.#users.add(entity.userId.toString());
     }

@@ -9,7 +9,7 @@
  * each update in it has its own pts, which Telegram sends with seq 0 too.
  */
 import type { MessageRecord } from './model.ts';
-import { Mentioned, messageTl, replyHeader } from './tl-builders.ts';
+import { forwardHeaderTl, Mentioned, messageTl, replyHeader } from './tl-builders.ts';
 import { Api, big } from './tl-io.ts';
 import type { TlObject } from './tl-io.ts';
 import type { Change, DeleteChange, FakeWorld, MessageChange } from './world.ts';
@@ -38,7 +38,7 @@ function newMessageUpdate(world: FakeWorld, change: MessageChange, viewerId: str
   if (!shortUpdates || !(tl instanceof Api.Message)) return wrap(world, viewerId, [new Api.UpdateNewMessage({ message: tl, pts, ptsCount: 1 })], [message]);
   const common = {
     out: tl.out ?? false, silent: message.silent, id: tl.id, message: message.text, pts, ptsCount: 1, date: message.date,
-    replyTo: replyHeader(world, message, viewerId), entities: entities(message),
+    replyTo: replyHeader(world, message, viewerId), entities: entities(message), fwdFrom: forwardHeaderTl(message),
   };
   if (conversation.kind === 'group') {
     return new Api.UpdateShortChatMessage({ ...common, fromId: big(message.fromId), chatId: big(conversation.id) });
@@ -95,4 +95,20 @@ export function recipients(change: Change): string[] {
   if (change.kind === 'delete') return change.channel !== null ? [...change.channel.channel.members] : [...change.perUser.keys()];
   const conversation = change.message.conversation;
   return conversation.kind === 'channel' ? [...conversation.members] : [...change.userPts.keys()];
+}
+
+/**
+ * The answer to the sender's messages.forwardMessages: as Telegram answers
+ * it, always the long form, one updateMessageID per random_id, then each new
+ * message with its pts.
+ */
+export function forwardedAnswer(world: FakeWorld, changes: readonly MessageChange[], randomIds: readonly string[], userId: string): TlObject {
+  const ids = changes.map((change, i) => new Api.UpdateMessageID({ id: world.viewId(userId, change.message)!, randomId: big(randomIds[i]!) }));
+  const news = changes.map((change) => {
+    const tl = messageTl(world, change.message, userId)!;
+    return change.message.conversation.kind === 'channel'
+      ? new Api.UpdateNewChannelMessage({ message: tl, pts: change.channelPts!, ptsCount: 1 })
+      : new Api.UpdateNewMessage({ message: tl, pts: change.userPts.get(userId)!, ptsCount: 1 });
+  });
+  return wrap(world, userId, [...ids, ...news], changes.map((c) => c.message));
 }

@@ -145,7 +145,7 @@ export class FakeWorld {
       id: conversation.kind === 'channel' ? conversation.nextId++ : ids[fromId]!, ids, holders: new Set(Object.keys(ids)), fromId,
       text: input.text, entities: input.entities ?? [], date: now(), editDate: null,
       replyTo: replyToRef === null ? null : input.replyToMsgId!, replyToRef, silent: input.silent ?? false,
-      randomId, deleted: false, service, conversation, seq: this.#seq++,
+      randomId, deleted: false, service, forwardedFrom: input.forwardedFrom ?? null, conversation, seq: this.#seq++,
     };
     conversation.messages.push(message);
     if (randomId !== null) {

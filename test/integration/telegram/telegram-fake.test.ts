@@ -185,6 +185,64 @@ describe('Telegram fake (with the real gramjs client)', function () {
     assert.equal(fake.messages(group).length, 1);
   });
 
+  it('forwardMessages posts with the "forwarded from" header (none with drop_author), answers updateMessageID + the new messages, dedupes random_id', async () => {
+    const { client: a } = await login(alice.phone);
+    const { client: b } = await login(bob.phone);
+    const seenB = recordUpdates(b);
+    const bold = [new Api.MessageEntityBold({ offset: 0, length: 4 })];
+    const original = fake.sendAsUser(bob.id, group, { text: 'news item', entities: bold });
+    const post = fake.sendAsUser(carol.id, news, { text: 'broadcast' });
+    const forward = (o: Partial<ConstructorParameters<typeof Api.messages.ForwardMessages>[0]>) => a.invoke(new Api.messages.ForwardMessages({
+      fromPeer: chat(group), id: [original.ids[alice.id]!], randomId: [bigInt(501)], toPeer: channel(chan), ...o,
+    }));
+    const answer = await forward({ silent: true });
+    assert.ok(answer instanceof Api.Updates);
+    const [idUpdate, newMessage] = answer.updates;
+    assert.ok(idUpdate instanceof Api.UpdateMessageID && idUpdate.randomId?.toString() === '501');
+    assert.ok(newMessage instanceof Api.UpdateNewChannelMessage && newMessage.message instanceof Api.Message);
+    assert.equal(newMessage.message.id, idUpdate.id);
+    assert.ok(newMessage.message.fwdFrom instanceof Api.MessageFwdHeader);
+    assert.equal((newMessage.message.fwdFrom.fromId as Api.PeerUser).userId.toString(), bob.id);
+    assert.ok(answer.users.some((u) => u.id.toString() === bob.id), 'the original author travels with the answer');
+    const [stored] = fake.messages(chan);
+    assert.deepEqual(stored!.forwardedFrom, { fromId: bob.id, date: original.date, channelPost: null });
+    assert.equal(stored!.text, 'news item');
+    assert.ok(stored!.entities[0] instanceof Api.MessageEntityBold);
+    assert.equal(stored!.silent, true);
+    assert.equal(stored!.fromId, alice.id);
+    assert.equal(await rpcError(forward({})), '500 RANDOM_ID_DUPLICATE');
+    assert.equal(await rpcError(a.invoke(new Api.messages.EditMessage({ peer: channel(chan), id: idUpdate.id, message: 'x' }))), '400 MESSAGE_ID_INVALID');
+    assert.equal(fake.messages(chan).length, 1);
+    await forward({ randomId: [bigInt(502)], dropAuthor: true });
+    assert.equal(fake.messages(chan).at(-1)!.forwardedFrom, null);
+    assert.equal(fake.messages(chan).at(-1)!.text, 'news item');
+    // Without its header the copy is the caller's own message, and editable.
+    await a.invoke(new Api.messages.EditMessage({ peer: channel(chan), id: fake.messages(chan).at(-1)!.id, message: 'edited copy' }));
+    // To a private chat (the long form, one updateNewMessage), from a broadcast channel (the channel signs the header).
+    const toBob = await a.invoke(new Api.messages.ForwardMessages({ fromPeer: channel(news), id: [post.id], randomId: [bigInt(503)], toPeer: user(bob) }));
+    assert.ok(toBob instanceof Api.Updates && toBob.updates[1] instanceof Api.UpdateNewMessage);
+    assert.deepEqual(fake.messages(bob, alice.id).at(-1)!.forwardedFrom, { fromId: `-100${news.id}`, date: post.date, channelPost: post.id });
+    await waitFor('bob is pushed the forward with its header', () => seenB.some((u) => u instanceof Api.UpdateShortMessage && u.fwdFrom instanceof Api.MessageFwdHeader));
+  });
+
+  it('forwardMessages errors: CHAT_FORWARDS_RESTRICTED, CHANNEL_PRIVATE, PEER_ID_INVALID, MESSAGE_ID_INVALID, RANDOM_ID_INVALID', async () => {
+    const { client: a } = await login(alice.phone);
+    const { client: b } = await login(bob.phone);
+    const locked = fake.createChannel({ title: 'Locked', megagroup: true, members: [alice.id], creatorId: bob.id, noforwards: true });
+    const inLocked = fake.sendAsUser(bob.id, locked, { text: 'secret' });
+    const forward = (c: TelegramClient, fromPeer: Api.TypeInputPeer, id: number, randomId = [bigInt(900 + id)]) =>
+      c.invoke(new Api.messages.ForwardMessages({ fromPeer, id: [id], randomId, toPeer: user(carol) }));
+    assert.equal(await rpcError(forward(a, channel(locked), inLocked.id)), '400 CHAT_FORWARDS_RESTRICTED');
+    const secret = fake.createChannel({ title: 'Private', megagroup: true, members: [], creatorId: bob.id });
+    const inSecret = fake.sendAsUser(bob.id, secret, { text: 'members only' });
+    assert.equal(await rpcError(forward(a, channel(secret), inSecret.id)), '400 CHANNEL_PRIVATE');
+    const other = fake.createGroup({ title: 'Other', members: [], creatorId: bob.id });
+    assert.equal(await rpcError(forward(a, chat(other), 1)), '400 PEER_ID_INVALID');
+    assert.equal(await rpcError(forward(b, channel(secret), 999)), '400 MESSAGE_ID_INVALID');
+    assert.equal(await rpcError(forward(b, channel(secret), inSecret.id, [bigInt(1), bigInt(2)])), '400 RANDOM_ID_INVALID');
+    assert.equal(fake.messages(carol, bob.id).length, 0);
+  });
+
   it('issues a logged-in session without a handshake, and holds answers of calls that ran', async () => {
     const saved = await fake.issueSession(alice.id);
     const before = fake.stats().handshakes;

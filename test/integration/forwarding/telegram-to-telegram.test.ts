@@ -1,0 +1,97 @@
+/**
+ * Telegram → Telegram through the real supervisor (gramjs in the worker
+ * threads, the MTProto fake): without copy mode a message is forwarded with
+ * its "forwarded from" header; in copy mode (here sent by a second account,
+ * which finds the source among its own dialogs) without it, entities kept;
+ * from a channel that protects its content it is copied, and the pair's row
+ * carries the `forwards_restricted` notice. An edit reaches the copy-mode
+ * copy; a forward, which Telegram does not let anyone edit, stays as it was
+ * and its pair says so (`forward_not_editable`).
+ */
+import assert from 'node:assert/strict';
+import { Api } from 'telegram';
+import type { FakeChannel, FakeGroup, FakeUser, TelegramFake } from '../../fakes/telegram/telegram-fake.ts';
+import { ForwardingWorld, waitFor } from './forwarding-fixture.ts';
+
+describe('forwarding Telegram → Telegram through the supervisor (real gramjs, MTProto fake)', function () {
+  this.timeout(90_000);
+  let world: ForwardingWorld;
+  let tg: TelegramFake;
+  let alice: FakeUser;
+  let carol: FakeUser;
+  let bob: FakeUser;
+  let source: FakeChannel;
+  let locked: FakeChannel;
+  const to: Record<'forward' | 'copy' | 'locked', FakeGroup | null> = { forward: null, copy: null, locked: null };
+  let lockedPair = '';
+  let forwardPair = '';
+
+  const postedIn = (group: FakeGroup, by: FakeUser) => tg.messages(group).filter((m) => m.fromId === by.id);
+
+  before(async () => {
+    world = await ForwardingWorld.create('fwd_tg2tg', { telegram: true });
+    tg = world.tg!;
+    const owner = await world.user('elite');
+    // alice and carol are the owner's Telegram accounts; bob is a human writing in the source chats.
+    alice = tg.createUser({ phone: '+15550002001', firstName: 'Alice' });
+    carol = tg.createUser({ phone: '+15550002002', firstName: 'Carol' });
+    bob = tg.createUser({ phone: '+15550002003', firstName: 'Bob' });
+    source = tg.createChannel({ title: 'source', megagroup: true, members: [alice.id, carol.id, bob.id], creatorId: bob.id });
+    locked = tg.createChannel({ title: 'locked', megagroup: true, members: [alice.id, bob.id], creatorId: bob.id, noforwards: true });
+    to.forward = tg.createGroup({ title: 'forwards', members: [alice.id], creatorId: bob.id });
+    to.copy = tg.createGroup({ title: 'copies', members: [carol.id], creatorId: bob.id });
+    to.locked = tg.createGroup({ title: 'from locked', members: [alice.id], creatorId: bob.id });
+    const a = await world.telegramAccount(owner, alice);
+    const c = await world.telegramAccount(owner, carol);
+    const end = (accountId: string, chatId: string) => ({ platform: 'telegram' as const, accountId, chatId });
+    forwardPair = await world.pair({ userId: owner, source: end(a.accountId, tg.markedId(source)), destination: end(a.accountId, tg.markedId(to.forward)) });
+    await world.pair({ userId: owner, source: end(a.accountId, tg.markedId(source)), destination: end(c.accountId, tg.markedId(to.copy)), copyMode: true });
+    lockedPair = await world.pair({ userId: owner, source: end(a.accountId, tg.markedId(locked)), destination: end(a.accountId, tg.markedId(to.locked)) });
+    await world.start();
+    await world.running(2);
+  });
+
+  after(async () => {
+    await world?.close();
+  });
+
+  it('forwards with the header without copy mode, and without it (entities kept) in copy mode', async () => {
+    const original = tg.sendAsUser(bob.id, source, { text: 'big news today', entities: [new Api.MessageEntityBold({ offset: 4, length: 4 })] });
+    await waitFor('both deliveries', () => postedIn(to.forward!, alice).length === 1 && postedIn(to.copy!, carol).length === 1, 30_000);
+    const [forwarded] = postedIn(to.forward!, alice);
+    assert.deepEqual(forwarded!.forwardedFrom, { fromId: bob.id, date: original.date, channelPost: null });
+    assert.equal(forwarded!.text, 'big news today');
+    const [copied] = postedIn(to.copy!, carol);
+    assert.equal(copied!.forwardedFrom, null);
+    assert.equal(copied!.text, 'big news today');
+    assert.ok(copied!.entities[0] instanceof Api.MessageEntityBold && copied!.entities[0].offset === 4);
+
+    // Telegram lets nobody edit a forward: that copy stays and its pair says why; the copy-mode copy is edited.
+    tg.editAsUser(bob.id, source, original.id, { text: 'big news today, corrected' });
+    await waitFor('the copy edited', () => postedIn(to.copy!, carol)[0]?.text === 'big news today, corrected', 30_000);
+    await waitFor('the forward pair\'s notice', async () => {
+      const rows = await world.sql.all<{ delivery_notice: { code: string } | null }>(
+        `select delivery_notice from ${world.sql.table('forwarding_pairs')} where id = ?`, [forwardPair]);
+      return rows[0]?.delivery_notice?.code === 'forward_not_editable';
+    }, 10_000);
+    assert.equal(postedIn(to.forward!, alice)[0]!.text, 'big news today');
+  });
+
+  it('copies from a channel that protects its content, and the pair shows the forwards_restricted notice', async () => {
+    tg.sendAsUser(bob.id, locked, { text: 'protected words' });
+    await waitFor('the copy', () => postedIn(to.locked!, alice).length === 1, 30_000);
+    const [copy] = postedIn(to.locked!, alice);
+    assert.equal(copy!.forwardedFrom, null);
+    assert.equal(copy!.text, 'Bob forwarded:\nprotected words');
+    const pairs = world.sql.table('forwarding_pairs');
+    let notice: { code: string; message: string; at: string } | null = null;
+    await waitFor('the notice on the pair', async () => {
+      const rows = await world.sql.all<{ delivery_notice: typeof notice }>(`select delivery_notice from ${pairs} where id = ?`, [lockedPair]);
+      notice = rows[0]?.delivery_notice ?? null;
+      return notice !== null;
+    }, 10_000);
+    assert.equal(notice!.code, 'forwards_restricted');
+    assert.equal(notice!.message, 'The source chat protects its content: messages are copied instead of forwarded');
+    assert.ok(Date.now() - Date.parse(notice!.at) < 60_000);
+  });
+});
