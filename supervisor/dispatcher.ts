@@ -14,7 +14,7 @@
  * restart the queue is restored before the sessions are added again).
  */
 import type { Logger } from 'pino';
-import type { SendResult, SendTask } from '../actors/actor-contract.ts';
+import type { SendNotice, SendResult, SendTask } from '../actors/actor-contract.ts';
 import type { ScheduledTask, TakeResult } from '../src/scheduler/core/task.ts';
 import type { Supervisor } from './supervisor.ts';
 
@@ -41,6 +41,9 @@ export type SendResolver = (task: ScheduledTask) => SendTask | null | Promise<Se
  */
 export type DeliveryRecorder = (task: ScheduledTask, send: SendTask, result: { destinationMessageIds: string[] }) => Promise<void>;
 
+/** Hears the notice a send result carries (ok or failed); must not throw or wait: the outcome is recorded regardless. */
+export type NoticeListener = (task: ScheduledTask, notice: SendNotice) => void;
+
 /**
  * Until the forwarding engine resolves pairs and payloads, a task is sent to
  * the chat named by its payload reference's `chat:` prefix, or `pair:<id>`.
@@ -61,6 +64,8 @@ export interface DispatcherOptions {
   resolve?: SendResolver;
   /** Called after a successful send, before the ack. Default: records nothing. */
   onDelivered?: DeliveryRecorder;
+  /** Called with the notice of a send result, if any. Default: ignored. */
+  onNotice?: NoticeListener;
   /** Longest the loop sleeps when nothing is runnable and nothing wakes it, in ms. Default 1,000. */
   idleWakeMs?: number;
   /** How long tasks wait for a sending account this supervisor does not know before they fail for good, in ms. Default 60,000. */
@@ -83,7 +88,7 @@ export class Dispatcher {
   #drained: (() => void) | null = null;
 
   constructor(options: DispatcherOptions) {
-    this.#o = { resolve: defaultSendResolver, onDelivered: async () => {}, idleWakeMs: 1_000, unknownAccountGraceMs: 60_000, ...options };
+    this.#o = { resolve: defaultSendResolver, onDelivered: async () => {}, onNotice: () => {}, idleWakeMs: 1_000, unknownAccountGraceMs: 60_000, ...options };
   }
 
   start(): void {
@@ -187,12 +192,16 @@ export class Dispatcher {
           result = { ok: true, destinationMessageIds: [] };
         } else {
           result = await worker.call<SendResult>(async (api) => (await api.send(task.sendingAccountId, send)) as SendResult);
+          if (result.notice) this.#o.onNotice(task, result.notice);
           if (result.ok) await this.#o.onDelivered(task, send, result);
         }
       } catch (err) {
         result = { ok: false, kind: 'transient', message: err instanceof Error ? err.message : String(err) };
       }
-      await this.#report(task, result);
+      // A write Redis refused must not take the process down (an unhandled rejection would): memory already
+      // has the outcome, and the record Redis still holds only makes the task run again after a restart,
+      // which its idempotency key absorbs.
+      await this.#report(task, result).catch((err: unknown) => this.#o.logger.warn({ err, taskId: task.id }, 'could not record a task outcome in Redis'));
     })();
     void done.finally(() => {
       this.#inFlight -= 1;

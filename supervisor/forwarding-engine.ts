@@ -25,14 +25,20 @@ import type { MessageLinks } from '../src/forwarding/store/message-links.ts';
 import type { MessageQuota } from '../src/forwarding/store/message-quota.ts';
 import type { PairDirectory } from '../src/forwarding/store/pair-directory.ts';
 import type { ScheduledTask } from '../src/scheduler/core/task.ts';
+import { ForwardTaskInvalidError } from '../src/errors/registry.ts';
+import { allowsCopyFallback } from '../src/domain/plans/plan-rules.ts';
+import { acceptWithRetry } from './acceptance-retry.ts';
 import { OwnCopies } from './own-copies.ts';
 import type { ForwardingQueue } from './forwarding-queue.ts';
+import { SourceOrder } from './source-order.ts';
 import type { Supervisor } from './supervisor.ts';
 
 /** Running totals, for the status snapshot and tests. */
 export interface EngineCounters {
   received: number;
   enqueued: number;
+  /** Tries to hand an event's tasks to Redis that failed and were tried again. */
+  acceptRetries: number;
   refused: number;
   skipped: Record<RouteSkip['reason'] | 'own_copy' | 'already_delivered' | 'no_copy' | 'monthly_quota', number>;
   delivered: number;
@@ -56,7 +62,7 @@ const filterWith: FilterMessage = (message, pair) => {
 
 export class ForwardingEngine {
   readonly counters: EngineCounters = {
-    received: 0, enqueued: 0, refused: 0, delivered: 0, chained: 0,
+    received: 0, enqueued: 0, acceptRetries: 0, refused: 0, delivered: 0, chained: 0,
     skipped: { paused: 0, filtered: 0, loop: 0, chain_not_in_plan: 0, no_message: 0, own_copy: 0, already_delivered: 0, no_copy: 0, monthly_quota: 0 },
   };
   readonly #d: ForwardingEngineDeps;
@@ -71,6 +77,11 @@ export class ForwardingEngine {
    * may have reached the destination before its link was written.
    */
   readonly #fresh = new Set<string>();
+  /** Cursor moves per source chat, each after its message and every earlier one are in Redis. */
+  readonly #order = new SourceOrder();
+  #detached = false;
+  /** When a failed acceptance was last logged: one warning per few seconds while Redis refuses, not one per message. */
+  #lastRetryWarning = 0;
 
   constructor(deps: ForwardingEngineDeps) {
     this.#d = deps;
@@ -88,6 +99,7 @@ export class ForwardingEngine {
   }
 
   detach(): void {
+    this.#detached = true;
     this.#d.supervisor.off('inbound', this.#onInbound);
   }
 
@@ -110,12 +122,28 @@ export class ForwardingEngine {
     }
     const event: SourceEvent = { kind: inbound.kind, chatId: inbound.chatId, messageId: inbound.messageId };
     if (inbound.kind !== 'delete') event.message = inbound.payload as NeutralMessage;
-    const done = this.#route(event, this.#d.pairs.readersVia(platform, actorId, inbound.chatId));
+    const pairs = this.#d.pairs.readersVia(platform, actorId, inbound.chatId);
+    // Never dropped for want of Redis: tried again until it holds the tasks (or, if this process
+    // dies first, read again from the cursor, which stays before it meanwhile).
+    const accepted = acceptWithRetry(() => this.#route(event, pairs), {
+      stopped: () => this.#detached,
+      onFailure: (err) => this.#acceptFailed(err, actorId),
+    });
     if (inbound.kind === 'new') {
-      void done.then(() => this.#d.cursors.advance(actorId, inbound.chatId, inbound.messageId))
+      void this.#order.after(`${actorId}\n${inbound.chatId}`, accepted, () => this.#d.cursors.advance(actorId, inbound.chatId, inbound.messageId))
         .catch((err: unknown) => this.#log.warn({ err, actorId }, 'could not move the source cursor'));
+    } else {
+      void accepted.catch((err: unknown) => this.#log.warn({ err, actorId, kind: inbound.kind }, 'an edit or delete was not accepted before the engine stopped'));
     }
   };
+
+  #acceptFailed(err: unknown, actorId: string): void {
+    this.counters.acceptRetries += 1;
+    const now = Date.now();
+    if (now - this.#lastRetryWarning < 5_000) return;
+    this.#lastRetryWarning = now;
+    this.#log.warn({ err, actorId, retries: this.counters.acceptRetries }, 'Redis did not take a message\'s tasks: trying again, its cursor waits');
+  }
 
   /** Routes one event through `pairs` and enqueues the tasks; resolves once Redis answered for each, rejects if a write failed. */
   #route(event: SourceEvent, pairs: readonly PairView[]): Promise<void> {
@@ -137,7 +165,12 @@ export class ForwardingEngine {
     // Remembered before the enqueue: dispatch may start before Redis answers.
     const results = routed.tasks.map((task) => {
       this.#remember(task.id);
-      return queue.enqueue(task);
+      return queue.enqueue(task).catch((err: unknown) => {
+        // A task the scheduler can never take is a bug, not a Redis failure: trying again would hold the chat's cursor forever.
+        if (!(err instanceof ForwardTaskInvalidError)) throw err;
+        this.#log.error({ err, taskId: task.id }, 'forwarding task refused as invalid');
+        return { accepted: false as const };
+      });
     });
     // A refusal (backlog full) is an answer: the scheduler reports it and the position moves on,
     // or one full backlog would replay the whole chat on every restart. A failed write is not.
@@ -173,6 +206,9 @@ export class ForwardingEngine {
         return null;
       }
       const message: OutgoingMessage = { ...p.message! };
+      // The plan as it stands now decides whether a protected source may be copied instead of forwarded.
+      const plan = this.#d.pairs.planOf(task.userId);
+      message.allowCopyFallback = plan !== undefined && allowsCopyFallback(plan);
       if (p.replyToSourceMessageId !== undefined) {
         const copy = await this.#d.links.copyOf(p.pairId, p.source.chatId, p.replyToSourceMessageId);
         if (copy?.[0] !== undefined) message.replyToDestinationMessageId = copy[0];

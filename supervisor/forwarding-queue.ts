@@ -24,7 +24,7 @@ import { DurableScheduler, type DurableReplayReport } from '../src/scheduler/dur
 import { shardOwners } from '../src/scheduler/store/shard-owners.ts';
 import type { DeadLetters, DeadLetterSelection } from '../src/scheduler/store/dead-letters.ts';
 import { TaskStore } from '../src/scheduler/store/task-store.ts';
-import { Dispatcher, type DeliveryRecorder, type SendResolver } from './dispatcher.ts';
+import { Dispatcher, type DeliveryRecorder, type NoticeListener, type SendResolver } from './dispatcher.ts';
 import type { Supervisor } from './supervisor.ts';
 
 export interface ForwardingQueueOptions {
@@ -34,6 +34,8 @@ export interface ForwardingQueueOptions {
   resolve?: SendResolver;
   /** Records a successful send before its ack (see dispatcher.ts). Default: nothing. */
   onDelivered?: DeliveryRecorder;
+  /** Hears the notices send results carry (see dispatcher.ts). Default: ignored. */
+  onNotice?: NoticeListener;
   /** How long tasks wait for a sending account this supervisor does not know, in ms. Default 60,000 (see dispatcher.ts). */
   unknownAccountGraceMs?: number;
   /** How often to look for shards of dead supervisors to claim, in ms (also once on start). Default 30,000. */
@@ -66,7 +68,7 @@ export class ForwardingQueue {
     const o = checkOptionsObject(options) as ForwardingQueueOptions;
     const scanMs = checkPositiveInteger('orphanScanMs', o.orphanScanMs ?? 30_000);
     if (o.unknownAccountGraceMs !== undefined) checkTimerMs('unknownAccountGraceMs', o.unknownAccountGraceMs);
-    for (const fn of ['resolve', 'onDelivered'] as const) {
+    for (const fn of ['resolve', 'onDelivered', 'onNotice'] as const) {
       if (o[fn] !== undefined && typeof o[fn] !== 'function') failOption(fn, 'must be a function');
     }
     const core = new PriorityScheduler({
@@ -90,6 +92,7 @@ export class ForwardingQueue {
       logger,
       ...(options.resolve ? { resolve: options.resolve } : {}),
       ...(options.onDelivered ? { onDelivered: options.onDelivered } : {}),
+      ...(options.onNotice ? { onNotice: options.onNotice } : {}),
       ...(options.unknownAccountGraceMs !== undefined ? { unknownAccountGraceMs: options.unknownAccountGraceMs } : {}),
     });
     dispatcher.start();

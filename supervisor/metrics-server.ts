@@ -58,6 +58,12 @@ export function metricsRegistry(supervisor: Supervisor, schedulerMetrics?: () =>
     const host = supervisor.hostMemory();
     g.set((host.totalBytes - host.availableBytes) / host.totalBytes);
   });
+  gauge(registry, 'switchboard_redis_stalled', '1 while Redis has not answered for a second or more, else 0', [], (g) => {
+    g.set(supervisor.redisStalledForMs() === null ? 0 : 1);
+  });
+  gauge(registry, 'switchboard_redis_stall_seconds', 'How long the current Redis stall has lasted (0 when none)', [], (g) => {
+    g.set((supervisor.redisStalledForMs() ?? 0) / 1_000);
+  });
   if (schedulerMetrics) {
     const perTier = (name: string, help: string, read: (m: SchedulerMetrics) => Record<string, number>) =>
       gauge(registry, name, help, ['tier'], (g) => {

@@ -15,6 +15,7 @@ import { CursorStore } from '../src/forwarding/store/cursor-store.ts';
 import { MessageLinks } from '../src/forwarding/store/message-links.ts';
 import { MessageQuota } from '../src/forwarding/store/message-quota.ts';
 import { PairDirectory } from '../src/forwarding/store/pair-directory.ts';
+import { PairNotices } from '../src/forwarding/store/pair-notices.ts';
 import { sqlOn } from '../src/db/raw-sql.ts';
 import { ForwardingEngine } from './forwarding-engine.ts';
 import { ForwardingQueue, type ForwardingQueueOptions } from './forwarding-queue.ts';
@@ -111,7 +112,10 @@ export async function startSupervisorRuntime(input: {
   const cursors = new CursorStore(input.redis);
   if (sql && pairs) {
     engine = new ForwardingEngine({ supervisor, pairs, links: new MessageLinks(sql), cursors, quota: new MessageQuota(input.redis), logger: input.logger });
-    queueOptions = { resolve: engine.resolve, onDelivered: engine.onDelivered, ...input.queue };
+    const pairNotices = new PairNotices(sql, input.logger);
+    queueOptions = {
+      resolve: engine.resolve, onDelivered: engine.onDelivered, onNotice: (task, notice) => void pairNotices.record(task.pairId, notice), ...input.queue,
+    };
   }
   const queue = await ForwardingQueue.start(supervisor, input.redis, input.logger, queueOptions);
   if (fwd && sql && pairs && engine) {

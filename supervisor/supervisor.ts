@@ -42,6 +42,7 @@ import { resolveSupervisorOptions, type ResolvedSupervisorOptions, type Supervis
 import { WorkerHandle } from './worker-handle.ts';
 import type { WorkerEvent, WorkerOptions } from './worker-protocol.ts';
 import { readHostMemory } from './host-memory.ts';
+import { RedisStallWatch } from './redis-stall-watch.ts';
 
 export interface SupervisorDeps {
   /** Redis for leases, status and events; its keyPrefix namespaces everything. */
@@ -93,6 +94,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #spawning = 0;
   #stopping = false;
   #host: HostMemory = { totalBytes: 1, availableBytes: 1 };
+  #redisWatch: RedisStallWatch | null = null;
   #publishing = false;
   /** Operations per session (and per user, for placement), one at a time each. */
   readonly #ops = new KeyedSerial();
@@ -136,6 +138,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Forks the initial workers and starts the periodic loops. */
   async start(): Promise<void> {
     this.#events = new EventBuffer(this.#deps.redis, (err) => this.#log.warn({ err }, 'could not publish cluster events'));
+    this.#redisWatch = new RedisStallWatch(this.#deps.redis, { onStall: (e) => this.#onRedisStall(e) });
+    this.#redisWatch.start();
     await Promise.all(Array.from({ length: this.options.workers }, () => this.#spawnWorker()));
     this.#host = await this.#readHost();
     this.#every(this.options.statusIntervalMs, () => this.#statusTick());
@@ -145,6 +149,22 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.#every(Math.max(1_000, this.options.leaseRenewMs), () => this.#maintain());
     await this.#statusTick();
     this.#log.info({ workers: this.#workers.size }, 'supervisor started');
+  }
+
+  /**
+   * How long Redis has not answered, ms, once that counts as a stall; null
+   * while it answers. Meanwhile nothing new is accepted (it waits, to be
+   * accepted or re-read later) and leases may run out.
+   */
+  redisStalledForMs(): number | null {
+    return this.#redisWatch?.stalledForMs() ?? null;
+  }
+
+  #onRedisStall(e: { stalled: boolean; stalledMs: number }): void {
+    // Warned at both ends: while it lasts nothing reaches Redis, the events stream included.
+    if (e.stalled) this.#log.warn({ stalledMs: e.stalledMs }, 'Redis is not answering: forwarding waits, nothing new is accepted until it does');
+    else this.#log.warn({ stalledMs: e.stalledMs }, 'Redis answers again after a stall');
+    this.#events?.push({ type: e.stalled ? 'redis-stall' : 'redis-stall-ended', supervisorId: this.id, stalledMs: e.stalledMs, at: Date.now() });
   }
 
   // --- sessions ----------------------------------------------------------
@@ -353,6 +373,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.#stopping) return;
     this.#stopping = true;
     for (const t of this.#timers) clearInterval(t);
+    this.#redisWatch?.stop();
     const started = Date.now();
     await Promise.all(
       this.workers().map(async (w) => {

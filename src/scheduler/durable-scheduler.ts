@@ -99,6 +99,8 @@ export class DurableScheduler {
     const tasks = await this.#store.loadPending();
     const loadMs = performance.now() - started;
     const report = this.#core.restore(tasks, now);
+    // New tasks take seqs past every one this shard gave out, acked ones included, never one again.
+    this.#core.advanceSeq(await this.#store.seqHighWater());
     this.#restored = true;
     if (report.duplicates.length > 0) {
       // Ids the core skipped are duplicates by idempotency key (ids are unique per shard): the kept one does the work.
@@ -137,6 +139,8 @@ export class DurableScheduler {
   async claimOrphans(deadOwnerId: string, now: number): Promise<OrphanClaimReport> {
     this.#assertRestored('claim orphans');
     const claim = await this.#store.claimOrphans(deadOwnerId);
+    // The store put them behind everything it held; what is enqueued next must go behind them there too.
+    this.#core.advanceSeq(claim.tasks.reduce((max, t) => Math.max(max, t.seq), 0));
     const adopted = this.#core.adopt(claim.tasks, now);
     if (adopted.duplicates.length > 0) await this.#writes.pushMany(adopted.duplicates.map((id) => ({ op: 'ack', id })));
     return { claimed: adopted.restored, deadLetters: claim.deadLetters, duplicates: claim.duplicates + claim.tasks.length - adopted.restored };

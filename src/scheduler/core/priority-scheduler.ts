@@ -241,6 +241,16 @@ export class PriorityScheduler {
     return { restored, duplicates };
   }
 
+  /**
+   * Makes every seq given out from now on greater than `seq`: the store's
+   * high-water mark at restore (so no seq is given twice), and after a claim
+   * (the claimed tasks took seqs there behind everything it held, and what
+   * is enqueued after them must come back behind them too).
+   */
+  advanceSeq(seq: number): void {
+    if (seq >= this.#nextSeq) this.#nextSeq = seq + 1;
+  }
+
   /** Earliest pending wake-up (delay end, rate refill, block or pacing end), or null. */
   nextWakeAt(): number | null {
     return this.#wake.peek()?.at ?? null;

@@ -11,17 +11,22 @@
  *   enqueue order, and pages of ZRANGE BYSCORE give the tasks in that order in
  *   chunks of any size with a stable cursor (the last seq), where HSCAN would
  *   give them unordered and possibly twice;
- * - a counter `seq`, the high-water mark. The write script takes seqs from it
- *   as it stores new tasks, so the order is decided by Redis in the order the
- *   writes arrive, never reused after acks or restarts.
+ * - a counter `seq`, the high-water mark. A task is placed at the seq the
+ *   scheduler gave it when it was enqueued, not where its write happens to
+ *   land: a write that failed and is made again later, after later tasks of
+ *   its pair were written, must still come back before them. A task without
+ *   one (seq 0) takes the next seq from the counter, as claims do; the
+ *   counter never falls behind a seq written, and is never reused after acks
+ *   or restarts.
  * A stream was the other candidate: it orders by itself, but its entries
  * cannot be rewritten, so recording a retry would mean append-and-delete,
  * moving the task behind later tasks of its pair.
  *
  * Every multi-key change is one Lua script call (`lua/`), so a kill at any
  * instant leaves each task either fully pending, fully gone, or fully dead.
- * Writes are applied in the order they were handed over, which keeps the
- * store's pair order equal to the scheduler's.
+ * Writes are applied in the order they were handed over (an ack never
+ * overtakes its put), and the seqs keep the store's pair order equal to the
+ * scheduler's even when a write had to be made again.
  */
 import type { Redis } from 'ioredis';
 import { InvalidOptionError, OrphanClaimConflictError } from '../../errors/registry.ts';
@@ -87,8 +92,9 @@ export class TaskStore {
       for (let i = from; i < Math.min(ops.length, from + chunk); i++) {
         const op = ops[i]!;
         if (op.op === 'put') {
-          puts++;
-          args.push('p', op.task.id, encodeTask(op.task));
+          const seq = op.task.seq > 0 ? op.task.seq : 0;
+          if (seq === 0) puts++;
+          args.push('p', op.task.id, encodeTask(op.task), seq);
         } else if (op.op === 'ack') {
           args.push('a', op.id);
         } else {

@@ -24,7 +24,7 @@ import { sqlOn, type Sql } from '../../../src/db/raw-sql.ts';
 import { startSupervisorRuntime, type SupervisorRuntime } from '../../../supervisor/supervisor-runtime.ts';
 import type { ForwardingQueueOptions } from '../../../supervisor/forwarding-queue.ts';
 import type { SupervisorOptions } from '../../../supervisor/supervisor-options.ts';
-import { DiscordFake } from '../../fakes/discord/discord-fake.ts';
+import { DiscordFake, type DiscordFakeOptions } from '../../fakes/discord/discord-fake.ts';
 import { TelegramFake, type FakeUser } from '../../fakes/telegram/telegram-fake.ts';
 import { TEST_REDIS_URL, testEnv } from '../../helpers/namespace.ts';
 import { openSuiteDatabase, suiteSchema } from '../db/fixture.ts';
@@ -53,6 +53,8 @@ const TELEGRAM_APP = { apiId: 12345, apiHash: '0123456789abcdef0123456789abcdef'
 export interface WorldOptions {
   /** Also start the MTProto fake and run Telegram sessions. Default false. */
   telegram?: boolean;
+  /** Options of the Discord fake (e.g. a short nonce window). */
+  discord?: DiscordFakeOptions;
 }
 
 export class ForwardingWorld {
@@ -86,7 +88,7 @@ export class ForwardingWorld {
   }
 
   static async create(suite: string, options: WorldOptions = {}): Promise<ForwardingWorld> {
-    const fake = await DiscordFake.start();
+    const fake = await DiscordFake.start(options.discord);
     const suffix = `${suite}_${randomUUID().slice(0, 6)}`;
     const orm = await openSuiteDatabase(suffix);
     await seedPlans(orm.em.fork());

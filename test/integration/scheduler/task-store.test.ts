@@ -77,6 +77,20 @@ describe('TaskStore', function () {
       assert.equal(await two.seqHighWater(), 3);
     });
 
+    it('places a task at the seq the scheduler gave it, so a write made late comes back before later ones', async () => {
+      const o = owner();
+      const store = new TaskStore(redis, { owner: o });
+      // The first task's write failed and is made again after the next ones were stored.
+      await store.addMany([scheduled({ id: 'second', pairId: 'p', seq: 2 }), scheduled({ id: 'third', pairId: 'p', seq: 3 })]);
+      await store.addMany([scheduled({ id: 'first', pairId: 'p', seq: 1 })]);
+      await store.recordRetry(scheduled({ id: 'second', pairId: 'p', seq: 7, attempts: 1 }));
+      const loaded = await new TaskStore(redis, { owner: o }).loadPending();
+      assert.deepEqual(loaded.map((t) => [t.id, t.seq]), [['first', 1], ['second', 2], ['third', 3]], 'a pending task keeps its place');
+      assert.equal(await store.seqHighWater(), 3, 'the counter never falls behind a seq written');
+      await store.addMany([scheduled({ id: 'unordered' })]);
+      assert.deepEqual((await store.loadPending()).at(-1), { ...scheduled({ id: 'unordered' }), seq: 4 });
+    });
+
     it('applies a mixed batch in order: an ack after its put, a put after an ack of the same id', async () => {
       const o = owner();
       const store = new TaskStore(redis, { owner: o, scriptChunkSize: 2 });

@@ -1,8 +1,10 @@
 -- Apply a batch of task writes of one owner in order, as one atomic step.
 -- KEYS[1] tasks hash, KEYS[2] order zset, KEYS[3] seq counter, KEYS[4] dead hash, KEYS[5] dead-order zset
--- ARGV[1] number of puts, then the ops, each a code and its fields:
---   'p' id json                put: store the task; a new id gets the next seq,
---                              a pending one keeps its seq (a retry must not move it in its pair)
+-- ARGV[1] number of puts without a seq of their own, then the ops, each a code and its fields:
+--   'p' id json seq            put: store the task; a new id is placed at `seq`, the scheduler's
+--                              enqueue order, so a put written late (after a failed write) still
+--                              lands before the later tasks of its pair; seq 0 takes the next one
+--                              from the counter; a pending one keeps its seq (a retry must not move it)
 --   'a' id                     ack: forget the task
 --   'd' id record deadAt       dead letter: forget the task, keep record under dead
 -- Returns the seq high-water mark after the batch.
@@ -11,7 +13,7 @@ local n = #ARGV
 local i = 2
 while i <= n do
   local op = ARGV[i]
-  if op == 'p' then i = i + 3
+  if op == 'p' then i = i + 4
   elseif op == 'a' then i = i + 2
   elseif op == 'd' then i = i + 4
   else return redis.error_reply('ERR tasks-write: unknown op ' .. tostring(op)) end
@@ -24,15 +26,23 @@ if puts > 0 then
   -- One INCRBY reserves the whole batch; ids already pending leave gaps, which is harmless.
   seq = redis.call('INCRBY', KEYS[3], puts) - puts
 end
+-- The highest seq a put brought: the counter never falls behind it, so claims still go behind everything.
+local high = 0
 i = 2
 while i <= n do
   local op = ARGV[i]
   local id = ARGV[i + 1]
   if op == 'p' then
-    seq = seq + 1
-    redis.call('ZADD', KEYS[2], 'NX', seq, id)
+    local own = tonumber(ARGV[i + 3])
+    local score = own
+    if own <= 0 then
+      seq = seq + 1
+      score = seq
+    end
+    -- Only a seq that placed a task counts: a pending one kept its own.
+    if redis.call('ZADD', KEYS[2], 'NX', score, id) == 1 and own > high then high = own end
     redis.call('HSET', KEYS[1], id, ARGV[i + 2])
-    i = i + 3
+    i = i + 4
   elseif op == 'a' then
     redis.call('HDEL', KEYS[1], id)
     redis.call('ZREM', KEYS[2], id)
@@ -45,4 +55,9 @@ while i <= n do
     i = i + 4
   end
 end
-return tonumber(redis.call('GET', KEYS[3]) or '0')
+local current = tonumber(redis.call('GET', KEYS[3]) or '0')
+if high > current then
+  redis.call('SET', KEYS[3], high)
+  current = high
+end
+return current
