@@ -9,8 +9,9 @@ import { SWITCHBOARD_TABLES, catalogClient, indexesIn, openSuiteDatabase, suiteS
 const INITIAL = '20261122000000-initial-schema';
 const AUTH_TOKENS = '20261123000100-auth-tokens';
 const TELEGRAM_LOGIN = '20261204171700-telegram-login';
+const PAIR_DELIVERY_NOTICE = '20261204184000-pair-delivery-notice';
 /** Every migration, oldest first. */
-const ALL = [INITIAL, AUTH_TOKENS, TELEGRAM_LOGIN];
+const ALL = [INITIAL, AUTH_TOKENS, TELEGRAM_LOGIN, PAIR_DELIVERY_NOTICE];
 /** Tables the last migration creates, gone after reverting only it (it only adds columns). */
 const LAST_TABLES: string[] = [];
 
@@ -100,7 +101,7 @@ describe('db migrations', function () {
   });
 
   it('reverts only the last migration without --to', async () => {
-    assert.deepEqual(await migrateDown(orm), [TELEGRAM_LOGIN]);
+    assert.deepEqual(await migrateDown(orm), [PAIR_DELIVERY_NOTICE]);
     const remaining = SWITCHBOARD_TABLES.filter((t) => !LAST_TABLES.includes(t));
     assert.deepEqual(await tablesIn(client, schema), [...remaining, MIGRATIONS_TABLE].sort());
   });
