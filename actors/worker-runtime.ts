@@ -6,7 +6,12 @@
  * - Placement: a new actor goes to the thread with the fewest actors.
  * - Cursors: every inbound message a host reports moves the actor's recorded
  *   cursor, so a thread that dies without warning loses no more than the
- *   messages it had not yet reported.
+ *   messages it had not yet reported, and those it re-reads. A thread restart
+ *   may start from this record rather than the durable cursor because the
+ *   record never runs behind it (it starts there) and everything up to it
+ *   was already handed to the supervisor, which holds each message until
+ *   Redis accepts it; if this process dies instead, the supervisor restarts
+ *   the actors from the durable cursor.
  * - A dead thread (its host task rejected: heap cap, crash) affects only its
  *   own actors: `thread_died`, a new host task on the thread piscina starts
  *   in its place, the actors restarted there from their recorded cursors

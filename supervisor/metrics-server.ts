@@ -3,11 +3,13 @@
  * and tier, workers, memory per worker and thread, host memory, and, once a
  * scheduler is attached, the queue figures per tier. Values are read from the
  * supervisor when scraped, so the endpoint costs nothing between scrapes.
+ * Beside it, `/health` for a load balancer or pm2 health check.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Gauge, Registry } from 'prom-client';
 import type { SchedulerMetrics } from '../src/scheduler/core/scheduler-metrics.ts';
+import type { RedisHealth } from '../src/cluster/status-snapshot.ts';
 import type { Supervisor } from './supervisor.ts';
 
 export interface MetricsServerOptions {
@@ -89,12 +91,29 @@ export function metricsRegistry(supervisor: Supervisor, schedulerMetrics?: () =>
   return registry;
 }
 
-/** Serves `GET /metrics`; everything else is 404. */
-export async function startMetricsServer(supervisor: Supervisor, options: MetricsServerOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+/**
+ * The supervisor's own answer on whether it can forward: 503 while Redis
+ * stalls (nothing new is accepted then), 200 otherwise. It lives here, not
+ * in the published snapshot, because a snapshot travels through Redis and
+ * cannot say that Redis is gone.
+ */
+export function healthBody(supervisor: Supervisor): { status: number; body: { status: 'ok' | 'degraded'; supervisorId: string; redis: RedisHealth } } {
+  const redis = supervisor.redisHealth();
+  const ok = redis.stalledForMs === null;
+  return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', supervisorId: supervisor.id, redis } };
+}
+
+/** Serves `GET /metrics` and `GET /health`; everything else is 404. */
+export async function startMetricsServer(supervisor: Supervisor, options: MetricsServerOptions): Promise<{ server: Server; url: string; healthUrl: string; close(): Promise<void> }> {
   const registry = metricsRegistry(supervisor, options.schedulerMetrics);
   const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/health') {
+      const { status, body } = healthBody(supervisor);
+      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+      return;
+    }
     if (req.method !== 'GET' || req.url !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'Only GET /metrics is served here' } }));
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'Only GET /metrics and GET /health are served here' } }));
       return;
     }
     registry.metrics().then(
@@ -110,6 +129,7 @@ export async function startMetricsServer(supervisor: Supervisor, options: Metric
   return {
     server,
     url: `http://${address}:${port}/metrics`,
+    healthUrl: `http://${address}:${port}/health`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

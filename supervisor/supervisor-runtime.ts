@@ -67,6 +67,8 @@ export interface SupervisorRuntime {
   pairs: PairDirectory | null;
   /** Where Prometheus scrapes this supervisor; null when METRICS_PORT is 0. */
   metricsUrl: string | null;
+  /** The supervisor's `/health` (503 while Redis stalls); null when METRICS_PORT is 0. */
+  healthUrl: string | null;
   /** Stops answering commands, then stops the supervisor gracefully. */
   stop(): Promise<void>;
 }
@@ -152,6 +154,7 @@ export async function startSupervisorRuntime(input: {
     sync,
     pairs,
     metricsUrl: metrics?.url ?? null,
+    healthUrl: metrics?.healthUrl ?? null,
     async stop() {
       await metrics?.close();
       await listener.stop();

@@ -21,7 +21,7 @@ import { RestartIntensity } from '../src/cluster/restart-intensity.ts';
 import type { SchedulerMetrics } from '../src/scheduler/core/scheduler-metrics.ts';
 import { SessionLeases } from '../src/cluster/session-lease.ts';
 import { publishSnapshot, removeSnapshot } from '../src/cluster/snapshot-store.ts';
-import type { SessionSnapshot, SupervisorSnapshot } from '../src/cluster/status-snapshot.ts';
+import type { RedisHealth, SessionSnapshot, SupervisorSnapshot } from '../src/cluster/status-snapshot.ts';
 import {
   SessionExistsError,
   SessionNotFoundError,
@@ -95,6 +95,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #stopping = false;
   #host: HostMemory = { totalBytes: 1, availableBytes: 1 };
   #redisWatch: RedisStallWatch | null = null;
+  #redisStalls = 0;
+  #lastRedisStall: RedisHealth['lastStall'] = null;
   #publishing = false;
   /** Operations per session (and per user, for placement), one at a time each. */
   readonly #ops = new KeyedSerial();
@@ -160,7 +162,14 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return this.#redisWatch?.stalledForMs() ?? null;
   }
 
+  /** The current stall, if any, and the stalls since start. */
+  redisHealth(): RedisHealth {
+    return { stalledForMs: this.redisStalledForMs(), stalls: this.#redisStalls, lastStall: this.#lastRedisStall };
+  }
+
   #onRedisStall(e: { stalled: boolean; stalledMs: number }): void {
+    if (e.stalled) this.#redisStalls += 1;
+    else this.#lastRedisStall = { endedAt: Date.now(), stalledMs: e.stalledMs };
     // Warned at both ends: while it lasts nothing reaches Redis, the events stream included.
     if (e.stalled) this.#log.warn({ stalledMs: e.stalledMs }, 'Redis is not answering: forwarding waits, nothing new is accepted until it does');
     else this.#log.warn({ stalledMs: e.stalledMs }, 'Redis answers again after a stall');
@@ -355,6 +364,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       })),
       sessions: this.sessions.snapshot(),
       queue: this.queueMetrics?.() ?? null,
+      redis: this.redisHealth(),
     };
   }
 

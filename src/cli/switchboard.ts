@@ -145,7 +145,7 @@ program
       const summaries = snapshots
         .filter((s) => options.supervisor === undefined || s.supervisorId === options.supervisor)
         .map((s) => summarizeSupervisor(s, now));
-      print(options.json, summaries, formatStatus(summaries));
+      print(options.json, summaries, formatStatus(summaries, now));
     }));
 
 program

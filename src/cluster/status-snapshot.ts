@@ -55,6 +55,21 @@ export interface SupervisorSnapshot {
   sessions: SessionSnapshot[];
   /** The forwarding queue's figures; null when this supervisor runs none. */
   queue: SchedulerMetrics | null;
+  /**
+   * Redis as this supervisor sees it. A snapshot is published through Redis,
+   * so a stall shows here only once it is over (`lastStall`); while it lasts,
+   * ask the supervisor's own `/health`. Absent from supervisors older than it.
+   */
+  redis?: RedisHealth;
+}
+
+export interface RedisHealth {
+  /** How long the current stall has lasted, ms; null while Redis answers. */
+  stalledForMs: number | null;
+  /** Stalls since this supervisor started. */
+  stalls: number;
+  /** The last stall that ended: when (ms since the epoch) and how long it lasted. */
+  lastStall: { endedAt: number; stalledMs: number } | null;
 }
 
 /** Admin commands a supervisor takes from its command stream. */

@@ -67,6 +67,7 @@ export function snapshotA(now: number, supervisorId = 'sup-a'): SupervisorSnapsh
       session('lb-dave', 'dave', { tier: 'free', platform: 'loopback', workerId: 'w-a2', threadIndex: 0, state: 'paused', pausedBy: 'admin' }, now),
     ],
     queue: queueFigures(),
+    redis: { stalledForMs: null, stalls: 2, lastStall: { endedAt: now - 3 * 60_000, stalledMs: 5_200 } },
   };
 }
 

@@ -2,11 +2,11 @@
  * `switchboard status`: one line per supervisor, built from a summary that
  * `--json` prints as is.
  */
-import type { SessionState, SupervisorSnapshot, WorkerLifecycle } from '../../cluster/status-snapshot.ts';
+import type { RedisHealth, SessionState, SupervisorSnapshot, WorkerLifecycle } from '../../cluster/status-snapshot.ts';
 import { TIERS_BY_PRIORITY, type Tier } from '../../domain/plans/plan-types.ts';
 import { SESSION_STATES } from './sessions-view.ts';
 import { renderTable } from './table.ts';
-import { formatBytes, formatDuration, formatPercent } from './units.ts';
+import { formatAgo, formatBytes, formatDuration, formatPercent } from './units.ts';
 
 const WORKER_STATES: readonly WorkerLifecycle[] = ['starting', 'running', 'draining', 'stopping'];
 
@@ -24,6 +24,8 @@ export interface SupervisorSummary {
   pressure: SupervisorSnapshot['pressure'];
   /** Host memory use is at or above the high watermark: sessions are being paused. */
   aboveHighWatermark: boolean;
+  /** Redis stalls this supervisor saw; null from a supervisor that does not report them. */
+  redis: RedisHealth | null;
 }
 
 function countBy<K extends string>(items: readonly K[], order: readonly K[]): Partial<Record<K, number>> {
@@ -52,7 +54,18 @@ export function summarizeSupervisor(s: SupervisorSnapshot, nowMs: number): Super
     host: s.host,
     pressure: s.pressure,
     aboveHighWatermark: s.host.usedFraction >= s.pressure.highWatermark,
+    redis: s.redis ?? null,
   };
+}
+
+/** `ok`; `2 stalls, last 5.2s, 3m ago`; `-` when not reported. */
+export function describeRedis(redis: RedisHealth | null, nowMs: number): string {
+  if (redis === null) return '-';
+  // Written during a stall, a snapshot lands once Redis answers and is replaced within a status interval.
+  if (redis.stalledForMs !== null) return `STALLED ${formatDuration(redis.stalledForMs)}`;
+  if (redis.stalls === 0 || redis.lastStall === null) return 'ok';
+  const count = `${redis.stalls} stall${redis.stalls === 1 ? '' : 's'}`;
+  return `${count}, last ${formatDuration(redis.lastStall.stalledMs)}, ${formatAgo(redis.lastStall.endedAt, nowMs)}`;
 }
 
 /** `3 running, 1 paused`; `-` when empty. */
@@ -74,10 +87,10 @@ export function describeHostMemory(s: Pick<SupervisorSummary, 'host' | 'pressure
   return `${used}, ${marks}${s.aboveHighWatermark ? ' [ABOVE HIGH]' : ''}`;
 }
 
-export function formatStatus(summaries: readonly SupervisorSummary[]): string {
+export function formatStatus(summaries: readonly SupervisorSummary[], nowMs = Date.now()): string {
   if (summaries.length === 0) return '(no supervisors)';
   return renderTable(
-    ['SUPERVISOR', 'HOST', 'PID', 'AGE', 'UPTIME', 'WORKERS', 'SESSIONS', 'BY STATE', 'BY TIER', 'HOST MEMORY'],
+    ['SUPERVISOR', 'HOST', 'PID', 'AGE', 'UPTIME', 'WORKERS', 'SESSIONS', 'BY STATE', 'BY TIER', 'HOST MEMORY', 'REDIS'],
     summaries.map((s) => [
       s.supervisorId,
       s.hostname,
@@ -89,6 +102,7 @@ export function formatStatus(summaries: readonly SupervisorSummary[]): string {
       describeCounts(s.sessions.byState),
       describeCounts(s.sessions.byTier),
       describeHostMemory(s),
+      describeRedis(s.redis, nowMs),
     ]),
   );
 }

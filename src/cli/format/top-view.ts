@@ -30,7 +30,7 @@ export function formatTopFrame(snapshots: readonly SupervisorSnapshot[], nowMs: 
     header,
     '',
     formatStatus(snapshots.filter((s) => options.supervisorId === undefined || s.supervisorId === options.supervisorId)
-      .map((s) => summarizeSupervisor(s, nowMs))),
+      .map((s) => summarizeSupervisor(s, nowMs)), nowMs),
     '',
     formatWorkers(listWorkers(snapshots, filter)),
     '',

@@ -98,22 +98,36 @@ describe('forwarding across Redis stalls and slowness (a private redis-server), 
       stream = await StreamWorld.create('fwd_redis_stall', 4);
       const s = stream;
       const r = redis!;
-      await s.startChild(r.url, { WORKERS: '1' });
+      const health = `http://127.0.0.1:${await freePort()}/health`;
+      await s.startChild(r.url, { WORKERS: '1', METRICS_PORT: new URL(health).port });
       // Gentler traffic over the long stall: what piles up must still drain within the test's time.
       s.startTraffic(stallMs > 5_000 ? 250 : 50);
       await waitFor('traffic flowing', () => s.delivered() >= 40, 30_000);
+      assert.equal((await fetch(health)).status, 200);
 
       process.kill(r.pid, 'SIGSTOP');
       const resumeAt = Date.now() + stallMs;
-      // Reported while it lasts (past its one-second threshold); the child answers over IPC, not Redis.
+      // Reported while it lasts (past its one-second threshold), over IPC and the supervisor's own /health, not Redis.
       let reported = false;
       if (stallMs >= 5_000) {
         await waitFor('the stall reported', async () => (await s.status()).redisStalledMs !== null, stallMs - 1_000);
+        const during = await fetch(health);
+        assert.equal(during.status, 503);
+        const body = await during.json() as { status: string; redis: { stalledForMs: number | null; stalls: number } };
+        assert.equal(body.status, 'degraded');
+        assert.ok(body.redis.stalledForMs !== null && body.redis.stalledForMs >= 1_000, JSON.stringify(body));
         reported = true;
       }
       await sleep(Math.max(0, resumeAt - Date.now()));
       process.kill(r.pid, 'SIGCONT');
-      if (reported) await waitFor('the stall over', async () => (await s.status()).redisStalledMs === null, 30_000);
+      if (reported) {
+        await waitFor('the stall over', async () => (await s.status()).redisStalledMs === null, 30_000);
+        const after = await fetch(health);
+        assert.equal(after.status, 200);
+        const { redis: seen } = await after.json() as { redis: { stalls: number; lastStall: { stalledMs: number } | null } };
+        assert.equal(seen.stalls, 1);
+        assert.ok(seen.lastStall !== null && seen.lastStall.stalledMs >= stallMs - 1_500, JSON.stringify(seen));
+      }
 
       await waitFor('every session running after the stall', async () => (await s.status()).running >= s.sessions, 30_000);
       const atRecovery = s.posted();

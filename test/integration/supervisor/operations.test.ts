@@ -135,6 +135,12 @@ describe('supervisor operations', function () {
       assert.match(body, /switchboard_worker_rss_bytes\{worker="[^"]+",supervisor="[^"]+"\} [1-9]/);
       assert.match(body, /switchboard_host_memory_used_ratio\{supervisor="[^"]+"\} 0\.\d+/);
       assert.equal((await fetch(metrics.url.replace('/metrics', '/other'))).status, 404);
+      const health = await fetch(metrics.healthUrl);
+      assert.equal(health.status, 200);
+      assert.deepEqual(await health.json(), {
+        status: 'ok', supervisorId: supervisor.id, redis: { stalledForMs: null, stalls: 0, lastStall: null },
+      });
+      assert.deepEqual(supervisor.snapshot().redis, { stalledForMs: null, stalls: 0, lastStall: null });
     } finally {
       await metrics.close();
     }

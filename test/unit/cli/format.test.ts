@@ -3,7 +3,7 @@ import { describeCommand, formatCommandDone, formatCommandRefused } from '../../
 import {
   describePlacement, describeSessionState, formatSessions, listSessions, SESSION_STATES,
 } from '../../../src/cli/format/sessions-view.ts';
-import { describeHostMemory, formatStatus, summarizeSupervisor } from '../../../src/cli/format/status-view.ts';
+import { describeHostMemory, describeRedis, formatStatus, summarizeSupervisor } from '../../../src/cli/format/status-view.ts';
 import { formatQueues, listQueues, summarizeQueues } from '../../../src/cli/format/queue-view.ts';
 import { renderTable } from '../../../src/cli/format/table.ts';
 import { formatTopFrame, TOP_HEADER } from '../../../src/cli/format/top-view.ts';
@@ -71,13 +71,19 @@ describe('CLI formatting', () => {
       assert.equal(s.aboveHighWatermark, true);
       assert.equal(describeHostMemory(s), '90% of 8.0 GiB, pause >= 85%, resume <= 70% [ABOVE HIGH]');
     });
+    it('describes the Redis stalls a supervisor saw', () => {
+      assert.equal(describeRedis(summarizeSupervisor(snapshotA(NOW), NOW).redis, NOW), '2 stalls, last 5.2s, 3m ago');
+      assert.equal(describeRedis({ stalledForMs: null, stalls: 0, lastStall: null }, NOW), 'ok');
+      assert.equal(describeRedis({ stalledForMs: 12_000, stalls: 1, lastStall: null }, NOW), 'STALLED 12s');
+      assert.equal(describeRedis(summarizeSupervisor(snapshotB(NOW), NOW).redis, NOW), '-', 'a supervisor that does not report stalls');
+    });
     it('renders one line per supervisor', () => {
-      const text = formatStatus(snapshots.map((s) => summarizeSupervisor(s, NOW)));
+      const text = formatStatus(snapshots.map((s) => summarizeSupervisor(s, NOW)), NOW);
       const lines = text.split('\n');
       assert.equal(lines.length, 3);
       assert.match(lines[0]!, /^SUPERVISOR\s+HOST\s+PID\s+AGE/);
-      assert.match(lines[1]!, /^sup-a\s+node-1\s+4242\s+0ms\s+3h\s+2\s+5\s+2 running, 1 idle, 2 paused\s+2 elite, 1 pro, 2 free\s+71% of 16 GiB/);
-      assert.match(lines[2]!, /^sup-b\s+node-2\s+777\s+.*1 \(1 draining\)\s+2\s+1 queued, 1 running\s+1 pro, 1 free\s+90% .*\[ABOVE HIGH\]$/);
+      assert.match(lines[1]!, /^sup-a\s+node-1\s+4242\s+0ms\s+3h\s+2\s+5\s+2 running, 1 idle, 2 paused\s+2 elite, 1 pro, 2 free\s+71% of 16 GiB.*2 stalls, last 5\.2s, 3m ago$/);
+      assert.match(lines[2]!, /^sup-b\s+node-2\s+777\s+.*1 \(1 draining\)\s+2\s+1 queued, 1 running\s+1 pro, 1 free\s+90% .*\[ABOVE HIGH\]\s+-$/);
       assert.equal(formatStatus([]), '(no supervisors)');
     });
   });
