@@ -114,6 +114,11 @@ export const DEFAULTS = {
   PASSWORD_HASH_PARALLELISM: 1,
   /** `AUTH_RATE_LIMIT_PER_MINUTE`: requests per client address per minute to sign-in, registration and reset routes. Default `20`. */
   AUTH_RATE_LIMIT_PER_MINUTE: 20,
+  /**
+   * `REFRESH_RATE_LIMIT_PER_MINUTE`: token refreshes per client address per minute. Its own budget:
+   * a household behind one address refreshes often, but a stolen-token spray must not run free. Default `60`.
+   */
+  REFRESH_RATE_LIMIT_PER_MINUTE: 60,
   /** `LOGIN_MAX_FAILURES`: failed sign-ins (password or 2FA code) of one account before it is locked. Default `10`. */
   LOGIN_MAX_FAILURES: 10,
   /** `LOGIN_LOCKOUT_SECONDS`: how long a locked account stays locked, and the window failures are counted in. Default `900`. */

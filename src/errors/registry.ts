@@ -260,6 +260,11 @@ export const PayloadTooLargeError = defineError<{ limitBytes: number }>(
   'PayloadTooLargeError', 'payload_too_large', 413,
   (d) => `The request body is larger than ${d.limitBytes} bytes`,
 );
+/** A body this route cannot read: not JSON, or JSON in a charset or content encoding other than UTF-8 / identity, gzip, deflate, br. */
+export const UnsupportedMediaTypeError = defineError<{ contentType: string; accepted: string }>(
+  'UnsupportedMediaTypeError', 'unsupported_media_type', 415,
+  (d) => `This route reads ${d.accepted}, not ${d.contentType === '' ? 'a body without a Content-Type' : d.contentType}`,
+);
 export const RouteNotFoundError = defineError<{ method: string; path: string }>(
   'RouteNotFoundError', 'route_not_found', 404,
   (d) => `No route ${d.method} ${d.path}`,

@@ -116,6 +116,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     MAIL_TRANSPORT: 'file',
     MAIL_DIR: mailDir,
     AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    REFRESH_RATE_LIMIT_PER_MINUTE: '10000',
     ...options.env,
   });
   const logger = pino(baseOptions(process.env.LOG_LEVEL ?? 'error'));

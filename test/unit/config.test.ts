@@ -107,6 +107,7 @@ describe('configuration', () => {
     ['PASSWORD_HASH_ITERATIONS', { PASSWORD_HASH_ITERATIONS: 'two' }, 'PASSWORD_HASH_ITERATIONS must be a positive whole number'],
     ['PASSWORD_HASH_PARALLELISM', { PASSWORD_HASH_PARALLELISM: '0.5' }, 'PASSWORD_HASH_PARALLELISM must be a positive whole number'],
     ['AUTH_RATE_LIMIT_PER_MINUTE', { AUTH_RATE_LIMIT_PER_MINUTE: '0' }, 'AUTH_RATE_LIMIT_PER_MINUTE must be a positive whole number'],
+    ['REFRESH_RATE_LIMIT_PER_MINUTE', { REFRESH_RATE_LIMIT_PER_MINUTE: '2.5' }, 'REFRESH_RATE_LIMIT_PER_MINUTE must be a positive whole number'],
     ['LOGIN_MAX_FAILURES', { LOGIN_MAX_FAILURES: 'many' }, 'LOGIN_MAX_FAILURES must be a positive whole number'],
     ['LOGIN_LOCKOUT_SECONDS', { LOGIN_LOCKOUT_SECONDS: '-900' }, 'LOGIN_LOCKOUT_SECONDS must be a positive whole number'],
     ['MAIL_TRANSPORT', { MAIL_TRANSPORT: 'sendmail' }, 'MAIL_TRANSPORT must be one of file, smtp'],

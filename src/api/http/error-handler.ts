@@ -5,16 +5,17 @@
  * request id and answered as a bare `internal_error`, so no stack trace,
  * SQL or library message reaches a client.
  */
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
-  InternalError, InvalidJsonError, PayloadTooLargeError, RouteNotFoundError, ValidationFailedError,
+  InternalError, InvalidJsonError, PayloadTooLargeError, RouteNotFoundError, UnsupportedMediaTypeError, ValidationFailedError,
 } from '../../errors/registry.ts';
 import { SwitchboardError } from '../../errors/switchboard-error.ts';
+import { sanitize } from './json-content-type.ts';
 import { issuesOf } from './validate.ts';
 
-/** body-parser's errors carry a `type` and the limit that was exceeded. */
+/** body-parser's errors carry a `type`, the limit that was exceeded, the charset or encoding it could not read. */
 interface BodyParserError {
   type?: string;
   limit?: number;
@@ -25,12 +26,18 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new RouteNotFoundError({ method: req.method, path: req.path }));
 };
 
-function toSwitchboardError(err: unknown): SwitchboardError | null {
+function toSwitchboardError(err: unknown, req: Request): SwitchboardError | null {
   if (err instanceof SwitchboardError) return err;
   if (err instanceof z.ZodError) return new ValidationFailedError({ details: issuesOf(err) });
   const parserError = err as BodyParserError | null;
   if (parserError?.type === 'entity.parse.failed') return new InvalidJsonError({});
+  // The router could not percent-decode a path parameter.
+  if (err instanceof URIError) return new ValidationFailedError({ details: [{ path: '', message: 'The path is not valid percent-encoded UTF-8' }] });
   if (parserError?.type === 'entity.too.large') return new PayloadTooLargeError({ limitBytes: parserError.limit ?? 0 });
+  if (parserError?.type === 'charset.unsupported' || parserError?.type === 'encoding.unsupported') {
+    const sent = parserError.type === 'charset.unsupported' ? req.headers['content-type'] : `Content-Encoding ${req.headers['content-encoding'] ?? ''}`;
+    return new UnsupportedMediaTypeError({ contentType: sanitize(sent ?? ''), accepted: 'application/json in UTF-8 (Content-Encoding gzip, deflate or br at most)' });
+  }
   return null;
 }
 
@@ -41,7 +48,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       next(err);
       return;
     }
-    const known = toSwitchboardError(err);
+    const known = toSwitchboardError(err, req);
     const error: SwitchboardError = known ?? new InternalError({ message: 'Internal server error' });
     if (known === null) {
       logger.error({ err, reqId: req.id, method: req.method, path: req.path }, 'unhandled error in request');

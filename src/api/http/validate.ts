@@ -6,6 +6,7 @@
 import type { Request } from 'express';
 import type { z } from 'zod';
 import { ValidationFailedError, type ValidationIssue } from '../../errors/registry.ts';
+import { unstorableText } from './storable-text.ts';
 
 /** zod's issues as `{ path, message }` with dotted paths (`filters.0.kind`). */
 export function issuesOf(error: z.ZodError): ValidationIssue[] {
@@ -13,6 +14,8 @@ export function issuesOf(error: z.ZodError): ValidationIssue[] {
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const unstorable = unstorableText(value);
+  if (unstorable.length > 0) throw new ValidationFailedError({ details: unstorable });
   const result = schema.safeParse(value);
   if (!result.success) throw new ValidationFailedError({ details: issuesOf(result.error) });
   return result.data;

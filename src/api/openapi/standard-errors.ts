@@ -33,7 +33,10 @@ export function standardErrors(spec: Pick<RouteSpec, 'auth' | 'body' | 'query' |
     out[402] = error('`feature_not_in_plan`: signed in with an API key whose owner\'s plan no longer includes API keys');
     out[403] = error('`account_inactive`, `forbidden_role`, `insufficient_scope` or `session_required`');
   }
-  if (spec.body !== undefined) out[413] = error('`payload_too_large`');
+  if (spec.body !== undefined) {
+    out[413] = error('`payload_too_large`');
+    out[415] = error('`unsupported_media_type`: the body is not JSON, or not in UTF-8');
+  }
   out[429] = error('`rate_limited`; `Retry-After` says when to retry');
   out[500] = error('`internal_error`');
   return out;

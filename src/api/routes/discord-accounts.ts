@@ -27,7 +27,8 @@ import type { Guards } from './guards.ts';
 import { mountRoute } from '../openapi/mount-route.ts';
 
 const linkSchema = z.strictObject({
-  token: z.string().trim().min(1).max(512).describe('The bot token from the Discord developer portal; stored sealed, never shown again'),
+  // Refused before Discord is called: the token travels in an HTTP header, which takes printable ASCII only.
+  token: z.string().trim().min(1).max(512).regex(/^[\x21-\x7e]+$/u, { error: 'token must be printable ASCII without spaces, as Discord issues it' }).describe('The bot token from the Discord developer portal; stored sealed, never shown again'),
 });
 
 const TAGS = ['linked accounts'];

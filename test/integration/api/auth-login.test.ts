@@ -143,3 +143,28 @@ describe('api auth: account lock-out and per-address limit', function () {
     assert.ok(count <= 13, `refused after ${count} requests`);
   });
 });
+
+describe('api auth: per-address limit on token refresh', function () {
+  let h: ApiHarness;
+
+  before(async () => {
+    h = await startApiHarness({ env: { REFRESH_RATE_LIMIT_PER_MINUTE: '5', AUTH_RATE_LIMIT_PER_MINUTE: '5' } });
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('refuses refreshes past REFRESH_RATE_LIMIT_PER_MINUTE from one address, without spending the sign-in budget', async () => {
+    const u = await h.registerUser();
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      statuses.push((await h.request('post', '/v1/auth/refresh', { body: { refreshToken: `guess-${i}` } })).status);
+    }
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
+    const refused = await h.request('post', '/v1/auth/refresh', { body: { refreshToken: u.refreshToken } });
+    assert.deepEqual([refused.status, refused.body.error.code, refused.body.error.scope], [429, 'rate_limited', 'refresh_ip']);
+    assert.ok(Number(refused.headers['retry-after']) >= 1);
+    const login = await h.request('post', '/v1/auth/login', { body: { email: u.email, password: u.password } });
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+  });
+});

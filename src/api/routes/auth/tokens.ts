@@ -9,6 +9,7 @@ import { clientInfo } from '../../http/client-info.ts';
 import { parseBody } from '../../http/validate.ts';
 import { errorResponse } from '../../openapi/standard-errors.ts';
 import { mountRoute } from '../../openapi/mount-route.ts';
+import { rateLimitByIp } from '../../rate-limit/ip-rate-limit.ts';
 import { rateLimitByPlan } from '../../rate-limit/plan-rate-limit.ts';
 import { tokenPairSchema } from './auth-schemas.ts';
 
@@ -26,8 +27,9 @@ export function tokensRouter(ctx: ApiContext): Router {
       200: { description: 'A new access and refresh token', schema: tokenPairSchema },
       401: errorResponse('`refresh_token_invalid`, or `refresh_token_reused` (an old token came back: the session was ended)'),
       403: errorResponse('`account_inactive`'),
+      429: errorResponse('`rate_limited`: too many refreshes from this address'),
     },
-  }, async (req, res) => {
+  }, rateLimitByIp(ctx, 'refresh'), async (req, res) => {
     const { refreshToken } = parseBody(refreshBody, req);
     res.json(await rotateSession(ctx, ctx.orm.em.fork(), refreshToken, clientInfo(req)));
   });
