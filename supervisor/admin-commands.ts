@@ -29,7 +29,7 @@ export async function runAdminCommand(supervisor: Supervisor, command: AdminComm
       if (command.action === 'list') {
         return queue.deadLetters.list({ limit: command.limit ?? 100, offset: command.offset ?? 0 });
       }
-      if (command.action === 'purge') return { purged: await queue.deadLetters.purge(command.ids) };
+      if (command.action === 'purge') return queue.deadLetters.purge(command.ids);
       const report = await queue.replayDeadLetters(command.ids);
       return { replayed: report.replayed.map((t) => t.id), missing: report.missing, conflicting: report.conflicting };
     }

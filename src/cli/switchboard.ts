@@ -104,12 +104,19 @@ async function steer(
   options: SteerOptions,
   pick: (snapshots: SupervisorSnapshot[]) => { supervisorId: string; command: AdminCommand },
   format: (supervisorId: string, command: AdminCommand, result: unknown) => string = formatCommandDone,
+  /** What in a result the operator must hear about as a failure (exit 1), e.g. ids that matched nothing; null when none. */
+  shortfall: (result: unknown) => string | null = () => null,
 ): Promise<void> {
   await withCluster(options, async (cluster) => {
     const { supervisorId, command } = pick(await runningSupervisors(cluster));
     const reply = await sendAdminCommand(cluster.redis, supervisorId, command, { timeoutMs: options.timeout });
     if (reply.ok) {
       print(options.json, { supervisorId, command, result: reply.result }, format(supervisorId, command, reply.result));
+      const problem = shortfall(reply.result);
+      if (problem !== null) {
+        if (!options.json) console.error(`switchboard: ${problem}`);
+        process.exitCode = EXIT_FAILED;
+      }
       return;
     }
     if (options.json) console.log(JSON.stringify({ error: { ...reply.error, supervisorId } }));
@@ -306,7 +313,10 @@ for (const action of ['replay', 'purge'] as const) {
       return steer(options, (snapshots) => ({
         supervisorId: queueOwner(snapshots, options.supervisor),
         command: { command: 'dead-letters', action, ids: options.all === true ? 'all' : tasks },
-      }));
+      }), formatCommandDone, (result) => {
+        const { missing = [] } = result as { missing?: string[] };
+        return missing.length === 0 ? null : `not dead letters (unknown, or replayed or purged already): ${missing.join(', ')}`;
+      });
     });
 }
 

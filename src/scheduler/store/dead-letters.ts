@@ -38,6 +38,13 @@ export interface DeadLetterReplay {
   conflicting: string[];
 }
 
+export interface PurgeReport {
+  /** How many dead letters were deleted. */
+  purged: number;
+  /** Asked for by id but not dead letters (unknown, or replayed or purged meanwhile). */
+  missing: string[];
+}
+
 const PAGE = 1_000;
 const MAX_LIMIT = 10_000;
 
@@ -120,19 +127,19 @@ export class DeadLetters {
   }
 
   /** Deletes dead letters for good; returns how many there were. */
-  async purge(selection: DeadLetterSelection): Promise<number> {
+  async purge(selection: DeadLetterSelection): Promise<PurgeReport> {
     checkSelection(selection);
     const [, , , dead, deadOrder] = this.#keys;
     if (selection === 'all') {
       const replies = await this.#redis.multi().hlen(dead).del(dead, deadOrder).exec();
-      return Number(replies?.[0]?.[1] ?? 0);
+      return { purged: Number(replies?.[0]?.[1] ?? 0), missing: [] };
     }
     const redis = storeScripts(this.#redis);
-    let removed = 0;
+    const missing: string[] = [];
     for (let from = 0; from < selection.length; from += this.#chunk) {
-      removed += await redis.schedDeadRemove(dead, deadOrder, ...selection.slice(from, from + this.#chunk));
+      missing.push(...await redis.schedDeadRemove(dead, deadOrder, ...selection.slice(from, from + this.#chunk)));
     }
-    return removed;
+    return { purged: selection.length - missing.length, missing };
   }
 
   /** Letters at [offset, offset + limit); `full` when the index had that many (there may be more). */

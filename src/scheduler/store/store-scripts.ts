@@ -28,7 +28,7 @@ export interface StoreScripts {
   /** KEYS tasks, order, seq, dead, deadOrder; ARGV (id, record, taskJson)... -> seq, 0 or -1 per letter. */
   schedDeadReplay(tasks: string, order: string, seq: string, dead: string, deadOrder: string, ...args: string[]): Promise<number[]>;
   /** KEYS dead, deadOrder; ARGV ids -> how many existed. */
-  schedDeadRemove(dead: string, deadOrder: string, ...ids: string[]): Promise<number>;
+  schedDeadRemove(dead: string, deadOrder: string, ...ids: string[]): Promise<string[]>;
   /** KEYS dead owner's 4, live owner's 5, marker; ARGV claimant, max, ttlMs -> status, holder, moved dead, duplicates, (id, seq, json)... */
   schedClaimOrphans(...args: Arg[]): Promise<Array<string | number>>;
 }

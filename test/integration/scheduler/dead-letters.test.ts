@@ -69,11 +69,11 @@ describe('DeadLetters', function () {
 
   it('purges chosen letters or all of them, answering how many there were', async () => {
     const { store } = await withDead(4);
-    assert.equal(await store.deadLetters.purge(['d1', 'd3', 'nope']), 2);
+    assert.deepEqual(await store.deadLetters.purge(['d1', 'd3', 'nope']), { purged: 2, missing: ['nope'] });
     assert.deepEqual((await store.deadLetters.list()).map((l) => l.task.id), ['d0', 'd2']);
-    assert.equal(await store.deadLetters.purge('all'), 2);
+    assert.deepEqual(await store.deadLetters.purge('all'), { purged: 2, missing: [] });
     assert.equal(await store.deadLetters.count(), 0);
-    assert.equal(await store.deadLetters.purge('all'), 0);
+    assert.deepEqual(await store.deadLetters.purge('all'), { purged: 0, missing: [] });
     assert.equal(await store.pendingCount(), 1, 'pending tasks are untouched');
   });
 

@@ -228,6 +228,17 @@ describe('switchboard CLI against a real supervisor', function () {
     await cli('dead-letters', 'replay', 'ghost-1');
     // Replayed, it fails for good again (the account is still not linked).
     await waitFor('dead again', async () => (await runtime.queue.deadLetters.count()) === 1);
+    await assert.rejects(cli('dead-letters', 'replay', 'ghost-1', 'no-such-task'), (err: { code: number; stdout: string; stderr: string }) => {
+      assert.equal(err.code, 1, 'an unknown id fails the command, the known ones are still replayed');
+      assert.match(err.stderr, /not dead letters \(unknown, or replayed or purged already\): no-such-task/);
+      return true;
+    });
+    await waitFor('dead once more', async () => (await runtime.queue.deadLetters.count()) === 1);
+    await assert.rejects(cli('dead-letters', 'purge', 'no-such-task', '--json'), (err: { code: number; stdout: string }) => {
+      assert.equal(err.code, 1);
+      assert.deepEqual(JSON.parse(err.stdout).result, { purged: 0, missing: ['no-such-task'] });
+      return true;
+    });
     await cli('dead-letters', 'purge', '--all');
     assert.equal(await runtime.queue.deadLetters.count(), 0);
 
