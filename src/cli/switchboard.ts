@@ -1,7 +1,8 @@
 /**
  * `npm run switchboard -- <command>`: inspect and steer the running
  * supervisors through Redis (their status snapshots and admin command
- * streams). Every command takes `--json`.
+ * streams), and grant or revoke the admin role in PostgreSQL. Every command
+ * takes `--json`.
  *
  * Exit codes: 0 done; 1 failed (unknown id, no supervisor running, Redis or
  * supervisor unreachable, command refused); 2 bad arguments; 78 bad
@@ -10,13 +11,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Redis } from 'ioredis';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { errorBody, readSnapshots, sendAdminCommand } from '../cluster/admin-channel.ts';
 import type { AdminCommand, SessionState, SupervisorSnapshot } from '../cluster/status-snapshot.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { TIERS_BY_PRIORITY, type Tier } from '../domain/plans/plan-types.ts';
 import { CliUsageError, ConfigInvalidError } from '../errors/registry.ts';
 import { SwitchboardError } from '../errors/switchboard-error.ts';
+import { openAdminDatabase } from './admin-database.ts';
 import { connectAdminRedis, redisTarget } from './admin-redis.ts';
+import { setAdmin } from './admin-role.ts';
 import { formatCommandDone, formatCommandRefused } from './format/command-result.ts';
 import { formatDeadLetters, formatQueues, listQueues, summarizeQueues, type DeadLetterRow } from './format/queue-view.ts';
 import { formatSessions, listSessions, SESSION_STATES } from './format/sessions-view.ts';
@@ -317,6 +321,33 @@ for (const action of ['replay', 'purge'] as const) {
         const { missing = [] } = result as { missing?: string[] };
         return missing.length === 0 ? null : `not dead letters (unknown, or replayed or purged already): ${missing.join(', ')}`;
       });
+    });
+}
+
+const admin = program
+  .command('admin')
+  .description('who is an administrator (in PostgreSQL: DATABASE_URL, else the embedded server npm start runs)');
+
+for (const verb of ['grant', 'revoke'] as const) {
+  admin
+    .command(verb)
+    .description(verb === 'grant' ? 'make a registered user an admin (audited)' : 'take the admin role back; the user keeps the role their plan gives (audited)')
+    .argument('<email>', 'the user\'s email address')
+    .addOption(jsonOption())
+    .action(async (email: string, options: JsonOption) => {
+      let orm: MikroORM | undefined;
+      try {
+        orm = await openAdminDatabase(loadConfig());
+        const change = await setAdmin(orm.em.fork(), email, verb === 'grant', new Date());
+        print(options.json, change, change.changed
+          ? `${change.email}: ${change.before} -> ${change.after}`
+          : `${change.email}: already ${change.after}, nothing changed`);
+      } catch (error) {
+        report(options.json, error);
+        process.exitCode = exitCodeOf(error);
+      } finally {
+        await orm?.close(true);
+      }
     });
 }
 

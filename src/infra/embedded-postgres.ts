@@ -46,6 +46,7 @@ export interface EmbeddedPostgres {
 }
 
 const SUPERUSER = 'postgres';
+const DEFAULT_DATABASE = 'switchboard';
 
 interface Binaries {
   initdb: string;
@@ -134,6 +135,12 @@ function runToEnd(file: string, args: string[], runAs: RunAs | null): Promise<vo
       else reject(unavailable(`${file} exited with code ${code}: ${output.trim().split('\n').slice(-10).join(' / ')}`));
     });
   });
+}
+
+/** The URL of the embedded server a running `npm start` has under `root`, for tools beside it; null when there is none. */
+export async function embeddedPostgresUrl(root: string, port: number, database = DEFAULT_DATABASE): Promise<string | null> {
+  const password = await readFile(join(root, 'superuser-password'), 'utf8').catch(() => null);
+  return password === null ? null : `postgres://${SUPERUSER}:${password.trim()}@127.0.0.1:${port}/${database}`;
 }
 
 /** Reads the superuser password, creating it on a first start. */
@@ -238,7 +245,7 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const { port, logger } = options;
   let root = resolve(options.root);
-  const database = options.database ?? 'switchboard';
+  const database = options.database ?? DEFAULT_DATABASE;
   const started = performance.now();
 
   await mkdir(root, { recursive: true, mode: 0o755 });
