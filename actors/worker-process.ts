@@ -80,5 +80,9 @@ const stopAndExit = (): void => {
   shutdown().then(() => exitAfterFlush(0), () => exitAfterFlush(1));
 };
 process.once('SIGTERM', stopAndExit);
+// A SIGINT is for the supervisor, which stops the workers in order. Process
+// managers that signal a whole tree (pm2's treekill) would otherwise kill the
+// workers under it mid-shutdown, and it would count them as crashed.
+process.on('SIGINT', () => {});
 // The supervisor is gone: nobody will call shutdown(), so stop the actors ourselves.
 process.once('disconnect', stopAndExit);

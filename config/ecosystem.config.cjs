@@ -15,6 +15,11 @@ const common = {
   interpreter_args: '--import tsx',
   // Graceful shutdown gets SHUTDOWN_TIMEOUT_MS (default 15 s) before pm2's SIGKILL.
   kill_timeout: 20_000,
+  // Only the app's own process is signalled: the supervisor stops its workers in order
+  // (they also leave by themselves once its IPC channel closes).
+  treekill: false,
+  // 78 (EX_CONFIG) is a configuration error: restarting cannot fix it, so pm2 stops the app.
+  stop_exit_codes: [78],
   exp_backoff_restart_delay: 1_000,
   env: { NODE_ENV: 'production' },
 };
