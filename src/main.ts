@@ -69,4 +69,7 @@ async function start(config: Config, root: Logger, shutdown: Shutdown): Promise<
   }, 'switchboard ready');
 }
 
-await runProcess('switchboard', start);
+await runProcess('switchboard', start, (config) => [
+  { variable: 'API_PORT', host: config.API_HOST, port: config.API_PORT },
+  { variable: 'METRICS_PORT', host: config.METRICS_HOST, port: config.METRICS_PORT },
+]);

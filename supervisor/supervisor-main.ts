@@ -28,4 +28,4 @@ await runProcess('supervisor', async (config, root, shutdown) => {
   });
   shutdown.register('supervisor', runtime.stop);
   root.info({ supervisorId: runtime.supervisor.id }, 'supervisor ready');
-});
+}, (config) => [{ variable: 'METRICS_PORT', host: config.METRICS_HOST, port: config.METRICS_PORT }]);

@@ -29,4 +29,4 @@ await runProcess('api', async (config, root, shutdown) => {
   const http = await startHttpServer(createApp({ health: { database: 'external', redis: 'external' }, ctx }), config.API_HOST, config.API_PORT);
   shutdown.register('HTTP server', http.close);
   root.info({ api: http.url }, 'api ready');
-});
+}, (config) => [{ variable: 'API_PORT', host: config.API_HOST, port: config.API_PORT }]);

@@ -87,6 +87,13 @@ export const DatabaseUrlMissingError = defineError<Record<string, never>>(
   'DatabaseUrlMissingError', 'database_url_missing', 500,
   () => 'DATABASE_URL is not set; npm start runs migrations on its embedded PostgreSQL',
 );
+/** A port the process is configured to listen on is taken (or not allowed), found before anything started. */
+export const PortInUseError = defineError<{ variable: string; host: string; port: number; reason: string }>(
+  'PortInUseError', 'port_in_use', 500,
+  (d) => (d.reason === 'EACCES'
+    ? `${d.variable}: this process may not listen on ${d.host}:${d.port}; choose a port above 1023 or another ${d.variable}`
+    : `${d.variable}: ${d.host}:${d.port} is already in use by another process; stop it or set ${d.variable} to a free port`),
+);
 /** `migrate down --to NAME` named a migration that is not applied in this schema (a typo must not revert everything). */
 export const UnknownMigrationError = defineError<{ migration: string; executed: string[] }>(
   'UnknownMigrationError', 'unknown_migration', 400,

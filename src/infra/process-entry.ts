@@ -6,8 +6,9 @@
  */
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config/load-config.ts';
-import { ConfigInvalidError } from '../errors/registry.ts';
+import { ConfigInvalidError, PortInUseError } from '../errors/registry.ts';
 import { componentLogger, createLogger } from '../logging/logger.ts';
+import { assertPortsFree, type PortClaim } from './port-check.ts';
 import { Shutdown } from './shutdown.ts';
 
 /** sysexits.h EX_CONFIG: the configuration is wrong, so restarting will not help. */
@@ -31,9 +32,28 @@ function exitAfterFlush(logger: Logger, code: number): void {
 
 export type ProcessStart = (config: Config, root: Logger, shutdown: Shutdown) => Promise<void>;
 
-/** Runs `start` as the body of a process whose logs go to `<LOG_DIR>/<logFile>.log`. */
-export async function runProcess(logFile: string, start: ProcessStart): Promise<void> {
+/**
+ * Exits 1 with one line naming the variable when a port the process will
+ * listen on is taken, before anything started. Not 78: another process may
+ * let it go, so a supervisor such as pm2 may rightly try again.
+ */
+async function checkPorts(claims: readonly PortClaim[]): Promise<void> {
+  try {
+    await assertPortsFree(claims);
+  } catch (error) {
+    if (!(error instanceof PortInUseError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+/**
+ * Runs `start` as the body of a process whose logs go to `<LOG_DIR>/<logFile>.log`,
+ * once the ports `ports` names (from the configuration) are known to be free.
+ */
+export async function runProcess(logFile: string, start: ProcessStart, ports: (config: Config) => PortClaim[] = () => []): Promise<void> {
   const config = readConfig();
+  await checkPorts(ports(config));
   const root = createLogger(config, logFile);
   const shutdown = new Shutdown({
     logger: componentLogger(root, 'infra'),

@@ -4,7 +4,8 @@
  * The embedded suite shares one DATA_DIR, so initdb runs once.
  */
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -177,4 +178,29 @@ describe('npm start (src/main.ts)', function () {
     assert.equal(run.stderr(), 'Invalid configuration:\n  - API_PORT must be a whole number from 1 to 65535\n');
     assert.equal(run.stdout(), '');
   });
+
+  for (const variable of ['API_PORT', 'METRICS_PORT'] as const) {
+    it(`${variable} in use: one line naming it, exit 1, nothing started`, async () => {
+      const taken = createServer();
+      const port = await freePort();
+      await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve));
+      const dataDir = await mkdtemp(join(tmpdir(), 'sb-port-'));
+      try {
+        const started = Date.now();
+        const run = startService(testEnv({
+          DATA_DIR: dataDir, LOG_DIR: join(dataDir, 'log'), LOG_LEVEL: 'info', LOG_PRETTY: 'false',
+          API_PORT: String(variable === 'API_PORT' ? port : await freePort()), METRICS_PORT: String(variable === 'METRICS_PORT' ? port : 0),
+        }));
+        const { code } = await run.exited;
+        console.log(`      exited ${Date.now() - started} ms after launch`);
+        assert.equal(code, 1);
+        assert.equal(run.stderr(), `${variable}: 127.0.0.1:${port} is already in use by another process; stop it or set ${variable} to a free port\n`);
+        assert.deepEqual(run.logLines(), [], 'nothing started, not even the database');
+        assert.deepEqual((await readdir(dataDir)).filter((f) => f !== 'log'), []);
+      } finally {
+        taken.close();
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    });
+  }
 });
