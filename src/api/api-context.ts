@@ -81,7 +81,7 @@ export function createApiContext(options: ApiContextOptions): ApiContext {
       now,
     }),
     mailer: options.mailer ?? createMailer(config),
-    doc: new ApiDoc(),
+    doc: new ApiDoc({ servers: [{ url: config.PUBLIC_URL, description: 'This deployment (PUBLIC_URL)' }] }),
     runtime: options.runtime ?? redisRuntimeNotifier(options.redis, config.REDIS_KEY_PREFIX),
     telegramLogin,
     now,

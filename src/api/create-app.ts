@@ -13,6 +13,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { apiKeysRouter } from './routes/api-keys.ts';
 import { authRouters } from './routes/auth/index.ts';
 import { healthRouter, type HealthSources } from './routes/health.ts';
+import { docsRouter } from './routes/docs.ts';
 import { openApiRouter } from './routes/openapi.ts';
 import { resourceRouters } from './routes/resource-routers.ts';
 
@@ -34,6 +35,7 @@ export function createApp(deps: AppDependencies): Express {
     app.set('trust proxy', ctx.config.TRUST_PROXY === 'false' ? false : ctx.config.TRUST_PROXY);
     app.use(express.json({ limit: ctx.config.API_BODY_LIMIT_KB * 1024 }));
     app.use(openApiRouter(ctx));
+    app.use(docsRouter());
     app.use(...authRouters(ctx));
     app.use(apiKeysRouter(ctx));
     app.use(...resourceRouters(ctx));

@@ -28,6 +28,8 @@ export interface RouteSpec {
   body?: z.ZodType;
   query?: z.ZodType;
   params?: z.ZodType;
+  /** A request body as a client would send it, shown in the document and in /docs. */
+  example?: Record<string, unknown>;
   /**
    * Responses by status. The usual errors (400 when there is input, 401/403
    * when signed in, 413 with a body, 429, 500) are added unless given here.
@@ -42,8 +44,19 @@ export function expressPath(openApiPath: string): string {
   return openApiPath.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
 }
 
+export interface ApiDocOptions {
+  /** Where this API is reached (the document's `servers`). Default: none, so tools use the document's own origin. */
+  servers?: Array<{ url: string; description?: string }>;
+}
+
 export class ApiDoc {
   readonly #routes: RouteSpec[] = [];
+  readonly #servers: NonNullable<ApiDocOptions['servers']>;
+
+  constructor(options: ApiDocOptions = {}) {
+    this.#servers = options.servers ?? [];
+  }
+
   #cached: object | null = null;
 
   /** Describes one route; a second description of the same method and path is a programming error. */
@@ -79,6 +92,7 @@ export class ApiDoc {
         version: '1.0.0',
         description: 'Forwards messages between Telegram and Discord. Errors are `{ error: { code, message, ...details } }`.',
       },
+      ...(this.#servers.length > 0 ? { servers: this.#servers } : {}),
       paths,
       components: {
         schemas: shared,
@@ -113,7 +127,12 @@ function operation(spec: RouteSpec, shared: Record<string, JsonSchema>): object 
     parameters: [...parameters(spec.params, 'path', shared), ...parameters(spec.query, 'query', shared)],
     ...(spec.body === undefined
       ? {}
-      : { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(spec.body, 'input', shared) } } } }),
+      : {
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: toJsonSchema(spec.body, 'input', shared), ...(spec.example === undefined ? {} : { example: spec.example }) } },
+        },
+      }),
     responses,
   };
 }

@@ -63,6 +63,7 @@ export function apiKeysRouter(ctx: ApiContext): Router {
   mountRoute(router, ctx.doc, {
     method: 'post', path: '/v1/api-keys', summary: 'Create an API key (shown once)', tags, auth: 'user',
     body: createBody,
+    example: { name: 'deploy bot', scopes: ['read', 'write'], expiresInDays: 90 },
     responses: {
       201: { description: 'Created; `key` is never shown again', schema: z.object({ apiKey: apiKeySchema, key: z.string() }) },
       402: errorResponse('`feature_not_in_plan` (API keys need Elite) or `quota_exceeded`'),

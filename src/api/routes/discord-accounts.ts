@@ -40,6 +40,7 @@ export function discordAccountsRouter(ctx: ApiContext, guard: Guards): Router {
   mountRoute(router, ctx.doc, {
     method: 'post', path: '/v1/discord-accounts', summary: 'Link a Discord bot by its token', tags: TAGS, auth: 'user',
     body: linkSchema,
+    example: { token: 'MTA5ODc2NTQzMjEwOTg3NjU0.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB' },
     responses: {
       201: { description: 'Linked; its actor starts', schema: discordAccountSchema },
       402: errorResponse('`quota_exceeded` (sessions, discord_accounts) or `feature_not_in_plan`'),

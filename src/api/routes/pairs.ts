@@ -33,6 +33,13 @@ export function pairsRouter(ctx: ApiContext, guard: Guards): Router {
   mountRoute(router, ctx.doc, {
     method: 'post', path: '/v1/pairs', summary: 'Create a forwarding pair', tags: TAGS, auth: 'user',
     body: pairCreateSchema,
+    example: {
+      name: 'announcements → team',
+      source: { platform: 'telegram', accountId: '0b6f9c2e-6a3f-4c1e-9d3a-2f6f1f0f2a11', chatId: '-1001234567890' },
+      destination: { platform: 'discord', accountId: '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f', chatId: '1098765432109876543' },
+      delayMs: 0, silent: true, copyMode: false,
+      filters: [{ kind: 'keyword', mode: 'include', words: ['release', 'deploy'] }],
+    },
     responses: {
       201: { description: 'Created; the runtime starts forwarding', schema: pairSchema },
       400: errorResponse('`validation_failed` (with field paths), `filter_invalid` or `filter_regex_invalid` (with the filter\'s index and position)'),

@@ -46,6 +46,7 @@ export function telegramLoginRouter(ctx: ApiContext, guard: Guards): Router {
   mountRoute(router, ctx.doc, {
     method: 'post', path: '/v1/telegram-accounts', summary: 'Start linking a Telegram account: Telegram sends a login code', tags: TAGS, auth: 'user',
     body: startLoginSchema,
+    example: { phone: '+15551234567' },
     responses: {
       ...common,
       201: { description: 'The code was sent; the account is `pending_code` until `login.expiresAt`', schema: loginAnswerSchema },

@@ -32,6 +32,38 @@ describe('api: OpenAPI document and HTTP basics', function () {
     assert.equal(doc.paths['/v1/auth/sessions/{id}'].delete.parameters[0].in, 'path');
   });
 
+  it('names this deployment in servers, and every request example passes its own route\'s schema', async () => {
+    const doc = (await h.request('get', '/v1/openapi.json')).body;
+    assert.deepEqual(doc.servers, [{ url: h.ctx.config.PUBLIC_URL, description: 'This deployment (PUBLIC_URL)' }]);
+    const withExamples = h.ctx.doc.routes().filter((r) => r.example !== undefined);
+    assert.ok(withExamples.length >= 6, `${withExamples.length} routes with examples`);
+    for (const route of withExamples) {
+      const parsed = route.body!.safeParse(route.example);
+      assert.ok(parsed.success, `${route.method} ${route.path}: ${JSON.stringify(parsed.error?.issues)}`);
+      assert.deepEqual(doc.paths[route.path][route.method].requestBody.content['application/json'].example, route.example);
+    }
+  });
+
+  it('renders the document at /docs with Swagger UI from the package, under a strict CSP', async () => {
+    const page = await fetch(`${h.baseUrl}/docs`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /script-src 'self'(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-eval|script-src[^;]*unsafe-inline|https?:/);
+    const html = await page.text();
+    assert.doesNotMatch(html, /<script>|https?:\/\//, 'no inline script, nothing from another origin');
+    for (const src of html.matchAll(/(?:src|href)="([^"]+)"/g)) {
+      const asset = await fetch(`${h.baseUrl}${src[1]}`);
+      assert.equal(asset.status, 200, src[1]);
+      assert.ok((await asset.arrayBuffer()).byteLength > 10, src[1]);
+    }
+    assert.match(await (await fetch(`${h.baseUrl}/docs/start.js`)).text(), /openapi\.json/);
+    for (const bad of ['constructor', '..%2Fpackage.json', 'index.html']) {
+      assert.equal((await fetch(`${h.baseUrl}/docs/${bad}`)).status, 404, bad);
+    }
+  });
+
   it('the harness refuses undocumented statuses and bodies that break their schema', async () => {
     const validator = new OpenApiValidator((await h.request('get', '/v1/openapi.json')).body);
     assert.match(validator.check('get', '/v1/auth/whoami', 418, 'application/json', {}) ?? '', /status 418 is not described/);

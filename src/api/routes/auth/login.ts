@@ -27,6 +27,7 @@ export function loginRouter(ctx: ApiContext): Router {
   mountRoute(router, ctx.doc, {
     method: 'post', path: '/v1/auth/login', summary: 'Sign in with email and password', tags, auth: 'none',
     body: loginBody,
+    example: { email: 'ada@example.com', password: 'correct horse battery staple' },
     responses: {
       200: { description: 'Signed in, or (2FA on) a challenge to answer at /v1/auth/login/totp', schema: z.union([tokenPairSchema, mfaChallengeSchema]) },
       401: errorResponse('`invalid_credentials`: unknown email or wrong password, deliberately indistinguishable'),

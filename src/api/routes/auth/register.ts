@@ -40,6 +40,7 @@ export function registerRouter(ctx: ApiContext): Router {
   mountRoute(router, ctx.doc, {
     method: 'post', path: '/v1/auth/register', summary: 'Create an account; a confirmation link is mailed', tags, auth: 'none',
     body: registerBody,
+    example: { email: 'ada@example.com', password: 'correct horse battery staple' },
     responses: { 202: { description: 'Accepted (the same answer whether or not the address has an account)', schema: acceptedSchema } },
   }, limit, async (req, res) => {
     const body = parseBody(registerBody, req);
