@@ -90,6 +90,7 @@ const env: Record<string, string> = {
   API_PORT: String(await freePort()),
   LOG_DIR: join(tmp, 'log'),
   METRICS_PORT: '0',
+  API_METRICS_PORT: '0',
 };
 const config = parseConfig(env);
 

@@ -71,6 +71,11 @@ export const DEFAULTS = {
   METRICS_HOST: '127.0.0.1',
   /** `METRICS_PORT`: port of the supervisor's `/metrics`; `0` turns it off. Default `9464`. */
   METRICS_PORT: 9_464,
+  /**
+   * `API_METRICS_PORT`: port of an API process' own `/metrics` (requests by route and status, latency, the
+   * process); under pm2's cluster mode instance N listens on this port + N. `0` turns it off. Default `9465`.
+   */
+  API_METRICS_PORT: 9_465,
   /** `SHUTDOWN_TIMEOUT_MS`: how long graceful shutdown may take before the process exits anyway. Default `15000`. */
   SHUTDOWN_TIMEOUT_MS: 15_000,
   /** `PUBLIC_URL`: the address users reach the service at; links in mails start with it. Default `http://127.0.0.1:3000`. */

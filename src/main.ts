@@ -10,6 +10,8 @@ import { createApiContext } from './api/api-context.ts';
 import { createApp } from './api/create-app.ts';
 import { startApiJobs } from './api/jobs/api-jobs.ts';
 import { startHttpServer } from './api/http-server.ts';
+import { ApiRequestMetrics } from './api/http/request-metrics.ts';
+import { startMetricsEndpoint } from './infra/metrics-endpoint.ts';
 import type { Config } from './config/load-config.ts';
 import { provideDatabase } from './infra/database-provider.ts';
 import { runProcess } from './infra/process-entry.ts';
@@ -54,9 +56,14 @@ async function start(config: Config, root: Logger, shutdown: Shutdown): Promise<
     if (shutdown.inProgress) return;
   }
 
-  const app = createApp({ health: { database: database.kind, redis: redis.kind }, ctx });
+  const metrics = new ApiRequestMetrics();
+  const app = createApp({ health: { database: database.kind, redis: redis.kind }, ctx, metrics });
   const http = await startHttpServer(app, config.API_HOST, config.API_PORT);
   shutdown.register('HTTP server', http.close);
+  if (config.API_METRICS_PORT !== 0) {
+    const endpoint = await startMetricsEndpoint(metrics.registry, { host: config.METRICS_HOST, port: config.API_METRICS_PORT });
+    shutdown.register('API metrics', endpoint.close);
+  }
 
   logger.info({
     api: http.url,
@@ -72,4 +79,5 @@ async function start(config: Config, root: Logger, shutdown: Shutdown): Promise<
 await runProcess('switchboard', start, (config) => [
   { variable: 'API_PORT', host: config.API_HOST, port: config.API_PORT },
   { variable: 'METRICS_PORT', host: config.METRICS_HOST, port: config.METRICS_PORT },
+  { variable: 'API_METRICS_PORT', host: config.METRICS_HOST, port: config.API_METRICS_PORT },
 ]);

@@ -5,11 +5,11 @@
  * supervisor when scraped, so the endpoint costs nothing between scrapes.
  * Beside it, `/health` for a load balancer or pm2 health check.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { SchedulerMetrics } from '../src/scheduler/core/scheduler-metrics.ts';
+import type { HistogramSnapshot } from '../src/scheduler/core/wait-histogram.ts';
 import type { RedisHealth } from '../src/cluster/status-snapshot.ts';
+import { startMetricsEndpoint, type MetricsEndpoint } from '../src/infra/metrics-endpoint.ts';
 import type { Supervisor } from './supervisor.ts';
 
 export interface MetricsServerOptions {
@@ -19,6 +19,57 @@ export interface MetricsServerOptions {
   port: number;
   /** Queue figures of the attached scheduler, if any. */
   schedulerMetrics?: () => SchedulerMetrics;
+}
+
+/**
+ * A counter whose values the scheduler already keeps: read when scraped. The
+ * scheduler's figures only grow while this process lives, as a counter's must.
+ */
+function counter(
+  registry: Registry, name: string, help: string, labelNames: string[],
+  read: () => Record<string, number>, label?: string,
+): void {
+  new Counter({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [key, value] of Object.entries(read())) {
+        if (label === undefined) this.inc(value);
+        else this.inc({ [label]: key }, value);
+      }
+    },
+  });
+}
+
+/**
+ * `switchboard_queue_wait_seconds`, the enqueue-to-dispatch wait per tier as a
+ * Prometheus histogram. The scheduler counts the buckets itself (it sees each
+ * dispatch; this endpoint only reads), so the metric is exposed through
+ * prom-client's custom-metric interface rather than its Histogram class.
+ */
+function waitHistogramMetric(read: () => Record<string, HistogramSnapshot>) {
+  const name = 'switchboard_queue_wait_seconds';
+  const help = 'Enqueue-to-first-dispatch wait of forwarding tasks, per tier';
+  return {
+    name,
+    help,
+    type: 'histogram',
+    aggregator: 'sum',
+    reset: () => {},
+    get: () => {
+      const values: Array<{ metricName: string; labels: Record<string, string | number>; value: number }> = [];
+      for (const [tier, h] of Object.entries(read())) {
+        h.bounds.forEach((le, i) => values.push({ metricName: `${name}_bucket`, labels: { tier, le }, value: h.cumulative[i]! }));
+        values.push({ metricName: `${name}_bucket`, labels: { tier, le: '+Inf' }, value: h.count });
+        values.push({ metricName: `${name}_sum`, labels: { tier }, value: h.sumSeconds });
+        values.push({ metricName: `${name}_count`, labels: { tier }, value: h.count });
+      }
+      return { name, help, type: 'histogram', aggregator: 'sum', values };
+    },
+  };
 }
 
 function gauge(registry: Registry, name: string, help: string, labelNames: string[], collect: (g: Gauge) => void): void {
@@ -37,6 +88,8 @@ function gauge(registry: Registry, name: string, help: string, labelNames: strin
 export function metricsRegistry(supervisor: Supervisor, schedulerMetrics?: () => SchedulerMetrics): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ supervisor: supervisor.id });
+  // The supervisor process' own CPU, memory, event-loop lag, GC and handles (process_*, nodejs_*).
+  collectDefaultMetrics({ register: registry });
   gauge(registry, 'switchboard_sessions', 'Sessions by state and tier', ['state', 'tier'], (g) => {
     const counts = new Map<string, number>();
     for (const s of supervisor.sessions.snapshot()) counts.set(`${s.state}|${s.tier}`, (counts.get(`${s.state}|${s.tier}`) ?? 0) + 1);
@@ -73,20 +126,13 @@ export function metricsRegistry(supervisor: Supervisor, schedulerMetrics?: () =>
       });
     perTier('switchboard_queue_length', 'Forwarding tasks waiting, per tier', (m) => m.queued);
     perTier('switchboard_queue_in_flight', 'Forwarding tasks handed to actors and not yet done, per tier', (m) => m.inFlight);
-    perTier('switchboard_queue_dispatched', 'Forwarding tasks handed out since start, per tier', (m) => m.dispatched);
-    perTier('switchboard_queue_dead_lettered', 'Forwarding tasks dead-lettered since start, per tier', (m) => m.deadLettered);
-    gauge(registry, 'switchboard_queue_wait_ms', 'Enqueue-to-dispatch wait, per tier', ['tier', 'quantile'], (g) => {
-      for (const [tier, w] of Object.entries(schedulerMetrics().wait)) {
-        g.set({ tier, quantile: '0.5' }, w.p50Ms);
-        g.set({ tier, quantile: '0.99' }, w.p99Ms);
-      }
-    });
-    gauge(registry, 'switchboard_queue_delayed', 'Delay events since start, per reason', ['reason'], (g) => {
-      for (const [reason, n] of Object.entries(schedulerMetrics().delayed)) g.set({ reason }, n);
-    });
-    gauge(registry, 'switchboard_queue_rejected', 'Rejected enqueues since start, per reason', ['reason'], (g) => {
-      for (const [reason, n] of Object.entries(schedulerMetrics().rejected)) g.set({ reason }, n);
-    });
+    counter(registry, 'switchboard_queue_dispatched_total', 'Forwarding tasks handed out, retries included, per tier', ['tier'], () => schedulerMetrics().dispatched, 'tier');
+    counter(registry, 'switchboard_queue_dead_lettered_total', 'Forwarding tasks dead-lettered, per tier', ['tier'], () => schedulerMetrics().deadLettered, 'tier');
+    counter(registry, 'switchboard_queue_delivered_total', 'Forwarding tasks done (the platform took the message)', [], () => ({ '': schedulerMetrics().acked }));
+    counter(registry, 'switchboard_queue_retried_total', 'Forwarding tasks that failed for now and were rescheduled', [], () => ({ '': schedulerMetrics().retried }));
+    counter(registry, 'switchboard_queue_delayed_total', 'Times runnable work was held back, per reason', ['reason'], () => schedulerMetrics().delayed, 'reason');
+    counter(registry, 'switchboard_queue_rejected_total', 'Enqueues refused, per reason', ['reason'], () => schedulerMetrics().rejected, 'reason');
+    registry.registerMetric(waitHistogramMetric(() => schedulerMetrics().waitHistogram) as never);
   }
   return registry;
 }
@@ -103,33 +149,9 @@ export function healthBody(supervisor: Supervisor): { status: number; body: { st
   return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', supervisorId: supervisor.id, redis } };
 }
 
-/** Serves `GET /metrics` and `GET /health`; everything else is 404. */
-export async function startMetricsServer(supervisor: Supervisor, options: MetricsServerOptions): Promise<{ server: Server; url: string; healthUrl: string; close(): Promise<void> }> {
-  const registry = metricsRegistry(supervisor, options.schedulerMetrics);
-  const server = createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/health') {
-      const { status, body } = healthBody(supervisor);
-      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
-      return;
-    }
-    if (req.method !== 'GET' || req.url !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'Only GET /metrics and GET /health are served here' } }));
-      return;
-    }
-    registry.metrics().then(
-      (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
-      (err: unknown) => res.writeHead(500).end(String(err)),
-    );
+/** Serves `GET /metrics` and `GET /health` (see {@link healthBody}); everything else is 404. */
+export function startMetricsServer(supervisor: Supervisor, options: MetricsServerOptions): Promise<MetricsEndpoint> {
+  return startMetricsEndpoint(metricsRegistry(supervisor, options.schedulerMetrics), {
+    host: options.host ?? '127.0.0.1', port: options.port, health: () => healthBody(supervisor),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { address, port } = server.address() as AddressInfo;
-  return {
-    server,
-    url: `http://${address}:${port}/metrics`,
-    healthUrl: `http://${address}:${port}/health`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }

@@ -12,6 +12,8 @@ import { createApiContext } from './api-context.ts';
 import { createApp } from './create-app.ts';
 import { startApiJobs } from './jobs/api-jobs.ts';
 import { startHttpServer } from './http-server.ts';
+import { ApiRequestMetrics, apiMetricsPort } from './http/request-metrics.ts';
+import { startMetricsEndpoint } from '../infra/metrics-endpoint.ts';
 
 await runProcess('api', async (config, root, shutdown) => {
   const { databaseUrl } = requireServerUrls(config, 'api');
@@ -26,7 +28,16 @@ await runProcess('api', async (config, root, shutdown) => {
   // Plan expiry and the usage flush: every API process ticks, one at a time runs them (a Redis lock).
   const jobs = startApiJobs(ctx);
   shutdown.register('API jobs', () => jobs.stop());
-  const http = await startHttpServer(createApp({ health: { database: 'external', redis: 'external' }, ctx }), config.API_HOST, config.API_PORT);
+  const metrics = new ApiRequestMetrics();
+  const http = await startHttpServer(createApp({ health: { database: 'external', redis: 'external' }, ctx, metrics }), config.API_HOST, config.API_PORT);
   shutdown.register('HTTP server', http.close);
+  const metricsPort = apiMetricsPort(config.API_METRICS_PORT);
+  if (metricsPort !== 0) {
+    const endpoint = await startMetricsEndpoint(metrics.registry, { host: config.METRICS_HOST, port: metricsPort });
+    shutdown.register('API metrics', endpoint.close);
+  }
   root.info({ api: http.url }, 'api ready');
-}, (config) => [{ variable: 'API_PORT', host: config.API_HOST, port: config.API_PORT }]);
+}, (config) => [
+  { variable: 'API_PORT', host: config.API_HOST, port: config.API_PORT },
+  { variable: 'API_METRICS_PORT', host: config.METRICS_HOST, port: apiMetricsPort(config.API_METRICS_PORT) },
+]);

@@ -13,6 +13,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { apiKeysRouter } from './routes/api-keys.ts';
 import { authRouters } from './routes/auth/index.ts';
 import { healthRouter, type HealthSources } from './routes/health.ts';
+import type { ApiRequestMetrics } from './http/request-metrics.ts';
 import { docsRouter } from './routes/docs.ts';
 import { openApiRouter } from './routes/openapi.ts';
 import { resourceRouters } from './routes/resource-routers.ts';
@@ -22,11 +23,14 @@ export interface AppDependencies {
   health: HealthSources;
   /** Everything the API routes need. Default: none, which serves the health route only. */
   ctx?: ApiContext;
+  /** Counts every request for Prometheus. Default: none. */
+  metrics?: ApiRequestMetrics;
 }
 
 export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
+  if (deps.metrics !== undefined) app.use(deps.metrics.middleware);
   app.use(requestId, securityHeaders);
   app.use(healthRouter(deps.health));
   const { ctx } = deps;

@@ -30,6 +30,12 @@ function fraction(name: string) {
   return z.coerce.number({ error: message }).gt(0, { error: message }).lte(1, { error: message });
 }
 
+/** A port to listen on, or 0 for none. */
+function portOrOff(name: string) {
+  const message = `${name} must be a whole number from 0 (off) to 65535`;
+  return z.coerce.number({ error: message }).int({ error: message }).min(0, { error: message }).max(65535, { error: message });
+}
+
 function optionalPositiveInt(name: string) {
   return z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), positiveInt(name).optional());
 }
@@ -110,12 +116,8 @@ export const configSchema = z
     LEASE_TTL_MS: positiveInt('LEASE_TTL_MS').default(DEFAULTS.LEASE_TTL_MS),
     HEALTH_INTERVAL_MS: positiveInt('HEALTH_INTERVAL_MS').default(DEFAULTS.HEALTH_INTERVAL_MS),
     METRICS_HOST: z.string().min(1, { error: 'METRICS_HOST must not be empty' }).default(DEFAULTS.METRICS_HOST),
-    METRICS_PORT: z.coerce
-      .number({ error: 'METRICS_PORT must be a whole number from 0 (off) to 65535' })
-      .int({ error: 'METRICS_PORT must be a whole number from 0 (off) to 65535' })
-      .min(0, { error: 'METRICS_PORT must be a whole number from 0 (off) to 65535' })
-      .max(65535, { error: 'METRICS_PORT must be a whole number from 0 (off) to 65535' })
-      .default(DEFAULTS.METRICS_PORT),
+    METRICS_PORT: portOrOff('METRICS_PORT').default(DEFAULTS.METRICS_PORT),
+    API_METRICS_PORT: portOrOff('API_METRICS_PORT').default(DEFAULTS.API_METRICS_PORT),
     SCALE_OUT_WEBHOOK_URL: url('SCALE_OUT_WEBHOOK_URL', ['http:', 'https:']),
     SHUTDOWN_TIMEOUT_MS: positiveInt('SHUTDOWN_TIMEOUT_MS').default(DEFAULTS.SHUTDOWN_TIMEOUT_MS),
     PUBLIC_URL: url('PUBLIC_URL', ['http:', 'https:']).transform((v) => v ?? DEFAULTS.PUBLIC_URL),

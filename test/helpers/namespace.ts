@@ -27,6 +27,7 @@ export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     REDIS_KEY_PREFIX: TEST_REDIS_PREFIX,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     METRICS_PORT: '0',
+    API_METRICS_PORT: '0',
     ...extra,
   };
 }

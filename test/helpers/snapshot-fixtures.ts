@@ -2,6 +2,7 @@
  * Realistic supervisor snapshots for the CLI tests: two supervisors on two
  * hosts, workers in several states, sessions of every tier and platform.
  */
+import { WAIT_BUCKETS_SECONDS } from '../../src/scheduler/core/wait-histogram.ts';
 import type { SchedulerMetrics } from '../../src/scheduler/core/scheduler-metrics.ts';
 import type { SessionSnapshot, SupervisorSnapshot, WorkerSnapshot } from '../../src/cluster/status-snapshot.ts';
 
@@ -90,6 +91,12 @@ export function snapshotB(now: number, supervisorId = 'sup-b'): SupervisorSnapsh
   };
 }
 
+/** `count` waits spread over the buckets, summing to `sumSeconds`. */
+function histogram(count: number, sumSeconds: number): SchedulerMetrics['waitHistogram']['elite'] {
+  const bounds = WAIT_BUCKETS_SECONDS;
+  return { bounds, cumulative: bounds.map((_, i) => Math.round((count * (i + 1)) / bounds.length)), sumSeconds, count };
+}
+
 /** Forwarding queue figures as a busy supervisor reports them. */
 export function queueFigures(): SchedulerMetrics {
   const wait = (p50Ms: number, p99Ms: number) => ({ count: 100, avgMs: p50Ms, p50Ms, p99Ms, maxMs: p99Ms * 2 });
@@ -98,6 +105,7 @@ export function queueFigures(): SchedulerMetrics {
     inFlight: { elite: 1, pro: 4, free: 4 },
     inFlightByWorker: { 'w-a1': 5, 'w-a2': 4 },
     wait: { elite: wait(3, 12), pro: wait(8, 40), free: wait(450, 2_900) },
+    waitHistogram: { elite: histogram(100, 0.3), pro: histogram(100, 0.8), free: histogram(100, 45) },
     dispatched: { elite: 1_200, pro: 5_400, free: 9_800 },
     acked: 16_300,
     retried: 12,

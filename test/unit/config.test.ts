@@ -87,6 +87,7 @@ describe('configuration', () => {
     ['HEALTH_INTERVAL_MS', { HEALTH_INTERVAL_MS: 'soon' }, 'HEALTH_INTERVAL_MS must be a positive whole number'],
     ['SCALE_OUT_WEBHOOK_URL', { SCALE_OUT_WEBHOOK_URL: 'ftp://x' }, 'SCALE_OUT_WEBHOOK_URL must be a http:// or https:// URL'],
     ['METRICS_PORT', { METRICS_PORT: '-1' }, 'METRICS_PORT must be a whole number from 0 (off) to 65535'],
+    ['API_METRICS_PORT', { API_METRICS_PORT: '70000' }, 'API_METRICS_PORT must be a whole number from 0 (off) to 65535'],
     ['METRICS_HOST', { METRICS_HOST: '' }, 'METRICS_HOST must not be empty'],
     ['production without keys', { NODE_ENV: 'production', JWT_SECRET: LONG, API_KEY_PEPPER: LONG }, 'SECRET_KEYS is required when NODE_ENV is production'],
     ['PUBLIC_URL', { PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL must be a http:// or https:// URL'],

@@ -319,7 +319,7 @@ export class PriorityScheduler {
     if (account.minIntervalMs > 0) account.nextSendAt = now + account.minIntervalMs;
     entry.inFlightOn = { account, worker };
     task.attempts++;
-    if (task.attempts === 1) this.#m.wait[task.tier].record(now - task.enqueuedAt);
+    if (task.attempts === 1) this.#m.recordWait(task.tier, now - task.enqueuedAt);
     this.#m.dispatched[task.tier]++;
     this.#m.inFlight[task.tier]++;
     return { task: { ...task }, workerId: worker.id };

@@ -3,6 +3,7 @@ import type { Tier } from '../../domain/plans/plan-types.ts';
 import { TIERS_BY_PRIORITY } from '../../domain/plans/plan-types.ts';
 import type { DelayReason, RejectReason } from './scheduler-events.ts';
 import { DELAY_REASONS, REJECT_REASONS } from './scheduler-events.ts';
+import { WaitHistogram, type HistogramSnapshot } from './wait-histogram.ts';
 import type { WaitSummary } from './wait-stats.ts';
 import { WaitStats } from './wait-stats.ts';
 
@@ -14,6 +15,8 @@ export interface SchedulerMetrics {
   inFlightByWorker: Record<string, number>;
   /** Enqueue-to-first-dispatch wait per tier. */
   wait: Record<Tier, WaitSummary>;
+  /** The same waits as histograms over all time, for Prometheus. */
+  waitHistogram: Record<Tier, HistogramSnapshot>;
   /** Hand-outs per tier, retries included. */
   dispatched: Record<Tier, number>;
   acked: number;
@@ -40,11 +43,18 @@ export class MetricsRecorder {
   readonly delayed = Object.fromEntries(DELAY_REASONS.map((r) => [r, 0])) as Record<DelayReason, number>;
   readonly rejected = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<RejectReason, number>;
   readonly wait: Record<Tier, WaitStats>;
+  readonly waitHistogram = perTier(() => new WaitHistogram());
   acked = 0;
   retried = 0;
 
   constructor(waitSampleSize: number) {
     this.wait = perTier(() => new WaitStats(waitSampleSize));
+  }
+
+  /** One task's enqueue-to-first-dispatch wait. */
+  recordWait(tier: Tier, ms: number): void {
+    this.wait[tier].record(ms);
+    this.waitHistogram[tier].record(ms);
   }
 
   snapshot(workers: Iterable<{ id: string; inFlight: number }>): SchedulerMetrics {
@@ -55,6 +65,7 @@ export class MetricsRecorder {
       inFlight: { ...this.inFlight },
       inFlightByWorker,
       wait: perTier((t) => this.wait[t].summary()),
+      waitHistogram: perTier((t) => this.waitHistogram[t].snapshot()),
       dispatched: { ...this.dispatched },
       acked: this.acked,
       retried: this.retried,

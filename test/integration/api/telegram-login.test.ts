@@ -133,7 +133,7 @@ describe('api: Telegram login', function () {
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../../src/api/api-main.ts', import.meta.url))], {
       env: {
         ...process.env, ...env, NODE_ENV: 'test', DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: a.ctx.config.DATABASE_SCHEMA,
-        REDIS_URL: TEST_REDIS_URL, API_HOST: '127.0.0.1', API_PORT: String(port), METRICS_PORT: '0', LOG_LEVEL: 'error',
+        REDIS_URL: TEST_REDIS_URL, API_HOST: '127.0.0.1', API_PORT: String(port), METRICS_PORT: '0', API_METRICS_PORT: '0', LOG_LEVEL: 'error',
         LOG_DIR: keyDir, MAIL_DIR: join(keyDir, 'mail'), API_JOBS_INTERVAL_MS: '3600000',
       },
       stdio: ['ignore', 'ignore', 'inherit'],

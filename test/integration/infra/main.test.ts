@@ -52,6 +52,7 @@ describe('npm start (src/main.ts)', function () {
         EMBEDDED_REDIS_PORT: String(ports.redis),
         API_PORT: String(ports.api),
         METRICS_PORT: '0',
+        API_METRICS_PORT: '0',
         LOG_LEVEL: 'info',
         LOG_PRETTY: 'false',
         SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
@@ -179,7 +180,7 @@ describe('npm start (src/main.ts)', function () {
     assert.equal(run.stdout(), '');
   });
 
-  for (const variable of ['API_PORT', 'METRICS_PORT'] as const) {
+  for (const variable of ['API_PORT', 'METRICS_PORT', 'API_METRICS_PORT'] as const) {
     it(`${variable} in use: one line naming it, exit 1, nothing started`, async () => {
       const taken = createServer();
       const port = await freePort();
@@ -190,6 +191,7 @@ describe('npm start (src/main.ts)', function () {
         const run = startService(testEnv({
           DATA_DIR: dataDir, LOG_DIR: join(dataDir, 'log'), LOG_LEVEL: 'info', LOG_PRETTY: 'false',
           API_PORT: String(variable === 'API_PORT' ? port : await freePort()), METRICS_PORT: String(variable === 'METRICS_PORT' ? port : 0),
+          API_METRICS_PORT: String(variable === 'API_METRICS_PORT' ? port : 0),
         }));
         const { code } = await run.exited;
         console.log(`      exited ${Date.now() - started} ms after launch`);

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import type { Redis } from 'ioredis';
 import { keys } from '../../../src/cluster/redis-keys.ts';
+import { queueFigures } from '../../helpers/snapshot-fixtures.ts';
 import { startMetricsServer } from '../../../supervisor/metrics-server.ts';
 import type { Supervisor } from '../../../supervisor/supervisor.ts';
 import { startSupervisorRuntime, type SupervisorRuntime } from '../../../supervisor/supervisor-runtime.ts';
@@ -126,7 +127,7 @@ describe('supervisor operations', function () {
     await supervisor.addSession(loopbackSpec(1, 'elite'));
     await supervisor.addSession(loopbackSpec(2, 'free'));
     await supervisor.pauseSession('session-2');
-    const metrics = await startMetricsServer(supervisor, { port: 0 });
+    const metrics = await startMetricsServer(supervisor, { port: 0, schedulerMetrics: queueFigures });
     try {
       const body = await (await fetch(metrics.url)).text();
       assert.match(body, /switchboard_sessions\{state="running",tier="elite",supervisor="[^"]+"\} 1/);
@@ -134,6 +135,19 @@ describe('supervisor operations', function () {
       assert.match(body, /switchboard_workers\{state="running",supervisor="[^"]+"\} 1/);
       assert.match(body, /switchboard_worker_rss_bytes\{worker="[^"]+",supervisor="[^"]+"\} [1-9]/);
       assert.match(body, /switchboard_host_memory_used_ratio\{supervisor="[^"]+"\} 0\.\d+/);
+      // Prometheus conventions: counters end in _total, the wait is a histogram per tier, the process' own figures.
+      assert.match(body, /# TYPE switchboard_queue_dispatched_total counter\nswitchboard_queue_dispatched_total\{tier="elite",supervisor="[^"]+"\} 1200/);
+      assert.match(body, /switchboard_queue_delivered_total\{supervisor="[^"]+"\} 16300/);
+      assert.match(body, /switchboard_queue_dead_lettered_total\{tier="free",supervisor="[^"]+"\} 3/);
+      assert.match(body, /switchboard_queue_delayed_total\{reason="plan_rate",supervisor="[^"]+"\} 310/);
+      assert.match(body, /# TYPE switchboard_queue_wait_seconds histogram/);
+      assert.match(body, /switchboard_queue_wait_seconds_bucket\{tier="free",le="\+Inf",supervisor="[^"]+"\} 100/);
+      assert.match(body, /switchboard_queue_wait_seconds_sum\{tier="free",supervisor="[^"]+"\} 45/);
+      assert.match(body, /switchboard_queue_wait_seconds_count\{tier="elite",supervisor="[^"]+"\} 100/);
+      assert.match(body, /switchboard_queue_wait_seconds_bucket\{tier="elite",le="0.005",supervisor="[^"]+"\} \d+/);
+      assert.match(body, /process_cpu_seconds_total\{supervisor="[^"]+"\} [\d.]+/);
+      assert.match(body, /nodejs_eventloop_lag_seconds/);
+      assert.doesNotMatch(body, /# TYPE switchboard_\w+(?<!_total) counter/, 'every counter ends in _total');
       assert.equal((await fetch(metrics.url.replace('/metrics', '/other'))).status, 404);
       const health = await fetch(metrics.healthUrl);
       assert.equal(health.status, 200);
