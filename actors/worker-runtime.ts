@@ -34,6 +34,7 @@ import type {
 } from '../supervisor/worker-protocol.ts';
 import { attributeHeap } from '../supervisor/policy/heap-attribution.ts';
 import { RestartIntensity } from '../src/cluster/restart-intensity.ts';
+import { CpuMeter } from '../src/infra/cpu-meter.ts';
 import { ActorExistsError, ActorNotFoundError, LeaseNotHeldError, WorkerStoppingError } from '../src/errors/registry.ts';
 
 const THREAD_HOST = fileURLToPath(new URL('./thread-host.ts', import.meta.url));
@@ -77,6 +78,7 @@ export class WorkerRuntime implements WorkerApi {
   readonly #restartDelayMs: number;
   /** Restarts in progress after a thread died, by thread index. */
   readonly #restarts = new Map<number, Promise<void>>();
+  readonly #cpu = new CpuMeter();
   #stopping = false;
   #escalated = false;
 
@@ -242,7 +244,7 @@ export class WorkerRuntime implements WorkerApi {
       if (listed.has(actorId)) continue;
       actors.push(this.#actorStatus(record, { state: record.state, memoryBytes: 0, trackedBytes: 0, lastActivityAt: 0, inFlight: 0 }));
     }
-    return { workerId: this.options.workerId, pid: process.pid, rssBytes: process.memoryUsage.rss(), threads, actors };
+    return { workerId: this.options.workerId, pid: process.pid, rssBytes: process.memoryUsage.rss(), cpuPercent: this.#cpu.sample(), threads, actors };
   }
 
   async healthCheck(): Promise<{ checked: number; reconnected: string[]; restarted: string[] }> {

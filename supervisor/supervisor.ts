@@ -43,6 +43,7 @@ import { WorkerHandle } from './worker-handle.ts';
 import type { WorkerEvent, WorkerOptions } from './worker-protocol.ts';
 import { readHostMemory } from './host-memory.ts';
 import { RedisStallWatch } from './redis-stall-watch.ts';
+import { CpuMeter } from '../src/infra/cpu-meter.ts';
 
 export interface SupervisorDeps {
   /** Redis for leases, status and events; its keyPrefix namespaces everything. */
@@ -96,6 +97,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   #host: HostMemory = { totalBytes: 1, availableBytes: 1 };
   #redisWatch: RedisStallWatch | null = null;
   #redisStalls = 0;
+  readonly #cpu = new CpuMeter();
   #lastRedisStall: RedisHealth['lastStall'] = null;
   #publishing = false;
   /** Operations per session (and per user, for placement), one at a time each. */
@@ -346,6 +348,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       startedAt: this.#startedAt,
       publishedAt: Date.now(),
       host: { ...this.#host, usedFraction: used / this.#host.totalBytes },
+      cpuPercent: this.#cpu.sample(),
       pressure: {
         highWatermark: this.#pressure.options.highWatermark,
         lowWatermark: this.#pressure.options.lowWatermark,
@@ -356,6 +359,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         pid: w.pid,
         state: w.state,
         rssBytes: w.lastStatus?.rssBytes ?? 0,
+        cpuPercent: w.lastStatus?.cpuPercent ?? 0,
         sessions: this.sessions.onWorker(w.workerId).filter((r) => occupiesWorker(r.state)).length,
         sessionLimit: this.options.sessionsPerWorker,
         ramCapBytes: this.options.workerRamCapBytes,

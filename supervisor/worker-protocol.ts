@@ -60,6 +60,8 @@ export interface WorkerStatus {
   workerId: string;
   pid: number;
   rssBytes: number;
+  /** CPU the worker process used since its previous status, % of one core. */
+  cpuPercent: number;
   threads: WorkerThreadStatus[];
   actors: WorkerActorStatus[];
 }

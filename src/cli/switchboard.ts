@@ -135,6 +135,9 @@ function positiveInt(value: string): number {
   return n;
 }
 
+/** Commands take the first characters of an id, as `top` shows them, when only one id begins so. */
+const BY_PREFIX = { prefix: true };
+
 const program = new Command('switchboard')
   .description('Inspect and steer running Switchboard supervisors')
   .exitOverride()
@@ -195,7 +198,7 @@ program
 
 program
   .command('top')
-  .description('refreshing view of supervisors, workers and the largest sessions (Ctrl-C to quit)')
+  .description('refreshing view of supervisors, workers, the queue and the largest sessions (q or Ctrl-C to quit)')
   .addOption(new Option('--interval <ms>', 'refresh interval').argParser(positiveInt).default(1_000))
   .addOption(new Option('--iterations <n>', 'stop after this many frames (default: run until interrupted)').argParser(positiveInt))
   .addOption(new Option('--limit <n>', 'sessions listed, largest memory first').argParser(positiveInt).default(20))
@@ -205,23 +208,54 @@ program
     withCluster(options, async (cluster) => {
       // Clearing only a terminal: piped into a file or a script, frames follow one another.
       const clear = process.stdout.isTTY ? CLEAR_SCREEN : '';
-      for (let frame = 0; options.iterations === undefined || frame < options.iterations; frame += 1) {
-        if (frame > 0) await sleep(options.interval);
-        // No supervisor yet is a state to watch, not an error: top keeps refreshing.
-        const snapshots = await cluster.snapshots();
-        const now = Date.now();
-        if (options.json) {
-          const filter = { supervisorId: options.supervisor };
-          const supervisors = snapshots
-            .filter((s) => options.supervisor === undefined || s.supervisorId === options.supervisor)
-            .map((s) => summarizeSupervisor(s, now));
-          console.log(JSON.stringify({ at: now, supervisors, workers: listWorkers(snapshots, filter), sessions: listSessions(snapshots, filter) }));
-        } else {
-          const body = formatTopFrame(snapshots, now, { intervalMs: options.interval, sessionLimit: options.limit, supervisorId: options.supervisor });
-          process.stdout.write(`${clear || (frame > 0 ? '\n' : '')}${body}\n`);
-        }
+      const quit = quitOnKey();
+      try {
+        await topLoop(cluster, options, clear, quit.signal);
+      } finally {
+        quit.release();
       }
     }));
+
+/** `q` (or Ctrl-C, which raw mode turns into a key) ends `top` at once; only when stdin is a terminal. */
+function quitOnKey(): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const stdin = process.stdin;
+  if (!stdin.isTTY) return { signal: controller.signal, release: () => {} };
+  const onData = (key: Buffer): void => {
+    const k = key.toString();
+    if (k === 'q' || k === 'Q' || k === '\u0003') controller.abort();
+  };
+  stdin.setRawMode(true);
+  stdin.on('data', onData);
+  stdin.resume();
+  return {
+    signal: controller.signal,
+    release: () => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+    },
+  };
+}
+
+async function topLoop(cluster: Cluster, options: TopOptions, clear: string, quit: AbortSignal): Promise<void> {
+  for (let frame = 0; options.iterations === undefined || frame < options.iterations; frame += 1) {
+    if (frame > 0 && await sleep(options.interval, false, { signal: quit }).catch(() => true)) return;
+    // No supervisor yet is a state to watch, not an error: top keeps refreshing.
+    const snapshots = await cluster.snapshots();
+    const now = Date.now();
+    if (options.json) {
+      const filter = { supervisorId: options.supervisor };
+      const supervisors = snapshots
+        .filter((s) => options.supervisor === undefined || s.supervisorId === options.supervisor)
+        .map((s) => summarizeSupervisor(s, now));
+      console.log(JSON.stringify({ at: now, supervisors, workers: listWorkers(snapshots, filter), sessions: listSessions(snapshots, filter) }));
+    } else {
+      const body = formatTopFrame(snapshots, now, { intervalMs: options.interval, sessionLimit: options.limit, supervisorId: options.supervisor });
+      process.stdout.write(`${clear || (frame > 0 ? '\n' : '')}${body}\n`);
+    }
+  }
+}
 
 for (const verb of ['stop', 'pause', 'resume'] as const) {
   program
@@ -231,10 +265,10 @@ for (const verb of ['stop', 'pause', 'resume'] as const) {
     .addOption(timeoutOption())
     .addOption(jsonOption())
     .action((sessionId: string, options: SteerOptions) =>
-      steer(options, (snapshots) => ({
-        supervisorId: findSessionOwner(snapshots, sessionId).supervisorId,
-        command: { command: verb, sessionId },
-      })));
+      steer(options, (snapshots) => {
+        const { supervisorId, session } = findSessionOwner(snapshots, sessionId, BY_PREFIX);
+        return { supervisorId, command: { command: verb, sessionId: session.actorId } };
+      }));
 }
 
 program
@@ -246,9 +280,9 @@ program
   .addOption(jsonOption())
   .action((sessionId: string, options: SteerOptions & { to: string }) =>
     steer(options, (snapshots) => {
-      const { supervisorId } = findSessionOwner(snapshots, sessionId);
-      findWorkerOwner(snapshots, options.to);
-      return { supervisorId, command: { command: 'reassign', sessionId, toWorkerId: options.to } };
+      const { supervisorId, session } = findSessionOwner(snapshots, sessionId, BY_PREFIX);
+      const { worker } = findWorkerOwner(snapshots, options.to, BY_PREFIX);
+      return { supervisorId, command: { command: 'reassign', sessionId: session.actorId, toWorkerId: worker.workerId } };
     }));
 
 program
@@ -258,10 +292,10 @@ program
   .addOption(timeoutOption())
   .addOption(jsonOption())
   .action((workerId: string, options: SteerOptions) =>
-    steer(options, (snapshots) => ({
-      supervisorId: findWorkerOwner(snapshots, workerId).supervisorId,
-      command: { command: 'drain', workerId },
-    })));
+    steer(options, (snapshots) => {
+      const { supervisorId, worker } = findWorkerOwner(snapshots, workerId, BY_PREFIX);
+      return { supervisorId, command: { command: 'drain', workerId: worker.workerId } };
+    }));
 
 program
   .command('queue')

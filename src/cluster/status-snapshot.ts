@@ -16,6 +16,8 @@ export interface WorkerSnapshot {
   pid: number;
   state: WorkerLifecycle;
   rssBytes: number;
+  /** CPU the worker used over the last status interval, % of one core; absent from older supervisors. */
+  cpuPercent?: number;
   sessions: number;
   sessionLimit: number;
   ramCapBytes: number;
@@ -50,6 +52,8 @@ export interface SupervisorSnapshot {
   startedAt: number;
   publishedAt: number;
   host: { totalBytes: number; availableBytes: number; usedFraction: number };
+  /** CPU the supervisor process itself used since its previous snapshot, % of one core; absent from older supervisors. */
+  cpuPercent?: number;
   pressure: { highWatermark: number; lowWatermark: number; pauseElite: boolean };
   workers: WorkerSnapshot[];
   sessions: SessionSnapshot[];

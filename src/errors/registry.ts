@@ -131,6 +131,11 @@ export const SessionNotFoundError = defineError<{ sessionId: string }>(
   'SessionNotFoundError', 'session_not_found', 404,
   (d) => `no session "${d.sessionId}" in any running supervisor`,
 );
+/** A shortened session or worker id that begins more than one id. */
+export const IdAmbiguousError = defineError<{ kind: 'session' | 'worker'; prefix: string; matches: string[] }>(
+  'IdAmbiguousError', 'id_ambiguous', 400,
+  (d) => `"${d.prefix}" begins more than one ${d.kind} id (${d.matches.slice(0, 5).join(', ')}${d.matches.length > 5 ? ', …' : ''}); give more of it`,
+);
 export const WorkerNotFoundError = defineError<{ workerId: string }>(
   'WorkerNotFoundError', 'worker_not_found', 404,
   (d) => `no worker "${d.workerId}" in any running supervisor`,

@@ -54,8 +54,9 @@ export function snapshotA(now: number, supervisorId = 'sup-a'): SupervisorSnapsh
     publishedAt: now,
     host: { totalBytes: 16 * GiB, availableBytes: Math.round(16 * GiB * 0.29), usedFraction: 0.71 },
     pressure: { highWatermark: 0.85, lowWatermark: 0.7, pauseElite: false },
+    cpuPercent: 12.5,
     workers: [
-      worker('w-a1', 5001),
+      worker('w-a1', 5001, { cpuPercent: 37.4 }),
       worker('w-a2', 5002, { rssBytes: 300 * MiB, sessions: 2, restarts: 1, threads: [
         { threadIndex: 0, heapUsedBytes: 80 * MiB, externalBytes: 2 * MiB, actors: 2, restarts: 2 },
       ] }),

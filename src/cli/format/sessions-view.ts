@@ -60,14 +60,35 @@ export function describePlacement(s: Pick<SessionSnapshot, 'workerId' | 'threadI
   return s.threadIndex === null ? s.workerId : `${s.workerId}/${s.threadIndex}`;
 }
 
-export function formatSessions(rows: readonly SessionRow[], nowMs: number): string {
+/** Characters of a session id `top` shows; commands take that much (see locate-target.ts). */
+export const SHORT_ID_LENGTH = 8;
+
+/** The first SHORT_ID_LENGTH characters of each id, or more where two ids begin alike, so each stays unique. */
+export function shortIds(ids: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const id of ids) {
+    let length = SHORT_ID_LENGTH;
+    while (length < id.length && ids.some((other) => other !== id && other.startsWith(id.slice(0, length)))) length += 4;
+    out.set(id, id.slice(0, length));
+  }
+  return out;
+}
+
+export interface FormatSessionsOptions {
+  /** Show ids shortened (see {@link shortIds}). Default false. */
+  short?: boolean;
+}
+
+export function formatSessions(rows: readonly SessionRow[], nowMs: number, options: FormatSessionsOptions = {}): string {
   if (rows.length === 0) return '(no sessions)';
+  const sessions = options.short === true ? shortIds(rows.map((r) => r.actorId)) : null;
+  const users = options.short === true ? shortIds(rows.map((r) => r.userId)) : null;
   return renderTable(
     ['SUPERVISOR', 'SESSION', 'USER', 'TIER', 'PLATFORM', 'WORKER/THREAD', 'STATE', 'MEMORY', 'LAST ACTIVITY'],
     rows.map((s) => [
       s.supervisorId,
-      s.actorId,
-      s.userId,
+      sessions?.get(s.actorId) ?? s.actorId,
+      users?.get(s.userId) ?? s.userId,
       s.tier,
       s.platform,
       describePlacement(s),

@@ -6,6 +6,7 @@ import type { RedisHealth, SessionState, SupervisorSnapshot, WorkerLifecycle } f
 import { TIERS_BY_PRIORITY, type Tier } from '../../domain/plans/plan-types.ts';
 import { SESSION_STATES } from './sessions-view.ts';
 import { renderTable } from './table.ts';
+import { describeCpu } from './workers-view.ts';
 import { formatAgo, formatBytes, formatDuration, formatPercent } from './units.ts';
 
 const WORKER_STATES: readonly WorkerLifecycle[] = ['starting', 'running', 'draining', 'stopping'];
@@ -26,6 +27,8 @@ export interface SupervisorSummary {
   aboveHighWatermark: boolean;
   /** Redis stalls this supervisor saw; null from a supervisor that does not report them. */
   redis: RedisHealth | null;
+  /** The supervisor process' CPU, % of one core; undefined from a supervisor that does not report it. */
+  cpuPercent?: number;
 }
 
 function countBy<K extends string>(items: readonly K[], order: readonly K[]): Partial<Record<K, number>> {
@@ -55,6 +58,7 @@ export function summarizeSupervisor(s: SupervisorSnapshot, nowMs: number): Super
     pressure: s.pressure,
     aboveHighWatermark: s.host.usedFraction >= s.pressure.highWatermark,
     redis: s.redis ?? null,
+    ...(s.cpuPercent === undefined ? {} : { cpuPercent: s.cpuPercent }),
   };
 }
 
@@ -90,13 +94,14 @@ export function describeHostMemory(s: Pick<SupervisorSummary, 'host' | 'pressure
 export function formatStatus(summaries: readonly SupervisorSummary[], nowMs = Date.now()): string {
   if (summaries.length === 0) return '(no supervisors)';
   return renderTable(
-    ['SUPERVISOR', 'HOST', 'PID', 'AGE', 'UPTIME', 'WORKERS', 'SESSIONS', 'BY STATE', 'BY TIER', 'HOST MEMORY', 'REDIS'],
+    ['SUPERVISOR', 'HOST', 'PID', 'AGE', 'UPTIME', 'CPU', 'WORKERS', 'SESSIONS', 'BY STATE', 'BY TIER', 'HOST MEMORY', 'REDIS'],
     summaries.map((s) => [
       s.supervisorId,
       s.hostname,
       String(s.pid),
       formatDuration(s.ageMs),
       formatDuration(s.uptimeMs),
+      describeCpu(s.cpuPercent),
       describeWorkers(s.workers),
       String(s.sessions.total),
       describeCounts(s.sessions.byState),

@@ -3,6 +3,7 @@
  * using the most memory.
  */
 import type { SupervisorSnapshot } from '../../cluster/status-snapshot.ts';
+import { formatQueues, listQueues, summarizeQueues } from './queue-view.ts';
 import { formatSessions, listSessions, type SessionFilter } from './sessions-view.ts';
 import { formatStatus, summarizeSupervisor } from './status-view.ts';
 import { formatWorkers, listWorkers } from './workers-view.ts';
@@ -19,6 +20,12 @@ export interface TopFrameOptions {
 /** First line of every frame; tests and scripts count frames by it. */
 export const TOP_HEADER = 'switchboard top';
 
+/** The forwarding queue per tier, for supervisors that run one; nothing when none does. */
+function queueSection(snapshots: readonly SupervisorSnapshot[], supervisorId: string | undefined): string[] {
+  const rows = listQueues(snapshots, supervisorId);
+  return rows.length === 0 ? [] : ['Forwarding queue:', formatQueues(rows, summarizeQueues(snapshots, supervisorId)), ''];
+}
+
 export function formatTopFrame(snapshots: readonly SupervisorSnapshot[], nowMs: number, options: TopFrameOptions): string {
   const header = `${TOP_HEADER}  ${new Date(nowMs).toISOString()}  every ${options.intervalMs} ms`;
   if (snapshots.length === 0) return `${header}\n\nNo supervisor is running.`;
@@ -34,7 +41,8 @@ export function formatTopFrame(snapshots: readonly SupervisorSnapshot[], nowMs: 
     '',
     formatWorkers(listWorkers(snapshots, filter)),
     '',
-    `Sessions by memory (${shown.length} of ${sessions.length}):`,
-    formatSessions(shown, nowMs),
+    ...queueSection(snapshots, options.supervisorId),
+    `Sessions by memory (${shown.length} of ${sessions.length}; ids shortened, commands take them as shown):`,
+    formatSessions(shown, nowMs, { short: true }),
   ].join('\n');
 }

@@ -43,16 +43,22 @@ export function describeRestarts(w: Pick<WorkerSnapshot, 'restarts' | 'threads'>
   return threadRestarts > 0 ? `${w.restarts} (+${threadRestarts} thread)` : String(w.restarts);
 }
 
+/** `37%` of one core; `-` from a supervisor that does not report it. */
+export function describeCpu(cpuPercent: number | undefined): string {
+  return cpuPercent === undefined ? '-' : `${Math.round(cpuPercent)}%`;
+}
+
 export function formatWorkers(rows: readonly WorkerRow[]): string {
   if (rows.length === 0) return '(no workers)';
   return renderTable(
-    ['SUPERVISOR', 'WORKER', 'PID', 'STATE', 'SESSIONS', 'RSS / RAM CAP', 'THREADS (HEAP)', 'RESTARTS'],
+    ['SUPERVISOR', 'WORKER', 'PID', 'STATE', 'SESSIONS', 'CPU', 'RSS / RAM CAP', 'THREADS (HEAP)', 'RESTARTS'],
     rows.map((w) => [
       w.supervisorId,
       w.workerId,
       String(w.pid),
       w.state,
       `${w.sessions}/${w.sessionLimit}`,
+      describeCpu(w.cpuPercent),
       describeRss(w),
       describeThreads(w),
       describeRestarts(w),

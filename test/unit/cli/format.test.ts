@@ -82,7 +82,7 @@ describe('CLI formatting', () => {
       const lines = text.split('\n');
       assert.equal(lines.length, 3);
       assert.match(lines[0]!, /^SUPERVISOR\s+HOST\s+PID\s+AGE/);
-      assert.match(lines[1]!, /^sup-a\s+node-1\s+4242\s+0ms\s+3h\s+2\s+5\s+2 running, 1 idle, 2 paused\s+2 elite, 1 pro, 2 free\s+71% of 16 GiB.*2 stalls, last 5\.2s, 3m ago$/);
+      assert.match(lines[1]!, /^sup-a\s+node-1\s+4242\s+0ms\s+3h\s+13%\s+2\s+5\s+2 running, 1 idle, 2 paused\s+2 elite, 1 pro, 2 free\s+71% of 16 GiB.*2 stalls, last 5\.2s, 3m ago$/);
       assert.match(lines[2]!, /^sup-b\s+node-2\s+777\s+.*1 \(1 draining\)\s+2\s+1 queued, 1 running\s+1 pro, 1 free\s+90% .*\[ABOVE HIGH\]\s+-$/);
       assert.equal(formatStatus([]), '(no supervisors)');
     });
@@ -103,8 +103,9 @@ describe('CLI formatting', () => {
     });
     it('renders a table', () => {
       const lines = formatWorkers(listWorkers(snapshots)).split('\n');
-      assert.match(lines[0]!, /^SUPERVISOR\s+WORKER\s+PID\s+STATE\s+SESSIONS\s+RSS \/ RAM CAP\s+THREADS \(HEAP\)\s+RESTARTS$/);
-      assert.match(lines[3]!, /^sup-b\s+w-b1\s+6001\s+draining\s+1\/50\s+412 MiB \/ 1\.0 GiB \(40%\)\s+-\s+0$/);
+      assert.match(lines[0]!, /^SUPERVISOR\s+WORKER\s+PID\s+STATE\s+SESSIONS\s+CPU\s+RSS \/ RAM CAP\s+THREADS \(HEAP\)\s+RESTARTS$/);
+      assert.match(lines[1]!, /^sup-a\s+w-a1\s+5001\s+running\s+3\/50\s+37%\s+412 MiB/);
+      assert.match(lines[3]!, /^sup-b\s+w-b1\s+6001\s+draining\s+1\/50\s+-\s+412 MiB \/ 1\.0 GiB \(40%\)\s+-\s+0$/);
       assert.equal(formatWorkers([]), '(no workers)');
     });
   });
@@ -147,7 +148,8 @@ describe('CLI formatting', () => {
     it('shows supervisors, workers and the largest sessions first', () => {
       const frame = formatTopFrame(snapshots, NOW, { intervalMs: 500, sessionLimit: 2 });
       assert.ok(frame.startsWith(`${TOP_HEADER}  ${new Date(NOW).toISOString()}  every 500 ms`));
-      assert.match(frame, /Sessions by memory \(2 of 7\):/);
+      assert.match(frame, /Sessions by memory \(2 of 7; ids shortened, commands take them as shown\):/);
+      assert.match(frame, /Forwarding queue:\n.*SUPERVISOR\s+TIER\s+QUEUED/);
       const sessionLines = frame.split('Sessions by memory')[1]!.split('\n').slice(2);
       assert.match(sessionLines[0]!, /tg-alice\s.*40 MiB/);
       assert.equal(sessionLines.length, 2);
