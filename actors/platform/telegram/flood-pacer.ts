@@ -117,6 +117,9 @@ export class FloodPacer {
     this.#sweep(now);
     const r = this.#o.recoveryMs;
     const chat = this.#chatOf(chatId);
+    // A FLOOD_WAIT being honoured holds everything, and books nothing meanwhile.
+    const blocked = this.#account.blockedUntil;
+    if (blocked > now + EPSILON_MS) return { go: false, scope: 'account', waitMs: Math.ceil(blocked - now) };
     const booking = this.#booked.get(key);
     if (booking !== undefined && booking.at > now + EPSILON_MS) return { go: false, scope: 'chat', waitMs: Math.ceil(booking.at - now) };
     const chatAt = booking !== undefined ? now : Math.max(chat.chat.readyAt(cost, now, r), chat.group?.readyAt(cost, now, r) ?? now);
