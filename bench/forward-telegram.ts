@@ -51,6 +51,8 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1' },
     threads: { type: 'string', default: '2' },
     'warmup-s': { type: 'string', default: '3' },
+    // Telegram's pacing off in the fake and the sessions: what the pacing itself costs.
+    unpaced: { type: 'boolean', default: false },
   },
 });
 const PAIRS = Number(values.pairs);
@@ -63,6 +65,9 @@ const TICK_MS = 10;
 
 const progress = (m: string): void => void process.stderr.write(`bench forward-telegram: ${m}\n`);
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+interface ChildStatus { workers: Array<{ heapBytes: number; rssBytes: number; threadRestarts: number }> }
+const restartsOf = (st: ChildStatus): number => st.workers.reduce((n, w) => n + w.threadRestarts, 0);
 
 interface BenchAccount { user: FakeUser; userId: string; accountId: string; tier: Tier }
 interface BenchPair { source: FakeGroup; reader: FakeUser; account: BenchAccount; tier: Tier }
@@ -119,7 +124,7 @@ function forwardsIn(world: ForwardingWorld, pair: BenchPair, tag: RegExp): Array
   });
 }
 
-const world = await ForwardingWorld.create('fwd_tg_bench', { telegram: true });
+const world = await ForwardingWorld.create('fwd_tg_bench', { telegram: true, unpaced: values.unpaced });
 const tg = world.tg!;
 let supervisor: ChildProcess | null = null;
 try {
@@ -152,12 +157,22 @@ try {
   progress(`every pair forwarding ${connectS.toFixed(1)} s after the accounts were announced; offering ${RATE} msg/s for ${SECONDS} s`);
 
   const floodWaitsBefore = tg.stats().floodWaits;
+  const restartsBefore = restartsOf(await reply<ChildStatus>(supervisor, 'status', { type: 'status' }));
   const callsBefore = tg.stats().calls['messages.forwardMessages'] ?? 0;
+  const allCallsBefore = tg.stats().calls;
   const sent: { pair: BenchPair; at: number }[] = [];
   let cpuAtMeasure = -1;
   let fakeCpuAtMeasure = process.cpuUsage();
   const perTick = (RATE * TICK_MS) / 1_000;
   const started = performance.now();
+  // The workers' heap as the run goes: a heap that keeps growing would show here before latency does.
+  const heapLog = setInterval(() => {
+    void reply<ChildStatus>(supervisor!, 'status', { type: 'status' }).then((st) => {
+      const mb = (n: number): string => (n / 1_048_576).toFixed(0);
+      progress(`${((performance.now() - started) / 1_000).toFixed(0)} s: workers' heap ${mb(st.workers.reduce((n, w) => n + w.heapBytes, 0))} MB, `
+        + `RSS ${mb(st.workers.reduce((n, w) => n + w.rssBytes, 0))} MB, thread restarts ${restartsOf(st)}`);
+    });
+  }, 3_000);
   let owed = 0;
   while (performance.now() - started < (WARMUP_S + SECONDS) * 1_000) {
     if (cpuAtMeasure < 0 && performance.now() - started >= WARMUP_S * 1_000) {
@@ -174,6 +189,7 @@ try {
     const next = started + (sent.length / RATE) * 1_000;
     await sleep(Math.max(0, next - performance.now()));
   }
+  clearInterval(heapLog);
   const offeredS = (performance.now() - started) / 1_000;
   const runtimeCpuMs = treeCpuMs(supervisor.pid!) - cpuAtMeasure;
   const fakeCpu = process.cpuUsage(fakeCpuAtMeasure);
@@ -206,8 +222,11 @@ try {
     progress(`second ${second}: p50 ${percentile(l, 50)} ms, p99 ${percentile(l, 99)} ms, max ${l.at(-1)} ms`);
   }
   const floodWaits = tg.stats().floodWaits - floodWaitsBefore;
+  const threadRestarts = restartsOf(await reply<ChildStatus>(supervisor, 'status', { type: 'status' })) - restartsBefore;
   const forwardCalls = (tg.stats().calls['messages.forwardMessages'] ?? 0) - callsBefore;
   progress(`messages.forwardMessages calls: ${forwardCalls} for ${sent.length} messages`);
+  const calls = Object.entries(tg.stats().calls).map(([m, n]) => [m, n - (allCallsBefore[m] ?? 0)]).filter(([, n]) => (n as number) > 0);
+  progress(`Telegram calls during the run and drain: ${JSON.stringify(Object.fromEntries(calls))}`);
   const lost = sent.length - seen.size;
   const duplicated = [...seen.values()].reduce((n, c) => n + c - 1, 0);
   all.sort((a, b) => a - b);
@@ -223,7 +242,7 @@ try {
     flood_waits: floodWaits, flood_waits_per_10k: Number(((floodWaits / Math.max(1, sent.length)) * 10_000).toFixed(2)),
     runtime_cpu_ms_per_msg: Number((runtimeCpuMs / Math.max(1, sent.length - measuredFrom)).toFixed(3)),
     fake_cpu_ms_per_msg: Number(((fakeCpu.user + fakeCpu.system) / 1_000 / Math.max(1, sent.length - measuredFrom)).toFixed(3)),
-    ready_s: Number(connectS.toFixed(1)), plan_rates: 'off',
+    thread_restarts: threadRestarts, ready_s: Number(connectS.toFixed(1)), plan_rates: 'off', telegram_pacing: values.unpaced ? 'off' : 'on',
     targets: { lost: 0, duplicated: 0, p99_ms: 100, flood_waits_per_10k: 1 },
   }));
 } finally {
