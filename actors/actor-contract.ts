@@ -58,7 +58,13 @@ export interface SendNotice {
 
 export type SendResult =
   | { ok: true; destinationMessageIds: string[]; notice?: SendNotice }
-  | { ok: false; kind: 'transient' | 'permanent' | 'flood_wait' | 'revoked'; message: string; retryAfterMs?: number; notice?: SendNotice };
+  | {
+    ok: false; kind: 'transient' | 'permanent' | 'flood_wait' | 'revoked'; message: string; retryAfterMs?: number; notice?: SendNotice;
+    /** For `flood_wait`, what waits: every task of the sending account (`account`, the default), or only this task's pair (`chat`: its destination is busy). */
+    scope?: 'account' | 'chat';
+    /** For `flood_wait`: the actor's own pacing handed the send back before it reached the platform; not a failed attempt. Default false. */
+    paced?: boolean;
+  };
 
 /** What `health()` reports; the supervisor also measures the thread around it. */
 export interface ActorHealth {

@@ -3,7 +3,8 @@
  * each task's sending account, and reports the outcome back. It never sleeps
  * on a platform limit: a Telegram FLOOD_WAIT or a Discord 429 becomes a "not
  * before" on that account in the scheduler, and every other account keeps
- * flowing.
+ * flowing; a wait the actor's own pacing names for one busy chat holds only
+ * the task's pair, and a send it handed back unsent costs no attempt.
  *
  * A task whose sending account is not running right now (paused under RAM
  * pressure, restarting after a crash) is held here, not failed: it stays
@@ -22,7 +23,7 @@ import type { Supervisor } from './supervisor.ts';
 export interface DispatchQueue {
   take(now: number): TakeResult;
   ack(taskId: string, now: number): Promise<unknown>;
-  fail(taskId: string, error: string, now: number, options: { permanent?: boolean; retryAfterMs?: number }): Promise<unknown>;
+  fail(taskId: string, error: string, now: number, options: { permanent?: boolean; retryAfterMs?: number; paced?: boolean }): Promise<unknown>;
   blockAccount(accountId: string, untilMs: number, reason: 'flood_wait' | 'rate_limited'): void;
 }
 
@@ -221,9 +222,9 @@ export class Dispatcher {
     switch (result.kind) {
       case 'flood_wait': {
         const retryAfterMs = result.retryAfterMs ?? 1_000;
-        // The account waits; the task keeps its place at the head of its pair.
-        this.#o.queue.blockAccount(task.sendingAccountId, Date.now() + retryAfterMs, 'flood_wait');
-        await this.#o.queue.fail(task.id, result.message, Date.now(), { retryAfterMs });
+        // The account waits (or, for a busy chat, only this pair); the task keeps its place at the head of its pair.
+        if (result.scope !== 'chat') this.#o.queue.blockAccount(task.sendingAccountId, Date.now() + retryAfterMs, 'flood_wait');
+        await this.#o.queue.fail(task.id, result.message, Date.now(), { retryAfterMs, paced: result.paced === true });
         return;
       }
       case 'permanent':

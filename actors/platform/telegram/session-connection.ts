@@ -9,6 +9,7 @@
 import { Api } from 'telegram';
 import type { TelegramClient } from 'telegram';
 import type { Invoke } from './dialog-scan.ts';
+import type { FloodPacer } from './flood-pacer.ts';
 import { locateChats, pumpIo } from './pump-io.ts';
 import { UnknownChats } from './unknown-chats.ts';
 import type { Inbound } from './pump-io.ts';
@@ -33,6 +34,8 @@ export interface ConnectionHooks {
   dead(reason: string, error: unknown): void;
   /** Adds to (or takes from) the client's in-flight bytes. */
   track(bytes: number): void;
+  /** The account's send pacing (it outlives connections). */
+  pacer: FloodPacer;
 }
 
 export interface Connection {
@@ -79,6 +82,7 @@ export function makeConnection(runtime: TelegramRuntime, gram: TelegramClient, g
     },
     applied: hooks.applied,
     track: hooks.track,
+    pacer: hooks.pacer,
   });
   const probe = async (): Promise<void> => {
     const server = await ask(gram.invoke(new Api.updates.GetState()), runtime.probeTimeoutMs, 'updates.GetState');

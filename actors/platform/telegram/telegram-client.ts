@@ -13,6 +13,7 @@
 import type { TelegramClient as GramClient } from 'telegram';
 import type { ResumeCursor, SendResult, SendTask } from '../../actor-contract.ts';
 import type { PlatformCallbacks, PlatformClient, PlatformClientFactory } from '../platform-client.ts';
+import { FloodPacer } from './flood-pacer.ts';
 import { forwardSourceOf } from './forward-mode.ts';
 import type { Connection } from './session-connection.ts';
 import type { SessionMemory } from './session-memory.ts';
@@ -39,6 +40,9 @@ function loadEngine(): Promise<TelegramEngine> {
  */
 const CONNECTION_BYTES = 56 * 1024;
 
+/** A chat's buckets in the pacer (two objects and a map entry), rounded up. */
+const PACED_CHAT_BYTES = 256;
+
 type ClientState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'revoked';
 
 export class TelegramSessionClient implements PlatformClient {
@@ -58,11 +62,14 @@ export class TelegramSessionClient implements PlatformClient {
   #lastHeardAt = 0;
   #inFlightBytes = 0;
   #revokedReason = '';
+  /** The account's send pacing, learnt across its connections. */
+  readonly #pacer: FloodPacer;
 
   constructor(runtime: TelegramRuntime, credential: string, callbacks: PlatformCallbacks) {
     this.#runtime = runtime;
     this.#credential = credential;
     this.#callbacks = callbacks;
+    this.#pacer = new FloodPacer(runtime.pacing);
   }
 
   /**
@@ -182,7 +189,7 @@ export class TelegramSessionClient implements PlatformClient {
   }
 
   trackedBytes(): number {
-    return (this.#connection === null ? 0 : CONNECTION_BYTES) + (this.#memory?.trackedBytes() ?? 0) + this.#inFlightBytes;
+    return (this.#connection === null ? 0 : CONNECTION_BYTES) + (this.#memory?.trackedBytes() ?? 0) + this.#inFlightBytes + this.#pacer.chats * PACED_CHAT_BYTES;
   }
 
   cursor(): ResumeCursor {
@@ -236,6 +243,7 @@ export class TelegramSessionClient implements PlatformClient {
       track: (bytes) => {
         this.#inFlightBytes += bytes;
       },
+      pacer: this.#pacer,
     });
   }
 

@@ -8,6 +8,8 @@ import { createTelegramEndpoint } from '../../../src/telegram/telegram-endpoint.
 import type { TelegramEndpoint, TelegramEndpointOptions } from '../../../src/telegram/telegram-endpoint.ts';
 import { InvalidOptionError } from '../../../src/errors/registry.ts';
 import { checkOptionsObject, checkPositiveInteger, failOption } from '../../../src/options/option-checks.ts';
+import { resolvePacing } from './pacing-options.ts';
+import type { PacingOptions, ResolvedPacing } from './pacing-options.ts';
 
 export interface TelegramRuntimeOptions {
   /** The application (api id and hash) and, for tests and demos, the one server standing in for Telegram. Required. */
@@ -47,6 +49,12 @@ export interface TelegramRuntimeOptions {
    * find the access hash of a chat it was asked to watch or send to. Default 10.
    */
   dialogPages?: number;
+  /**
+   * How fast each account sends, per chat, per group and overall, before
+   * Telegram says otherwise (pacing-options.ts). Default: Telegram's
+   * documented limits less a margin (about 1/s per chat, 18/min per group, 27/s per account).
+   */
+  pacing?: PacingOptions;
 }
 
 export interface TelegramRuntime {
@@ -59,6 +67,7 @@ export interface TelegramRuntime {
   connectionRetries: number;
   peerCacheSize: number;
   dialogPages: number;
+  pacing: ResolvedPacing;
 }
 
 /** `error` (an InvalidOptionError about `options...`) about `options.<under>...` instead; other errors as they are. */
@@ -111,5 +120,6 @@ export function createTelegramRuntime(options: TelegramRuntimeOptions = {}): Tel
     connectionRetries: checkPositiveInteger('connectionRetries', o.connectionRetries ?? 3),
     peerCacheSize: checkPositiveInteger('peerCacheSize', o.peerCacheSize ?? 64),
     dialogPages: checkPositiveInteger('dialogPages', o.dialogPages ?? 10),
+    pacing: resolvePacing(o.pacing),
   };
 }

@@ -10,7 +10,10 @@
  * was deleted, or buried under 50 newer messages) the part is left out of
  * the ids returned, and the send still succeeds: posting it again is what
  * must not happen. Nothing here waits out a FLOOD_WAIT: it comes back as
- * `flood_wait`.
+ * `flood_wait`. Every send and edit first asks the account's pacer
+ * (flood-pacer.ts) for as many slots as it makes requests; one it turns away
+ * goes back as a `flood_wait` that never reached Telegram, and a FLOOD_WAIT
+ * Telegram still answers is taught to the pacer.
  *
  * A message from Telegram is forwarded natively instead (forward-mode.ts,
  * telegram-forward.ts), as one message under the same random_id as a fresh
@@ -32,6 +35,8 @@ import type { Invoke } from './dialog-scan.ts';
 import { recentMessages } from './history-catch-up.ts';
 import { deliveryMode, editsAForward, FORWARD_NOT_EDITABLE, FORWARDS_RESTRICTED, FORWARDS_RESTRICTED_NO_COPY } from './forward-mode.ts';
 import { composeTelegramText } from './outgoing-text.ts';
+import type { FloodPacer } from './flood-pacer.ts';
+import { pacedResult } from './flood-pacer.ts';
 import type { PeerDirectory } from './peer-directory.ts';
 import { parseMarkedId } from './peer-ids.ts';
 import { randomIdFor } from './random-id.ts';
@@ -51,6 +56,8 @@ export interface SenderDeps {
   applied(answer: Api.TypeUpdates | Api.messages.AffectedMessages, channelId: string | null): void;
   /** Adds to (or, negative, takes from) the client's in-flight bytes. */
   track(bytes: number): void;
+  /** The account's send pacing; it outlives the connection. */
+  pacer: Pick<FloodPacer, 'admit' | 'flooded'>;
 }
 
 function isOutgoing(value: unknown): value is OutgoingMessage {
@@ -81,11 +88,13 @@ export class TelegramSender {
     const message = task.payload;
     const mode = deliveryMode(message);
     if (mode === 'send') return this.#sendFresh(task, message);
-    return this.#guard([], async () => {
+    const paced = this.#pace(task, 1);
+    if (paced !== null) return paced;
+    return this.#guard(task.chatId, [], async () => {
       const to = await this.#peer(task.chatId);
       const from = this.#d.peers.inputPeer(message.source.chatId) ?? await this.#d.resolve(message.source.chatId);
       // The sending account cannot see the source chat: a copy is the best it can do.
-      if (from === null) return this.#sendFresh(task, message);
+      if (from === null) return this.#sendFresh(task, message, true);
       const outcome = await forwardMessage(this.#d, {
         from, to, messageId: Number(message.source.messageId), randomId: randomIdFor(task.idempotencyKey, 0),
         silent: message.silent, dropAuthor: mode === 'forward_without_author', channelId: this.#channelOf(task.chatId),
@@ -96,21 +105,23 @@ export class TelegramSender {
           const id = await this.#findPosted(to, message.text.text, 0);
           return { ok: true, destinationMessageIds: id === null ? [] : [String(id)] };
         }
-        case 'unreadable': return this.#sendFresh(task, message);
+        case 'unreadable': return this.#sendFresh(task, message, true);
         case 'restricted': {
           if (message.allowCopyFallback !== true) {
             return { ok: false, kind: 'permanent', message: '400 CHAT_FORWARDS_RESTRICTED', notice: FORWARDS_RESTRICTED_NO_COPY };
           }
-          return { ...await this.#sendFresh(task, message), notice: FORWARDS_RESTRICTED };
+          return { ...await this.#sendFresh(task, message, true), notice: FORWARDS_RESTRICTED };
         }
       }
     });
   }
 
-  /** Posts the message as the account's own, in parts. */
-  async #sendFresh(task: SendTask, message: OutgoingMessage): Promise<SendResult> {
+  /** Posts the message as the account's own, in parts; `admitted` when the pacer already let this task through. */
+  async #sendFresh(task: SendTask, message: OutgoingMessage, admitted = false): Promise<SendResult> {
     const parts = toTelegramMessages(composeTelegramText(message), TELEGRAM_MESSAGE_MAX_LENGTH);
-    return this.#guard(parts, async () => {
+    const paced = admitted ? null : this.#pace(task, parts.length);
+    if (paced !== null) return paced;
+    return this.#guard(task.chatId, parts, async () => {
       const peer = await this.#peer(task.chatId);
       const ids: string[] = [];
       let previous = 0;
@@ -137,7 +148,9 @@ export class TelegramSender {
     const parts = toTelegramMessages(composeTelegramText(message), TELEGRAM_MESSAGE_MAX_LENGTH);
     // Nothing left to show (the source's text was removed): the copy stays as it is rather than vanish.
     if (parts.length === 0) return { ok: true, destinationMessageIds: targets.map(String) };
-    return this.#guard(parts, async () => {
+    const paced = this.#pace(task, parts.length);
+    if (paced !== null) return paced;
+    return this.#guard(task.chatId, parts, async () => {
       const peer = await this.#peer(task.chatId);
       const channelId = this.#channelOf(task.chatId);
       const ids: string[] = [];
@@ -169,20 +182,30 @@ export class TelegramSender {
   async delete(task: SendTask): Promise<SendResult> {
     const targets = (task.targetMessageIds ?? []).map(Number);
     if (targets.some((t) => !Number.isSafeInteger(t) || t <= 0)) return { ok: false, kind: 'permanent', message: 'targetMessageIds must be Telegram message ids' };
-    return this.#guard([], async () => {
+    return this.#guard(task.chatId, [], async () => {
       if (targets.length > 0) await this.#deleteIds(task.chatId, await this.#peer(task.chatId), targets);
       return { ok: true, destinationMessageIds: targets.map(String) };
     });
   }
 
-  async #guard(parts: readonly TelegramText[], run: () => Promise<SendResult>): Promise<SendResult> {
+  /** A slot for each of `cost` requests to the task's chat, or the `flood_wait` to hand back. */
+  #pace(task: SendTask, cost: number): SendResult | null {
+    if (cost === 0) return null;
+    const verdict = this.#d.pacer.admit(task.chatId, task.idempotencyKey, Date.now(), cost);
+    return verdict.go ? null : pacedResult(verdict, task.chatId);
+  }
+
+  async #guard(chatId: string, parts: readonly TelegramText[], run: () => Promise<SendResult>): Promise<SendResult> {
     const bytes = parts.reduce((n, p) => n + p.text.length * 2 + p.entities.length * 64, 0);
     this.#d.track(bytes);
     try {
       return await run();
     } catch (error) {
       if (error instanceof UnknownChatError) return { ok: false, kind: 'permanent', message: error.message };
-      return sendFailure(error as Record<string, unknown>);
+      const failure = sendFailure(error as Record<string, unknown>);
+      // Telegram's own wait holds the whole account (it does not say what it counted), and slows the pacer down.
+      if (failure.kind === 'flood_wait') this.#d.pacer.flooded(chatId, failure.retryAfterMs ?? 1_000, Date.now());
+      return failure;
     } finally {
       this.#d.track(-bytes);
     }

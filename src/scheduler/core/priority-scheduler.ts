@@ -139,7 +139,9 @@ export class PriorityScheduler {
    * Records a failed attempt. A transient failure is retried after exponential
    * backoff with jitter (at least `retryAfterMs`), its pair waiting behind it,
    * until `maxAttempts`; then, or at once when `permanent`, it is dead-lettered
-   * and leaves the scheduler. The result says which, for the I/O layer to persist.
+   * and leaves the scheduler. A `paced` one was never sent: it waits exactly
+   * `retryAfterMs` and keeps its attempts. The result says which, for the
+   * I/O layer to persist.
    */
   fail(taskId: string, error: unknown, now: number, options: FailOptions = {}): FailResult {
     const retryAfterMs = options.retryAfterMs ?? 0;
@@ -151,6 +153,13 @@ export class PriorityScheduler {
     if (entry.inFlightOn === null) return { outcome: 'ignored', reason: 'not_in_flight' };
     this.#release(entry);
     const task = entry.task;
+    if (options.paced === true && options.permanent !== true) {
+      // Handed back unsent: the dispatch that counted it was no attempt.
+      task.attempts--;
+      task.notBefore = now + retryAfterMs;
+      this.#settle(entry.pair, now, 'account_pacing');
+      return { outcome: 'retry', task: { ...task }, retryAt: task.notBefore, delayMs: retryAfterMs };
+    }
     const message = errorMessage(error);
     task.lastError = message;
     if (options.permanent === true || task.attempts >= this.#o.maxAttempts) {
@@ -278,7 +287,7 @@ export class PriorityScheduler {
   }
 
   /** Places a pair whose head just changed (or whose delay ended): waiting, ready, or dropped if empty. */
-  #settle(pair: PairState, now: number, reason: 'pair_delay' | 'retry_backoff'): void {
+  #settle(pair: PairState, now: number, reason: 'pair_delay' | 'retry_backoff' | 'account_pacing'): void {
     const head = pair.tasks.peek();
     if (head === undefined) {
       this.#pairs.delete(pair.id);

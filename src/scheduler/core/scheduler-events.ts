@@ -8,7 +8,8 @@ export type AccountBlockReason = 'flood_wait' | 'rate_limited';
  * Why runnable work was held back: `load` in-flight caps of an account or
  * worker, `plan_rate` the user's messages per minute, `flood_wait` a platform
  * block on the account, `pair_delay` a task's own `notBefore`, `retry_backoff`
- * a failed task waiting to retry, `account_pacing` the account's minimum interval.
+ * a failed task waiting to retry, `account_pacing` the account's minimum
+ * interval or its own pacing of the platform (a send handed back unsent).
  */
 export type DelayReason = 'load' | 'plan_rate' | 'flood_wait' | 'pair_delay' | 'retry_backoff' | 'account_pacing';
 

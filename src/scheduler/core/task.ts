@@ -63,6 +63,13 @@ export interface FailOptions {
   permanent?: boolean;
   /** Platform-given minimum delay (e.g. 429 retry_after); the retry waits at least this long. */
   retryAfterMs?: number;
+  /**
+   * The send never reached the platform: the sending account's own pacing
+   * put it off (a busy chat, the account's send budget). Not an attempt: it
+   * is not counted, and the task waits exactly `retryAfterMs`, without
+   * backoff, so it comes back when its slot is due. Default false.
+   */
+  paced?: boolean;
 }
 
 export type FailResult =

@@ -12,6 +12,8 @@ import type { AuthKeyRecord } from './auth-keys.ts';
 import { MtprotoConnection } from './connection.ts';
 import type { ConnectionHost } from './connection.ts';
 import { Faults } from './faults.ts';
+import { FloodLimiter } from './flood-limiter.ts';
+import type { FloodLimits } from './flood-limiter.ts';
 import { registerForwardMethods } from './methods-forward.ts';
 import { LoginCodes, registerLoginMethods } from './methods-login.ts';
 import { registerMessageMethods } from './methods-messages.ts';
@@ -34,6 +36,7 @@ export interface FakeServerSettings {
   differenceLimit: number;
   maxUpdatesKept: number;
   rsa: ServerRsaKey;
+  floodLimits: FloodLimits | null;
 }
 
 /** StringSession stores the port as a signed 16-bit number, so a fake's port must stay below 32768. */
@@ -51,6 +54,7 @@ export class FakeServer implements ConnectionHost, FakeServices {
   readonly codeTtlMs: number;
   readonly shortUpdates: boolean;
   readonly differenceLimit: number;
+  readonly flood: FloodLimiter | null;
   readonly connections = new Set<MtprotoConnection>();
   readonly counters = { handshakes: 0, duplicateKeyViolations: 0, connectionsAccepted: 0 };
   readonly #net: Server;
@@ -63,6 +67,7 @@ export class FakeServer implements ConnectionHost, FakeServices {
     this.codeTtlMs = settings.codeTtlMs;
     this.shortUpdates = settings.shortUpdates;
     this.differenceLimit = settings.differenceLimit;
+    this.flood = settings.floodLimits === null ? null : new FloodLimiter(settings.floodLimits);
     this.router = new Router(this);
     registerPeerMethods(this.router, this);
     registerLoginMethods(this.router, this, this.codes);

@@ -58,6 +58,8 @@ export interface FakeMessage {
   readonly entities: readonly Api.TypeMessageEntity[];
   /** Unix seconds. */
   readonly date: number;
+  /** When the fake made it, ms since the epoch (`date` is too coarse for latencies). */
+  readonly createdAt: number;
   readonly editDate: number | null;
   /** The replied-to message's id in the sender's view. */
   readonly replyTo: number | null;

@@ -4,10 +4,12 @@
  * scripted faults, refuses methods that need a login on a key without one
  * (401 AUTH_KEY_UNREGISTERED, or what the key was revoked with), and
  * answers methods nobody registered with 400 METHOD_NOT_SUPPORTED_BY_FAKE
- * instead of leaving the client waiting.
+ * instead of leaving the client waiting. Sends past Telegram's pacing
+ * answer 420 FLOOD_WAIT_X (flood-limiter.ts).
  */
 import type { AuthKeyRecord, AuthKeys } from './auth-keys.ts';
 import type { Faults } from './faults.ts';
+import type { FloodLimiter } from './flood-limiter.ts';
 import { fail } from './rpc-fail.ts';
 import { Api, tlName } from './tl-io.ts';
 import type { TlResult } from './tl-io.ts';
@@ -27,6 +29,8 @@ export interface FakeServices {
   readonly codeTtlMs: number;
   readonly shortUpdates: boolean;
   readonly differenceLimit: number;
+  /** Telegram's send pacing; null when switched off. */
+  readonly flood: FloodLimiter | null;
   /** Pushes a change to every connection of everyone it concerns, except the origin's own connection. */
   deliver(change: Change, origin: Origin | null): void;
 }
@@ -90,8 +94,16 @@ export class Router {
       if (this.#services.world.user(key.userId).banned) fail(401, 'USER_DEACTIVATED_BAN');
       userId = key.userId;
     }
+    const paced = userId === '' ? null : this.#services.flood?.take(name, userId, request, Date.now()) ?? null;
+    if (paced !== null && 'waitSeconds' in paced) fail(420, `FLOOD_WAIT_${paced.waitSeconds}`);
     const held = this.#services.faults.takeHold(name, key.userId);
-    const result = await handler.run(request, { key, connection, userId });
+    let result: TlResult;
+    try {
+      result = await handler.run(request, { key, connection, userId });
+    } catch (error) {
+      if (paced !== null) this.#services.flood!.refund(paced.ticket);
+      throw error;
+    }
     if (held > 0) await new Promise((resolve) => setTimeout(resolve, held));
     return result;
   }

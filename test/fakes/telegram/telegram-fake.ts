@@ -31,12 +31,16 @@ import { AuthKey } from 'telegram/crypto/AuthKey.js';
 import type { Conversation, FakeChannel, FakeGroup, FakeMessage, FakePeerRef, FakeUser, NewMessageInput, PeerKind } from './model.ts';
 import { FakeServer } from './fake-server.ts';
 import type { FaultOptions } from './faults.ts';
+import { TELEGRAM_FLOOD_LIMITS } from './flood-limiter.ts';
+import type { FloodLimits } from './flood-limiter.ts';
 import { storedEntities } from './methods-messages.ts';
 import { serverRsaKey } from './rsa-key.ts';
 import type { Api } from './tl-io.ts';
 
 export type { FakeChannel, FakeGroup, FakeMessage, FakePeerRef, FakeUser, NewMessageInput, PeerKind } from './model.ts';
 export type { FaultOptions } from './faults.ts';
+export type { BucketLimit, FloodLimits } from './flood-limiter.ts';
+export { TELEGRAM_FLOOD_LIMITS } from './flood-limiter.ts';
 
 export interface TelegramFakeOptions {
   /** Port to listen on. Default: a free one in 20000–32767 (StringSession keeps ports as int16). */
@@ -57,6 +61,12 @@ export interface TelegramFakeOptions {
   maxUpdatesKept?: number;
   /** PEM private RSA key to sign the handshake with. Default: a 2048-bit key made once per process. */
   privateKeyPem?: string;
+  /**
+   * Telegram's send pacing per account and chat (flood-limiter.ts): past it,
+   * sends and edits answer 420 FLOOD_WAIT_X; `false` switches it off.
+   * Default {@link TELEGRAM_FLOOD_LIMITS} (3 at once and 1/s per chat, 20/min per group, 30/s per account).
+   */
+  floodLimits?: FloodLimits | false;
 }
 
 export type RevokeReason = 'AUTH_KEY_UNREGISTERED' | 'SESSION_REVOKED' | 'USER_DEACTIVATED_BAN';
@@ -74,6 +84,8 @@ export interface TelegramFakeStats {
   calls: Record<string, number>;
   /** Open connections per logged-in user id. */
   connectionsByUser: Record<string, number>;
+  /** FLOOD_WAIT answers of the send pacing (not the scripted `floodWait` faults). */
+  floodWaits: number;
 }
 
 export class TelegramFake {
@@ -93,6 +105,7 @@ export class TelegramFake {
       differenceLimit: options.differenceLimit ?? 1000,
       maxUpdatesKept: options.maxUpdatesKept ?? 10_000,
       rsa: serverRsaKey(options.privateKeyPem),
+      floodLimits: options.floodLimits === false ? null : options.floodLimits ?? TELEGRAM_FLOOD_LIMITS,
     });
     await server.listen(options.port);
     return new TelegramFake(server);
@@ -230,6 +243,7 @@ export class TelegramFake {
       duplicateKeyViolations: this.#server.counters.duplicateKeyViolations,
       calls: { ...this.#server.router.calls },
       connectionsByUser,
+      floodWaits: this.#server.flood?.floodWaits ?? 0,
     };
   }
 

@@ -143,7 +143,7 @@ export class FakeWorld {
       peerKind: conversation.kind === 'private' ? 'user' : conversation.kind,
       chatId: conversation.kind === 'private' ? (conversation.userIds[0] === fromId ? conversation.userIds[1] : conversation.userIds[0]) : conversation.id,
       id: conversation.kind === 'channel' ? conversation.nextId++ : ids[fromId]!, ids, holders: new Set(Object.keys(ids)), fromId,
-      text: input.text, entities: input.entities ?? [], date: now(), editDate: null,
+      text: input.text, entities: input.entities ?? [], date: now(), createdAt: Date.now(), editDate: null,
       replyTo: replyToRef === null ? null : input.replyToMsgId!, replyToRef, silent: input.silent ?? false,
       randomId, deleted: false, service, forwardedFrom: input.forwardedFrom ?? null, conversation, seq: this.#seq++,
     };

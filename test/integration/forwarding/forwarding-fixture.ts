@@ -27,6 +27,7 @@ import type { SupervisorOptions } from '../../../supervisor/supervisor-options.t
 import { DiscordFake, type DiscordFakeOptions } from '../../fakes/discord/discord-fake.ts';
 import { TelegramFake, type FakeUser } from '../../fakes/telegram/telegram-fake.ts';
 import { TEST_REDIS_URL, testEnv } from '../../helpers/namespace.ts';
+import { UNPACED_TELEGRAM } from '../../helpers/telegram-pacing.ts';
 import { openSuiteDatabase, suiteSchema } from '../db/fixture.ts';
 import { logger, redisFor, suitePrefix, waitFor } from '../supervisor/fixture.ts';
 
@@ -55,6 +56,12 @@ export interface WorldOptions {
   telegram?: boolean;
   /** Options of the Discord fake (e.g. a short nonce window). */
   discord?: DiscordFakeOptions;
+  /**
+   * Telegram's send pacing off, in the fake and in the sessions (also a
+   * supervisor child's, through `telegramEnv`): for streams into one chat
+   * faster than Telegram allows. Default false.
+   */
+  unpaced?: boolean;
 }
 
 export class ForwardingWorld {
@@ -74,6 +81,7 @@ export class ForwardingWorld {
   /** Where the runtime's mail goes (MAIL_TRANSPORT file). */
   readonly mailDir = mkdtempSync(join(tmpdir(), 'sb-fwd-mail-'));
   readonly #plans = new Map<Tier, string>();
+  #unpaced = false;
 
   private constructor(fake: DiscordFake, orm: MikroORM, schema: string, redis: Redis, prefix: string) {
     this.fake = fake;
@@ -97,8 +105,9 @@ export class ForwardingWorld {
     for (const row of await world.sql.all<{ id: string; name: Tier }>(`select id, name from ${world.sql.table('subscription_plans')}`)) {
       world.#plans.set(row.name, row.id);
     }
+    world.#unpaced = options.unpaced === true;
     if (options.telegram) {
-      world.tg = await TelegramFake.start();
+      world.tg = await TelegramFake.start(world.#unpaced ? { floodLimits: false } : {});
       writeFileSync(world.#telegramKeyFile(), world.tg.publicKeyPem);
     }
     return world;
@@ -114,6 +123,7 @@ export class ForwardingWorld {
     return {
       TELEGRAM_API_ID: String(TELEGRAM_APP.apiId), TELEGRAM_API_HASH: TELEGRAM_APP.apiHash,
       TELEGRAM_SERVER: `${tg.host}:${tg.port}`, TELEGRAM_SERVER_KEY_FILE: this.#telegramKeyFile(),
+      ...(this.#unpaced ? { TELEGRAM_PACING: 'off' } : {}),
     };
   }
 
@@ -197,6 +207,7 @@ export class ForwardingWorld {
         ...(this.tg === null ? {} : {
           telegram: {
             endpoint: { ...TELEGRAM_APP, server: `${this.tg.host}:${this.tg.port}`, serverPublicKeys: [this.tg.publicKeyPem] },
+            ...(this.#unpaced ? { pacing: UNPACED_TELEGRAM } : {}),
           },
         }),
         ...options,

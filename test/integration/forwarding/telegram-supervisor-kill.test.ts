@@ -34,7 +34,8 @@ describe('Telegram sessions across supervisor crashes (real processes, real gram
   const children = new Set<ChildProcess>();
 
   beforeEach(async () => {
-    world = await ForwardingWorld.create('tg_kill', { telegram: true });
+    // The streams below go into one chat far faster than Telegram allows (pacing is tested in telegram-pacing.test.ts).
+    world = await ForwardingWorld.create('tg_kill', { telegram: true, unpaced: true });
     tg = world.tg!;
     owner = await world.user('elite');
     alice = tg.createUser({ phone: '+15550002001', firstName: 'Alice' });

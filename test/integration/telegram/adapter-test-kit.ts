@@ -13,6 +13,7 @@ import type { InboundMessage, PlatformCallbacks, PlatformClient } from '../../..
 import type { NeutralMessage } from '../../../src/forwarding/message/neutral-message.ts';
 import type { OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';
 import { TelegramFake } from '../../fakes/telegram/telegram-fake.ts';
+import { UNPACED_TELEGRAM } from '../../helpers/telegram-pacing.ts';
 import type { FakeChannel, FakeGroup, FakeUser, TelegramFakeOptions } from '../../fakes/telegram/telegram-fake.ts';
 import { API_HASH, API_ID, loggedInClient, waitFor } from './telegram-test-kit.ts';
 
@@ -48,8 +49,9 @@ export function newPhone(): string {
   return `+1555${String(process.pid % 1000).padStart(3, '0')}${String(phones).padStart(4, '0')}`;
 }
 
+/** A world whose fake and runtime pace nothing unless the options say otherwise. */
 export async function startWorld(fakeOptions: TelegramFakeOptions = {}, runtimeOptions: Partial<TelegramRuntimeOptions> = {}): Promise<World> {
-  const fake = await TelegramFake.start(fakeOptions);
+  const fake = await TelegramFake.start({ floodLimits: false, ...fakeOptions });
   const account = fake.createUser({ phone: newPhone(), firstName: 'Relay' });
   const bob = fake.createUser({ phone: newPhone(), firstName: 'Bob', lastName: 'Stone' });
   const members = [account.id, bob.id];
@@ -63,6 +65,8 @@ export async function startWorld(fakeOptions: TelegramFakeOptions = {}, runtimeO
     endpoint: { apiId: API_ID, apiHash: API_HASH, server: `${fake.host}:${fake.port}`, serverPublicKeys: [fake.publicKeyPem], dcId: fake.dcId },
     connectTimeoutMs: 5_000,
     requestTimeoutMs: 5_000,
+    // These suites test sending; pacing is tested on its own.
+    pacing: UNPACED_TELEGRAM,
     ...runtimeOptions,
   });
   const chats = { private: bob.id, group: fake.markedId(group), supergroup: fake.markedId(supergroup), channel: fake.markedId(channel) };

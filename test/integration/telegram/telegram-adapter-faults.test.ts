@@ -4,7 +4,7 @@
  * a zombie one (the watchdog notices and starts over), both losing nothing
  * and reporting nothing twice; sessions Telegram ends (every terminal error,
  * at connect, on a send, and a key used from two places at once); and
- * FLOOD_WAIT coming back at once as `flood_wait`.
+ * FLOOD_WAIT coming back at once as `flood_wait`, and held to until over.
  */
 import assert from 'node:assert/strict';
 import type { PlatformClient } from '../../../actors/platform/platform-client.ts';
@@ -189,7 +189,11 @@ describe('Telegram adapter: faults', function () {
     assert.ok(Date.now() - started < 1_000);
     assert.deepEqual(result.ok ? null : [result.kind, result.retryAfterMs], ['flood_wait', 30_000]);
     assert.match(result.ok ? '' : result.message, /^Telegram asked to wait 30 s: A wait of 30 seconds is required/);
+    // The account honours the wait: a send meanwhile is handed back unsent, with what is left of it.
+    const calls = world.fake.stats().calls['messages.sendMessage'];
     const again = await client.send({ taskId: 't', idempotencyKey: 'k', pairId: 'p', op: 'send', chatId: world.chats.group, payload: outgoing('x') });
-    assert.ok(again.ok, 'the wait was one answer, not a state');
+    assert.ok(!again.ok && again.kind === 'flood_wait' && again.paced === true && again.scope === 'account', JSON.stringify(again));
+    assert.ok(again.retryAfterMs! > 28_000 && again.retryAfterMs! <= 30_000);
+    assert.equal(world.fake.stats().calls['messages.sendMessage'], calls, 'Telegram was not asked again');
   });
 });

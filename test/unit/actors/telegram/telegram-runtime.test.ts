@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { checkTelegramRuntimeOptions, createTelegramRuntime } from '../../../../actors/platform/telegram/telegram-runtime.ts';
 import type { TelegramRuntimeOptions } from '../../../../actors/platform/telegram/telegram-runtime.ts';
+import { DEFAULT_PACING } from '../../../../actors/platform/telegram/pacing-options.ts';
 import { parseWorkerOptions } from '../../../../actors/worker-options.ts';
 import { resolveSupervisorOptions } from '../../../../supervisor/supervisor-options.ts';
 
@@ -23,7 +24,7 @@ describe('Telegram runtime options', () => {
     const r = createTelegramRuntime({ endpoint });
     assert.deepEqual({ ...r, endpoint: undefined }, {
       endpoint: undefined, silenceMs: 60_000, probeTimeoutMs: 10_000, keepAliveMs: 1_800_000, connectTimeoutMs: 20_000,
-      requestTimeoutMs: 20_000, connectionRetries: 3, peerCacheSize: 64, dialogPages: 10,
+      requestTimeoutMs: 20_000, connectionRetries: 3, peerCacheSize: 64, dialogPages: 10, pacing: DEFAULT_PACING,
     });
     assert.deepEqual(r.endpoint, { ...endpoint, server: null, serverPublicKeys: [], dcId: 2 });
   });
@@ -42,6 +43,7 @@ describe('Telegram runtime options', () => {
     ['zero connectionRetries', { endpoint, connectionRetries: 0 }, 'options.connectionRetries must be a positive integer'],
     ['a fractional peerCacheSize', { endpoint, peerCacheSize: 2.5 }, 'options.peerCacheSize must be a positive integer'],
     ['zero dialogPages', { endpoint, dialogPages: 0 }, 'options.dialogPages must be a positive integer'],
+    ['a bad pacing limit', { endpoint, pacing: { chat: { burst: 0, perSecond: 1 } } }, 'options.pacing.chat.burst must be a positive integer'],
   ];
   for (const [name, options, message] of cases) {
     it(`refuses ${name} with its exact message`, () => refuses(options, message));
