@@ -87,9 +87,19 @@ export class Dispatcher {
   #kicked = false;
   #inFlight = 0;
   #drained: (() => void) | null = null;
+  /** Sends told to wait, by `platform|source`: `platform` answered it (Telegram FLOOD_WAIT, Discord 429), or our own `pacer` did. */
+  readonly #waits = new Map<string, number>();
 
   constructor(options: DispatcherOptions) {
     this.#o = { resolve: defaultSendResolver, onDelivered: async () => {}, onNotice: () => {}, idleWakeMs: 1_000, unknownAccountGraceMs: 60_000, ...options };
+  }
+
+  /** Sends told to wait since start, by platform and by who said so (for `switchboard_send_waits_total`). */
+  waits(): Array<{ platform: string; source: 'platform' | 'pacer'; count: number }> {
+    return [...this.#waits].map(([key, count]) => {
+      const [platform, source] = key.split('|') as [string, 'platform' | 'pacer'];
+      return { platform, source, count };
+    });
   }
 
   start(): void {
@@ -222,6 +232,8 @@ export class Dispatcher {
     switch (result.kind) {
       case 'flood_wait': {
         const retryAfterMs = result.retryAfterMs ?? 1_000;
+        const key = `${this.#o.supervisor.sessions.get(task.sendingAccountId)?.spec.platform ?? 'unknown'}|${result.paced === true ? 'pacer' : 'platform'}`;
+        this.#waits.set(key, (this.#waits.get(key) ?? 0) + 1);
         // The account waits (or, for a busy chat, only this pair); the task keeps its place at the head of its pair.
         if (result.scope !== 'chat') this.#o.queue.blockAccount(task.sendingAccountId, Date.now() + retryAfterMs, 'flood_wait');
         await this.#o.queue.fail(task.id, result.message, Date.now(), { retryAfterMs, paced: result.paced === true });

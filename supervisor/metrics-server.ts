@@ -5,7 +5,7 @@
  * supervisor when scraped, so the endpoint costs nothing between scrapes.
  * Beside it, `/health` for a load balancer or pm2 health check.
  */
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import { counter, gauge, waitHistogramMetric } from './scraped-metrics.ts';
 import type { SchedulerMetrics } from '../src/scheduler/core/scheduler-metrics.ts';
 import type { RedisHealth } from '../src/cluster/status-snapshot.ts';
@@ -19,9 +19,12 @@ export interface MetricsServerOptions {
   port: number;
   /** Queue figures of the attached scheduler, if any. */
   schedulerMetrics?: () => SchedulerMetrics;
+  /** Sends told to wait, by platform and source (see Dispatcher.waits), if a queue runs. */
+  sendWaits?: () => Array<{ platform: string; source: string; count: number }>;
 }
 
-export function metricsRegistry(supervisor: Supervisor, schedulerMetrics?: () => SchedulerMetrics): Registry {
+export function metricsRegistry(supervisor: Supervisor, options: Pick<MetricsServerOptions, 'schedulerMetrics' | 'sendWaits'> = {}): Registry {
+  const { schedulerMetrics, sendWaits } = options;
   const registry = new Registry();
   registry.setDefaultLabels({ supervisor: supervisor.id });
   // The supervisor process' own CPU, memory, event-loop lag, GC and handles (process_*, nodejs_*).
@@ -70,6 +73,18 @@ export function metricsRegistry(supervisor: Supervisor, schedulerMetrics?: () =>
     counter(registry, 'switchboard_queue_rejected_total', 'Enqueues refused, per reason', ['reason'], () => schedulerMetrics().rejected, 'reason');
     registry.registerMetric(waitHistogramMetric(() => schedulerMetrics().waitHistogram) as never);
   }
+  if (sendWaits) {
+    new Counter({
+      name: 'switchboard_send_waits_total',
+      help: 'Sends told to wait, per platform; source "platform" when the platform answered (Telegram FLOOD_WAIT, Discord 429), "pacer" when our own pacing held it back first',
+      labelNames: ['platform', 'source'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const w of sendWaits()) this.inc({ platform: w.platform, source: w.source }, w.count);
+      },
+    });
+  }
   return registry;
 }
 
@@ -87,7 +102,7 @@ export function healthBody(supervisor: Supervisor): { status: number; body: { st
 
 /** Serves `GET /metrics` and `GET /health` (see {@link healthBody}); everything else is 404. */
 export function startMetricsServer(supervisor: Supervisor, options: MetricsServerOptions): Promise<MetricsEndpoint> {
-  return startMetricsEndpoint(metricsRegistry(supervisor, options.schedulerMetrics), {
+  return startMetricsEndpoint(metricsRegistry(supervisor, options), {
     host: options.host ?? '127.0.0.1', port: options.port, health: () => healthBody(supervisor),
   });
 }

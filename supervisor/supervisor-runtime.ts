@@ -145,7 +145,7 @@ export async function startSupervisorRuntime(input: {
   });
   const metrics = input.config.METRICS_PORT === 0
     ? null
-    : await startMetricsServer(supervisor, { host: input.config.METRICS_HOST, port: input.config.METRICS_PORT, schedulerMetrics: () => queue.metrics() });
+    : await startMetricsServer(supervisor, { host: input.config.METRICS_HOST, port: input.config.METRICS_PORT, schedulerMetrics: () => queue.metrics(), sendWaits: () => queue.dispatcher.waits() });
   if (metrics) input.logger.info({ url: metrics.url }, 'metrics served');
   return {
     supervisor,

@@ -63,5 +63,9 @@ describe('Telegram send pacing through the supervisor (real gramjs, MTProto fake
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(forwardedTo(busy), ['burst start', ...burst], 'each once, in order');
     assert.equal(tg.stats().floodWaits - floodWaits, 0, 'the fake never had to answer FLOOD_WAIT');
+    // Counted for switchboard_send_waits_total: the pacer's hand-backs, none from Telegram.
+    const waits = world.runtime!.queue.dispatcher.waits();
+    assert.ok((waits.find((w) => w.platform === 'telegram' && w.source === 'pacer')?.count ?? 0) > 0, JSON.stringify(waits));
+    assert.equal(waits.find((w) => w.source === 'platform'), undefined);
   });
 });

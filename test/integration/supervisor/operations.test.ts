@@ -127,7 +127,8 @@ describe('supervisor operations', function () {
     await supervisor.addSession(loopbackSpec(1, 'elite'));
     await supervisor.addSession(loopbackSpec(2, 'free'));
     await supervisor.pauseSession('session-2');
-    const metrics = await startMetricsServer(supervisor, { port: 0, schedulerMetrics: queueFigures });
+    const waits = [{ platform: 'telegram', source: 'platform', count: 2 }, { platform: 'telegram', source: 'pacer', count: 40 }, { platform: 'discord', source: 'platform', count: 1 }];
+    const metrics = await startMetricsServer(supervisor, { port: 0, schedulerMetrics: queueFigures, sendWaits: () => waits });
     try {
       const body = await (await fetch(metrics.url)).text();
       assert.match(body, /switchboard_sessions\{state="running",tier="elite",supervisor="[^"]+"\} 1/);
@@ -145,6 +146,8 @@ describe('supervisor operations', function () {
       assert.match(body, /switchboard_queue_wait_seconds_sum\{tier="free",supervisor="[^"]+"\} 45/);
       assert.match(body, /switchboard_queue_wait_seconds_count\{tier="elite",supervisor="[^"]+"\} 100/);
       assert.match(body, /switchboard_queue_wait_seconds_bucket\{tier="elite",le="0.005",supervisor="[^"]+"\} \d+/);
+      assert.match(body, /switchboard_send_waits_total\{platform="telegram",source="pacer",supervisor="[^"]+"\} 40/);
+      assert.match(body, /switchboard_send_waits_total\{platform="discord",source="platform",supervisor="[^"]+"\} 1/);
       assert.match(body, /process_cpu_seconds_total\{supervisor="[^"]+"\} [\d.]+/);
       assert.match(body, /nodejs_eventloop_lag_seconds/);
       assert.doesNotMatch(body, /# TYPE switchboard_\w+(?<!_total) counter/, 'every counter ends in _total');
