@@ -18,7 +18,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/cli/**', 'bench/**', 'test/**', 'config/**'],
+    files: ['src/cli/**', 'bench/**', 'demo/**', 'test/**', 'config/**'],
     rules: { 'no-console': 'off' },
   },
   {
