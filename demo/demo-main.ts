@@ -147,7 +147,7 @@ try {
     await new Promise((r) => setTimeout(r, 200));
   }
   say(`demo: forwarding in every direction, ${(performance.now() / 1_000).toFixed(1)} s after the demo started`);
-  say(`demo: API ${baseUrl}/v1 (documented at ${baseUrl}/docs); sign in with:`);
+  say(`demo: dashboard ${baseUrl}/, API ${baseUrl}/v1 (documented at ${baseUrl}/docs); sign in with:`);
   for (const s of signIns) say(`  ${s.tier.padEnd(5)}  ${s.email}  /  ${s.password}`);
   say('demo: watch the supervisors with `npm run switchboard -- top` (same environment); Ctrl-C stops the demo');
   say('demo: under a burst Free falls behind (20 messages a minute on its plan) while Elite keeps up; into Telegram groups every plan drains at Telegram\'s own pace (20 a minute)');

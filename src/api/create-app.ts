@@ -14,6 +14,7 @@ import { apiKeysRouter } from './routes/api-keys.ts';
 import { authRouters } from './routes/auth/index.ts';
 import { healthRouter, type HealthSources } from './routes/health.ts';
 import type { ApiRequestMetrics } from './http/request-metrics.ts';
+import { dashboardRouter } from './routes/dashboard.ts';
 import { docsRouter } from './routes/docs.ts';
 import { openApiRouter } from './routes/openapi.ts';
 import { resourceRouters } from './routes/resource-routers.ts';
@@ -40,6 +41,7 @@ export function createApp(deps: AppDependencies): Express {
     app.use(express.json({ limit: ctx.config.API_BODY_LIMIT_KB * 1024 }));
     app.use(openApiRouter(ctx));
     app.use(docsRouter());
+    app.use(dashboardRouter());
     app.use(...authRouters(ctx));
     app.use(apiKeysRouter(ctx));
     app.use(...resourceRouters(ctx));

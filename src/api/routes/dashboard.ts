@@ -1,0 +1,49 @@
+/**
+ * The dashboard at `/`: static files from `web/` (Preact with htm, no build
+ * step) and the one vendor module they import, served by the API itself so
+ * there is no second server. Its own Content-Security-Policy: scripts,
+ * styles and requests from this origin only, nothing inline. The pages use
+ * the same API as every client, so the role guards hold on the server
+ * whatever the page shows.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Router, type Response } from 'express';
+
+const WEB = fileURLToPath(new URL('../../../web/', import.meta.url));
+
+export const DASHBOARD_CSP = [
+  "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
+  "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+].join('; ');
+
+const JS = 'text/javascript; charset=utf-8';
+
+/** Every file the dashboard serves, read once at start. */
+const FILES = new Map<string, { type: string; body: Buffer }>([
+  ['app.js', { type: JS, body: readFileSync(`${WEB}app.js`) }],
+  ['app.css', { type: 'text/css; charset=utf-8', body: readFileSync(`${WEB}app.css`) }],
+  ['vendor/preact-standalone.mjs', { type: JS, body: readFileSync(join(dirname(createRequire(import.meta.url).resolve('htm')), '..', 'preact', 'standalone.mjs')) }],
+]);
+const INDEX = readFileSync(`${WEB}index.html`);
+
+function send(res: Response, type: string, body: Buffer): void {
+  // Revalidated each time: a deploy must not leave a browser on the old app.
+  res.set({ 'Content-Security-Policy': DASHBOARD_CSP, 'Content-Type': type, 'Cache-Control': 'no-cache' }).send(body);
+}
+
+export function dashboardRouter(): Router {
+  const router = Router();
+  router.get('/', (_req, res) => send(res, 'text/html; charset=utf-8', INDEX));
+  router.get(/^\/ui\/(.+)$/, (req, res, next) => {
+    const file = FILES.get((req.params as Record<string, string>)[0] ?? '');
+    if (file === undefined) {
+      next();
+      return;
+    }
+    send(res, file.type, file.body);
+  });
+  return router;
+}
