@@ -6,7 +6,7 @@
  * the same API as every client, so the role guards hold on the server
  * whatever the page shows.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,23 +20,30 @@ export const DASHBOARD_CSP = [
 ].join('; ');
 
 const JS = 'text/javascript; charset=utf-8';
+const TYPES: Record<string, string> = { js: JS, css: 'text/css; charset=utf-8' };
 
 /** Every file the dashboard serves, read once at start. */
 const FILES = new Map<string, { type: string; body: Buffer }>([
-  ['app.js', { type: JS, body: readFileSync(`${WEB}app.js`) }],
-  ['app.css', { type: 'text/css; charset=utf-8', body: readFileSync(`${WEB}app.css`) }],
+  ...readdirSync(WEB).flatMap((name) => {
+    const type = TYPES[name.split('.').pop() ?? ''];
+    return type === undefined ? [] : [[name, { type, body: readFileSync(`${WEB}${name}`) }] as const];
+  }),
   ['vendor/preact-standalone.mjs', { type: JS, body: readFileSync(join(dirname(createRequire(import.meta.url).resolve('htm')), '..', 'preact', 'standalone.mjs')) }],
 ]);
 const INDEX = readFileSync(`${WEB}index.html`);
 
+/** Where the mailed links land (src/api/mail/auth-mails.ts) and the sign-up page: the app picks the page by path. */
+export const DASHBOARD_PAGES = ['/', '/register', '/verify-email', '/forgot-password', '/reset-password'];
+
 function send(res: Response, type: string, body: Buffer): void {
   // Revalidated each time: a deploy must not leave a browser on the old app.
-  res.set({ 'Content-Security-Policy': DASHBOARD_CSP, 'Content-Type': type, 'Cache-Control': 'no-cache' }).send(body);
+  // no-referrer: a page opened from a mailed link carries its token in the address.
+  res.set({ 'Content-Security-Policy': DASHBOARD_CSP, 'Referrer-Policy': 'no-referrer', 'Content-Type': type, 'Cache-Control': 'no-cache' }).send(body);
 }
 
 export function dashboardRouter(): Router {
   const router = Router();
-  router.get('/', (_req, res) => send(res, 'text/html; charset=utf-8', INDEX));
+  for (const page of DASHBOARD_PAGES) router.get(page, (_req, res) => send(res, 'text/html; charset=utf-8', INDEX));
   router.get(/^\/ui\/(.+)$/, (req, res, next) => {
     const file = FILES.get((req.params as Record<string, string>)[0] ?? '');
     if (file === undefined) {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate } from 'otplib';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { DASHBOARD_PAGES } from '../../../src/api/routes/dashboard.ts';
 import { ForwardingPair } from '../../../src/db/entities/index.ts';
 import { startApiHarness, type ApiHarness, type RegisteredUser } from '../../helpers/api-harness.ts';
 
@@ -73,6 +74,12 @@ describe('dashboard in a real browser', function () {
     const index = await fetch(`${h.baseUrl}/`);
     assert.equal(index.status, 200);
     assert.match(index.headers.get('content-security-policy') ?? '', /default-src 'none'; script-src 'self'/);
+    // Every page a mail links to is served (register, confirm, forgot, reset).
+    for (const path of DASHBOARD_PAGES) {
+      const page = await fetch(`${h.baseUrl}${path}?token=x`);
+      assert.equal(page.status, 200, path);
+      assert.equal(page.headers.get('referrer-policy'), 'no-referrer', path);
+    }
     const missing = await fetch(`${h.baseUrl}/ui/nothing.js`);
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'route_not_found');
@@ -134,6 +141,74 @@ describe('dashboard in a real browser', function () {
     await page.getByRole('heading', { name: /Your plan/ }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.close();
+  });
+
+  /** The mailed link, opened on this harness (mails name PUBLIC_URL). */
+  function mailedLink(to: string): string {
+    const link = /https?:\/\/\S+/.exec(h.mail.last(to).text)?.[0];
+    assert.ok(link !== undefined, 'the mail has a link');
+    const url = new URL(link);
+    return `${h.baseUrl}${url.pathname}${url.search}`;
+  }
+
+  it('registers, follows the mailed confirmation link to the dashboard, and signs in', async () => {
+    const email = `new-${crypto.randomUUID()}@example.com`;
+    const password = 'a long enough password';
+    const page = await browser.newPage();
+    await page.goto(`${h.baseUrl}/`);
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill('short');
+    await page.getByLabel('Password again').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    assert.match(await page.getByRole('alert').textContent() ?? '', /at least 12 characters/);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByLabel('Password again').fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('confirmation link is on its way').waitFor();
+    await axe(page, 'registered');
+
+    await page.goto(mailedLink(email));
+    await page.getByText('Your address is confirmed').waitFor();
+    assert.equal(new URL(page.url()).search, '', 'the token is taken off the address bar');
+    await axe(page, 'email-confirmed');
+    // The link works once.
+    await page.goto(mailedLink(email));
+    await page.getByText(/expired or been used/).waitFor();
+
+    await page.goto(`${h.baseUrl}/`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: /Your plan/ }).waitFor();
+    await page.close();
+  });
+
+  it('mails a reset link from the forgot page, sets a new password through it, and signs in with it', async () => {
+    const user = await h.registerUser();
+    const page = await browser.newPage();
+    await page.goto(`${h.baseUrl}/`);
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByRole('button', { name: 'Mail me a reset link' }).click();
+    await page.getByText('reset link is on its way').waitFor();
+
+    await page.goto(mailedLink(user.email));
+    await page.getByLabel('New password', { exact: true }).fill('the new password, long');
+    await page.getByLabel('New password again').fill('a different one, long');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    assert.match(await page.getByRole('alert').textContent() ?? '', /differ/);
+    await page.getByLabel('New password again').fill('the new password, long');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await page.getByText('Your password is changed').waitFor();
+    await axe(page, 'password-reset');
+
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password').fill('the new password, long');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: /Your plan/ }).waitFor();
     await page.close();
   });
 
