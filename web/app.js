@@ -3,12 +3,20 @@
 // /reset-password, ...); the signed-in area lives at / with hash routes.
 import { html, render, useEffect, useState } from './vendor/preact-standalone.mjs';
 import { ForgotPassword, Register, ResetPassword, VerifyEmail } from './account-pages.js';
+import { Accounts } from './accounts.js';
 import { AdminUsers } from './admin-users.js';
 import { api, session } from './api.js';
+import { Pairs } from './pairs.js';
 import { SignIn } from './sign-in.js';
 import { Overview } from './usage.js';
 
 const PUBLIC_PAGES = { '/register': Register, '/verify-email': VerifyEmail, '/forgot-password': ForgotPassword, '/reset-password': ResetPassword };
+
+const SIGNED_IN_PAGES = {
+  '/accounts': () => html`<${Accounts} />`,
+  '/pairs': () => html`<${Pairs} />`,
+  '/admin': (me) => html`<${AdminUsers} me=${me} />`,
+};
 
 function useHashRoute() {
   const [route, setRoute] = useState(location.hash.slice(1) || '/');
@@ -34,9 +42,10 @@ function SignedIn() {
   if (me === undefined) return html`<p class="loading">Loading…</p>`;
   if (me === null) return html`<${Header} /><${SignIn} onSignedIn=${load} />`;
   return html`<${Header}>
-    <nav aria-label="Main"><a href="#/">Plan and usage</a>${me.role === 'admin' && html`<a href="#/admin">Users</a>`}</nav>
+    <nav aria-label="Main"><a href="#/">Plan and usage</a><a href="#/accounts">Linked accounts</a><a href="#/pairs">Pairs</a>
+      ${me.role === 'admin' && html`<a href="#/admin">Users</a>`}</nav>
     <button class="link" onClick=${signOut}>Sign out</button><//>
-    ${route === '/admin' ? html`<${AdminUsers} me=${me} />` : html`<${Overview} me=${me} />`}`;
+    ${SIGNED_IN_PAGES[route]?.(me) ?? html`<${Overview} me=${me} />`}`;
 }
 
 function App() {

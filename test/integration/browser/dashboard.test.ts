@@ -6,21 +6,12 @@
  * screenshots of each page in `test-artifacts/`.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generate } from 'otplib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DASHBOARD_PAGES } from '../../../src/api/routes/dashboard.ts';
 import { ForwardingPair } from '../../../src/db/entities/index.ts';
 import { startApiHarness, type ApiHarness, type RegisteredUser } from '../../helpers/api-harness.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Without the networking flags Chromium's own connections are refused on a closed network and it stalls.
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import { checkPage, launchBrowser, signIn } from './browser-kit.ts';
 
 describe('dashboard in a real browser', function () {
   this.timeout(60_000);
@@ -30,45 +21,15 @@ describe('dashboard in a real browser', function () {
   let clock = Date.now();
 
   before(async function () {
-    // .ci/run installs chromium; elsewhere a machine without it skips these loudly rather than failing the suite.
-    if (!existsSync(CHROMIUM) && process.env.CI === undefined) {
-      console.warn(`    dashboard browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
-      this.skip();
-    }
-    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchBrowser(this);
     h = await startApiHarness({ now: () => clock });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
   });
   after(async () => {
     await browser?.close();
     await h?.close();
   });
 
-  async function signedIn(user: RegisteredUser): Promise<Page> {
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${h.baseUrl}/`);
-    await page.getByLabel('Email').fill(user.email);
-    await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: /Your plan/ }).waitFor();
-    assert.deepEqual(problems, [], 'no script errors, no CSP refusals');
-    return page;
-  }
-
-  async function axe(page: Page, name: string): Promise<void> {
-    // Evaluated by the debugger protocol, which the page's CSP does not govern, so the CSP under test stays as served.
-    await page.evaluate(AXE);
-    const violations = await page.evaluate(async () => {
-      const result = await (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; help: string }> }> } }).axe.run();
-      return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help }));
-    });
-    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(serious, [], `${name}: ${JSON.stringify(violations)}`);
-    await page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true });
-  }
+  const signedIn = (user: RegisteredUser): Promise<Page> => signIn(browser, h.baseUrl, user);
 
   it('is served with a strict CSP, and an unknown dashboard file is the API\'s JSON 404', async () => {
     const index = await fetch(`${h.baseUrl}/`);
@@ -90,7 +51,7 @@ describe('dashboard in a real browser', function () {
     const page = await browser.newPage();
     await page.goto(`${h.baseUrl}/`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await axe(page, 'sign-in');
+    await checkPage(page, 'sign-in');
     await page.getByLabel('Email').fill(user.email);
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -109,14 +70,14 @@ describe('dashboard in a real browser', function () {
     const near = await signedIn(user);
     assert.equal(await near.locator('.plan').textContent(), 'free');
     assert.match(await near.getByRole('status').textContent() ?? '', /Over 80 % of your limit: Forwarding pairs/);
-    await axe(near, 'usage-warning');
+    await checkPage(near, 'usage-warning');
     await near.close();
 
     pairs(1);
     await em.flush();
     const full = await signedIn(user);
     assert.match(await full.getByRole('alert').textContent() ?? '', /Limit reached: Forwarding pairs/);
-    await axe(full, 'usage-limit');
+    await checkPage(full, 'usage-limit');
     await full.close();
   });
 
@@ -135,7 +96,7 @@ describe('dashboard in a real browser', function () {
     await page.getByLabel('Code from your authenticator app').fill('000000');
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('alert').waitFor();
-    await axe(page, 'sign-in-code');
+    await checkPage(page, 'sign-in-code');
     await page.getByLabel('Code from your authenticator app').fill(await code());
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { name: /Your plan/ }).waitFor();
@@ -167,12 +128,12 @@ describe('dashboard in a real browser', function () {
     await page.getByLabel('Password again').fill(password);
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByText('confirmation link is on its way').waitFor();
-    await axe(page, 'registered');
+    await checkPage(page, 'registered');
 
     await page.goto(mailedLink(email));
     await page.getByText('Your address is confirmed').waitFor();
     assert.equal(new URL(page.url()).search, '', 'the token is taken off the address bar');
-    await axe(page, 'email-confirmed');
+    await checkPage(page, 'email-confirmed');
     // The link works once.
     await page.goto(mailedLink(email));
     await page.getByText(/expired or been used/).waitFor();
@@ -202,7 +163,7 @@ describe('dashboard in a real browser', function () {
     await page.getByLabel('New password again').fill('the new password, long');
     await page.getByRole('button', { name: 'Set password' }).click();
     await page.getByText('Your password is changed').waitFor();
-    await axe(page, 'password-reset');
+    await checkPage(page, 'password-reset');
 
     await page.getByRole('link', { name: 'Sign in' }).click();
     await page.getByLabel('Email').fill(user.email);
@@ -217,7 +178,7 @@ describe('dashboard in a real browser', function () {
     assert.equal(await free.getByRole('link', { name: 'Users' }).count(), 0, 'no admin link for a free user');
     await free.goto(`${h.baseUrl}/#/admin`);
     await free.getByText('This page is for administrators').waitFor();
-    await axe(free, 'admin-refused');
+    await checkPage(free, 'admin-refused');
     await free.close();
 
     const admin = await signedIn(await h.registerUser({ role: 'admin' }));
@@ -225,7 +186,7 @@ describe('dashboard in a real browser', function () {
     await admin.getByRole('heading', { name: 'Users' }).waitFor();
     await admin.locator('tbody tr').first().waitFor();
     assert.ok(await admin.locator('tbody tr').count() >= 2);
-    await axe(admin, 'admin-users');
+    await checkPage(admin, 'admin-users');
     await admin.close();
   });
 });
