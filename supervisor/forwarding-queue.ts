@@ -156,7 +156,11 @@ async function findOrphans(redis: Redis, selfId: string): Promise<string[]> {
 async function claim(logger: Logger, owner: string, run: () => Promise<unknown>): Promise<void> {
   try {
     const report = await run();
-    logger.warn({ deadSupervisor: owner, report }, 'claimed the tasks of a dead supervisor');
+    // Counts only: the tasks carry users' message text, which has no place in an operator's log.
+    const summary = report !== null && typeof report === 'object' && 'tasks' in report && Array.isArray(report.tasks)
+      ? { ...report, tasks: undefined, claimed: report.tasks.length }
+      : report;
+    logger.warn({ deadSupervisor: owner, report: summary }, 'claimed the tasks of a dead supervisor');
   } catch (err) {
     if (err instanceof OrphanClaimConflictError) logger.info({ deadSupervisor: owner }, 'another supervisor is claiming this shard');
     else logger.error({ err, deadSupervisor: owner }, 'could not claim the tasks of a dead supervisor');
