@@ -30,7 +30,7 @@ export default tseslint.config(
     files: ['web/**/*.js'],
     languageOptions: {
       sourceType: 'module',
-      globals: { document: 'readonly', location: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', FormData: 'readonly', addEventListener: 'readonly', removeEventListener: 'readonly', history: 'readonly', URLSearchParams: 'readonly' },
+      globals: { document: 'readonly', location: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', FormData: 'readonly', addEventListener: 'readonly', removeEventListener: 'readonly', history: 'readonly', URLSearchParams: 'readonly', TextDecoderStream: 'readonly', AbortController: 'readonly', setTimeout: 'readonly' },
     },
   },
   {

@@ -4,6 +4,7 @@
 import { html, render, useEffect, useState } from './vendor/preact-standalone.mjs';
 import { ForgotPassword, Register, ResetPassword, VerifyEmail } from './account-pages.js';
 import { Accounts } from './accounts.js';
+import { AdminRuntime } from './admin-runtime.js';
 import { AdminUsers } from './admin-users.js';
 import { api, session } from './api.js';
 import { Pairs } from './pairs.js';
@@ -16,6 +17,7 @@ const SIGNED_IN_PAGES = {
   '/accounts': () => html`<${Accounts} />`,
   '/pairs': () => html`<${Pairs} />`,
   '/admin': (me) => html`<${AdminUsers} me=${me} />`,
+  '/runtime': (me) => html`<${AdminRuntime} me=${me} />`,
 };
 
 function useHashRoute() {
@@ -43,7 +45,7 @@ function SignedIn() {
   if (me === null) return html`<${Header} /><${SignIn} onSignedIn=${load} />`;
   return html`<${Header}>
     <nav aria-label="Main"><a href="#/">Plan and usage</a><a href="#/accounts">Linked accounts</a><a href="#/pairs">Pairs</a>
-      ${me.role === 'admin' && html`<a href="#/admin">Users</a>`}</nav>
+      ${me.role === 'admin' && html`<a href="#/admin">Users</a><a href="#/runtime">Runtime</a>`}</nav>
     <button class="link" onClick=${signOut}>Sign out</button><//>
     ${SIGNED_IN_PAGES[route]?.(me) ?? html`<${Overview} me=${me} />`}`;
 }

@@ -16,6 +16,8 @@ export interface RouteResponse {
   description: string;
   /** JSON body; omit for bodiless answers such as 204. */
   schema?: z.ZodType;
+  /** The body's media type. Default `application/json`; `text/event-stream` for a stream whose events' data `schema` describes. */
+  mediaType?: string;
 }
 
 export interface RouteSpec {
@@ -116,7 +118,7 @@ function operation(spec: RouteSpec, shared: Record<string, JsonSchema>): object 
     const schema = response.schema === errorSchema
       ? { $ref: `#/components/schemas/${ERROR_SCHEMA_NAME}` }
       : toJsonSchema(response.schema, 'output', shared);
-    responses[status] = { description: response.description, content: { 'application/json': { schema } } };
+    responses[status] = { description: response.description, content: { [response.mediaType ?? 'application/json']: { schema } } };
   }
   return {
     operationId: `${spec.method}${spec.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,

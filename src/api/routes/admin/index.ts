@@ -2,6 +2,7 @@
 import type { Router } from 'express';
 import type { ApiContext } from '../../api-context.ts';
 import type { Guards } from '../guards.ts';
+import { adminLiveRouter } from './admin-live.ts';
 import { adminReportsRouter } from './admin-reports.ts';
 import { adminRuntimeRouter } from './admin-runtime.ts';
 import { adminUserActionsRouter } from './admin-user-actions.ts';
@@ -13,5 +14,6 @@ export function adminRouters(ctx: ApiContext, guard: Guards): Router[] {
     adminUserActionsRouter(ctx, guard),
     adminReportsRouter(ctx, guard),
     adminRuntimeRouter(ctx, guard),
+    adminLiveRouter(ctx, guard),
   ];
 }
