@@ -162,7 +162,7 @@ export class UpdatePump {
   async #report(change: Change): Promise<void> {
     const { feed, peers } = this.#d;
     if (change.kind === 'delete') {
-      feed.deleted(change.ids, change.channelId);
+      feed.deleted(change.ids, change.channelId, this.#inDifference);
       return;
     }
     if (change.kind !== 'new' && change.kind !== 'edit') return;
