@@ -24,7 +24,7 @@ export interface SessionActorOptions {
   factory: PlatformClientFactory;
   /** Unique per connection attempt of this actor, so the platform can tell two copies apart. */
   connectionId: string;
-  /** Where `actor_state` and `inbound` events go; required. */
+  /** Where `actor_state`, `inbound`, `positions` and `notice` events go; required. */
   emit(event: ThreadEvent): void;
   /** Asked right before every connect: false (the lease is gone or past its deadline) refuses it. Default: always true. */
   canConnect?: () => boolean;
@@ -60,6 +60,8 @@ export class SessionActor {
       { actorId: options.spec.actorId, userId: options.spec.userId, credential: options.spec.credential, connectionId: options.connectionId },
       {
         onMessage: (message) => this.#onMessage(message),
+        onPositions: (positions) => this.#emit({ type: 'positions', actorId: this.actorId, positions }),
+        onNotice: (notice) => this.#emit({ type: 'notice', actorId: this.actorId, notice }),
         onDisconnect: (reason) => this.#onDisconnect(reason),
         onCredentialsRejected: (reason) => this.#onCredentialsRejected(reason),
       },

@@ -5,7 +5,7 @@
  */
 import type { ActorHealth, ActorSpec, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
 import type { ActorState } from './actor-state.ts';
-import type { InboundMessage } from './platform/platform-client.ts';
+import type { InboundMessage, SourceNotice } from './platform/platform-client.ts';
 import type { LoopbackRuntimeOptions } from './platform/loopback/loopback-runtime.ts';
 import type { TelegramRuntimeOptions } from './platform/telegram/telegram-runtime.ts';
 
@@ -96,4 +96,7 @@ export interface ThreadHostApi {
 export type ThreadEvent =
   | { type: 'actor_state'; actorId: string; from: ActorState; to: ActorState; reason?: string }
   | { type: 'lease_lost'; actorId: string }
-  | { type: 'inbound'; actorId: string; message: InboundMessage };
+  | { type: 'inbound'; actorId: string; message: InboundMessage }
+  /** Cursor entries beyond chat positions (see PlatformCallbacks.onPositions), after the inbound messages they cover. */
+  | { type: 'positions'; actorId: string; positions: ResumeCursor }
+  | { type: 'notice'; actorId: string; notice: SourceNotice };

@@ -351,6 +351,8 @@ export class WorkerRuntime implements WorkerApi {
         if (event.to === 'stopped' && event.reason !== undefined && event.reason !== 'shutdown') this.#actors.delete(event.actorId);
       } else if (event.type === 'inbound') {
         record.cursor[event.message.chatId] = event.message.messageId;
+      } else if (event.type === 'positions') {
+        Object.assign(record.cursor, event.positions);
       }
     }
     this.#deps.emit({ ...event, workerId: this.options.workerId, threadIndex: slot.index });

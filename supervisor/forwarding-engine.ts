@@ -7,12 +7,14 @@
  *
  * A source position (the actor's cursor) moves only once the scheduler has
  * accepted every task of the message, so a crash re-reads it rather than
- * skipping it; the idempotency keys make the re-read a no-op.
+ * skipping it; the idempotency keys make the re-read a no-op. An actor's
+ * other positions (Telegram's update state, which covers edits and deletes
+ * too) move only once every event it reported before them is accepted.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { SendTask } from '../actors/actor-contract.ts';
-import type { InboundMessage } from '../actors/platform/platform-client.ts';
+import type { ResumeCursor, SendNotice, SendTask } from '../actors/actor-contract.ts';
+import type { InboundMessage, SourceNotice } from '../actors/platform/platform-client.ts';
 import { applyFilters } from '../src/forwarding/filters/apply-filters.ts';
 import type { PairFilter } from '../src/forwarding/filters/filter-schema.ts';
 import type { NeutralMessage, NeutralPlatform } from '../src/forwarding/message/neutral-message.ts';
@@ -53,6 +55,13 @@ export interface ForwardingEngineDeps {
   /** Counts delivered messages per user and period; refuses routing past the plan's allowance. */
   quota: MessageQuota;
   logger: Logger;
+  /** Shows a source notice on a pair (the pair notices store). Default: logged only. */
+  onPairNotice?: (pairId: string, notice: SendNotice) => void;
+}
+
+/** The SourceOrder key of an actor's own positions (chat keys hold a newline and a chat id). */
+function actorKey(actorId: string): string {
+  return `${actorId}\n`;
 }
 
 const filterWith: FilterMessage = (message, pair) => {
@@ -92,6 +101,8 @@ export class ForwardingEngine {
   attach(queue: ForwardingQueue): void {
     this.#queue = queue;
     this.#d.supervisor.on('inbound', this.#onInbound);
+    this.#d.supervisor.on('positions', this.#onPositions);
+    this.#d.supervisor.on('notice', this.#onNotice);
   }
 
   setOwnAuthors(ids: ReadonlySet<string>): void {
@@ -101,6 +112,8 @@ export class ForwardingEngine {
   detach(): void {
     this.#detached = true;
     this.#d.supervisor.off('inbound', this.#onInbound);
+    this.#d.supervisor.off('positions', this.#onPositions);
+    this.#d.supervisor.off('notice', this.#onNotice);
   }
 
   /** Writes out what the stores still batch (links, cursor moves, message counts); a stopping runtime waits for it. */
@@ -135,6 +148,25 @@ export class ForwardingEngine {
     } else {
       void accepted.catch((err: unknown) => this.#log.warn({ err, actorId, kind: inbound.kind }, 'an edit or delete was not accepted before the engine stopped'));
     }
+    // The actor's later positions wait for this event too, whatever its kind.
+    void this.#order.after(actorKey(actorId), accepted, async () => {}).catch(() => {});
+  };
+
+  /** Moves an actor's other positions once every event it reported before them is in Redis. */
+  readonly #onPositions = (actorId: string, positions: ResumeCursor): void => {
+    if (!this.#d.supervisor.sessions.get(actorId)) return;
+    void this.#order.after(actorKey(actorId), Promise.resolve(), async () => {
+      await Promise.all(Object.entries(positions).map(([key, value]) => this.#d.cursors.advance(actorId, key, value)));
+    }).catch((err: unknown) => this.#log.warn({ err, actorId }, 'could not move the source positions'));
+  };
+
+  /** A source notice goes on every pair reading one of its chats through that account. */
+  readonly #onNotice = (actorId: string, notice: SourceNotice): void => {
+    const record = this.#d.supervisor.sessions.get(actorId);
+    if (!record) return;
+    const pairIds = [...new Set(notice.chatIds.flatMap((chatId) => this.#d.pairs.readersVia(record.spec.platform as NeutralPlatform, actorId, chatId).map((pair) => pair.id)))];
+    this.#log.warn({ actorId, code: notice.code, chats: notice.chatIds, pairs: pairIds }, notice.message);
+    for (const pairId of pairIds) this.#d.onPairNotice?.(pairId, { code: notice.code, message: notice.message });
   };
 
   #acceptFailed(err: unknown, actorId: string): void {

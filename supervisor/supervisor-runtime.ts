@@ -113,8 +113,11 @@ export async function startSupervisorRuntime(input: {
   const pairs = sql ? new PairDirectory(sql, input.logger) : null;
   const cursors = new CursorStore(input.redis);
   if (sql && pairs) {
-    engine = new ForwardingEngine({ supervisor, pairs, links: new MessageLinks(sql), cursors, quota: new MessageQuota(input.redis), logger: input.logger });
     const pairNotices = new PairNotices(sql, input.logger);
+    engine = new ForwardingEngine({
+      supervisor, pairs, links: new MessageLinks(sql), cursors, quota: new MessageQuota(input.redis), logger: input.logger,
+      onPairNotice: (pairId, notice) => void pairNotices.record(pairId, notice),
+    });
     queueOptions = {
       resolve: engine.resolve, onDelivered: engine.onDelivered, onNotice: (task, notice) => void pairNotices.record(task.pairId, notice), ...input.queue,
     };

@@ -15,7 +15,7 @@ import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ActorSpec, ResumeCursor } from '../actors/actor-contract.ts';
-import type { InboundMessage } from '../actors/platform/platform-client.ts';
+import type { InboundMessage, SourceNotice } from '../actors/platform/platform-client.ts';
 import { leaseStopMarginMs } from '../actors/runtime-timing.ts';
 import { RestartIntensity } from '../src/cluster/restart-intensity.ts';
 import type { SchedulerMetrics } from '../src/scheduler/core/scheduler-metrics.ts';
@@ -64,6 +64,10 @@ export interface SupervisorEvents {
   'worker-exit': [workerId: string];
   /** A message arrived in a chat an actor watches (the forwarding engine's input). */
   inbound: [actorId: string, message: InboundMessage];
+  /** Cursor entries beyond chat positions, reached once the actor's earlier inbound messages are accepted. */
+  positions: [actorId: string, positions: ResumeCursor];
+  /** Something about an actor's watched chats its pairs' owners should know. */
+  notice: [actorId: string, notice: SourceNotice];
 }
 
 export class Supervisor extends EventEmitter<SupervisorEvents> {
@@ -511,6 +515,16 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         // Only the actor's current placement speaks for it: a fenced copy may still be draining.
         const r = this.sessions.get(event.actorId);
         if (r && r.workerId === event.workerId) this.emit('inbound', event.actorId, event.message);
+        return;
+      }
+      case 'positions': {
+        const r = this.sessions.get(event.actorId);
+        if (r && r.workerId === event.workerId) this.emit('positions', event.actorId, event.positions);
+        return;
+      }
+      case 'notice': {
+        const r = this.sessions.get(event.actorId);
+        if (r && r.workerId === event.workerId) this.emit('notice', event.actorId, event.notice);
         return;
       }
     }

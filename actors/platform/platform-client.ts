@@ -17,9 +17,30 @@ export interface InboundMessage {
   at: number;
 }
 
+/**
+ * Something the owners of the pairs reading `chatIds` should know about
+ * their source, e.g. `catch_up_incomplete`: a catch-up could not replay
+ * everything that changed while the session was down.
+ */
+export interface SourceNotice {
+  code: string;
+  message: string;
+  /** Watched chats it concerns (marked ids for Telegram). */
+  chatIds: string[];
+}
+
 /** Calls the client makes into its actor. */
 export interface PlatformCallbacks {
   onMessage(message: InboundMessage): void;
+  /**
+   * Positions beyond the per-chat message ids (Telegram's update state),
+   * reached once every message reported before this call: kept with the
+   * cursor under keys no chat id takes, moved only after those messages are
+   * accepted. Optional: platforms with message ids only never call it.
+   */
+  onPositions?(positions: ResumeCursor): void;
+  /** A notice about watched chats, for their pairs. Optional. */
+  onNotice?(notice: SourceNotice): void;
   /** The platform dropped the connection; the actor decides whether to reconnect. */
   onDisconnect(reason: string): void;
   /** The platform rejected the credentials: the actor goes `revoked` and is never restarted. */

@@ -13,7 +13,7 @@ import type { ResumeCursor } from '../../actor-contract.ts';
 import type { InboundMessage } from '../platform-client.ts';
 import { chatIdOf, deletedMessage, toNeutralMessage } from './inbound-message.ts';
 import { MessageChatIndex } from './message-chat-index.ts';
-import { markedId } from './peer-ids.ts';
+import { markedId, parseMarkedId } from './peer-ids.ts';
 
 /** Ids of the common box remembered to place deletes. */
 const DELETE_INDEX_SIZE = 512;
@@ -98,13 +98,27 @@ export class InboundFeed {
     this.#emit({ chatId, messageId: String(message.id), kind, payload, at });
   }
 
-  /** Reports deletes: of channel `channelId` (bare), or, with null, of the common box wherever they can be placed. */
-  deleted(ids: readonly number[], channelId: string | null): void {
+  /**
+   * Reports deletes: of channel `channelId` (bare), or, with null, of the
+   * common box wherever they can be placed. With `byPosition` (a catch-up:
+   * the index is empty after a fresh start), a common-box id the index does
+   * not know goes to every watched private chat and basic group already
+   * past it; ids are unique across the box, so only the chat that had it
+   * holds a copy of it, and the others find nothing to delete.
+   */
+  deleted(ids: readonly number[], channelId: string | null, byPosition = false): void {
     const at = Date.now();
     for (const id of ids) {
-      const chatId = channelId === null ? this.#index.chatOf(id) : markedId({ kind: 'channel', id: channelId });
-      if (chatId === undefined || !this.#watched.has(chatId)) continue;
-      this.#emit({ chatId, messageId: String(id), kind: 'delete', payload: deletedMessage(chatId, String(id), at), at });
+      const known = channelId === null ? this.#index.chatOf(id) : markedId({ kind: 'channel', id: channelId });
+      const chatIds = known !== undefined ? [known] : byPosition ? this.#commonChatsPast(id) : [];
+      for (const chatId of chatIds) {
+        if (!this.#watched.has(chatId)) continue;
+        this.#emit({ chatId, messageId: String(id), kind: 'delete', payload: deletedMessage(chatId, String(id), at), at });
+      }
     }
+  }
+
+  #commonChatsPast(messageId: number): string[] {
+    return [...this.#watched].filter((chatId) => parseMarkedId(chatId)?.kind !== 'channel' && (this.#positions.get(chatId) ?? -1) >= messageId);
   }
 }

@@ -68,21 +68,38 @@ export function pumpIo(invoke: Invoke, { feed, peers }: Inbound): PumpIo {
 }
 
 /**
- * A connect's catch-up. With no update state yet (`fresh`): takes it, then
- * reads the chats that already had a position (from a cursor) from the
- * history. With one (a reconnect): asks for the difference. Either way,
- * chats new to the client start at their newest message.
+ * Where a connect starts: `new`, no update state at all; `stored`, the
+ * state kept with the cursor (a fresh start of a session that ran before);
+ * `reconnect`, the state this client already holds.
  */
-export async function catchUpOnConnect(invoke: Invoke, io: PumpIo, memory: Inbound & { pump: UpdatePump }, fresh: boolean, dialogPages: number): Promise<void> {
+export type ConnectStart = 'new' | 'stored' | 'reconnect';
+
+/**
+ * A connect's catch-up. `new`: takes the update state, then reads the chats
+ * that already had a position (from a cursor) from the history (new
+ * messages only). `stored` and `reconnect`: ask for the difference (and each
+ * watched channel's), which brings edits and deletes too; a channel with a
+ * position but no stored pts (watched since the last checkpoint, or kept
+ * before the state was) is read from the history as well. Either way, chats
+ * new to the client start at their newest message, and the state reached is
+ * checkpointed.
+ */
+export async function catchUpOnConnect(invoke: Invoke, io: PumpIo, memory: Inbound & { pump: UpdatePump; checkpoint(): void }, start: ConnectStart, dialogPages: number): Promise<void> {
   const { feed, state, pump } = memory;
-  if (fresh) {
+  if (start === 'new') {
     const s = await invoke(new Api.updates.GetState());
     state.setCommon({ pts: s.pts, qts: s.qts, date: s.date, seq: s.seq });
   }
   const known = feed.watched().filter((chatId) => feed.position(chatId) !== undefined);
+  const unsequenced = start === 'stored' ? known.filter((chatId) => {
+    const ref = parseMarkedId(chatId);
+    return ref?.kind === 'channel' && state.channelPts(ref.id) === undefined;
+  }) : [];
   await locateChats(invoke, memory, feed.watched(), dialogPages);
-  if (fresh) for (const chatId of known) await io.catchUpChat(chatId);
+  if (start === 'new') for (const chatId of known) await io.catchUpChat(chatId);
   else await pump.recover();
+  for (const chatId of unsequenced) await io.catchUpChat(chatId);
+  memory.checkpoint();
 }
 
 /**

@@ -6,7 +6,7 @@
  * Made on the client's first connect, with gramjs loaded.
  */
 import type { ResumeCursor } from '../../actor-contract.ts';
-import type { InboundMessage } from '../platform-client.ts';
+import type { InboundMessage, SourceNotice } from '../platform-client.ts';
 import { InboundFeed } from './inbound-feed.ts';
 import { PEER_ENTRY_BYTES, PeerDirectory } from './peer-directory.ts';
 import { parseMarkedId } from './peer-ids.ts';
@@ -14,6 +14,16 @@ import type { Inbound } from './pump-io.ts';
 import { UpdatePump } from './update-pump.ts';
 import type { PumpIo } from './update-pump.ts';
 import { UpdateState } from './update-state.ts';
+import { changedEntries, chatPositions, restoreState, stateEntries } from './update-state-cursor.ts';
+
+/** The notice of a catch-up Telegram could not replay in full. */
+export function catchUpIncomplete(chatIds: string[]): SourceNotice {
+  return {
+    code: 'catch_up_incomplete',
+    message: 'Telegram no longer had every update since the session last ran: new messages were read from the chat history, edits and deletes made meanwhile were not forwarded',
+    chatIds,
+  };
+}
 
 export interface SessionMemoryOptions {
   peerCacheSize: number;
@@ -21,6 +31,9 @@ export interface SessionMemoryOptions {
   /** The current connection's requests, null between connections. */
   io(): PumpIo | null;
   onError(error: unknown): void;
+  /** The update state moved past everything reported so far: these entries may be kept with the cursor. */
+  checkpoint(positions: ResumeCursor): void;
+  notice(notice: SourceNotice): void;
 }
 
 export class SessionMemory implements Inbound {
@@ -30,11 +43,34 @@ export class SessionMemory implements Inbound {
   readonly pump: UpdatePump;
   #watchList: readonly string[] = [];
   readonly #destinations = new Set<string>();
+  /** The update state as last checkpointed: never ahead of a message not yet reported. */
+  #checkpointed: Record<string, string> = {};
+  readonly #onCheckpoint: (positions: ResumeCursor) => void;
 
   constructor(o: SessionMemoryOptions) {
     this.feed = new InboundFeed(o.emit);
     this.peers = new PeerDirectory(o.peerCacheSize);
-    this.pump = new UpdatePump({ state: this.state, feed: this.feed, peers: this.peers, io: o.io, onError: o.onError });
+    this.#onCheckpoint = o.checkpoint;
+    this.pump = new UpdatePump({
+      state: this.state, feed: this.feed, peers: this.peers, io: o.io, onError: o.onError,
+      checkpoint: () => this.checkpoint(),
+      tooLong: (chatIds) => {
+        if (chatIds.length > 0) o.notice(catchUpIncomplete(chatIds));
+      },
+    });
+  }
+
+  /** Reports the update state entries that moved since the last checkpoint. */
+  checkpoint(): void {
+    const changed = changedEntries(this.#checkpointed, stateEntries(this.state));
+    if (Object.keys(changed).length === 0) return;
+    this.#checkpointed = { ...this.#checkpointed, ...changed };
+    this.#onCheckpoint(changed);
+  }
+
+  /** Chat positions and the checkpointed update state. */
+  cursor(): ResumeCursor {
+    return { ...this.feed.cursor(), ...this.#checkpointed };
   }
 
   /** Sets the watched chats; returns the newly watched ones (they need a starting position). */
@@ -51,11 +87,19 @@ export class SessionMemory implements Inbound {
     return added;
   }
 
-  /** Watches a cursor's chats too (until the actor says otherwise, as the Discord client does), from its positions. */
-  resumeFrom(cursor: ResumeCursor): void {
-    const chats = [...new Set([...this.#watchList, ...Object.keys(cursor)])];
-    this.feed.resumeFrom(cursor);
+  /**
+   * Watches a cursor's chats too (until the actor says otherwise, as the
+   * Discord client does), from its positions; with no update state yet,
+   * takes the cursor's. True when it did: the connect asks for the difference.
+   */
+  resumeFrom(cursor: ResumeCursor): boolean {
+    const positions = chatPositions(cursor);
+    const restored = this.state.common === null && restoreState(this.state, cursor);
+    if (restored) this.#checkpointed = stateEntries(this.state);
+    const chats = [...new Set([...this.#watchList, ...Object.keys(positions)])];
+    this.feed.resumeFrom(positions);
     this.watch(chats);
+    return restored;
   }
 
   /** A chat sent to (or forwarded from): its peer stays pinned, whatever is watched. */
@@ -65,6 +109,6 @@ export class SessionMemory implements Inbound {
   }
 
   trackedBytes(): number {
-    return this.peers.size * PEER_ENTRY_BYTES + this.feed.size * 96 + this.state.channelCount * 64 + this.#destinations.size * 64;
+    return this.peers.size * PEER_ENTRY_BYTES + this.feed.size * 96 + this.state.channelCount * 64 + this.#destinations.size * 64 + Object.keys(this.#checkpointed).length * 64;
   }
 }

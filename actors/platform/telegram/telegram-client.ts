@@ -1,10 +1,12 @@
 /**
  * The Telegram platform's client: one user session (a gramjs StringSession,
  * the credential) over gramjs, one connection at a time. Connecting resumes
- * the stored auth key (no new handshake), then either takes the update
- * state (`updates.getState`) and reads every watched chat from the cursor
- * (`messages.getHistory`), or, when this client already knew a state, asks
- * for the difference; live updates wait until that is done and go through
+ * the stored auth key (no new handshake), then, when this client or the
+ * cursor (update-state-cursor.ts) knows an update state, asks for the
+ * difference, which brings what was posted, edited and deleted meanwhile;
+ * with none, takes the state (`updates.getState`) and reads every watched
+ * chat from the cursor (`messages.getHistory`). Live updates wait until
+ * that is done and go through
  * the update pump (update-pump.ts), which drops duplicates and fetches what a
  * gap or a reconnect left out. A watchdog pings a silent connection and
  * starts over on a zombie. gramjs is loaded on the first connect, so threads
@@ -93,8 +95,9 @@ export class TelegramSessionClient implements PlatformClient {
       throw error;
     }
     const memory = this.#memoryOf(engine);
-    const fresh = memory.state.common === null;
-    if (cursor !== null) memory.resumeFrom(cursor);
+    const reconnect = memory.state.common !== null;
+    const restored = cursor !== null && memory.resumeFrom(cursor);
+    const start = reconnect ? 'reconnect' : restored ? 'stored' : 'new';
     const { ready, release } = memory.pump.hold();
     let gram: GramClient;
     try {
@@ -116,7 +119,7 @@ export class TelegramSessionClient implements PlatformClient {
       this.#connection = connection;
       this.#lastHeardAt = Date.now();
       await ready;
-      await engine.catchUpOnConnect(connection.invoke, connection.io, memory, fresh, this.#runtime.dialogPages);
+      await engine.catchUpOnConnect(connection.invoke, connection.io, memory, start, this.#runtime.dialogPages);
       if (generation !== this.#generation) throw new Error('disconnected while connecting');
     } catch (error) {
       if (generation === this.#generation) this.#connection = null;
@@ -193,7 +196,7 @@ export class TelegramSessionClient implements PlatformClient {
   }
 
   cursor(): ResumeCursor {
-    return this.#memory?.feed.cursor() ?? {};
+    return this.#memory?.cursor() ?? {};
   }
 
   /** True when connected and the connection was heard from lately or answers a probe now. */
@@ -218,6 +221,8 @@ export class TelegramSessionClient implements PlatformClient {
       emit: (message) => this.#callbacks.onMessage(message),
       io: () => this.#connection?.io ?? null,
       onError: (error) => this.#onPumpError(error),
+      checkpoint: (positions) => this.#callbacks.onPositions?.(positions),
+      notice: (notice) => this.#callbacks.onNotice?.(notice),
     });
     this.#memory.watch(this.#watchList);
     return this.#memory;

@@ -10,7 +10,9 @@
  *
  * Channels nobody watches are not followed at all. When a difference is too
  * long to replay, the watched chats are read again from their positions
- * (new messages only: edits and deletes in that stretch are lost).
+ * (new messages only: edits and deletes in that stretch are lost, and
+ * `tooLong` says so). After every step the state is checkpointed: it then
+ * covers nothing that was not reported.
  */
 import { Api } from 'telegram';
 import type { InboundFeed } from './inbound-feed.ts';
@@ -40,6 +42,10 @@ export interface PumpDeps {
   io(): PumpIo | null;
   /** A step failed; the pump goes on with the next one. */
   onError(error: unknown): void;
+  /** A step is done: everything the state covers has been reported. */
+  checkpoint(): void;
+  /** A difference was too long to replay: these watched chats were read from their history instead. */
+  tooLong(chatIds: string[]): void;
 }
 
 /** Difference rounds (slices) one fetch runs before leaving the rest to the next gap. */
@@ -90,7 +96,7 @@ export class UpdatePump {
 
   /** Runs `task` in turn, after everything queued before it; what is queued after waits for it. */
   run(task: () => Promise<void>): Promise<void> {
-    const done = this.#chain.then(task);
+    const done = this.#chain.then(task).finally(() => this.#d.checkpoint());
     this.#chain = done.catch(() => {});
     return done;
   }
@@ -156,7 +162,7 @@ export class UpdatePump {
   async #report(change: Change): Promise<void> {
     const { feed, peers } = this.#d;
     if (change.kind === 'delete') {
-      feed.deleted(change.ids, change.channelId);
+      feed.deleted(change.ids, change.channelId, this.#inDifference);
       return;
     }
     if (change.kind !== 'new' && change.kind !== 'edit') return;
@@ -192,8 +198,11 @@ export class UpdatePump {
         return;
       }
       if (d instanceof Api.updates.DifferenceTooLong) {
+        const chats = feed.watched().filter((chatId) => parseMarkedId(chatId)?.kind !== 'channel');
+        for (const chatId of chats) await io.catchUpChat(chatId);
+        // Only now: a state checkpointed past the history not yet read would skip it on the next start.
         state.setCommon({ ...known, pts: d.pts });
-        for (const chatId of feed.watched()) if (parseMarkedId(chatId)?.kind !== 'channel') await io.catchUpChat(chatId);
+        this.#d.tooLong(chats);
         return;
       }
       peers.learn(d.users, d.chats);
@@ -224,8 +233,9 @@ export class UpdatePump {
       }
       peers.learn(d.users, d.chats);
       if (d instanceof Api.updates.ChannelDifferenceTooLong) {
-        if (d.dialog instanceof Api.Dialog && typeof d.dialog.pts === 'number') state.setChannel(channelId, d.dialog.pts);
         await io.catchUpChat(chatId);
+        if (d.dialog instanceof Api.Dialog && typeof d.dialog.pts === 'number') state.setChannel(channelId, d.dialog.pts);
+        this.#d.tooLong([chatId]);
         return;
       }
       const others = d.otherUpdates.map(changeOf).filter((c): c is Change => c !== null);

@@ -72,6 +72,11 @@ export class UpdateState {
     this.#channels.set(channelId, pts);
   }
 
+  /** Every followed channel's pts, by bare id. */
+  channels(): Array<[string, number]> {
+    return [...this.#channels];
+  }
+
   channelPts(channelId: string): number | undefined {
     return this.#channels.get(channelId);
   }

@@ -268,6 +268,23 @@ export class TelegramFake {
     this.#server.faults.hold(method, ms, options);
   }
 
+  /**
+   * Telegram no longer keeps the updates so far of a user's common box
+   * (private chats and basic groups) or of a channel, as for a client away
+   * too long: a getDifference from before now answers differenceTooLong
+   * (new pts), a getChannelDifference channelDifferenceTooLong (the dialog
+   * and the latest messages). Updates from now on are kept as before.
+   */
+  forgetUpdates(whose: FakeUser | FakeChannel): void {
+    const world = this.#server.world;
+    if (whose.kind === 'user') world.user(whose.id).log.forget();
+    else {
+      const channel = world.channels.get(whose.id);
+      if (channel === undefined) throw new Error(`no channel ${whose.id}`);
+      channel.log.forget();
+    }
+  }
+
   clearFaults(): void {
     this.#server.faults.clear();
   }

@@ -52,6 +52,12 @@ export class UpdateLog {
     return this.#entries.slice(low);
   }
 
+  /** Drops every entry kept so far, as Telegram does with updates of a client away too long: differences from before now are too long. */
+  forget(): void {
+    this.#entries = [];
+    this.#floor = this.#pts;
+  }
+
   #push(entry: LogEntry): LogEntry {
     this.#entries.push(entry);
     if (this.#entries.length > this.#max) {

@@ -16,6 +16,7 @@ import type { ThreadEvent } from '../../../actors/thread-host-api.ts';
 import type { NeutralMessage } from '../../../src/forwarding/message/neutral-message.ts';
 import { adapterClient, outgoing, recordingCallbacks, startWorld, texts, waitFor } from './adapter-test-kit.ts';
 import type { Reports, World } from './adapter-test-kit.ts';
+import { chatPositions } from '../../../actors/platform/telegram/update-state-cursor.ts';
 
 describe('Telegram adapter: connection and inbound', function () {
   this.timeout(30_000);
@@ -47,7 +48,8 @@ describe('Telegram adapter: connection and inbound', function () {
     assert.equal(after.handshakes, before.handshakes, 'no new auth key');
     assert.equal(after.connectionsByUser[world.account.id], 1);
     assert.equal(after.duplicateKeyViolations, 0);
-    assert.deepEqual(Object.keys(client.cursor()).sort(), Object.values(world.chats).sort());
+    assert.deepEqual(Object.keys(chatPositions(client.cursor())).sort(), Object.values(world.chats).sort());
+    assert.ok(client.cursor()['~pts'] !== undefined, 'the update state is checkpointed with the cursor');
     // What the chats held before (the private "hello", the groups' creation) is not reported; the next message is.
     world.fake.sendAsUser(world.bob.id, world.account.id, { text: 'first live' });
     await waitFor('first live', () => reports.inbound.length > 0);
@@ -103,11 +105,12 @@ describe('Telegram adapter: connection and inbound', function () {
     assert.equal(client.cursor()[world.chats.group], String(fake.messages(world.group).at(-1)!.ids[account.id]));
   });
 
-  it('catches up from a cursor, oldest first, with no gap and no duplicate, before any live message', async () => {
+  for (const from of ['chat positions', 'the stored update state'] as const) it(`catches up from a cursor (${from}), oldest first, with no gap and no duplicate, before any live message`, async () => {
     const { fake, bob, account } = world;
     const { client } = await open();
-    const cursor = { ...client.cursor() };
+    const cursor = from === 'chat positions' ? chatPositions(client.cursor()) : { ...client.cursor() };
     await client.disconnect();
+    const calls = { ...fake.stats().calls };
     const sent: string[] = [];
     for (let i = 0; i < 130; i += 1) {
       const peer = [account.id, world.group, world.supergroup, world.channel][i % 4]!;
@@ -127,6 +130,9 @@ describe('Telegram adapter: connection and inbound', function () {
     assert.deepEqual(new Set(got).size, 131, 'no duplicate');
     assert.deepEqual([...got.slice(0, -1)].sort(), [...sent].sort());
     assert.equal(fresh.cursor()[world.chats.group], String(fake.messages(world.group).at(-1)!.ids[account.id]));
+    const used = (method: string) => (fake.stats().calls[method] ?? 0) - (calls[method] ?? 0);
+    if (from === 'chat positions') assert.ok(used('messages.getHistory') >= 4 && used('updates.getState') === 1, 'read from the history');
+    else assert.ok(used('messages.getHistory') === 0 && used('updates.getDifference') >= 1 && used('updates.getChannelDifference') >= 2, 'from the difference');
   });
 
   it('is the factory the registry gives for `telegram`, and runs under a SessionActor: pause, resume with the difference, idle, revoked', async () => {

@@ -414,6 +414,32 @@ describe('Telegram fake (with the real gramjs client)', function () {
     assert.equal((tooLong.messages[0] as Api.Message).message, 'more 4');
   });
 
+  it('forgetUpdates: differences from before answer too long (common box and channel), later ones as usual', async () => {
+    const { client: b } = await login(bob.phone);
+    const before = await b.invoke(new Api.updates.GetState());
+    const input = new Api.InputChannel({ channelId: bigInt(chan.id), accessHash: bigInt(chan.accessHash) });
+    const channelDiff = (pts: number) => b.invoke(new Api.updates.GetChannelDifference({ channel: input, filter: new Api.ChannelMessagesFilterEmpty(), pts, limit: 100 }));
+    const start = await channelDiff(1);
+    assert.ok(start instanceof Api.updates.ChannelDifference);
+    fake.sendAsUser(alice.id, bob, { text: 'missed' });
+    const posted = fake.sendAsUser(alice.id, chan, { text: 'missed too' });
+    fake.forgetUpdates(bob);
+    fake.forgetUpdates(chan);
+    const tooLong = await b.invoke(new Api.updates.GetDifference({ pts: before.pts, date: before.date, qts: 0 }));
+    assert.ok(tooLong instanceof Api.updates.DifferenceTooLong);
+    assert.equal(tooLong.pts, (await b.invoke(new Api.updates.GetState())).pts);
+    const channelTooLong = await channelDiff(start.pts);
+    assert.ok(channelTooLong instanceof Api.updates.ChannelDifferenceTooLong && channelTooLong.dialog instanceof Api.Dialog);
+    assert.equal((channelTooLong.messages[0] as Api.Message).id, posted.id, 'the latest messages, to read the rest from the history');
+    fake.sendAsUser(alice.id, bob, { text: 'after' });
+    fake.editAsUser(alice.id, chan, posted.id, { text: 'edited after' });
+    const later = await b.invoke(new Api.updates.GetDifference({ pts: tooLong.pts, date: before.date, qts: 0 }));
+    assert.ok(later instanceof Api.updates.Difference);
+    assert.deepEqual(later.newMessages.map((m) => (m as Api.Message).message), ['after']);
+    const channelLater = await channelDiff(channelTooLong.dialog.pts!);
+    assert.ok(channelLater instanceof Api.updates.ChannelDifference && channelLater.otherUpdates[0] instanceof Api.UpdateEditChannelMessage);
+  });
+
   it('getHistory pages by offset_id, min_id and limit; getDialogs lists the chats', async () => {
     const { client: a } = await login(alice.phone);
     for (let i = 1; i <= 5; i += 1) fake.sendAsUser(bob.id, group, { text: `m${i}` });

@@ -61,6 +61,20 @@ describe('InboundFeed (Telegram)', () => {
     assert.deepEqual(out.slice(1).map((m) => [m.kind, m.chatId, m.messageId]), [['delete', '-9', '7'], ['delete', '-1001800000001', '2']]);
   });
 
+  it('in a catch-up, offers a common-box delete it cannot place to the private chats and basic groups past it', () => {
+    const out: InboundMessage[] = [];
+    const f = new InboundFeed((m) => out.push(m));
+    f.watch(['-9', '-10', '42', '-1001800000001']);
+    f.startAt('-9', 20);
+    f.startAt('-10', 5);
+    f.startAt('42', 30);
+    f.startAt('-1001800000001', 99);
+    f.deleted([12], null);
+    assert.equal(out.length, 0, 'live, an unknown id is not guessed');
+    f.deleted([12], null, true);
+    assert.deepEqual(out.map((m) => `${m.kind} ${m.chatId} ${m.messageId}`), ['delete -9 12', 'delete 42 12'], 'not -10 (not past it yet), not a channel');
+  });
+
   it('resumes from a cursor and forgets the positions of chats no longer watched', () => {
     const f = new InboundFeed(() => {});
     f.resumeFrom({ '-9': '40', '5': 'garbage' });

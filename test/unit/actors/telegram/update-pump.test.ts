@@ -41,10 +41,15 @@ function setUp(io: Partial<PumpIo> = {}) {
     learnAuthor: async () => { calls.push('learnAuthor'); },
     ...io,
   };
-  const pump = new UpdatePump({ state: updateState, feed, peers, io: () => fullIo, onError: (e) => errors.push(e) });
+  const checkpoints: number[] = [];
+  const tooLong: string[][] = [];
+  const pump = new UpdatePump({
+    state: updateState, feed, peers, io: () => fullIo, onError: (e) => errors.push(e),
+    checkpoint: () => checkpoints.push(updateState.common!.pts), tooLong: (chatIds) => tooLong.push(chatIds),
+  });
   const idle = () => pump.run(async () => {});
   const texts = () => out.map((m) => `${m.kind} ${m.chatId} ${m.messageId}`);
-  return { pump, out, calls, errors, updateState, idle, texts };
+  return { pump, out, calls, errors, updateState, idle, texts, checkpoints, tooLong };
 }
 
 describe('UpdatePump', () => {
@@ -99,12 +104,34 @@ describe('UpdatePump', () => {
     assert.equal(t.updateState.channelPts('1800000001'), 33);
   });
 
-  it('reads the chats again when the difference is too long to replay', async () => {
-    const t = setUp({ difference: async () => new Api.updates.DifferenceTooLong({ pts: 500 }) });
+  it('reads the chats again when the difference is too long to replay, says so, and moves the state only after', async () => {
+    let ptsDuringCatchUp = 0;
+    const t = setUp({
+      difference: async () => new Api.updates.DifferenceTooLong({ pts: 500 }),
+      catchUpChat: async () => { ptsDuringCatchUp = t.updateState.common!.pts; },
+    });
     t.pump.push(new Api.UpdatesTooLong(), null);
     await t.idle();
-    assert.deepEqual(t.calls, [`catchUp ${GROUP}`]);
+    assert.equal(ptsDuringCatchUp, 10, 'a checkpoint meanwhile must not skip the history still to read');
     assert.equal(t.updateState.common!.pts, 500);
+    assert.deepEqual(t.tooLong, [[GROUP]]);
+    assert.equal(t.checkpoints.at(-1), 500, 'checkpointed once the step is done');
+  });
+
+  it('reads a channel again when its difference is too long, says so, and takes the dialog\'s pts after', async () => {
+    const dialog = new Api.Dialog({
+      peer: channel, topMessage: 90, readInboxMaxId: 0, readOutboxMaxId: 0, unreadCount: 0, unreadMentionsCount: 0, unreadReactionsCount: 0,
+      notifySettings: new Api.PeerNotifySettings({}), pts: 90,
+    });
+    let ptsDuringCatchUp: number | undefined;
+    const t = setUp({
+      channelDifference: async () => new Api.updates.ChannelDifferenceTooLong({ final: true, dialog, messages: [], chats: [], users: [] }),
+      catchUpChat: async () => { ptsDuringCatchUp = t.updateState.channelPts('1800000001'); },
+    });
+    await t.pump.run(() => t.pump.recover());
+    assert.equal(ptsDuringCatchUp, 30);
+    assert.equal(t.updateState.channelPts('1800000001'), 90);
+    assert.deepEqual(t.tooLong, [[CHANNEL]]);
   });
 
   it('recovers after a reconnect: the difference, then each watched channel\'s', async () => {
