@@ -3,8 +3,7 @@
  * as server-sent events instead of polled: workers, sessions and the queue
  * per tier from the supervisors' status snapshots, one `cluster` event at
  * once and then every `intervalMs`. Read from Redis like the other runtime
- * routes, so any API process can serve it. A comment line between events
- * keeps proxies from closing an idle stream.
+ * routes, so any API process can serve it.
  */
 import { Router } from 'express';
 import { z } from 'zod';
