@@ -1,11 +1,28 @@
 // The API, as the dashboard calls it: the access token lives in sessionStorage
 // (gone with the tab), and an error keeps the API's code and field details.
 const TOKEN_KEY = 'switchboard.accessToken';
+// While an admin acts as a user, the admin's own token waits here.
+const ADMIN_TOKEN_KEY = 'switchboard.adminToken';
 
 export const session = {
   token: () => sessionStorage.getItem(TOKEN_KEY),
   signIn: (token) => sessionStorage.setItem(TOKEN_KEY, token),
-  signOut: () => sessionStorage.removeItem(TOKEN_KEY),
+  signOut: () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(ADMIN_TOKEN_KEY);
+  },
+  impersonate(token) {
+    sessionStorage.setItem(ADMIN_TOKEN_KEY, sessionStorage.getItem(TOKEN_KEY));
+    sessionStorage.setItem(TOKEN_KEY, token);
+  },
+  /** Back to the admin's own token; false when there was none to go back to. */
+  endImpersonation() {
+    const admin = sessionStorage.getItem(ADMIN_TOKEN_KEY);
+    sessionStorage.removeItem(ADMIN_TOKEN_KEY);
+    if (admin === null) return false;
+    sessionStorage.setItem(TOKEN_KEY, admin);
+    return true;
+  },
 };
 
 export class ApiError extends Error {

@@ -16,7 +16,7 @@ const PUBLIC_PAGES = { '/register': Register, '/verify-email': VerifyEmail, '/fo
 const SIGNED_IN_PAGES = {
   '/accounts': () => html`<${Accounts} />`,
   '/pairs': () => html`<${Pairs} />`,
-  '/admin': (me) => html`<${AdminUsers} me=${me} />`,
+  '/admin': (me, reload) => html`<${AdminUsers} me=${me} onIdentityChange=${reload} />`,
   '/runtime': (me) => html`<${AdminRuntime} me=${me} />`,
 };
 
@@ -41,13 +41,20 @@ function SignedIn() {
   const load = () => (session.token() === null ? setMe(null) : api('GET', '/v1/me').then(setMe, () => setMe(null)));
   useEffect(() => { load(); }, []);
   const signOut = () => { session.signOut(); setMe(null); };
+  const stopActing = () => {
+    if (!session.endImpersonation()) session.signOut();
+    location.hash = '#/admin';
+    load();
+  };
   if (me === undefined) return html`<p class="loading">Loading…</p>`;
   if (me === null) return html`<${Header} /><${SignIn} onSignedIn=${load} />`;
   return html`<${Header}>
     <nav aria-label="Main"><a href="#/">Plan and usage</a><a href="#/accounts">Linked accounts</a><a href="#/pairs">Pairs</a>
       ${me.role === 'admin' && html`<a href="#/admin">Users</a><a href="#/runtime">Runtime</a>`}</nav>
     <button class="link" onClick=${signOut}>Sign out</button><//>
-    ${SIGNED_IN_PAGES[route]?.(me) ?? html`<${Overview} me=${me} />`}`;
+    ${me.impersonatorId && html`<div class="impersonation" role="alert">You are acting as ${me.email}: everything you do here is done as them, and audited as yours.
+      <button onClick=${stopActing}>Back to my own account</button></div>`}
+    ${SIGNED_IN_PAGES[route]?.(me, load) ?? html`<${Overview} me=${me} />`}`;
 }
 
 function App() {

@@ -189,4 +189,35 @@ describe('dashboard in a real browser', function () {
     await checkPage(admin, 'admin-users');
     await admin.close();
   });
+
+  it('lets an admin find a user, change their plan, suspend and reactivate them, and act as them under a banner', async () => {
+    const user = await h.registerUser();
+    const admin = await signedIn(await h.registerUser({ role: 'admin' }));
+    await admin.getByRole('link', { name: 'Users' }).click();
+    await admin.getByLabel('Email contains').fill(user.email);
+    await admin.getByRole('button', { name: 'Search' }).click();
+    // Only the user searched for is left.
+    await admin.waitForFunction('document.querySelectorAll("tbody tr").length === 1');
+    await admin.locator('tbody tr').filter({ hasText: user.email }).waitFor();
+
+    await admin.getByLabel(`Plan of ${user.email}`).selectOption('pro');
+    await admin.getByText(`${user.email}: plan is now pro`).waitFor();
+    await admin.getByRole('button', { name: 'Suspend' }).click();
+    await admin.getByText(`${user.email}: suspend done`).waitFor();
+    const refused = await h.request('get', '/v1/me', { token: user.accessToken });
+    assert.deepEqual([refused.status, refused.body.error.code], [403, 'account_inactive'], 'a suspended user is refused at once');
+    await admin.getByRole('button', { name: 'Reactivate' }).click();
+    await admin.getByText(`${user.email}: reactivate done`).waitFor();
+    await checkPage(admin, 'admin-users-actions');
+
+    await admin.getByRole('button', { name: 'Act as' }).click();
+    await admin.getByText(`You are acting as ${user.email}`).waitFor();
+    assert.equal(await admin.locator('.plan').textContent(), 'pro');
+    assert.equal(await admin.getByRole('link', { name: 'Users' }).count(), 0, 'no admin pages while acting as a user');
+    await checkPage(admin, 'impersonating');
+    await admin.getByRole('button', { name: 'Back to my own account' }).click();
+    await admin.getByRole('heading', { name: 'Users' }).waitFor();
+    assert.equal(await admin.getByText('You are acting as').count(), 0);
+    await admin.close();
+  });
 });
