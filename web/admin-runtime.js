@@ -9,6 +9,39 @@ import { WaitChart } from './wait-chart.js';
 
 const mib = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`;
 
+const pct = (fraction) => `${Math.round(fraction * 100)} %`;
+
+function PressureForm({ s }) {
+  const [message, setMessage] = useState(null);
+  // Held here, not read from each live event, so what the admin types is not overwritten every 2 s.
+  const [high, setHigh] = useState(Math.round(s.pressure.highWatermark * 100));
+  const [low, setLow] = useState(Math.round(s.pressure.lowWatermark * 100));
+  const submit = async (event) => {
+    event.preventDefault();
+    setMessage(null);
+    try {
+      const r = await api('PUT', `/v1/admin/supervisors/${encodeURIComponent(s.supervisorId)}/pressure`, {
+        highWatermark: Number(high) / 100, lowWatermark: Number(low) / 100,
+      });
+      setMessage({ kind: 'ok', text: `${s.supervisorId}: pause past ${pct(r.pressure.highWatermark)}, resume under ${pct(r.pressure.lowWatermark)}` });
+    } catch (e) { setMessage({ kind: 'bad', text: `${s.supervisorId}: ${problemText(e)}` }); }
+  };
+  return html`<form onSubmit=${submit} class="inline search" aria-label=${`Watermarks of ${s.supervisorId}`}>
+    <div><label for=${`high-${s.supervisorId}`}>Pause past, % RAM</label><input id=${`high-${s.supervisorId}`} name="high" type="number" min="1" max="100" value=${high} onInput=${(e) => setHigh(e.target.value)} /></div>
+    <div><label for=${`low-${s.supervisorId}`}>Resume under, % RAM</label><input id=${`low-${s.supervisorId}`} name="low" type="number" min="1" max="99" value=${low} onInput=${(e) => setLow(e.target.value)} /></div>
+    <button type="submit">Set watermarks</button>
+    ${message && html`<${Alert} kind=${message.kind}>${message.text}<//>`}</form>`;
+}
+
+/** Host RAM against the watermarks: past the high one Free actors are paused first, and resumed under the low one. */
+function Pressure({ supervisors }) {
+  return html`<section class="card" aria-labelledby="pressure-title"><h2 id="pressure-title">Memory pressure</h2>
+    ${supervisors.map((s) => html`<div class="supervisor"><h3>${s.supervisorId} <span class="muted">on ${s.hostname}</span></h3>
+      <p>Host RAM in use: <strong>${pct(s.host.usedFraction)}</strong>; actors pause past ${pct(s.pressure.highWatermark)} (Free first${s.pressure.pauseElite ? ', Elite last' : ', never Elite'}) and resume under ${pct(s.pressure.lowWatermark)}.</p>
+      <${PressureForm} s=${s} /></div>`)}
+  </section>`;
+}
+
 function Workers({ workers }) {
   return html`<section class="card" aria-labelledby="workers-title"><h2 id="workers-title">Workers</h2>
     ${workers.length === 0 ? html`<p class="muted">No worker running.</p>` : html`<table>
@@ -85,7 +118,8 @@ function DeadLetters() {
 function LiveRuntime() {
   const { cluster, history, connected } = useLiveCluster();
   return html`<main class="wide"><h1>Runtime <span class="live muted" role="status">${connected ? '● live' : '○ reconnecting…'}</span></h1>
-    ${cluster && html`<p class="muted">${cluster.supervisors} supervisor(s), read ${new Date(cluster.at).toLocaleTimeString()}</p>
+    ${cluster && html`<p class="muted">${cluster.supervisors.length} supervisor(s), read ${new Date(cluster.at).toLocaleTimeString()}</p>
+      <${Pressure} supervisors=${cluster.supervisors} />
       <${Workers} workers=${cluster.workers} />
       <${Sessions} sessions=${cluster.sessions} workers=${cluster.workers} />
       <${Queue} queues=${cluster.queues} history=${history} />`}

@@ -127,6 +127,11 @@ export const SupervisorNotFoundError = defineError<{ supervisorId: string }>(
   'SupervisorNotFoundError', 'supervisor_not_found', 404,
   (d) => `no supervisor "${d.supervisorId}" is running`,
 );
+/** A watermark change that, with the watermarks it keeps, would leave low at or above high. */
+export const PressureConflictError = defineError<{ supervisorId: string; highWatermark: number; lowWatermark: number }>(
+  'PressureConflictError', 'pressure_conflict', 409,
+  (d) => `supervisor "${d.supervisorId}" would have lowWatermark ${d.lowWatermark} at or above highWatermark ${d.highWatermark}: change both together`,
+);
 export const SessionNotFoundError = defineError<{ sessionId: string }>(
   'SessionNotFoundError', 'session_not_found', 404,
   (d) => `no session "${d.sessionId}" in any running supervisor`,

@@ -3,7 +3,7 @@
  * (a published status snapshot and an admin-command listener, as the API's
  * runtime tests use): workers, sessions and queues arrive live by
  * server-sent events, a session is paused from the page, a dead letter is
- * replayed, and a free user opening the page is refused without the page
+ * replayed, the RAM watermarks are set, and a free user opening the page is refused without the page
  * asking the API for the stream.
  */
 import assert from 'node:assert/strict';
@@ -31,6 +31,7 @@ describe('dashboard: the admin runtime page in a real browser', function () {
     listener = new AdminCommandListener(h.ctx.redis, 'sup-a');
     await listener.start(async (req) => {
       seen.push(req);
+      if (req.command === 'set-pressure') return { highWatermark: (req as { highWatermark: number }).highWatermark, lowWatermark: (req as { lowWatermark: number }).lowWatermark, pauseElite: false };
       if (req.command === 'dead-letters' && (req as { action: string }).action === 'list') {
         return [{ task: { id: 'task-1', tier: 'pro' }, error: 'Missing Permissions', reason: 'permanent', deadAt: Date.now() }];
       }
@@ -65,12 +66,21 @@ describe('dashboard: the admin runtime page in a real browser', function () {
     await page.getByRole('cell', { name: 'permanent: Missing Permissions' }).waitFor();
     await page.getByRole('row', { name: /task-1/ }).getByRole('button', { name: 'Replay' }).click();
     await page.getByText(/Replayed/).waitFor();
+    // Lowering the watermarks under the host's use is how the demo shows Free actors paused first.
+    await page.getByLabel('Pause past, % RAM').fill('50');
+    await page.getByLabel('Resume under, % RAM').fill('40');
+    await page.getByRole('button', { name: 'Set watermarks' }).click();
+    await page.getByText('sup-a: pause past 50 %, resume under 40 %').waitFor();
+    await page.getByLabel('Resume under, % RAM').fill('60');
+    await page.getByRole('button', { name: 'Set watermarks' }).click();
+    await page.getByText(/sup-a: .*lowWatermark must be below highWatermark/).waitFor();
     await checkPage(page, 'admin-runtime');
 
     const commands = seen.map((r) => ({ ...r, requestId: undefined, replyTo: undefined }));
     assert.ok(commands.some((c) => c.command === 'pause' && (c as { sessionId?: string }).sessionId === 'tg-alice'));
     assert.ok(commands.some((c) => c.command === 'reassign' && (c as { toWorkerId?: string }).toWorkerId === 'w-a2'));
     assert.ok(commands.some((c) => c.command === 'dead-letters' && JSON.stringify((c as { ids?: unknown }).ids) === '["task-1"]'));
+    assert.deepEqual(commands.filter((c) => c.command === 'set-pressure').map((c) => (c as { highWatermark?: number }).highWatermark), [0.5], 'the refused change was not sent');
     await page.close();
   });
 

@@ -26,7 +26,11 @@ const liveQuery = z.object({
 
 const clusterEventSchema = z.object({
   at: z.number().describe('When the figures were read, ms since epoch'),
-  supervisors: z.number().int().describe('Supervisors publishing a snapshot'),
+  supervisors: z.array(z.looseObject({
+    supervisorId: z.string(), hostname: z.string(),
+    host: z.looseObject({ usedFraction: z.number() }).describe('Host RAM: total, available, share in use'),
+    pressure: z.looseObject({ highWatermark: z.number(), lowWatermark: z.number(), pauseElite: z.boolean() }),
+  })).describe('Supervisors publishing a snapshot'),
   workers: z.array(z.looseObject({ workerId: z.string() })),
   sessions: z.array(z.looseObject({ actorId: z.string() })),
   queues: z.array(z.looseObject({ supervisorId: z.string(), tier: z.string() })),
@@ -46,7 +50,9 @@ export function adminLiveRouter(ctx: ApiContext, guard: Guards): Router {
       try {
         const snapshots = await readSnapshots(ctx.redis);
         if (closed) return;
-        const data = { at: ctx.now(), supervisors: snapshots.length, workers: listWorkers(snapshots), sessions: listSessions(snapshots), queues: listQueues(snapshots) };
+        const supervisors = snapshots.map(({ supervisorId, hostname, host, pressure }) => ({ supervisorId, hostname, host, pressure }))
+          .sort((a, b) => a.supervisorId.localeCompare(b.supervisorId));
+        const data = { at: ctx.now(), supervisors, workers: listWorkers(snapshots), sessions: listSessions(snapshots), queues: listQueues(snapshots) };
         res.write(`event: cluster\ndata: ${JSON.stringify(data)}\n\n`);
       } catch (err) {
         // Redis unreachable for a moment: say so on the stream and keep it open; the next tick tries again.

@@ -3,6 +3,7 @@ import type { Router } from 'express';
 import type { ApiContext } from '../../api-context.ts';
 import type { Guards } from '../guards.ts';
 import { adminLiveRouter } from './admin-live.ts';
+import { adminPressureRouter } from './admin-pressure.ts';
 import { adminReportsRouter } from './admin-reports.ts';
 import { adminRuntimeRouter } from './admin-runtime.ts';
 import { adminUserActionsRouter } from './admin-user-actions.ts';
@@ -15,5 +16,6 @@ export function adminRouters(ctx: ApiContext, guard: Guards): Router[] {
     adminReportsRouter(ctx, guard),
     adminRuntimeRouter(ctx, guard),
     adminLiveRouter(ctx, guard),
+    adminPressureRouter(ctx, guard),
   ];
 }
