@@ -15,6 +15,17 @@
  * goes back as a `flood_wait` that never reached Telegram, and a FLOOD_WAIT
  * Telegram still answers is taught to the pacer.
  *
+ * Files are streamed from their source into Telegram part by part
+ * (media-upload.ts) and posted as photos, videos, voice notes, audio files
+ * or documents, several at once as albums (media-plan.ts, media-send.ts),
+ * each under a random_id of its own (the file's place in the message), so a
+ * redelivery posts none twice either. The text is the caption of the first
+ * file when it fits 1 024 characters, else it goes first as text messages.
+ * A file over the upload limit, or refused by its source, becomes a link
+ * line instead; a source failing for a while fails the send as transient.
+ * An edit of a message with files changes only the first message it made
+ * (the caption, or the first text part): files stay as first sent.
+ *
  * A message from Telegram is forwarded natively instead (forward-mode.ts,
  * telegram-forward.ts), as one message under the same random_id as a fresh
  * send's first part, so a redelivery posts nothing twice whichever way it
@@ -25,7 +36,7 @@
  */
 import bigInt from 'big-integer';
 import { Api } from 'telegram';
-import type { SendResult, SendTask } from '../../actor-contract.ts';
+import type { SendNotice, SendResult, SendTask } from '../../actor-contract.ts';
 import { toGramjsEntities } from '../../../src/forwarding/format/gramjs-entities.ts';
 import { TELEGRAM_MESSAGE_MAX_LENGTH } from '../../../src/forwarding/format/limits.ts';
 import { toTelegramMessages } from '../../../src/forwarding/format/telegram-entities.ts';
@@ -34,6 +45,12 @@ import type { OutgoingMessage } from '../../../src/forwarding/message/outgoing-m
 import type { Invoke } from './dialog-scan.ts';
 import { recentMessages } from './history-catch-up.ts';
 import { deliveryMode, editsAForward, FORWARD_NOT_EDITABLE, FORWARDS_RESTRICTED, FORWARDS_RESTRICTED_NO_COPY } from './forward-mode.ts';
+import type { Attachment } from '../../../src/forwarding/message/neutral-message.ts';
+import { AttachmentUnavailableError } from '../attachment-source.ts';
+import { albums, CAPTION_MAX_LENGTH, telegramKind } from './media-plan.ts';
+import { sendMediaUnit } from './media-send.ts';
+import type { UploadedFile } from './media-send.ts';
+import { uploadAttachment } from './media-upload.ts';
 import { composeTelegramText } from './outgoing-text.ts';
 import type { FloodPacer } from './flood-pacer.ts';
 import { pacedResult } from './flood-pacer.ts';
@@ -46,6 +63,14 @@ import { sentMessageId } from './update-unpack.ts';
 
 /** How far back a redelivered part looks for the message it made. */
 const RECENT_LOOKUP = 50;
+/** random_id index of a message's first file; text parts count from 0. */
+const FILE_PART_BASE = 1_000;
+
+/** An edit of a message with files that Telegram cannot show as it is. */
+export const FILE_EDIT_NOT_CARRIED: SendNotice = {
+  code: 'edit_not_carried',
+  message: 'The edited text no longer fits the message sent with the files: the edit is not carried',
+};
 
 export interface SenderDeps {
   invoke: Invoke;
@@ -58,6 +83,8 @@ export interface SenderDeps {
   track(bytes: number): void;
   /** The account's send pacing; it outlives the connection. */
   pacer: Pick<FloodPacer, 'admit' | 'flooded'>;
+  /** Largest file uploaded (larger ones are linked), and how long one download may take, ms. */
+  files: { limitBytes: number; downloadTimeoutMs: number };
 }
 
 function isOutgoing(value: unknown): value is OutgoingMessage {
@@ -118,7 +145,8 @@ export class TelegramSender {
 
   /** Posts the message as the account's own, in parts; `admitted` when the pacer already let this task through. */
   async #sendFresh(task: SendTask, message: OutgoingMessage, admitted = false): Promise<SendResult> {
-    const parts = toTelegramMessages(composeTelegramText(message), TELEGRAM_MESSAGE_MAX_LENGTH);
+    if (message.attachments.some((a) => this.#uploadable(a))) return this.#sendWithFiles(task, message, admitted);
+    const parts = toTelegramMessages(composeTelegramText(message, message.attachments, this.#d.files.limitBytes), TELEGRAM_MESSAGE_MAX_LENGTH);
     const paced = admitted ? null : this.#pace(task, parts.length);
     if (paced !== null) return paced;
     return this.#guard(task.chatId, parts, async () => {
@@ -136,6 +164,79 @@ export class TelegramSender {
     });
   }
 
+  #uploadable(a: Attachment): boolean {
+    return a.sizeBytes <= this.#d.files.limitBytes;
+  }
+
+  /** Uploads the files, then posts the text (as the first file's caption, or before them) and the files. */
+  async #sendWithFiles(task: SendTask, message: OutgoingMessage, admitted: boolean): Promise<SendResult> {
+    const limitBytes = this.#d.files.limitBytes;
+    const overLimit = message.attachments.filter((a) => !this.#uploadable(a));
+    const expected = message.attachments.filter((a) => this.#uploadable(a)).map((a) => telegramKind(a));
+    const estimate = composeTelegramText(message, overLimit, limitBytes).text.length > CAPTION_MAX_LENGTH ? 1 : 0;
+    const paced = admitted ? null : this.#pace(task, estimate + albums(expected).length);
+    if (paced !== null) return paced;
+    return this.#guard(task.chatId, [], async () => {
+      const peer = await this.#peer(task.chatId);
+      const uploaded: UploadedFile[] = [];
+      const linked: Attachment[] = [];
+      for (const [i, a] of message.attachments.entries()) {
+        // One file at a time: a thread holds one part of one file, whatever the message carries.
+        const out = await uploadAttachment(this.#d.invoke, a, { limitBytes, timeoutMs: this.#d.files.downloadTimeoutMs, track: this.#d.track });
+        if ('linked' in out) linked.push(out.linked);
+        else uploaded.push({ attachment: a, kind: telegramKind(a, out.sizeBytes), file: out.file, randomId: randomIdFor(task.idempotencyKey, FILE_PART_BASE + i) });
+      }
+      const text = composeTelegramText(message, linked, limitBytes);
+      const groups = albums(uploaded.map((u) => u.kind));
+      const asCaption = toTelegramMessages(text, CAPTION_MAX_LENGTH);
+      const captioned = groups.length > 0 && asCaption.length <= 1;
+      const parts = captioned ? [] : toTelegramMessages(text, TELEGRAM_MESSAGE_MAX_LENGTH);
+      const ids: string[] = [];
+      let previous = 0;
+      let replyTo = message.replyToDestinationMessageId;
+      for (const [i, part] of parts.entries()) {
+        const id = await this.#post(task, peer, part, i, { replyTo: i === 0 ? replyTo : undefined, silent: message.silent, after: previous });
+        if (id === null) continue;
+        ids.push(String(id));
+        previous = id;
+      }
+      if (parts.length > 0) replyTo = undefined;
+      for (const [g, group] of groups.entries()) {
+        const made = await sendMediaUnit({ invoke: this.#d.invoke, applied: this.#d.applied, entities: (p) => this.#entities(p) }, {
+          peer, channelId: this.#channelOf(task.chatId), files: group.map((n) => uploaded[n]!),
+          caption: g === 0 && captioned ? asCaption[0] ?? null : null,
+          replyTo: g === 0 && replyTo !== undefined && /^[0-9]+$/.test(replyTo) ? Number(replyTo) : undefined,
+          silent: message.silent, after: previous,
+        });
+        ids.push(...made.map(String));
+        previous = made.at(-1) ?? previous;
+      }
+      return { ok: true, destinationMessageIds: ids };
+    });
+  }
+
+  /** An edit of a message sent with files: only its first message changes, when the new text still fits it. */
+  async #editWithFiles(task: SendTask, message: OutgoingMessage, target: number): Promise<SendResult> {
+    const text = composeTelegramText(message, message.attachments.filter((a) => !this.#uploadable(a)), this.#d.files.limitBytes);
+    const parts = toTelegramMessages(text, TELEGRAM_MESSAGE_MAX_LENGTH);
+    const unchanged: SendResult = { ok: true, destinationMessageIds: (task.targetMessageIds ?? []).map(String) };
+    if (parts.length === 0) return unchanged;
+    if (parts.length > 1) return { ...unchanged, notice: FILE_EDIT_NOT_CARRIED };
+    const paced = this.#pace(task, 1);
+    if (paced !== null) return paced;
+    return this.#guard(task.chatId, parts, async () => {
+      const peer = await this.#peer(task.chatId);
+      try {
+        const answer = await this.#d.invoke(new Api.messages.EditMessage({ peer, id: target, message: parts[0]!.text, entities: this.#entities(parts[0]!) }));
+        this.#d.applied(answer, this.#channelOf(task.chatId));
+      } catch (error) {
+        if (rpcName(error) === 'MEDIA_CAPTION_TOO_LONG') return { ...unchanged, notice: FILE_EDIT_NOT_CARRIED };
+        if (rpcName(error) !== 'MESSAGE_NOT_MODIFIED') throw error;
+      }
+      return unchanged;
+    });
+  }
+
   /** Re-renders into the existing parts: edits each, posts extra parts, deletes leftovers. */
   async edit(task: SendTask): Promise<SendResult> {
     if (!isOutgoing(task.payload)) return badPayload;
@@ -145,7 +246,8 @@ export class TelegramSender {
     }
     const message = task.payload;
     if (editsAForward(message)) return { ok: true, destinationMessageIds: targets.map(String), notice: FORWARD_NOT_EDITABLE };
-    const parts = toTelegramMessages(composeTelegramText(message), TELEGRAM_MESSAGE_MAX_LENGTH);
+    if (message.attachments.some((a) => this.#uploadable(a))) return this.#editWithFiles(task, message, targets[0]!);
+    const parts = toTelegramMessages(composeTelegramText(message, message.attachments, this.#d.files.limitBytes), TELEGRAM_MESSAGE_MAX_LENGTH);
     // Nothing left to show (the source's text was removed): the copy stays as it is rather than vanish.
     if (parts.length === 0) return { ok: true, destinationMessageIds: targets.map(String) };
     const paced = this.#pace(task, parts.length);
@@ -202,6 +304,7 @@ export class TelegramSender {
       return await run();
     } catch (error) {
       if (error instanceof UnknownChatError) return { ok: false, kind: 'permanent', message: error.message };
+      if (error instanceof AttachmentUnavailableError) return { ok: false, kind: 'transient', message: error.message };
       const failure = sendFailure(error as Record<string, unknown>);
       // Telegram's own wait holds the whole account (it does not say what it counted), and slows the pacer down.
       if (failure.kind === 'flood_wait') this.#d.pacer.flooded(chatId, failure.retryAfterMs ?? 1_000, Date.now());
