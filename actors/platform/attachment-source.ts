@@ -2,8 +2,8 @@
  * Opening an attachment's download for a destination that uploads it, the
  * same way for every platform: a file announced larger than the limit (by
  * the source's size or its Content-Length) is not downloaded but linked,
- * and so is one its source refuses to serve (4xx) — a file is never
- * silently dropped. A source failing for a while (5xx, network) throws
+ * and so is one its source refuses to serve (4xx) or that has no http(s)
+ * URL (a Telegram file) — a file is never silently dropped. A source failing for a while (5xx, network) throws
  * AttachmentUnavailableError, which fails the send as transient, to be
  * retried. The body is handed back unread: the caller streams it and stops
  * at the limit, so no file is ever held whole unless the caller chooses to.
@@ -18,7 +18,8 @@ export type OpenedAttachment =
   | { body: ReadableStream<Uint8Array>; /** Content-Length, when the source sent one. */ announced: number | null };
 
 export async function openAttachment(a: Attachment, limitBytes: number, timeoutMs: number): Promise<OpenedAttachment> {
-  if (a.sizeBytes > limitBytes) return { linked: a };
+  // A file with no place to fetch it from (a Telegram file) can only be named.
+  if (a.sizeBytes > limitBytes || !/^https?:\/\//i.test(a.url)) return { linked: a };
   let response: Response;
   try {
     response = await fetch(a.url, { signal: AbortSignal.timeout(timeoutMs) });

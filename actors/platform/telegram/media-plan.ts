@@ -28,6 +28,8 @@ function mimeOf(a: Attachment): string {
 
 /** What `a` becomes on Telegram; `sizeBytes` is its size as far as known (the source's, or what was downloaded). */
 export function telegramKind(a: Attachment, sizeBytes = a.sizeBytes): TelegramMediaKind {
+  // A Telegram file stays what it is there; a sticker goes alone, as an animation does.
+  if (a.telegram !== undefined) return a.kind === 'sticker' ? 'animation' : a.kind;
   const mime = mimeOf(a);
   if (/^image\/(jpeg|png|webp)$/.test(mime)) return sizeBytes <= PHOTO_MAX_BYTES ? 'photo' : 'document';
   if (mime === 'image/gif') return 'animation';

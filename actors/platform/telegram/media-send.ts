@@ -8,12 +8,13 @@
  * made the first time are looked up among the account's recent messages
  * (its own, with media, newer than what the send posted before them; for
  * an album, those of the first one's album). The caption, when there is
- * one, goes on the first file.
+ * one, goes on the first file. A file from Telegram is posted by its
+ * reference (inputMediaPhoto / inputMediaDocument), never downloaded.
  */
 import bigInt from 'big-integer';
 import { Api } from 'telegram';
 import type { TelegramText } from '../../../src/forwarding/format/telegram-entities.ts';
-import type { Attachment } from '../../../src/forwarding/message/neutral-message.ts';
+import type { Attachment, TelegramFileRef } from '../../../src/forwarding/message/neutral-message.ts';
 import type { Invoke } from './dialog-scan.ts';
 import { recentMessages } from './history-catch-up.ts';
 import { mimeTypeOf } from './media-plan.ts';
@@ -26,8 +27,20 @@ const RECENT_LOOKUP = 50;
 export interface UploadedFile {
   attachment: Attachment;
   kind: TelegramMediaKind;
-  file: Api.TypeInputFile;
+  /** The upload, or the stored Telegram file it names. */
+  file: Api.TypeInputFile | TelegramFileRef;
   randomId: bigint;
+}
+
+function byReference(ref: TelegramFileRef): Api.TypeInputMedia {
+  const id = { id: bigInt(ref.id), accessHash: bigInt(ref.accessHash), fileReference: Buffer.from(ref.fileReference, 'base64') };
+  return ref.type === 'photo'
+    ? new Api.InputMediaPhoto({ id: new Api.InputPhoto(id) })
+    : new Api.InputMediaDocument({ id: new Api.InputDocument(id) });
+}
+
+function isReference(file: UploadedFile['file']): file is TelegramFileRef {
+  return typeof (file as Partial<TelegramFileRef>).fileReference === 'string';
 }
 
 export interface MediaSendDeps {
@@ -59,6 +72,7 @@ function attributesOf(u: UploadedFile): Api.TypeDocumentAttribute[] {
 }
 
 function uploadedMedia(u: UploadedFile): Api.TypeInputMedia {
+  if (isReference(u.file)) return byReference(u.file);
   if (u.kind === 'photo') return new Api.InputMediaUploadedPhoto({ file: u.file });
   return new Api.InputMediaUploadedDocument({
     file: u.file, mimeType: mimeTypeOf(u.attachment), attributes: attributesOf(u), forceFile: u.kind === 'document' || undefined,
@@ -98,7 +112,7 @@ export async function sendMediaUnit(d: MediaSendDeps, u: MediaUnit): Promise<num
     } else {
       const multiMedia: Api.InputSingleMedia[] = [];
       for (const [i, f] of u.files.entries()) {
-        const media = storedMedia(await d.invoke(new Api.messages.UploadMedia({ peer: u.peer, media: uploadedMedia(f) })));
+        const media = isReference(f.file) ? byReference(f.file) : storedMedia(await d.invoke(new Api.messages.UploadMedia({ peer: u.peer, media: uploadedMedia(f) })));
         multiMedia.push(new Api.InputSingleMedia({
           media, randomId: bigInt(f.randomId.toString()), message: i === 0 ? caption : '', entities: i === 0 ? entities : undefined,
         }));

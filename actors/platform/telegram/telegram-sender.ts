@@ -164,8 +164,9 @@ export class TelegramSender {
     });
   }
 
+  /** Whether `a` is posted as a file: a Telegram file always (by reference), another when it is not over the limit. */
   #uploadable(a: Attachment): boolean {
-    return a.sizeBytes <= this.#d.files.limitBytes;
+    return a.telegram !== undefined || a.sizeBytes <= this.#d.files.limitBytes;
   }
 
   /** Uploads the files, then posts the text (as the first file's caption, or before them) and the files. */
@@ -181,10 +182,15 @@ export class TelegramSender {
       const uploaded: UploadedFile[] = [];
       const linked: Attachment[] = [];
       for (const [i, a] of message.attachments.entries()) {
+        const randomId = randomIdFor(task.idempotencyKey, FILE_PART_BASE + i);
+        if (a.telegram !== undefined) {
+          uploaded.push({ attachment: a, kind: telegramKind(a), file: a.telegram, randomId });
+          continue;
+        }
         // One file at a time: a thread holds one part of one file, whatever the message carries.
         const out = await uploadAttachment(this.#d.invoke, a, { limitBytes, timeoutMs: this.#d.files.downloadTimeoutMs, track: this.#d.track });
         if ('linked' in out) linked.push(out.linked);
-        else uploaded.push({ attachment: a, kind: telegramKind(a, out.sizeBytes), file: out.file, randomId: randomIdFor(task.idempotencyKey, FILE_PART_BASE + i) });
+        else uploaded.push({ attachment: a, kind: telegramKind(a, out.sizeBytes), file: out.file, randomId });
       }
       const text = composeTelegramText(message, linked, limitBytes);
       const groups = albums(uploaded.map((u) => u.kind));

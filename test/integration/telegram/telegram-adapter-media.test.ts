@@ -171,6 +171,24 @@ describe('Telegram adapter: files', function () {
     assert.equal(posted().length, 1, 'nothing posted while the source fails');
   });
 
+  it('posts a Telegram file again by its reference, downloading nothing', async () => {
+    const stored = world.fake.storeMedia({ kind: 'document', data: Buffer.alloc(5 * 1024 * 1024, 7), mimeType: 'application/zip', fileName: 'big.zip' });
+    const photo = world.fake.storeMedia({ kind: 'photo', data: png(2_000, 8) });
+    const ref = (m: typeof stored, type: 'photo' | 'document') => ({ type, id: m.id, accessHash: m.accessHash, fileReference: m.fileReference.toString('base64') });
+    served.length = 0;
+    const result = ids(await client.send(task(outgoing('by reference', { attachments: [
+      { kind: 'photo', url: '', fileName: 'p.jpg', sizeBytes: 2_000, contentType: 'image/jpeg', telegram: ref(photo, 'photo') },
+      // Over this world's 3 MB upload limit, yet nothing is uploaded: the file is posted as it is stored.
+      { kind: 'document', url: '', fileName: 'big.zip', sizeBytes: stored.data.length, contentType: 'application/zip', telegram: ref(stored, 'document') },
+    ] }))));
+    assert.equal(served.length, 0);
+    const [first, second] = posted();
+    assert.equal(result.length, 2);
+    assert.equal(first!.media!.id, photo.id);
+    assert.equal(first!.text, 'by reference');
+    assert.equal(second!.media!.id, stored.id);
+  });
+
   it('an edit changes the caption of the file it was sent with', async () => {
     const attachments = [serve('e.png', png(1_000, 5), 'image/png')];
     const sent = ids(await client.send(task(outgoing('before', { attachments }))));

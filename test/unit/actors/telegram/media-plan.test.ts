@@ -19,6 +19,9 @@ describe('Telegram media plan', () => {
     assert.equal(telegramKind(file('audio/ogg', 10, 'audio')), 'audio');
     assert.equal(telegramKind(file('audio/mpeg', 10, 'voice')), 'audio', 'Telegram voice notes are Ogg');
     assert.equal(telegramKind(file(undefined)), 'document');
+    const ref = { type: 'document' as const, id: '1', accessHash: '2', fileReference: 'AA==' };
+    assert.equal(telegramKind({ ...file('image/webp', 10, 'sticker'), telegram: ref }), 'animation', 'a Telegram sticker goes alone');
+    assert.equal(telegramKind({ ...file('video/mp4', 10, 'video'), telegram: ref }), 'video');
   });
 
   it('groups files into albums Telegram accepts, keeping their order', () => {
