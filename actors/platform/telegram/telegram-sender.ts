@@ -23,6 +23,8 @@
  * file when it fits 1 024 characters, else it goes first as text messages.
  * A file over the upload limit, or refused by its source, becomes a link
  * line instead; a source failing for a while fails the send as transient.
+ * A file from Telegram is posted again by its reference, nothing
+ * downloaded; one this account may not post so is named in a line.
  * An edit of a message with files changes only the first message it made
  * (the caption, or the first text part): files stay as first sent.
  *
@@ -65,6 +67,9 @@ import { sentMessageId } from './update-unpack.ts';
 const RECENT_LOOKUP = 50;
 /** random_id index of a message's first file; text parts count from 0. */
 const FILE_PART_BASE = 1_000;
+
+/** What Telegram answers a file posted by a reference this account may not use. */
+const REFERENCE_REFUSALS = ['FILE_REFERENCE_EXPIRED', 'FILE_REFERENCE_INVALID', 'MEDIA_EMPTY', 'CHAT_FORWARDS_RESTRICTED'];
 
 /** An edit of a message with files that Telegram cannot show as it is. */
 export const FILE_EDIT_NOT_CARRIED: SendNotice = {
@@ -169,8 +174,25 @@ export class TelegramSender {
     return a.telegram !== undefined || a.sizeBytes <= this.#d.files.limitBytes;
   }
 
-  /** Uploads the files, then posts the text (as the first file's caption, or before them) and the files. */
+  /**
+   * Uploads the files, then posts the text (as the first file's caption, or
+   * before them) and the files. A Telegram file this account may not post
+   * again (its reference is another account's or stale, its chat protects
+   * its content) is named in a line instead, as other destinations do.
+   */
   async #sendWithFiles(task: SendTask, message: OutgoingMessage, admitted: boolean): Promise<SendResult> {
+    const result = await this.#postWithFiles(task, message, admitted);
+    const refused = !result.ok && REFERENCE_REFUSALS.some((name) => result.message.endsWith(` ${name}`));
+    if (!refused || !message.attachments.some((a) => a.telegram !== undefined)) return result;
+    const named = message.attachments.map((a) => {
+      const copy = { ...a };
+      delete copy.telegram;
+      return copy;
+    });
+    return this.#sendFresh(task, { ...message, attachments: named }, true);
+  }
+
+  async #postWithFiles(task: SendTask, message: OutgoingMessage, admitted: boolean): Promise<SendResult> {
     const limitBytes = this.#d.files.limitBytes;
     const overLimit = message.attachments.filter((a) => !this.#uploadable(a));
     const expected = message.attachments.filter((a) => this.#uploadable(a)).map((a) => telegramKind(a));

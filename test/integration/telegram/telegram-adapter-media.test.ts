@@ -189,6 +189,17 @@ describe('Telegram adapter: files', function () {
     assert.equal(second!.media!.id, stored.id);
   });
 
+  it('names a Telegram file in a line when its reference is refused', async () => {
+    const photo = world.fake.storeMedia({ kind: 'photo', data: png(2_000, 8) });
+    const stale = { type: 'photo' as const, id: photo.id, accessHash: photo.accessHash, fileReference: Buffer.from('stale').toString('base64') };
+    const result = ids(await client.send(task(outgoing('caption', { attachments: [
+      { kind: 'photo', url: '', fileName: 'p.jpg', sizeBytes: 2_000, contentType: 'image/jpeg', telegram: stale },
+    ] }))));
+    assert.equal(result.length, 1);
+    assert.equal(posted()[0]!.media, null);
+    assert.equal(posted()[0]!.text, 'caption\n📎 p.jpg (2.0 KiB)');
+  });
+
   it('an edit changes the caption of the file it was sent with', async () => {
     const attachments = [serve('e.png', png(1_000, 5), 'image/png')];
     const sent = ids(await client.send(task(outgoing('before', { attachments }))));
