@@ -38,7 +38,7 @@
  */
 import bigInt from 'big-integer';
 import { Api } from 'telegram';
-import type { SendNotice, SendResult, SendTask } from '../../actor-contract.ts';
+import type { SendResult, SendTask } from '../../actor-contract.ts';
 import { toGramjsEntities } from '../../../src/forwarding/format/gramjs-entities.ts';
 import { TELEGRAM_MESSAGE_MAX_LENGTH } from '../../../src/forwarding/format/limits.ts';
 import { toTelegramMessages } from '../../../src/forwarding/format/telegram-entities.ts';
@@ -49,10 +49,8 @@ import { recentMessages } from './history-catch-up.ts';
 import { deliveryMode, editsAForward, FORWARD_NOT_EDITABLE, FORWARDS_RESTRICTED, FORWARDS_RESTRICTED_NO_COPY } from './forward-mode.ts';
 import type { Attachment } from '../../../src/forwarding/message/neutral-message.ts';
 import { AttachmentUnavailableError } from '../attachment-source.ts';
-import { albums, CAPTION_MAX_LENGTH, telegramKind } from './media-plan.ts';
-import { sendMediaUnit } from './media-send.ts';
-import type { UploadedFile } from './media-send.ts';
-import { uploadAttachment } from './media-upload.ts';
+import { deliverWithFiles, expectedSends, FILE_EDIT_NOT_CARRIED, postsAsFile, REFERENCE_REFUSALS, withoutReferences } from './file-delivery.ts';
+import type { FileLimits } from './file-delivery.ts';
 import { composeTelegramText } from './outgoing-text.ts';
 import type { FloodPacer } from './flood-pacer.ts';
 import { pacedResult } from './flood-pacer.ts';
@@ -65,18 +63,6 @@ import { sentMessageId } from './update-unpack.ts';
 
 /** How far back a redelivered part looks for the message it made. */
 const RECENT_LOOKUP = 50;
-/** random_id index of a message's first file; text parts count from 0. */
-const FILE_PART_BASE = 1_000;
-
-/** What Telegram answers a file posted by a reference this account may not use. */
-const REFERENCE_REFUSALS = ['FILE_REFERENCE_EXPIRED', 'FILE_REFERENCE_INVALID', 'MEDIA_EMPTY', 'CHAT_FORWARDS_RESTRICTED'];
-
-/** An edit of a message with files that Telegram cannot show as it is. */
-export const FILE_EDIT_NOT_CARRIED: SendNotice = {
-  code: 'edit_not_carried',
-  message: 'The edited text no longer fits the message sent with the files: the edit is not carried',
-};
-
 export interface SenderDeps {
   invoke: Invoke;
   peers: PeerDirectory;
@@ -88,8 +74,8 @@ export interface SenderDeps {
   track(bytes: number): void;
   /** The account's send pacing; it outlives the connection. */
   pacer: Pick<FloodPacer, 'admit' | 'flooded'>;
-  /** Largest file uploaded (larger ones are linked), and how long one download may take, ms. */
-  files: { limitBytes: number; downloadTimeoutMs: number };
+  /** Largest file uploaded (larger ones are linked), and how long one download may take. */
+  files: FileLimits;
 }
 
 function isOutgoing(value: unknown): value is OutgoingMessage {
@@ -150,7 +136,7 @@ export class TelegramSender {
 
   /** Posts the message as the account's own, in parts; `admitted` when the pacer already let this task through. */
   async #sendFresh(task: SendTask, message: OutgoingMessage, admitted = false): Promise<SendResult> {
-    if (message.attachments.some((a) => this.#uploadable(a))) return this.#sendWithFiles(task, message, admitted);
+    if (message.attachments.some((a) => this.#postsAsFile(a))) return this.#sendWithFiles(task, message, admitted);
     const parts = toTelegramMessages(composeTelegramText(message, message.attachments, this.#d.files.limitBytes), TELEGRAM_MESSAGE_MAX_LENGTH);
     const paced = admitted ? null : this.#pace(task, parts.length);
     if (paced !== null) return paced;
@@ -169,83 +155,35 @@ export class TelegramSender {
     });
   }
 
-  /** Whether `a` is posted as a file: a Telegram file always (by reference), another when it is not over the limit. */
-  #uploadable(a: Attachment): boolean {
-    return a.telegram !== undefined || a.sizeBytes <= this.#d.files.limitBytes;
+  #postsAsFile(a: Attachment): boolean {
+    return postsAsFile(a, this.#d.files.limitBytes);
   }
 
   /**
-   * Uploads the files, then posts the text (as the first file's caption, or
-   * before them) and the files. A Telegram file this account may not post
-   * again (its reference is another account's or stale, its chat protects
-   * its content) is named in a line instead, as other destinations do.
+   * Uploads the files, then posts the text and the files (file-delivery.ts).
+   * A Telegram file this account may not post again is named in a line
+   * instead, as other destinations do.
    */
   async #sendWithFiles(task: SendTask, message: OutgoingMessage, admitted: boolean): Promise<SendResult> {
-    const result = await this.#postWithFiles(task, message, admitted);
-    const refused = !result.ok && REFERENCE_REFUSALS.some((name) => result.message.endsWith(` ${name}`));
-    if (!refused || !message.attachments.some((a) => a.telegram !== undefined)) return result;
-    const named = message.attachments.map((a) => {
-      const copy = { ...a };
-      delete copy.telegram;
-      return copy;
-    });
-    return this.#sendFresh(task, { ...message, attachments: named }, true);
-  }
-
-  async #postWithFiles(task: SendTask, message: OutgoingMessage, admitted: boolean): Promise<SendResult> {
-    const limitBytes = this.#d.files.limitBytes;
-    const overLimit = message.attachments.filter((a) => !this.#uploadable(a));
-    const expected = message.attachments.filter((a) => this.#uploadable(a)).map((a) => telegramKind(a));
-    const estimate = composeTelegramText(message, overLimit, limitBytes).text.length > CAPTION_MAX_LENGTH ? 1 : 0;
-    const paced = admitted ? null : this.#pace(task, estimate + albums(expected).length);
+    const paced = admitted ? null : this.#pace(task, expectedSends(message, this.#d.files.limitBytes));
     if (paced !== null) return paced;
-    return this.#guard(task.chatId, [], async () => {
+    const result = await this.#guard(task.chatId, [], async () => {
       const peer = await this.#peer(task.chatId);
-      const uploaded: UploadedFile[] = [];
-      const linked: Attachment[] = [];
-      for (const [i, a] of message.attachments.entries()) {
-        const randomId = randomIdFor(task.idempotencyKey, FILE_PART_BASE + i);
-        if (a.telegram !== undefined) {
-          uploaded.push({ attachment: a, kind: telegramKind(a), file: a.telegram, randomId });
-          continue;
-        }
-        // One file at a time: a thread holds one part of one file, whatever the message carries.
-        const out = await uploadAttachment(this.#d.invoke, a, { limitBytes, timeoutMs: this.#d.files.downloadTimeoutMs, track: this.#d.track });
-        if ('linked' in out) linked.push(out.linked);
-        else uploaded.push({ attachment: a, kind: telegramKind(a, out.sizeBytes), file: out.file, randomId });
-      }
-      const text = composeTelegramText(message, linked, limitBytes);
-      const groups = albums(uploaded.map((u) => u.kind));
-      const asCaption = toTelegramMessages(text, CAPTION_MAX_LENGTH);
-      const captioned = groups.length > 0 && asCaption.length <= 1;
-      const parts = captioned ? [] : toTelegramMessages(text, TELEGRAM_MESSAGE_MAX_LENGTH);
-      const ids: string[] = [];
-      let previous = 0;
-      let replyTo = message.replyToDestinationMessageId;
-      for (const [i, part] of parts.entries()) {
-        const id = await this.#post(task, peer, part, i, { replyTo: i === 0 ? replyTo : undefined, silent: message.silent, after: previous });
-        if (id === null) continue;
-        ids.push(String(id));
-        previous = id;
-      }
-      if (parts.length > 0) replyTo = undefined;
-      for (const [g, group] of groups.entries()) {
-        const made = await sendMediaUnit({ invoke: this.#d.invoke, applied: this.#d.applied, entities: (p) => this.#entities(p) }, {
-          peer, channelId: this.#channelOf(task.chatId), files: group.map((n) => uploaded[n]!),
-          caption: g === 0 && captioned ? asCaption[0] ?? null : null,
-          replyTo: g === 0 && replyTo !== undefined && /^[0-9]+$/.test(replyTo) ? Number(replyTo) : undefined,
-          silent: message.silent, after: previous,
-        });
-        ids.push(...made.map(String));
-        previous = made.at(-1) ?? previous;
-      }
+      const ids = await deliverWithFiles({
+        invoke: this.#d.invoke, applied: this.#d.applied, track: this.#d.track, files: this.#d.files,
+        entities: (part) => this.#entities(part),
+        postText: (part, index, o) => this.#post(task, peer, part, index, o),
+      }, { peer, channelId: this.#channelOf(task.chatId), idempotencyKey: task.idempotencyKey, message });
       return { ok: true, destinationMessageIds: ids };
     });
+    const refused = !result.ok && REFERENCE_REFUSALS.some((name) => result.message.endsWith(` ${name}`));
+    if (!refused || !message.attachments.some((a) => a.telegram !== undefined)) return result;
+    return this.#sendFresh(task, withoutReferences(message), true);
   }
 
   /** An edit of a message sent with files: only its first message changes, when the new text still fits it. */
   async #editWithFiles(task: SendTask, message: OutgoingMessage, target: number): Promise<SendResult> {
-    const text = composeTelegramText(message, message.attachments.filter((a) => !this.#uploadable(a)), this.#d.files.limitBytes);
+    const text = composeTelegramText(message, message.attachments.filter((a) => !this.#postsAsFile(a)), this.#d.files.limitBytes);
     const parts = toTelegramMessages(text, TELEGRAM_MESSAGE_MAX_LENGTH);
     const unchanged: SendResult = { ok: true, destinationMessageIds: (task.targetMessageIds ?? []).map(String) };
     if (parts.length === 0) return unchanged;
@@ -274,7 +212,7 @@ export class TelegramSender {
     }
     const message = task.payload;
     if (editsAForward(message)) return { ok: true, destinationMessageIds: targets.map(String), notice: FORWARD_NOT_EDITABLE };
-    if (message.attachments.some((a) => this.#uploadable(a))) return this.#editWithFiles(task, message, targets[0]!);
+    if (message.attachments.some((a) => this.#postsAsFile(a))) return this.#editWithFiles(task, message, targets[0]!);
     const parts = toTelegramMessages(composeTelegramText(message, message.attachments, this.#d.files.limitBytes), TELEGRAM_MESSAGE_MAX_LENGTH);
     // Nothing left to show (the source's text was removed): the copy stays as it is rather than vanish.
     if (parts.length === 0) return { ok: true, destinationMessageIds: targets.map(String) };
