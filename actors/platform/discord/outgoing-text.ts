@@ -49,6 +49,8 @@ function fileLine(a: Attachment, limitBytes: number): RichText {
   const over = oversizeFileLine(a, limitBytes);
   if (over !== null) return over;
   const name = a.fileName.trim() || a.kind;
+  // A Telegram file has no URL: it is named, not linked.
+  if (!/^https?:\/\//i.test(a.url)) return styled(name, null, '📎 ', ` (${humanFileSize(a.sizeBytes)})`);
   return styled(name, { type: 'link', url: a.url }, '📎 ', ` (${humanFileSize(a.sizeBytes)})`);
 }
 

@@ -4,15 +4,17 @@
  * produces: text and entities through the shared Telegram entity mapping,
  * the author (a user, or the channel itself for a broadcast post or an
  * anonymous admin), the message it replies to in the same chat, the album
- * it belongs to, times in ms. Media is not carried over: Telegram files
- * have no URL another platform could fetch; a caption still comes as text.
+ * it belongs to, times in ms. A photo or document comes as an attachment
+ * with no URL (Telegram files have none another platform could fetch) but
+ * with its Telegram reference, which a Telegram destination posts again
+ * without downloading; a caption comes as text.
  * gramjs reads absent optional fields as null, not undefined: checks here
  * take both.
  */
 import { Api } from 'telegram';
 import { fromGramjsEntities } from '../../../src/forwarding/format/gramjs-entities.ts';
 import { fromTelegram } from '../../../src/forwarding/format/telegram-entities.ts';
-import type { MessageAuthor, NeutralMessage } from '../../../src/forwarding/message/neutral-message.ts';
+import type { Attachment, AttachmentKind, MessageAuthor, NeutralMessage } from '../../../src/forwarding/message/neutral-message.ts';
 import { markedId } from './peer-ids.ts';
 import type { PeerRef } from './peer-ids.ts';
 
@@ -40,6 +42,37 @@ export function authorOf(message: Api.Message, nameOf: (chatId: string) => strin
   return { id, name: signed ?? nameOf(id) ?? 'Unknown' };
 }
 
+function documentKind(d: Api.Document): AttachmentKind {
+  const attrs = d.attributes;
+  if (attrs.some((a) => a instanceof Api.DocumentAttributeSticker)) return 'sticker';
+  if (attrs.some((a) => a instanceof Api.DocumentAttributeAnimated)) return 'animation';
+  if (attrs.some((a) => a instanceof Api.DocumentAttributeVideo)) return 'video';
+  const audio = attrs.find((a) => a instanceof Api.DocumentAttributeAudio);
+  if (audio !== undefined) return audio.voice === true ? 'voice' : 'audio';
+  return 'document';
+}
+
+/** The photo or document a message carries; null for other media (polls, places...) and none. */
+export function attachmentOf(media: Api.TypeMessageMedia | null | undefined): Attachment | null {
+  if (media instanceof Api.MessageMediaPhoto && media.photo instanceof Api.Photo) {
+    const p = media.photo;
+    const sizes = p.sizes.map((s) => (s instanceof Api.PhotoSize ? s.size : s instanceof Api.PhotoSizeProgressive ? Math.max(0, ...s.sizes) : 0));
+    return {
+      kind: 'photo', url: '', fileName: `photo_${p.id.toString()}.jpg`, sizeBytes: Math.max(0, ...sizes), contentType: 'image/jpeg',
+      telegram: { type: 'photo', id: p.id.toString(), accessHash: p.accessHash.toString(), fileReference: Buffer.from(p.fileReference).toString('base64') },
+    };
+  }
+  if (media instanceof Api.MessageMediaDocument && media.document instanceof Api.Document) {
+    const d = media.document;
+    const named = d.attributes.find((a) => a instanceof Api.DocumentAttributeFilename);
+    return {
+      kind: documentKind(d), url: '', fileName: named?.fileName ?? `file_${d.id.toString()}`, sizeBytes: Number(d.size.toString()), contentType: d.mimeType,
+      telegram: { type: 'document', id: d.id.toString(), accessHash: d.accessHash.toString(), fileReference: Buffer.from(d.fileReference).toString('base64') },
+    };
+  }
+  return null;
+}
+
 /** The neutral form of a new or edited message. */
 export function toNeutralMessage(message: Api.Message, nameOf: (chatId: string) => string | undefined): NeutralMessage {
   const chatId = markedId(peerRef(message.peerId));
@@ -52,6 +85,8 @@ export function toNeutralMessage(message: Api.Message, nameOf: (chatId: string) 
     attachments: [],
     at: message.date * 1_000,
   };
+  const file = attachmentOf(message.media);
+  if (file !== null) out.attachments.push(file);
   const reply = message.replyTo;
   if (reply instanceof Api.MessageReplyHeader && typeof reply.replyToMsgId === 'number'
     && (reply.replyToPeerId == null || markedId(peerRef(reply.replyToPeerId)) === chatId)) {

@@ -7,11 +7,13 @@
  * - In copy mode the text comes alone: a user account cannot post under
  *   another name, and a copy without attribution is what Telegram itself
  *   calls forwarding without the author.
- * - Files are not uploaded to Telegram yet: each becomes a last line naming
- *   it, linked to where it can be downloaded, with its size.
+ * - Files that are not uploaded (over the upload limit, refused by their
+ *   source, or an edit's: files stay as first sent) each become a last line
+ *   naming it, linked to where it can be downloaded, with its size (and the
+ *   limit, when that is why).
  * - A message with neither text nor files posts nothing.
  */
-import { humanFileSize } from '../../../src/forwarding/format/file-fallback.ts';
+import { humanFileSize, oversizeFileLine } from '../../../src/forwarding/format/file-fallback.ts';
 import type { Attachment, RichText, TextEntity } from '../../../src/forwarding/message/neutral-message.ts';
 import type { OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';
 
@@ -26,19 +28,25 @@ function styled(text: string, entity: Omit<TextEntity, 'offset' | 'length'>, pre
   return { text: prefix + text + suffix, entities: [{ ...entity, offset: prefix.length, length: text.length }] };
 }
 
-function fileLine(a: Attachment): RichText {
+function fileLine(a: Attachment, limitBytes: number): RichText {
+  const over = Number.isFinite(limitBytes) ? oversizeFileLine(a, limitBytes) : null;
+  if (over !== null) return over;
   const name = a.fileName.trim() || a.kind;
   const size = ` (${humanFileSize(a.sizeBytes)})`;
   if (!/^https?:\/\//i.test(a.url)) return { text: `📎 ${name}${size}`, entities: [] };
   return styled(name, { type: 'link', url: a.url }, '📎 ', size);
 }
 
-/** The whole text to post; empty when the message has nothing Telegram can show (no text, no files). */
-export function composeTelegramText(message: OutgoingMessage): RichText {
+/**
+ * The whole text to post; empty when the message has nothing Telegram can
+ * show (no text, no files). `linked` are the files shown as lines (default
+ * all), `limitBytes` the upload limit a file over is said to be over.
+ */
+export function composeTelegramText(message: OutgoingMessage, linked: readonly Attachment[] = message.attachments, limitBytes = Number.POSITIVE_INFINITY): RichText {
   let out: RichText = { text: '', entities: [] };
   if (message.text.text.trim().length === 0 && message.attachments.length === 0) return out;
   if (!message.copyMode) out = styled(message.author.name || 'Someone', { type: 'bold' }, '', ' forwarded:');
   if (message.text.text.length > 0) out = appendLine(out, message.text);
-  for (const a of message.attachments) out = appendLine(out, fileLine(a));
+  for (const a of linked) out = appendLine(out, fileLine(a, limitBytes));
   return out;
 }

@@ -83,6 +83,7 @@ export function makeConnection(runtime: TelegramRuntime, gram: TelegramClient, g
     applied: hooks.applied,
     track: hooks.track,
     pacer: hooks.pacer,
+    files: { limitBytes: runtime.uploadLimitBytes, downloadTimeoutMs: runtime.downloadTimeoutMs },
   });
   const probe = async (): Promise<void> => {
     const server = await ask(gram.invoke(new Api.updates.GetState()), runtime.probeTimeoutMs, 'updates.GetState');

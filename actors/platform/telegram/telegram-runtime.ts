@@ -55,7 +55,19 @@ export interface TelegramRuntimeOptions {
    * documented limits less a margin (about 1/s per chat, 18/min per group, 27/s per account).
    */
   pacing?: PacingOptions;
+  /**
+   * Largest file uploaded to Telegram, bytes; a larger one is sent as a
+   * link with its name and size. Default 2 097 152 000 (Telegram's 2 GB for
+   * accounts without Premium: 4 000 parts of 512 KB). No plan limits file
+   * sizes, so this is the only limit.
+   */
+  uploadLimitBytes?: number;
+  /** How long downloading one file from its source may take before the send is retried, ms. Default 300 000. */
+  downloadTimeoutMs?: number;
 }
+
+/** Telegram's largest file for an account without Premium: 4 000 parts of 512 KB. */
+export const TELEGRAM_UPLOAD_MAX_BYTES = 4_000 * 512 * 1024;
 
 export interface TelegramRuntime {
   endpoint: TelegramEndpoint;
@@ -68,6 +80,8 @@ export interface TelegramRuntime {
   peerCacheSize: number;
   dialogPages: number;
   pacing: ResolvedPacing;
+  uploadLimitBytes: number;
+  downloadTimeoutMs: number;
 }
 
 /** `error` (an InvalidOptionError about `options...`) about `options.<under>...` instead; other errors as they are. */
@@ -121,5 +135,7 @@ export function createTelegramRuntime(options: TelegramRuntimeOptions = {}): Tel
     peerCacheSize: checkPositiveInteger('peerCacheSize', o.peerCacheSize ?? 64),
     dialogPages: checkPositiveInteger('dialogPages', o.dialogPages ?? 10),
     pacing: resolvePacing(o.pacing),
+    uploadLimitBytes: checkPositiveInteger('uploadLimitBytes', o.uploadLimitBytes ?? TELEGRAM_UPLOAD_MAX_BYTES),
+    downloadTimeoutMs: checkDuration('downloadTimeoutMs', o.downloadTimeoutMs ?? 300_000),
   };
 }

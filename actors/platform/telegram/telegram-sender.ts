@@ -15,6 +15,19 @@
  * goes back as a `flood_wait` that never reached Telegram, and a FLOOD_WAIT
  * Telegram still answers is taught to the pacer.
  *
+ * Files are streamed from their source into Telegram part by part
+ * (media-upload.ts) and posted as photos, videos, voice notes, audio files
+ * or documents, several at once as albums (media-plan.ts, media-send.ts),
+ * each under a random_id of its own (the file's place in the message), so a
+ * redelivery posts none twice either. The text is the caption of the first
+ * file when it fits 1 024 characters, else it goes first as text messages.
+ * A file over the upload limit, or refused by its source, becomes a link
+ * line instead; a source failing for a while fails the send as transient.
+ * A file from Telegram is posted again by its reference, nothing
+ * downloaded; one this account may not post so is named in a line.
+ * An edit of a message with files changes only the first message it made
+ * (the caption, or the first text part): files stay as first sent.
+ *
  * A message from Telegram is forwarded natively instead (forward-mode.ts,
  * telegram-forward.ts), as one message under the same random_id as a fresh
  * send's first part, so a redelivery posts nothing twice whichever way it
@@ -34,6 +47,10 @@ import type { OutgoingMessage } from '../../../src/forwarding/message/outgoing-m
 import type { Invoke } from './dialog-scan.ts';
 import { recentMessages } from './history-catch-up.ts';
 import { deliveryMode, editsAForward, FORWARD_NOT_EDITABLE, FORWARDS_RESTRICTED, FORWARDS_RESTRICTED_NO_COPY } from './forward-mode.ts';
+import type { Attachment } from '../../../src/forwarding/message/neutral-message.ts';
+import { AttachmentUnavailableError } from '../attachment-source.ts';
+import { deliverWithFiles, expectedSends, FILE_EDIT_NOT_CARRIED, postsAsFile, REFERENCE_REFUSALS, withoutReferences } from './file-delivery.ts';
+import type { FileLimits } from './file-delivery.ts';
 import { composeTelegramText } from './outgoing-text.ts';
 import type { FloodPacer } from './flood-pacer.ts';
 import { pacedResult } from './flood-pacer.ts';
@@ -46,7 +63,6 @@ import { sentMessageId } from './update-unpack.ts';
 
 /** How far back a redelivered part looks for the message it made. */
 const RECENT_LOOKUP = 50;
-
 export interface SenderDeps {
   invoke: Invoke;
   peers: PeerDirectory;
@@ -58,6 +74,8 @@ export interface SenderDeps {
   track(bytes: number): void;
   /** The account's send pacing; it outlives the connection. */
   pacer: Pick<FloodPacer, 'admit' | 'flooded'>;
+  /** Largest file uploaded (larger ones are linked), and how long one download may take. */
+  files: FileLimits;
 }
 
 function isOutgoing(value: unknown): value is OutgoingMessage {
@@ -118,7 +136,8 @@ export class TelegramSender {
 
   /** Posts the message as the account's own, in parts; `admitted` when the pacer already let this task through. */
   async #sendFresh(task: SendTask, message: OutgoingMessage, admitted = false): Promise<SendResult> {
-    const parts = toTelegramMessages(composeTelegramText(message), TELEGRAM_MESSAGE_MAX_LENGTH);
+    if (message.attachments.some((a) => this.#postsAsFile(a))) return this.#sendWithFiles(task, message, admitted);
+    const parts = toTelegramMessages(composeTelegramText(message, message.attachments, this.#d.files.limitBytes), TELEGRAM_MESSAGE_MAX_LENGTH);
     const paced = admitted ? null : this.#pace(task, parts.length);
     if (paced !== null) return paced;
     return this.#guard(task.chatId, parts, async () => {
@@ -136,6 +155,54 @@ export class TelegramSender {
     });
   }
 
+  #postsAsFile(a: Attachment): boolean {
+    return postsAsFile(a, this.#d.files.limitBytes);
+  }
+
+  /**
+   * Uploads the files, then posts the text and the files (file-delivery.ts).
+   * A Telegram file this account may not post again is named in a line
+   * instead, as other destinations do.
+   */
+  async #sendWithFiles(task: SendTask, message: OutgoingMessage, admitted: boolean): Promise<SendResult> {
+    const paced = admitted ? null : this.#pace(task, expectedSends(message, this.#d.files.limitBytes));
+    if (paced !== null) return paced;
+    const result = await this.#guard(task.chatId, [], async () => {
+      const peer = await this.#peer(task.chatId);
+      const ids = await deliverWithFiles({
+        invoke: this.#d.invoke, applied: this.#d.applied, track: this.#d.track, files: this.#d.files,
+        entities: (part) => this.#entities(part),
+        postText: (part, index, o) => this.#post(task, peer, part, index, o),
+      }, { peer, channelId: this.#channelOf(task.chatId), idempotencyKey: task.idempotencyKey, message });
+      return { ok: true, destinationMessageIds: ids };
+    });
+    const refused = !result.ok && REFERENCE_REFUSALS.some((name) => result.message.endsWith(` ${name}`));
+    if (!refused || !message.attachments.some((a) => a.telegram !== undefined)) return result;
+    return this.#sendFresh(task, withoutReferences(message), true);
+  }
+
+  /** An edit of a message sent with files: only its first message changes, when the new text still fits it. */
+  async #editWithFiles(task: SendTask, message: OutgoingMessage, target: number): Promise<SendResult> {
+    const text = composeTelegramText(message, message.attachments.filter((a) => !this.#postsAsFile(a)), this.#d.files.limitBytes);
+    const parts = toTelegramMessages(text, TELEGRAM_MESSAGE_MAX_LENGTH);
+    const unchanged: SendResult = { ok: true, destinationMessageIds: (task.targetMessageIds ?? []).map(String) };
+    if (parts.length === 0) return unchanged;
+    if (parts.length > 1) return { ...unchanged, notice: FILE_EDIT_NOT_CARRIED };
+    const paced = this.#pace(task, 1);
+    if (paced !== null) return paced;
+    return this.#guard(task.chatId, parts, async () => {
+      const peer = await this.#peer(task.chatId);
+      try {
+        const answer = await this.#d.invoke(new Api.messages.EditMessage({ peer, id: target, message: parts[0]!.text, entities: this.#entities(parts[0]!) }));
+        this.#d.applied(answer, this.#channelOf(task.chatId));
+      } catch (error) {
+        if (rpcName(error) === 'MEDIA_CAPTION_TOO_LONG') return { ...unchanged, notice: FILE_EDIT_NOT_CARRIED };
+        if (rpcName(error) !== 'MESSAGE_NOT_MODIFIED') throw error;
+      }
+      return unchanged;
+    });
+  }
+
   /** Re-renders into the existing parts: edits each, posts extra parts, deletes leftovers. */
   async edit(task: SendTask): Promise<SendResult> {
     if (!isOutgoing(task.payload)) return badPayload;
@@ -145,7 +212,8 @@ export class TelegramSender {
     }
     const message = task.payload;
     if (editsAForward(message)) return { ok: true, destinationMessageIds: targets.map(String), notice: FORWARD_NOT_EDITABLE };
-    const parts = toTelegramMessages(composeTelegramText(message), TELEGRAM_MESSAGE_MAX_LENGTH);
+    if (message.attachments.some((a) => this.#postsAsFile(a))) return this.#editWithFiles(task, message, targets[0]!);
+    const parts = toTelegramMessages(composeTelegramText(message, message.attachments, this.#d.files.limitBytes), TELEGRAM_MESSAGE_MAX_LENGTH);
     // Nothing left to show (the source's text was removed): the copy stays as it is rather than vanish.
     if (parts.length === 0) return { ok: true, destinationMessageIds: targets.map(String) };
     const paced = this.#pace(task, parts.length);
@@ -202,6 +270,7 @@ export class TelegramSender {
       return await run();
     } catch (error) {
       if (error instanceof UnknownChatError) return { ok: false, kind: 'permanent', message: error.message };
+      if (error instanceof AttachmentUnavailableError) return { ok: false, kind: 'transient', message: error.message };
       const failure = sendFailure(error as Record<string, unknown>);
       // Telegram's own wait holds the whole account (it does not say what it counted), and slows the pacer down.
       if (failure.kind === 'flood_wait') this.#d.pacer.flooded(chatId, failure.retryAfterMs ?? 1_000, Date.now());

@@ -46,11 +46,27 @@ export type AttachmentKind = 'photo' | 'video' | 'audio' | 'voice' | 'document' 
 
 export interface Attachment {
   kind: AttachmentKind;
-  /** Where the destination side can download it from. */
+  /** Where the destination side can download it from; '' when there is no such place (a Telegram file). */
   url: string;
   fileName: string;
   sizeBytes: number;
   contentType?: string;
+  /**
+   * A Telegram file, as Telegram names it. Telegram files have no URL
+   * another platform could fetch (reading them takes an MTProto session),
+   * but a Telegram account can post the same file again by this reference
+   * without downloading it, so a copy to Telegram carries the file itself.
+   * Other destinations ignore it: for them the file is a line of text.
+   */
+  telegram?: TelegramFileRef;
+}
+
+/** `inputPhoto` / `inputDocument`: id, access_hash, file_reference (base64, to stay JSON-safe). */
+export interface TelegramFileRef {
+  type: 'photo' | 'document';
+  id: string;
+  accessHash: string;
+  fileReference: string;
 }
 
 export interface MessageAuthor {

@@ -16,9 +16,11 @@ import { FloodLimiter } from './flood-limiter.ts';
 import type { FloodLimits } from './flood-limiter.ts';
 import { registerForwardMethods } from './methods-forward.ts';
 import { LoginCodes, registerLoginMethods } from './methods-login.ts';
+import { registerMediaMethods } from './methods-media.ts';
 import { registerMessageMethods } from './methods-messages.ts';
 import { registerPeerMethods } from './methods-peers.ts';
 import { registerUpdateMethods } from './methods-updates.ts';
+import { registerUploadMethods } from './methods-upload.ts';
 import { Router } from './router.ts';
 import type { FakeServices, Origin } from './router.ts';
 import type { ServerRsaKey } from './rsa-key.ts';
@@ -73,6 +75,8 @@ export class FakeServer implements ConnectionHost, FakeServices {
     registerLoginMethods(this.router, this, this.codes);
     registerMessageMethods(this.router, this);
     registerForwardMethods(this.router, this);
+    registerMediaMethods(this.router, this);
+    registerUploadMethods(this.router, this);
     registerUpdateMethods(this.router, this);
     this.#net = createServer((socket) => {
       this.counters.connectionsAccepted += 1;

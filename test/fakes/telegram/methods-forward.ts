@@ -9,10 +9,13 @@
  * `noforwards` answers CHAT_FORWARDS_RESTRICTED; `id` and `random_id` must
  * pair up (RANDOM_ID_INVALID); a random_id the caller used before, here or
  * in sendMessage, is RANDOM_ID_DUPLICATE and posts nothing; ids the caller
- * cannot see are skipped, none left is MESSAGE_ID_INVALID. Messages carry no
- * media, so `drop_media_captions` changes nothing; `top_msg_id`,
- * `schedule_date` and `send_as` are ignored.
+ * cannot see are skipped, none left is MESSAGE_ID_INVALID. A forward
+ * carries the original's photo or document (the same stored file, by
+ * reference, nothing uploaded); messages of one album forwarded together
+ * form one new album. `drop_media_captions`, `top_msg_id`, `schedule_date`
+ * and `send_as` are ignored.
  */
+import { randomBytes } from 'node:crypto';
 import type { FakeForwardHeader, MessageRecord } from './model.ts';
 import { resolvePeer, resolvePeerToPost } from './peers.ts';
 import { fail } from './rpc-fail.ts';
@@ -48,9 +51,13 @@ export function registerForwardMethods(router: Router, services: FakeServices): 
       return original === undefined || original.service !== null ? [] : [{ original, randomId: randomIds[i]! }];
     });
     if (picked.length === 0) fail(400, 'MESSAGE_ID_INVALID');
+    const albums = new Map<string, string>();
+    const albumOf = (groupedId: string) => albums.get(groupedId) ?? albums.set(groupedId, randomBytes(8).readBigInt64LE(0).toString()).get(groupedId)!;
     const changes: MessageChange[] = picked.map(({ original, randomId }) => world.post(call.userId, destination, {
       text: original.text,
       entities: [...original.entities],
+      ...(original.media === null ? {} : { media: original.media }),
+      ...(original.groupedId === null ? {} : { groupedId: albumOf(original.groupedId) }),
       silent: request.silent === true,
       ...(request.dropAuthor === true ? {} : { forwardedFrom: headerOf(original) }),
     }, randomId));

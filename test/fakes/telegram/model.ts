@@ -72,6 +72,23 @@ export interface FakeMessage {
   readonly service: 'chatCreate' | 'channelCreate' | null;
   /** The "forwarded from" header of a message posted by messages.forwardMessages; null otherwise (also with `drop_author`). */
   readonly forwardedFrom: FakeForwardHeader | null;
+  /** The photo or document the message carries (its text is then the caption); null for text messages. */
+  readonly media: FakeMedia | null;
+  /** The album (`grouped_id`, decimal) the message belongs to; null outside albums. */
+  readonly groupedId: string | null;
+}
+
+/** A stored file: a photo or a document, with the bytes uploaded for it. */
+export interface FakeMedia {
+  readonly kind: 'photo' | 'document';
+  readonly id: string;
+  readonly accessHash: string;
+  readonly fileReference: Buffer;
+  readonly date: number;
+  readonly mimeType: string;
+  /** Documents: as sent (filename, video, audio/voice, animated...); photos: none. */
+  readonly attributes: readonly Api.TypeDocumentAttribute[];
+  readonly data: Buffer;
 }
 
 /** A `messageFwdHeader`: who wrote the original (marked id: a user, or the channel of a broadcast post) and when. */
@@ -149,4 +166,6 @@ export interface NewMessageInput {
   replyToMsgId?: number;
   silent?: boolean;
   forwardedFrom?: FakeForwardHeader;
+  media?: FakeMedia;
+  groupedId?: string;
 }

@@ -28,16 +28,16 @@ import { randomBytes } from 'node:crypto';
 // The package entry first: gramjs's modules import each other in a cycle that only its index resolves.
 import { sessions } from 'telegram';
 import { AuthKey } from 'telegram/crypto/AuthKey.js';
-import type { Conversation, FakeChannel, FakeGroup, FakeMessage, FakePeerRef, FakeUser, NewMessageInput, PeerKind } from './model.ts';
+import type { Conversation, FakeChannel, FakeMedia, FakeGroup, FakeMessage, FakePeerRef, FakeUser, NewMessageInput, PeerKind } from './model.ts';
 import { FakeServer } from './fake-server.ts';
 import type { FaultOptions } from './faults.ts';
 import { TELEGRAM_FLOOD_LIMITS } from './flood-limiter.ts';
 import type { FloodLimits } from './flood-limiter.ts';
 import { storedEntities } from './methods-messages.ts';
 import { serverRsaKey } from './rsa-key.ts';
-import type { Api } from './tl-io.ts';
+import { Api } from './tl-io.ts';
 
-export type { FakeChannel, FakeGroup, FakeMessage, FakePeerRef, FakeUser, NewMessageInput, PeerKind } from './model.ts';
+export type { FakeChannel, FakeGroup, FakeMedia, FakeMessage, FakePeerRef, FakeUser, NewMessageInput, PeerKind } from './model.ts';
 export type { FaultOptions } from './faults.ts';
 export type { BucketLimit, FloodLimits } from './flood-limiter.ts';
 export { TELEGRAM_FLOOD_LIMITS } from './flood-limiter.ts';
@@ -189,6 +189,19 @@ export class TelegramFake {
     const change = this.#server.world.post(fromUserId, conversation, { ...input, entities }, null);
     this.#server.deliver(change, null);
     return change.message;
+  }
+
+  /**
+   * A photo or document as if a user had just uploaded it, to post with
+   * `sendAsUser(..., { text, media })`. A photo must start like a JPEG,
+   * PNG or WebP file (media-store.ts).
+   */
+  storeMedia(input: { kind: 'photo' | 'document'; data: Buffer; mimeType?: string; fileName?: string; attributes?: Api.TypeDocumentAttribute[] }): FakeMedia {
+    const files = this.#server.world.files;
+    if (input.kind === 'photo') return files.photo(input.data);
+    const attributes = [...(input.attributes ?? [])];
+    if (input.fileName !== undefined) attributes.push(new Api.DocumentAttributeFilename({ fileName: input.fileName }));
+    return files.document(input.data, input.mimeType ?? 'application/octet-stream', attributes);
   }
 
   /** The author edits a message, named by its id in the author's view. */

@@ -4,7 +4,7 @@
  * message shows (the other party). Also gathers the users and chats a list
  * of messages mentions, which every TL answer carrying messages must include.
  */
-import type { ChannelRecord, Conversation, GroupRecord, MessageRecord, UserRecord } from './model.ts';
+import type { ChannelRecord, Conversation, FakeMedia, GroupRecord, MessageRecord, UserRecord } from './model.ts';
 import { Api, big } from './tl-io.ts';
 import type { FakeWorld } from './world.ts';
 
@@ -95,6 +95,31 @@ export function forwardHeaderTl(message: MessageRecord): Api.MessageFwdHeader | 
   return new Api.MessageFwdHeader({ fromId: peerOfMarked(header.fromId), date: header.date, channelPost: header.channelPost ?? undefined });
 }
 
+/** The photo of a stored photo; its one size is what the fake reports for any image (media-store.ts). */
+export function photoTl(media: FakeMedia, dcId: number): Api.Photo {
+  return new Api.Photo({
+    id: big(media.id), accessHash: big(media.accessHash), fileReference: media.fileReference, date: media.date, dcId,
+    sizes: [new Api.PhotoSize({ type: 'x', w: 800, h: 800, size: media.data.length })],
+  });
+}
+
+export function documentTl(media: FakeMedia, dcId: number): Api.Document {
+  return new Api.Document({
+    id: big(media.id), accessHash: big(media.accessHash), fileReference: media.fileReference, date: media.date, dcId,
+    mimeType: media.mimeType, size: big(media.data.length), attributes: [...media.attributes],
+  });
+}
+
+/** The MessageMedia of a stored file, with the flags Telegram sets from a document's attributes. */
+export function mediaTl(media: FakeMedia, dcId = 2): Api.TypeMessageMedia {
+  if (media.kind === 'photo') return new Api.MessageMediaPhoto({ photo: photoTl(media, dcId) });
+  const video = media.attributes.find((a) => a instanceof Api.DocumentAttributeVideo);
+  const voice = media.attributes.some((a) => a instanceof Api.DocumentAttributeAudio && a.voice === true);
+  return new Api.MessageMediaDocument({
+    document: documentTl(media, dcId), video: video !== undefined || undefined, round: video?.roundMessage === true || undefined, voice: voice || undefined,
+  });
+}
+
 /** The message as `viewerId` sees it; undefined when it is not in the viewer's box. */
 export function messageTl(world: FakeWorld, message: MessageRecord, viewerId: string): Api.Message | Api.MessageService | undefined {
   const id = world.viewId(viewerId, message);
@@ -117,6 +142,8 @@ export function messageTl(world: FakeWorld, message: MessageRecord, viewerId: st
     message: message.text,
     entities: message.entities.length === 0 ? undefined : [...message.entities],
     editDate: message.editDate ?? undefined,
+    media: message.media === null ? undefined : mediaTl(message.media),
+    groupedId: message.groupedId === null ? undefined : big(message.groupedId),
   });
 }
 

@@ -35,7 +35,7 @@ function newMessageUpdate(world: FakeWorld, change: MessageChange, viewerId: str
   }
   const pts = change.userPts.get(viewerId);
   if (pts === undefined) return null;
-  if (!shortUpdates || !(tl instanceof Api.Message)) return wrap(world, viewerId, [new Api.UpdateNewMessage({ message: tl, pts, ptsCount: 1 })], [message]);
+  if (!shortUpdates || !(tl instanceof Api.Message) || message.media !== null) return wrap(world, viewerId, [new Api.UpdateNewMessage({ message: tl, pts, ptsCount: 1 })], [message]);
   const common = {
     out: tl.out ?? false, silent: message.silent, id: tl.id, message: message.text, pts, ptsCount: 1, date: message.date,
     replyTo: replyHeader(world, message, viewerId), entities: entities(message), fwdFrom: forwardHeaderTl(message),
@@ -98,8 +98,8 @@ export function recipients(change: Change): string[] {
 }
 
 /**
- * The answer to the sender's messages.forwardMessages: as Telegram answers
- * it, always the long form, one updateMessageID per random_id, then each new
+ * The answer to the sender's messages.forwardMessages, sendMedia and
+ * sendMultiMedia: as Telegram answers them, always the long form, one updateMessageID per random_id, then each new
  * message with its pts.
  */
 export function forwardedAnswer(world: FakeWorld, changes: readonly MessageChange[], randomIds: readonly string[], userId: string): TlObject {

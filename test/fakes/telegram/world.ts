@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type {
   ChannelRecord, Conversation, GroupRecord, MessageRecord, NewMessageInput, PrivateRecord, UserRecord,
 } from './model.ts';
+import { MediaStore } from './media-store.ts';
 import { UpdateLog } from './update-log.ts';
 
 /** A new or edited message; pts are per recipient user (common box) or the channel's. */
@@ -39,6 +40,8 @@ export class FakeWorld {
   readonly usersByPhone = new Map<string, UserRecord>();
   readonly groups = new Map<string, GroupRecord>();
   readonly channels = new Map<string, ChannelRecord>();
+  /** Uploads in progress and the photos and documents made of them. */
+  readonly files = new MediaStore();
   readonly #privates = new Map<string, PrivateRecord>();
   readonly #maxUpdatesKept: number;
   #nextUserId = 1_000_000_001;
@@ -145,7 +148,8 @@ export class FakeWorld {
       id: conversation.kind === 'channel' ? conversation.nextId++ : ids[fromId]!, ids, holders: new Set(Object.keys(ids)), fromId,
       text: input.text, entities: input.entities ?? [], date: now(), createdAt: Date.now(), editDate: null,
       replyTo: replyToRef === null ? null : input.replyToMsgId!, replyToRef, silent: input.silent ?? false,
-      randomId, deleted: false, service, forwardedFrom: input.forwardedFrom ?? null, conversation, seq: this.#seq++,
+      randomId, deleted: false, service, forwardedFrom: input.forwardedFrom ?? null,
+      media: input.media ?? null, groupedId: input.groupedId ?? null, conversation, seq: this.#seq++,
     };
     conversation.messages.push(message);
     if (randomId !== null) {

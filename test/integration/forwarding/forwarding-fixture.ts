@@ -25,6 +25,7 @@ import { startSupervisorRuntime, type SupervisorRuntime } from '../../../supervi
 import type { ForwardingQueueOptions } from '../../../supervisor/forwarding-queue.ts';
 import type { SupervisorOptions } from '../../../supervisor/supervisor-options.ts';
 import { DiscordFake, type DiscordFakeOptions } from '../../fakes/discord/discord-fake.ts';
+import type { TelegramRuntimeOptions } from '../../../actors/platform/telegram/telegram-runtime.ts';
 import { TelegramFake, type FakeUser } from '../../fakes/telegram/telegram-fake.ts';
 import { TEST_REDIS_URL, testEnv } from '../../helpers/namespace.ts';
 import { UNPACED_TELEGRAM } from '../../helpers/telegram-pacing.ts';
@@ -62,6 +63,8 @@ export interface WorldOptions {
    * faster than Telegram allows. Default false.
    */
   unpaced?: boolean;
+  /** More options of the Telegram sessions' runtime (e.g. a small upload limit). */
+  telegramRuntime?: Omit<TelegramRuntimeOptions, 'endpoint'>;
 }
 
 export class ForwardingWorld {
@@ -82,6 +85,7 @@ export class ForwardingWorld {
   readonly mailDir = mkdtempSync(join(tmpdir(), 'sb-fwd-mail-'));
   readonly #plans = new Map<Tier, string>();
   #unpaced = false;
+  #telegramRuntime: Omit<TelegramRuntimeOptions, 'endpoint'> = {};
 
   private constructor(fake: DiscordFake, orm: MikroORM, schema: string, redis: Redis, prefix: string) {
     this.fake = fake;
@@ -106,6 +110,7 @@ export class ForwardingWorld {
       world.#plans.set(row.name, row.id);
     }
     world.#unpaced = options.unpaced === true;
+    world.#telegramRuntime = options.telegramRuntime ?? {};
     if (options.telegram) {
       world.tg = await TelegramFake.start(world.#unpaced ? { floodLimits: false } : {});
       writeFileSync(world.#telegramKeyFile(), world.tg.publicKeyPem);
@@ -208,6 +213,7 @@ export class ForwardingWorld {
           telegram: {
             endpoint: { ...TELEGRAM_APP, server: `${this.tg.host}:${this.tg.port}`, serverPublicKeys: [this.tg.publicKeyPem] },
             ...(this.#unpaced ? { pacing: UNPACED_TELEGRAM } : {}),
+            ...this.#telegramRuntime,
           },
         }),
         ...options,

@@ -3,8 +3,10 @@
  * from sealed session strings, no new handshake) and discord.js bots in the
  * worker threads, against the MTProto and Discord fakes. A message, its edit
  * and its delete go each way; a flood wait holds the Telegram account back
- * without losing anything; a session Telegram ends is marked revoked, its
- * owner mailed, and it is never started again.
+ * without losing anything; a Discord message's files arrive as a photo with
+ * its caption, or as one album, and one over the upload limit as a link
+ * line; a session Telegram ends is marked revoked, its owner mailed, and it
+ * is never started again.
  */
 import assert from 'node:assert/strict';
 import { Api } from 'telegram';
@@ -31,7 +33,7 @@ describe('forwarding between Telegram and Discord through the supervisor (real g
   const dcPosted = () => world.fake.messages(dc.dst).filter((m) => m.authorId === bot.botId);
 
   before(async () => {
-    world = await ForwardingWorld.create('fwd_tg', { telegram: true });
+    world = await ForwardingWorld.create('fwd_tg', { telegram: true, telegramRuntime: { uploadLimitBytes: 3 * 1024 * 1024 } });
     tg = world.tg!;
     owner = await world.user('elite');
     // alice is the owner's Telegram account; bob is a human in the chats it reads and writes.
@@ -84,6 +86,16 @@ describe('forwarding between Telegram and Discord through the supervisor (real g
     await waitFor('the delete on Discord', () => dcPosted().length === 0, 20_000);
   });
 
+  it('forwards Telegram → Discord a photo as its caption and a line naming the file (Telegram files have no URL to link)', async () => {
+    const photo = tg.storeMedia({ kind: 'photo', data: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(2_045)]) });
+    const sent = tg.sendAsUser(bob.id, tgSource, { text: 'a view', media: photo });
+    await waitFor('the copy on Discord', () => dcPosted().length === 1, 20_000);
+    // Discord markdown escapes the underscore and the parenthesis.
+    assert.match(dcPosted()[0]!.content, /a view\n📎 photo\\_\S+\.jpg \\\(2\.0 KiB\)$/);
+    tg.deleteAsUser(bob.id, tgSource, [sent.id]);
+    await waitFor('the delete on Discord', () => dcPosted().length === 0, 20_000);
+  });
+
   it('forwards Discord → Telegram: a message with its formatting, then its edit and its delete', async () => {
     const source = world.fake.postAsUser(dc.src, { content: 'hello from **discord**' });
     await waitFor('the copy on Telegram', () => tgPosted().length === 1, 20_000);
@@ -96,6 +108,39 @@ describe('forwarding between Telegram and Discord through the supervisor (real g
 
     world.fake.deleteAsUser(dc.src, source.id);
     await waitFor('the delete on Telegram', () => tgPosted().length === 0, 20_000);
+  });
+
+  it('forwards Discord → Telegram files: one image as a photo with its caption, three as one album in order, one over the limit as a link', async () => {
+    const png = (size: number, seed: number) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(size - 8, seed)]);
+    const image = png(600 * 1024, 1);
+    world.fake.postAsUser(dc.src, { content: 'a **cat**', attachments: [{ name: 'cat.png', content: image, contentType: 'image/png' }] });
+    await waitFor('the photo on Telegram', () => tgPosted().some((m) => m.media !== null), 20_000);
+    const photo = tgPosted().find((m) => m.media !== null)!;
+    assert.equal(photo.media!.kind, 'photo');
+    assert.ok(photo.media!.data.equals(image));
+    assert.match(photo.text, /forwarded:\na cat$/);
+    assert.ok(photo.entities.some((e) => e.className === 'MessageEntityBold'));
+
+    const before = tgPosted().length;
+    world.fake.postAsUser(dc.src, { content: 'album', attachments: [
+      { name: '1.png', content: png(1_000, 1), contentType: 'image/png' },
+      { name: '2.mp4', content: Buffer.alloc(2_000, 2), contentType: 'video/mp4' },
+      { name: '3.png', content: png(3_000, 3), contentType: 'image/png' },
+    ] });
+    await waitFor('the album on Telegram', () => tgPosted().length === before + 3, 20_000);
+    const album = tgPosted().slice(before);
+    assert.equal(new Set(album.map((m) => m.groupedId)).size, 1);
+    assert.notEqual(album[0]!.groupedId, null);
+    assert.deepEqual(album.map((m) => m.media!.data.length), [1_000, 2_000, 3_000]);
+    assert.match(album[0]!.text, /album$/);
+
+    world.fake.postAsUser(dc.src, { content: 'too big', attachments: [{ name: 'huge.bin', content: Buffer.alloc(4 * 1024 * 1024), contentType: 'application/octet-stream' }] });
+    await waitFor('the link line on Telegram', () => tgPosted().some((m) => m.text.includes('huge.bin')), 20_000);
+    const line = tgPosted().find((m) => m.text.includes('huge.bin'))!;
+    assert.equal(line.media, null);
+    assert.match(line.text, /📎 huge\.bin \(4\.0 MiB, over the 3\.0 MiB upload limit\)/);
+    assert.ok(line.entities.some((e) => e instanceof Api.MessageEntityTextUrl && /huge\.bin/.test(e.url)));
+    for (const m of tgPosted()) tg.deleteAsUser(alice.id, tgDestination, [m.ids[alice.id]!]);
   });
 
   it('a FLOOD_WAIT holds the Telegram account back for its seconds, then delivers once, in order', async () => {

@@ -6,7 +6,8 @@
  * from a channel that protects its content it is copied, and the pair's row
  * carries the `forwards_restricted` notice. An edit reaches the copy-mode
  * copy; a forward, which Telegram does not let anyone edit, stays as it was
- * and its pair says so (`forward_not_editable`).
+ * and its pair says so (`forward_not_editable`). A photo, with a caption or
+ * without, arrives in copy mode as the same photo without the header.
  */
 import assert from 'node:assert/strict';
 import { Api } from 'telegram';
@@ -75,6 +76,25 @@ describe('forwarding Telegram → Telegram through the supervisor (real gramjs, 
       return rows[0]?.delivery_notice?.code === 'forward_not_editable';
     }, 10_000);
     assert.equal(postedIn(to.forward!, alice)[0]!.text, 'big news today');
+  });
+
+  it('copy mode carries a photo, with its caption or without one, as a photo without the header', async () => {
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(5_000, 1)]);
+    const photo = tg.storeMedia({ kind: 'photo', data: png });
+    const bare = tg.storeMedia({ kind: 'photo', data: png });
+    const before = postedIn(to.copy!, carol).length;
+    tg.sendAsUser(bob.id, source, { text: 'a photo', entities: [new Api.MessageEntityItalic({ offset: 2, length: 5 })], media: photo });
+    tg.sendAsUser(bob.id, source, { text: '', media: bare });
+    await waitFor('both photos copied', () => postedIn(to.copy!, carol).length === before + 2, 30_000);
+    const [captioned, uncaptioned] = postedIn(to.copy!, carol).slice(before);
+    assert.equal(captioned!.media?.id, photo.id);
+    assert.equal(captioned!.media?.kind, 'photo');
+    assert.equal(captioned!.forwardedFrom, null);
+    assert.equal(captioned!.text, 'a photo');
+    assert.ok(captioned!.entities[0] instanceof Api.MessageEntityItalic);
+    assert.equal(uncaptioned!.media?.id, bare.id);
+    assert.equal(uncaptioned!.text, '');
+    assert.equal(uncaptioned!.forwardedFrom, null);
   });
 
   it('copies from a channel that protects its content, and the pair shows the forwards_restricted notice', async () => {

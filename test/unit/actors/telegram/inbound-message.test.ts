@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import bigInt from 'big-integer';
 import { Api } from 'telegram';
-import { authorOf, chatIdOf, deletedMessage, toNeutralMessage } from '../../../../actors/platform/telegram/inbound-message.ts';
+import { attachmentOf, authorOf, chatIdOf, deletedMessage, toNeutralMessage } from '../../../../actors/platform/telegram/inbound-message.ts';
 
 const names = new Map([['5', 'Bob Stone'], ['-1001800000001', 'News']]);
 const nameOf = (id: string) => names.get(id);
@@ -14,6 +14,27 @@ const news = new Api.PeerChannel({ channelId: bigInt(1800000001) });
 const group = new Api.PeerChat({ chatId: bigInt(9) });
 
 describe('Telegram inbound messages', () => {
+  it('carries a photo or document as an attachment with no URL and its Telegram reference', () => {
+    const ref = Buffer.from([1, 2, 3]);
+    const photo = new Api.MessageMediaPhoto({ photo: new Api.Photo({
+      id: bigInt(7), accessHash: bigInt(-8), fileReference: ref, date: 1, dcId: 2,
+      sizes: [new Api.PhotoSize({ type: 'm', w: 320, h: 320, size: 900 }), new Api.PhotoSize({ type: 'x', w: 800, h: 800, size: 5_000 })],
+    }) });
+    assert.deepEqual(attachmentOf(photo), {
+      kind: 'photo', url: '', fileName: 'photo_7.jpg', sizeBytes: 5_000, contentType: 'image/jpeg',
+      telegram: { type: 'photo', id: '7', accessHash: '-8', fileReference: 'AQID' },
+    });
+    const voice = new Api.MessageMediaDocument({ voice: true, document: new Api.Document({
+      id: bigInt(9), accessHash: bigInt(10), fileReference: ref, date: 1, dcId: 2, mimeType: 'audio/ogg', size: bigInt(1234),
+      attributes: [new Api.DocumentAttributeAudio({ voice: true, duration: 3 }), new Api.DocumentAttributeFilename({ fileName: 'v.ogg' })],
+    }) });
+    assert.deepEqual(attachmentOf(voice), {
+      kind: 'voice', url: '', fileName: 'v.ogg', sizeBytes: 1234, contentType: 'audio/ogg',
+      telegram: { type: 'document', id: '9', accessHash: '10', fileReference: 'AQID' },
+    });
+    assert.equal(attachmentOf(new Api.MessageMediaGeo({ geo: new Api.GeoPointEmpty() })), null);
+  });
+
   it('converts a group message with entities, a reply, an album and an edit', () => {
     const m = new Api.Message({
       id: 12, peerId: group, fromId: bob, date: 1_700_000_000, message: 'bold https://x.io',

@@ -25,6 +25,7 @@ describe('Telegram runtime options', () => {
     assert.deepEqual({ ...r, endpoint: undefined }, {
       endpoint: undefined, silenceMs: 60_000, probeTimeoutMs: 10_000, keepAliveMs: 1_800_000, connectTimeoutMs: 20_000,
       requestTimeoutMs: 20_000, connectionRetries: 3, peerCacheSize: 64, dialogPages: 10, pacing: DEFAULT_PACING,
+      uploadLimitBytes: 2_097_152_000, downloadTimeoutMs: 300_000,
     });
     assert.deepEqual(r.endpoint, { ...endpoint, server: null, serverPublicKeys: [], dcId: 2 });
   });
