@@ -4,10 +4,12 @@
 import { html, render, useEffect, useState } from './vendor/preact-standalone.mjs';
 import { ForgotPassword, Register, ResetPassword, VerifyEmail } from './account-pages.js';
 import { Accounts } from './accounts.js';
+import { AdminReports } from './admin-reports.js';
 import { AdminRuntime } from './admin-runtime.js';
 import { AdminUsers } from './admin-users.js';
 import { api, session } from './api.js';
 import { Pairs } from './pairs.js';
+import { Security } from './security.js';
 import { SignIn } from './sign-in.js';
 import { Overview } from './usage.js';
 
@@ -18,6 +20,8 @@ const SIGNED_IN_PAGES = {
   '/pairs': () => html`<${Pairs} />`,
   '/admin': (me, reload) => html`<${AdminUsers} me=${me} onIdentityChange=${reload} />`,
   '/runtime': (me) => html`<${AdminRuntime} me=${me} />`,
+  '/reports': (me) => html`<${AdminReports} me=${me} />`,
+  '/security': () => html`<${Security} />`,
 };
 
 function useHashRoute() {
@@ -49,8 +53,8 @@ function SignedIn() {
   if (me === undefined) return html`<p class="loading">Loading…</p>`;
   if (me === null) return html`<${Header} /><${SignIn} onSignedIn=${load} />`;
   return html`<${Header}>
-    <nav aria-label="Main"><a href="#/">Plan and usage</a><a href="#/accounts">Linked accounts</a><a href="#/pairs">Pairs</a>
-      ${me.role === 'admin' && html`<a href="#/admin">Users</a><a href="#/runtime">Runtime</a>`}</nav>
+    <nav aria-label="Main"><a href="#/">Plan and usage</a><a href="#/accounts">Linked accounts</a><a href="#/pairs">Pairs</a><a href="#/security">Sign-ins and keys</a>
+      ${me.role === 'admin' && html`<a href="#/admin">Users</a><a href="#/runtime">Runtime</a><a href="#/reports">Reports</a>`}</nav>
     <button class="link" onClick=${signOut}>Sign out</button><//>
     ${me.impersonatorId && html`<div class="impersonation" role="alert">You are acting as ${me.email}: everything you do here is done as them, and audited as yours.
       <button onClick=${stopActing}>Back to my own account</button></div>`}

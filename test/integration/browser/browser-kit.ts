@@ -53,3 +53,15 @@ export async function signIn(browser: Browser, baseUrl: string, user: { email: s
   assert.deepEqual(problems, [], 'no script errors, no CSP refusals');
   return page;
 }
+
+/**
+ * Waits until `check` holds, polling from the test side: the pages' CSP
+ * forbids the string evaluation page.waitForFunction would need.
+ */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new assert.AssertionError({ message: `timed out waiting for ${what}` });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

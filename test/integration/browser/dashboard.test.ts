@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DASHBOARD_PAGES } from '../../../src/api/routes/dashboard.ts';
 import { ForwardingPair } from '../../../src/db/entities/index.ts';
 import { startApiHarness, type ApiHarness, type RegisteredUser } from '../../helpers/api-harness.ts';
-import { checkPage, launchBrowser, signIn } from './browser-kit.ts';
+import { checkPage, launchBrowser, signIn, until } from './browser-kit.ts';
 
 describe('dashboard in a real browser', function () {
   this.timeout(60_000);
@@ -197,7 +197,7 @@ describe('dashboard in a real browser', function () {
     await admin.getByLabel('Email contains').fill(user.email);
     await admin.getByRole('button', { name: 'Search' }).click();
     // Only the user searched for is left.
-    await admin.waitForFunction('document.querySelectorAll("tbody tr").length === 1');
+    await until('one user listed', async () => (await admin.locator('tbody tr').count()) === 1);
     await admin.locator('tbody tr').filter({ hasText: user.email }).waitFor();
 
     await admin.getByLabel(`Plan of ${user.email}`).selectOption('pro');
