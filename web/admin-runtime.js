@@ -88,7 +88,7 @@ function Queue({ queues, history }) {
     <thead><tr><th scope="col">Supervisor</th><th scope="col">Tier</th><th scope="col">Waiting</th><th scope="col">In flight</th><th scope="col">Wait p50</th><th scope="col">Wait p99</th><th scope="col">Dead letters</th></tr></thead>
     <tbody>${queues.map((q) => html`<tr><td>${q.supervisorId}</td><td>${q.tier}</td><td>${q.queued}</td><td>${q.inFlight}</td>
       <td>${q.waitP50Ms} ms</td><td>${q.waitP99Ms} ms</td><td>${q.deadLettered}</td></tr>`)}</tbody></table>`}
-    <h3>Wait p99 over time</h3><${WaitChart} history=${history} />
+    <h3>Wait over time</h3><${WaitChart} history=${history} />
   </section>`;
 }
 

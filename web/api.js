@@ -48,6 +48,7 @@ export async function api(method, path, body) {
 
 /** What to tell the user: the message, and each field's own complaint. */
 export function problemText(error) {
-  const details = error instanceof ApiError ? error.details.map((d) => d.message).filter(Boolean) : [];
+  // Some messages already name their details; say each once.
+  const details = error instanceof ApiError ? error.details.map((d) => d.message).filter((m) => m && !error.message.includes(m)) : [];
   return details.length > 0 ? `${error.message}: ${details.join('; ')}` : error.message;
 }

@@ -1,7 +1,7 @@
 /**
  * The dashboard at `/`: static files from `web/` (Preact with htm, no build
- * step) and the one vendor module they import, served by the API itself so
- * there is no second server. Its own Content-Security-Policy: scripts,
+ * step) and the vendor modules they import (Preact, uPlot for charts),
+ * served by the API itself so there is no second server. Its own Content-Security-Policy: scripts,
  * styles and requests from this origin only, nothing inline. The pages use
  * the same API as every client, so the role guards hold on the server
  * whatever the page shows.
@@ -20,7 +20,10 @@ export const DASHBOARD_CSP = [
 ].join('; ');
 
 const JS = 'text/javascript; charset=utf-8';
-const TYPES: Record<string, string> = { js: JS, css: 'text/css; charset=utf-8' };
+const CSS = 'text/css; charset=utf-8';
+const TYPES: Record<string, string> = { js: JS, css: CSS };
+const require = createRequire(import.meta.url);
+const UPLOT = dirname(require.resolve('uplot'));
 
 /** Every file the dashboard serves, read once at start. */
 const FILES = new Map<string, { type: string; body: Buffer }>([
@@ -28,7 +31,9 @@ const FILES = new Map<string, { type: string; body: Buffer }>([
     const type = TYPES[name.split('.').pop() ?? ''];
     return type === undefined ? [] : [[name, { type, body: readFileSync(`${WEB}${name}`) }] as const];
   }),
-  ['vendor/preact-standalone.mjs', { type: JS, body: readFileSync(join(dirname(createRequire(import.meta.url).resolve('htm')), '..', 'preact', 'standalone.mjs')) }],
+  ['vendor/preact-standalone.mjs', { type: JS, body: readFileSync(join(dirname(require.resolve('htm')), '..', 'preact', 'standalone.mjs')) }],
+  ['vendor/uplot.mjs', { type: JS, body: readFileSync(join(UPLOT, 'uPlot.esm.js')) }],
+  ['vendor/uplot.css', { type: CSS, body: readFileSync(join(UPLOT, 'uPlot.min.css')) }],
 ]);
 const INDEX = readFileSync(`${WEB}index.html`);
 

@@ -56,8 +56,9 @@ describe('dashboard: the admin runtime page in a real browser', function () {
     assert.ok(!streams.some((url) => url.includes('token')), 'the token never goes in the URL');
     await page.getByRole('cell', { name: /^w-a1 pid/ }).waitFor();
     await page.getByRole('cell', { name: /^tg-alice/ }).waitFor();
-    // Two events make a line on the chart.
-    await page.locator('figure.chart svg polyline').first().waitFor({ state: 'attached', timeout: 15_000 });
+    // The chart of the waits, drawn by uPlot, with its text legend.
+    await page.locator('figure.chart canvas').waitFor({ timeout: 15_000 });
+    await page.getByText(/elite: p50 3 ms, p99 12 ms/).waitFor();
 
     await page.getByRole('row', { name: /tg-alice/ }).getByRole('button', { name: 'Pause' }).click();
     await page.getByText('tg-alice: pause done').waitFor();
