@@ -25,6 +25,32 @@ function EndFields({ prefix, legend, accounts }) {
   </fieldset>`;
 }
 
+const KINDS = ['text', 'photo', 'video', 'audio', 'voice', 'document', 'sticker', 'animation'];
+const words = (value) => String(value ?? '').split(',').map((w) => w.trim()).filter(Boolean);
+
+/** The filters the form describes, in the order the engine runs them. Regex, media and replace need a plan with advanced filters. */
+function filtersOf(form) {
+  const out = [];
+  if (words(form.get('words')).length > 0) out.push({ kind: 'keyword', mode: 'include', words: words(form.get('words')) });
+  if (words(form.get('without')).length > 0) out.push({ kind: 'keyword', mode: 'exclude', words: words(form.get('without')) });
+  if (String(form.get('pattern')).trim()) out.push({ kind: 'regex', mode: 'include', pattern: String(form.get('pattern')).trim(), flags: 'i' });
+  const kinds = KINDS.filter((k) => form.get(`kind-${k}`) === 'on');
+  if (kinds.length > 0) out.push({ kind: 'media_type', allow: kinds });
+  if (String(form.get('find'))) out.push({ kind: 'replace', find: String(form.get('find')), replacement: String(form.get('replacement') ?? '') });
+  return out;
+}
+
+/** One line per filter, as the pair list shows it. */
+function describeFilter(f) {
+  switch (f.kind) {
+    case 'keyword': return `${f.mode === 'include' ? 'only with' : 'never with'}: ${f.words.join(', ')}`;
+    case 'regex': return `${f.mode === 'include' ? 'only matching' : 'never matching'} /${f.pattern}/${f.flags ?? ''}`;
+    case 'media_type': return `only: ${f.allow.join(', ')}`;
+    case 'replace': return `replace “${f.find}” with “${f.replacement}”`;
+    default: return f.kind.replaceAll('_', ' ');
+  }
+}
+
 function end(form, prefix) {
   const [platform, accountId] = String(form.get(`${prefix}Account`)).split(':');
   return { platform, accountId, chatId: String(form.get(`${prefix}Chat`)).trim() };
@@ -37,7 +63,7 @@ function NewPair({ accounts, onCreated, setError }) {
   const submit = async (event) => {
     event.preventDefault();
     const form = new FormData(event.target);
-    const words = String(form.get('words')).split(',').map((w) => w.trim()).filter(Boolean);
+    const filters = filtersOf(form);
     setError(null);
     try {
       await api('POST', '/v1/pairs', {
@@ -45,7 +71,7 @@ function NewPair({ accounts, onCreated, setError }) {
         source: end(form, 'source'), destination: end(form, 'destination'),
         silent: form.get('silent') === 'on', copyMode: form.get('copyMode') === 'on',
         delayMs: Math.round(Number(form.get('delay') || 0) * 1000),
-        ...(words.length > 0 ? { filters: [{ kind: 'keyword', mode: 'include', words }] } : {}),
+        ...(filters.length > 0 ? { filters } : {}),
       });
       event.target.reset();
       onCreated();
@@ -54,7 +80,16 @@ function NewPair({ accounts, onCreated, setError }) {
   return html`<form class="card wide" onSubmit=${submit} aria-labelledby="new-pair-title"><h2 id="new-pair-title">New pair</h2>
     <label for="pair-name">Name (optional)</label><input id="pair-name" name="name" />
     <div class="ends"><${EndFields} prefix="source" legend="From" accounts=${accounts} /><${EndFields} prefix="destination" legend="To" accounts=${accounts} /></div>
-    <label for="pair-words">Only messages with one of these words (comma-separated, optional)</label><input id="pair-words" name="words" />
+    <fieldset><legend>Filters (optional)</legend>
+      <label for="pair-words">Only messages with one of these words (comma-separated)</label><input id="pair-words" name="words" />
+      <label for="pair-without">Never messages with these words</label><input id="pair-without" name="without" />
+      <p class="muted">Pro and Elite also have:</p>
+      <label for="pair-pattern">Only messages matching this pattern (regular expression, any case)</label><input id="pair-pattern" name="pattern" />
+      <div role="group" aria-labelledby="kinds-label"><p id="kinds-label" class="label">Only these kinds of message</p>
+        <div class="kinds">${KINDS.map((k) => html`<label class="check"><input type="checkbox" name=${`kind-${k}`} /> ${k}</label>`)}</div></div>
+      <div class="ends"><div><label for="pair-find">Replace</label><input id="pair-find" name="find" /></div>
+        <div><label for="pair-replacement">with</label><input id="pair-replacement" name="replacement" /></div></div>
+    </fieldset>
     <label for="pair-delay">Delay, seconds</label><input id="pair-delay" name="delay" type="number" min="0" step="1" value="0" />
     <label class="check"><input type="checkbox" name="silent" /> Silent (no notification)</label>
     <label class="check"><input type="checkbox" name="copyMode" /> Copy (no "forwarded from")</label>
@@ -95,7 +130,7 @@ export function Pairs() {
       ${pairs.length === 0 ? html`<p class="muted">No pair yet.</p>` : html`<ul class="pairs">${pairs.map((p) => html`<li>
         <strong>${p.name}</strong> <span class="muted">${accountName(accounts, p.source)} ${p.source.chatId} → ${accountName(accounts, p.destination)} ${p.destination.chatId}</span>
         <span class=${p.status === 'active' ? '' : 'status-warn'}> · ${p.status}${p.pausedReason ? ` (${p.pausedReason.replaceAll('_', ' ')})` : ''}</span>
-        ${p.filters.length > 0 && html`<span class="muted"> · ${p.filters.length} filter(s)</span>`}
+        ${p.filters.length > 0 && html`<ul class="filters">${p.filters.map((f) => html`<li>${describeFilter(f)}</li>`)}</ul>`}
         ${p.deliveryNotice && html`<${Alert} kind="warn">${p.deliveryNotice.message}<//>`}
         <${Preview} pair=${p} />
         <button class="link" onClick=${() => remove(p.id)}>Delete ${p.name}</button></li>`)}</ul>`}

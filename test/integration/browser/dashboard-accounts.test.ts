@@ -88,6 +88,11 @@ describe('dashboard: linked accounts and pairs in a real browser', function () {
     await page.locator('#destination-account').selectOption({ label: 'Telegram Grace' });
     await page.locator('#destination-chat').fill('777000');
     await page.getByLabel(/Only messages with one of these words/).fill('release, outage');
+    await page.getByLabel('Never messages with these words').fill('draft');
+    await page.getByLabel('text', { exact: true }).check();
+    await page.getByLabel('photo', { exact: true }).check();
+    await page.getByLabel('Replace').fill('2.0');
+    await page.getByLabel('with', { exact: true }).fill('two');
     await page.getByLabel(/Silent/).check();
     await page.getByRole('button', { name: 'Add pair' }).click();
     await page.getByText('team news', { exact: true }).waitFor();
@@ -95,14 +100,20 @@ describe('dashboard: linked accounts and pairs in a real browser', function () {
     await page.getByRole('textbox', { name: 'Try a message' }).fill('lunch at noon');
     await page.getByRole('button', { name: 'Try', exact: true }).click();
     assert.match(await page.getByRole('status').textContent() ?? '', /Would drop \(keyword not matched/);
+    await page.getByText('only with: release, outage').waitFor();
+    await page.getByText('replace “2.0” with “two”').waitFor();
+    await page.getByRole('textbox', { name: 'Try a message' }).fill('release 2.0 draft');
+    await page.getByRole('button', { name: 'Try', exact: true }).click();
+    await page.getByText(/Would drop \(keyword/).waitFor();
     await page.getByRole('textbox', { name: 'Try a message' }).fill('release 2.0 is out');
     await page.getByRole('button', { name: 'Try', exact: true }).click();
-    await page.getByText('Would forward: “release 2.0 is out”').waitFor();
+    await page.getByText('Would forward: “release two is out”').waitFor();
     await checkPage(page, 'pairs');
 
     const pairs = await h.request('get', '/v1/pairs', { token: user.accessToken });
     assert.equal(pairs.body.items.length, 1);
     assert.equal(pairs.body.items[0].silent, true);
+    assert.deepEqual(pairs.body.items[0].filters.map((f: { kind: string }) => f.kind), ['keyword', 'keyword', 'media_type', 'replace']);
     assert.deepEqual(pairs.body.items[0].filters[0].words, ['release', 'outage']);
     await page.close();
   });
