@@ -23,7 +23,7 @@ describe('api: admin users', function () {
 
   it('refuses every admin route to a Free user (403) and to anyone signed out (401)', async () => {
     const routes = world.h.ctx.doc.routes().filter((r) => r.path.startsWith('/v1/admin'));
-    assert.equal(routes.length, 19, 'every admin route is checked');
+    assert.equal(routes.length, 21, 'every admin route is checked');
     for (const route of routes) {
       const path = route.path.replace('{id}', randomUUID());
       const body = route.body === undefined ? undefined : {};
