@@ -150,6 +150,7 @@ try {
   say(`demo: dashboard ${baseUrl}/, API ${baseUrl}/v1 (documented at ${baseUrl}/docs); sign in with:`);
   for (const s of signIns) say(`  ${s.tier.padEnd(5)}  ${s.email}  /  ${s.password}`);
   say('demo: watch the supervisors with `npm run switchboard -- top` (same environment); Ctrl-C stops the demo');
+  say('demo: as admin, lower the RAM watermarks on the dashboard\'s Runtime page and Free sessions pause first; raise them and they resume and catch up');
   say('demo: under a burst Free falls behind (20 messages a minute on its plan) while Elite keeps up; into Telegram groups every plan drains at Telegram\'s own pace (20 a minute)');
 
   let lastBurst = Date.now();
