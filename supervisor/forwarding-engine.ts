@@ -45,6 +45,8 @@ export interface EngineCounters {
   skipped: Record<RouteSkip['reason'] | 'own_copy' | 'already_delivered' | 'no_copy' | 'monthly_quota', number>;
   delivered: number;
   chained: number;
+  /** Edits of a message that had no copy (filtered out before) posted as new because they pass the filters now. */
+  editsPosted: number;
 }
 
 export interface ForwardingEngineDeps {
@@ -71,7 +73,7 @@ const filterWith: FilterMessage = (message, pair) => {
 
 export class ForwardingEngine {
   readonly counters: EngineCounters = {
-    received: 0, enqueued: 0, acceptRetries: 0, refused: 0, delivered: 0, chained: 0,
+    received: 0, enqueued: 0, acceptRetries: 0, refused: 0, delivered: 0, chained: 0, editsPosted: 0,
     skipped: { paused: 0, filtered: 0, loop: 0, chain_not_in_plan: 0, no_message: 0, own_copy: 0, already_delivered: 0, no_copy: 0, monthly_quota: 0 },
   };
   readonly #d: ForwardingEngineDeps;
@@ -249,8 +251,21 @@ export class ForwardingEngine {
       return send;
     }
     const copy = await this.#d.links.copyOf(p.pairId, p.source.chatId, p.source.messageId);
+    if ((copy === null || copy.length === 0) && p.op === 'edit' && p.message !== undefined) {
+      // The original was filtered out (or never delivered) and the edit passes the filters now:
+      // the message as it reads now is posted, once (the edit's own idempotency key guards it).
+      if (!fresh && await this.#d.links.delivered(task.idempotencyKey)) {
+        this.counters.skipped.already_delivered += 1;
+        return null;
+      }
+      const plan = this.#d.pairs.planOf(task.userId);
+      send.op = 'send';
+      send.payload = { ...p.message, allowCopyFallback: plan !== undefined && allowsCopyFallback(plan) };
+      this.counters.editsPosted += 1;
+      return send;
+    }
     if (copy === null || copy.length === 0) {
-      // The original was filtered out or never delivered: nothing to edit or delete.
+      // The original was filtered out or never delivered: nothing to delete.
       this.counters.skipped.no_copy += 1;
       return null;
     }
@@ -260,10 +275,11 @@ export class ForwardingEngine {
   };
 
   /** The dispatcher's recorder: the link first (before the ack), then the chain hop. */
-  readonly onDelivered = async (task: ScheduledTask, _send: SendTask, result: { destinationMessageIds: string[] }): Promise<void> => {
+  readonly onDelivered = async (task: ScheduledTask, send: SendTask, result: { destinationMessageIds: string[] }): Promise<void> => {
     const p = decodePayload(task.payloadRef);
     const ids = result.destinationMessageIds;
-    if (p.op === 'send') {
+    // An edit posted as new (see resolve) is linked like any first delivery, so later edits and deletes find it.
+    if (p.op === 'send' || send.op === 'send') {
       await this.#d.links.record({
         pairId: p.pairId, sourceChatId: p.source.chatId, sourceMessageId: p.source.messageId,
         destinationChatId: p.destination.chatId, destinationMessageIds: ids, idempotencyKey: task.idempotencyKey,
@@ -273,7 +289,7 @@ export class ForwardingEngine {
     }
     for (const id of ids) this.#own.add(p.destination.platform, p.destination.chatId, id);
     this.counters.delivered += 1;
-    if (p.op === 'send') {
+    if (p.op === 'send' || send.op === 'send') {
       void this.#d.quota.count(task.userId).catch((err: unknown) => this.#log.warn({ err, userId: task.userId }, 'could not count a forwarded message'));
     }
     await this.#chain(p, ids);

@@ -95,6 +95,20 @@ describe('forwarding Discord to Discord through the supervisor (real discord.js,
     await waitFor('delete applied', () => world.fake.message(copyOfReply.id) === undefined);
   });
 
+  it('posts a message its filters dropped once an edit makes it pass, then edits that copy', async () => {
+    const offers = () => posted(world, chats.filtered, authors()).filter((m) => m.content.includes('offer'));
+    const spam = world.fake.postAsUser(chats.src, { content: 'spam offer inside' });
+    await waitFor('plain copy', () => posted(world, chats.plain, authors()).some((m) => m.content.includes('spam offer inside')));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(offers().length, 0, 'dropped by the filter');
+
+    world.fake.editAsUser(chats.src, spam.id, 'a fair offer inside');
+    await waitFor('posted as new', () => posted(world, chats.filtered, authors()).some((m) => m.content.includes('a fair offer inside')));
+    world.fake.editAsUser(chats.src, spam.id, 'a fair offer, corrected');
+    await waitFor('its copy edited', () => posted(world, chats.filtered, authors()).some((m) => m.content.includes('a fair offer, corrected')));
+    assert.equal(offers().length, 1, 'one copy, edited in place');
+  });
+
   it('chains a delivery into the next pair and stops the loop back to the source', async () => {
     world.fake.postAsUser(chats.src, { content: 'chained hello' });
     await waitFor('first hop', () => posted(world, chats.chainMid, authors()).some((m) => m.content.includes('chained hello')));
