@@ -1,10 +1,10 @@
 /**
  * The dashboard at `/`: static files from `web/` (Preact with htm, no build
  * step) and the vendor modules they import (Preact, uPlot for charts),
- * served by the API itself so there is no second server. Its own Content-Security-Policy: scripts,
- * styles and requests from this origin only, nothing inline. The pages use
- * the same API as every client, so the role guards hold on the server
- * whatever the page shows.
+ * served by the API itself so there is no second server. Its own
+ * Content-Security-Policy: scripts, styles and requests from this origin
+ * only, nothing inline. The pages use the same API as every client, so the
+ * role guards hold on the server whatever the page shows.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { AdminCommandListener, publishSnapshot, removeSnapshot } from '../../../src/cluster/admin-channel.ts';
 import type { AdminRequest } from '../../../src/cluster/status-snapshot.ts';
-import type { RegisteredUser } from '../../helpers/api-harness.ts';
+import { startApiHarness, type RegisteredUser } from '../../helpers/api-harness.ts';
 import { snapshotA } from '../../helpers/snapshot-fixtures.ts';
 import { auditOf, startResourceWorld, type ResourceWorld } from './resource-fixtures.ts';
 
@@ -69,6 +69,18 @@ describe('api: admin live events', function () {
       assert.deepEqual(data.queues.map((q) => q.tier), ['elite', 'pro', 'free']);
     }
     assert.ok(seen[1]!.data.at - seen[0]!.data.at >= 400, 'the second event an interval later');
+  });
+
+  it('ends its streams when the server shuts down, instead of holding the shutdown open', async () => {
+    const other = await startApiHarness();
+    const boss = await other.registerUser({ role: 'admin' });
+    const res = await fetch(`${other.baseUrl}/v1/admin/live?intervalMs=500`, { headers: { authorization: `Bearer ${boss.accessToken}` } });
+    assert.equal(res.status, 200);
+    const reading = (async () => { for await (const _ of res.body as unknown as AsyncIterable<Uint8Array>) { /* drain */ } })();
+    const started = Date.now();
+    await other.close();
+    await reading;
+    assert.ok(Date.now() - started < 5_000, `closed in ${Date.now() - started} ms`);
   });
 
   it('is for admins only, and refuses a bad interval before streaming', async () => {

@@ -12,6 +12,7 @@ import { listQueues } from '../../../cli/format/queue-view.ts';
 import { listSessions } from '../../../cli/format/sessions-view.ts';
 import { listWorkers } from '../../../cli/format/workers-view.ts';
 import type { ApiContext } from '../../api-context.ts';
+import { markLongLived } from '../../http-server.ts';
 import { parseQuery } from '../../http/validate.ts';
 import { mountRoute } from '../../openapi/mount-route.ts';
 import type { Guards } from '../guards.ts';
@@ -44,7 +45,9 @@ export function adminLiveRouter(ctx: ApiContext, guard: Guards): Router {
     responses: { 200: { description: 'An event stream; each event\'s data is one JSON object', mediaType: 'text/event-stream', schema: clusterEventSchema } },
   }, ...guard.admin('read'), (req, res) => {
     const { intervalMs } = parseQuery(liveQuery, req);
-    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' });
+    markLongLived(res);
+    // Connection: close, so the socket goes with the stream when a shutdown ends it.
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no', Connection: 'close' });
     let closed = false;
     const push = async () => {
       try {
@@ -60,7 +63,7 @@ export function adminLiveRouter(ctx: ApiContext, guard: Guards): Router {
       }
     };
     const timer = setInterval(() => { void push(); }, intervalMs);
-    req.on('close', () => {
+    res.on('close', () => {
       closed = true;
       clearInterval(timer);
     });
