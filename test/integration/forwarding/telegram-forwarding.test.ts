@@ -2,7 +2,8 @@
  * Telegram ↔ Discord through the real supervisor: gramjs sessions (resumed
  * from sealed session strings, no new handshake) and discord.js bots in the
  * worker threads, against the MTProto and Discord fakes. A message, its edit
- * and its delete go each way; a flood wait holds the Telegram account back
+ * and its delete go each way; a Telegram album arrives as one Discord
+ * message naming its files; a flood wait holds the Telegram account back
  * without losing anything; a Discord message's files arrive as a photo with
  * its caption, or as one album, and one over the upload limit as a link
  * line; a session Telegram ends is marked revoked, its owner mailed, and it
