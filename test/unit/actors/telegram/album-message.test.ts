@@ -101,3 +101,29 @@ describe('Telegram albums as one message', () => {
     assert.deepEqual(out.map((m) => [m.kind, m.messageId]), [['new', '11'], ['delete', '11']]);
   });
 });
+
+describe('Telegram update state while album parts are held', () => {
+  it('checkpoints only once the parts it covers are reported', async () => {
+    const { SessionMemory } = await import('../../../../actors/platform/telegram/session-memory.ts');
+    const out: InboundMessage[] = [];
+    const checkpoints: Record<string, string>[] = [];
+    let fire: (() => void) | null = null;
+    const memory = new SessionMemory({
+      peerCacheSize: 16, io: () => null, onError: () => {}, notice: () => {},
+      emit: (m) => out.push(m),
+      checkpoint: (positions) => checkpoints.push({ ...positions }),
+      albums: { now: () => 0, startTimer: (_ms, go) => { fire = go; return () => { fire = null; }; } },
+    });
+    memory.watch([CHAT]);
+    memory.feed.message('new', part(11, 'c'), nameOf);
+    memory.feed.message('new', part(12), nameOf);
+    memory.state.setCommon({ pts: 7, qts: 0, date: 100, seq: 0 });
+    memory.state.setChannel('1800000001', 40);
+    memory.checkpoint();
+    assert.deepEqual(checkpoints, [], 'not past parts a crash would lose');
+    fire!();
+    assert.equal(out.length, 1);
+    assert.equal(checkpoints.length, 1);
+    assert.ok(Object.values(checkpoints[0]!).includes('40'));
+  });
+});
