@@ -350,7 +350,7 @@ export class WorkerRuntime implements WorkerApi {
         // Stopped by the host itself (lease lost): the actor is no longer here.
         if (event.to === 'stopped' && event.reason !== undefined && event.reason !== 'shutdown') this.#actors.delete(event.actorId);
       } else if (event.type === 'inbound') {
-        record.cursor[event.message.chatId] = event.message.messageId;
+        record.cursor[event.message.chatId] = event.message.lastMessageId ?? event.message.messageId;
       } else if (event.type === 'positions') {
         Object.assign(record.cursor, event.positions);
       }

@@ -145,7 +145,7 @@ export class ForwardingEngine {
       onFailure: (err) => this.#acceptFailed(err, actorId),
     });
     if (inbound.kind === 'new') {
-      void this.#order.after(`${actorId}\n${inbound.chatId}`, accepted, () => this.#d.cursors.advance(actorId, inbound.chatId, inbound.messageId))
+      void this.#order.after(`${actorId}\n${inbound.chatId}`, accepted, () => this.#d.cursors.advance(actorId, inbound.chatId, inbound.lastMessageId ?? inbound.messageId))
         .catch((err: unknown) => this.#log.warn({ err, actorId }, 'could not move the source cursor'));
     } else {
       void accepted.catch((err: unknown) => this.#log.warn({ err, actorId, kind: inbound.kind }, 'an edit or delete was not accepted before the engine stopped'));
@@ -278,14 +278,17 @@ export class ForwardingEngine {
   readonly onDelivered = async (task: ScheduledTask, send: SendTask, result: { destinationMessageIds: string[] }): Promise<void> => {
     const p = decodePayload(task.payloadRef);
     const ids = result.destinationMessageIds;
+    // An album's every part links to its one copy: an edit or a delete of any part finds it.
     // An edit posted as new (see resolve) is linked like any first delivery, so later edits and deletes find it.
+    const sourceIds = p.source.partIds ?? [p.source.messageId];
     if (p.op === 'send' || send.op === 'send') {
-      await this.#d.links.record({
-        pairId: p.pairId, sourceChatId: p.source.chatId, sourceMessageId: p.source.messageId,
-        destinationChatId: p.destination.chatId, destinationMessageIds: ids, idempotencyKey: task.idempotencyKey,
-      });
+      await Promise.all(sourceIds.map((sourceMessageId) => this.#d.links.record({
+        pairId: p.pairId, sourceChatId: p.source.chatId, sourceMessageId,
+        destinationChatId: p.destination.chatId, destinationMessageIds: ids,
+        idempotencyKey: sourceMessageId === p.source.messageId ? task.idempotencyKey : `${task.idempotencyKey}/part:${sourceMessageId}`,
+      })));
     } else if (p.op === 'edit' && ids.length > 0) {
-      await this.#d.links.replaceCopy(p.pairId, p.source.chatId, p.source.messageId, ids);
+      await Promise.all(sourceIds.map((sourceMessageId) => this.#d.links.replaceCopy(p.pairId, p.source.chatId, sourceMessageId, ids)));
     }
     for (const id of ids) this.#own.add(p.destination.platform, p.destination.chatId, id);
     this.counters.delivered += 1;

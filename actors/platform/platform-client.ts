@@ -15,6 +15,8 @@ export interface InboundMessage {
   payload: unknown;
   /** ms since epoch, platform time. */
   at: number;
+  /** A `new` standing for several messages (an album): the last of them, where the source cursor moves. Default `messageId`. */
+  lastMessageId?: string;
 }
 
 /**

@@ -7,25 +7,68 @@
  * itself (`out`) and service messages move the position but are not
  * reported. Deletes in private chats and basic groups name no chat: the
  * index of recently seen ids places them (see message-chat-index.ts).
+ * The parts of an album are gathered into one message before they are
+ * reported (album-collector.ts, album-message.ts).
  */
 import { Api } from 'telegram';
 import type { ResumeCursor } from '../../actor-contract.ts';
 import type { InboundMessage } from '../platform-client.ts';
+import { AlbumCollector } from './album-collector.ts';
+import type { AlbumCollectorOptions } from './album-collector.ts';
+import { combineAlbum, RecentAlbums } from './album-message.ts';
 import { chatIdOf, deletedMessage, toNeutralMessage } from './inbound-message.ts';
 import { MessageChatIndex } from './message-chat-index.ts';
 import { markedId, parseMarkedId } from './peer-ids.ts';
 
 /** Ids of the common box remembered to place deletes. */
 const DELETE_INDEX_SIZE = 512;
+/** Album parts remembered to carry their edits and deletes as the album's. */
+const RECENT_ALBUM_PARTS = 256;
+
+/** How album parts are gathered; the clock and timer default to the real ones. */
+export type AlbumWindow = Partial<Omit<AlbumCollectorOptions<InboundMessage>, 'emit'>>;
+
+const realTimer = (ms: number, fire: () => void) => {
+  const t = setTimeout(fire, ms);
+  return () => clearTimeout(t);
+};
 
 export class InboundFeed {
   readonly #emit: (message: InboundMessage) => void;
   #watched = new Set<string>();
   readonly #positions = new Map<string, number>();
   readonly #index = new MessageChatIndex(DELETE_INDEX_SIZE);
+  readonly #albums: AlbumCollector<InboundMessage>;
+  readonly #recent = new RecentAlbums(RECENT_ALBUM_PARTS);
 
-  constructor(emit: (message: InboundMessage) => void) {
+  constructor(emit: (message: InboundMessage) => void, albums: AlbumWindow = {}) {
     this.#emit = emit;
+    this.#albums = new AlbumCollector<InboundMessage>({
+      now: Date.now, startTimer: realTimer, ...albums,
+      emit: (parts) => this.#report(parts),
+    });
+  }
+
+  /** Album parts held, not yet reported. */
+  get held(): number {
+    return this.#albums.held;
+  }
+
+  /** Reports every album part held now. */
+  flushAlbums(): void {
+    this.#albums.flushAll();
+  }
+
+  #report(parts: InboundMessage[]): void {
+    const first = parts[0]!;
+    if (first.kind === 'new') {
+      this.#recent.remember(parts);
+      this.#emit(combineAlbum(parts));
+    } else if (first.kind === 'edit') {
+      this.#emit(this.#recent.edit(first));
+    } else {
+      for (const d of this.#recent.deletes(parts)) this.#emit(d);
+    }
   }
 
   /** Adds a cursor's chats and positions (a connect from a cursor). */
@@ -76,7 +119,7 @@ export class InboundFeed {
 
   /** Positions plus remembered ids, for tracked bytes. */
   get size(): number {
-    return this.#positions.size + this.#index.size;
+    return this.#positions.size + this.#index.size + this.#recent.size + this.#albums.held;
   }
 
   /** Reports a new or edited message of a watched chat, unless the account wrote it, it is a duplicate, or it is no message. */
@@ -95,7 +138,9 @@ export class InboundFeed {
     if (kind === 'edit' && !(typeof message.editDate === 'number' && message.editDate > 0)) return;
     const payload = toNeutralMessage(message, nameOf);
     const at = kind === 'edit' ? payload.editedAt ?? Date.now() : payload.at;
-    this.#emit({ chatId, messageId: String(message.id), kind, payload, at });
+    const inbound: InboundMessage = { chatId, messageId: String(message.id), kind, payload, at };
+    if (kind === 'new') this.#albums.add(chatId, payload.groupId, inbound);
+    else this.#albums.before(chatId, inbound);
   }
 
   /**
@@ -108,14 +153,18 @@ export class InboundFeed {
    */
   deleted(ids: readonly number[], channelId: string | null, byPosition = false): void {
     const at = Date.now();
+    const out: InboundMessage[] = [];
     for (const id of ids) {
       const known = channelId === null ? this.#index.chatOf(id) : markedId({ kind: 'channel', id: channelId });
       const chatIds = known !== undefined ? [known] : byPosition ? this.#commonChatsPast(id) : [];
       for (const chatId of chatIds) {
         if (!this.#watched.has(chatId)) continue;
-        this.#emit({ chatId, messageId: String(id), kind: 'delete', payload: deletedMessage(chatId, String(id), at), at });
+        out.push({ chatId, messageId: String(id), kind: 'delete', payload: deletedMessage(chatId, String(id), at), at });
       }
     }
+    // An album still held goes before its deletes; the deletes of one album's parts go as one.
+    for (const chatId of new Set(out.map((d) => d.chatId))) this.#albums.flush(chatId);
+    if (out.length > 0) this.#report(out);
   }
 
   #commonChatsPast(messageId: number): string[] {

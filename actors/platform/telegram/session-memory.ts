@@ -8,6 +8,7 @@
 import type { ResumeCursor } from '../../actor-contract.ts';
 import type { InboundMessage, SourceNotice } from '../platform-client.ts';
 import { InboundFeed } from './inbound-feed.ts';
+import type { AlbumWindow } from './inbound-feed.ts';
 import { PEER_ENTRY_BYTES, PeerDirectory } from './peer-directory.ts';
 import { parseMarkedId } from './peer-ids.ts';
 import type { Inbound } from './pump-io.ts';
@@ -34,6 +35,8 @@ export interface SessionMemoryOptions {
   /** The update state moved past everything reported so far: these entries may be kept with the cursor. */
   checkpoint(positions: ResumeCursor): void;
   notice(notice: SourceNotice): void;
+  /** How album parts are gathered (inbound-feed.ts); default the real clock and a 600 ms quiet window. */
+  albums?: AlbumWindow;
 }
 
 export class SessionMemory implements Inbound {
@@ -46,9 +49,14 @@ export class SessionMemory implements Inbound {
   /** The update state as last checkpointed: never ahead of a message not yet reported. */
   #checkpointed: Record<string, string> = {};
   readonly #onCheckpoint: (positions: ResumeCursor) => void;
+  /** A checkpoint waited for album parts still held: it follows their report. */
+  #checkpointHeld = false;
 
   constructor(o: SessionMemoryOptions) {
-    this.feed = new InboundFeed(o.emit);
+    this.feed = new InboundFeed((message) => {
+      o.emit(message);
+      if (this.#checkpointHeld && this.feed.held === 0) this.checkpoint();
+    }, o.albums);
     this.peers = new PeerDirectory(o.peerCacheSize);
     this.#onCheckpoint = o.checkpoint;
     this.pump = new UpdatePump({
@@ -62,6 +70,9 @@ export class SessionMemory implements Inbound {
 
   /** Reports the update state entries that moved since the last checkpoint. */
   checkpoint(): void {
+    // The update state covers parts held in an album: a crash before they are reported must read them again.
+    this.#checkpointHeld = this.feed.held > 0;
+    if (this.#checkpointHeld) return;
     const changed = changedEntries(this.#checkpointed, stateEntries(this.state));
     if (Object.keys(changed).length === 0) return;
     this.#checkpointed = { ...this.#checkpointed, ...changed };

@@ -1,7 +1,9 @@
 /**
- * One native forward (`messages.forwardMessages`) of one source message,
- * and what Telegram's answer means (forward-mode.ts). The answer moves the
- * destination's pts like a send does, so it goes to the pump.
+ * One native forward (`messages.forwardMessages`) of one source message, or
+ * of an album's parts together in one call (Telegram keeps them an album
+ * when they go together), and what Telegram's answer means
+ * (forward-mode.ts). The answer moves the destination's pts like a send
+ * does, so it goes to the pump.
  */
 import bigInt from 'big-integer';
 import { Api } from 'telegram';
@@ -16,9 +18,11 @@ export interface ForwardDeps {
 
 export interface ForwardRequest {
   from: Api.TypeInputPeer;
-  messageId: number;
+  /** One id, or an album's parts in order. */
+  messageIds: number[];
   to: Api.TypeInputPeer;
-  randomId: bigint;
+  /** One per message id. */
+  randomIds: bigint[];
   silent: boolean;
   /** Copy mode: no "forwarded from" header. */
   dropAuthor: boolean;
@@ -27,14 +31,14 @@ export interface ForwardRequest {
 }
 
 export type ForwardOutcome =
-  | { kind: 'posted'; id: number }
+  | { kind: 'posted'; ids: number[] }
   | { kind: 'duplicate' | 'restricted' | 'unreadable' };
 
 export async function forwardMessage(d: ForwardDeps, r: ForwardRequest): Promise<ForwardOutcome> {
   let answer: Api.TypeUpdates;
   try {
     answer = await d.invoke(new Api.messages.ForwardMessages({
-      fromPeer: r.from, id: [r.messageId], randomId: [bigInt(r.randomId.toString())], toPeer: r.to,
+      fromPeer: r.from, id: r.messageIds, randomId: r.randomIds.map((id) => bigInt(id.toString())), toPeer: r.to,
       silent: r.silent || undefined, dropAuthor: r.dropAuthor || undefined,
     }));
   } catch (error) {
@@ -44,7 +48,7 @@ export async function forwardMessage(d: ForwardDeps, r: ForwardRequest): Promise
     return { kind: refusal };
   }
   d.applied(answer, r.channelId);
-  const id = sentMessageId(answer, r.randomId);
-  if (id === null) throw new Error('Telegram answered messages.forwardMessages without the new message id');
-  return { kind: 'posted', id };
+  const ids = r.randomIds.map((randomId) => sentMessageId(answer, randomId));
+  if (ids.some((id) => id === null)) throw new Error('Telegram answered messages.forwardMessages without the new message ids');
+  return { kind: 'posted', ids: ids as number[] };
 }

@@ -30,7 +30,8 @@
  *
  * A message from Telegram is forwarded natively instead (forward-mode.ts,
  * telegram-forward.ts), as one message under the same random_id as a fresh
- * send's first part, so a redelivery posts nothing twice whichever way it
+ * send's first part (an album: all its parts in one call, one random_id
+ * each), so a redelivery posts nothing twice whichever way it
  * went. A source this account cannot read is copied fresh; one that protects
  * its content is copied when the plan allows it (with a notice), else the
  * send fails for good. A forward with its header cannot be edited: its
@@ -113,12 +114,13 @@ export class TelegramSender {
       const from = this.#d.peers.inputPeer(message.source.chatId) ?? await this.#d.resolve(message.source.chatId);
       // The sending account cannot see the source chat: a copy is the best it can do.
       if (from === null) return this.#sendFresh(task, message, true);
+      const ids = (message.source.partIds ?? [message.source.messageId]).map(Number);
       const outcome = await forwardMessage(this.#d, {
-        from, to, messageId: Number(message.source.messageId), randomId: randomIdFor(task.idempotencyKey, 0),
+        from, to, messageIds: ids, randomIds: ids.map((_, i) => randomIdFor(task.idempotencyKey, i)),
         silent: message.silent, dropAuthor: mode === 'forward_without_author', channelId: this.#channelOf(task.chatId),
       });
       switch (outcome.kind) {
-        case 'posted': return { ok: true, destinationMessageIds: [String(outcome.id)] };
+        case 'posted': return { ok: true, destinationMessageIds: outcome.ids.map(String) };
         case 'duplicate': {
           const id = await this.#findPosted(to, message.text.text, 0);
           return { ok: true, destinationMessageIds: id === null ? [] : [String(id)] };

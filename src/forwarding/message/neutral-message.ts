@@ -92,6 +92,12 @@ export interface NeutralMessage {
   replyToMessageId?: string;
   /** Telegram album id: messages sharing it form one album. */
   groupId?: string;
+  /**
+   * An album gathered into this one message: the ids of all its parts, in
+   * order, the first being `messageId`. Each part's edits and deletes find
+   * the copy; a native forward takes them all.
+   */
+  partIds?: string[];
   /** ms since epoch, platform time. */
   at: number;
   /** ms since epoch of the edit, for an edited message. */

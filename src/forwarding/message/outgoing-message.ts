@@ -17,7 +17,8 @@ export interface OutgoingMessage {
   /** Post under the original author's name and avatar instead of as the account, where the platform allows. */
   copyMode: boolean;
   author: MessageAuthor;
-  source: { platform: NeutralPlatform; chatId: string; messageId: string };
+  /** `partIds`: the parts of an album from Telegram, all forwarded together (NeutralMessage.partIds). */
+  source: { platform: NeutralPlatform; chatId: string; messageId: string; partIds?: string[] };
   /**
    * The pair's filters changed the text or the files: a native forward
    * would carry the original instead, so the message goes as a fresh copy.

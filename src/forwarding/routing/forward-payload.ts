@@ -11,7 +11,8 @@ export interface ForwardPayload {
   v: 1;
   op: ForwardOp;
   pairId: string;
-  source: { platform: NeutralPlatform; chatId: string; messageId: string };
+  /** `partIds`: an album's parts (NeutralMessage.partIds), each linked to the copy. */
+  source: { platform: NeutralPlatform; chatId: string; messageId: string; partIds?: string[] };
   destination: { platform: NeutralPlatform; accountId: string; chatId: string };
   /** The message to post (send) or to put in place of the copy (edit); absent for a delete. */
   message?: Omit<OutgoingMessage, 'replyToDestinationMessageId'>;

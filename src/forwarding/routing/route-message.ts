@@ -72,6 +72,8 @@ export function routeEvent(input: RouteInput): RouteResult {
       destination: { ...pair.destination },
       chainPath: [...path, chatKey(pair.destination)],
     };
+    const partIds = event.message?.partIds;
+    if (partIds !== undefined && partIds.length > 1) payload.source.partIds = [...partIds];
     let version: number | undefined;
     if (event.kind !== 'delete') {
       if (!event.message) {

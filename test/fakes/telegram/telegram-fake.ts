@@ -192,6 +192,18 @@ export class TelegramFake {
   }
 
   /**
+   * `fromUserId` posts an album (from "another device"): the parts share a
+   * new grouped_id and, as Telegram delivers them, each comes as its own
+   * update. The caption goes on the part that has text (Telegram's apps put
+   * it on the first). An album holds 2 to 10 parts.
+   */
+  sendAlbumAsUser(fromUserId: string, peer: FakePeerRef, parts: readonly { text?: string; media: FakeMedia }[]): FakeMessage[] {
+    if (parts.length < 2 || parts.length > 10) throw new Error(`an album holds 2 to 10 parts, not ${parts.length}`);
+    const groupedId = randomBytes(8).readBigInt64LE(0).toString();
+    return parts.map((part) => this.sendAsUser(fromUserId, peer, { text: part.text ?? '', media: part.media, groupedId }));
+  }
+
+  /**
    * A photo or document as if a user had just uploaded it, to post with
    * `sendAsUser(..., { text, media })`. A photo must start like a JPEG,
    * PNG or WebP file (media-store.ts).

@@ -5,7 +5,8 @@
  * edited and deleted while it was down, each forwarded once and in order,
  * with no history read. When Telegram no longer has those updates
  * (differenceTooLong, channelDifferenceTooLong) the new messages come from
- * the history instead and the pairs show `catch_up_incomplete`. Real
+ * the history instead and the pairs show `catch_up_incomplete`. An album in
+ * the difference arrives as one message and is not replayed after. Real
  * supervisor, gramjs and discord.js against both fakes.
  */
 import assert from 'node:assert/strict';
@@ -111,6 +112,27 @@ describe('Telegram catch-up from the stored update state (real supervisor, gramj
     // Live traffic follows the catch-up.
     tg.sendAsUser(bob.id, channel, { text: 'msg 4' });
     await waitFor('msg 4 live', () => copies(dst.channel).at(-1) === 'msg 4', 20_000);
+  });
+
+  it('an album posted while down comes in the difference as one message, and is not replayed by the next restart', async () => {
+    await forwardTwo();
+    await world.stop();
+    for (const source of [channel, group]) {
+      const photos = [1, 2, 3].map((n) => tg.storeMedia({ kind: 'photo', data: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(1_000, n)]) }));
+      tg.sendAlbumAsUser(bob.id, source, photos.map((media, i) => ({ text: i === 0 ? 'album 3' : '', media })));
+      tg.sendAsUser(bob.id, source, { text: 'during 4' });
+    }
+    await world.start();
+    const files = (destination: string) => world.fake.messages(destination).filter((m) => m.authorId === bot.botId).map((m) => (m.content.match(/📎/g) ?? []).length);
+    for (const destination of [dst.channel, dst.group]) {
+      await waitFor(`the catch-up on ${destination}`, () => copies(destination).at(-1) === 'during 4', 30_000);
+      assert.deepEqual(files(destination), [0, 0, 3, 0], 'the album as one message, between its neighbours');
+    }
+    await world.stop();
+    tg.sendAsUser(bob.id, channel, { text: 'during 5' });
+    await world.start();
+    await waitFor('during 5', () => copies(dst.channel).at(-1) === 'during 5', 30_000);
+    assert.deepEqual(files(dst.channel), [0, 0, 3, 0, 0], 'nothing replayed');
   });
 
   it('after the worker is SIGKILLed, its sessions restart elsewhere and catch up from the stored state', async () => {

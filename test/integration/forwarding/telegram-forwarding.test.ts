@@ -2,7 +2,8 @@
  * Telegram ↔ Discord through the real supervisor: gramjs sessions (resumed
  * from sealed session strings, no new handshake) and discord.js bots in the
  * worker threads, against the MTProto and Discord fakes. A message, its edit
- * and its delete go each way; a flood wait holds the Telegram account back
+ * and its delete go each way; a Telegram album arrives as one Discord
+ * message naming its files; a flood wait holds the Telegram account back
  * without losing anything; a Discord message's files arrive as a photo with
  * its caption, or as one album, and one over the upload limit as a link
  * line; a session Telegram ends is marked revoked, its owner mailed, and it
@@ -93,6 +94,26 @@ describe('forwarding between Telegram and Discord through the supervisor (real g
     // Discord markdown escapes the underscore and the parenthesis.
     assert.match(dcPosted()[0]!.content, /a view\n📎 photo\\_\S+\.jpg \\\(2\.0 KiB\)$/);
     tg.deleteAsUser(bob.id, tgSource, [sent.id]);
+    await waitFor('the delete on Discord', () => dcPosted().length === 0, 20_000);
+  });
+
+  it('forwards a Telegram album as ONE Discord message naming its three files under the caption; a delete of any part deletes it', async () => {
+    const jpeg = (size: number) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(size - 3)]);
+    const photos = [1_024, 2_048, 3_072].map((size) => tg.storeMedia({ kind: 'photo', data: jpeg(size) }));
+    const parts = tg.sendAlbumAsUser(bob.id, tgSource, [{ text: 'three views', media: photos[0]! }, { media: photos[1]! }, { media: photos[2]! }]);
+    await waitFor('the album on Discord', () => dcPosted().some((m) => (m.content.match(/📎/g) ?? []).length === 3), 20_000);
+    assert.equal(dcPosted().length, 1, 'one message, not one per part');
+    const lines = dcPosted()[0]!.content.split('\n');
+    assert.ok(lines.some((l) => l.includes('three views')));
+    assert.deepEqual(lines.filter((l) => l.startsWith('📎')).map((l) => /(\d+\.\d KiB)/.exec(l)?.[1]), ['1.0 KiB', '2.0 KiB', '3.0 KiB']);
+    // Every part is linked to the one copy.
+    const links = await world.sql.all<{ source_message_id: string; destination_message_ids: string[] }>(
+      `select source_message_id, destination_message_ids from ${world.sql.table('message_links')} where source_chat_id = ? and source_message_id in (?, ?, ?)`,
+      [tg.markedId(tgSource), ...parts.map((p) => String(p.id))]);
+    assert.equal(links.length, 3);
+    assert.deepEqual(new Set(links.map((l) => l.destination_message_ids.join())), new Set([dcPosted()[0]!.id]));
+
+    tg.deleteAsUser(bob.id, tgSource, [parts[1]!.id]);
     await waitFor('the delete on Discord', () => dcPosted().length === 0, 20_000);
   });
 

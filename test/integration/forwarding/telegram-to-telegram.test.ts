@@ -7,7 +7,11 @@
  * carries the `forwards_restricted` notice. An edit reaches the copy-mode
  * copy; a forward, which Telegram does not let anyone edit, stays as it was
  * and its pair says so (`forward_not_editable`). A photo, with a caption or
- * without, arrives in copy mode as the same photo without the header.
+ * without, arrives in copy mode as the same photo without the header. An
+ * album, whose parts arrive as separate updates, goes as one album: both
+ * forwards in one messages.forwardMessages call each (one grouped_id in the
+ * destination), a copy it cannot forward in one sendMultiMedia of the same
+ * files by reference; deleting the album deletes the copies.
  */
 import assert from 'node:assert/strict';
 import { Api } from 'telegram';
@@ -23,7 +27,8 @@ describe('forwarding Telegram → Telegram through the supervisor (real gramjs, 
   let bob: FakeUser;
   let source: FakeChannel;
   let locked: FakeChannel;
-  const to: Record<'forward' | 'copy' | 'locked', FakeGroup | null> = { forward: null, copy: null, locked: null };
+  let group: FakeGroup;
+  const to: Record<'forward' | 'copy' | 'locked' | 'fresh', FakeGroup | null> = { forward: null, copy: null, locked: null, fresh: null };
   let lockedPair = '';
   let forwardPair = '';
 
@@ -42,11 +47,15 @@ describe('forwarding Telegram → Telegram through the supervisor (real gramjs, 
     to.forward = tg.createGroup({ title: 'forwards', members: [alice.id], creatorId: bob.id });
     to.copy = tg.createGroup({ title: 'copies', members: [carol.id], creatorId: bob.id });
     to.locked = tg.createGroup({ title: 'from locked', members: [alice.id], creatorId: bob.id });
+    // A basic group numbers messages per account: read by alice, posted by carol, its messages are copied, not forwarded.
+    group = tg.createGroup({ title: 'basic source', members: [alice.id, carol.id, bob.id], creatorId: bob.id });
+    to.fresh = tg.createGroup({ title: 'fresh copies', members: [carol.id], creatorId: bob.id });
     const a = await world.telegramAccount(owner, alice);
     const c = await world.telegramAccount(owner, carol);
     const end = (accountId: string, chatId: string) => ({ platform: 'telegram' as const, accountId, chatId });
     forwardPair = await world.pair({ userId: owner, source: end(a.accountId, tg.markedId(source)), destination: end(a.accountId, tg.markedId(to.forward)) });
     await world.pair({ userId: owner, source: end(a.accountId, tg.markedId(source)), destination: end(c.accountId, tg.markedId(to.copy)), copyMode: true });
+    await world.pair({ userId: owner, source: end(a.accountId, tg.markedId(group)), destination: end(c.accountId, tg.markedId(to.fresh)), copyMode: true });
     lockedPair = await world.pair({ userId: owner, source: end(a.accountId, tg.markedId(locked)), destination: end(a.accountId, tg.markedId(to.locked)) });
     await world.start();
     await world.running(2);
@@ -95,6 +104,44 @@ describe('forwarding Telegram → Telegram through the supervisor (real gramjs, 
     assert.equal(uncaptioned!.media?.id, bare.id);
     assert.equal(uncaptioned!.text, '');
     assert.equal(uncaptioned!.forwardedFrom, null);
+  });
+
+  it('forwards an album as one album in one forwardMessages call, with or without the header, and deleting it deletes both copies', async () => {
+    const png = (seed: number) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(3_000, seed)]);
+    const photos = [1, 2, 3].map((seed) => tg.storeMedia({ kind: 'photo', data: png(seed) }));
+    const live = (group: FakeGroup, by: FakeUser) => postedIn(group, by).filter((m) => !m.deleted);
+    const before = { forward: live(to.forward!, alice).length, copy: live(to.copy!, carol).length };
+    const forwardsBefore = tg.stats().calls['messages.forwardMessages'] ?? 0;
+    const parts = tg.sendAlbumAsUser(bob.id, source, [{ text: 'an album', media: photos[0]! }, { media: photos[1]! }, { media: photos[2]! }]);
+    await waitFor('both albums', () => live(to.forward!, alice).length === before.forward + 3 && live(to.copy!, carol).length === before.copy + 3, 30_000);
+    assert.equal((tg.stats().calls['messages.forwardMessages'] ?? 0) - forwardsBefore, 2, 'one call per destination');
+    for (const [group, by, header] of [[to.forward!, alice, true], [to.copy!, carol, false]] as const) {
+      const album = live(group, by).slice(-3);
+      assert.notEqual(album[0]!.groupedId, null);
+      assert.equal(new Set(album.map((m) => m.groupedId)).size, 1, 'one album');
+      assert.notEqual(album[0]!.groupedId, parts[0]!.groupedId);
+      assert.deepEqual(album.map((m) => m.media?.id), photos.map((p) => p.id), 'the same files, by reference');
+      assert.deepEqual(album.map((m) => m.text), ['an album', '', '']);
+      assert.equal(album.every((m) => (m.forwardedFrom !== null) === header), true);
+    }
+
+    tg.deleteAsUser(bob.id, source, parts.map((p) => p.id));
+    await waitFor('both copies deleted', () => live(to.forward!, alice).length === before.forward && live(to.copy!, carol).length === before.copy, 30_000);
+  });
+
+  it('copies an album it cannot forward as one album of the same files, by reference (sendMultiMedia)', async () => {
+    const png = (seed: number) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2_000, seed)]);
+    const photos = [4, 5, 6].map((seed) => tg.storeMedia({ kind: 'photo', data: png(seed) }));
+    const multiBefore = tg.stats().calls['messages.sendMultiMedia'] ?? 0;
+    tg.sendAlbumAsUser(bob.id, group, [{ text: 'copied album', media: photos[0]! }, { media: photos[1]! }, { media: photos[2]! }]);
+    await waitFor('the album copied', () => postedIn(to.fresh!, carol).length === 3, 30_000);
+    const album = postedIn(to.fresh!, carol);
+    assert.equal((tg.stats().calls['messages.sendMultiMedia'] ?? 0) - multiBefore, 1);
+    assert.notEqual(album[0]!.groupedId, null);
+    assert.equal(new Set(album.map((m) => m.groupedId)).size, 1, 'one album');
+    assert.deepEqual(album.map((m) => m.media?.id), photos.map((p) => p.id), 'the same files, by reference');
+    assert.match(album[0]!.text, /copied album$/);
+    assert.equal(album.every((m) => m.forwardedFrom === null), true);
   });
 
   it('copies from a channel that protects its content, and the pair shows the forwards_restricted notice', async () => {

@@ -41,6 +41,27 @@ describe('forwarding routing (pure)', () => {
     assert.equal(payload.message?.text.text, 'hello');
   });
 
+  it('judges an album once, as one message, and carries its parts\' ids to the send', () => {
+    const album = message('20', 'holiday', {
+      partIds: ['20', '21', '22'], groupId: '77',
+      attachments: ['a', 'b', 'c'].map((name) => ({ kind: 'photo' as const, url: '', fileName: `${name}.jpg`, sizeBytes: 1 })),
+    });
+    const judged: NeutralMessage[] = [];
+    const counting: FilterMessage = (m) => {
+      judged.push(m);
+      return m.text.text.includes('holiday') ? { action: 'drop', reason: 'keyword' } : { action: 'forward', message: m };
+    };
+    const dropped = route({ kind: 'new', chatId: 'S', messageId: '20', message: album }, [pair('p1')], counting);
+    assert.equal(judged.length, 1);
+    assert.equal(judged[0]!.attachments.length, 3);
+    assert.deepEqual(dropped.tasks, []);
+    const sent = route({ kind: 'new', chatId: 'S', messageId: '20', message: album }, [pair('p1')]);
+    const payload = decodePayload(sent.tasks[0]!.payloadRef);
+    assert.deepEqual(payload.source.partIds, ['20', '21', '22']);
+    assert.deepEqual(payload.message?.source.partIds, ['20', '21', '22']);
+    assert.equal(payload.message?.attachments.length, 3);
+  });
+
   it('carries the pair\'s delay, silent and copy modes, and the source reply', () => {
     const out = route({ kind: 'new', chatId: 'S', messageId: '11', message: message('11', 'x', { replyToMessageId: '10' }) },
       [pair('p1', { delayMs: 5_000, silent: true, copyMode: true })]);
