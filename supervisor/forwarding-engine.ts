@@ -150,8 +150,9 @@ export class ForwardingEngine {
     } else {
       void accepted.catch((err: unknown) => this.#log.warn({ err, actorId, kind: inbound.kind }, 'an edit or delete was not accepted before the engine stopped'));
     }
-    // The actor's later positions wait for this event too, whatever its kind.
-    void this.#order.after(actorKey(actorId), accepted, async () => {}).catch(() => {});
+    // The actor's later positions wait for this event too, whatever its kind. Only Telegram reports
+    // positions beyond message ids: other platforms skip the extra link per message.
+    if (platform === 'telegram') void this.#order.after(actorKey(actorId), accepted, async () => {}).catch(() => {});
   };
 
   /** Moves an actor's other positions once every event it reported before them is in Redis. */
