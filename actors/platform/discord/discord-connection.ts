@@ -13,7 +13,7 @@ import type { DiscordRuntime } from './discord-runtime.ts';
 /** Close code of a gateway that refused the token. */
 const AUTHENTICATION_FAILED = 4004;
 /** Close code of a gateway that refused a privileged intent the application does not have enabled. */
-export const DISALLOWED_INTENTS = 4014;
+const DISALLOWED_INTENTS = 4014;
 
 /** A login Discord refused for the token itself (REST 401, or gateway close 4004). */
 export class TokenRejectedError extends Error {}
@@ -70,6 +70,7 @@ export async function loginAndWait(client: Client, token: string, timeoutMs: num
     await Promise.all([
       client.login(token).catch((error: unknown) => {
         if (isTokenError(error)) throw new TokenRejectedError('Discord rejected the bot token (401)');
+        // @discordjs/ws's words for a close with 4014.
         throw (error as { message?: unknown } | null)?.message === 'Used disallowed intents' ? new DiscordIntentsDisallowedError({}) : error;
       }),
       settled,

@@ -86,11 +86,12 @@ export interface RevokedAccount {
 }
 
 /**
- * Records that the platform refused an account's credentials, with its
- * `reason` (default: a generic one) as `last_error`, for the owner to see
- * what to do; only an active account changes. Returns the account when this call changed it,
- * null when it was not active (already revoked, paused, unlinked), so the
- * owner is told once however many supervisors saw the refusal.
+ * Records that the platform refused an account's credentials, with the
+ * platform's `reason` (default: a generic one) as `last_error`, so the owner
+ * sees what to do; only an active account changes. Returns the account when
+ * this call changed it, null when it was not active (already revoked,
+ * paused, unlinked), so the owner is told once however many supervisors saw
+ * the refusal.
  */
 export async function markRevoked(sql: Sql, platform: ActorPlatform, accountId: string, reason?: string): Promise<RevokedAccount | null> {
   if (platform !== 'discord' && platform !== 'telegram') return null;
