@@ -118,10 +118,13 @@ describe('forwarding through faults: 429 storms, gateway drops, pauses and resta
     world.fake.revokeToken(slow.botId);
     world.fake.dropGateway(slow.botId, { abrupt: true });
     const accounts = world.sql.table('discord_accounts');
+    let lastError: string | null = null;
     await waitFor('the row says revoked', async () => {
-      const [row] = await world.sql.all<{ status: string }>(`select status from ${accounts} where id = ?`, [slow.accountId]);
+      const [row] = await world.sql.all<{ status: string; last_error: string | null }>(`select status, last_error from ${accounts} where id = ?`, [slow.accountId]);
+      lastError = row?.last_error ?? null;
       return row?.status === 'revoked';
     }, 20_000);
+    assert.match(lastError ?? '', /4004|401/, 'the account says what Discord answered');
     assert.equal(world.runtime!.supervisor.sessions.get(slow.accountId)?.state, 'revoked');
     await waitFor('the owner is mailed', () => world.mailsTo(owner).length === 1);
     assert.match(world.mailsTo(owner)[0]!.subject, /stopped forwarding with your Discord bot slow/);
