@@ -17,11 +17,13 @@ export function revocationMail(publicUrl: string, to: string, account: RevokedAc
   const what = `${PLATFORM_NAMES[account.platform]} ${account.label}`;
   const why = account.platform === 'telegram'
     ? 'Telegram ended its session (it was terminated from another device, the account was banned or deactivated, or it was used from two places at once).'
-    : 'Discord no longer accepts its token (it was reset or the bot was deleted).';
+    : 'Discord no longer accepts its token (it was reset or the bot was deleted) or the intents it needs.';
+  // The platform's own words say which, and what to fix (e.g. an intent to enable in the developer portal).
+  const detail = account.reason === undefined ? '' : `${account.platform === 'telegram' ? 'Telegram' : 'Discord'} said: ${account.reason}\n\n`;
   return {
     to,
     subject: `Switchboard stopped forwarding with your ${what}`,
-    text: `Your ${what} was disconnected: ${why}\n\n`
+    text: `Your ${what} was disconnected: ${why}\n\n${detail}`
       + 'Its forwarding pairs are stopped until you link it again at '
       + `${new URL('/accounts', publicUrl).toString()}\n`,
   };

@@ -116,15 +116,15 @@ export class RuntimeSync {
    * session): the account row says so, so its owner sees it and no later
    * reconcile starts it again; the session stays visible as `revoked`.
    */
-  readonly #onSession = (view: SessionSnapshot): void => {
+  readonly #onSession = (view: SessionSnapshot, reason: string | undefined): void => {
     if (view.state !== 'revoked') return;
     const spec = this.#managed.get(view.actorId);
     if (!spec) return;
     this.#managed.delete(view.actorId);
     this.#watched.delete(view.actorId);
-    void markRevoked(this.#d.sql, spec.platform, view.actorId)
+    void markRevoked(this.#d.sql, spec.platform, view.actorId, reason)
       .then(async (changed) => {
-        this.#log.warn({ actorId: view.actorId, userId: view.userId }, 'linked account revoked by its platform');
+        this.#log.warn({ actorId: view.actorId, userId: view.userId, reason }, 'linked account revoked by its platform');
         if (changed !== null) await this.#d.onRevoked?.(changed);
       })
       .catch((err: unknown) => this.#log.error({ err, actorId: view.actorId }, 'could not mark the account revoked'));

@@ -57,8 +57,8 @@ export interface SupervisorDeps {
 }
 
 export interface SupervisorEvents {
-  /** Every session state change, as the snapshot would show it. */
-  session: [SessionSnapshot];
+  /** Every session state change, as the snapshot would show it, with the actor's reason when it gave one (why it was revoked). */
+  session: [SessionSnapshot, reason: string | undefined];
   /** Restart intensity exceeded: the process must exit non-zero so pm2 restarts it. */
   escalate: [reason: string];
   'worker-exit': [workerId: string];
@@ -764,7 +764,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const view = viewOf(record);
     this.#log.info({ actorId: view.actorId, userId: view.userId, tier: view.tier, workerId: view.workerId, from, to: state, reason: reason ?? view.queuedReason ?? undefined }, 'session state');
     this.#events?.push({ type: 'session-state', supervisorId: this.id, actorId: view.actorId, userId: view.userId, from, to: state, at: Date.now() });
-    this.emit('session', view);
+    this.emit('session', view, reason);
   }
 
   #serial<T>(key: string, fn: () => Promise<T>): Promise<T> {

@@ -459,6 +459,16 @@ export const DiscordConnectFailedError = defineError<{ reason: string }>(
   'DiscordConnectFailedError', 'discord_connect_failed', 502,
   (d) => `Could not connect to the Discord gateway: ${d.reason}`,
 );
+/**
+ * A Discord bot whose application does not allow the privileged intents it
+ * asks for (gateway close 4014): retrying cannot help until its owner
+ * changes the setting, so the account stops like a revoked one.
+ */
+export const DiscordIntentsDisallowedError = defineError<Record<string, never>>(
+  'DiscordIntentsDisallowedError', 'discord_intents_disallowed', 400,
+  () => 'Discord refused the bot\'s gateway intents (close 4014): enable the Message Content intent for this bot in the Discord developer portal '
+    + '(Applications → your bot → Bot → Privileged Gateway Intents), then link the bot again',
+);
 
 // --- format ---
 /** A message part cannot fit its destination's length limit even as one unstyled character: the limit is unusably small. */

@@ -9,6 +9,7 @@
  */
 import type { APIMessage, Client, GatewayDispatchPayload } from 'discord.js';
 import type { ResumeCursor, SendResult, SendTask } from '../../actor-contract.ts';
+import { DiscordIntentsDisallowedError } from '../../../src/errors/registry.ts';
 import type { PlatformCallbacks, PlatformClient, PlatformClientFactory } from '../platform-client.ts';
 import type * as DiscordEngineModule from './discord-engine.ts';
 import type { DiscordRuntime } from './discord-runtime.ts';
@@ -32,6 +33,10 @@ function loadEngine(): Promise<DiscordEngine> {
  */
 const CONNECTION_BYTES = 64 * 1024;
 
+/** Gateway closes discord.js gives up on: a revoked token, and privileged intents the application does not allow. */
+const AUTHENTICATION_FAILED = 4004;
+const DISALLOWED_INTENTS = 4014;
+
 type ClientState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'revoked';
 
 /** What one connection is made of; replaced whole on every connect. */
@@ -46,6 +51,8 @@ export class DiscordClient implements PlatformClient {
   readonly #callbacks: PlatformCallbacks;
   readonly #token: string;
   #state: ClientState = 'new';
+  /** Why Discord refused the bot, once `revoked`: told to the actor and to later sends. */
+  #rejectedReason = 'Discord rejected the bot token';
   #generation = 0;
   #connection: Connection | null = null;
   readonly #feed: InboundFeed;
@@ -65,13 +72,15 @@ export class DiscordClient implements PlatformClient {
 
   /**
    * Logs in and waits for READY; with a cursor, reports every message after
-   * it (per chat, oldest first) before any live one. A rejected token calls
-   * `onCredentialsRejected` and resolves; other failures reject.
+   * it (per chat, oldest first) before any live one. A rejected token, or
+   * intents the bot's application does not allow (4014: no retry helps until
+   * its owner enables them), calls `onCredentialsRejected` and resolves;
+   * other failures reject.
    */
   async connect(cursor: ResumeCursor | null): Promise<void> {
     if (this.#state === 'connected' || this.#state === 'connecting') return;
     if (this.#state === 'revoked') {
-      this.#callbacks.onCredentialsRejected('Discord rejected the bot token');
+      this.#callbacks.onCredentialsRejected(this.#rejectedReason);
       return;
     }
     if (cursor !== null) this.#feed.resumeFrom(cursor);
@@ -108,9 +117,8 @@ export class DiscordClient implements PlatformClient {
       await client.destroy().catch(() => {});
       openGate();
       if (generation !== this.#generation) return;
-      if (error instanceof engine.TokenRejectedError) {
-        this.#state = 'revoked';
-        this.#callbacks.onCredentialsRejected(error.message);
+      if (error instanceof engine.TokenRejectedError || error instanceof engine.DiscordIntentsDisallowedError) {
+        this.#reject(error.message);
         return;
       }
       this.#state = 'disconnected';
@@ -137,7 +145,7 @@ export class DiscordClient implements PlatformClient {
   }
 
   async send(task: SendTask): Promise<SendResult> {
-    if (this.#state === 'revoked') return { ok: false, kind: 'revoked', message: 'Discord rejected the bot token' };
+    if (this.#state === 'revoked') return { ok: false, kind: 'revoked', message: this.#rejectedReason };
     const connection = this.#connection;
     if (this.#state !== 'connected' || connection === null) return { ok: false, kind: 'transient', message: 'not connected to Discord' };
     const blockedMs = this.#runtime.invalidRequests.blockedForMs();
@@ -233,13 +241,17 @@ export class DiscordClient implements PlatformClient {
   #onFatalClose(code: number, generation: number): void {
     if (generation !== this.#generation || this.#state !== 'connected') return;
     void this.disconnect().then(() => {
-      if (code === 4004) {
-        this.#state = 'revoked';
-        this.#callbacks.onCredentialsRejected('Discord closed the gateway with 4004 (authentication failed)');
-      } else {
-        this.#callbacks.onDisconnect(`the Discord gateway closed with ${code}`);
-      }
+      if (code === AUTHENTICATION_FAILED) this.#reject('Discord closed the gateway with 4004 (authentication failed)');
+      else if (code === DISALLOWED_INTENTS) this.#reject(new DiscordIntentsDisallowedError({}).message);
+      else this.#callbacks.onDisconnect(`the Discord gateway closed with ${code}`);
     });
+  }
+
+  /** Discord refused the bot for good: no reconnect, every send answers `revoked` with the reason. */
+  #reject(reason: string): void {
+    this.#state = 'revoked';
+    this.#rejectedReason = reason;
+    this.#callbacks.onCredentialsRejected(reason);
   }
 
   /** Starts over from the cursor after a silent gateway; tells the actor only if that fails. */

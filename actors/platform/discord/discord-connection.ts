@@ -6,12 +6,14 @@
  * guilds are in, or fails with what went wrong.
  */
 import { Client, Events, GatewayIntentBits, Options } from 'discord.js';
-import { DiscordConnectFailedError } from '../../../src/errors/registry.ts';
+import { DiscordConnectFailedError, DiscordIntentsDisallowedError } from '../../../src/errors/registry.ts';
 import { restOptions } from './discord-rest.ts';
 import type { DiscordRuntime } from './discord-runtime.ts';
 
 /** Close code of a gateway that refused the token. */
 const AUTHENTICATION_FAILED = 4004;
+/** Close code of a gateway that refused a privileged intent the application does not have enabled. */
+const DISALLOWED_INTENTS = 4014;
 
 /** A login Discord refused for the token itself (REST 401, or gateway close 4004). */
 export class TokenRejectedError extends Error {}
@@ -52,16 +54,14 @@ export function makeDiscordClient(runtime: DiscordRuntime): Client {
   return client;
 }
 
-/** Logs in and waits for READY and the guilds; throws `TokenRejectedError` or `DiscordConnectFailedError`. */
+/** Logs in and waits for READY and the guilds; throws `TokenRejectedError`, `DiscordIntentsDisallowedError` or `DiscordConnectFailedError`. */
 export async function loginAndWait(client: Client, token: string, timeoutMs: number): Promise<void> {
   let onReady!: () => void;
   let onClosed!: (event: { code: number }) => void;
   let timer: NodeJS.Timeout | undefined;
   const settled = new Promise<void>((resolve, reject) => {
     onReady = () => resolve();
-    onClosed = ({ code }) => reject(code === AUTHENTICATION_FAILED
-      ? new TokenRejectedError('Discord closed the gateway with 4004 (authentication failed)')
-      : new DiscordConnectFailedError({ reason: `the gateway closed with ${code}` }));
+    onClosed = ({ code }) => reject(closeError(code));
     timer = setTimeout(() => reject(new DiscordConnectFailedError({ reason: `not ready within ${timeoutMs} ms` })), timeoutMs);
   });
   client.once(Events.ClientReady, onReady);
@@ -69,7 +69,9 @@ export async function loginAndWait(client: Client, token: string, timeoutMs: num
   try {
     await Promise.all([
       client.login(token).catch((error: unknown) => {
-        throw isTokenError(error) ? new TokenRejectedError('Discord rejected the bot token (401)') : error;
+        if (isTokenError(error)) throw new TokenRejectedError('Discord rejected the bot token (401)');
+        // @discordjs/ws's words for a close with 4014.
+        throw (error as { message?: unknown } | null)?.message === 'Used disallowed intents' ? new DiscordIntentsDisallowedError({}) : error;
       }),
       settled,
     ]);
@@ -78,6 +80,13 @@ export async function loginAndWait(client: Client, token: string, timeoutMs: num
     client.off(Events.ClientReady, onReady);
     client.off(Events.ShardDisconnect, onClosed);
   }
+}
+
+/** What a gateway close during login means: a refused token, refused intents (both permanent), or a failed connect. */
+function closeError(code: number): Error {
+  if (code === AUTHENTICATION_FAILED) return new TokenRejectedError('Discord closed the gateway with 4004 (authentication failed)');
+  if (code === DISALLOWED_INTENTS) return new DiscordIntentsDisallowedError({});
+  return new DiscordConnectFailedError({ reason: `the gateway closed with ${code}` });
 }
 
 function isTokenError(error: unknown): boolean {

@@ -11,6 +11,8 @@ export { CATCH_UP_PAGE, messagesAfter } from './catch-up.ts';
 export { ChannelDirectory } from './channel-directory.ts';
 export { loginAndWait, makeDiscordClient, TokenRejectedError } from './discord-connection.ts';
 export { restStatus } from './discord-rest.ts';
+// Checked with instanceof against what loginAndWait throws: taken from the same module graph as it.
+export { DiscordIntentsDisallowedError } from '../../../src/errors/registry.ts';
 export { DiscordSender } from './discord-sender.ts';
 export { WebhookDirectory } from './webhook-directory.ts';
 

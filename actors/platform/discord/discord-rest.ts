@@ -3,11 +3,13 @@
  * reject instead of sleeping on a rate limit (a 429 must come back to the
  * forwarding queue as `flood_wait`, never stall the actor) and not to retry
  * (the queue retries with backoff), with every answer Discord counts as an
- * invalid request recorded in the thread's window. `sendFailure` maps what
- * REST throws onto the `SendResult` kinds.
+ * invalid request recorded in the thread's window. A 429 from a channel's
+ * slowmode (code 20016) becomes a wait for that channel only (`scope:
+ * 'chat'`), other 429s a wait for the bot. `sendFailure` maps what REST
+ * throws onto the `SendResult` kinds.
  */
 import { DefaultRestOptions, DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
-import type { RESTOptions } from 'discord.js';
+import type { ResponseLike, RESTOptions } from 'discord.js';
 import type { SendResult } from '../../actor-contract.ts';
 import type { DiscordRuntime } from './discord-runtime.ts';
 
@@ -28,8 +30,59 @@ export function restOptions(runtime: DiscordRuntime): Partial<RESTOptions> {
       if (status === 401 || status === 403 || (status === 429 && response.headers.get('x-ratelimit-scope') !== 'shared')) {
         runtime.invalidRequests.record();
       }
-      return response;
+      return status === 429 ? checkSlowmode(url, response) : response;
     },
+  };
+}
+
+/** Discord's JSON code of a 429 from a channel's slowmode (rate_limit_per_user), not from a route's bucket. */
+const SLOWMODE_RATE_LIMIT = 20016;
+
+/**
+ * A post refused by the channel's slowmode: only that channel must wait,
+ * not the bot. Thrown from `makeRequest`, before discord.js turns the 429
+ * into a RateLimitError that no longer says which limit it was.
+ */
+export class SlowmodeRateLimitError extends Error {
+  readonly retryAfterMs: number;
+
+  constructor(url: string, retryAfterMs: number) {
+    super(`slowmode: ${url} accepts the bot's next message in ${retryAfterMs} ms`);
+    this.name = 'SlowmodeRateLimitError';
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Throws `SlowmodeRateLimitError` for a slowmode 429; else hands back the
+ * 429 with its body still readable (it was read here to tell).
+ */
+async function checkSlowmode(url: string, response: ResponseLike): Promise<ResponseLike> {
+  const text = await response.text().catch(() => '');
+  const body = parseJson(text) as { code?: unknown; retry_after?: unknown } | null;
+  if (body?.code === SLOWMODE_RATE_LIMIT) {
+    const seconds = typeof body.retry_after === 'number' ? body.retry_after : Number(response.headers.get('retry-after') ?? 1);
+    throw new SlowmodeRateLimitError(new URL(url).pathname, Math.max(1, Math.ceil(seconds * 1000)));
+  }
+  const bytes = new TextEncoder().encode(text);
+  return {
+    body: null,
+    bodyUsed: false,
+    headers: response.headers,
+    status: response.status,
+    statusText: response.statusText,
+    ok: response.ok,
+    arrayBuffer: async () => bytes.buffer,
+    json: async () => JSON.parse(text) as unknown,
+    text: async () => text,
   };
 }
 
@@ -50,6 +103,7 @@ export function restCode(error: unknown): number | string | null {
 
 /** What a failed REST call means for the task that made it. */
 export function sendFailure(error: unknown): SendFailure {
+  if (error instanceof SlowmodeRateLimitError) return { ok: false, kind: 'flood_wait', scope: 'chat', message: error.message, retryAfterMs: error.retryAfterMs };
   if (error instanceof RateLimitError) {
     const retryAfterMs = Math.max(1, Math.ceil(error.retryAfter));
     return { ok: false, kind: 'flood_wait', message: `429 on ${error.method} ${error.route}${error.global ? ' (global)' : ''}`, retryAfterMs };

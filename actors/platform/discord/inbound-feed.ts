@@ -2,11 +2,12 @@
  * The inbound side of a Discord client: which chats it watches, the last
  * message id seen in each (its cursor), and one promise chain through which
  * every raw MESSAGE_* dispatch and catch-up page passes, so the actor gets
- * them in gateway order. `hold` keeps live dispatches waiting while the
- * catch-up runs; a `new` at or before a chat's position is a duplicate and
- * is dropped. Each dispatch carries the generation of the connection it came
- * from: anything from a connection since closed is ignored, and its chat's
- * position stays where it was, for the next catch-up to read again.
+ * them in gateway order (a MESSAGE_DELETE_BULK as one delete per message).
+ * `hold` keeps live dispatches waiting while the catch-up runs; a `new` at
+ * or before a chat's position is a duplicate and is dropped. Each dispatch
+ * carries the generation of the connection it came from: anything from a
+ * connection since closed is ignored, and its chat's position stays where it
+ * was, for the next catch-up to read again.
  */
 import type { APIMessage, GatewayDispatchPayload } from 'discord.js';
 import type { ResumeCursor } from '../../actor-contract.ts';
@@ -89,8 +90,18 @@ export class InboundFeed {
     return release;
   }
 
-  /** Queues a raw dispatch; anything but a MESSAGE_* of a watched chat is ignored at once. */
+  /** Queues a raw dispatch; anything but a MESSAGE_* (bulk deletes included) of a watched chat is ignored at once. */
   push(packet: GatewayDispatchPayload, source: FeedSource): void {
+    if (packet.t === 'MESSAGE_DELETE_BULK') {
+      // A purge: one delete per message, oldest first, exactly as if each had been deleted alone.
+      const { channel_id: chatId, ids } = packet.d;
+      if (!this.#watched.has(chatId)) return;
+      const sorted = [...ids].sort(compareMessageIds);
+      this.#chain = this.#chain.then(() => {
+        for (const id of sorted) this.#deleted(chatId, id, source.generation);
+      }).catch(() => {});
+      return;
+    }
     if (packet.t !== 'MESSAGE_CREATE' && packet.t !== 'MESSAGE_UPDATE' && packet.t !== 'MESSAGE_DELETE') return;
     if (!this.#watched.has(packet.d.channel_id)) return;
     const { t, d } = packet;

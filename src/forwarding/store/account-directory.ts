@@ -72,6 +72,8 @@ export async function loadAccounts(
   return { specs, held, ownAuthorIds };
 }
 
+const GENERIC_REASON = 'credentials rejected by the platform';
+
 /** An account the platform refused, as `markRevoked` moved it. */
 export interface RevokedAccount {
   platform: 'discord' | 'telegram';
@@ -79,21 +81,25 @@ export interface RevokedAccount {
   userId: string;
   /** What the owner knows it by: the bot's name, or the Telegram phone number. */
   label: string;
+  /** What the platform said, as the account's `last_error` now shows it. */
+  reason?: string;
 }
 
 /**
- * Records that the platform refused an account's credentials; only an
- * active account changes. Returns the account when this call changed it,
- * null when it was not active (already revoked, paused, unlinked), so the
- * owner is told once however many supervisors saw the refusal.
+ * Records that the platform refused an account's credentials, with the
+ * platform's `reason` (default: a generic one) as `last_error`, so the owner
+ * sees what to do; only an active account changes. Returns the account when
+ * this call changed it, null when it was not active (already revoked,
+ * paused, unlinked), so the owner is told once however many supervisors saw
+ * the refusal.
  */
-export async function markRevoked(sql: Sql, platform: ActorPlatform, accountId: string): Promise<RevokedAccount | null> {
+export async function markRevoked(sql: Sql, platform: ActorPlatform, accountId: string, reason?: string): Promise<RevokedAccount | null> {
   if (platform !== 'discord' && platform !== 'telegram') return null;
   const label = platform === 'discord' ? 'bot_username' : 'phone';
   const [row] = await sql.all<{ user_id: string; label: string | null }>(
     `update ${sql.table(`${platform}_accounts`)} set status = 'revoked', last_error = ?, updated_at = now()
       where id = ? and status = 'active' returning user_id, ${label} as label`,
-    ['credentials rejected by the platform', accountId],
+    [reason ?? GENERIC_REASON, accountId],
   );
-  return row === undefined ? null : { platform, accountId, userId: row.user_id, label: row.label ?? accountId };
+  return row === undefined ? null : { platform, accountId, userId: row.user_id, label: row.label ?? accountId, reason: reason ?? GENERIC_REASON };
 }

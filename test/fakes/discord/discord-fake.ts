@@ -3,8 +3,9 @@
  * unmodified discord.js talks to: point it at `rest: { api: fake.apiUrl }`
  * and it fetches the gateway URL from `GET /gateway/bot` like on Discord.
  * Tests and the demo mode build the world with the control methods below,
- * post as human users, read what bots and webhooks posted, and script
- * faults (429s, dropped and zombie connections, revoked tokens).
+ * post, edit, delete and purge as human users, read what bots and webhooks
+ * posted, and script faults (429s, slowmode, dropped and zombie connections,
+ * revoked tokens, a Message Content intent turned off).
  *
  *   const fake = await DiscordFake.start();
  *   const bot = fake.createBot({ username: 'relay' });
@@ -20,6 +21,8 @@ import { FakeGateway } from './gateway.ts';
 import type { GatewayStats } from './gateway.ts';
 import type { FakeFileInput, FakeMessage, FakeWebhook } from './model.ts';
 import type { FakePermission } from './protocol.ts';
+import { MAX_RATE_LIMIT_PER_USER } from './protocol.ts';
+import { bulkDelete } from './rest-bulk-delete.ts';
 import { RestFaults } from './rest-faults.ts';
 import type { RateLimitRule, RestStats, ServerErrorRule } from './rest-faults.ts';
 import { handleHttp } from './rest-server.ts';
@@ -148,6 +151,23 @@ export class DiscordFake {
     return { id: this.#state.createThread(channelId, name, null).id };
   }
 
+  /**
+   * Sets the channel's slowmode (`rate_limit_per_user`, seconds; 0 = off):
+   * a bot posting again within it gets 429 code 20016, unless it may manage
+   * the channel's messages or the channel (deny both to subject it).
+   */
+  setSlowmode(channelId: string, seconds: number): void {
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_RATE_LIMIT_PER_USER) throw new Error(`slowmode must be 0 to ${MAX_RATE_LIMIT_PER_USER} s`);
+    this.#state.setSlowmode(channelId, seconds);
+  }
+
+  /** Turns the bot's privileged Message Content intent on or off: asking for it while off closes the gateway with 4014 at IDENTIFY. */
+  setMessageContentIntent(botId: string, enabled: boolean): void {
+    const bot = this.#state.bots.get(botId);
+    if (bot === undefined) throw new Error(`no bot ${botId}`);
+    bot.messageContentIntent = enabled;
+  }
+
   /** Grants or denies a bot a permission in a channel (threads inherit their channel's denials). */
   setPermission(botId: string, channelId: string, permission: FakePermission, allowed: boolean): void {
     this.#state.setPermission(botId, channelId, permission, allowed);
@@ -183,6 +203,15 @@ export class DiscordFake {
 
   deleteAsUser(channelId: string, messageId: string): void {
     this.#state.deleteMessage(this.#message(channelId, messageId));
+  }
+
+  /**
+   * A moderator purges messages (a bulk delete, with its limits: 2–100 ids,
+   * none older than 14 days); connected bots get one MESSAGE_DELETE_BULK.
+   * Returns the ids that were there.
+   */
+  purgeAsModerator(channelId: string, messageIds: readonly string[]): string[] {
+    return bulkDelete(this.#state, this.#state.channel(channelId), { json: { messages: [...messageIds] }, files: [] });
   }
 
   // --- reading ------------------------------------------------------------

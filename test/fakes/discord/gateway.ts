@@ -1,6 +1,7 @@
 /**
  * The fake's gateway: HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats,
  * RESUME with replay of every missed dispatch, RECONNECT, INVALID_SESSION,
+ * MESSAGE_DELETE_BULK for a purge, CHANNEL_UPDATE for a slowmode change,
  * and the close codes discord.js reacts to. Each session keeps its recent
  * dispatch frames (already serialised, sequence numbers included) so a resume
  * replays exactly what the client missed. A message event is serialised once
@@ -66,7 +67,13 @@ export class FakeGateway {
         this.#dispatchMessage(event.type, m, new LazyPayload(() => ({ id: m.id, channel_id: m.channelId, guild_id: m.guildId })));
         return;
       }
+      case 'MESSAGE_DELETE_BULK': {
+        const { channel, ids } = event;
+        this.#dispatchToReaders('MESSAGE_DELETE_BULK', channel, JSON.stringify({ ids, channel_id: channel.id, guild_id: channel.guildId }));
+        return;
+      }
       case 'CHANNEL_CREATE':
+      case 'CHANNEL_UPDATE':
       case 'THREAD_CREATE':
         this.#dispatchChannel(event.type, event.channel);
         return;
@@ -271,6 +278,14 @@ export class FakeGateway {
       if (!this.#state.can(session.bot.user.id, channel, 'view')) continue;
       const withContent = type === 'MESSAGE_DELETE' || (session.intents & Intent.MessageContent) !== 0 || message.authorId === session.bot.user.id;
       this.#dispatch(session, type, payload.json(withContent));
+    }
+  }
+
+  /** A dispatch without content (no MESSAGE_CONTENT rule applies) to the sessions that read the channel's messages. */
+  #dispatchToReaders(type: string, channel: FakeChannel, dJson: string): void {
+    for (const session of this.#sessionsByGuild.get(channel.guildId) ?? []) {
+      if ((session.intents & Intent.GuildMessages) === 0 || !this.#state.can(session.bot.user.id, channel, 'view')) continue;
+      this.#dispatch(session, type, dJson);
     }
   }
 

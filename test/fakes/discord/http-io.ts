@@ -17,17 +17,22 @@ export interface ParsedBody {
   files: UploadedFile[];
 }
 
-/** A REST failure the routes raise: it becomes `{ message, code, errors? }` with `status`. */
+/** A REST failure the routes raise: it becomes `{ message, code, errors?, ...fields }` with `status` and `headers`. */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: number;
   readonly errors: unknown;
+  /** More fields of the JSON body (a 429's `retry_after`, `global`). */
+  readonly fields: Record<string, unknown>;
+  readonly headers: Record<string, string>;
 
-  constructor(status: number, code: number, message: string, errors?: unknown) {
+  constructor(status: number, code: number, message: string, errors?: unknown, extra: { fields?: Record<string, unknown>; headers?: Record<string, string> } = {}) {
     super(message);
     this.status = status;
     this.code = code;
     this.errors = errors;
+    this.fields = extra.fields ?? {};
+    this.headers = extra.headers ?? {};
   }
 }
 

@@ -48,6 +48,10 @@ export interface FakeChannel {
   lastMessageId: string | null;
   /** Permissions taken away per bot user id. */
   denied: Map<string, Set<FakePermission>>;
+  /** Slowmode: seconds a member waits between two messages here; 0 is off. */
+  rateLimitPerUser: number;
+  /** When each user or bot last posted here, ms (webhooks are not subject to slowmode). */
+  lastPostAt: Map<string, number>;
 }
 
 export interface FakeAttachment {
@@ -108,7 +112,8 @@ export interface FakeFileInput {
 
 export type FakeEvent =
   | { type: 'MESSAGE_CREATE' | 'MESSAGE_UPDATE' | 'MESSAGE_DELETE'; message: FakeMessage }
-  | { type: 'CHANNEL_CREATE' | 'THREAD_CREATE'; channel: FakeChannel }
+  | { type: 'MESSAGE_DELETE_BULK'; channel: FakeChannel; ids: string[] }
+  | { type: 'CHANNEL_CREATE' | 'CHANNEL_UPDATE' | 'THREAD_CREATE'; channel: FakeChannel }
   | { type: 'GUILD_JOIN'; guild: FakeGuild; botUserId: string };
 
 export interface NewMessage {

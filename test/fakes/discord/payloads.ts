@@ -39,7 +39,7 @@ export function apiChannel(channel: FakeChannel): Record<string, unknown> {
     guild_id: channel.guildId,
     name: channel.name,
     last_message_id: channel.lastMessageId,
-    rate_limit_per_user: 0,
+    rate_limit_per_user: channel.rateLimitPerUser,
     flags: 0,
   };
   if (channel.type === ChannelType.PublicThread) {

@@ -62,17 +62,19 @@ export const ApiCode = {
   UnknownGuild: 10004,
   UnknownMessage: 10008,
   UnknownWebhook: 10015,
+  SlowmodeRateLimited: 20016,
   MaxPayloadTooLarge: 40005,
   MissingAccess: 50001,
   CannotEditOtherUsersMessage: 50005,
   EmptyMessage: 50006,
   InvalidWebhookToken: 50027,
+  BulkDeleteTooOld: 50034,
   MissingPermissions: 50013,
   InvalidFormBody: 50035,
 } as const;
 
 /** Channel permissions the fake models, per bot and channel (all granted unless denied). */
-export type FakePermission = 'view' | 'send' | 'manage_webhooks' | 'manage_messages';
+export type FakePermission = 'view' | 'send' | 'manage_webhooks' | 'manage_messages' | 'manage_channels';
 
 /** Most attachments in one message. */
 export const MAX_ATTACHMENTS = 10;
@@ -80,3 +82,11 @@ export const MAX_ATTACHMENTS = 10;
 export const MAX_CONTENT_LENGTH = 2000;
 /** Longest nonce. */
 export const MAX_NONCE_LENGTH = 25;
+
+/** Fewest and most message ids one bulk delete takes. */
+export const BULK_DELETE_MIN = 2;
+export const BULK_DELETE_MAX = 100;
+/** Bulk delete refuses ids older than this (by their snowflake time). */
+export const BULK_DELETE_MAX_AGE_MS = 14 * 24 * 3_600_000;
+/** Longest slowmode (`rate_limit_per_user`), seconds. */
+export const MAX_RATE_LIMIT_PER_USER = 21_600;

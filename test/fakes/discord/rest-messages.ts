@@ -1,8 +1,8 @@
 /**
  * The checks and effects of creating and editing a message, shared by the
  * bot routes and webhook execution: Discord's limits (2 000 characters, 10
- * attachments, the upload limit, 25-character nonces), replies, flags and
- * `enforce_nonce` deduplication.
+ * attachments, the upload limit, 25-character nonces), replies, flags,
+ * `enforce_nonce` deduplication and slowmode.
  */
 import type { ParsedBody, UploadedFile } from './http-io.ts';
 import { ApiError, formError } from './http-io.ts';
@@ -85,7 +85,20 @@ function readNonce(raw: unknown): string | null {
   return raw;
 }
 
-/** POST /channels/:id/messages by a bot: the new message, or with `enforce_nonce` the one the nonce already made. */
+/**
+ * Discord's answer to a post within the channel's slowmode: a 429 with its
+ * own code and the seconds left, scoped to the user (no bucket headers: it
+ * is no route limit).
+ */
+export function slowmodeError(waitMs: number): ApiError {
+  const seconds = Math.ceil(waitMs) / 1000;
+  return new ApiError(429, ApiCode.SlowmodeRateLimited, 'This action cannot be performed due to slowmode rate limit.', undefined, {
+    fields: { retry_after: seconds, global: false },
+    headers: { 'Retry-After': String(seconds), 'X-RateLimit-Scope': 'user' },
+  });
+}
+
+/** POST /channels/:id/messages by a bot (subject to the channel's slowmode unless exempt): the new message, or with `enforce_nonce` the one the nonce already made. */
 export function createBotMessage(
   state: FakeState, channel: FakeChannel, authorId: string, body: ParsedBody, limits: MessageLimits,
 ): { message: FakeMessage; created: boolean } {
@@ -97,6 +110,8 @@ export function createBotMessage(
     if (existing !== undefined) return { message: existing, created: false };
   }
   checkNotEmpty(common.content, common.embeds, common.files.length);
+  const waitMs = state.slowmodeWaitMs(channel, authorId);
+  if (waitMs > 0) throw slowmodeError(waitMs);
   const input: NewMessage = {
     channelId: channel.id, authorId, ...common, reference: readReference(state, channel, json.message_reference), nonce,
   };

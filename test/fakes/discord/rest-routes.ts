@@ -10,6 +10,7 @@ import type { FakeBot, FakeChannel, FakeMessage, FakeWebhook } from './model.ts'
 import { apiBotUser, apiChannel, apiMessage, apiPartialGuild, apiWebhook } from './payloads.ts';
 import { ApiCode } from './protocol.ts';
 import type { FakePermission } from './protocol.ts';
+import { bulkDelete } from './rest-bulk-delete.ts';
 import { checkWebhookName, createBotMessage, createWebhookMessage, editMessage } from './rest-messages.ts';
 import type { MessageLimits } from './rest-messages.ts';
 import type { FakeState } from './state.ts';
@@ -155,6 +156,11 @@ export const ROUTES: readonly Route[] = [
       throw new ApiError(403, ApiCode.MissingPermissions, 'Missing Permissions');
     }
     ctx.state.deleteMessage(message);
+    return noContent;
+  }),
+  route('POST', '/channels/:id/messages/bulk-delete', 'bot', (ctx) => {
+    // Manage Messages even for the bot's own messages, unlike a single delete.
+    bulkDelete(ctx.state, channelFor(ctx, ctx.params[0]!, 'manage_messages'), ctx.body);
     return noContent;
   }),
   route('GET', '/channels/:id/webhooks', 'bot', (ctx) => {

@@ -90,8 +90,8 @@ export async function handleHttp(deps: RestServerDeps, request: IncomingMessage,
     sendJson(response, answer.status, answer.body);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    faults.answered(error.status, botUserId);
-    const body = { message: error.message, code: error.code, ...(error.errors === undefined ? {} : { errors: error.errors }) };
-    sendJson(response, error.status, body);
+    faults.answered(error.status, botUserId, error.headers['X-RateLimit-Scope']);
+    const body = { message: error.message, code: error.code, ...error.fields, ...(error.errors === undefined ? {} : { errors: error.errors }) };
+    sendJson(response, error.status, body, error.headers);
   }
 }

@@ -152,6 +152,9 @@ export class FakeState {
     channel.lastMessageId = id;
     this.#trim(channel);
     if (message.nonce !== null) this.#nonces.remember(input.authorId, message.nonce, id);
+    if (message.webhookId === null && channel.rateLimitPerUser > 0 && !this.#slowmodeExempt(channel, input.authorId)) {
+      channel.lastPostAt.set(input.authorId, message.createdAt);
+    }
     this.onEvent({ type: 'MESSAGE_CREATE', message });
     return message;
   }
@@ -181,6 +184,39 @@ export class FakeState {
     if (!this.messages.delete(message.id)) return;
     for (const a of message.attachments) this.attachments.delete(a.id);
     this.onEvent({ type: 'MESSAGE_DELETE', message });
+  }
+
+  /** Deletes the channel's messages among `ids` at once: one MESSAGE_DELETE_BULK naming those that were there. */
+  deleteMessages(channel: FakeChannel, ids: readonly string[]): string[] {
+    const deleted: string[] = [];
+    for (const id of new Set(ids)) {
+      const message = this.message(channel.id, id);
+      if (message === undefined) continue;
+      this.messages.delete(id);
+      for (const a of message.attachments) this.attachments.delete(a.id);
+      deleted.push(id);
+    }
+    if (deleted.length > 0) this.onEvent({ type: 'MESSAGE_DELETE_BULK', channel, ids: deleted });
+    return deleted;
+  }
+
+  /** Sets the channel's slowmode (seconds, 0 = off); connected bots get a CHANNEL_UPDATE. */
+  setSlowmode(channelId: string, seconds: number): void {
+    const channel = this.channel(channelId);
+    channel.rateLimitPerUser = seconds;
+    channel.lastPostAt.clear();
+    this.onEvent({ type: 'CHANNEL_UPDATE', channel });
+  }
+
+  /**
+   * How long `userId` must still wait before posting in the channel under
+   * its slowmode, ms (0: may post). As on Discord, members who may manage
+   * the channel's messages or the channel itself are exempt.
+   */
+  slowmodeWaitMs(channel: FakeChannel, userId: string, now = Date.now()): number {
+    if (channel.rateLimitPerUser === 0 || this.#slowmodeExempt(channel, userId)) return 0;
+    const last = channel.lastPostAt.get(userId);
+    return last === undefined ? 0 : Math.max(0, last + channel.rateLimitPerUser * 1000 - now);
   }
 
   /** A live message of the channel. */
@@ -232,10 +268,16 @@ export class FakeState {
   #newChannel(guild: FakeGuild, type: number, name: string, parentId: string | null, ownerId: string | null): FakeChannel {
     const channel: FakeChannel = {
       id: this.ids.next(), guildId: guild.id, type, name, parentId, ownerId, createdAt: Date.now(), messageIds: [], lastMessageId: null, denied: new Map(),
+      rateLimitPerUser: 0, lastPostAt: new Map(),
     };
     this.channels.set(channel.id, channel);
     guild.channelIds.push(channel.id);
     return channel;
+  }
+
+  /** Bots that may manage the channel's messages or the channel ignore slowmode; the fake's human users (test controls) always do. */
+  #slowmodeExempt(channel: FakeChannel, userId: string): boolean {
+    return !this.bots.has(userId) || this.can(userId, channel, 'manage_messages') || this.can(userId, channel, 'manage_channels');
   }
 
   #storeAttachment(channelId: string, file: { filename: string; content: Buffer; contentType: string }): FakeAttachment {

@@ -3,7 +3,7 @@
  * copy-mode (webhook identity, and the fallback where webhooks are
  * forbidden), replies, attachments and albums, oversize files as links, long
  * messages split, edits that grow and shrink, deletes, 429 as flood_wait
- * without waiting, nonce deduplication and the invalid-request limiter.
+ * without waiting (a slowmode 429 for the chat only), nonce deduplication and the invalid-request limiter.
  */
 import assert from 'node:assert/strict';
 import type { SendResult, SendTask } from '../../../actors/actor-contract.ts';
@@ -201,6 +201,22 @@ describe('Discord adapter: send, edit, delete', function () {
     world.fake.rateLimit({ route: 'POST /webhooks/:id/:token', forMs: 60_000, retryAfterMs: 2_000, global: true });
     const webhook = await client.send(task('send', outgoing('limited', { copyMode: true })));
     assert.ok(!webhook.ok && webhook.kind === 'flood_wait', JSON.stringify(webhook));
+  });
+
+  it('turns a slowmode 429 (code 20016) into a wait for that chat only, then posts once', async () => {
+    world.fake.setSlowmode(world.destination, 1);
+    world.fake.setPermission(world.bot.id, world.destination, 'manage_messages', false);
+    world.fake.setPermission(world.bot.id, world.destination, 'manage_channels', false);
+    ids(await client.send(task('send', outgoing('first'))));
+    const second = task('send', outgoing('second'));
+    const started = Date.now();
+    const held = await client.send(second);
+    assert.ok(Date.now() - started < 900, 'the adapter does not sleep out the slowmode');
+    assert.ok(!held.ok && held.kind === 'flood_wait' && held.scope === 'chat', JSON.stringify(held));
+    assert.ok(!held.ok && held.retryAfterMs! > 0 && held.retryAfterMs! <= 1_000, JSON.stringify(held));
+    await new Promise((resolve) => setTimeout(resolve, held.ok ? 0 : held.retryAfterMs!));
+    ids(await client.send(second));
+    assert.deepEqual(world.fake.messages(world.destination).map((m) => m.content.split('\n').at(-1)), ['first', 'second']);
   });
 
   it('maps other failures: 5xx transient, unknown channel and missing access permanent, a revoked token revoked', async () => {

@@ -2,8 +2,9 @@
  * The Discord adapter's connection and inbound side against the fake:
  * conversion to the neutral model, what it ignores (its own messages and
  * webhooks, unwatched chats), resume after a dropped connection, the zombie
- * watchdog, catch-up from a cursor with no gap and no duplicate, revoked
- * tokens, token validation and the platform registry.
+ * watchdog, catch-up from a cursor with no gap and no duplicate, purges,
+ * revoked tokens and a Message Content intent turned off, token validation
+ * and the platform registry.
  */
 import assert from 'node:assert/strict';
 import type { ActorSpec } from '../../../actors/actor-contract.ts';
@@ -195,6 +196,40 @@ describe('Discord adapter: connection and inbound', function () {
     world.fake.revokeToken(world.bot.id);
     await waitFor('rejected', () => reports.rejected.length === 1);
     assert.match(reports.rejected[0]!, /4004/);
+    assert.equal(await client.ping(), false);
+  });
+
+  it('reports a purge (MESSAGE_DELETE_BULK) as one delete per message, oldest first', async () => {
+    const { fake, source, destination } = world;
+    const ids = [0, 1, 2].map((i) => fake.postAsUser(source, { content: `purge ${i}` }).id);
+    const other = fake.postAsUser(destination, { content: 'unwatched' }).id;
+    await waitFor('three messages', () => reports.inbound.length === 3);
+    fake.purgeAsModerator(destination, [other, ids[0]!]);
+    fake.purgeAsModerator(source, [ids[2]!, ids[0]!, ids[1]!]);
+    await waitFor('three deletes', () => reports.inbound.length === 6);
+    assert.deepEqual(reports.inbound.slice(3).map((m) => [m.kind, m.chatId, m.messageId]), ids.map((id) => ['delete', source, id]));
+  });
+
+  it('reports a Message Content intent the bot lacks (4014) as rejected, saying what to enable: on connect, and on a new session', async () => {
+    world.fake.setMessageContentIntent(world.bot.id, false);
+    const off = recordingCallbacks();
+    const c = adapterClient(world.runtime, world.bot.token, off.callbacks);
+    clients.push(c);
+    await c.connect(null);
+    assert.equal(off.reports.rejected.length, 1);
+    assert.match(off.reports.rejected[0]!, /4014.*enable the Message Content intent for this bot in the Discord developer portal/);
+    const refused = await c.send({ taskId: 't', idempotencyKey: 'k', pairId: 'p', op: 'send', chatId: world.destination, payload: outgoing('x') });
+    assert.ok(!refused.ok && refused.kind === 'revoked' && /Message Content intent/.test(refused.message), JSON.stringify(refused));
+    const identifies = world.fake.stats().gateway.identifies;
+    await c.connect(null);
+    assert.equal(off.reports.rejected.length, 2, 'a later connect is refused at once');
+    assert.equal(world.fake.stats().gateway.identifies, identifies, 'without asking Discord again');
+
+    // The connected client: its next IDENTIFY is refused, and it stops rather than reconnecting.
+    world.fake.invalidateSession(world.bot.id, false);
+    await waitFor('rejected', () => reports.rejected.length === 1);
+    assert.match(reports.rejected[0]!, /Message Content intent/);
+    assert.equal(reports.disconnects.length, 0);
     assert.equal(await client.ping(), false);
   });
 

@@ -1,8 +1,9 @@
 /**
  * The Discord fake against the real, unmodified discord.js client: login and
  * READY, message events, sends, replies, webhooks, attachments, nonces,
- * scripted 429s, resume after a dropped or zombie connection with nothing
- * lost, RECONNECT and INVALID_SESSION, revoked tokens.
+ * scripted 429s, bulk deletes, slowmode, resume after a dropped or zombie
+ * connection with nothing lost, RECONNECT and INVALID_SESSION, revoked
+ * tokens, a Message Content intent turned off.
  */
 import assert from 'node:assert/strict';
 import { DiscordAPIError, Events, HTTPError, RateLimitError, Routes } from 'discord.js';
@@ -158,6 +159,66 @@ describe('Discord fake (with the real discord.js client)', function () {
     assert.equal(fake.stats().invalid[403], 2);
   });
 
+  it('bulk-deletes 2 to 100 messages under 14 days old with Manage Messages, as one MESSAGE_DELETE_BULK', async () => {
+    const client = await connect();
+    const bulk: Array<{ ids: string[]; channel_id: string; guild_id?: string }> = [];
+    client.on(Events.Raw, (p: GatewayDispatchPayload) => {
+      if (p.t === 'MESSAGE_DELETE_BULK') bulk.push(p.d);
+    });
+    const ids = [0, 1, 2].map((i) => fake.postAsUser(channelId, { content: `purge ${i}` }).id);
+    const kept = fake.postAsUser(channelId, { content: 'kept' }).id;
+    const channel = client.channels.cache.get(channelId) as TextChannel;
+    await channel.bulkDelete(ids.slice(0, 2));
+    await waitFor('bulk dispatch', () => bulk.length === 1);
+    assert.deepEqual(bulk[0], { ids: ids.slice(0, 2), channel_id: channelId, guild_id: guildId });
+    assert.deepEqual(fake.messages(channelId).map((m) => m.id), [ids[2], kept]);
+
+    const post = (messages: unknown) => client.rest.post(Routes.channelBulkDelete(channelId), { body: { messages } });
+    const formError = (e: unknown) => e instanceof DiscordAPIError && e.status === 400 && e.code === 50035;
+    await assert.rejects(post([ids[2]]), formError);
+    await assert.rejects(post(Array.from({ length: 101 }, () => ids[2])), formError);
+    // A snowflake of 15 days ago (its time is all that counts, the message need not exist).
+    const old = ((BigInt(Date.now() - 15 * 86_400_000 - 1_420_070_400_000) << 22n)).toString();
+    await assert.rejects(post([ids[2], old]), (e: unknown) => e instanceof DiscordAPIError && e.status === 400 && e.code === 50034);
+    fake.setPermission(bot.id, channelId, 'manage_messages', false);
+    await assert.rejects(post([ids[2], kept]), (e: unknown) => e instanceof DiscordAPIError && e.status === 403 && e.code === 50013);
+    assert.equal(fake.messages(channelId).length, 2, 'refused bulk deletes delete nothing');
+
+    // A moderator's purge: unknown ids count toward the limits and are skipped.
+    assert.deepEqual(fake.purgeAsModerator(channelId, [ids[2]!, ids[0]!]), [ids[2]]);
+    await waitFor('second bulk dispatch', () => bulk.length === 2);
+    assert.deepEqual(bulk[1]!.ids, [ids[2]]);
+    assert.throws(() => fake.purgeAsModerator(channelId, [kept]), /Invalid Form Body/);
+  });
+
+  it('answers a bot posting again within slowmode with 429 code 20016 and Retry-After; Manage Messages exempts', async () => {
+    const client = await connect();
+    const channel = client.channels.cache.get(channelId) as TextChannel;
+    const updated = new Promise<number>((resolve) => client.on(Events.ChannelUpdate, (_old, next) => resolve((next as TextChannel).rateLimitPerUser)));
+    fake.setSlowmode(channelId, 1);
+    assert.equal(await updated, 1, 'CHANNEL_UPDATE carries rate_limit_per_user');
+    await channel.send('exempt 1');
+    await channel.send('exempt 2');
+    fake.setPermission(bot.id, channelId, 'manage_messages', false);
+    fake.setPermission(bot.id, channelId, 'manage_channels', false);
+    const raw = (content: string) => fetch(`${fake.apiUrl}/v10/channels/${channelId}/messages`, {
+      method: 'POST', headers: { authorization: `Bot ${bot.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ content }),
+    });
+    assert.equal((await raw('first')).status, 200);
+    const refused = await raw('second');
+    assert.equal(refused.status, 429);
+    const body = await refused.json() as { code: number; retry_after: number; message: string };
+    assert.equal(body.code, 20016);
+    assert.match(body.message, /slowmode/);
+    assert.ok(body.retry_after > 0 && body.retry_after <= 1);
+    assert.ok(Number(refused.headers.get('retry-after')) > 0);
+    // discord.js (without rejectOnRateLimit) waits a slowmode 429 out like any other.
+    const before = fake.stats().invalid[429];
+    await channel.send('waited');
+    assert.equal(fake.messages(channelId).filter((m) => m.content === 'waited').length, 1);
+    assert.ok(fake.stats().invalid[429] > before);
+  });
+
   it('pages channel history with after/before like Discord (newest first)', async () => {
     const client = await connect();
     const ids = Array.from({ length: 150 }, (_, i) => fake.postAsUser(channelId, { content: `m${i}` }).id);
@@ -235,6 +296,17 @@ describe('Discord fake (with the real discord.js client)', function () {
     await waitFor('connected', () => fake.connectedCount(bot.id) === 1);
     fake.postAsUser(channelId, { content: 'new session' });
     await waitFor('message', () => seen.length === 2);
+  });
+
+  it('closes with 4014 at IDENTIFY once the bot\'s Message Content intent is turned off', async () => {
+    const client = await connect();
+    fake.setMessageContentIntent(bot.id, false);
+    const closed = new Promise<number>((resolve) => client.on(Events.ShardDisconnect, (event) => resolve(event.code)));
+    fake.invalidateSession(bot.id, false);
+    assert.equal(await closed, 4014);
+    await assert.rejects(connect(), /Used disallowed intents|4014/);
+    fake.setMessageContentIntent(bot.id, true);
+    await connect();
   });
 
   it('refuses a bad token: login fails, and a revoked token closes the gateway with 4004 and answers 401', async () => {

@@ -89,14 +89,42 @@ describe('forwarding through faults: 429 storms, gateway drops, pauses and resta
     assert.deepEqual(numbers(world, ch.slowDst, 'restart'), range(0, 4));
   });
 
+  it('waits out a destination\'s slowmode (429 code 20016) for that pair only, delivering each message once, in order', async () => {
+    // The slowed bot's second pair, into a channel without slowmode, must not wait with the first.
+    const other = world.channel('slow-other');
+    const otherPair = await world.pair({ userId: owner, source: { accountId: reader.accountId, chatId: ch.src }, destination: { accountId: slow.accountId, chatId: other } });
+    await world.runtime!.sync!.reconcile();
+    await waitFor('the pair is loaded', () => world.runtime!.pairs!.pair(otherPair) !== undefined);
+    world.fake.setSlowmode(ch.slowDst, 3);
+    world.fake.setPermission(slow.botId, ch.slowDst, 'manage_messages', false);
+    world.fake.setPermission(slow.botId, ch.slowDst, 'manage_channels', false);
+    const before = world.fake.stats().invalid[429];
+    try {
+      for (const n of range(0, 3)) world.fake.postAsUser(ch.src, { content: `slowmode ${n}` });
+      await waitFor('the slowed bot\'s other pair delivers all three', () => numbers(world, other, 'slowmode').length === 3);
+      assert.ok(numbers(world, ch.slowDst, 'slowmode').length < 3, 'the slowmode channel is still held back');
+      await waitFor('the slowmode channel gets all three', () => numbers(world, ch.slowDst, 'slowmode').length === 3, 30_000);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(numbers(world, ch.slowDst, 'slowmode'), range(0, 3));
+      assert.deepEqual(numbers(world, other, 'slowmode'), range(0, 3));
+      assert.deepEqual(numbers(world, ch.fastDst, 'slowmode'), range(0, 3));
+      assert.ok(world.fake.stats().invalid[429] > before, 'Discord refused at least one post under slowmode');
+    } finally {
+      world.fake.setSlowmode(ch.slowDst, 0);
+    }
+  });
+
   it('marks an account revoked when Discord refuses its token, and never restarts it', async () => {
     world.fake.revokeToken(slow.botId);
     world.fake.dropGateway(slow.botId, { abrupt: true });
     const accounts = world.sql.table('discord_accounts');
+    let lastError: string | null = null;
     await waitFor('the row says revoked', async () => {
-      const [row] = await world.sql.all<{ status: string }>(`select status from ${accounts} where id = ?`, [slow.accountId]);
+      const [row] = await world.sql.all<{ status: string; last_error: string | null }>(`select status, last_error from ${accounts} where id = ?`, [slow.accountId]);
+      lastError = row?.last_error ?? null;
       return row?.status === 'revoked';
     }, 20_000);
+    assert.match(lastError ?? '', /4004|401/, 'the account says what Discord answered');
     assert.equal(world.runtime!.supervisor.sessions.get(slow.accountId)?.state, 'revoked');
     await waitFor('the owner is mailed', () => world.mailsTo(owner).length === 1);
     assert.match(world.mailsTo(owner)[0]!.subject, /stopped forwarding with your Discord bot slow/);
@@ -113,5 +141,27 @@ describe('forwarding through faults: 429 storms, gateway drops, pauses and resta
     await waitFor('running again', () => world.runtime!.supervisor.sessions.get(slow.accountId)?.state === 'running', 20_000);
     world.fake.postAsUser(ch.src, { content: 'after revoke 1' });
     await waitFor('delivered by the new token', () => numbers(world, ch.slowDst, 'after revoke').length === 1);
+  });
+
+  it('stops an account whose bot lacks the Message Content intent (4014), saying what to enable, and never restarts it', async () => {
+    const bot = await world.bot(owner, 'nointent');
+    world.fake.setMessageContentIntent(bot.botId, false);
+    const dst = world.channel('nointent');
+    await world.pair({ userId: owner, source: { accountId: reader.accountId, chatId: ch.src }, destination: { accountId: bot.accountId, chatId: dst } });
+    await world.runtime!.sync!.reconcile();
+    const accounts = world.sql.table('discord_accounts');
+    let row: { status: string; last_error: string | null } | undefined;
+    await waitFor('the row says why', async () => {
+      [row] = await world.sql.all<{ status: string; last_error: string | null }>(`select status, last_error from ${accounts} where id = ?`, [bot.accountId]);
+      return row?.status === 'revoked';
+    }, 20_000);
+    assert.match(row!.last_error ?? '', /4014.*enable the Message Content intent for this bot in the Discord developer portal/);
+    assert.equal(world.runtime!.supervisor.sessions.get(bot.accountId)?.state, 'revoked');
+    await waitFor('the owner is told what to enable', () => world.mailsTo(owner).some((m) => m.text.includes('Message Content intent')));
+    const connections = world.fake.stats().gateway.connections;
+    await world.runtime!.sync!.reconcile();
+    await new Promise((r) => setTimeout(r, 2_000));
+    assert.equal(world.runtime!.supervisor.sessions.get(bot.accountId)?.state, 'revoked', 'not restarted');
+    assert.equal(world.fake.stats().gateway.connections, connections, 'no reconnect loop against the gateway');
   });
 });

@@ -95,6 +95,19 @@ describe('forwarding Discord to Discord through the supervisor (real discord.js,
     await waitFor('delete applied', () => world.fake.message(copyOfReply.id) === undefined);
   });
 
+  it('deletes the copies of messages a moderator purged (one bulk delete) in the source', async () => {
+    const sources = [0, 1, 2].map((i) => world.fake.postAsUser(chats.src, { content: `purged ${i}` }));
+    const copies = () => posted(world, chats.plain, authors()).filter((m) => /purged \d/.test(m.content));
+    await waitFor('three copies', () => copies().length === 3);
+    const copyIds = copies().map((m) => m.id);
+    const survivor = world.fake.postAsUser(chats.src, { content: 'survives the purge' });
+    await waitFor('survivor copied', () => posted(world, chats.plain, authors()).some((m) => m.content.includes('survives the purge')));
+    world.fake.purgeAsModerator(chats.src, sources.map((m) => m.id));
+    await waitFor('the three copies deleted', () => copyIds.every((id) => world.fake.message(id) === undefined));
+    assert.ok(world.fake.message(survivor.id) !== undefined);
+    assert.ok(posted(world, chats.plain, authors()).some((m) => m.content.includes('survives the purge')), 'the other copy stays');
+  });
+
   it('posts a message its filters dropped once an edit makes it pass, then edits that copy', async () => {
     const offers = () => posted(world, chats.filtered, authors()).filter((m) => m.content.includes('offer'));
     const spam = world.fake.postAsUser(chats.src, { content: 'spam offer inside' });

@@ -18,4 +18,10 @@ describe('revocation mail', () => {
     assert.equal(mail.subject, 'Switchboard stopped forwarding with your Discord bot relay');
     assert.match(mail.text, /no longer accepts its token/);
   });
+
+  it('passes on what the platform said, such as an intent to enable', () => {
+    const reason = 'Discord refused the bot\'s gateway intents (close 4014): enable the Message Content intent for this bot';
+    const mail = revocationMail('https://sb.example/', 'a@example.test', { platform: 'discord', accountId: 'x', userId: 'u', label: 'relay', reason });
+    assert.ok(mail.text.includes(`Discord said: ${reason}`));
+  });
 });
