@@ -54,7 +54,9 @@ export type PlanAction =
 export type PlanDecision = { allowed: true } | { allowed: false; refusal: SwitchboardError };
 
 /** Commands only admins may run, whatever their plan. */
-export const ADMIN_COMMANDS: ReadonlySet<string> = new Set(['users', 'workers', 'stats', 'suspend', 'reactivate', 'setplan']);
+export const ADMIN_COMMANDS: ReadonlySet<string> = new Set([
+  'users', 'workers', 'stats', 'session', 'reassign', 'dead_letters', 'suspend', 'reactivate', 'setplan',
+]);
 
 const ALLOWED: PlanDecision = { allowed: true };
 
