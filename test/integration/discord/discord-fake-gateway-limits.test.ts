@@ -21,7 +21,7 @@ describe('Discord fake: gateway limits', function () {
   const sockets: WebSocket[] = [];
 
   async function startFake(options: Parameters<typeof DiscordFake.start>[0] = {}): Promise<void> {
-    fake = await DiscordFake.start({ heartbeatIntervalMs: 400, ...options });
+    fake = await DiscordFake.start({ heartbeatIntervalMs: 400, sessionStarts: { windowMs: 5_000 }, ...options });
     bot = fake.createBot({ username: 'relay' });
     fake.createChannel(fake.createGuild({ name: 'Guild', bots: [bot.id] }).id, 'general');
   }
