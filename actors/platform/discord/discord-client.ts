@@ -114,6 +114,9 @@ export class DiscordClient implements PlatformClient {
       this.#starts.remaining = limit.remaining;
       this.#starts.total = limit.total;
       if (sessionStartVerdict(limit) === 'low') this.#warnLowStarts(limit.remaining, limit.total);
+      const waitMs = this.#runtime.identifyPacer.reserve(this.#botKey(), Date.now(), limit.max_concurrency);
+      if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+      if (generation !== this.#generation) throw new Error('disconnected while connecting');
       await engine.loginAndWait(client, this.#token, this.#runtime.readyTimeoutMs);
       if (generation !== this.#generation) throw new Error('disconnected while connecting');
       const botUserId = client.user!.id;
@@ -210,6 +213,7 @@ export class DiscordClient implements PlatformClient {
     if (generation !== this.#generation) return;
     this.#lastDispatchAt = Date.now();
     if (packet.t === 'READY') {
+      this.#runtime.identifyPacer.started(this.#botKey(), Date.now());
       this.#starts.started += 1;
       if (this.#starts.remaining !== null) this.#starts.remaining -= 1;
     } else if (packet.t === 'RESUMED') this.#starts.resumed += 1;
@@ -269,6 +273,11 @@ export class DiscordClient implements PlatformClient {
       else if (code === DISALLOWED_INTENTS) this.#reject(new DiscordIntentsDisallowedError({}).message);
       else this.#callbacks.onDisconnect(`the Discord gateway closed with ${code}`);
     });
+  }
+
+  /** The token's first part, the bot's id in base64: a pacing key that is not the secret. */
+  #botKey(): string {
+    return this.#token.split('.')[0]!;
   }
 
   /** Tells the pairs of the watched chats that the bot is close to its daily session starts. */

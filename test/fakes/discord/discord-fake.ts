@@ -55,8 +55,9 @@ export interface DiscordFakeOptions {
   /**
    * Session starts of each bot: `total` per `resetAfterMs`, `maxConcurrency`
    * IDENTIFYs per `windowMs`. Default 1000 a day and no identify window:
-   * Discord's is 5 000 ms, which suites opt into, since the adapter does not
-   * yet pace identifies across the discord.js clients it replaces.
+   * Discord's is 5 000 ms, which the adapter suites turn on (the adapter
+   * paces its identifies); suites that start the same bot from several
+   * threads or supervisors at once would otherwise wait 5 s per start.
    */
   sessionStarts?: Partial<SessionStartOptions>;
   /** Messages kept per channel. Default 10 000. */

@@ -1,7 +1,8 @@
 /**
  * The Discord adapter and Discord's gateway session limits, through real
  * discord.js against the fake: a 4009 is resumed (no session start spent),
- * a 4008 reconnects, starts are counted, and a bot with (almost) no starts
+ * a 4008 reconnects, identifies are paced to Discord's window, starts are
+ * counted, and a bot with (almost) no starts
  * left stops with a clear error instead of identifying in a loop.
  */
 import assert from 'node:assert/strict';
@@ -25,8 +26,7 @@ describe('Discord adapter: gateway session starts', function () {
   }
 
   beforeEach(async () => {
-    // Discord's identify window, which this suite's single clients respect.
-    world = await startWorld({ sessionStarts: { windowMs: 5_000 } });
+    world = await startWorld();
   });
 
   afterEach(async () => {
@@ -44,6 +44,17 @@ describe('Discord adapter: gateway session starts', function () {
     assert.equal(client.sessionStarts().started, 1);
     assert.equal(await client.ping(), true);
     assert.deepEqual(reports.disconnects, []);
+  });
+
+  it('waits out Discord\'s identify window when it reconnects at once, rather than being answered op 9', async () => {
+    const { client } = open();
+    await client.connect(null);
+    await client.disconnect();
+    await client.connect(null);
+    const stats = world.fake.stats().gateway;
+    assert.equal(stats.identifies, 2);
+    assert.equal(stats.identifiesTooFast, 0);
+    assert.equal(client.sessionStarts().started, 2);
   });
 
   it('reconnects after a 4008 (rate limited); discord.js identifies again, paced by max_concurrency, and the start is counted', async () => {
