@@ -119,6 +119,7 @@ export class DiscordClient implements PlatformClient {
       if (generation !== this.#generation) throw new Error('disconnected while connecting');
       await engine.loginAndWait(client, this.#token, this.#runtime.readyTimeoutMs);
       if (generation !== this.#generation) throw new Error('disconnected while connecting');
+      engine.resumeAfterRateLimit(client);
       const botUserId = client.user!.id;
       const channels = new engine.ChannelDirectory(client);
       const webhooks = new engine.WebhookDirectory(client.rest, botUserId, this.#runtime.webhookName);

@@ -11,6 +11,7 @@ export { CATCH_UP_PAGE, messagesAfter } from './catch-up.ts';
 export { ChannelDirectory } from './channel-directory.ts';
 export { loginAndWait, makeDiscordClient, readSessionStarts, TokenRejectedError } from './discord-connection.ts';
 export { restStatus } from './discord-rest.ts';
+export { resumeAfterRateLimit } from './resume-after-rate-limit.ts';
 // Checked with instanceof against what loginAndWait throws: taken from the same module graph as it.
 export { DiscordIntentsDisallowedError, DiscordSessionStartsExhaustedError } from '../../../src/errors/registry.ts';
 export { DiscordSender } from './discord-sender.ts';

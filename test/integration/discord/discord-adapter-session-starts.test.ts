@@ -1,8 +1,8 @@
 /**
  * The Discord adapter and Discord's gateway session limits, through real
  * discord.js against the fake: a 4009 is resumed (no session start spent),
- * a 4008 reconnects, identifies are paced to Discord's window, starts are
- * counted, and a bot with (almost) no starts
+ * so is a 4008 (discord.js alone would identify), identifies are paced to
+ * Discord's window, starts are counted, and a bot with (almost) no starts
  * left stops with a clear error instead of identifying in a loop.
  */
 import assert from 'node:assert/strict';
@@ -57,14 +57,19 @@ describe('Discord adapter: gateway session starts', function () {
     assert.equal(client.sessionStarts().started, 2);
   });
 
-  it('reconnects after a 4008 (rate limited); discord.js identifies again, paced by max_concurrency, and the start is counted', async () => {
+  it('resumes after a 4008 (rate limited), where discord.js alone would identify again', async () => {
     const { client, reports } = open();
     await client.connect(null);
+    world.fake.postAsUser(world.source, { content: 'before' });
+    await client.watch([world.source]);
     world.fake.dropGateway(world.bot.id, { code: 4008 });
-    await waitFor('a new session', () => client.sessionStarts().started === 2, 15_000);
-    assert.equal(world.fake.stats().gateway.identifiesTooFast, 0, 'discord.js waited out the 5 s identify window');
-    assert.equal(client.sessionStarts().remaining, 998);
-    await waitFor('connected', () => world.fake.connectedCount(world.bot.id) === 1);
+    world.fake.postAsUser(world.source, { content: 'while closed' });
+    await waitFor('resumed', () => client.sessionStarts().resumed === 1);
+    await waitFor('the missed message', () => reports.inbound.some((m) => (m.payload as { text: { text: string } }).text.text === 'while closed'));
+    const stats = world.fake.stats().gateway;
+    assert.equal(stats.identifies, 1);
+    assert.equal(stats.resumes, 1);
+    assert.deepEqual(client.sessionStarts(), { started: 1, resumed: 1, remaining: 999, total: 1000 });
     assert.deepEqual(reports.disconnects, []);
   });
 
