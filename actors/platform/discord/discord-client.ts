@@ -3,8 +3,10 @@
  * discord.js. Inbound messages are read from raw gateway dispatches
  * (inbound-feed.ts), after the catch-up `connect` runs from the cursor; sends
  * go over REST (discord-sender.ts) and never sleep on a rate limit. discord.js
- * resumes dropped sessions itself; a watchdog starts over from the cursor
- * when the gateway stays silent. discord.js itself is loaded on the first
+ * resumes dropped sessions itself (after a 4008 too, see
+ * resume-after-rate-limit.ts); a watchdog starts over from the cursor when
+ * the gateway stays silent. Each connect reads the bot's session starts left
+ * first and paces its IDENTIFY (session-start-budget.ts, identify-pacer.ts). discord.js itself is loaded on the first
  * connect, so threads without Discord bots never pay for it.
  */
 import type { APIMessage, Client, GatewayDispatchPayload } from 'discord.js';

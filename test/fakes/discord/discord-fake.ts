@@ -49,7 +49,11 @@ export interface DiscordFakeOptions {
   uploadLimitBytes?: number;
   /** A connection with no heartbeat for this long is closed with 4009. Default max(2 × heartbeat interval, interval + 5 000). */
   heartbeatTimeoutMs?: number;
-  /** Gateway commands a connection may send per `commandWindowMs` before a 4008 close. Default 120 per 60 000, as Discord. */
+  /**
+   * Gateway commands a connection may send per `commandWindowMs` before a
+   * 4008 close. Default 120 per 60 000, as Discord, plus the heartbeats a
+   * heartbeat interval shorter than Discord's adds (tests use 400 ms).
+   */
   commandsPerWindow?: number;
   commandWindowMs?: number;
   /**
@@ -101,7 +105,8 @@ export class DiscordFake {
     const gateway = new FakeGateway(state, {
       heartbeatIntervalMs,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? Math.max(2 * heartbeatIntervalMs, heartbeatIntervalMs + 5_000),
-      commandsPerWindow: options.commandsPerWindow ?? GATEWAY_COMMANDS_PER_WINDOW,
+      commandsPerWindow: options.commandsPerWindow
+        ?? GATEWAY_COMMANDS_PER_WINDOW + Math.max(0, Math.ceil((options.commandWindowMs ?? GATEWAY_COMMAND_WINDOW_MS) / heartbeatIntervalMs) - 2),
       commandWindowMs: options.commandWindowMs ?? GATEWAY_COMMAND_WINDOW_MS,
       resumeWindowMs: options.resumeWindowMs ?? 120_000,
       resumeBufferEvents: options.resumeBufferEvents ?? 10_000,

@@ -61,6 +61,17 @@ describe('Discord fake: gateway limits', function () {
     assert.equal((await limit()).session_start_limit.remaining, 999, 'a resume costs no start');
   });
 
+  it('gives the starts back once reset_after has passed since the first start of the period', async () => {
+    await startFake({ sessionStarts: { total: 3, resetAfterMs: 300 } });
+    const client = await connect();
+    const limit = async () => (await client.rest.get(Routes.gatewayBot()) as { session_start_limit: StartLimit }).session_start_limit;
+    const spent = await limit();
+    assert.equal(spent.remaining, 2);
+    assert.ok(spent.reset_after <= 300);
+    await new Promise((resolve) => setTimeout(resolve, spent.reset_after + 20));
+    assert.deepEqual(await limit(), { total: 3, remaining: 3, reset_after: 300, max_concurrency: 1 });
+  });
+
   it('answers an IDENTIFY beyond max_concurrency within 5 s with a non-resumable INVALID_SESSION', async () => {
     await startFake();
     await connect();
