@@ -470,6 +470,17 @@ export const DiscordIntentsDisallowedError = defineError<Record<string, never>>(
     + '(Applications → your bot → Bot → Privileged Gateway Intents), then link the bot again',
 );
 
+/**
+ * A Discord bot with (almost) no gateway session starts left today: identifying
+ * anyway would burn the last ones, and past zero Discord resets the token, so
+ * the account stops with this error instead of reconnecting in a loop.
+ */
+export const DiscordSessionStartsExhaustedError = defineError<{ remaining: number; total: number; resetsAt: string }>(
+  'DiscordSessionStartsExhaustedError', 'discord_session_starts_exhausted', 429,
+  (d) => `Discord allows this bot only ${d.remaining} more gateway session starts of ${d.total} until ${d.resetsAt}; `
+    + 'it was stopped so a reconnect loop cannot use them up (Discord resets the token past zero): start it again after that time',
+);
+
 // --- format ---
 /** A message part cannot fit its destination's length limit even as one unstyled character: the limit is unusably small. */
 export const FormatLimitTooSmallError = defineError<{ limit: number; needed: number }>(

@@ -3,8 +3,10 @@
  * discord.js. Inbound messages are read from raw gateway dispatches
  * (inbound-feed.ts), after the catch-up `connect` runs from the cursor; sends
  * go over REST (discord-sender.ts) and never sleep on a rate limit. discord.js
- * resumes dropped sessions itself; a watchdog starts over from the cursor
- * when the gateway stays silent. discord.js itself is loaded on the first
+ * resumes dropped sessions itself (after a 4008 too, see
+ * resume-after-rate-limit.ts); a watchdog starts over from the cursor when
+ * the gateway stays silent. Each connect reads the bot's session starts left
+ * first and paces its IDENTIFY (session-start-budget.ts, identify-pacer.ts). discord.js itself is loaded on the first
  * connect, so threads without Discord bots never pay for it.
  */
 import type { APIMessage, Client, GatewayDispatchPayload } from 'discord.js';
@@ -16,6 +18,7 @@ import type { DiscordRuntime } from './discord-runtime.ts';
 import type { DiscordSender } from './discord-sender.ts';
 import { GatewayWatchdog } from './gateway-watchdog.ts';
 import { InboundFeed } from './inbound-feed.ts';
+import { sessionStartVerdict } from './session-start-budget.ts';
 import type { FeedSource } from './inbound-feed.ts';
 
 type DiscordEngine = typeof DiscordEngineModule;
@@ -40,6 +43,14 @@ const DISALLOWED_INTENTS = 4014;
 type ClientState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'revoked';
 
 /** What one connection is made of; replaced whole on every connect. */
+/** Gateway sessions this client started (READY) and resumed (RESUMED), and what Discord last said is left. */
+export interface SessionStartCount {
+  started: number;
+  resumed: number;
+  remaining: number | null;
+  total: number | null;
+}
+
 interface Connection extends FeedSource {
   engine: DiscordEngine;
   client: Client;
@@ -59,6 +70,7 @@ export class DiscordClient implements PlatformClient {
   #lastDispatchAt = 0;
   #inFlightBytes = 0;
   readonly #watchdog: GatewayWatchdog;
+  readonly #starts: SessionStartCount = { started: 0, resumed: 0, remaining: null, total: null };
 
   constructor(runtime: DiscordRuntime, credential: string, callbacks: PlatformCallbacks) {
     this.#runtime = runtime;
@@ -100,8 +112,16 @@ export class DiscordClient implements PlatformClient {
     client.on(engine.Events.Raw, (packet: GatewayDispatchPayload) => this.#onDispatch(packet, generation));
     client.on(engine.Events.ShardDisconnect, ({ code }) => this.#onFatalClose(code, generation));
     try {
+      const limit = await engine.readSessionStarts(client, this.#token);
+      this.#starts.remaining = limit.remaining;
+      this.#starts.total = limit.total;
+      if (sessionStartVerdict(limit) === 'low') this.#warnLowStarts(limit.remaining, limit.total);
+      const waitMs = this.#runtime.identifyPacer.reserve(this.#botKey(), Date.now(), limit.max_concurrency);
+      if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+      if (generation !== this.#generation) throw new Error('disconnected while connecting');
       await engine.loginAndWait(client, this.#token, this.#runtime.readyTimeoutMs);
       if (generation !== this.#generation) throw new Error('disconnected while connecting');
+      engine.resumeAfterRateLimit(client);
       const botUserId = client.user!.id;
       const channels = new engine.ChannelDirectory(client);
       const webhooks = new engine.WebhookDirectory(client.rest, botUserId, this.#runtime.webhookName);
@@ -117,7 +137,8 @@ export class DiscordClient implements PlatformClient {
       await client.destroy().catch(() => {});
       openGate();
       if (generation !== this.#generation) return;
-      if (error instanceof engine.TokenRejectedError || error instanceof engine.DiscordIntentsDisallowedError) {
+      if (error instanceof engine.TokenRejectedError || error instanceof engine.DiscordIntentsDisallowedError
+        || error instanceof engine.DiscordSessionStartsExhaustedError) {
         this.#reject(error.message);
         return;
       }
@@ -186,9 +207,19 @@ export class DiscordClient implements PlatformClient {
       && Date.now() - this.#lastSignOfLife() < this.#runtime.zombieTimeoutMs;
   }
 
+  /** Session starts and resumes of this bot so far; `remaining`/`total` as of the last connect. */
+  sessionStarts(): SessionStartCount {
+    return { ...this.#starts };
+  }
+
   #onDispatch(packet: GatewayDispatchPayload, generation: number): void {
     if (generation !== this.#generation) return;
     this.#lastDispatchAt = Date.now();
+    if (packet.t === 'READY') {
+      this.#runtime.identifyPacer.started(this.#botKey(), Date.now());
+      this.#starts.started += 1;
+      if (this.#starts.remaining !== null) this.#starts.remaining -= 1;
+    } else if (packet.t === 'RESUMED') this.#starts.resumed += 1;
     const connection = this.#connection;
     if (connection !== null && connection.generation === generation) this.#feed.push(packet, connection);
   }
@@ -244,6 +275,20 @@ export class DiscordClient implements PlatformClient {
       if (code === AUTHENTICATION_FAILED) this.#reject('Discord closed the gateway with 4004 (authentication failed)');
       else if (code === DISALLOWED_INTENTS) this.#reject(new DiscordIntentsDisallowedError({}).message);
       else this.#callbacks.onDisconnect(`the Discord gateway closed with ${code}`);
+    });
+  }
+
+  /** The token's first part, the bot's id in base64: a pacing key that is not the secret. */
+  #botKey(): string {
+    return this.#token.split('.')[0]!;
+  }
+
+  /** Tells the pairs of the watched chats that the bot is close to its daily session starts. */
+  #warnLowStarts(remaining: number, total: number): void {
+    this.#callbacks.onNotice?.({
+      code: 'discord_session_starts_low',
+      message: `Discord allows this bot only ${remaining} more gateway session starts of ${total} today; it stops before the last ones`,
+      chatIds: this.#feed.watched(),
     });
   }
 

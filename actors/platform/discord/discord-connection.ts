@@ -5,10 +5,12 @@
  * REST as discord-rest.ts sets it up, and a login that resolves only once the
  * guilds are in, or fails with what went wrong.
  */
-import { Client, Events, GatewayIntentBits, Options } from 'discord.js';
-import { DiscordConnectFailedError, DiscordIntentsDisallowedError } from '../../../src/errors/registry.ts';
+import { Client, Events, GatewayIntentBits, Options, Routes } from 'discord.js';
+import { DiscordConnectFailedError, DiscordIntentsDisallowedError, DiscordSessionStartsExhaustedError } from '../../../src/errors/registry.ts';
 import { restOptions } from './discord-rest.ts';
 import type { DiscordRuntime } from './discord-runtime.ts';
+import { sessionStartVerdict } from './session-start-budget.ts';
+import type { SessionStartLimit } from './session-start-budget.ts';
 
 /** Close code of a gateway that refused the token. */
 const AUTHENTICATION_FAILED = 4004;
@@ -52,6 +54,28 @@ export function makeDiscordClient(runtime: DiscordRuntime): Client {
   client.on(Events.Error, () => {});
   client.on(Events.ShardError, () => {});
   return client;
+}
+
+/**
+ * The bot's session starts left (`GET /gateway/bot`), read before a login
+ * spends one; throws `TokenRejectedError` on 401, and
+ * `DiscordSessionStartsExhaustedError` when only the reserve is left.
+ */
+export async function readSessionStarts(client: Client, token: string): Promise<SessionStartLimit> {
+  client.rest.setToken(token);
+  let limit: SessionStartLimit;
+  try {
+    limit = (await client.rest.get(Routes.gatewayBot()) as { session_start_limit: SessionStartLimit }).session_start_limit;
+  } catch (error) {
+    if (isTokenError(error)) throw new TokenRejectedError('Discord rejected the bot token (401)');
+    throw error;
+  }
+  if (sessionStartVerdict(limit) === 'refuse') {
+    throw new DiscordSessionStartsExhaustedError({
+      remaining: limit.remaining, total: limit.total, resetsAt: new Date(Date.now() + limit.reset_after).toISOString(),
+    });
+  }
+  return limit;
 }
 
 /** Logs in and waits for READY and the guilds; throws `TokenRejectedError`, `DiscordIntentsDisallowedError` or `DiscordConnectFailedError`. */

@@ -9,10 +9,11 @@ import { dropOrphanSocketErrors } from './orphan-socket-errors.ts';
 export { Events, Status } from 'discord.js';
 export { CATCH_UP_PAGE, messagesAfter } from './catch-up.ts';
 export { ChannelDirectory } from './channel-directory.ts';
-export { loginAndWait, makeDiscordClient, TokenRejectedError } from './discord-connection.ts';
+export { loginAndWait, makeDiscordClient, readSessionStarts, TokenRejectedError } from './discord-connection.ts';
 export { restStatus } from './discord-rest.ts';
+export { resumeAfterRateLimit } from './resume-after-rate-limit.ts';
 // Checked with instanceof against what loginAndWait throws: taken from the same module graph as it.
-export { DiscordIntentsDisallowedError } from '../../../src/errors/registry.ts';
+export { DiscordIntentsDisallowedError, DiscordSessionStartsExhaustedError } from '../../../src/errors/registry.ts';
 export { DiscordSender } from './discord-sender.ts';
 export { WebhookDirectory } from './webhook-directory.ts';
 

@@ -5,6 +5,7 @@
  * the thread rather than kept per bot.
  */
 import { checkOptionsObject, checkPositive, checkPositiveInteger, failOption } from '../../../src/options/option-checks.ts';
+import { IdentifyPacer } from './identify-pacer.ts';
 import { InvalidRequestWindow } from './invalid-request-window.ts';
 
 /** Discord's REST base, as discord.js `rest.api` expects it (it appends `/v10/...`). */
@@ -47,6 +48,8 @@ export interface DiscordRuntime {
   webhookName: string;
   requestTimeoutMs: number;
   invalidRequests: InvalidRequestWindow;
+  /** Paces each bot's IDENTIFYs across the clients of the thread. */
+  identifyPacer: IdentifyPacer;
 }
 
 function checkUrl(name: string, value: unknown): string {
@@ -76,5 +79,6 @@ export function createDiscordRuntime(options: DiscordRuntimeOptions = {}): Disco
     webhookName,
     requestTimeoutMs: checkPositive('requestTimeoutMs', o.requestTimeoutMs ?? 15_000),
     invalidRequests: new InvalidRequestWindow({ limit: checkPositiveInteger('invalidRequestLimit', o.invalidRequestLimit ?? 1_000) }),
+    identifyPacer: new IdentifyPacer(),
   };
 }

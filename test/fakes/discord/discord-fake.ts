@@ -21,11 +21,13 @@ import { FakeGateway } from './gateway.ts';
 import type { GatewayStats } from './gateway.ts';
 import type { FakeFileInput, FakeMessage, FakeWebhook } from './model.ts';
 import type { FakePermission } from './protocol.ts';
-import { MAX_RATE_LIMIT_PER_USER } from './protocol.ts';
+import { GATEWAY_COMMAND_WINDOW_MS, GATEWAY_COMMANDS_PER_WINDOW, MAX_RATE_LIMIT_PER_USER } from './protocol.ts';
 import { bulkDelete } from './rest-bulk-delete.ts';
 import { RestFaults } from './rest-faults.ts';
 import type { RateLimitRule, RestStats, ServerErrorRule } from './rest-faults.ts';
 import { handleHttp } from './rest-server.ts';
+import { DEFAULT_SESSION_STARTS } from './session-start-limit.ts';
+import type { SessionStartOptions } from './session-start-limit.ts';
 import { FakeState } from './state.ts';
 
 export type { FakeAttachment, FakeFileInput, FakeMessage, FakeWebhook } from './model.ts';
@@ -45,6 +47,23 @@ export interface DiscordFakeOptions {
   resumeBufferEvents?: number;
   /** Largest file accepted per attachment, bytes. Default 10 MiB (Discord's limit for bots). */
   uploadLimitBytes?: number;
+  /** A connection with no heartbeat for this long is closed with 4009. Default max(2 × heartbeat interval, interval + 5 000). */
+  heartbeatTimeoutMs?: number;
+  /**
+   * Gateway commands a connection may send per `commandWindowMs` before a
+   * 4008 close. Default 120 per 60 000, as Discord, plus the heartbeats a
+   * heartbeat interval shorter than Discord's adds (tests use 400 ms).
+   */
+  commandsPerWindow?: number;
+  commandWindowMs?: number;
+  /**
+   * Session starts of each bot: `total` per `resetAfterMs`, `maxConcurrency`
+   * IDENTIFYs per `windowMs`. Default 1000 a day and no identify window:
+   * Discord's is 5 000 ms, which the adapter suites turn on (the adapter
+   * paces its identifies); suites that start the same bot from several
+   * threads or supervisors at once would otherwise wait 5 s per start.
+   */
+  sessionStarts?: Partial<SessionStartOptions>;
   /** Messages kept per channel. Default 10 000. */
   maxMessagesPerChannel?: number;
   /** How long `enforce_nonce` remembers a nonce, ms. Default 300 000. */
@@ -76,13 +95,19 @@ export class DiscordFake {
 
   static async start(options: DiscordFakeOptions = {}): Promise<DiscordFake> {
     const state = new FakeState({
+      sessionStarts: { ...DEFAULT_SESSION_STARTS, windowMs: 0, ...options.sessionStarts },
       maxMessagesPerChannel: options.maxMessagesPerChannel ?? 10_000,
       nonceWindowMs: options.nonceWindowMs ?? 300_000,
     });
     const faults = new RestFaults();
     let gatewayUrl = '';
+    const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
     const gateway = new FakeGateway(state, {
-      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+      heartbeatIntervalMs,
+      heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? Math.max(2 * heartbeatIntervalMs, heartbeatIntervalMs + 5_000),
+      commandsPerWindow: options.commandsPerWindow
+        ?? GATEWAY_COMMANDS_PER_WINDOW + Math.max(0, Math.ceil((options.commandWindowMs ?? GATEWAY_COMMAND_WINDOW_MS) / heartbeatIntervalMs) - 2),
+      commandWindowMs: options.commandWindowMs ?? GATEWAY_COMMAND_WINDOW_MS,
       resumeWindowMs: options.resumeWindowMs ?? 120_000,
       resumeBufferEvents: options.resumeBufferEvents ?? 10_000,
       url: () => gatewayUrl,
@@ -289,6 +314,16 @@ export class DiscordFake {
 
   invalidateSession(botId: string, resumable: boolean): void {
     this.#gateway.invalidateSession(botId, resumable);
+  }
+
+  /** Sets the bot's session starts: what `GET /gateway/bot` reports and IDENTIFY obeys. */
+  setSessionStarts(botId: string, limit: { remaining?: number; total?: number; maxConcurrency?: number }): void {
+    const bot = this.#state.bots.get(botId);
+    if (bot === undefined) throw new Error(`no bot ${botId}`);
+    const starts = bot.sessionStarts;
+    if (limit.total !== undefined) starts.total = limit.total;
+    if (limit.remaining !== undefined) starts.remaining = limit.remaining;
+    if (limit.maxConcurrency !== undefined) starts.maxConcurrency = limit.maxConcurrency;
   }
 
   /** The bot's token stops working: REST answers 401, the gateway closes with 4004. */

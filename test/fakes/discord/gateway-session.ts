@@ -12,6 +12,10 @@ export interface Connection {
   session: Session | null;
   /** A zombie stays open but answers nothing and delivers nothing: its dispatches wait for a resume. */
   zombie: boolean;
+  /** Times of the commands (any frame) sent within the rate-limit window, oldest first. */
+  commands: number[];
+  /** Closes the connection with 4009 unless a heartbeat comes first. */
+  heartbeatDeadline: NodeJS.Timeout | null;
 }
 
 export interface Session {

@@ -2,7 +2,10 @@
  * The fake's gateway: HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats,
  * RESUME with replay of every missed dispatch, RECONNECT, INVALID_SESSION,
  * MESSAGE_DELETE_BULK for a purge, CHANNEL_UPDATE for a slowmode change,
- * and the close codes discord.js reacts to. Each session keeps its recent
+ * the close codes discord.js reacts to, and Discord's limits: the daily
+ * session starts and identify concurrency (op 9 when too fast; at zero
+ * starts left Discord resets the token: 4004), 120 commands per 60 s (4008),
+ * and a heartbeat overdue (4009, resumable). Each session keeps its recent
  * dispatch frames (already serialised, sequence numbers included) so a resume
  * replays exactly what the client missed. A message event is serialised once
  * and sent to the sessions of the guild's bots only.
@@ -24,6 +27,11 @@ export interface GatewayOptions {
   resumeWindowMs: number;
   /** Dispatches a session keeps for replay; a resume from further back is refused. */
   resumeBufferEvents: number;
+  /** A connection that sends no heartbeat for this long is closed with 4009. */
+  heartbeatTimeoutMs: number;
+  /** Commands a connection may send per `commandWindowMs` before a 4008 close. */
+  commandsPerWindow: number;
+  commandWindowMs: number;
   /** URL clients connect and resume to. */
   url: () => string;
 }
@@ -34,6 +42,12 @@ export interface GatewayStats {
   resumes: number;
   invalidSessions: number;
   heartbeats: number;
+  /** IDENTIFYs refused: too fast for `max_concurrency`, or no session starts left. */
+  identifiesTooFast: number;
+  identifiesExhausted: number;
+  /** Connections closed with 4008 and 4009. */
+  rateLimitedCloses: number;
+  timedOutCloses: number;
 }
 
 export class FakeGateway {
@@ -44,7 +58,10 @@ export class FakeGateway {
   readonly #sessionsByBot = new Map<string, Set<Session>>();
   readonly #sessionsByGuild = new Map<string, Set<Session>>();
   readonly #connections = new Set<Connection>();
-  readonly stats: GatewayStats = { connections: 0, identifies: 0, resumes: 0, invalidSessions: 0, heartbeats: 0 };
+  readonly stats: GatewayStats = {
+    connections: 0, identifies: 0, resumes: 0, invalidSessions: 0, heartbeats: 0,
+    identifiesTooFast: 0, identifiesExhausted: 0, rateLimitedCloses: 0, timedOutCloses: 0,
+  };
 
   constructor(state: FakeState, options: GatewayOptions) {
     this.#state = state;
@@ -143,16 +160,40 @@ export class FakeGateway {
   // --- connection handling ----------------------------------------------
 
   #accept(ws: WebSocket): void {
-    const connection: Connection = { ws, session: null, zombie: false };
+    const connection: Connection = { ws, session: null, zombie: false, commands: [], heartbeatDeadline: null };
     this.#connections.add(connection);
     this.stats.connections += 1;
+    this.#awaitHeartbeat(connection);
     ws.on('message', (data, isBinary) => this.#onFrame(connection, data as Buffer, isBinary));
     ws.on('close', () => this.#onClose(connection));
     ws.on('error', () => {});
     this.#send(connection, { op: GatewayOp.Hello, d: { heartbeat_interval: this.#options.heartbeatIntervalMs }, s: null, t: null });
   }
 
+  /** (Re)arms the connection's heartbeat deadline. */
+  #awaitHeartbeat(connection: Connection): void {
+    if (connection.heartbeatDeadline !== null) clearTimeout(connection.heartbeatDeadline);
+    connection.heartbeatDeadline = setTimeout(() => {
+      this.stats.timedOutCloses += 1;
+      connection.ws.close(GatewayClose.SessionTimedOut, 'Session timed out.');
+    }, this.#options.heartbeatTimeoutMs);
+    connection.heartbeatDeadline.unref();
+  }
+
+  /** Counts a command; false (and a 4008 close) past the window's allowance. */
+  #withinRate(connection: Connection): boolean {
+    const now = Date.now();
+    const { commands } = connection;
+    while (commands.length > 0 && commands[0]! <= now - this.#options.commandWindowMs) commands.shift();
+    commands.push(now);
+    if (commands.length <= this.#options.commandsPerWindow) return true;
+    this.stats.rateLimitedCloses += 1;
+    connection.ws.close(GatewayClose.RateLimited, 'You are being rate limited.');
+    return false;
+  }
+
   #onFrame(connection: Connection, data: Buffer, isBinary: boolean): void {
+    if (!this.#withinRate(connection)) return;
     let payload: { op?: unknown; d?: unknown };
     try {
       if (isBinary) throw new Error('binary');
@@ -164,6 +205,7 @@ export class FakeGateway {
     switch (payload.op) {
       case GatewayOp.Heartbeat:
         this.stats.heartbeats += 1;
+        this.#awaitHeartbeat(connection);
         if (!connection.zombie) this.#send(connection, { op: GatewayOp.HeartbeatAck, d: null });
         return;
       case GatewayOp.Identify:
@@ -199,6 +241,20 @@ export class FakeGateway {
     }
     if ((intents & Intent.MessageContent) !== 0 && !bot.messageContentIntent) {
       connection.ws.close(GatewayClose.DisallowedIntents, 'Disallowed intent(s).');
+      return;
+    }
+    const verdict = bot.sessionStarts.start(Date.now());
+    if (verdict === 'too_fast') {
+      this.stats.identifiesTooFast += 1;
+      this.#send(connection, { op: GatewayOp.InvalidSession, d: false });
+      return;
+    }
+    if (verdict === 'exhausted') {
+      // Discord resets the token of a bot past its daily session starts and ends its sessions.
+      this.stats.identifiesExhausted += 1;
+      bot.revoked = true;
+      this.revoke(bot.user.id);
+      connection.ws.close(GatewayClose.AuthenticationFailed, 'Authentication failed.');
       return;
     }
     this.stats.identifies += 1;
@@ -244,6 +300,7 @@ export class FakeGateway {
 
   #onClose(connection: Connection): void {
     this.#connections.delete(connection);
+    if (connection.heartbeatDeadline !== null) clearTimeout(connection.heartbeatDeadline);
     const session = connection.session;
     if (session === null || session.connection !== connection) return;
     session.connection = null;

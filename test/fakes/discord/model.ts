@@ -4,6 +4,7 @@
  * back and tests can check what was uploaded.
  */
 import type { FakePermission } from './protocol.ts';
+import type { SessionStartLimit, SessionStartOptions } from './session-start-limit.ts';
 
 export interface FakeUser {
   id: string;
@@ -21,6 +22,8 @@ export interface FakeBot {
   messageContentIntent: boolean;
   revoked: boolean;
   guildIds: Set<string>;
+  /** IDENTIFYs left today and how fast they may come. */
+  sessionStarts: SessionStartLimit;
 }
 
 export interface FakeGuild {
@@ -135,6 +138,8 @@ export interface ListQuery {
 }
 
 export interface FakeStateOptions {
+  /** Session starts each new bot gets (see session-start-limit.ts). */
+  sessionStarts: SessionStartOptions;
   /** Messages kept per channel before the oldest are forgotten. */
   maxMessagesPerChannel: number;
   /** How long `enforce_nonce` remembers a nonce, ms. */

@@ -24,9 +24,15 @@ export const GatewayClose = {
   AuthenticationFailed: 4004,
   AlreadyAuthenticated: 4005,
   InvalidSeq: 4007,
+  RateLimited: 4008,
+  SessionTimedOut: 4009,
   InvalidIntents: 4013,
   DisallowedIntents: 4014,
 } as const;
+
+/** Gateway commands a connection may send per window before Discord closes it with 4008. */
+export const GATEWAY_COMMANDS_PER_WINDOW = 120;
+export const GATEWAY_COMMAND_WINDOW_MS = 60_000;
 
 export const Intent = {
   Guilds: 1 << 0,

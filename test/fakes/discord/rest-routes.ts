@@ -106,7 +106,7 @@ export const ROUTES: readonly Route[] = [
   route('GET', '/gateway/bot', 'bot', (ctx) => ok({
     url: ctx.gatewayUrl,
     shards: 1,
-    session_start_limit: { total: 1000, remaining: 1000, reset_after: 86_400_000, max_concurrency: 1 },
+    session_start_limit: botOf(ctx).sessionStarts.snapshot(Date.now()),
   })),
   route('GET', '/users/@me', 'bot', (ctx) => ok(apiBotUser(botOf(ctx)))),
   route('GET', '/users/@me/guilds', 'bot', (ctx) => {

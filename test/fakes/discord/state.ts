@@ -13,6 +13,7 @@ import { ChannelType, MessageType } from './protocol.ts';
 import type { FakePermission } from './protocol.ts';
 import { NonceIndex, page } from './history.ts';
 export type { FakeEvent, NewMessage } from './model.ts';
+import { SessionStartLimit } from './session-start-limit.ts';
 import { SnowflakeGenerator } from './snowflake.ts';
 
 export class FakeState {
@@ -50,6 +51,7 @@ export class FakeState {
     if (this.botsByToken.has(token)) throw new Error(`a bot with token ${token} exists already`);
     const bot: FakeBot = {
       user, token, applicationId: user.id, messageContentIntent: input.messageContentIntent ?? true, revoked: false, guildIds: new Set(),
+      sessionStarts: new SessionStartLimit(this.#options.sessionStarts),
     };
     this.users.set(user.id, user);
     this.bots.set(user.id, bot);

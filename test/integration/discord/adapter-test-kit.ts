@@ -22,7 +22,8 @@ export interface World {
 }
 
 export async function startWorld(fakeOptions: DiscordFakeOptions = {}, runtimeOptions: DiscordRuntimeOptions = {}): Promise<World> {
-  const fake = await DiscordFake.start({ heartbeatIntervalMs: 400, ...fakeOptions });
+  // Discord's identify window: the adapter paces its identifies across the clients it replaces.
+  const fake = await DiscordFake.start({ heartbeatIntervalMs: 400, sessionStarts: { windowMs: 5_000 }, ...fakeOptions });
   const bot = fake.createBot({ username: 'relay' });
   const guildId = fake.createGuild({ name: 'Guild', bots: [bot.id] }).id;
   const source = fake.createChannel(guildId, 'source').id;

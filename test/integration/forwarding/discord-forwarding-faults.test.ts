@@ -164,4 +164,26 @@ describe('forwarding through faults: 429 storms, gateway drops, pauses and resta
     assert.equal(world.runtime!.supervisor.sessions.get(bot.accountId)?.state, 'revoked', 'not restarted');
     assert.equal(world.fake.stats().gateway.connections, connections, 'no reconnect loop against the gateway');
   });
+
+  it('stops an account whose bot has no gateway session starts left, saying when they reset, instead of identifying in a loop', async () => {
+    const bot = await world.bot(owner, 'nostarts');
+    world.fake.setSessionStarts(bot.botId, { remaining: 0 });
+    const dst = world.channel('nostarts');
+    await world.pair({ userId: owner, source: { accountId: reader.accountId, chatId: ch.src }, destination: { accountId: bot.accountId, chatId: dst } });
+    const identifies = world.fake.stats().gateway.identifies;
+    await world.runtime!.sync!.reconcile();
+    const accounts = world.sql.table('discord_accounts');
+    let row: { status: string; last_error: string | null } | undefined;
+    await waitFor('the row says why', async () => {
+      [row] = await world.sql.all<{ status: string; last_error: string | null }>(`select status, last_error from ${accounts} where id = ?`, [bot.accountId]);
+      return row?.status === 'revoked';
+    }, 20_000);
+    assert.match(row!.last_error ?? '', /only 0 more gateway session starts of 1000 until \d{4}-.*start it again after that time/);
+    await world.runtime!.sync!.reconcile();
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.equal(world.runtime!.supervisor.sessions.get(bot.accountId)?.state, 'revoked', 'not restarted');
+    const gateway = world.fake.stats().gateway;
+    assert.equal(gateway.identifies, identifies, 'no IDENTIFY spent');
+    assert.equal(gateway.identifiesExhausted, 0, 'the token was never put at risk');
+  });
 });
