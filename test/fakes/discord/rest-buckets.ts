@@ -69,9 +69,10 @@ export class RouteBuckets {
 
   /**
    * Takes one request of `route` (`METHOD /bucket/route`, its major
-   * parameter `majorId`) by `botUserId` (null for a webhook execution).
+   * parameter `majorId`) by `botUserId` (null for a webhook execution);
+   * `channelId` is the channel a new message goes to (for the shared limit).
    */
-  take(route: string, majorId: string | null, botUserId: string | null, now = Date.now()): BucketAnswer {
+  take(route: string, majorId: string | null, botUserId: string | null, now = Date.now(), channelId: string | null = majorId): BucketAnswer {
     if (botUserId !== null && !route.startsWith('POST /webhooks/')) {
       const global = this.#limits.global;
       const w = this.#window(`global:${botUserId}`, global, now);
@@ -91,8 +92,8 @@ export class RouteBuckets {
     if (w.used >= limit.limit) return { headers: headersAt(0), refused: refusal(limit, w, now, 'user', headersAt(0)) };
     const shared = this.#limits.channelShared;
     const creates = route === 'POST /channels/:id/messages' || route === 'POST /webhooks/:id/:token';
-    if (shared !== undefined && creates && majorId !== null) {
-      const s = this.#window(`shared:${majorId}`, shared, now);
+    if (shared !== undefined && creates && channelId !== null) {
+      const s = this.#window(`shared:${channelId}`, shared, now);
       if (s.used >= shared.limit) return { headers: headersAt(limit.limit - w.used), refused: refusal(shared, s, now, 'shared', headersAt(limit.limit - w.used)) };
       s.used += 1;
     }

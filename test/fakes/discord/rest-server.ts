@@ -94,7 +94,8 @@ export async function handleHttp(deps: RestServerDeps, request: IncomingMessage,
     return;
   }
   const major = majorOf(route.name, params);
-  const bucket = deps.buckets?.take(route.name, major, botUserId) ?? { headers: {} };
+  const channelId = route.name.startsWith('POST /webhooks/') ? state.webhooks.get(params[0]!)?.channelId ?? null : major;
+  const bucket = deps.buckets?.take(route.name, major, botUserId, Date.now(), channelId) ?? { headers: {} };
   if (bucket.refused !== undefined) {
     request.resume();
     faults.answered(429, botUserId, bucket.refused.scope);
