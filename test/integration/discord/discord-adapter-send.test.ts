@@ -3,7 +3,8 @@
  * copy-mode (webhook identity, and the fallback where webhooks are
  * forbidden), replies, attachments and albums, oversize files as links, long
  * messages split, edits that grow and shrink, deletes, 429 as flood_wait
- * without waiting (a slowmode 429 for the chat only), nonce deduplication and the invalid-request limiter.
+ * without waiting (a slowmode 429 for the chat only), nonce deduplication, a
+ * copy-mode message failing part-way resumed at the next part, and the invalid-request limiter.
  */
 import assert from 'node:assert/strict';
 import type { SendResult, SendTask } from '../../../actors/actor-contract.ts';
@@ -198,9 +199,11 @@ describe('Discord adapter: send, edit, delete', function () {
     const result = await client.send(task('send', outgoing('limited')));
     assert.ok(Date.now() - started < 1_000, 'returned without sleeping');
     assert.ok(!result.ok && result.kind === 'flood_wait' && result.retryAfterMs! >= 30_000, JSON.stringify(result));
+    assert.equal(!result.ok && result.scope, 'chat', 'a channel\'s bucket holds that pair only');
     world.fake.rateLimit({ route: 'POST /webhooks/:id/:token', forMs: 60_000, retryAfterMs: 2_000, global: true });
     const webhook = await client.send(task('send', outgoing('limited', { copyMode: true })));
     assert.ok(!webhook.ok && webhook.kind === 'flood_wait', JSON.stringify(webhook));
+    assert.notEqual(!webhook.ok && webhook.scope, 'chat', 'a global limit holds the bot');
   });
 
   it('turns a slowmode 429 (code 20016) into a wait for that chat only, then posts once', async () => {
