@@ -43,6 +43,12 @@ export interface SendTask {
   chatId: string;
   /** Destination message ids an edit or delete applies to. */
   targetMessageIds?: string[];
+  /**
+   * For a send split in parts: the ids of the parts an earlier attempt
+   * already posted, in order. The send resumes at the next part and
+   * reports them first. Default: none.
+   */
+  sentPartIds?: string[];
   payload: unknown;
 }
 
@@ -64,6 +70,8 @@ export type SendResult =
     scope?: 'account' | 'chat';
     /** For `flood_wait`: the actor's own pacing handed the send back before it reached the platform; not a failed attempt. Default false. */
     paced?: boolean;
+    /** A send split in parts that failed part-way: the ids of the parts posted so far (with `sentPartIds`), for the retry to resume after. */
+    sentPartIds?: string[];
   };
 
 /** What `health()` reports; the supervisor also measures the thread around it. */

@@ -14,7 +14,8 @@
  * after `--warmup-s`; lost and duplicated count every message.
  * `runtime_cpu_ms_per_msg`: CPU the supervisor and its workers spent per
  * message offered after the warm-up (Linux /proc), steadier than latency on
- * a shared machine.
+ * a shared machine. `rate_limited`: the 429s the fake sent, by scope (its
+ * modelled Discord rate limits are on).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -100,7 +101,8 @@ async function workersRss(child: ChildProcess): Promise<number> {
   return (await reply<{ bytes: number }>(child, 'rss', { type: 'rss' })).bytes;
 }
 
-const world = await ForwardingWorld.create('fwd_bench');
+// Discord's rate limits as the fake models them (per-route buckets, 50 requests/s per bot): discord.js paces from their headers.
+const world = await ForwardingWorld.create('fwd_bench', { discord: { rateLimits: {} } });
 let supervisor: ChildProcess | null = null;
 try {
   progress('starting the supervisor with no linked accounts');
@@ -181,6 +183,7 @@ try {
     lost, duplicated, p50_ms: percentile(all, 50), p99_ms: percentile(all, 99), tiers: tierFigures,
     rss_per_bot_kb: Math.round(rssPerBotKb), connect_s: Number(connectS.toFixed(1)), plan_rates: 'off',
     runtime_cpu_ms_per_msg: Number((runtimeCpuMs / Math.max(1, sent.length - measuredFrom)).toFixed(3)),
+    rate_limited: world.fake.stats().rateLimited,
   }));
 } finally {
   await stopChild(supervisor);

@@ -42,6 +42,9 @@ export type SendResolver = (task: ScheduledTask) => SendTask | null | Promise<Se
  */
 export type DeliveryRecorder = (task: ScheduledTask, send: SendTask, result: { destinationMessageIds: string[] }) => Promise<void>;
 
+/** Hears the parts a failed send posted before it failed (`sentPartIds`); must not throw or wait. */
+export type PartialSendListener = (task: ScheduledTask, sentPartIds: string[]) => void;
+
 /** Hears the notice a send result carries (ok or failed); must not throw or wait: the outcome is recorded regardless. */
 export type NoticeListener = (task: ScheduledTask, notice: SendNotice) => void;
 
@@ -67,6 +70,8 @@ export interface DispatcherOptions {
   onDelivered?: DeliveryRecorder;
   /** Called with the notice of a send result, if any. Default: ignored. */
   onNotice?: NoticeListener;
+  /** Called with the parts a failed send posted, for its retry to resume after. Default: ignored. */
+  onPartial?: PartialSendListener;
   /** Longest the loop sleeps when nothing is runnable and nothing wakes it, in ms. Default 1,000. */
   idleWakeMs?: number;
   /** How long tasks wait for a sending account this supervisor does not know before they fail for good, in ms. Default 60,000. */
@@ -91,7 +96,7 @@ export class Dispatcher {
   readonly #waits = new Map<string, number>();
 
   constructor(options: DispatcherOptions) {
-    this.#o = { resolve: defaultSendResolver, onDelivered: async () => {}, onNotice: () => {}, idleWakeMs: 1_000, unknownAccountGraceMs: 60_000, ...options };
+    this.#o = { resolve: defaultSendResolver, onDelivered: async () => {}, onNotice: () => {}, onPartial: () => {}, idleWakeMs: 1_000, unknownAccountGraceMs: 60_000, ...options };
   }
 
   /** Sends told to wait since start, by platform and by who said so (for `switchboard_send_waits_total`). */
@@ -204,6 +209,7 @@ export class Dispatcher {
         } else {
           result = await worker.call<SendResult>(async (api) => (await api.send(task.sendingAccountId, send)) as SendResult);
           if (result.notice) this.#o.onNotice(task, result.notice);
+          if (!result.ok && result.sentPartIds !== undefined && result.sentPartIds.length > 0) this.#o.onPartial(task, result.sentPartIds);
           if (result.ok) await this.#o.onDelivered(task, send, result);
         }
       } catch (err) {

@@ -31,6 +31,7 @@ import { ForwardTaskInvalidError } from '../src/errors/registry.ts';
 import { allowsCopyFallback } from '../src/domain/plans/plan-rules.ts';
 import { acceptWithRetry } from './acceptance-retry.ts';
 import { OwnCopies } from './own-copies.ts';
+import { SentParts } from './sent-parts.ts';
 import type { ForwardingQueue } from './forwarding-queue.ts';
 import { SourceOrder } from './source-order.ts';
 import type { Supervisor } from './supervisor.ts';
@@ -79,6 +80,7 @@ export class ForwardingEngine {
   readonly #d: ForwardingEngineDeps;
   readonly #log: Logger;
   readonly #own = new OwnCopies();
+  readonly #sentParts = new SentParts();
   /** `platform:id` of every linked account: their posts are our deliveries, never new sources. */
   #ownAuthors: ReadonlySet<string> = new Set();
   #queue: ForwardingQueue | null = null;
@@ -249,6 +251,8 @@ export class ForwardingEngine {
         if (copy?.[0] !== undefined) message.replyToDestinationMessageId = copy[0];
       }
       send.payload = message;
+      const sentPartIds = this.#sentParts.of(task.id);
+      if (sentPartIds !== undefined) send.sentPartIds = sentPartIds;
       return send;
     }
     const copy = await this.#d.links.copyOf(p.pairId, p.source.chatId, p.source.messageId);
@@ -275,10 +279,16 @@ export class ForwardingEngine {
     return send;
   };
 
+  /** The dispatcher's partial-send listener: the parts a failed send posted, for its retry to resume after. */
+  readonly onPartial = (task: ScheduledTask, sentPartIds: string[]): void => {
+    this.#sentParts.record(task.id, sentPartIds);
+  };
+
   /** The dispatcher's recorder: the link first (before the ack), then the chain hop. */
   readonly onDelivered = async (task: ScheduledTask, send: SendTask, result: { destinationMessageIds: string[] }): Promise<void> => {
     const p = decodePayload(task.payloadRef);
     const ids = result.destinationMessageIds;
+    this.#sentParts.forget(task.id);
     // An album's every part links to its one copy: an edit or a delete of any part finds it.
     // An edit posted as new (see resolve) is linked like any first delivery, so later edits and deletes find it.
     const sourceIds = p.source.partIds ?? [p.source.messageId];

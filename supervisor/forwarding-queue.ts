@@ -24,7 +24,7 @@ import { DurableScheduler, type DurableReplayReport } from '../src/scheduler/dur
 import { shardOwners } from '../src/scheduler/store/shard-owners.ts';
 import type { DeadLetters, DeadLetterSelection } from '../src/scheduler/store/dead-letters.ts';
 import { TaskStore } from '../src/scheduler/store/task-store.ts';
-import { Dispatcher, type DeliveryRecorder, type NoticeListener, type SendResolver } from './dispatcher.ts';
+import { Dispatcher, type DeliveryRecorder, type NoticeListener, type PartialSendListener, type SendResolver } from './dispatcher.ts';
 import type { Supervisor } from './supervisor.ts';
 
 export interface ForwardingQueueOptions {
@@ -36,6 +36,8 @@ export interface ForwardingQueueOptions {
   onDelivered?: DeliveryRecorder;
   /** Hears the notices send results carry (see dispatcher.ts). Default: ignored. */
   onNotice?: NoticeListener;
+  /** Hears the parts a failed send posted, for its retry to resume after (see dispatcher.ts). Default: ignored. */
+  onPartial?: PartialSendListener;
   /** How long tasks wait for a sending account this supervisor does not know, in ms. Default 60,000 (see dispatcher.ts). */
   unknownAccountGraceMs?: number;
   /** How often to look for shards of dead supervisors to claim, in ms (also once on start). Default 30,000. */
@@ -68,7 +70,7 @@ export class ForwardingQueue {
     const o = checkOptionsObject(options) as ForwardingQueueOptions;
     const scanMs = checkPositiveInteger('orphanScanMs', o.orphanScanMs ?? 30_000);
     if (o.unknownAccountGraceMs !== undefined) checkTimerMs('unknownAccountGraceMs', o.unknownAccountGraceMs);
-    for (const fn of ['resolve', 'onDelivered', 'onNotice'] as const) {
+    for (const fn of ['resolve', 'onDelivered', 'onNotice', 'onPartial'] as const) {
       if (o[fn] !== undefined && typeof o[fn] !== 'function') failOption(fn, 'must be a function');
     }
     const core = new PriorityScheduler({
@@ -93,6 +95,7 @@ export class ForwardingQueue {
       ...(options.resolve ? { resolve: options.resolve } : {}),
       ...(options.onDelivered ? { onDelivered: options.onDelivered } : {}),
       ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+      ...(options.onPartial ? { onPartial: options.onPartial } : {}),
       ...(options.unknownAccountGraceMs !== undefined ? { unknownAccountGraceMs: options.unknownAccountGraceMs } : {}),
     });
     dispatcher.start();

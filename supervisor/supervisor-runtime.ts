@@ -119,7 +119,7 @@ export async function startSupervisorRuntime(input: {
       onPairNotice: (pairId, notice) => void pairNotices.record(pairId, notice),
     });
     queueOptions = {
-      resolve: engine.resolve, onDelivered: engine.onDelivered, onNotice: (task, notice) => void pairNotices.record(task.pairId, notice), ...input.queue,
+      resolve: engine.resolve, onDelivered: engine.onDelivered, onPartial: engine.onPartial, onNotice: (task, notice) => void pairNotices.record(task.pairId, notice), ...input.queue,
     };
   }
   const queue = await ForwardingQueue.start(supervisor, input.redis, input.logger, queueOptions);

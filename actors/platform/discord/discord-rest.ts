@@ -5,7 +5,8 @@
  * (the queue retries with backoff), with every answer Discord counts as an
  * invalid request recorded in the thread's window. A 429 from a channel's
  * slowmode (code 20016) becomes a wait for that channel only (`scope:
- * 'chat'`), other 429s a wait for the bot. `sendFailure` maps what REST
+ * 'chat'`), as does a route bucket's 429 (per channel or webhook); a global
+ * 429 is a wait for the bot. `sendFailure` maps what REST
  * throws onto the `SendResult` kinds.
  */
 import { DefaultRestOptions, DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
@@ -106,7 +107,11 @@ export function sendFailure(error: unknown): SendFailure {
   if (error instanceof SlowmodeRateLimitError) return { ok: false, kind: 'flood_wait', scope: 'chat', message: error.message, retryAfterMs: error.retryAfterMs };
   if (error instanceof RateLimitError) {
     const retryAfterMs = Math.max(1, Math.ceil(error.retryAfter));
-    return { ok: false, kind: 'flood_wait', message: `429 on ${error.method} ${error.route}${error.global ? ' (global)' : ''}`, retryAfterMs };
+    const failure: SendFailure = { ok: false, kind: 'flood_wait', message: `429 on ${error.method} ${error.route}${error.global ? ' (global)' : ''}`, retryAfterMs };
+    // A route's bucket is per channel or webhook (its major parameter): only the pair sending there waits.
+    // Holding the whole bot for one busy channel's 5-per-5-s bucket stalled every other pair of the bot for seconds.
+    if (!error.global && error.majorParameter !== 'global') failure.scope = 'chat';
+    return failure;
   }
   if (error instanceof DiscordAPIError) {
     const text = `${error.status} ${error.code}: ${error.message}`;

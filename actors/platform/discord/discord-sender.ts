@@ -6,7 +6,8 @@
  * from the task's idempotency key with `enforce_nonce`, so a redelivered task
  * gets the messages it already made instead of new ones. Copy mode posts
  * through the channel webhook under the author's name and avatar (webhook
- * executions have no nonce: a redelivery may repeat them).
+ * executions have no nonce). A send failing part-way reports the parts it
+ * posted; the retry carries them in `sentPartIds` and resumes after them.
  */
 import { Routes } from 'discord.js';
 import type { APIMessage, RawFile, REST } from 'discord.js';
@@ -74,6 +75,9 @@ export class DiscordSender {
   async send(task: SendTask): Promise<SendResult> {
     if (!isOutgoing(task.payload)) return badPayload;
     const message = task.payload;
+    // Parts posted so far, by this attempt or an earlier one: a retry resumes after them,
+    // since webhook executions have no nonce to make a repost harmless.
+    const sent = [...(task.sentPartIds ?? [])];
     let held = 0;
     try {
       const fetched = await fetchAttachments(message.attachments, this.#d.runtime.uploadLimitBytes, this.#d.runtime.requestTimeoutMs);
@@ -81,16 +85,18 @@ export class DiscordSender {
       this.#d.track(held);
       let delivery = await this.#delivery(task.chatId, message.copyMode);
       try {
-        return await this.#postAll(delivery, message, fetched, task.idempotencyKey);
+        return await this.#postAll(delivery, message, fetched, task.idempotencyKey, sent);
       } catch (error) {
         // Someone deleted the channel webhook: find or make another, once.
         if (!this.#lostWebhook(delivery, error)) throw error;
         delivery = await this.#delivery(task.chatId, message.copyMode);
-        return await this.#postAll(delivery, message, fetched, task.idempotencyKey);
+        return await this.#postAll(delivery, message, fetched, task.idempotencyKey, sent);
       }
     } catch (error) {
-      if (error instanceof AttachmentUnavailableError) return { ok: false, kind: 'transient', message: error.message };
-      return sendFailure(error);
+      const failure: SendResult = error instanceof AttachmentUnavailableError
+        ? { ok: false, kind: 'transient', message: error.message }
+        : sendFailure(error);
+      return sent.length > 0 ? { ...failure, sentPartIds: sent } : failure;
     } finally {
       this.#d.track(-held);
     }
@@ -135,8 +141,12 @@ export class DiscordSender {
     }
   }
 
-  /** The text parts in order, the first with the reply and up to 10 files; further files in messages of their own. */
-  async #postAll(delivery: Delivery, message: OutgoingMessage, fetched: FetchedFiles, idempotencyKey: string): Promise<SendResult> {
+  /**
+   * The text parts in order, the first with the reply and up to 10 files;
+   * further files in messages of their own. Parts already in `sent` are
+   * skipped; each one posted is added to it as it succeeds.
+   */
+  async #postAll(delivery: Delivery, message: OutgoingMessage, fetched: FetchedFiles, idempotencyKey: string, sent: string[]): Promise<SendResult> {
     const parts = toDiscordMessages(this.#compose(message, delivery, fetched.linked), MAX_LENGTH);
     const fileRuns = chunk(fetched.files, MAX_FILES);
     const posts: Post[] = parts.map((content) => ({ content, files: [] }));
@@ -145,9 +155,11 @@ export class DiscordSender {
     posts[0]!.files = fileRuns[0] ?? [];
     if (message.replyToDestinationMessageId !== undefined) posts[0]!.replyTo = message.replyToDestinationMessageId;
     for (const files of fileRuns.slice(1)) posts.push({ content: '', files });
-    const ids: string[] = [];
-    for (const [i, post] of posts.entries()) ids.push(await this.#post(delivery, post, i, idempotencyKey, message));
-    return { ok: true, destinationMessageIds: ids };
+    for (const [i, post] of posts.entries()) {
+      if (i < sent.length) continue;
+      sent.push(await this.#post(delivery, post, i, idempotencyKey, message));
+    }
+    return { ok: true, destinationMessageIds: [...sent] };
   }
 
   async #delivery(chatId: string, copyMode: boolean): Promise<Delivery> {

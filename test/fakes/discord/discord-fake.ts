@@ -23,6 +23,8 @@ import type { FakeFileInput, FakeMessage, FakeWebhook } from './model.ts';
 import type { FakePermission } from './protocol.ts';
 import { GATEWAY_COMMAND_WINDOW_MS, GATEWAY_COMMANDS_PER_WINDOW, MAX_RATE_LIMIT_PER_USER } from './protocol.ts';
 import { bulkDelete } from './rest-bulk-delete.ts';
+import { RouteBuckets } from './rest-buckets.ts';
+import type { RouteLimits } from './rest-buckets.ts';
 import { RestFaults } from './rest-faults.ts';
 import type { RateLimitRule, RestStats, ServerErrorRule } from './rest-faults.ts';
 import { handleHttp } from './rest-server.ts';
@@ -32,6 +34,7 @@ import { FakeState } from './state.ts';
 
 export type { FakeAttachment, FakeFileInput, FakeMessage, FakeWebhook } from './model.ts';
 export type { RateLimitRule, ServerErrorRule } from './rest-faults.ts';
+export type { BucketLimit, RouteLimits } from './rest-buckets.ts';
 export type { FakePermission } from './protocol.ts';
 
 export interface DiscordFakeOptions {
@@ -68,6 +71,12 @@ export interface DiscordFakeOptions {
   maxMessagesPerChannel?: number;
   /** How long `enforce_nonce` remembers a nonce, ms. Default 300 000. */
   nonceWindowMs?: number;
+  /**
+   * Discord's REST rate limits (per-route buckets with `X-RateLimit-*`
+   * headers, 50 requests/s per bot): the defaults of RouteLimits, these
+   * numbers, or `false` for none (suites that need raw speed). Default on.
+   */
+  rateLimits?: RouteLimits | false;
 }
 
 export interface FakeStats extends RestStats {
@@ -100,6 +109,7 @@ export class DiscordFake {
       nonceWindowMs: options.nonceWindowMs ?? 300_000,
     });
     const faults = new RestFaults();
+    const buckets = options.rateLimits === false ? null : new RouteBuckets(options.rateLimits ?? {});
     let gatewayUrl = '';
     const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
     const gateway = new FakeGateway(state, {
@@ -115,7 +125,7 @@ export class DiscordFake {
     state.onEvent = (event) => gateway.onEvent(event);
     const limits = { uploadLimitBytes: options.uploadLimitBytes ?? 10 * 1024 * 1024 };
     const server = createServer((request, response) => {
-      handleHttp({ state, faults, limits, gatewayUrl: () => gatewayUrl }, request, response).catch((error: unknown) => {
+      handleHttp({ state, faults, buckets, limits, gatewayUrl: () => gatewayUrl }, request, response).catch((error: unknown) => {
         if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ message: `500: ${error instanceof Error ? error.message : String(error)}`, code: 0 }));
       });
@@ -264,6 +274,7 @@ export class DiscordFake {
       requests: { ...rest.requests },
       invalid: { ...rest.invalid },
       invalidByBot: { ...rest.invalidByBot },
+      rateLimited: { ...rest.rateLimited },
       gateway: { ...this.#gateway.stats, connected: this.#gateway.connectedCount() },
     };
   }
@@ -273,6 +284,7 @@ export class DiscordFake {
     rest.requests = {};
     rest.invalid = { 401: 0, 403: 0, 429: 0 };
     rest.invalidByBot = {};
+    rest.rateLimited = { user: 0, global: 0, shared: 0 };
     Object.assign(this.#gateway.stats, { connections: 0, identifies: 0, resumes: 0, invalidSessions: 0, heartbeats: 0 });
   }
 

@@ -18,6 +18,8 @@ export interface FaultScope {
   count?: number;
   /** Every matching request fails for this many ms from now. */
   forMs?: number;
+  /** Lets this many matching requests through before the rule applies (to fail part 2 of a message). Default 0. */
+  skip?: number;
 }
 
 export interface ServerErrorRule extends FaultScope {
@@ -39,6 +41,7 @@ interface ActiveRule {
   kind: 'rate_limit' | 'server_error';
   remaining: number;
   until: number;
+  skip: number;
 }
 
 export interface RestStats {
@@ -48,6 +51,8 @@ export interface RestStats {
   invalid: { 401: number; 403: number; 429: number };
   /** Invalid requests per bot user id. */
   invalidByBot: Record<string, number>;
+  /** Every 429 sent (scripted, modelled or slowmode), by `X-RateLimit-Scope`. */
+  rateLimited: { user: number; global: number; shared: number };
 }
 
 export interface FaultAnswer {
@@ -58,7 +63,7 @@ export interface FaultAnswer {
 
 export class RestFaults {
   #rules: ActiveRule[] = [];
-  readonly stats: RestStats = { requests: {}, invalid: { 401: 0, 403: 0, 429: 0 }, invalidByBot: {} };
+  readonly stats: RestStats = { requests: {}, invalid: { 401: 0, 403: 0, 429: 0 }, invalidByBot: {}, rateLimited: { user: 0, global: 0, shared: 0 } };
 
   /** Adds a 429 rule; the returned function removes it early. */
   rateLimit(rule: RateLimitRule): () => void {
@@ -76,6 +81,7 @@ export class RestFaults {
       kind,
       remaining: rule.count ?? (rule.forMs === undefined ? 1 : Number.POSITIVE_INFINITY),
       until: rule.forMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + rule.forMs,
+      skip: rule.skip ?? 0,
     };
     this.#rules.push(active);
     return () => {
@@ -93,6 +99,10 @@ export class RestFaults {
 
   /** Records an answer's status if Discord would count it as invalid. */
   answered(status: number, botUserId: string | null, scope?: string): void {
+    if (status === 429) {
+      const key = scope === 'global' || scope === 'shared' ? scope : 'user';
+      this.stats.rateLimited[key] += 1;
+    }
     if (status !== 401 && status !== 403 && status !== 429) return;
     if (status === 429 && scope === 'shared') return;
     this.stats.invalid[status] += 1;
@@ -109,6 +119,10 @@ export class RestFaults {
       if (rule.botUserId !== undefined && rule.botUserId !== botUserId) continue;
       if (rule.route !== undefined && rule.route !== route) continue;
       if (rule.majorId !== undefined && !path.includes(`/${rule.majorId}`)) continue;
+      if (active.skip > 0) {
+        active.skip -= 1;
+        continue;
+      }
       active.remaining -= 1;
       if (active.kind === 'server_error') {
         return { status: rule.status ?? 500, headers: {}, body: { message: 'Internal Server Error', code: 0 } };

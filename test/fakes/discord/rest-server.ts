@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, parseBody, readBody, sendJson } from './http-io.ts';
 import type { FakeBot } from './model.ts';
+import type { RouteBuckets } from './rest-buckets.ts';
 import type { RestFaults } from './rest-faults.ts';
 import type { MessageLimits } from './rest-messages.ts';
 import { matchRoute } from './rest-routes.ts';
@@ -16,6 +17,8 @@ const API_PREFIX = '/api/v10';
 export interface RestServerDeps {
   state: FakeState;
   faults: RestFaults;
+  /** The modelled rate limits; null when turned off. */
+  buckets: RouteBuckets | null;
   limits: MessageLimits;
   gatewayUrl: () => string;
 }
@@ -42,6 +45,13 @@ function safeDecode(path: string): string {
   } catch {
     return path;
   }
+}
+
+/** A route's major parameter, which splits its bucket: the channel, the guild, or the webhook with its token. */
+function majorOf(routeName: string, params: string[]): string | null {
+  if (routeName.includes(' /webhooks/:id/:token')) return `${params[0]}/${params[1]}`;
+  if (/ \/(channels|guilds|webhooks)\/:id/.test(routeName)) return params[0] ?? null;
+  return null;
 }
 
 export async function handleHttp(deps: RestServerDeps, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -83,15 +93,24 @@ export async function handleHttp(deps: RestServerDeps, request: IncomingMessage,
     sendJson(response, fault.status, fault.body, fault.headers);
     return;
   }
+  const major = majorOf(route.name, params);
+  const channelId = route.name.startsWith('POST /webhooks/') ? state.webhooks.get(params[0]!)?.channelId ?? null : major;
+  const bucket = deps.buckets?.take(route.name, major, botUserId, Date.now(), channelId) ?? { headers: {} };
+  if (bucket.refused !== undefined) {
+    request.resume();
+    faults.answered(429, botUserId, bucket.refused.scope);
+    sendJson(response, 429, bucket.refused.body, bucket.refused.headers);
+    return;
+  }
   try {
     const raw = await readBody(request, deps.limits.uploadLimitBytes * 10 + 1024 * 1024);
     const body = await parseBody(request, raw);
     const answer = route.handle({ state, limits: deps.limits, params, query: url.searchParams, body, bot, gatewayUrl: deps.gatewayUrl() });
-    sendJson(response, answer.status, answer.body);
+    sendJson(response, answer.status, answer.body, bucket.headers);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     faults.answered(error.status, botUserId, error.headers['X-RateLimit-Scope']);
     const body = { message: error.message, code: error.code, ...error.fields, ...(error.errors === undefined ? {} : { errors: error.errors }) };
-    sendJson(response, error.status, body, error.headers);
+    sendJson(response, error.status, body, { ...bucket.headers, ...error.headers });
   }
 }

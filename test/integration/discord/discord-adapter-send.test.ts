@@ -3,7 +3,8 @@
  * copy-mode (webhook identity, and the fallback where webhooks are
  * forbidden), replies, attachments and albums, oversize files as links, long
  * messages split, edits that grow and shrink, deletes, 429 as flood_wait
- * without waiting (a slowmode 429 for the chat only), nonce deduplication and the invalid-request limiter.
+ * without waiting (a slowmode 429 for the chat only), nonce deduplication, a
+ * copy-mode message failing part-way resumed at the next part, and the invalid-request limiter.
  */
 import assert from 'node:assert/strict';
 import type { SendResult, SendTask } from '../../../actors/actor-contract.ts';
@@ -198,9 +199,11 @@ describe('Discord adapter: send, edit, delete', function () {
     const result = await client.send(task('send', outgoing('limited')));
     assert.ok(Date.now() - started < 1_000, 'returned without sleeping');
     assert.ok(!result.ok && result.kind === 'flood_wait' && result.retryAfterMs! >= 30_000, JSON.stringify(result));
+    assert.equal(!result.ok && result.scope, 'chat', 'a channel\'s bucket holds that pair only');
     world.fake.rateLimit({ route: 'POST /webhooks/:id/:token', forMs: 60_000, retryAfterMs: 2_000, global: true });
     const webhook = await client.send(task('send', outgoing('limited', { copyMode: true })));
     assert.ok(!webhook.ok && webhook.kind === 'flood_wait', JSON.stringify(webhook));
+    assert.notEqual(!webhook.ok && webhook.scope, 'chat', 'a global limit holds the bot');
   });
 
   it('turns a slowmode 429 (code 20016) into a wait for that chat only, then posts once', async () => {
@@ -235,13 +238,46 @@ describe('Discord adapter: send, edit, delete', function () {
   });
 
   it('posts nothing twice for a redelivered task (nonce with enforce_nonce), parts included', async () => {
-    const long = 'w'.repeat(4_500);
+    // Two parts, twice: within the channel's 5 posts per 5 s.
+    const long = 'w '.repeat(1_200);
     const t = task('send', outgoing(long));
     const first = ids(await client.send(t));
     const again = ids(await client.send({ ...t }));
     assert.deepEqual(again, first);
+    assert.equal(first.length, 2);
     assert.equal(world.fake.messages(world.destination).length, first.length);
   });
+
+  for (const how of ['5xx', 'bucket'] as const) {
+    it(`resumes a copy-mode message failing part-way (${how}) at the next part: 3 parts posted once`, async () => {
+      const w = how === 'bucket' ? await startWorld({ rateLimits: { webhookExecute: { limit: 1, windowMs: 300 } } }) : world;
+      const c = how === 'bucket' ? await connect(w) : client;
+      try {
+        // Parts 1 and 2 of the first webhook execution: the channel webhook is made on the first send.
+        if (how === '5xx') w.fake.serverError({ route: 'POST /webhooks/:id/:token', skip: 1, count: 1, status: 502 });
+        const t = task('send', outgoing('p'.repeat(5_000), { copyMode: true }), { chatId: w.destination });
+        let result = await c.send(t);
+        const attempts: SendResult[] = [result];
+        while (!result.ok && attempts.length < 10) {
+          assert.ok(result.sentPartIds !== undefined && result.sentPartIds.length > 0, JSON.stringify(result));
+          await new Promise((resolve) => setTimeout(resolve, result.ok ? 0 : result.retryAfterMs ?? 10));
+          result = await c.send({ ...t, sentPartIds: result.sentPartIds });
+          attempts.push(result);
+        }
+        const final = ids(result);
+        assert.equal(final.length, 3);
+        assert.ok(attempts.length >= 2, 'the first attempt failed part-way');
+        const posted = w.fake.messages(w.destination);
+        assert.deepEqual(posted.map((m) => m.id), final, 'each part posted exactly once, in order');
+        assert.ok(posted.every((m) => m.webhookId !== null));
+      } finally {
+        if (how === 'bucket') {
+          await c.disconnect();
+          await w.fake.close();
+        }
+      }
+    });
+  }
 
   it('refuses to send past the invalid-request limit until the window slides', async () => {
     const strict = await startWorld({}, { invalidRequestLimit: 3 });

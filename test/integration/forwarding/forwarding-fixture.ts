@@ -59,8 +59,9 @@ export interface WorldOptions {
   discord?: DiscordFakeOptions;
   /**
    * Telegram's send pacing off, in the fake and in the sessions (also a
-   * supervisor child's, through `telegramEnv`): for streams into one chat
-   * faster than Telegram allows. Default false.
+   * supervisor child's, through `telegramEnv`), and the Discord fake's rate
+   * limits off: for streams into one chat faster than either allows.
+   * Default false.
    */
   unpaced?: boolean;
   /** More options of the Telegram sessions' runtime (e.g. a small upload limit). */
@@ -100,7 +101,7 @@ export class ForwardingWorld {
   }
 
   static async create(suite: string, options: WorldOptions = {}): Promise<ForwardingWorld> {
-    const fake = await DiscordFake.start(options.discord);
+    const fake = await DiscordFake.start({ ...(options.unpaced === true ? { rateLimits: false } : {}), ...options.discord });
     const suffix = `${suite}_${randomUUID().slice(0, 6)}`;
     const orm = await openSuiteDatabase(suffix);
     await seedPlans(orm.em.fork());

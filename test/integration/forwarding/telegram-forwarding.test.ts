@@ -106,11 +106,12 @@ describe('forwarding between Telegram and Discord through the supervisor (real g
     const lines = dcPosted()[0]!.content.split('\n');
     assert.ok(lines.some((l) => l.includes('three views')));
     assert.deepEqual(lines.filter((l) => l.startsWith('📎')).map((l) => /(\d+\.\d KiB)/.exec(l)?.[1]), ['1.0 KiB', '2.0 KiB', '3.0 KiB']);
-    // Every part is linked to the one copy.
-    const links = await world.sql.all<{ source_message_id: string; destination_message_ids: string[] }>(
+    // Every part is linked to the one copy (written just after the post the fake already shows).
+    const readLinks = () => world.sql.all<{ source_message_id: string; destination_message_ids: string[] }>(
       `select source_message_id, destination_message_ids from ${world.sql.table('message_links')} where source_chat_id = ? and source_message_id in (?, ?, ?)`,
       [tg.markedId(tgSource), ...parts.map((p) => String(p.id))]);
-    assert.equal(links.length, 3);
+    await waitFor('the links', async () => (await readLinks()).length === 3, 10_000);
+    const links = await readLinks();
     assert.deepEqual(new Set(links.map((l) => l.destination_message_ids.join())), new Set([dcPosted()[0]!.id]));
 
     tg.deleteAsUser(bob.id, tgSource, [parts[1]!.id]);

@@ -1,0 +1,59 @@
+/**
+ * A copy-mode message split in parts whose send fails part-way (webhook
+ * executions carry no nonce) is resumed at the next part by the retry, not
+ * posted again from the first: through the supervisor, real discord.js, the
+ * Discord fake with its modelled rate limits on.
+ */
+import assert from 'node:assert/strict';
+import { ForwardingWorld, waitFor } from './forwarding-fixture.ts';
+
+describe('forwarding resumes a message split in parts where it failed (real discord.js, Discord fake)', function () {
+  this.timeout(60_000);
+  let world: ForwardingWorld;
+  let reader: Awaited<ReturnType<ForwardingWorld['bot']>>;
+  let writer: Awaited<ReturnType<ForwardingWorld['bot']>>;
+  const ch = { src: '', dst: '' };
+  let pairId = '';
+
+  before(async () => {
+    world = await ForwardingWorld.create('fwd_parts');
+    const owner = await world.user('elite');
+    reader = await world.bot(owner, 'reader');
+    writer = await world.bot(owner, 'writer');
+    ch.src = world.channel('src');
+    ch.dst = world.channel('dst');
+    pairId = await world.pair({
+      userId: owner, source: { accountId: reader.accountId, chatId: ch.src }, destination: { accountId: writer.accountId, chatId: ch.dst }, copyMode: true,
+    });
+    await world.start();
+    await world.running(2);
+  });
+
+  after(async () => {
+    await world?.close();
+  });
+
+  it('delivers a 3-part copy-mode message whose part 2 fails (twice) as exactly 3 messages, linked in order', async () => {
+    // The first execution (part 1) goes through; the next two (part 2, then part 2 again) fail with a 502.
+    world.fake.serverError({ route: 'POST /webhooks/:id/:token', skip: 1, count: 2, status: 502 });
+    const words = Array.from({ length: 700 }, (_, i) => `word${i}`).join(' ');
+    const source = world.fake.postAsUser(ch.src, { content: words });
+    await waitFor('three parts', () => world.fake.messages(ch.dst).length >= 3, 30_000);
+    await waitFor('the link is written', async () => (await copyOf(source.id))?.length === 3, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const parts = world.fake.messages(ch.dst);
+    assert.equal(parts.length, 3, 'no part posted twice');
+    assert.ok(parts.every((m) => m.webhookId !== null));
+    const text = parts.map((m) => m.content).join(' ');
+    assert.ok(text.includes('word0') && text.includes('word699'));
+    assert.deepEqual(await copyOf(source.id), parts.map((m) => m.id));
+    assert.equal(world.fake.stats().requests['POST /webhooks/:id/:token'], 5, '1 + 2 failed + 2 resumed');
+  });
+
+  async function copyOf(sourceMessageId: string): Promise<string[] | null> {
+    const rows = await world.sql.all<{ destination_message_ids: string[] }>(
+      `select destination_message_ids from ${world.sql.table('message_links')} where pair_id = ? and source_message_id = ?`, [pairId, sourceMessageId],
+    );
+    return rows[0]?.destination_message_ids ?? null;
+  }
+});
