@@ -145,19 +145,25 @@ describe('forwarding through faults: 429 storms, gateway drops, pauses and resta
     await waitFor('delivered by the new token', () => numbers(world, ch.slowDst, 'after revoke').length === 1);
   });
 
+  /** The account's row once it is revoked, with the reason it gives. */
+  async function revokedRow(accountId: string): Promise<{ status: string; last_error: string | null }> {
+    const accounts = world.sql.table('discord_accounts');
+    let row: { status: string; last_error: string | null } | undefined;
+    await waitFor('the row says why', async () => {
+      [row] = await world.sql.all<{ status: string; last_error: string | null }>(`select status, last_error from ${accounts} where id = ?`, [accountId]);
+      return row?.status === 'revoked';
+    }, 20_000);
+    return row!;
+  }
+
   it('stops an account whose bot lacks the Message Content intent (4014), saying what to enable, and never restarts it', async () => {
     const bot = await world.bot(owner, 'nointent');
     world.fake.setMessageContentIntent(bot.botId, false);
     const dst = world.channel('nointent');
     await world.pair({ userId: owner, source: { accountId: reader.accountId, chatId: ch.src }, destination: { accountId: bot.accountId, chatId: dst } });
     await world.runtime!.sync!.reconcile();
-    const accounts = world.sql.table('discord_accounts');
-    let row: { status: string; last_error: string | null } | undefined;
-    await waitFor('the row says why', async () => {
-      [row] = await world.sql.all<{ status: string; last_error: string | null }>(`select status, last_error from ${accounts} where id = ?`, [bot.accountId]);
-      return row?.status === 'revoked';
-    }, 20_000);
-    assert.match(row!.last_error ?? '', /4014.*enable the Message Content intent for this bot in the Discord developer portal/);
+    const row = await revokedRow(bot.accountId);
+    assert.match(row.last_error ?? '', /4014.*enable the Message Content intent for this bot in the Discord developer portal/);
     assert.equal(world.runtime!.supervisor.sessions.get(bot.accountId)?.state, 'revoked');
     await waitFor('the owner is told what to enable', () => world.mailsTo(owner).some((m) => m.text.includes('Message Content intent')));
     const connections = world.fake.stats().gateway.connections;
@@ -174,13 +180,8 @@ describe('forwarding through faults: 429 storms, gateway drops, pauses and resta
     await world.pair({ userId: owner, source: { accountId: reader.accountId, chatId: ch.src }, destination: { accountId: bot.accountId, chatId: dst } });
     const identifies = world.fake.stats().gateway.identifies;
     await world.runtime!.sync!.reconcile();
-    const accounts = world.sql.table('discord_accounts');
-    let row: { status: string; last_error: string | null } | undefined;
-    await waitFor('the row says why', async () => {
-      [row] = await world.sql.all<{ status: string; last_error: string | null }>(`select status, last_error from ${accounts} where id = ?`, [bot.accountId]);
-      return row?.status === 'revoked';
-    }, 20_000);
-    assert.match(row!.last_error ?? '', /only 0 more gateway session starts of 1000 until \d{4}-.*start it again after that time/);
+    const row = await revokedRow(bot.accountId);
+    assert.match(row.last_error ?? '', /only 0 more gateway session starts of 1000 until \d{4}-.*start it again after that time/);
     await world.runtime!.sync!.reconcile();
     await new Promise((r) => setTimeout(r, 1_000));
     assert.equal(world.runtime!.supervisor.sessions.get(bot.accountId)?.state, 'revoked', 'not restarted');
