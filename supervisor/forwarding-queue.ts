@@ -10,6 +10,15 @@
  * on start, and every `orphanScanMs` after, the queue claims the shards of
  * supervisors whose status snapshot has expired (or was removed by a clean
  * stop), tasks and dead letters, and runs them here.
+ *
+ * A pair keeps its order across such a move: its source's session starts
+ * here only once its lease has gone from the old owner, but that owner's
+ * snapshot may outlive the lease, and the claim comes with the next scan.
+ * So before any actor starts, and with every scan, the queue holds the
+ * pairs other shards still have tasks of (`foreign-pairs.ts`): what is
+ * accepted here for them waits until those are done there or claimed, and
+ * claimed ones go in front of it. While pairs are held, scans come every
+ * `heldPairScanMs`.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -21,7 +30,8 @@ import { aliveSupervisors } from '../src/cluster/snapshot-store.ts';
 import { OrphanClaimConflictError } from '../src/errors/registry.ts';
 import { checkOptionsObject, checkPositiveInteger, checkTimerMs, failOption } from '../src/options/option-checks.ts';
 import { DurableScheduler, type DurableReplayReport } from '../src/scheduler/durable-scheduler.ts';
-import { shardOwners } from '../src/scheduler/store/shard-owners.ts';
+import { pairsPendingIn } from '../src/scheduler/store/foreign-pairs.ts';
+import { registeredOwners, shardOwners } from '../src/scheduler/store/shard-owners.ts';
 import type { DeadLetters, DeadLetterSelection } from '../src/scheduler/store/dead-letters.ts';
 import { TaskStore } from '../src/scheduler/store/task-store.ts';
 import { Dispatcher, type DeliveryRecorder, type NoticeListener, type PartialSendListener, type SendResolver } from './dispatcher.ts';
@@ -42,6 +52,8 @@ export interface ForwardingQueueOptions {
   unknownAccountGraceMs?: number;
   /** How often to look for shards of dead supervisors to claim, in ms (also once on start). Default 30,000. */
   orphanScanMs?: number;
+  /** How often to look again while pairs are held for tasks in another shard, in ms. Default 1,000. */
+  heldPairScanMs?: number;
 }
 
 export class ForwardingQueue {
@@ -50,13 +62,28 @@ export class ForwardingQueue {
   /** Dead letters of this supervisor's shard: list, replay, purge. */
   readonly deadLetters: DeadLetters;
   readonly #core: PriorityScheduler;
+  readonly #redis: Redis;
+  readonly #logger: Logger;
+  readonly #selfId: string;
   #orphanTimer: NodeJS.Timeout | null = null;
+  #stopped = false;
+  /** The scan running now, and the one queued behind it. */
+  #scanning: Promise<void> | null = null;
+  #queuedScan: Promise<void> | null = null;
+  /** Whether the queued scan SCANs the keyspace too (see `foreignShards`). */
+  #queuedFull = false;
+  #lastFullScanAt = Date.now();
+  /** Owners only the last SCAN of the keyspace found, looked at by the scans between too. */
+  #scannedOwners = new Set<string>();
 
-  private constructor(core: PriorityScheduler, store: TaskStore, scheduler: DurableScheduler, dispatcher: Dispatcher) {
+  private constructor(core: PriorityScheduler, store: TaskStore, scheduler: DurableScheduler, dispatcher: Dispatcher, redis: Redis, logger: Logger) {
     this.#core = core;
     this.deadLetters = store.deadLetters;
     this.scheduler = scheduler;
     this.dispatcher = dispatcher;
+    this.#redis = redis;
+    this.#logger = logger;
+    this.#selfId = store.owner;
   }
 
   /** Queue figures per tier, read synchronously (for scrapes and the status snapshot). */
@@ -69,6 +96,7 @@ export class ForwardingQueue {
     // Checked before anything is read or claimed, so a bad option changes nothing.
     const o = checkOptionsObject(options) as ForwardingQueueOptions;
     const scanMs = checkPositiveInteger('orphanScanMs', o.orphanScanMs ?? 30_000);
+    const heldScanMs = checkPositiveInteger('heldPairScanMs', o.heldPairScanMs ?? 1_000);
     if (o.unknownAccountGraceMs !== undefined) checkTimerMs('unknownAccountGraceMs', o.unknownAccountGraceMs);
     for (const fn of ['resolve', 'onDelivered', 'onNotice', 'onPartial'] as const) {
       if (o[fn] !== undefined && typeof o[fn] !== 'function') failOption(fn, 'must be a function');
@@ -83,11 +111,13 @@ export class ForwardingQueue {
     // for company: a few ms and one pipeline on the wire at a time cut the socket writes per message, whose
     // CPU was what a busy supervisor spent most on.
     const scheduler = new DurableScheduler(core, store, { batching: { lingerMs: 3, maxInFlight: 1 } });
-    const orphans = await findOrphans(redis, supervisor.id);
+    const { others, dead: orphans, scanned } = await foreignShards(redis, supervisor.id, null);
     // Claimed before the restore, they load with this shard's own tasks.
     for (const owner of orphans) await claim(logger, owner, () => store.claimOrphans(owner));
     const restored = await scheduler.restore(Date.now());
-    logger.info({ restored, claimedFrom: orphans }, 'forwarding queue restored');
+    // No actor runs yet, so nothing of these pairs can have been handed out.
+    scheduler.holdPairs(await pairsPendingIn(redis, others), Date.now());
+    logger.info({ restored, claimedFrom: orphans, heldPairs: core.heldPairs.size }, 'forwarding queue restored');
     const dispatcher = new Dispatcher({
       queue: scheduler,
       supervisor,
@@ -99,24 +129,63 @@ export class ForwardingQueue {
       ...(options.unknownAccountGraceMs !== undefined ? { unknownAccountGraceMs: options.unknownAccountGraceMs } : {}),
     });
     dispatcher.start();
-    const queue = new ForwardingQueue(core, store, scheduler, dispatcher);
-    // While running, claimed tasks join the ones in memory, and the dispatcher is woken for them.
-    const claimRunning = async (): Promise<void> => {
-      const found = await findOrphans(redis, supervisor.id).catch((err: unknown) => {
-        logger.warn({ err }, 'could not look for shards of dead supervisors');
-        return [];
-      });
-      for (const owner of found) await claim(logger, owner, () => scheduler.claimOrphans(owner, Date.now()));
-      if (found.length > 0) dispatcher.kick();
-    };
-    const scan = (): void => {
-      queue.#orphanTimer = setTimeout(() => void claimRunning().finally(() => {
-        if (queue.#orphanTimer !== null) scan();
-      }), scanMs);
+    const queue = new ForwardingQueue(core, store, scheduler, dispatcher, redis, logger);
+    queue.#scannedOwners = new Set(scanned.filter((id) => !orphans.includes(id)));
+    // Ticks at the held-pair pace, so holds an actor's start added are looked at again soon too.
+    const tick = (): void => {
+      queue.#orphanTimer = setTimeout(() => {
+        const full = Date.now() - queue.#lastFullScanAt >= scanMs;
+        void (full || core.heldPairs.size > 0 ? queue.#requestScan(full) : Promise.resolve()).finally(() => {
+          if (!queue.#stopped) tick();
+        });
+      }, heldScanMs);
       queue.#orphanTimer.unref();
     };
-    scan();
+    tick();
     return queue;
+  }
+
+  /**
+   * Claims the shards of dead supervisors and holds the pairs other shards
+   * still have tasks of, in a scan that starts after this call (one already
+   * under way may have read the shards too early for the caller, such as an
+   * actor whose lease was just granted). Never rejects: a failed scan is
+   * logged and changes nothing.
+   */
+  lookForHandovers(): Promise<void> {
+    return this.#requestScan(false);
+  }
+
+  #requestScan(full: boolean): Promise<void> {
+    this.#queuedFull ||= full;
+    this.#queuedScan ??= (this.#scanning ?? Promise.resolve()).then(() => {
+      const queuedFull = this.#queuedFull;
+      this.#queuedScan = null;
+      this.#queuedFull = false;
+      this.#scanning = this.#scan(queuedFull).finally(() => {
+        this.#scanning = null;
+      });
+      return this.#scanning;
+    });
+    return this.#queuedScan;
+  }
+
+  async #scan(full: boolean): Promise<void> {
+    if (this.#stopped) return;
+    if (full) this.#lastFullScanAt = Date.now();
+    try {
+      const { others, dead, scanned } = await foreignShards(this.#redis, this.#selfId, full ? null : this.#scannedOwners);
+      // While running, claimed tasks join the ones in memory (in front, in a held pair).
+      for (const owner of dead) await claim(this.#logger, owner, () => this.scheduler.claimOrphans(owner, Date.now()));
+      this.#scannedOwners = new Set(scanned.filter((id) => !dead.includes(id)));
+      const held = await pairsPendingIn(this.#redis, others);
+      const before = this.#core.heldPairs.size;
+      this.scheduler.holdPairs(held, Date.now());
+      if (held.size !== before) this.#logger.info({ heldPairs: held.size }, 'pairs held for tasks in other supervisors\' shards');
+      this.dispatcher.kick();
+    } catch (err) {
+      this.#logger.warn({ err }, 'could not look at the shards of other supervisors');
+    }
   }
 
   /**
@@ -141,29 +210,43 @@ export class ForwardingQueue {
 
   /** Stops dispatching (sends in flight finish), then flushes the store. Pending tasks stay in Redis. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     if (this.#orphanTimer !== null) clearTimeout(this.#orphanTimer);
     this.#orphanTimer = null;
+    // A claim under way finishes its writes before the store closes.
+    await this.#queuedScan;
+    await this.#scanning;
     await this.dispatcher.stop();
     await this.scheduler.close();
   }
 }
 
-/** Supervisors other than `selfId` that hold a shard and publish no snapshot any more. */
-async function findOrphans(redis: Redis, selfId: string): Promise<string[]> {
-  const owners = [...await shardOwners(redis, redis.options.keyPrefix ?? '')].filter((id) => id !== selfId);
-  const alive = await aliveSupervisors(redis, owners);
-  return owners.filter((id) => !alive.has(id));
+/**
+ * Supervisors other than `selfId` that hold a shard, those of them that
+ * publish no snapshot any more, and the ones only a SCAN of the keyspace
+ * finds (shards of versions before the set of owners). The SCAN runs when
+ * `scanned` is null (on start and every `orphanScanMs`, not before every
+ * actor start); otherwise `scanned` stands in for it.
+ */
+async function foreignShards(
+  redis: Redis, selfId: string, scanned: ReadonlySet<string> | null,
+): Promise<{ others: string[]; dead: string[]; scanned: string[] }> {
+  const registered = await registeredOwners(redis);
+  const found = scanned ?? await shardOwners(redis, redis.options.keyPrefix ?? '');
+  const unregistered = [...found].filter((id) => !registered.has(id) && id !== selfId);
+  const others = [...registered, ...unregistered].filter((id) => id !== selfId);
+  const alive = await aliveSupervisors(redis, others);
+  return { others, dead: others.filter((id) => !alive.has(id)), scanned: unregistered };
 }
 
 /** One claim; another live supervisor claiming the same shard is not an error (it will run the tasks). */
 async function claim(logger: Logger, owner: string, run: () => Promise<unknown>): Promise<void> {
   try {
-    const report = await run();
+    const report = await run() as { tasks?: unknown[]; claimed?: number; deadLetters: number; duplicates: number };
     // Counts only: the tasks carry users' message text, which has no place in an operator's log.
-    const summary = report !== null && typeof report === 'object' && 'tasks' in report && Array.isArray(report.tasks)
-      ? { ...report, tasks: undefined, claimed: report.tasks.length }
-      : report;
-    logger.warn({ deadSupervisor: owner, report: summary }, 'claimed the tasks of a dead supervisor');
+    const summary = { claimed: report.tasks?.length ?? report.claimed ?? 0, deadLetters: report.deadLetters, duplicates: report.duplicates };
+    // A dead owner's empty shard (it stopped cleanly) leaves the set of owners quietly.
+    if (summary.claimed + summary.deadLetters + summary.duplicates > 0) logger.warn({ deadSupervisor: owner, report: summary }, 'claimed the tasks of a dead supervisor');
   } catch (err) {
     if (err instanceof OrphanClaimConflictError) logger.info({ deadSupervisor: owner }, 'another supervisor is claiming this shard');
     else logger.error({ err, deadSupervisor: owner }, 'could not claim the tasks of a dead supervisor');

@@ -123,6 +123,7 @@ export async function startSupervisorRuntime(input: {
     };
   }
   const queue = await ForwardingQueue.start(supervisor, input.redis, input.logger, queueOptions);
+  supervisor.beforeStart = () => queue.lookForHandovers();
   if (fwd && sql && pairs && engine) {
     engine.attach(queue);
     const notices = { sql, mailer: createMailer(input.config), publicUrl: input.config.PUBLIC_URL, logger: input.logger };

@@ -84,6 +84,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
    * Null: the in-memory position (no forwarding engine, as in the benches).
    */
   durableCursor: ((actorId: string) => Promise<ResumeCursor>) | null = null;
+  /**
+   * Runs before an actor starts, its lease in hand: the forwarding queue then
+   * holds the pairs whose earlier tasks another supervisor's shard still has
+   * (this session may have been that supervisor's), before the actor's first
+   * message can be enqueued behind them. Null: nothing (no queue).
+   */
+  beforeStart: ((actorId: string) => Promise<void>) | null = null;
   readonly leases: SessionLeases;
   readonly #deps: SupervisorDeps;
   readonly #log: Logger;
@@ -638,6 +645,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     record.queuedReason = null;
     this.#setState(record, 'starting');
     try {
+      await this.beforeStart?.(record.spec.actorId);
       const cursor = await this.#resumePoint(record);
       const started = await worker.call((api) => api.startActor({ ...record.spec, fencingToken: grant.token }, cursor));
       record.threadIndex = started.threadIndex;

@@ -24,7 +24,7 @@ import type { PriorityScheduler } from './core/priority-scheduler.ts';
 import type { SchedulerMetrics } from './core/scheduler-metrics.ts';
 import type { AccountBlockReason } from './core/scheduler-events.ts';
 import type {
-  AckResult, EnqueueResult, FailOptions, FailResult, NewForwardTask, RestoreReport, TakeResult,
+  AckResult, EnqueueResult, FailOptions, FailResult, NewForwardTask, RestoreReport, ScheduledTask, TakeResult,
 } from './core/task.ts';
 import type { DeadLetterReplay, DeadLetterSelection } from './store/dead-letters.ts';
 import type { StoreOp, TaskStore } from './store/task-store.ts';
@@ -95,16 +95,18 @@ export class DurableScheduler {
    */
   async restore(now: number): Promise<DurableRestoreReport> {
     if (this.#restored) throw new DurableSchedulerStateError({ action: 'restore', state: 'restored' });
+    await this.#store.register();
     const started = performance.now();
     const tasks = await this.#store.loadPending();
     const loadMs = performance.now() - started;
     const report = this.#core.restore(tasks, now);
     // New tasks take seqs past every one this shard gave out, acked ones included, never one again.
     this.#core.advanceSeq(await this.#store.seqHighWater());
+    await this.#store.recountPairs(tasks);
     this.#restored = true;
     if (report.duplicates.length > 0) {
       // Ids the core skipped are duplicates by idempotency key (ids are unique per shard): the kept one does the work.
-      await this.#writes.pushMany(report.duplicates.map((id) => ({ op: 'ack', id })));
+      await this.#writes.pushMany(acksOf(report.duplicates, tasks));
     }
     return { ...report, loadMs };
   }
@@ -133,8 +135,10 @@ export class DurableScheduler {
   /**
    * Moves a dead supervisor's pending tasks and dead letters into this shard
    * (see `TaskStore.claimOrphans`; the caller makes sure it is dead) and
-   * schedules the tasks behind everything held. One whose idempotency key is
-   * held already is dropped from Redis: the held one does the work.
+   * schedules the tasks behind everything held, except in pairs held for a
+   * handover (`holdPairs`), where they go first, in memory and in Redis. One
+   * whose idempotency key is held already is dropped from Redis: the held
+   * one does the work.
    */
   async claimOrphans(deadOwnerId: string, now: number): Promise<OrphanClaimReport> {
     this.#assertRestored('claim orphans');
@@ -142,8 +146,16 @@ export class DurableScheduler {
     // The store put them behind everything it held; what is enqueued next must go behind them there too.
     this.#core.advanceSeq(claim.tasks.reduce((max, t) => Math.max(max, t.seq), 0));
     const adopted = this.#core.adopt(claim.tasks, now);
-    if (adopted.duplicates.length > 0) await this.#writes.pushMany(adopted.duplicates.map((id) => ({ op: 'ack', id })));
+    // A crash before the moves land leaves those pairs in the claim's order in Redis: later ones first.
+    const writes: StoreOp[] = [...acksOf(adopted.duplicates, claim.tasks), ...adopted.moved.map((t): StoreOp => ({ op: 'move', id: t.id, seq: t.seq }))];
+    if (writes.length > 0) await this.#writes.pushMany(writes);
     return { claimed: adopted.restored, deadLetters: claim.deadLetters, duplicates: claim.duplicates + claim.tasks.length - adopted.restored };
+  }
+
+  /** Memory only: see `PriorityScheduler.holdPairs`. */
+  holdPairs(pairIds: Iterable<string>, now: number): void {
+    this.#assertRestored('hold pairs');
+    this.#core.holdPairs(pairIds, now);
   }
 
   /** The next runnable task, now in flight; or null and when to ask again (memory only). */
@@ -161,7 +173,7 @@ export class DurableScheduler {
     } catch (err) {
       return Promise.reject(err as Error);
     }
-    return result.ok ? this.#writes.push({ op: 'ack', id: taskId }).then(() => result) : Promise.resolve(result);
+    return result.ok ? this.#writes.push({ op: 'ack', id: taskId, pairId: result.task.pairId }).then(() => result) : Promise.resolve(result);
   }
 
   /**
@@ -214,7 +226,7 @@ export class DurableScheduler {
       } else if (result.duplicate) {
         report.duplicates.push(task.id);
         // Held under another id: only that one will ever be acked, so this copy must go.
-        if (result.task.id !== task.id) undo.push({ op: 'ack', id: task.id });
+        if (result.task.id !== task.id) undo.push({ op: 'ack', id: task.id, pairId: task.pairId });
       } else {
         report.replayed.push(result.task);
         report.letters.push(replay.letters[i]!);
@@ -242,4 +254,11 @@ export class DurableScheduler {
   #assertRestored(action: string): void {
     if (!this.#restored) throw new DurableSchedulerStateError({ action, state: 'not_restored' });
   }
+}
+
+/** The acks that drop `ids`, each with its pair as `tasks` has it. */
+function acksOf(ids: readonly string[], tasks: readonly ScheduledTask[]): StoreOp[] {
+  if (ids.length === 0) return [];
+  const pairOf = new Map(tasks.map((t) => [t.id, t.pairId]));
+  return ids.map((id) => ({ op: 'ack', id, pairId: pairOf.get(id)! }));
 }

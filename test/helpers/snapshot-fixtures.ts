@@ -111,7 +111,7 @@ export function queueFigures(): SchedulerMetrics {
     acked: 16_300,
     retried: 12,
     deadLettered: { elite: 0, pro: 1, free: 3 },
-    delayed: { load: 40, plan_rate: 310, flood_wait: 2, pair_delay: 55, retry_backoff: 12, account_pacing: 0 },
+    delayed: { load: 40, plan_rate: 310, flood_wait: 2, pair_delay: 55, retry_backoff: 12, account_pacing: 0, handover: 0 },
     rejected: { backlog_full: 7 },
   };
 }

@@ -18,7 +18,10 @@
  *   the `wakeAt` that `take` reports when nothing is runnable;
  * - a second heap of aging deadlines moves a lower-tier pair that has waited
  *   past its tier's bound into its user's top-tier slot;
- * - per-user token buckets for plan rates, per-tier wait reservoirs for metrics.
+ * - per-user token buckets for plan rates, per-tier wait reservoirs for metrics;
+ * - a set of pairs held for a handover: their source moved here from a
+ *   supervisor whose shard still holds earlier tasks of theirs, so they wait
+ *   out of the rings until those are done there or adopted here, in front.
  */
 import type { Tier } from '../../domain/plans/plan-types.ts';
 import { TIERS_BY_PRIORITY } from '../../domain/plans/plan-types.ts';
@@ -35,7 +38,7 @@ import type { ResolvedSchedulerOptions, SchedulerOptions } from './scheduler-opt
 import { checkedBacklog, checkedRate, resolveSchedulerOptions } from './scheduler-options.ts';
 import type { AccountState, AgeTimer, LaneState, PairState, SlotState, TaskEntry, UserState, WakeTimer, WorkerState } from './scheduler-state.ts';
 import type {
-  AckResult, EnqueueResult, FailOptions, FailResult, NewForwardTask, RestoreReport, ScheduledTask, TakeResult,
+  AckResult, AdoptReport, EnqueueResult, FailOptions, FailResult, NewForwardTask, RestoreReport, ScheduledTask, TakeResult,
 } from './task.ts';
 import { TimerHeap } from './timer-heap.ts';
 import { validateNewTask, validatePersistedTask } from './validate-task.ts';
@@ -58,6 +61,7 @@ export class PriorityScheduler {
   readonly #users = new Map<string, UserState>();
   readonly #accounts = new Map<string, AccountState>();
   readonly #workers = new Map<string, WorkerState>();
+  readonly #heldPairs = new Set<string>();
   #nextSeq = 1;
 
   /** Throws `InvalidOptionError` on a bad option; see {@link SchedulerOptions} for defaults. */
@@ -228,15 +232,23 @@ export class PriorityScheduler {
 
   /**
    * Takes in tasks claimed from a dead supervisor's shard while this one runs:
-   * each pair keeps their `seq` order, behind everything held (they get new
-   * seqs here). A task whose idempotency key another held task has is
-   * skipped and reported (its record must go); one whose id is held is the
-   * same task and only skipped.
+   * each pair keeps their `seq` order (they get new seqs here), behind
+   * everything held, except in a pair held for a handover (`holdPairs`):
+   * there they are the earlier ones and go in front of its waiting tasks,
+   * which are reported as `moved`, with new seqs. A task whose idempotency
+   * key another held task has is skipped and reported (its record must go);
+   * one whose id is held is the same task and only skipped.
    */
-  adopt(tasks: readonly ScheduledTask[], now: number): RestoreReport {
+  adopt(tasks: readonly ScheduledTask[], now: number): AdoptReport {
     for (const task of tasks) validatePersistedTask(task);
     const sorted = [...tasks].sort((a, b) => a.seq - b.seq);
     const duplicates: string[] = [];
+    // Held pairs with tasks here before this call: only there do adopted tasks go in front.
+    const ahead = new Map<PairState, TaskEntry[]>();
+    for (const id of this.#heldPairs) {
+      const pair = this.#pairs.get(id);
+      if (pair !== undefined) ahead.set(pair, []);
+    }
     let restored = 0;
     for (const task of sorted) {
       if (this.#tasks.has(task.id)) continue;
@@ -245,9 +257,45 @@ export class PriorityScheduler {
         continue;
       }
       restored += 1;
-      this.#insert({ ...task, seq: this.#nextSeq++ }, now);
+      const pair = this.#pairs.get(task.pairId);
+      const front = pair === undefined ? undefined : ahead.get(pair);
+      if (front === undefined) this.#insert({ ...task, seq: this.#nextSeq++ }, now);
+      else front.push(this.#track({ ...task, seq: this.#nextSeq++ }, pair!));
     }
-    return { restored, duplicates };
+    const moved: ScheduledTask[] = [];
+    for (const [pair, front] of ahead) if (front.length > 0) moved.push(...this.#putAhead(pair, front));
+    return { restored, duplicates, moved };
+  }
+
+  /**
+   * Holds exactly the pairs in `pairIds` from now on: their earlier tasks
+   * are in another supervisor's shard, still to run there or to be adopted
+   * here. A held pair's head is not handed out (one in flight finishes);
+   * a pair no longer named goes back to work. Memory only.
+   */
+  holdPairs(pairIds: Iterable<string>, now: number): void {
+    const next = new Set(pairIds);
+    for (const id of this.#heldPairs) {
+      if (next.has(id)) continue;
+      this.#heldPairs.delete(id);
+      const pair = this.#pairs.get(id);
+      if (pair?.status === 'held') this.#settle(pair, now, 'pair_delay');
+    }
+    for (const id of next) {
+      if (this.#heldPairs.has(id)) continue;
+      this.#heldPairs.add(id);
+      const pair = this.#pairs.get(id);
+      if (pair === undefined || pair.status === 'in_flight') continue;
+      // A waiting pair's wake timer finds it held and leaves it.
+      if (pair.status === 'ready') this.#unready(pair);
+      pair.status = 'held';
+      this.#delay('handover', pair.tasks.peek()!.task, null, now);
+    }
+  }
+
+  /** Pairs held for a handover now (see `holdPairs`). */
+  get heldPairs(): ReadonlySet<string> {
+    return this.#heldPairs;
   }
 
   /**
@@ -275,6 +323,12 @@ export class PriorityScheduler {
       pair = { id: task.pairId, tasks: new Fifo<TaskEntry>(), status: 'waiting', lane: null, aged: false, ageTimer: null, ring: null, ringPrev: null, ringNext: null };
       this.#pairs.set(pair.id, pair);
     }
+    pair.tasks.push(this.#track(task, pair));
+    if (pair.tasks.size === 1) this.#settle(pair, now, 'pair_delay');
+  }
+
+  /** Counts `task` as held, in `pair`; the caller queues the entry. */
+  #track(task: ScheduledTask, pair: PairState): TaskEntry {
     const entry: TaskEntry = { task, pair, inFlightOn: null };
     this.#tasks.set(task.id, entry);
     this.#byKey.set(task.idempotencyKey, entry);
@@ -282,8 +336,27 @@ export class PriorityScheduler {
     user.tier = task.tier;
     user.held++;
     this.#m.held[task.tier]++;
-    pair.tasks.push(entry);
-    if (pair.tasks.size === 1) this.#settle(pair, now, 'pair_delay');
+    return entry;
+  }
+
+  /**
+   * Puts `front` (tracked already, in order) before the held pair's waiting
+   * tasks, behind its head if that is in flight; returns the tasks it put
+   * behind them, renumbered. The pair is held or in flight, so nothing re-settles.
+   */
+  #putAhead(pair: PairState, front: readonly TaskEntry[]): ScheduledTask[] {
+    const old = pair.tasks;
+    const tasks = new Fifo<TaskEntry>();
+    if (pair.status === 'in_flight') tasks.push(old.shift()!);
+    for (const entry of front) tasks.push(entry);
+    const moved: ScheduledTask[] = [];
+    for (let entry = old.shift(); entry !== undefined; entry = old.shift()) {
+      entry.task.seq = this.#nextSeq++;
+      moved.push({ ...entry.task });
+      tasks.push(entry);
+    }
+    pair.tasks = tasks;
+    return moved;
   }
 
   /** Places a pair whose head just changed (or whose delay ended): waiting, ready, or dropped if empty. */
@@ -294,6 +367,11 @@ export class PriorityScheduler {
       return;
     }
     const t = head.task;
+    if (this.#heldPairs.has(pair.id)) {
+      pair.status = 'held';
+      this.#delay('handover', t, null, now);
+      return;
+    }
     if (t.notBefore !== undefined && t.notBefore > now) {
       pair.status = 'waiting';
       this.#wake.push({ at: t.notBefore, cancelled: false, kind: 'pair', pair });
@@ -312,14 +390,9 @@ export class PriorityScheduler {
     const pair = lane.pairs.first!;
     const entry = pair.tasks.peek()!;
     const task = entry.task;
-    this.#index.removePair(pair);
+    this.#unready(pair);
     this.#index.rotate(lane, slot);
     pair.status = 'in_flight';
-    pair.aged = false;
-    if (pair.ageTimer !== null) {
-      this.#age.cancel(pair.ageTimer);
-      pair.ageTimer = null;
-    }
     if (rate !== null) rateConsume(slot.user.bucket, now, rate, this.#o.rateBurstMs);
     const account = lane.account;
     const worker = account.worker;
@@ -332,6 +405,16 @@ export class PriorityScheduler {
     this.#m.dispatched[task.tier]++;
     this.#m.inFlight[task.tier]++;
     return { task: { ...task }, workerId: worker.id };
+  }
+
+  /** Takes a ready pair out of its lane, with its aging deadline. */
+  #unready(pair: PairState): void {
+    this.#index.removePair(pair);
+    pair.aged = false;
+    if (pair.ageTimer !== null) {
+      this.#age.cancel(pair.ageTimer);
+      pair.ageTimer = null;
+    }
   }
 
   /** Frees the in-flight slots of `entry`, reopening an account or worker that was full. */

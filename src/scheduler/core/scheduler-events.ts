@@ -9,12 +9,13 @@ export type AccountBlockReason = 'flood_wait' | 'rate_limited';
  * worker, `plan_rate` the user's messages per minute, `flood_wait` a platform
  * block on the account, `pair_delay` a task's own `notBefore`, `retry_backoff`
  * a failed task waiting to retry, `account_pacing` the account's minimum
- * interval or its own pacing of the platform (a send handed back unsent).
+ * interval or its own pacing of the platform (a send handed back unsent),
+ * `handover` earlier tasks of the pair held by another supervisor's shard.
  */
-export type DelayReason = 'load' | 'plan_rate' | 'flood_wait' | 'pair_delay' | 'retry_backoff' | 'account_pacing';
+export type DelayReason = 'load' | 'plan_rate' | 'flood_wait' | 'pair_delay' | 'retry_backoff' | 'account_pacing' | 'handover';
 
 export const DELAY_REASONS: readonly DelayReason[] = [
-  'load', 'plan_rate', 'flood_wait', 'pair_delay', 'retry_backoff', 'account_pacing',
+  'load', 'plan_rate', 'flood_wait', 'pair_delay', 'retry_backoff', 'account_pacing', 'handover',
 ];
 
 export type RejectReason = 'backlog_full';

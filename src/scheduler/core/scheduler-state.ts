@@ -19,9 +19,11 @@ export interface TaskEntry {
 
 /**
  * `waiting`: head has a future `notBefore` (a wake timer runs). `ready`: head
- * is in a lane's ring. `in_flight`: head is handed out. Empty pairs are dropped.
+ * is in a lane's ring. `in_flight`: head is handed out. `held`: earlier tasks
+ * of the pair are in another supervisor's shard (see `holdPairs`). Empty
+ * pairs are dropped.
  */
-export type PairStatus = 'waiting' | 'ready' | 'in_flight';
+export type PairStatus = 'waiting' | 'ready' | 'in_flight' | 'held';
 
 export interface PairState extends RingLinks<PairState> {
   id: string;

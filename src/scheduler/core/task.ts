@@ -82,3 +82,11 @@ export interface RestoreReport {
   /** Ids skipped because their id or idempotency key came earlier in the list. */
   duplicates: string[];
 }
+
+export interface AdoptReport extends RestoreReport {
+  /**
+   * Tasks held here of pairs held for a handover, now behind the adopted
+   * ones of their pair, with the new `seq` the store must move them to.
+   */
+  moved: ScheduledTask[];
+}

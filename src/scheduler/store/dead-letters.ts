@@ -112,7 +112,7 @@ export class DeadLetters {
       const chunk = entries.slice(from, from + this.#chunk);
       const letters = chunk.map(([id, json]) => decodeDeadLetter(this.#owner, id, json));
       const tasks = letters.map((letter) => encodeTask(replayedTask(letter.task, options.enqueuedAt)));
-      const args = chunk.flatMap(([id, json], i) => [id, json, tasks[i]!]);
+      const args = chunk.flatMap(([id, json], i) => [id, json, tasks[i]!, letters[i]!.task.pairId]);
       const seqs = await redis.schedDeadReplay(...this.#keys, ...args);
       seqs.forEach((seq, i) => {
         const id = chunk[i]![0];

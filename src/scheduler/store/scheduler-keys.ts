@@ -14,14 +14,27 @@ export const schedulerKeys = {
   dead: (owner: string) => `scheduler:${owner}:dead`,
   /** Dead letters by time of death: sorted set { taskId: deadAt ms }. */
   deadOrder: (owner: string) => `scheduler:${owner}:dead-order`,
+  /**
+   * Pending tasks per pair: hash { pairId: count }. Another supervisor reads
+   * it to hold back those pairs until these tasks are done or claimed, so a
+   * pair whose source moved keeps its order (see `foreign-pairs.ts`).
+   */
+  pairs: (owner: string) => `scheduler:${owner}:pairs`,
+  /**
+   * Supervisors with a shard: set of owner ids, joined when one restores its
+   * shard (before it accepts a task), left when a claim has emptied it. Lets
+   * a supervisor about to start an actor find the other shards without a
+   * SCAN of the keyspace; shards of versions before it are found by the SCAN.
+   */
+  owners: () => 'scheduler:owners',
   /** Claim in progress on a dead owner's tasks: string = claiming owner, expires. */
   claim: (owner: string) => `scheduler:${owner}:claim`,
 } as const;
 
-/** The five keys of one owner the write scripts take, in their KEYS order. */
-export type OwnerKeys = readonly [tasks: string, order: string, seq: string, dead: string, deadOrder: string];
+/** The six keys of one owner the write scripts take, in their KEYS order. */
+export type OwnerKeys = readonly [tasks: string, order: string, seq: string, dead: string, deadOrder: string, pairs: string];
 
 export function ownerKeys(owner: string): OwnerKeys {
   const k = schedulerKeys;
-  return [k.tasks(owner), k.order(owner), k.seq(owner), k.dead(owner), k.deadOrder(owner)];
+  return [k.tasks(owner), k.order(owner), k.seq(owner), k.dead(owner), k.deadOrder(owner), k.pairs(owner)];
 }

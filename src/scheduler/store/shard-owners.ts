@@ -7,6 +7,7 @@
  */
 import type { Redis } from 'ioredis';
 import { scanKeys } from '../../cluster/scan-keys.ts';
+import { schedulerKeys } from './scheduler-keys.ts';
 
 const SHARD_KEY = /^scheduler:([A-Za-z0-9_.-]{1,64}):(order|dead)$/;
 
@@ -20,4 +21,9 @@ export async function shardOwners(redis: Redis, keyPrefix: string): Promise<Set<
     }
   }
   return owners;
+}
+
+/** Owners that entered the set of owners (cheap: no SCAN); shards of versions before the set are not in it. */
+export async function registeredOwners(redis: Redis): Promise<Set<string>> {
+  return new Set(await redis.smembers(schedulerKeys.owners()));
 }

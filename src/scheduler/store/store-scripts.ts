@@ -9,27 +9,27 @@ import { scriptRegistrar } from '../../cluster/script-registrar.ts';
 type Arg = string | number;
 
 const DEFINITIONS = {
-  schedTasksWrite: { file: 'tasks-write.lua', numberOfKeys: 5 },
+  schedTasksWrite: { file: 'tasks-write.lua', numberOfKeys: 6 },
   schedTasksPage: { file: 'tasks-page.lua', numberOfKeys: 2, readOnly: true },
   schedDeadPage: { file: 'dead-page.lua', numberOfKeys: 2, readOnly: true },
-  schedDeadReplay: { file: 'dead-replay.lua', numberOfKeys: 5 },
+  schedDeadReplay: { file: 'dead-replay.lua', numberOfKeys: 6 },
   schedDeadRemove: { file: 'dead-remove.lua', numberOfKeys: 2 },
-  schedClaimOrphans: { file: 'claim-orphans.lua', numberOfKeys: 10 },
+  schedClaimOrphans: { file: 'claim-orphans.lua', numberOfKeys: 13 },
 } as const satisfies Record<string, { file: string; numberOfKeys: number; readOnly?: boolean }>;
 
 /** Typed view of the registered commands; replies as Redis turns Lua values into them (false -> null). */
 export interface StoreScripts {
-  /** KEYS tasks, order, seq, dead, deadOrder; ARGV puts, ops... -> seq high-water mark. */
-  schedTasksWrite(tasks: string, order: string, seq: string, dead: string, deadOrder: string, ...args: Arg[]): Promise<number>;
+  /** KEYS tasks, order, seq, dead, deadOrder, pairs; ARGV puts, ops... -> seq high-water mark. */
+  schedTasksWrite(tasks: string, order: string, seq: string, dead: string, deadOrder: string, pairs: string, ...args: Arg[]): Promise<number>;
   /** KEYS tasks, order; ARGV afterSeq, count -> id, seq, json (or null) per task. */
   schedTasksPage(tasks: string, order: string, afterSeq: number, count: number): Promise<Array<string | null>>;
   /** KEYS dead, deadOrder; ARGV offset, count -> id, record (or null) per letter. */
   schedDeadPage(dead: string, deadOrder: string, offset: number, count: number): Promise<Array<string | null>>;
-  /** KEYS tasks, order, seq, dead, deadOrder; ARGV (id, record, taskJson)... -> seq, 0 or -1 per letter. */
-  schedDeadReplay(tasks: string, order: string, seq: string, dead: string, deadOrder: string, ...args: string[]): Promise<number[]>;
+  /** KEYS tasks, order, seq, dead, deadOrder, pairs; ARGV (id, record, taskJson, pairId)... -> seq, 0 or -1 per letter. */
+  schedDeadReplay(tasks: string, order: string, seq: string, dead: string, deadOrder: string, pairs: string, ...args: string[]): Promise<number[]>;
   /** KEYS dead, deadOrder; ARGV ids -> how many existed. */
   schedDeadRemove(dead: string, deadOrder: string, ...ids: string[]): Promise<string[]>;
-  /** KEYS dead owner's 4, live owner's 5, marker; ARGV claimant, max, ttlMs -> status, holder, moved dead, duplicates, (id, seq, json)... */
+  /** KEYS dead owner's 4, live owner's 5, marker, dead and live owner's pairs, owners; ARGV claimant, max, ttlMs, dead owner -> status, holder, moved dead, duplicates, (id, seq, json)... */
   schedClaimOrphans(...args: Arg[]): Promise<Array<string | number>>;
 }
 

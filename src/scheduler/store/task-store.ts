@@ -41,11 +41,13 @@ import { decodeTask, encodeDeadLetter, encodeTask } from './task-codec.ts';
 import type { ResolvedTaskStoreOptions, TaskStoreOptions } from './task-store-options.ts';
 import { checkOwnerId, resolveTaskStoreOptions } from './task-store-options.ts';
 
-/** One write, as the write batcher queues them. */
+/** One write, as the write batcher queues them. `pairId` keeps the shard's per-pair counts (see scheduler-keys.ts). */
 export type StoreOp =
   | { op: 'put'; task: ScheduledTask }
-  | { op: 'ack'; id: string }
-  | { op: 'dead'; letter: DeadLetter };
+  | { op: 'ack'; id: string; pairId: string }
+  | { op: 'dead'; letter: DeadLetter }
+  /** A pending task to `seq`: behind the tasks of its pair claimed from a dead shard after it was enqueued. */
+  | { op: 'move'; id: string; seq: number };
 
 export interface ClaimReport {
   /** The dead owner's pending tasks now in this shard, in their new seq order (behind all this owner held). */
@@ -94,11 +96,13 @@ export class TaskStore {
         if (op.op === 'put') {
           const seq = op.task.seq > 0 ? op.task.seq : 0;
           if (seq === 0) puts++;
-          args.push('p', op.task.id, encodeTask(op.task), seq);
+          args.push('p', op.task.id, encodeTask(op.task), seq, op.task.pairId);
         } else if (op.op === 'ack') {
-          args.push('a', op.id);
+          args.push('a', op.id, op.pairId);
+        } else if (op.op === 'dead') {
+          args.push('d', op.letter.task.id, encodeDeadLetter(op.letter), op.letter.deadAt, op.letter.task.pairId);
         } else {
-          args.push('d', op.letter.task.id, encodeDeadLetter(op.letter), op.letter.deadAt);
+          args.push('m', op.id, op.seq);
         }
       }
       args[0] = puts;
@@ -118,8 +122,8 @@ export class TaskStore {
   }
 
   /** Forgets done tasks; unknown ids are ignored. */
-  ackMany(ids: readonly string[]): Promise<void> {
-    return this.write(ids.map((id) => ({ op: 'ack', id })));
+  ackMany(tasks: ReadonlyArray<Pick<ScheduledTask, 'id' | 'pairId'>>): Promise<void> {
+    return this.write(tasks.map(({ id, pairId }) => ({ op: 'ack', id, pairId })));
   }
 
   /** Rewrites a task after a failed attempt (attempts, notBefore, lastError), so a restart keeps its backoff. */
@@ -165,6 +169,26 @@ export class TaskStore {
     return out;
   }
 
+  /** Enters this shard in the set of owners (see `scheduler-keys.ts`); before the first task is accepted. */
+  async register(): Promise<void> {
+    await this.#redis.sadd(schedulerKeys.owners(), this.owner);
+  }
+
+  /**
+   * Sets the per-pair counts to what `tasks` (every pending task, as loaded)
+   * hold: counts written by a version without them, or left by a claim cut
+   * off halfway, are right again after a restore.
+   */
+  async recountPairs(tasks: readonly ScheduledTask[]): Promise<void> {
+    const counts = new Map<string, number>();
+    for (const t of tasks) counts.set(t.pairId, (counts.get(t.pairId) ?? 0) + 1);
+    const multi = this.#redis.multi().del(this.#keys[5]);
+    if (counts.size > 0) multi.hset(this.#keys[5], Object.fromEntries(counts));
+    const replies = await multi.exec();
+    const failed = replies?.find(([error]) => error !== null);
+    if (failed) throw failed[0];
+  }
+
   pendingCount(): Promise<number> {
     return this.#redis.zcard(this.#keys[1]);
   }
@@ -198,11 +222,13 @@ export class TaskStore {
     }
     const redis = storeScripts(this.#redis);
     const from = ownerKeys(deadOwnerId);
-    const [tasks, order, seq, dead, deadOrder] = this.#keys;
-    const keys = [from[0], from[1], from[3], from[4], tasks, order, seq, dead, deadOrder, schedulerKeys.claim(deadOwnerId)];
+    const [tasks, order, seq, dead, deadOrder, pairs] = this.#keys;
+    const keys = [
+      from[0], from[1], from[3], from[4], tasks, order, seq, dead, deadOrder, schedulerKeys.claim(deadOwnerId), from[5], pairs, schedulerKeys.owners(),
+    ];
     const report: ClaimReport = { tasks: [], deadLetters: 0, duplicates: 0 };
     for (;;) {
-      const reply = await redis.schedClaimOrphans(...keys, this.owner, this.#o.scriptChunkSize, this.#o.claimMarkerTtlMs);
+      const reply = await redis.schedClaimOrphans(...keys, this.owner, this.#o.scriptChunkSize, this.#o.claimMarkerTtlMs, deadOwnerId);
       const status = Number(reply[0]);
       if (status === -1) {
         throw new OrphanClaimConflictError({ deadOwner: deadOwnerId, claimant: this.owner, holder: String(reply[1]) });

@@ -6,7 +6,7 @@ import { aliveSupervisors, publishSnapshot } from '../../../src/cluster/snapshot
 import type { SupervisorSnapshot } from '../../../src/cluster/status-snapshot.ts';
 import { shardOwners } from '../../../src/scheduler/store/shard-owners.ts';
 import { TaskStore } from '../../../src/scheduler/store/task-store.ts';
-import { owner, scheduler, suiteRedis, task } from './store-fixtures.ts';
+import { acks, owner, scheduler, suiteRedis, task } from './store-fixtures.ts';
 
 describe('DurableScheduler', function () {
   const { redis } = suiteRedis('durable-scheduler');
@@ -85,7 +85,7 @@ describe('DurableScheduler', function () {
     const ds = await start(o);
     await enqueueAll(ds, [task({ id: 'x', idempotencyKey: 'kx' })]);
     // As if the first write had been lost.
-    await ds.store.ackMany(['x']);
+    await ds.store.ackMany(acks('x'));
     const again = await ds.enqueue(task({ id: 'x2', idempotencyKey: 'kx' }), 0);
     assert.equal(again.accepted && again.duplicate && again.task.id, 'x');
     assert.deepEqual((await ds.store.loadPending()).map((t) => t.id), ['x']);
@@ -246,6 +246,29 @@ describe('DurableScheduler', function () {
     }
     assert.equal(await new TaskStore(redis, { owner: live }).pendingCount(), 0);
     await here.close();
+  });
+
+  it('puts tasks claimed into a pair held for a handover first, in memory and in Redis for the next restore', async () => {
+    const [dead, live] = [owner('dead'), owner('live')];
+    await new TaskStore(redis, { owner: dead }).addMany(['c0', 'c1'].map((id) => ({ ...task({ id, pairId: 'moved' }), attempts: 0, seq: 0 })));
+    const here = await start(live);
+    here.holdPairs(['moved'], 0);
+    await enqueueAll(here, [task({ id: 'n0', pairId: 'moved' }), task({ id: 'n1', pairId: 'moved' }), task({ id: 'o0', pairId: 'other' })]);
+    assert.deepEqual(await here.claimOrphans(dead, 0), { claimed: 2, deadLetters: 0, duplicates: 0 });
+    await here.flush();
+    const stored = await new TaskStore(redis, { owner: live }).loadPending();
+    assert.deepEqual(stored.filter((t) => t.pairId === 'moved').map((t) => t.id), ['c0', 'c1', 'n0', 'n1']);
+    await here.close();
+
+    // This supervisor dies too: the next one on its shard runs them in that order.
+    const next = await start(live);
+    const order: string[] = [];
+    for (let r = next.take(0); r.task !== null; r = next.take(0)) {
+      order.push(r.task.id);
+      await next.ack(r.task.id, 0);
+    }
+    assert.deepEqual(order.filter((id) => id !== 'o0'), ['c0', 'c1', 'n0', 'n1']);
+    await next.close();
   });
 
   it('tells a dead supervisor from a live one by its status snapshot', async () => {

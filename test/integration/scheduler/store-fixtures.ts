@@ -20,3 +20,8 @@ export const owner = (name = 'sup'): string => `${name}-${++owners}`;
 export function scheduled(overrides: Partial<ScheduledTask> = {}): ScheduledTask {
   return { ...task(overrides), attempts: overrides.attempts ?? 0, seq: overrides.seq ?? 0 };
 }
+
+/** What an ack names: the ids, each with the pair `task()` gives by default. */
+export function acks(...ids: string[]): Array<{ id: string; pairId: string }> {
+  return ids.map((id) => ({ id, pairId: task({ id }).pairId }));
+}

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { TaskStore } from '../../../src/scheduler/store/task-store.ts';
 import { schedulerKeys } from '../../../src/scheduler/store/scheduler-keys.ts';
 import { TEST_REDIS_URL } from '../../helpers/namespace.ts';
-import { owner, scheduled, suiteRedis } from './store-fixtures.ts';
+import { acks, owner, scheduled, suiteRedis } from './store-fixtures.ts';
 
 describe('TaskStore', function () {
   const { redis, prefix } = suiteRedis('task-store');
@@ -46,10 +46,10 @@ describe('TaskStore', function () {
       const o = owner();
       const store = new TaskStore(redis, { owner: o });
       await store.addMany([scheduled({ id: 'k1' }), scheduled({ id: 'k2' }), scheduled({ id: 'k3' })]);
-      await store.ackMany(['k2', 'nope']);
+      await store.ackMany(acks('k2', 'nope'));
       assert.deepEqual(ids(await store.loadPending()), ['k1', 'k3']);
       assert.equal(await store.pendingCount(), 2);
-      await store.ackMany(['k1', 'k3']);
+      await store.ackMany(acks('k1', 'k3'));
       assert.equal(await store.pendingCount(), 0);
       assert.equal(await redis.exists(schedulerKeys.tasks(o), schedulerKeys.order(o)), 0);
     });
@@ -69,7 +69,7 @@ describe('TaskStore', function () {
       const o = owner();
       const one = new TaskStore(redis, { owner: o });
       await one.addMany([scheduled({ id: 's1' }), scheduled({ id: 's2' })]);
-      await one.ackMany(['s1', 's2']);
+      await one.ackMany(acks('s1', 's2'));
       assert.equal(await one.seqHighWater(), 2);
       const two = new TaskStore(redis, { owner: o });
       await two.addMany([scheduled({ id: 's3' })]);
@@ -97,8 +97,8 @@ describe('TaskStore', function () {
       const x = scheduled({ id: 'x' });
       const y = scheduled({ id: 'y' });
       await store.write([
-        { op: 'put', task: x }, { op: 'ack', id: 'x' }, { op: 'put', task: y },
-        { op: 'ack', id: 'y' }, { op: 'put', task: { ...y, attempts: 1 } },
+        { op: 'put', task: x }, { op: 'ack', id: 'x', pairId: x.pairId }, { op: 'put', task: y },
+        { op: 'ack', id: 'y', pairId: y.pairId }, { op: 'put', task: { ...y, attempts: 1 } },
       ]);
       const loaded = await store.loadPending();
       assert.deepEqual(loaded.map((t) => [t.id, t.attempts]), [['y', 1]]);
@@ -109,7 +109,7 @@ describe('TaskStore', function () {
       const b = new TaskStore(redis, { owner: owner('b') });
       await a.addMany([scheduled({ id: 'same' }), scheduled({ id: 'only-a' })]);
       await b.addMany([scheduled({ id: 'same' })]);
-      await b.ackMany(['only-a']);
+      await b.ackMany(acks('only-a'));
       assert.deepEqual(ids(await a.loadPending()), ['same', 'only-a']);
       assert.deepEqual(ids(await b.loadPending()), ['same']);
       assert.equal(await b.seqHighWater(), 1);

@@ -31,7 +31,7 @@ describe('WriteBatcher over a TaskStore', function () {
     const before = pipelines;
     const writes: Array<Promise<void>> = [];
     for (let i = 0; i < 300; i++) writes.push(batcher.push({ op: 'put', task: scheduled({ id: `b${i}` }) }));
-    for (let i = 0; i < 300; i += 2) writes.push(batcher.push({ op: 'ack', id: `b${i}` }));
+    for (let i = 0; i < 300; i += 2) writes.push(batcher.push({ op: 'ack', id: `b${i}`, pairId: 'p' }));
     await Promise.all(writes);
     assert.equal(pipelines - before, 1);
     assert.deepEqual(batcher.stats(), { queued: 0, inFlight: 0, batches: 1, ops: 450, failedBatches: 0 });
@@ -77,7 +77,7 @@ describe('WriteBatcher over a TaskStore', function () {
     const writes: Array<Promise<void>> = [];
     for (let i = 0; i < 500; i++) {
       writes.push(batcher.push({ op: 'put', task: scheduled({ id: `o${i}` }) }));
-      if (i % 5 !== 0) writes.push(batcher.push({ op: 'ack', id: `o${i}` }));
+      if (i % 5 !== 0) writes.push(batcher.push({ op: 'ack', id: `o${i}`, pairId: 'p' }));
     }
     await Promise.all(writes);
     assert.ok(batcher.stats().batches >= 100);
@@ -90,7 +90,7 @@ describe('WriteBatcher over a TaskStore', function () {
     const store = new TaskStore(broken, { owner: owner() });
     const batcher = new WriteBatcher<StoreOp>({ write: (ops) => store.write(ops), lingerMs: 5 });
     const a = batcher.push({ op: 'put', task: scheduled({ id: 'f1' }) });
-    const b = batcher.push({ op: 'ack', id: 'f2' });
+    const b = batcher.push({ op: 'ack', id: 'f2', pairId: 'p' });
     await assert.rejects(a, /Stream isn't writeable/);
     await assert.rejects(b, /Stream isn't writeable/);
     assert.equal(batcher.stats().failedBatches, 1);
@@ -108,7 +108,7 @@ describe('WriteBatcher over a TaskStore', function () {
     await batcher.close();
     await pending;
     assert.equal(await store.pendingCount(), 1);
-    await assert.rejects(batcher.push({ op: 'ack', id: 'c1' }), {
+    await assert.rejects(batcher.push({ op: 'ack', id: 'c1', pairId: 'p' }), {
       name: 'WriteBatcherClosedError', code: 'write_batcher_closed', message: 'The scheduler store is closed and takes no more writes',
     });
   });

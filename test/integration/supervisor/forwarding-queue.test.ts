@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import type { Redis } from 'ioredis';
 import type { Tier } from '../../../src/domain/plans/plan-types.ts';
+import { keys } from '../../../src/cluster/redis-keys.ts';
+import { TaskStore } from '../../../src/scheduler/store/task-store.ts';
 import { ForwardingQueue, type ForwardingQueueOptions } from '../../../supervisor/forwarding-queue.ts';
 import type { Supervisor } from '../../../supervisor/supervisor.ts';
 import { logger, loopbackSpec, makeSupervisor, network, redisFor, suitePrefix, waitFor } from './fixture.ts';
@@ -53,6 +55,7 @@ describe('forwarding queue (durable scheduler + dispatcher + actors)', function 
     const cases: Array<[unknown, string]> = [
       ['fast', 'options must be an object'],
       ...[0, 1.5, Infinity].map((v): [unknown, string] => [{ orphanScanMs: v }, 'options.orphanScanMs must be a positive integer']),
+      ...[0, 2.5, '1000'].map((v): [unknown, string] => [{ heldPairScanMs: v }, 'options.heldPairScanMs must be a positive integer']),
       ...[-1, 0.5, Infinity].map((v): [unknown, string] => [{ unknownAccountGraceMs: v }, 'options.unknownAccountGraceMs must be a whole number of ms, 0 or more']),
       [{ resolve: 'pair' }, 'options.resolve must be a function'],
       [{ onDelivered: 1 }, 'options.onDelivered must be a function'],
@@ -142,5 +145,46 @@ describe('forwarding queue (durable scheduler + dispatcher + actors)', function 
     }
     assert.equal(refused, 20);
     assert.equal(queue.metrics().rejected.backlog_full, 20);
+  });
+
+  it('holds a pair whose earlier tasks a live supervisor\'s shard has, and runs those first once it is dead and claimed', async () => {
+    const net = network(redis);
+    const payloads = async (pairId: string): Promise<string[]> => (await net.read(`pair:${pairId}`, null, 100)).map((m) => String(m.payload));
+    /**
+     * A supervisor that accepted tasks 0-2 of `pairId` and looks alive until its snapshot expires or is
+     * removed; `registered` as every version since the set of owners, or found only by a SCAN.
+     */
+    const other = async (id: string, pairId: string, aliveMs: number, registered: boolean): Promise<void> => {
+      const store = new TaskStore(redis, { owner: id });
+      if (registered) await store.register();
+      await store.addMany([0, 1, 2].map((n) => ({ ...task(n, 'pro', 'pro-bot', pairId), attempts: 0, seq: 0 })));
+      await redis.set(keys.supervisorSnapshot(id), '{}', 'PX', aliveMs);
+    };
+
+    // One is there when this queue starts; the source of its pair has moved here, so 3-5 arrive here.
+    await other('before', 'moved', 1_500, false);
+    queue = await ForwardingQueue.start(supervisor, redis, logger, { orphanScanMs: 60_000, heldPairScanMs: 100 });
+    for (let n = 3; n < 6; n++) await queue.enqueue(task(n, 'pro', 'pro-bot', 'moved'));
+    await queue.enqueue(task(0, 'pro', 'pro-bot', 'elsewhere'));
+    await waitFor('a pair not held flows', async () => (await payloads('elsewhere')).length === 1);
+    assert.deepEqual(await payloads('moved'), [], 'nothing runs before the earlier tasks');
+    assert.ok(queue.metrics().delayed.handover > 0);
+    await waitFor('the dead shard claimed and all delivered', async () => (await payloads('moved')).length === 6, 10_000);
+    assert.deepEqual(await payloads('moved'), [0, 1, 2, 3, 4, 5].map((n) => `moved#${n}`));
+
+    // One turns up while this queue runs: an actor about to start looks first.
+    await other('during', 'late', 60_000, true);
+    await queue.lookForHandovers();
+    for (let n = 3; n < 5; n++) await queue.enqueue(task(n, 'pro', 'pro-bot', 'late'));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(await payloads('late'), []);
+    await redis.del(keys.supervisorSnapshot('during'));
+    await waitFor('the second shard claimed and all delivered', async () => (await payloads('late')).length === 5, 10_000);
+    assert.deepEqual(await payloads('late'), [0, 1, 2, 3, 4].map((n) => `late#${n}`));
+    // In Redis too the claimed tasks went first: nothing is left pending, and no count of a pair is left over.
+    assert.equal(await redis.exists(keys.supervisorSnapshot('during')), 0);
+    assert.deepEqual(await redis.hgetall('scheduler:fwd:pairs'), {});
+    assert.deepEqual(await redis.smembers('scheduler:owners'), ['fwd'], 'claimed shards leave the set of owners');
+    assert.ok(Object.values(await net.deliveryCounts()).every((c) => c === 1));
   });
 });

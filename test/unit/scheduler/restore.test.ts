@@ -66,7 +66,7 @@ describe('scheduler core: restore', () => {
       { ...task({ id: 'c3', idempotencyKey: 'k-h1', pairId: 'y' }), attempts: 0, seq: 9 },
       { ...task({ id: 'h2', idempotencyKey: 'k-h2', pairId: 'x' }), attempts: 0, seq: 1 },
     ];
-    assert.deepEqual(s.adopt(claimed, 0), { restored: 2, duplicates: ['c3'] });
+    assert.deepEqual(s.adopt(claimed, 0), { restored: 2, duplicates: ['c3'], moved: [] });
     assert.deepEqual(runAll(s, 0), ['h1', 'h2', 'c1', 'c2']);
   });
 });

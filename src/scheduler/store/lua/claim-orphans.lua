@@ -4,7 +4,9 @@
 -- KEYS[1..4] dead owner: tasks, order, dead, dead-order
 -- KEYS[5..9] live owner: tasks, order, seq, dead, dead-order
 -- KEYS[10] claim marker of the dead owner
--- ARGV[1] live owner id, ARGV[2] most items per call, ARGV[3] marker ttl ms
+-- KEYS[11] dead owner's pairs hash, KEYS[12] live owner's pairs hash (pending tasks per pair)
+-- KEYS[13] the set of owners with a shard
+-- ARGV[1] live owner id, ARGV[2] most items per call, ARGV[3] marker ttl ms, ARGV[4] dead owner id
 -- Returns { status, holder, deadLettersMoved, duplicates, id, seq, json, ... }:
 -- status 1 = more remain, 0 = done, -1 = another owner is claiming (holder).
 local holder = redis.call('GET', KEYS[10])
@@ -12,6 +14,14 @@ if holder and holder ~= ARGV[1] then return { -1, holder, 0, 0 } end
 -- The marker makes one claimant take all: two claimants would split a pair's
 -- tasks between two schedulers and break its order.
 redis.call('SET', KEYS[10], ARGV[1], 'PX', tonumber(ARGV[3]))
+
+-- The pair of a stored task: records are JSON arrays behind a version (see task-codec.ts), older ones objects.
+local function pairOf(json)
+  local ok, record = pcall(cjson.decode, json)
+  if not ok or type(record) ~= 'table' then return nil end
+  if record[1] == 1 then return record[4] end
+  return record.pairId
+end
 
 local budget = tonumber(ARGV[2])
 local out = { 0, ARGV[1], 0, 0 }
@@ -32,6 +42,8 @@ for i = 1, #ids do
       local seq = redis.call('INCR', KEYS[7])
       redis.call('ZADD', KEYS[6], seq, id)
       redis.call('HSET', KEYS[5], id, json)
+      local pairId = pairOf(json)
+      if type(pairId) == 'string' then redis.call('HINCRBY', KEYS[12], pairId, 1) end
       out[#out + 1] = id
       out[#out + 1] = seq
       out[#out + 1] = json
@@ -53,11 +65,14 @@ if budget > 0 then
     end
   end
 end
+-- Its counts are stale while tasks remain (the claimant holds those pairs too); gone with the last task.
+if redis.call('ZCARD', KEYS[2]) == 0 then redis.call('DEL', KEYS[11]) end
 out[3] = deadMoved
 out[4] = duplicates
 if redis.call('ZCARD', KEYS[2]) + redis.call('ZCARD', KEYS[4]) > 0 then
   out[1] = 1
 else
   redis.call('DEL', KEYS[10])
+  redis.call('SREM', KEYS[13], ARGV[4])
 end
 return out
