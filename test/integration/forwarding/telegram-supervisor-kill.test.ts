@@ -6,7 +6,9 @@
  *   and sends it again with the same `random_id`; Telegram refuses the
  *   repeat (RANDOM_ID_DUPLICATE), so the chat shows the message once.
  * - Streams: a TG→DC and a DC→TG stream arrive once each, in order, across
- *   a SIGKILL of the supervisor in the middle of both.
+ *   a SIGKILL of the supervisor in the middle of both, every tenth message
+ *   an album of three files that arrives whole (one Discord message naming
+ *   three files; three Telegram messages of one album).
  * - Single activation: one Telegram session churned across two supervisors
  *   (start, SIGTERM, SIGKILL, restart) never runs on two connections at once;
  *   the fake counts every moment one auth key was used by two.
@@ -103,7 +105,7 @@ describe('Telegram sessions across supervisor crashes (real processes, real gram
     await kill(child, 'SIGTERM');
   });
 
-  it('delivers a TG→DC and a DC→TG stream once each and in order across a SIGKILL of the supervisor', async () => {
+  it('delivers a TG→DC and a DC→TG stream once each and in order, albums whole, across a SIGKILL of the supervisor', async () => {
     const tgSource = tg.createChannel({ title: 'tg source', megagroup: true, members: [alice.id, bob.id], creatorId: bob.id });
     const dcDestination = world.channel('dc-dst');
     await world.pair({
@@ -116,12 +118,22 @@ describe('Telegram sessions across supervisor crashes (real processes, real gram
       .map((m) => /stream (\d+)/.exec(m.content)?.[1]).filter((n) => n !== undefined);
     const toTelegram = (): string[] => posted();
 
+    const isAlbum = (n: number): boolean => n % 10 === 5;
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(1_021)]);
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(992)]);
+
     let child = await startChild('tg-stream-a');
     const exited = new Promise((r) => child.once('exit', r));
     let killed = false;
     for (let n = 0; n < total; n++) {
-      tg.sendAsUser(bob.id, tgSource, { text: `stream ${n}` });
-      world.fake.postAsUser(src, { content: `kill ${n}` });
+      if (isAlbum(n)) {
+        const photos = [0, 1, 2].map(() => tg.storeMedia({ kind: 'photo', data: jpeg }));
+        tg.sendAlbumAsUser(bob.id, tgSource, [{ text: `stream ${n}`, media: photos[0]! }, { media: photos[1]! }, { media: photos[2]! }]);
+        world.fake.postAsUser(src, { content: `kill ${n}`, attachments: [0, 1, 2].map((i) => ({ name: `${n}-${i}.png`, content: png, contentType: 'image/png' })) });
+      } else {
+        tg.sendAsUser(bob.id, tgSource, { text: `stream ${n}` });
+        world.fake.postAsUser(src, { content: `kill ${n}` });
+      }
       if (!killed && toDiscord().length >= 15 && toTelegram().length >= 15) {
         child.kill('SIGKILL');
         killed = true;
@@ -140,6 +152,15 @@ describe('Telegram sessions across supervisor crashes (real processes, real gram
     await new Promise((r) => setTimeout(r, 1_000));
     assert.deepEqual(toDiscord(), all, 'TG→DC: each once, in order');
     assert.deepEqual(toTelegram(), all, 'DC→TG: each once, in order');
+    const albums = all.filter((n) => isAlbum(Number(n)));
+    for (const m of world.fake.messages(dcDestination).filter((x) => albums.includes(/stream (\d+)/.exec(x.content)?.[1] ?? ''))) {
+      assert.equal((m.content.match(/📎/g) ?? []).length, 3, `TG→DC album whole in one message: ${m.content}`);
+    }
+    const groups = new Map<string, number>();
+    for (const m of tg.messages(destination).filter((x) => x.fromId === alice.id && !x.deleted && x.groupedId !== null)) {
+      groups.set(String(m.groupedId), (groups.get(String(m.groupedId)) ?? 0) + 1);
+    }
+    assert.deepEqual([...groups.values()], albums.map(() => 3), 'DC→TG: each album once, as one album of three');
     await kill(child, 'SIGTERM');
   });
 
