@@ -379,17 +379,19 @@ describe('api: Telegram login', function () {
   });
 
   it('ends a login whose state expired: telegram_code_expired, then the job removes it', async () => {
-    const short = await harness({ telegramLogin: { loginTtlSeconds: 2, stepTimeoutMs: 1_000 } });
+    // The step timeout must stay below the TTL; 1 s was too short for a handshake on a loaded CI machine (503).
+    const short = await harness({ telegramLogin: { loginTtlSeconds: 5, stepTimeoutMs: 4_000 } });
     const number = phone();
     fake.createUser({ phone: number, firstName: 'Late' });
     const u = await short.registerUser();
     const started = await start(u, number, short);
+    const expiresBy = Date.now() + 5_100;
     const pair = await via(short, u, 'post', '/v1/pairs', {
       source: { platform: 'telegram', accountId: started.id, chatId: '-1001' },
       destination: { platform: 'telegram', accountId: started.id, chatId: '-1002' },
     });
     assert.equal(pair.status, 201, JSON.stringify(pair.body));
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await new Promise((resolve) => setTimeout(resolve, expiresBy - Date.now()));
     const late = await via(short, u, 'post', `/v1/telegram-accounts/${started.id}/code`, { code: fake.lastCode(number) });
     expectError(late, 400, 'telegram_code_expired');
     assert.equal(late.body.error.reason, 'login_expired');
