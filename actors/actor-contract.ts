@@ -4,6 +4,7 @@
  * Threads host many actors; the supervisor reaches them through comlink, so
  * every method is async and every argument structured-cloneable.
  */
+import type { TelegramFileRef } from '../src/forwarding/message/neutral-message.ts';
 import type { Tier } from '../src/domain/plans/plan-types.ts';
 import type { ActorState } from './actor-state.ts';
 
@@ -85,6 +86,24 @@ export interface ActorHealth {
   inFlight: number;
 }
 
+/**
+ * A piece of a file the actor's account can read (a Telegram file another
+ * platform needs the bytes of), asked by the supervisor's file relay.
+ */
+export interface FileRead {
+  ref: TelegramFileRef;
+  /** The chat it was seen in (marked id): an expired reference is renewed from its message there. */
+  chatId: string;
+  offset: number;
+  limit: number;
+}
+
+export type FilePiece =
+  /** The bytes (fewer than `limit`, or none, at the end); `ref` when the reference was renewed, for the next pieces. */
+  | { bytes: Uint8Array; ref?: TelegramFileRef }
+  /** The account cannot read the file (deleted, another account's, a platform with no files to read). */
+  | { gone: string };
+
 /** The contract; see actor-state.ts for which call is legal in which state. */
 export interface SessionActor {
   start(spec: ActorSpec): Promise<void>;
@@ -96,5 +115,7 @@ export interface SessionActor {
   idle(): Promise<void>;
   stop(): Promise<ResumeCursor>;
   send(task: SendTask): Promise<SendResult>;
+  /** A piece of a file this account can read; rejects while not connected (try again later). */
+  readFile(read: FileRead): Promise<FilePiece>;
   health(): Promise<ActorHealth>;
 }

@@ -11,7 +11,7 @@
  * `canConnect` before every connect, and the host `fence`s it the moment its
  * lease is lost or its local deadline passes.
  */
-import type { ActorHealth, ActorSpec, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
+import type { ActorHealth, ActorSpec, FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
 import { isConnected, nextState, type ActorEvent, type ActorState } from './actor-state.ts';
 import type { ThreadEvent } from './thread-host-api.ts';
 import type { InboundMessage, PlatformClient, PlatformClientFactory } from './platform/platform-client.ts';
@@ -155,6 +155,13 @@ export class SessionActor {
     } finally {
       this.#inFlight -= 1;
     }
+  }
+
+  /** A piece of a file the account can read; rejects unless connected, so the relay answers "try later". */
+  async readFile(read: FileRead): Promise<FilePiece> {
+    if (!isConnected(this.#state) || this.#fenced) throw new Error(`actor ${this.actorId} is ${this.#fenced ? 'fenced off its lease' : this.#state}`);
+    if (this.#client.readFile === undefined) return { gone: 'this platform has no files to read' };
+    return this.#client.readFile(read);
   }
 
   /** Chats to receive messages from; remembered across reconnects. */

@@ -3,7 +3,7 @@
  * session actors in its thread. The worker process reaches it with comlink
  * over `rpcPort`; the host reports what happens on its own over `eventPort`.
  */
-import type { ActorHealth, ActorSpec, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
+import type { ActorHealth, ActorSpec, FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
 import type { ActorState } from './actor-state.ts';
 import type { InboundMessage, SourceNotice } from './platform/platform-client.ts';
 import type { LoopbackRuntimeOptions } from './platform/loopback/loopback-runtime.ts';
@@ -84,6 +84,7 @@ export interface ThreadHostApi {
    */
   watch(actorId: string, chatIds: string[]): Promise<ResumeCursor>;
   send(actorId: string, task: SendTask): Promise<SendResult>;
+  readFile(actorId: string, read: FileRead): Promise<FilePiece>;
   health(actorId: string): Promise<ActorHealth>;
   healthAll(): Promise<Array<{ actorId: string } & ActorHealth>>;
   /** See {@link MeasureOptions}; without options, the cheap figure (garbage not yet collected included). */

@@ -9,7 +9,7 @@
  * before every heartbeat, so no beat stretches a connection past its lease.
  */
 import { threadId } from 'node:worker_threads';
-import type { ActorHealth, ActorSpec, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
+import type { ActorHealth, ActorSpec, FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
 import type { ActorState } from './actor-state.ts';
 import { LeaseKeeper, type LeaseLossReason } from './lease-keeper.ts';
 import { clientFactoryFor, type PlatformRuntimes } from './platform/platform-registry.ts';
@@ -168,6 +168,10 @@ export class ThreadHostRuntime implements ThreadHostApi {
 
   send(actorId: string, task: SendTask): Promise<SendResult> {
     return this.#get(actorId).send(task);
+  }
+
+  readFile(actorId: string, read: FileRead): Promise<FilePiece> {
+    return this.#get(actorId).readFile(read);
   }
 
   health(actorId: string): Promise<ActorHealth> {

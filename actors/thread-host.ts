@@ -100,6 +100,7 @@ export default async function threadHost(init: ThreadHostInit): Promise<Record<s
     idleActor: (actorId) => host.idleActor(actorId),
     watch: (actorId, chatIds) => host.watch(actorId, chatIds),
     send: (actorId, task) => host.send(actorId, task),
+    readFile: (actorId, read) => host.readFile(actorId, read),
     health: (actorId) => host.health(actorId),
     healthAll: () => host.healthAll(),
     measure: (options) => host.measure(options),

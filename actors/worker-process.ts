@@ -64,6 +64,7 @@ const api: WorkerApi = {
   idleActor: (actorId) => runtime.idleActor(actorId),
   watch: (actorId, chatIds) => runtime.watch(actorId, chatIds),
   send: (actorId, task) => runtime.send(actorId, task),
+  readFile: (actorId, read) => runtime.readFile(actorId, read),
   status: (options) => runtime.status(options),
   health: (actorId) => runtime.health(actorId),
   healthCheck: () => runtime.healthCheck(),

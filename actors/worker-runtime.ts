@@ -24,7 +24,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { ActorHealth, ActorSpec, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
+import type { ActorHealth, ActorSpec, FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
 import type { ActorState } from './actor-state.ts';
 import { leaseStopMarginMs, loopbackConnectionTtlMs } from './runtime-timing.ts';
 import type { MeasureOptions, ThreadEvent, ThreadMeasurement } from './thread-host-api.ts';
@@ -191,6 +191,11 @@ export class WorkerRuntime implements WorkerApi {
   async health(actorId: string): Promise<ActorHealth> {
     const record = await this.#settled(actorId);
     return this.#slotOf(record).call((api) => api.health(actorId));
+  }
+
+  async readFile(actorId: string, read: FileRead): Promise<FilePiece> {
+    const record = await this.#settled(actorId);
+    return this.#slotOf(record).call<FilePiece>(async (api) => (await api.readFile(actorId, read)) as FilePiece);
   }
 
   async send(actorId: string, task: SendTask): Promise<SendResult> {

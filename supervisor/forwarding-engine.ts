@@ -17,7 +17,7 @@ import type { ResumeCursor, SendNotice, SendTask } from '../actors/actor-contrac
 import type { InboundMessage, SourceNotice } from '../actors/platform/platform-client.ts';
 import { applyFilters } from '../src/forwarding/filters/apply-filters.ts';
 import type { PairFilter } from '../src/forwarding/filters/filter-schema.ts';
-import type { NeutralMessage, NeutralPlatform } from '../src/forwarding/message/neutral-message.ts';
+import type { Attachment, NeutralMessage, NeutralPlatform } from '../src/forwarding/message/neutral-message.ts';
 import type { OutgoingMessage } from '../src/forwarding/message/outgoing-message.ts';
 import { decodePayload, type ForwardPayload } from '../src/forwarding/routing/forward-payload.ts';
 import type { OwnerPlan, PairView } from '../src/forwarding/routing/pair-view.ts';
@@ -60,6 +60,17 @@ export interface ForwardingEngineDeps {
   logger: Logger;
   /** Shows a source notice on a pair (the pair notices store). Default: logged only. */
   onPairNotice?: (pairId: string, notice: SendNotice) => void;
+  /**
+   * Makes the link another platform downloads a Telegram file from (the
+   * supervisor's file relay). Default: none, and such files go as a line
+   * with their name and size.
+   */
+  fileLinks?: FileLinks;
+}
+
+/** See FileRelay.linkFor. */
+export interface FileLinks {
+  linkFor(accountId: string, chatId: string, attachment: Attachment): string | null;
 }
 
 /** The SourceOrder key of an actor's own positions (chat keys hold a newline and a chat id). */
@@ -250,7 +261,7 @@ export class ForwardingEngine {
         const copy = await this.#d.links.copyOf(p.pairId, p.source.chatId, p.replyToSourceMessageId);
         if (copy?.[0] !== undefined) message.replyToDestinationMessageId = copy[0];
       }
-      send.payload = message;
+      send.payload = this.#linkFiles(p, message);
       const sentPartIds = this.#sentParts.of(task.id);
       if (sentPartIds !== undefined) send.sentPartIds = sentPartIds;
       return send;
@@ -265,7 +276,7 @@ export class ForwardingEngine {
       }
       const plan = this.#d.pairs.planOf(task.userId);
       send.op = 'send';
-      send.payload = { ...p.message, allowCopyFallback: plan !== undefined && allowsCopyFallback(plan) };
+      send.payload = this.#linkFiles(p, { ...p.message, allowCopyFallback: plan !== undefined && allowsCopyFallback(plan) });
       this.counters.editsPosted += 1;
       return send;
     }
@@ -278,6 +289,26 @@ export class ForwardingEngine {
     if (p.op === 'edit') send.payload = { ...p.message! };
     return send;
   };
+
+  /**
+   * `message` with its Telegram files pointed at the file relay, for a
+   * destination that uploads bytes (a Telegram destination posts them by
+   * reference). The links are made now, at dispatch, so they name this
+   * supervisor's relay even for a task taken over from another.
+   */
+  #linkFiles(p: ForwardPayload, message: OutgoingMessage): OutgoingMessage {
+    const files = this.#d.fileLinks;
+    const sourceAccount = this.#d.pairs.pair(p.pairId)?.source.accountId;
+    if (files === undefined || sourceAccount === undefined || p.destination.platform === 'telegram' || p.source.platform !== 'telegram') return message;
+    if (!message.attachments.some((a) => a.telegram !== undefined)) return message;
+    return {
+      ...message,
+      attachments: message.attachments.map((a) => {
+        const relayUrl = files.linkFor(sourceAccount, p.source.chatId, a);
+        return relayUrl === null ? a : { ...a, relayUrl };
+      }),
+    };
+  }
 
   /** The dispatcher's partial-send listener: the parts a failed send posted, for its retry to resume after. */
   readonly onPartial = (task: ScheduledTask, sentPartIds: string[]): void => {

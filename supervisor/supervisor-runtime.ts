@@ -21,6 +21,7 @@ import { ForwardingEngine } from './forwarding-engine.ts';
 import { ForwardingQueue, type ForwardingQueueOptions } from './forwarding-queue.ts';
 import { RuntimeSync, type RuntimeSyncOptions } from './runtime-sync.ts';
 import { startMetricsServer } from './metrics-server.ts';
+import { FileRelay, type FileRelayOptions } from './file-relay.ts';
 import { sendRevocationNotice } from './revocation-notice.ts';
 import { createMailer, type Mailer } from '../src/api/mail/mailer.ts';
 import { Supervisor } from './supervisor.ts';
@@ -94,6 +95,8 @@ export async function startSupervisorRuntime(input: {
     platforms?: readonly ActorPlatform[];
     sync?: RuntimeSyncOptions;
   };
+  /** Where other platforms download Telegram files from (see supervisor/file-relay.ts). Default: loopback, a free port. */
+  fileRelay?: FileRelayOptions;
 }): Promise<SupervisorRuntime> {
   const supervisor = new Supervisor({
     redis: input.redis,
@@ -112,11 +115,14 @@ export async function startSupervisorRuntime(input: {
   const sql = fwd ? sqlOn(fwd.orm, fwd.schema) : null;
   const pairs = sql ? new PairDirectory(sql, input.logger) : null;
   const cursors = new CursorStore(input.redis);
+  let relay: FileRelay | null = null;
   if (sql && pairs) {
     const pairNotices = new PairNotices(sql, input.logger);
+    relay = await FileRelay.start(supervisor, input.logger, input.fileRelay);
     engine = new ForwardingEngine({
       supervisor, pairs, links: new MessageLinks(sql), cursors, quota: new MessageQuota(input.redis), logger: input.logger,
       onPairNotice: (pairId, notice) => void pairNotices.record(pairId, notice),
+      fileLinks: relay,
     });
     queueOptions = {
       resolve: engine.resolve, onDelivered: engine.onDelivered, onPartial: engine.onPartial, onNotice: (task, notice) => void pairNotices.record(task.pairId, notice), ...input.queue,
@@ -168,6 +174,7 @@ export async function startSupervisorRuntime(input: {
       await queue.stop();
       await engine?.flush();
       await supervisor.stop();
+      await relay?.close();
       await mailer?.close();
     },
   };

@@ -3,7 +3,7 @@
  * calls {@link WorkerApi} with comlink over the child's IPC channel; the
  * worker reports {@link WorkerEvent}s on the same channel without being asked.
  */
-import type { ActorHealth, ActorSpec, ResumeCursor, SendResult, SendTask } from '../actors/actor-contract.ts';
+import type { ActorHealth, ActorSpec, FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from '../actors/actor-contract.ts';
 import type { ActorState } from '../actors/actor-state.ts';
 import type { LoopbackHostOptions, MeasureOptions, ThreadEvent } from '../actors/thread-host-api.ts';
 import type { TelegramRuntimeOptions } from '../actors/platform/telegram/telegram-runtime.ts';
@@ -78,6 +78,8 @@ export interface WorkerApi {
    */
   watch(actorId: string, chatIds: string[]): Promise<ResumeCursor>;
   send(actorId: string, task: SendTask): Promise<SendResult>;
+  /** A piece of a file the actor's account can read (the file relay's source). */
+  readFile(actorId: string, read: FileRead): Promise<FilePiece>;
   /**
    * Measures every thread and attributes its memory to its actors. Pass
    * `{ settle: true }` (see MeasureOptions) for live memory only, e.g. before

@@ -3,7 +3,9 @@
  * same way for every platform: a file announced larger than the limit (by
  * the source's size or its Content-Length) is not downloaded but linked,
  * and so is one its source refuses to serve (4xx) or that has no http(s)
- * URL (a Telegram file) — a file is never silently dropped. A source failing for a while (5xx, network) throws
+ * URL (a Telegram file with no relay link) — a file is never silently dropped.
+ * A relay link (`relayUrl`) is read in place of `url`, which stays what
+ * link lines show. A source failing for a while (5xx, network) throws
  * AttachmentUnavailableError, which fails the send as transient, to be
  * retried. The body is handed back unread: the caller streams it and stops
  * at the limit, so no file is ever held whole unless the caller chooses to.
@@ -19,10 +21,11 @@ export type OpenedAttachment =
 
 export async function openAttachment(a: Attachment, limitBytes: number, timeoutMs: number): Promise<OpenedAttachment> {
   // A file with no place to fetch it from (a Telegram file) can only be named.
-  if (a.sizeBytes > limitBytes || !/^https?:\/\//i.test(a.url)) return { linked: a };
+  const source = a.relayUrl ?? a.url;
+  if (a.sizeBytes > limitBytes || !/^https?:\/\//i.test(source)) return { linked: a };
   let response: Response;
   try {
-    response = await fetch(a.url, { signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetch(source, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     throw new AttachmentUnavailableError(`downloading ${a.fileName} failed: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -3,7 +3,7 @@
  * Telegram via gramjs, Discord via discord.js) implements this once; the
  * actor runtime, leases and heap accounting stay platform-neutral.
  */
-import type { ResumeCursor, SendResult, SendTask } from '../actor-contract.ts';
+import type { FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from '../actor-contract.ts';
 
 /** A message that arrived in a chat the actor watches. */
 export interface InboundMessage {
@@ -56,6 +56,8 @@ export interface PlatformClient {
   /** Drops caches but keeps the connection (the actor's `idle`). */
   dropCaches(): void;
   send(task: SendTask): Promise<SendResult>;
+  /** A piece of a file the account can read. Optional: platforms whose files have URLs never get asked. */
+  readFile?(read: FileRead): Promise<FilePiece>;
   /** Chats to watch for inbound messages (sources of the owner's pairs). */
   watch(chatIds: readonly string[]): Promise<void>;
   /** Bytes this client holds in caches, buffers and in-flight payloads, as it tracks them. */

@@ -190,6 +190,28 @@ export const SupervisorStoppingError = defineError<Record<string, never>>(
   () => 'The supervisor is shutting down',
 );
 
+// --- file relay (supervisor/file-relay.ts): a source's file read for another platform's copy ---
+/** A file link that was not made by this supervisor, or was altered. */
+export const FileLinkInvalidError = defineError<Record<string, never>>(
+  'FileLinkInvalidError', 'file_link_invalid', 404,
+  () => 'This file link is not valid here',
+);
+/** A file link past its lifetime. */
+export const FileLinkExpiredError = defineError<Record<string, never>>(
+  'FileLinkExpiredError', 'file_link_expired', 410,
+  () => 'This file link has expired',
+);
+/** The source account cannot serve the file any more (unlinked, revoked, the file deleted or no longer readable). */
+export const FileSourceGoneError = defineError<{ reason: string }>(
+  'FileSourceGoneError', 'file_source_gone', 404,
+  (d) => `The file can no longer be read from its source: ${d.reason}`,
+);
+/** The source account is not connected here right now (starting, paused, moving); the file can be read later. */
+export const FileSourceUnavailableError = defineError<{ reason: string }>(
+  'FileSourceUnavailableError', 'file_source_unavailable', 503,
+  (d) => `The file's source cannot be read right now: ${d.reason}`,
+);
+
 // --- actor runtime (actors/: session actors, thread hosts, worker process) ---
 /** `ActorSpec.platform` names a platform this build cannot run (unknown, not built yet, or missing what it needs). */
 export const PlatformUnsupportedError = defineError<{ platform: string; reason: string }>(

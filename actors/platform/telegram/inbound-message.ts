@@ -52,14 +52,32 @@ function documentKind(d: Api.Document): AttachmentKind {
   return 'document';
 }
 
-/** The photo or document a message carries; null for other media (polls, places...) and none. */
-export function attachmentOf(media: Api.TypeMessageMedia | null | undefined): Attachment | null {
+/** A photo's largest size: its type (what upload.getFile reads) and bytes. */
+function largestSize(p: Api.Photo): { type: string; bytes: number } | null {
+  let best: { type: string; bytes: number } | null = null;
+  for (const s of p.sizes) {
+    const bytes = s instanceof Api.PhotoSize ? s.size : s instanceof Api.PhotoSizeProgressive ? Math.max(0, ...s.sizes) : 0;
+    if (best === null || bytes > best.bytes) best = { type: (s as { type: string }).type, bytes };
+  }
+  return best;
+}
+
+/**
+ * The photo or document a message carries; null for other media (polls,
+ * places...) and none. `messageId`, when given, is kept with the reference
+ * so an expired one can be renewed.
+ */
+export function attachmentOf(media: Api.TypeMessageMedia | null | undefined, messageId?: string): Attachment | null {
+  const seenIn = messageId === undefined ? {} : { messageId };
   if (media instanceof Api.MessageMediaPhoto && media.photo instanceof Api.Photo) {
     const p = media.photo;
-    const sizes = p.sizes.map((s) => (s instanceof Api.PhotoSize ? s.size : s instanceof Api.PhotoSizeProgressive ? Math.max(0, ...s.sizes) : 0));
+    const size = largestSize(p);
     return {
-      kind: 'photo', url: '', fileName: `photo_${p.id.toString()}.jpg`, sizeBytes: Math.max(0, ...sizes), contentType: 'image/jpeg',
-      telegram: { type: 'photo', id: p.id.toString(), accessHash: p.accessHash.toString(), fileReference: Buffer.from(p.fileReference).toString('base64') },
+      kind: 'photo', url: '', fileName: `photo_${p.id.toString()}.jpg`, sizeBytes: size?.bytes ?? 0, contentType: 'image/jpeg',
+      telegram: {
+        type: 'photo', id: p.id.toString(), accessHash: p.accessHash.toString(), fileReference: Buffer.from(p.fileReference).toString('base64'),
+        dcId: p.dcId, ...(size === null ? {} : { thumbSize: size.type }), ...seenIn,
+      },
     };
   }
   if (media instanceof Api.MessageMediaDocument && media.document instanceof Api.Document) {
@@ -67,7 +85,10 @@ export function attachmentOf(media: Api.TypeMessageMedia | null | undefined): At
     const named = d.attributes.find((a) => a instanceof Api.DocumentAttributeFilename);
     return {
       kind: documentKind(d), url: '', fileName: named?.fileName ?? `file_${d.id.toString()}`, sizeBytes: Number(d.size.toString()), contentType: d.mimeType,
-      telegram: { type: 'document', id: d.id.toString(), accessHash: d.accessHash.toString(), fileReference: Buffer.from(d.fileReference).toString('base64') },
+      telegram: {
+        type: 'document', id: d.id.toString(), accessHash: d.accessHash.toString(), fileReference: Buffer.from(d.fileReference).toString('base64'),
+        dcId: d.dcId, ...seenIn,
+      },
     };
   }
   return null;
@@ -85,7 +106,7 @@ export function toNeutralMessage(message: Api.Message, nameOf: (chatId: string) 
     attachments: [],
     at: message.date * 1_000,
   };
-  const file = attachmentOf(message.media);
+  const file = attachmentOf(message.media, String(message.id));
   if (file !== null) out.attachments.push(file);
   const reply = message.replyTo;
   if (reply instanceof Api.MessageReplyHeader && typeof reply.replyToMsgId === 'number'

@@ -42,6 +42,8 @@ export interface Connection {
   generation: number;
   gram: TelegramClient;
   invoke: Invoke;
+  /** `invoke` on another data centre (a file stored there). */
+  invokeOn<R extends Api.AnyRequest>(dcId: number, request: R): Promise<R['__response']>;
   io: PumpIo;
   sender: TelegramSender;
   watchdog: SessionWatchdog;
@@ -66,6 +68,12 @@ export function makeConnection(runtime: TelegramRuntime, gram: TelegramClient, g
   const invoke: Invoke = async (request) => {
     lastAskedAt = Date.now();
     const answer = await ask(gram.invoke(request), runtime.requestTimeoutMs, request.className);
+    hooks.heard();
+    return answer;
+  };
+  const invokeOn = async <R extends Api.AnyRequest>(dcId: number, request: R): Promise<R['__response']> => {
+    lastAskedAt = Date.now();
+    const answer = await ask(gram.invoke(request, dcId), runtime.requestTimeoutMs, request.className);
     hooks.heard();
     return answer;
   };
@@ -101,5 +109,5 @@ export function makeConnection(runtime: TelegramRuntime, gram: TelegramClient, g
     probe,
     onDead: hooks.dead,
   });
-  return { generation, gram, invoke, io: pumpIo(invoke, inbound), sender, watchdog, probe, abort: (reason) => abort(new Error(reason)) };
+  return { generation, gram, invoke, invokeOn, io: pumpIo(invoke, inbound), sender, watchdog, probe, abort: (reason) => abort(new Error(reason)) };
 }

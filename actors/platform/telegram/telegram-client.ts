@@ -13,7 +13,7 @@
  * without Telegram sessions never pay for it.
  */
 import type { TelegramClient as GramClient } from 'telegram';
-import type { ResumeCursor, SendResult, SendTask } from '../../actor-contract.ts';
+import type { FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from '../../actor-contract.ts';
 import type { PlatformCallbacks, PlatformClient, PlatformClientFactory } from '../platform-client.ts';
 import { FloodPacer } from './flood-pacer.ts';
 import { forwardSourceOf } from './forward-mode.ts';
@@ -172,6 +172,24 @@ export class TelegramSessionClient implements PlatformClient {
     // The session ended while this send was in flight (its key refused on another request).
     if (!result.ok && (this.#state as ClientState) === 'revoked') return { ok: false, kind: 'revoked', message: this.#revokedReason };
     return result;
+  }
+
+  /** A piece of a file this account can read, for another platform's copy; rejects while not connected. */
+  async readFile(read: FileRead): Promise<FilePiece> {
+    if (this.#state === 'revoked') return { gone: this.#revokedReason };
+    const connection = this.#connection;
+    if (this.#state !== 'connected' || connection === null) throw new Error('not connected to Telegram');
+    const peers = this.#memory!.peers;
+    this.#inFlightBytes += read.limit;
+    try {
+      return await this.#engine!.readFilePiece({ invoke: connection.invoke, invokeOn: connection.invokeOn, inputPeer: (chatId) => peers.inputPeer(chatId) }, read);
+    } catch (error) {
+      const ended = sessionEnded(error);
+      if (ended !== null) await this.#onTerminal(ended, connection.generation);
+      throw error;
+    } finally {
+      this.#inFlightBytes -= read.limit;
+    }
   }
 
   /** Sets the chats to report (marked ids); a newly watched chat starts at its newest message. */

@@ -46,8 +46,14 @@ export type AttachmentKind = 'photo' | 'video' | 'audio' | 'voice' | 'document' 
 
 export interface Attachment {
   kind: AttachmentKind;
-  /** Where the destination side can download it from; '' when there is no such place (a Telegram file). */
+  /** Where anyone can download it from, shown in link lines; '' when there is no such place (a Telegram file). */
   url: string;
+  /**
+   * Where this supervisor's workers download a file that has no public URL
+   * (a Telegram file, read through the supervisor's file relay). Set when
+   * the task is dispatched; never shown to users. Default: `url`.
+   */
+  relayUrl?: string;
   fileName: string;
   sizeBytes: number;
   contentType?: string;
@@ -56,7 +62,8 @@ export interface Attachment {
    * another platform could fetch (reading them takes an MTProto session),
    * but a Telegram account can post the same file again by this reference
    * without downloading it, so a copy to Telegram carries the file itself.
-   * Other destinations ignore it: for them the file is a line of text.
+   * Other destinations get the bytes through the source session (the
+   * supervisor's file relay reads them with upload.getFile).
    */
   telegram?: TelegramFileRef;
 }
@@ -67,6 +74,12 @@ export interface TelegramFileRef {
   id: string;
   accessHash: string;
   fileReference: string;
+  /** Data centre that stores the file; reads go there. Default: the session's own. */
+  dcId?: number;
+  /** A photo's largest size (`PhotoSize.type`), the one read for other platforms. */
+  thumbSize?: string;
+  /** The message the file was seen in: an expired reference is renewed by reading it again. */
+  messageId?: string;
 }
 
 export interface MessageAuthor {

@@ -126,6 +126,16 @@ export class MediaStore {
     return media;
   }
 
+  /**
+   * Gives a stored file a new reference, as Telegram does after a few hours:
+   * the old one answers FILE_REFERENCE_EXPIRED; messages show the new one.
+   */
+  renewReference(id: string): void {
+    const media = this.#media.get(id);
+    if (media === undefined) throw new Error(`no stored file ${id}`);
+    media.fileReference = randomBytes(16);
+  }
+
   #keep(input: Pick<FakeMedia, 'kind' | 'mimeType' | 'attributes' | 'data'>): FakeMedia {
     const media: FakeMedia = { ...input, id: randomLong(), accessHash: randomLong(), fileReference: randomBytes(16), date: Math.floor(Date.now() / 1000) };
     this.#media.set(media.id, media);

@@ -83,7 +83,8 @@ export interface FakeMedia {
   readonly kind: 'photo' | 'document';
   readonly id: string;
   readonly accessHash: string;
-  readonly fileReference: Buffer;
+  /** Renewed from time to time, as Telegram does (MediaStore.renewReference). */
+  fileReference: Buffer;
   readonly date: number;
   readonly mimeType: string;
   /** Documents: as sent (filename, video, audio/voice, animated...); photos: none. */

@@ -216,6 +216,11 @@ export class TelegramFake {
     return files.document(input.data, input.mimeType ?? 'application/octet-stream', attributes);
   }
 
+  /** Ages `media`'s file reference out (media-store.ts renewReference): a client must read a message again for the new one. */
+  expireFileReference(media: FakeMedia): void {
+    this.#server.world.files.renewReference(media.id);
+  }
+
   /** The author edits a message, named by its id in the author's view. */
   editAsUser(fromUserId: string, peer: FakePeerRef, msgId: number, input: { text: string; entities?: Api.TypeMessageEntity[] }): FakeMessage {
     const world = this.#server.world;

@@ -123,7 +123,7 @@ describe('Telegram catch-up from the stored update state (real supervisor, gramj
       tg.sendAsUser(bob.id, source, { text: 'during 4' });
     }
     await world.start();
-    const files = (destination: string) => world.fake.messages(destination).filter((m) => m.authorId === bot.botId).map((m) => (m.content.match(/📎/g) ?? []).length);
+    const files = (destination: string) => world.fake.messages(destination).filter((m) => m.authorId === bot.botId).map((m) => m.attachments.length);
     for (const destination of [dst.channel, dst.group]) {
       await waitFor(`the catch-up on ${destination}`, () => copies(destination).at(-1) === 'during 4', 30_000);
       assert.deepEqual(files(destination), [0, 0, 3, 0], 'the album as one message, between its neighbours');

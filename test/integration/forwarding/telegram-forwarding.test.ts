@@ -2,14 +2,16 @@
  * Telegram ↔ Discord through the real supervisor: gramjs sessions (resumed
  * from sealed session strings, no new handshake) and discord.js bots in the
  * worker threads, against the MTProto and Discord fakes. A message, its edit
- * and its delete go each way; a Telegram album arrives as one Discord
- * message naming its files; a flood wait holds the Telegram account back
+ * and its delete go each way; Telegram files arrive on Discord as files
+ * (read from the source session through the supervisor's file relay), an
+ * album as one Discord message; a flood wait holds the Telegram account back
  * without losing anything; a Discord message's files arrive as a photo with
  * its caption, or as one album, and one over the upload limit as a link
  * line; a session Telegram ends is marked revoked, its owner mailed, and it
  * is never started again.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { Api } from 'telegram';
 import type { FakeChannel, FakeGroup, FakeUser, TelegramFake } from '../../fakes/telegram/telegram-fake.ts';
 import { ForwardingWorld, waitFor } from './forwarding-fixture.ts';
@@ -87,25 +89,29 @@ describe('forwarding between Telegram and Discord through the supervisor (real g
     await waitFor('the delete on Discord', () => dcPosted().length === 0, 20_000);
   });
 
-  it('forwards Telegram → Discord a photo as its caption and a line naming the file (Telegram files have no URL to link)', async () => {
-    const photo = tg.storeMedia({ kind: 'photo', data: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(2_045)]) });
+  it('forwards Telegram → Discord a photo as a file under its caption, read from the source session through the file relay', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), randomBytes(2_045)]);
+    const photo = tg.storeMedia({ kind: 'photo', data: bytes });
     const sent = tg.sendAsUser(bob.id, tgSource, { text: 'a view', media: photo });
     await waitFor('the copy on Discord', () => dcPosted().length === 1, 20_000);
-    // Discord markdown escapes the underscore and the parenthesis.
-    assert.match(dcPosted()[0]!.content, /a view\n📎 photo\\_\S+\.jpg \\\(2\.0 KiB\)$/);
+    const copy = dcPosted()[0]!;
+    assert.match(copy.content, /a view$/);
+    assert.equal(copy.content.includes('📎'), false, 'no line naming the file: the file itself came');
+    assert.deepEqual(copy.attachments.map((a) => [a.filename, a.content.equals(bytes)]), [[`photo_${photo.id}.jpg`, true]]);
     tg.deleteAsUser(bob.id, tgSource, [sent.id]);
     await waitFor('the delete on Discord', () => dcPosted().length === 0, 20_000);
   });
 
-  it('forwards a Telegram album as ONE Discord message naming its three files under the caption; a delete of any part deletes it', async () => {
-    const jpeg = (size: number) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(size - 3)]);
-    const photos = [1_024, 2_048, 3_072].map((size) => tg.storeMedia({ kind: 'photo', data: jpeg(size) }));
+  it('forwards a Telegram album as ONE Discord message with its three files in order under the caption; a delete of any part deletes it', async () => {
+    const jpeg = (size: number) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), randomBytes(size - 3)]);
+    const data = [1_024, 2_048, 3_072].map(jpeg);
+    const photos = data.map((d) => tg.storeMedia({ kind: 'photo', data: d }));
     const parts = tg.sendAlbumAsUser(bob.id, tgSource, [{ text: 'three views', media: photos[0]! }, { media: photos[1]! }, { media: photos[2]! }]);
-    await waitFor('the album on Discord', () => dcPosted().some((m) => (m.content.match(/📎/g) ?? []).length === 3), 20_000);
+    await waitFor('the album on Discord', () => dcPosted().length > 0, 20_000);
     assert.equal(dcPosted().length, 1, 'one message, not one per part');
-    const lines = dcPosted()[0]!.content.split('\n');
-    assert.ok(lines.some((l) => l.includes('three views')));
-    assert.deepEqual(lines.filter((l) => l.startsWith('📎')).map((l) => /(\d+\.\d KiB)/.exec(l)?.[1]), ['1.0 KiB', '2.0 KiB', '3.0 KiB']);
+    assert.match(dcPosted()[0]!.content, /three views/);
+    assert.deepEqual(dcPosted()[0]!.attachments.map((a) => a.content.length), [1_024, 2_048, 3_072]);
+    assert.ok(dcPosted()[0]!.attachments.every((a, i) => a.content.equals(data[i]!)));
     // Every part is linked to the one copy (written just after the post the fake already shows).
     const readLinks = () => world.sql.all<{ source_message_id: string; destination_message_ids: string[] }>(
       `select source_message_id, destination_message_ids from ${world.sql.table('message_links')} where source_chat_id = ? and source_message_id in (?, ?, ?)`,
@@ -116,6 +122,33 @@ describe('forwarding between Telegram and Discord through the supervisor (real g
 
     tg.deleteAsUser(bob.id, tgSource, [parts[1]!.id]);
     await waitFor('the delete on Discord', () => dcPosted().length === 0, 20_000);
+  });
+
+  it('streams a Telegram document of several pieces onto Discord whole, renewing a reference that expired; one over Discord\'s limit is a line, never read', async () => {
+    const big = randomBytes(2 * 512 * 1024 + 77);
+    const doc = tg.storeMedia({ kind: 'document', data: big, mimeType: 'application/pdf', fileName: 'report.pdf' });
+    const huge = tg.storeMedia({ kind: 'document', data: Buffer.alloc(10 * 1024 * 1024 + 1), mimeType: 'video/mp4', fileName: 'film.mp4' });
+    const reads = () => tg.stats().calls['upload.getFile'] ?? 0;
+    const readsBefore = reads();
+    const first = tg.sendAsUser(bob.id, tgSource, { text: 'the report', media: doc });
+    // The reference the update carried (built as the message was sent) is stale by the time the relay reads the file.
+    tg.expireFileReference(doc);
+    await waitFor('the document on Discord', () => dcPosted().length === 1, 20_000);
+    const copy = dcPosted()[0]!;
+    assert.equal(copy.attachments.length, 1);
+    assert.equal(copy.attachments[0]!.filename, 'report.pdf');
+    assert.ok(copy.attachments[0]!.content.equals(big), 'byte for byte');
+    // Three pieces, plus the one refused with the old reference.
+    assert.equal(reads() - readsBefore, 4);
+
+    const second = tg.sendAsUser(bob.id, tgSource, { text: 'the film', media: huge });
+    await waitFor('the film on Discord', () => dcPosted().length === 2, 20_000);
+    // Named, not linked: the relay link is for this supervisor's workers, never for users.
+    assert.match(dcPosted()[1]!.content, /the film\n📎 film\.mp4 \\\(10\.0 MiB, over the 10\.0 MiB upload limit\)$/);
+    assert.equal(dcPosted()[1]!.attachments.length, 0);
+    assert.equal(reads() - readsBefore, 4, 'a file over the destination\'s limit is never downloaded');
+    tg.deleteAsUser(bob.id, tgSource, [first.id, second.id]);
+    await waitFor('the deletes on Discord', () => dcPosted().length === 0, 20_000);
   });
 
   it('forwards Discord → Telegram: a message with its formatting, then its edit and its delete', async () => {

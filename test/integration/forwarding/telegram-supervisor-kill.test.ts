@@ -7,8 +7,9 @@
  *   repeat (RANDOM_ID_DUPLICATE), so the chat shows the message once.
  * - Streams: a TG→DC and a DC→TG stream arrive once each, in order, across
  *   a SIGKILL of the supervisor in the middle of both, every tenth message
- *   an album of three files that arrives whole (one Discord message naming
- *   three files; three Telegram messages of one album).
+ *   an album of three files that arrives whole (one Discord message with
+ *   the three files, read through the relay of whichever supervisor sent
+ *   it; three Telegram messages of one album).
  * - Single activation: one Telegram session churned across two supervisors
  *   (start, SIGTERM, SIGKILL, restart) never runs on two connections at once;
  *   the fake counts every moment one auth key was used by two.
@@ -154,7 +155,7 @@ describe('Telegram sessions across supervisor crashes (real processes, real gram
     assert.deepEqual(toTelegram(), all, 'DC→TG: each once, in order');
     const albums = all.filter((n) => isAlbum(Number(n)));
     for (const m of world.fake.messages(dcDestination).filter((x) => albums.includes(/stream (\d+)/.exec(x.content)?.[1] ?? ''))) {
-      assert.equal((m.content.match(/📎/g) ?? []).length, 3, `TG→DC album whole in one message: ${m.content}`);
+      assert.deepEqual(m.attachments.map((f) => f.content.length), [jpeg.length, jpeg.length, jpeg.length], `TG→DC album whole in one message, as files: ${m.content}`);
     }
     const groups = new Map<string, number>();
     for (const m of tg.messages(destination).filter((x) => x.fromId === alice.id && !x.deleted && x.groupedId !== null)) {

@@ -22,7 +22,7 @@ describe('Telegram inbound messages', () => {
     }) });
     assert.deepEqual(attachmentOf(photo), {
       kind: 'photo', url: '', fileName: 'photo_7.jpg', sizeBytes: 5_000, contentType: 'image/jpeg',
-      telegram: { type: 'photo', id: '7', accessHash: '-8', fileReference: 'AQID' },
+      telegram: { type: 'photo', id: '7', accessHash: '-8', fileReference: 'AQID', dcId: 2, thumbSize: 'x' },
     });
     const voice = new Api.MessageMediaDocument({ voice: true, document: new Api.Document({
       id: bigInt(9), accessHash: bigInt(10), fileReference: ref, date: 1, dcId: 2, mimeType: 'audio/ogg', size: bigInt(1234),
@@ -30,8 +30,9 @@ describe('Telegram inbound messages', () => {
     }) });
     assert.deepEqual(attachmentOf(voice), {
       kind: 'voice', url: '', fileName: 'v.ogg', sizeBytes: 1234, contentType: 'audio/ogg',
-      telegram: { type: 'document', id: '9', accessHash: '10', fileReference: 'AQID' },
+      telegram: { type: 'document', id: '9', accessHash: '10', fileReference: 'AQID', dcId: 2 },
     });
+    assert.equal(attachmentOf(voice, '44')?.telegram?.messageId, '44', 'the message it was seen in, to renew the reference');
     assert.equal(attachmentOf(new Api.MessageMediaGeo({ geo: new Api.GeoPointEmpty() })), null);
   });
 
