@@ -42,6 +42,8 @@ export interface SendTask {
   pairId: string;
   op: 'send' | 'edit' | 'delete';
   chatId: string;
+  /** A Telegram forum topic to post in (the id of the message that opened it). Default: none, the chat itself (General in a forum). */
+  topicId?: string;
   /** Destination message ids an edit or delete applies to. */
   targetMessageIds?: string[];
   /**

@@ -86,7 +86,7 @@ const filterWith: FilterMessage = (message, pair) => {
 export class ForwardingEngine {
   readonly counters: EngineCounters = {
     received: 0, enqueued: 0, acceptRetries: 0, refused: 0, delivered: 0, chained: 0, editsPosted: 0,
-    skipped: { paused: 0, filtered: 0, loop: 0, chain_not_in_plan: 0, no_message: 0, own_copy: 0, already_delivered: 0, no_copy: 0, monthly_quota: 0 },
+    skipped: { paused: 0, filtered: 0, loop: 0, chain_not_in_plan: 0, no_message: 0, other_topic: 0, own_copy: 0, already_delivered: 0, no_copy: 0, monthly_quota: 0 },
   };
   readonly #d: ForwardingEngineDeps;
   readonly #log: Logger;
@@ -247,6 +247,7 @@ export class ForwardingEngine {
   readonly resolve = async (task: ScheduledTask): Promise<SendTask | null> => {
     const p = decodePayload(task.payloadRef);
     const send: SendTask = { taskId: task.id, idempotencyKey: task.idempotencyKey, pairId: p.pairId, op: p.op, chatId: p.destination.chatId, payload: null };
+    if (p.destination.topicId !== undefined) send.topicId = p.destination.topicId;
     const fresh = this.#fresh.delete(task.id) && task.attempts <= 1;
     if (p.op === 'send') {
       if (!fresh && await this.#d.links.delivered(task.idempotencyKey)) {

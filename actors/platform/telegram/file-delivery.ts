@@ -23,6 +23,7 @@ import type { UploadedFile } from './media-send.ts';
 import { uploadAttachment } from './media-upload.ts';
 import { composeTelegramText } from './outgoing-text.ts';
 import { randomIdFor } from './random-id.ts';
+import { inputReplyTo } from './reply-target.ts';
 
 /** random_id index of a message's first file; text parts count from 0. */
 const FILE_PART_BASE = 1_000;
@@ -81,6 +82,8 @@ export interface FileDeliveryDeps {
 export interface FileDelivery {
   peer: Api.TypeInputPeer;
   channelId: string | null;
+  /** The forum topic to post in (SendTask.topicId). */
+  topicId: string | undefined;
   idempotencyKey: string;
   message: OutgoingMessage;
 }
@@ -116,12 +119,12 @@ export async function deliverWithFiles(d: FileDeliveryDeps, r: FileDelivery): Pr
     previous = id;
   }
   // The reply goes on the first message posted: the text when it went apart, else the first file.
-  const fileReply = parts.length === 0 && replyTo !== undefined && /^[0-9]+$/.test(replyTo) ? Number(replyTo) : undefined;
+  const fileReply = parts.length === 0 ? replyTo : undefined;
   for (const [g, group] of groups.entries()) {
     const made = await sendMediaUnit(d, {
       peer: r.peer, channelId: r.channelId, files: group.map((n) => uploaded[n]!),
       caption: g === 0 && captioned ? asCaption[0] ?? null : null,
-      replyTo: g === 0 ? fileReply : undefined, silent: message.silent, after: previous,
+      replyTo: inputReplyTo(g === 0 ? fileReply : undefined, r.topicId), silent: message.silent, after: previous,
     });
     ids.push(...made.map(String));
     previous = made.at(-1) ?? previous;

@@ -109,9 +109,14 @@ export function toNeutralMessage(message: Api.Message, nameOf: (chatId: string) 
   const file = attachmentOf(message.media, String(message.id));
   if (file !== null) out.attachments.push(file);
   const reply = message.replyTo;
-  if (reply instanceof Api.MessageReplyHeader && typeof reply.replyToMsgId === 'number'
-    && (reply.replyToPeerId == null || markedId(peerRef(reply.replyToPeerId)) === chatId)) {
-    out.replyToMessageId = String(reply.replyToMsgId);
+  if (reply instanceof Api.MessageReplyHeader) {
+    // In a forum topic the header names the topic; reply_to_top_id is set only when the message also answers one.
+    const topic = reply.forumTopic === true ? reply.replyToTopId ?? reply.replyToMsgId : undefined;
+    if (topic !== undefined) out.topicId = String(topic);
+    const answers = topic === undefined || reply.replyToTopId !== undefined ? reply.replyToMsgId : undefined;
+    if (typeof answers === 'number' && (reply.replyToPeerId == null || markedId(peerRef(reply.replyToPeerId)) === chatId)) {
+      out.replyToMessageId = String(answers);
+    }
   }
   if (message.groupedId != null) out.groupId = message.groupedId.toString();
   if (typeof message.editDate === 'number' && message.editDate > 0) out.editedAt = message.editDate * 1_000;

@@ -54,7 +54,8 @@ export interface MediaUnit {
   channelId: string | null;
   files: UploadedFile[];
   caption: TelegramText | null;
-  replyTo: number | undefined;
+  /** Where the unit lands (reply-target.ts). */
+  replyTo: Api.InputReplyToMessage | undefined;
   silent: boolean;
   /** The id of the last message the send posted before this unit (0: none). */
   after: number;
@@ -99,7 +100,7 @@ function rpcName(error: unknown): string {
 
 /** Posts one unit (a file, or an album); the ids of the messages it made, in order. */
 export async function sendMediaUnit(d: MediaSendDeps, u: MediaUnit): Promise<number[]> {
-  const replyTo = u.replyTo === undefined ? undefined : new Api.InputReplyToMessage({ replyToMsgId: u.replyTo });
+  const { replyTo } = u;
   const caption = u.caption?.text ?? '';
   const entities = u.caption === null ? undefined : d.entities(u.caption);
   let answer: Api.TypeUpdates;

@@ -28,6 +28,8 @@ export interface ForwardRequest {
   dropAuthor: boolean;
   /** The destination channel (bare id), null for the common box. */
   channelId: string | null;
+  /** The forum topic to post in; undefined for none (General). */
+  topicId: number | undefined;
 }
 
 export type ForwardOutcome =
@@ -39,7 +41,7 @@ export async function forwardMessage(d: ForwardDeps, r: ForwardRequest): Promise
   try {
     answer = await d.invoke(new Api.messages.ForwardMessages({
       fromPeer: r.from, id: r.messageIds, randomId: r.randomIds.map((id) => bigInt(id.toString())), toPeer: r.to,
-      silent: r.silent || undefined, dropAuthor: r.dropAuthor || undefined,
+      silent: r.silent || undefined, dropAuthor: r.dropAuthor || undefined, topMsgId: r.topicId,
     }));
   } catch (error) {
     const name = (error as { errorMessage?: unknown } | null)?.errorMessage;

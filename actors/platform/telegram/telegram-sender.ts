@@ -58,6 +58,7 @@ import { pacedResult } from './flood-pacer.ts';
 import type { PeerDirectory } from './peer-directory.ts';
 import { parseMarkedId } from './peer-ids.ts';
 import { randomIdFor } from './random-id.ts';
+import { inputReplyTo, topicMessageId, topicNotice } from './reply-target.ts';
 import { forwardMessage } from './telegram-forward.ts';
 import { sendFailure } from './telegram-errors.ts';
 import { sentMessageId } from './update-unpack.ts';
@@ -118,6 +119,7 @@ export class TelegramSender {
       const outcome = await forwardMessage(this.#d, {
         from, to, messageIds: ids, randomIds: ids.map((_, i) => randomIdFor(task.idempotencyKey, i)),
         silent: message.silent, dropAuthor: mode === 'forward_without_author', channelId: this.#channelOf(task.chatId),
+        topicId: topicMessageId(task.topicId),
       });
       switch (outcome.kind) {
         case 'posted': return { ok: true, destinationMessageIds: outcome.ids.map(String) };
@@ -175,7 +177,7 @@ export class TelegramSender {
         invoke: this.#d.invoke, applied: this.#d.applied, track: this.#d.track, files: this.#d.files,
         entities: (part) => this.#entities(part),
         postText: (part, index, o) => this.#post(task, peer, part, index, o),
-      }, { peer, channelId: this.#channelOf(task.chatId), idempotencyKey: task.idempotencyKey, message });
+      }, { peer, channelId: this.#channelOf(task.chatId), topicId: task.topicId, idempotencyKey: task.idempotencyKey, message });
       return { ok: true, destinationMessageIds: ids };
     });
     const refused = !result.ok && REFERENCE_REFUSALS.some((name) => result.message.endsWith(` ${name}`));
@@ -274,6 +276,8 @@ export class TelegramSender {
       if (error instanceof UnknownChatError) return { ok: false, kind: 'permanent', message: error.message };
       if (error instanceof AttachmentUnavailableError) return { ok: false, kind: 'transient', message: error.message };
       const failure = sendFailure(error as Record<string, unknown>);
+      const topic = topicNotice(rpcName(error));
+      if (topic !== null) return { ...failure, notice: topic };
       // Telegram's own wait holds the whole account (it does not say what it counted), and slows the pacer down.
       if (failure.kind === 'flood_wait') this.#d.pacer.flooded(chatId, failure.retryAfterMs ?? 1_000, Date.now());
       return failure;
@@ -302,7 +306,7 @@ export class TelegramSender {
   async #post(task: SendTask, peer: Api.TypeInputPeer, part: TelegramText, index: number,
     o: { replyTo: string | undefined; silent: boolean; after: number }): Promise<number | null> {
     const randomId = randomIdFor(task.idempotencyKey, index);
-    const replyTo = o.replyTo === undefined || !/^[0-9]+$/.test(o.replyTo) ? undefined : new Api.InputReplyToMessage({ replyToMsgId: Number(o.replyTo) });
+    const replyTo = inputReplyTo(o.replyTo, task.topicId);
     let answer: Api.TypeUpdates;
     try {
       answer = await this.#d.invoke(new Api.messages.SendMessage({

@@ -18,6 +18,10 @@ import { tellRuntime } from '../tell-runtime.ts';
 
 type End = PairCreate['source'];
 
+function storedEnd(platform: End['platform'], accountId: string, chatId: string, topicId: string | null | undefined): End {
+  return topicId === null || topicId === undefined ? { platform, accountId, chatId } : { platform, accountId, chatId, topicId };
+}
+
 function refuseLoop(source: End, destination: End): void {
   if (source.platform === destination.platform && source.chatId === destination.chatId) {
     throw new ValidationFailedError({ details: [{ path: 'destination.chatId', message: 'The destination must be another chat than the source' }] });
@@ -34,8 +38,10 @@ async function refuseDuplicate(em: EntityManager, userId: string, source: End, d
     user: userId,
     sourcePlatform: source.platform,
     sourceChatId: source.chatId,
+    sourceTopicId: source.topicId ?? null,
     destinationPlatform: destination.platform,
     destinationChatId: destination.chatId,
+    destinationTopicId: destination.topicId ?? null,
     ...(exceptId === undefined ? {} : { id: { $ne: exceptId } }),
   }, { fields: ['id'] });
   if (twin !== null) throw new PairExistsError({ pairId: twin.id });
@@ -62,9 +68,11 @@ export async function createPair(ctx: ApiContext, userId: string, input: PairCre
       sourcePlatform: input.source.platform,
       sourceAccountId: input.source.accountId,
       sourceChatId: input.source.chatId,
+      sourceTopicId: input.source.topicId ?? null,
       destinationPlatform: input.destination.platform,
       destinationAccountId: input.destination.accountId,
       destinationChatId: input.destination.chatId,
+      destinationTopicId: input.destination.topicId ?? null,
       delayMs: input.delayMs ?? 0,
       silent: input.silent ?? false,
       copyMode,
@@ -90,10 +98,9 @@ export async function updatePair(ctx: ApiContext, userId: string, id: string, pa
   const { pair, action } = await ctx.orm.em.fork().transactional(async (em) => {
     const { plan, snapshot } = await ownerStanding(ctx, em, userId);
     const current = await findOwnPair(em, userId, id);
-    const source: End = patch.source ?? { platform: current.sourcePlatform, accountId: current.sourceAccountId, chatId: current.sourceChatId };
-    const destination: End = patch.destination ?? {
-      platform: current.destinationPlatform, accountId: current.destinationAccountId, chatId: current.destinationChatId,
-    };
+    const source: End = patch.source ?? storedEnd(current.sourcePlatform, current.sourceAccountId, current.sourceChatId, current.sourceTopicId);
+    const destination: End = patch.destination
+      ?? storedEnd(current.destinationPlatform, current.destinationAccountId, current.destinationChatId, current.destinationTopicId);
     const endsChanged = patch.source !== undefined || patch.destination !== undefined;
     if (endsChanged) {
       refuseLoop(source, destination);
@@ -109,8 +116,9 @@ export async function updatePair(ctx: ApiContext, userId: string, id: string, pa
     const statusChanged = patch.status !== undefined && patch.status !== current.status;
     Object.assign(current, {
       ...(patch.name === undefined ? {} : { name: patch.name }),
-      sourcePlatform: source.platform, sourceAccountId: source.accountId, sourceChatId: source.chatId,
+      sourcePlatform: source.platform, sourceAccountId: source.accountId, sourceChatId: source.chatId, sourceTopicId: source.topicId ?? null,
       destinationPlatform: destination.platform, destinationAccountId: destination.accountId, destinationChatId: destination.chatId,
+      destinationTopicId: destination.topicId ?? null,
       ...(patch.delayMs === undefined ? {} : { delayMs: patch.delayMs }),
       ...(patch.silent === undefined ? {} : { silent: patch.silent }),
       ...(patch.copyMode === undefined ? {} : { copyMode: patch.copyMode }),

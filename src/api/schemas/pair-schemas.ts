@@ -22,10 +22,18 @@ export const pairEndInputSchema = z
     platform: z.enum(PLATFORMS),
     accountId: z.uuid({ error: 'Must be the id of one of your linked accounts of this platform' }),
     chatId: z.string().min(1).max(32),
+    topicId: z.string().max(10).optional()
+      .describe('A Telegram forum topic: the id of the message that opened it (1 is General). On a source only that topic is read; on a destination messages are posted into it. A Discord thread is a channel: name it in chatId'),
   })
   .superRefine((end, refine) => {
     const rule = CHAT_ID_RULES[end.platform];
     if (!rule.pattern.test(end.chatId)) refine.addIssue({ code: 'custom', path: ['chatId'], message: rule.message });
+    if (end.topicId === undefined) return;
+    if (end.platform !== 'telegram') {
+      refine.addIssue({ code: 'custom', path: ['topicId'], message: 'Discord has no topics: a thread is a channel, give its id as chatId' });
+    } else if (!/^[1-9][0-9]{0,9}$/.test(end.topicId) || Number(end.topicId) > 2_147_483_647) {
+      refine.addIssue({ code: 'custom', path: ['topicId'], message: 'A Telegram topic id is the id of the message that opened the topic, a whole number from 1' });
+    }
   });
 
 const filterInput = z.looseObject({ kind: z.enum(FILTER_KINDS) }).describe('One filter; fields by kind, see the filter documentation');
@@ -58,7 +66,10 @@ export const pairPatchSchema = z.strictObject(pairFields).partial();
 export type PairCreate = z.infer<typeof pairCreateSchema>;
 export type PairPatch = z.infer<typeof pairPatchSchema>;
 
-const pairEndSchema = z.object({ platform: z.enum(PLATFORMS), accountId: z.uuid(), chatId: z.string() });
+const pairEndSchema = z.object({
+  platform: z.enum(PLATFORMS), accountId: z.uuid(), chatId: z.string(),
+  topicId: z.string().nullable().describe('The Telegram forum topic this end is limited to; null: the whole chat'),
+});
 
 export const pairSchema = z.object({
   id: z.uuid(),
@@ -85,8 +96,8 @@ export function pairView(p: IForwardingPair): z.infer<typeof pairSchema> {
   return {
     id: p.id,
     name: p.name,
-    source: { platform: p.sourcePlatform, accountId: p.sourceAccountId, chatId: p.sourceChatId },
-    destination: { platform: p.destinationPlatform, accountId: p.destinationAccountId, chatId: p.destinationChatId },
+    source: { platform: p.sourcePlatform, accountId: p.sourceAccountId, chatId: p.sourceChatId, topicId: p.sourceTopicId ?? null },
+    destination: { platform: p.destinationPlatform, accountId: p.destinationAccountId, chatId: p.destinationChatId, topicId: p.destinationTopicId ?? null },
     delayMs: p.delayMs,
     silent: p.silent,
     copyMode: p.copyMode,

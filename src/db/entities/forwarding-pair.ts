@@ -34,9 +34,13 @@ export const ForwardingPair = defineEntity({
     sourcePlatform: p.enum(PLATFORMS),
     sourceAccountId: p.uuid(),
     sourceChatId: p.text(),
+    /** A Telegram forum topic of the source chat (the id of the message that opened it); null: the whole chat. */
+    sourceTopicId: p.text().nullable(),
     destinationPlatform: p.enum(PLATFORMS),
     destinationAccountId: p.uuid(),
     destinationChatId: p.text(),
+    /** The Telegram forum topic to post in; null: the chat itself (General in a forum). */
+    destinationTopicId: p.text().nullable(),
     /** Milliseconds to wait before forwarding. Default 0. */
     delayMs: p.integer().default(0),
     /** Send without a notification. Default false. */

@@ -9,5 +9,6 @@ import { InitialSchema } from './20261122000000-initial-schema.ts';
 import { AuthTokens } from './20261123000100-auth-tokens.ts';
 import { TelegramLogin } from './20261204171700-telegram-login.ts';
 import { PairDeliveryNotice } from './20261204184000-pair-delivery-notice.ts';
+import { PairTopics } from './20261206020000-pair-topics.ts';
 
-export const MIGRATIONS: readonly Constructor<Migration>[] = [InitialSchema, AuthTokens, TelegramLogin, PairDeliveryNotice];
+export const MIGRATIONS: readonly Constructor<Migration>[] = [InitialSchema, AuthTokens, TelegramLogin, PairDeliveryNotice, PairTopics];

@@ -103,6 +103,8 @@ export interface NeutralMessage {
   attachments: Attachment[];
   /** Source message this one replies to, in the same chat. */
   replyToMessageId?: string;
+  /** The Telegram forum topic it was posted in (the id of the message that opened it); absent for General and outside forums. */
+  topicId?: string;
   /** Telegram album id: messages sharing it form one album. */
   groupId?: string;
   /**

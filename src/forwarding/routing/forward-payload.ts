@@ -13,7 +13,7 @@ export interface ForwardPayload {
   pairId: string;
   /** `partIds`: an album's parts (NeutralMessage.partIds), each linked to the copy. */
   source: { platform: NeutralPlatform; chatId: string; messageId: string; partIds?: string[] };
-  destination: { platform: NeutralPlatform; accountId: string; chatId: string };
+  destination: { platform: NeutralPlatform; accountId: string; chatId: string; topicId?: string };
   /** The message to post (send) or to put in place of the copy (edit); absent for a delete. */
   message?: Omit<OutgoingMessage, 'replyToDestinationMessageId'>;
   /** Source message this one replies to; resolved to its copy when the task runs. */

@@ -11,6 +11,13 @@ export interface PairEnd {
   platform: NeutralPlatform;
   accountId: string;
   chatId: string;
+  /**
+   * A Telegram forum topic (its id: the id of the message that opened it;
+   * `1` is General). On a source, only that topic's messages are read; on a
+   * destination, messages are posted into it. Absent: the whole chat (a
+   * Discord thread is a channel of its own, named by `chatId`).
+   */
+  topicId?: string;
 }
 
 export interface PairView {

@@ -32,7 +32,7 @@ export interface SourceEvent {
   chainPath?: readonly string[];
 }
 
-export type RouteSkip = { pairId: string; reason: 'paused' | 'filtered' | 'loop' | 'chain_not_in_plan' | 'no_message'; detail?: string };
+export type RouteSkip = { pairId: string; reason: 'paused' | 'filtered' | 'loop' | 'chain_not_in_plan' | 'no_message' | 'other_topic'; detail?: string };
 
 export interface RouteResult {
   tasks: NewForwardTask[];
@@ -50,12 +50,25 @@ export interface RouteInput {
   newId(): string;
 }
 
+/** The forum topic a message was posted in; `1` (General) for one that names none. */
+export function topicOf(message: NeutralMessage): string {
+  return message.topicId ?? GENERAL_TOPIC;
+}
+
+/** Telegram's General topic, where messages of a forum that name no topic go. */
+export const GENERAL_TOPIC = '1';
+
 export function routeEvent(input: RouteInput): RouteResult {
   const { event, now } = input;
   const out: RouteResult = { tasks: [], skipped: [] };
   for (const pair of input.pairs) {
     if (pair.status !== 'active') {
       out.skipped.push({ pairId: pair.id, reason: 'paused' });
+      continue;
+    }
+    // A delete names no topic; it finds no copy through a pair of another topic.
+    if (pair.source.topicId !== undefined && event.message !== undefined && topicOf(event.message) !== pair.source.topicId) {
+      out.skipped.push({ pairId: pair.id, reason: 'other_topic' });
       continue;
     }
     const path = [...(event.chainPath ?? [])];

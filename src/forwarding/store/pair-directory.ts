@@ -9,15 +9,15 @@
 import type { Logger } from 'pino';
 import type { PlanDefinition } from '../../domain/plans/plan-types.ts';
 import { validateFilters } from '../filters/validate-filters.ts';
-import { chatKey, type PairView } from '../routing/pair-view.ts';
+import { chatKey, type PairEnd, type PairView } from '../routing/pair-view.ts';
 import type { NeutralPlatform } from '../message/neutral-message.ts';
 import { loadOwnerPlans } from './owner-plans.ts';
 import type { Sql } from '../../db/raw-sql.ts';
 
 type Row = {
   id: string; user_id: string; status: 'active' | 'paused';
-  source_platform: NeutralPlatform; source_account_id: string; source_chat_id: string;
-  destination_platform: NeutralPlatform; destination_account_id: string; destination_chat_id: string;
+  source_platform: NeutralPlatform; source_account_id: string; source_chat_id: string; source_topic_id: string | null;
+  destination_platform: NeutralPlatform; destination_account_id: string; destination_chat_id: string; destination_topic_id: string | null;
   delay_ms: number; silent: boolean; copy_mode: boolean; chain: boolean; filters: unknown;
 };
 
@@ -132,12 +132,16 @@ function push(map: Map<string, PairView[]>, key: string, pair: PairView): void {
   else map.set(key, [pair]);
 }
 
+function end(platform: NeutralPlatform, accountId: string, chatId: string, topicId: string | null): PairEnd {
+  return topicId === null ? { platform, accountId, chatId } : { platform, accountId, chatId, topicId };
+}
+
 function toView(row: Row, filters: unknown[]): PairView {
   return {
     id: row.id,
     userId: row.user_id,
-    source: { platform: row.source_platform, accountId: row.source_account_id, chatId: row.source_chat_id },
-    destination: { platform: row.destination_platform, accountId: row.destination_account_id, chatId: row.destination_chat_id },
+    source: end(row.source_platform, row.source_account_id, row.source_chat_id, row.source_topic_id),
+    destination: end(row.destination_platform, row.destination_account_id, row.destination_chat_id, row.destination_topic_id),
     delayMs: row.delay_ms,
     silent: row.silent,
     copyMode: row.copy_mode,

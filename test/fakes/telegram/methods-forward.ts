@@ -12,12 +12,14 @@
  * cannot see are skipped, none left is MESSAGE_ID_INVALID. A forward
  * carries the original's photo or document (the same stored file, by
  * reference, nothing uploaded); messages of one album forwarded together
- * form one new album. `drop_media_captions`, `top_msg_id`, `schedule_date`
- * and `send_as` are ignored.
+ * form one new album; `top_msg_id` places them in a forum topic
+ * (forum-topics.ts). `drop_media_captions`, `schedule_date` and `send_as`
+ * are ignored.
  */
 import { randomBytes } from 'node:crypto';
 import type { FakeForwardHeader, MessageRecord } from './model.ts';
 import { resolvePeer, resolvePeerToPost } from './peers.ts';
+import { topicOfPost } from './forum-topics.ts';
 import { fail } from './rpc-fail.ts';
 import type { FakeServices, Router } from './router.ts';
 import { Api } from './tl-io.ts';
@@ -44,6 +46,7 @@ export function registerForwardMethods(router: Router, services: FakeServices): 
     if (request.id.length === 0) fail(400, 'MESSAGE_ID_INVALID');
     if (randomIds.length !== request.id.length || new Set(randomIds).size !== randomIds.length) fail(400, 'RANDOM_ID_INVALID');
     const destination = resolvePeerToPost(world, call.userId, request.toPeer);
+    const topicId = topicOfPost(world, call.userId, destination, undefined, typeof request.topMsgId === 'number' ? request.topMsgId : undefined);
     const sender = world.user(call.userId);
     if (randomIds.some((r) => sender.randomIds.has(r))) fail(500, 'RANDOM_ID_DUPLICATE');
     const picked = request.id.flatMap((id, i) => {
@@ -59,6 +62,7 @@ export function registerForwardMethods(router: Router, services: FakeServices): 
       ...(original.media === null ? {} : { media: original.media }),
       ...(original.groupedId === null ? {} : { groupedId: albumOf(original.groupedId) }),
       silent: request.silent === true,
+      ...(topicId === undefined ? {} : { topicId }),
       ...(request.dropAuthor === true ? {} : { forwardedFrom: headerOf(original) }),
     }, randomId));
     for (const change of changes) services.deliver(change, { userId: call.userId, connection: call.connection });

@@ -23,6 +23,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Conversation, FakeMedia } from './model.ts';
 import { resolvePeerToPost } from './peers.ts';
+import { replyIds, topicOfPost } from './forum-topics.ts';
 import { fail } from './rpc-fail.ts';
 import type { Call, FakeServices, Router } from './router.ts';
 import { storedEntities } from './methods-messages.ts';
@@ -65,10 +66,6 @@ function checkCaption(text: string): void {
   if (text.length > CAPTION_MAX) fail(400, 'MEDIA_CAPTION_TOO_LONG');
 }
 
-function replyOf(replyTo: Api.TypeInputReplyTo | undefined): number | undefined {
-  return replyTo instanceof Api.InputReplyToMessage ? replyTo.replyToMsgId : undefined;
-}
-
 export function registerMediaMethods(router: Router, services: FakeServices): void {
   const { world } = services;
   const origin = (call: Call) => ({ userId: call.userId, connection: call.connection });
@@ -85,8 +82,10 @@ export function registerMediaMethods(router: Router, services: FakeServices): vo
     checkCaption(request.message);
     const entities = storedEntities(world, call.userId, request.message, request.entities);
     const media = inputMedia(world, call.userId, request.media, true);
+    const { replyToMsgId, topMsgId } = replyIds(request.replyTo);
+    const topicId = topicOfPost(world, call.userId, conversation, replyToMsgId, topMsgId);
     const change = world.post(call.userId, conversation, {
-      text: request.message, entities, media, replyToMsgId: replyOf(request.replyTo), silent: request.silent === true,
+      text: request.message, entities, media, replyToMsgId, silent: request.silent === true, ...(topicId === undefined ? {} : { topicId }),
     }, randomId);
     services.deliver(change, origin(call));
     return forwardedAnswer(world, [change], [randomId], call.userId);
@@ -109,10 +108,12 @@ export function registerMediaMethods(router: Router, services: FakeServices): vo
     const classes = new Set(prepared.map((p) => albumClass(p.media)));
     if (classes.has(null) || classes.size !== 1) fail(400, 'MEDIA_INVALID');
     const groupedId = randomBytes(8).readBigInt64LE(0).toString();
-    const replyTo = replyOf(request.replyTo);
+    const { replyToMsgId: replyTo, topMsgId } = replyIds(request.replyTo);
+    const topicId = topicOfPost(world, call.userId, conversation, replyTo, topMsgId);
     const changes: MessageChange[] = prepared.map((p, i) => world.post(call.userId, conversation, {
       text: items[i]!.message, entities: p.entities, media: p.media, groupedId, silent: request.silent === true,
       ...(i === 0 && replyTo !== undefined ? { replyToMsgId: replyTo } : {}),
+      ...(topicId === undefined ? {} : { topicId }),
     }, randomIds[i]!));
     for (const change of changes) services.deliver(change, origin(call));
     return forwardedAnswer(world, changes, randomIds, call.userId);

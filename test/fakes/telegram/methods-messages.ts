@@ -14,6 +14,7 @@
  */
 import type { Conversation, MessageRecord } from './model.ts';
 import { resolveInputChannel, resolveInputUser, resolvePeer, resolvePeerToPost } from './peers.ts';
+import { replyIds, topicOfPost } from './forum-topics.ts';
 import { fail } from './rpc-fail.ts';
 import type { Call, FakeServices, Router } from './router.ts';
 import { Mentioned, messageTl } from './tl-builders.ts';
@@ -52,9 +53,10 @@ export function registerMessageMethods(router: Router, services: FakeServices): 
     if (world.user(call.userId).randomIds.has(randomId)) fail(500, 'RANDOM_ID_DUPLICATE');
     checkText(request.message);
     const entities = storedEntities(world, call.userId, request.message, request.entities);
-    const replyTo = request.replyTo instanceof Api.InputReplyToMessage ? request.replyTo.replyToMsgId : undefined;
+    const { replyToMsgId, topMsgId } = replyIds(request.replyTo);
+    const topicId = topicOfPost(world, call.userId, conversation, replyToMsgId, topMsgId);
     const change = world.post(call.userId, conversation, {
-      text: request.message, entities, replyToMsgId: replyTo, silent: request.silent === true,
+      text: request.message, entities, replyToMsgId, silent: request.silent === true, ...(topicId === undefined ? {} : { topicId }),
     }, randomId);
     services.deliver(change, origin(call));
     return sentAnswer(world, change, randomId);

@@ -37,6 +37,16 @@ export interface FakeChannel {
   readonly accessHash: string;
   readonly title: string;
   readonly megagroup: boolean;
+  /** A supergroup organised in topics. */
+  readonly forum: boolean;
+}
+
+/** A forum topic; its id is the id of the service message that opened it. */
+export interface ForumTopic {
+  readonly id: number;
+  readonly title: string;
+  closed: boolean;
+  deleted: boolean;
 }
 
 /** A peer in the control API: one of the objects above, or its Bot-API style marked id ('N', '-N', '-100N'). */
@@ -68,8 +78,10 @@ export interface FakeMessage {
   readonly randomId: string | null;
   /** Deleted for everyone (channels) or from every box. */
   readonly deleted: boolean;
-  /** The action of a service message (the one every chat starts with); null for text messages. */
-  readonly service: 'chatCreate' | 'channelCreate' | null;
+  /** The action of a service message (the one every chat starts with, or a forum topic's opening); null for text messages. */
+  readonly service: 'chatCreate' | 'channelCreate' | 'topicCreate' | null;
+  /** The forum topic it is in (the id of the topic's opening message); null outside forums and in General. */
+  readonly topicId: number | null;
   /** The "forwarded from" header of a message posted by messages.forwardMessages; null otherwise (also with `drop_author`). */
   readonly forwardedFrom: FakeForwardHeader | null;
   /** The photo or document the message carries (its text is then the caption); null for text messages. */
@@ -143,6 +155,8 @@ export interface ChannelRecord extends FakeChannel {
   readonly log: UpdateLog;
   nextId: number;
   readonly byId: Map<number, MessageRecord>;
+  /** Forum topics by id (forums only). */
+  readonly topics: Map<number, ForumTopic>;
   readonly messages: MessageRecord[];
 }
 
@@ -155,6 +169,7 @@ export interface MessageRecord extends FakeMessage {
   entities: Api.TypeMessageEntity[];
   editDate: number | null;
   deleted: boolean;
+  topicId: number | null;
   readonly replyToRef: MessageRecord | null;
   /** Creation order across the fake, to find a message in its conversation's list. */
   readonly seq: number;
@@ -169,4 +184,6 @@ export interface NewMessageInput {
   forwardedFrom?: FakeForwardHeader;
   media?: FakeMedia;
   groupedId?: string;
+  /** A forum topic to post in (see forum-topics.ts); default: the replied-to message's, else General. */
+  topicId?: number;
 }

@@ -147,13 +147,34 @@ export class TelegramFake {
     return { kind: group.kind, id: group.id, title: group.title };
   }
 
-  /** A supergroup (`megagroup: true`) or broadcast channel, where only the creator and `admins` may post. */
+  /**
+   * A supergroup (`megagroup: true`) or broadcast channel, where only the
+   * creator and `admins` may post; `forum: true` makes a supergroup a forum
+   * (topics: createForumTopic).
+   */
   createChannel(input: {
-    title: string; megagroup: boolean; members: readonly string[]; creatorId: string; admins?: readonly string[]; noforwards?: boolean;
+    title: string; megagroup: boolean; members: readonly string[]; creatorId: string; admins?: readonly string[]; noforwards?: boolean; forum?: boolean;
   }): FakeChannel {
     const { channel, change } = this.#server.world.createChannel(input);
     this.#server.deliver(change, null);
-    return { kind: channel.kind, id: channel.id, accessHash: channel.accessHash, title: channel.title, megagroup: channel.megagroup };
+    return { kind: channel.kind, id: channel.id, accessHash: channel.accessHash, title: channel.title, megagroup: channel.megagroup, forum: channel.forum };
+  }
+
+  /** `fromUserId` opens a topic in a forum; its id (the id of the service message that opened it). Post in it with `sendAsUser(..., { topicId })`. */
+  createForumTopic(fromUserId: string, forum: FakeChannel, title: string): number {
+    const channel = this.#server.world.channels.get(forum.id);
+    if (channel === undefined || !channel.forum) throw new Error(`${forum.id} is not a forum`);
+    const change = this.#server.world.post(fromUserId, channel, { text: title }, null, 'topicCreate');
+    this.#server.deliver(change, null);
+    return change.message.id;
+  }
+
+  /** Closes (only admins may post) or deletes a topic; posts into a deleted one answer TOPIC_DELETED. */
+  setForumTopic(forum: FakeChannel, topicId: number, state: 'closed' | 'deleted' | 'open'): void {
+    const topic = this.#server.world.channels.get(forum.id)?.topics.get(topicId);
+    if (topic === undefined) throw new Error(`no topic ${topicId} in ${forum.id}`);
+    topic.closed = state === 'closed';
+    topic.deleted = state === 'deleted';
   }
 
   /** Bot-API style id: user 'N', basic group '-N', channel '-100N'. */

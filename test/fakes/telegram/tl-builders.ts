@@ -44,6 +44,7 @@ export function channelTl(channel: ChannelRecord, viewerId: string): Api.Channel
     left: !channel.members.has(viewerId),
     broadcast: !channel.megagroup,
     megagroup: channel.megagroup,
+    forum: channel.forum || undefined,
     noforwards: channel.noforwards,
     id: big(channel.id),
     accessHash: big(channel.accessHash),
@@ -65,9 +66,18 @@ export function peerTl(conversation: Conversation, viewerId: string): Api.TypePe
   return new Api.PeerUser({ userId: big(a === viewerId ? b : a) });
 }
 
+/**
+ * The reply header: the message answered; in a forum topic, Telegram's
+ * shape: `forum_topic` set, `reply_to_msg_id` the topic (or the message
+ * answered, with the topic as `reply_to_top_id`).
+ */
 export function replyHeader(world: FakeWorld, message: MessageRecord, viewerId: string): Api.MessageReplyHeader | undefined {
-  const target = message.replyToRef === null ? undefined : world.viewId(viewerId, message.replyToRef);
-  return target === undefined ? undefined : new Api.MessageReplyHeader({ replyToMsgId: target });
+  const ref = message.replyToRef;
+  const target = ref === null ? undefined : world.viewId(viewerId, ref);
+  const topic = message.topicId;
+  if (topic === null || message.service === 'topicCreate') return target === undefined ? undefined : new Api.MessageReplyHeader({ replyToMsgId: target });
+  const answersTopic = target === undefined || target === topic;
+  return new Api.MessageReplyHeader({ forumTopic: true, replyToMsgId: answersTopic ? topic : target, replyToTopId: answersTopic ? undefined : topic });
 }
 
 function serviceTl(message: MessageRecord, viewerId: string, id: number, post: boolean): Api.MessageService {
@@ -75,7 +85,9 @@ function serviceTl(message: MessageRecord, viewerId: string, id: number, post: b
   const title = conversation.kind === 'private' ? '' : conversation.title;
   const action = message.service === 'chatCreate'
     ? new Api.MessageActionChatCreate({ title, users: [...message.holders].map((u) => big(u)) })
-    : new Api.MessageActionChannelCreate({ title });
+    : message.service === 'topicCreate'
+      ? new Api.MessageActionTopicCreate({ title: message.text, iconColor: 0x6FB9F0 })
+      : new Api.MessageActionChannelCreate({ title });
   return new Api.MessageService({
     out: message.fromId === viewerId, post, id, date: message.date, action, peerId: peerTl(conversation, viewerId),
     fromId: post ? undefined : new Api.PeerUser({ userId: big(message.fromId) }),

@@ -80,13 +80,14 @@ export class FakeWorld {
   }
 
   createChannel(input: {
-    title: string; megagroup: boolean; members: readonly string[]; creatorId: string; admins?: readonly string[]; noforwards?: boolean;
+    title: string; megagroup: boolean; members: readonly string[]; creatorId: string; admins?: readonly string[]; noforwards?: boolean; forum?: boolean;
   }): { channel: ChannelRecord; change: MessageChange } {
     const channel: ChannelRecord = {
       kind: 'channel', id: String(this.#nextChannelId++), accessHash: randomHash(), title: input.title, megagroup: input.megagroup,
       creatorId: this.user(input.creatorId).id, admins: new Set(input.admins ?? []),
       members: new Set([input.creatorId, ...input.members.map((id) => this.user(id).id)]), noforwards: input.noforwards ?? false,
       date: now(), log: new UpdateLog(this.#maxUpdatesKept), nextId: 1, byId: new Map(), messages: [],
+      forum: input.forum === true && input.megagroup, topics: new Map(),
     };
     for (const id of channel.admins) channel.members.add(this.user(id).id);
     this.channels.set(channel.id, channel);
@@ -149,8 +150,13 @@ export class FakeWorld {
       text: input.text, entities: input.entities ?? [], date: now(), createdAt: Date.now(), editDate: null,
       replyTo: replyToRef === null ? null : input.replyToMsgId!, replyToRef, silent: input.silent ?? false,
       randomId, deleted: false, service, forwardedFrom: input.forwardedFrom ?? null,
+      topicId: conversation.kind === 'channel' && conversation.forum ? input.topicId ?? replyToRef?.topicId ?? null : null,
       media: input.media ?? null, groupedId: input.groupedId ?? null, conversation, seq: this.#seq++,
     };
+    if (service === 'topicCreate' && conversation.kind === 'channel') {
+      message.topicId = message.id;
+      conversation.topics.set(message.id, { id: message.id, title: input.text, closed: false, deleted: false });
+    }
     conversation.messages.push(message);
     if (randomId !== null) {
       sender.randomIds.set(randomId, message);

@@ -36,7 +36,7 @@ describe('api: pairs', function () {
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const pair = created.body;
     assert.equal(pair.name, 'news');
-    assert.deepEqual(pair.source, { platform: 'discord', accountId: aliceBot.accountId, chatId: aliceBot.channels[0] });
+    assert.deepEqual(pair.source, { platform: 'discord', accountId: aliceBot.accountId, chatId: aliceBot.channels[0], topicId: null });
     assert.equal(pair.delayMs, 1500);
     assert.equal(pair.silent, true);
     assert.equal(pair.status, 'active');
@@ -116,6 +116,9 @@ describe('api: pairs', function () {
       [{ ...good, filters: [{ kind: 'nope' }] }, 'filters.0.kind'],
       [{ ...good, colour: 'red' }, ''],
       [pairBody(aliceBot, 0, 0), 'destination.chatId'],
+      [{ ...good, source: { ...(good.source as object), topicId: '5' } }, 'source.topicId'],
+      ...['0', '07', '-3', 'x', '2147483648', '1'.repeat(11)].map((topicId): [Record<string, unknown>, string] => [
+        { ...good, destination: { platform: 'telegram', accountId: randomUUID(), chatId: '-1001', topicId } }, 'destination.topicId']),
     ];
     for (const [body, path] of cases) {
       const res = await req(alice, 'post', '/v1/pairs', body);

@@ -35,7 +35,7 @@ import { logger, redisFor, suitePrefix, waitFor } from '../supervisor/fixture.ts
 export { waitFor };
 
 /** One end of a pair; `platform` defaults to `discord`. */
-export interface PairEnd { accountId: string; chatId: string; platform?: 'discord' | 'telegram' }
+export interface PairEnd { accountId: string; chatId: string; platform?: 'discord' | 'telegram'; topicId?: string }
 
 export interface PairInput {
   userId: string;
@@ -192,11 +192,12 @@ export class ForwardingWorld {
     const id = randomUUID();
     await this.sql.all(
       `insert into ${this.sql.table('forwarding_pairs')}
-        (id, user_id, name, source_platform, source_account_id, source_chat_id, destination_platform, destination_account_id, destination_chat_id,
+        (id, user_id, name, source_platform, source_account_id, source_chat_id, source_topic_id,
+         destination_platform, destination_account_id, destination_chat_id, destination_topic_id,
          delay_ms, silent, copy_mode, chain, filters, status)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [id, input.userId, `pair ${id.slice(0, 4)}`, input.source.platform ?? 'discord', input.source.accountId, input.source.chatId,
-        input.destination.platform ?? 'discord', input.destination.accountId, input.destination.chatId,
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [id, input.userId, `pair ${id.slice(0, 4)}`, input.source.platform ?? 'discord', input.source.accountId, input.source.chatId, input.source.topicId ?? null,
+        input.destination.platform ?? 'discord', input.destination.accountId, input.destination.chatId, input.destination.topicId ?? null,
         input.delayMs ?? 0, input.silent ?? false, input.copyMode ?? false, input.chain ?? false, JSON.stringify(input.filters ?? []), input.status ?? 'active'],
     );
     return id;

@@ -41,6 +41,24 @@ describe('forwarding routing (pure)', () => {
     assert.equal(payload.message?.text.text, 'hello');
   });
 
+  it('a pair reading one forum topic takes that topic\'s messages (General: those naming none) and carries the destination topic', () => {
+    const tg = (topicId: string | undefined) => message('30', 'x', { platform: 'telegram', ...(topicId === undefined ? {} : { topicId }) });
+    const pairs = [
+      pair('t5', { source: { platform: 'telegram', accountId: 'a', chatId: 'S', topicId: '5' }, destination: { platform: 'telegram', accountId: 'b', chatId: 'D', topicId: '9' } }),
+      pair('general', { source: { platform: 'telegram', accountId: 'a', chatId: 'S', topicId: '1' } }),
+      pair('whole', { source: { platform: 'telegram', accountId: 'a', chatId: 'S' } }),
+    ];
+    const inTopic = route({ kind: 'new', chatId: 'S', messageId: '30', message: tg('5') }, pairs);
+    assert.deepEqual(inTopic.tasks.map((t) => t.pairId), ['t5', 'whole']);
+    assert.deepEqual(inTopic.skipped, [{ pairId: 'general', reason: 'other_topic' }]);
+    assert.deepEqual(decodePayload(inTopic.tasks[0]!.payloadRef).destination, { platform: 'telegram', accountId: 'b', chatId: 'D', topicId: '9' });
+    const inGeneral = route({ kind: 'new', chatId: 'S', messageId: '30', message: tg(undefined) }, pairs);
+    assert.deepEqual(inGeneral.tasks.map((t) => t.pairId), ['general', 'whole']);
+    // Telegram's delete names no topic: every pair gets it and finds a copy only where there is one.
+    const deleted = route({ kind: 'delete', chatId: 'S', messageId: '30' }, pairs);
+    assert.equal(deleted.tasks.length, 3);
+  });
+
   it('judges an album once, as one message, and carries its parts\' ids to the send', () => {
     const album = message('20', 'holiday', {
       partIds: ['20', '21', '22'], groupId: '77',

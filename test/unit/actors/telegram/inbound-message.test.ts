@@ -68,6 +68,20 @@ describe('Telegram inbound messages', () => {
     assert.equal(toNeutralMessage(post, nameOf).chatId, '-1001800000001');
   });
 
+  it('reads the forum topic from the reply header, and a reply inside a topic as a reply', () => {
+    const forum = new Api.PeerChannel({ channelId: bigInt(1_800_000_002) });
+    const at = (replyTo?: Api.MessageReplyHeader) => toNeutralMessage(new Api.Message({ id: 20, peerId: forum, date: 1, message: 'x', replyTo }), nameOf);
+    const inTopic = at(new Api.MessageReplyHeader({ forumTopic: true, replyToMsgId: 7 }));
+    assert.equal(inTopic.topicId, '7');
+    assert.equal(inTopic.replyToMessageId, undefined, 'posting into a topic is not answering its opening message');
+    const answer = at(new Api.MessageReplyHeader({ forumTopic: true, replyToMsgId: 15, replyToTopId: 7 }));
+    assert.equal(answer.topicId, '7');
+    assert.equal(answer.replyToMessageId, '15');
+    const general = at(new Api.MessageReplyHeader({ replyToMsgId: 3 }));
+    assert.equal(general.topicId, undefined);
+    assert.equal(general.replyToMessageId, '3');
+  });
+
   it('describes a deleted message by its ids only', () => {
     assert.deepEqual(deletedMessage('-9', '4', 1000), {
       platform: 'telegram', chatId: '-9', messageId: '4', author: { id: '', name: '' }, text: { text: '', entities: [] }, attachments: [], at: 1000,
