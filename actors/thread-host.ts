@@ -6,6 +6,7 @@
  * only once `shutdown()` has been called. A rejected task means the thread
  * died (heap cap, crash); the worker process then restarts its actors.
  */
+import '../src/telegram/gramjs-preload.ts';
 import { threadId } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { Redis } from 'ioredis';

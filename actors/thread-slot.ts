@@ -6,6 +6,7 @@
  * with `thread_unavailable` (comlink alone would leave them pending forever),
  * and calls made until the new host is launched wait for it.
  */
+import { Fuse } from '../src/infra/fuse.ts';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import type { Piscina } from 'piscina';
@@ -46,7 +47,7 @@ export class ThreadSlot {
   readonly #handlers: ThreadSlotHandlers;
   #remote: Comlink.Remote<ThreadHostApi> | null = null;
   #ports: MessagePort[] = [];
-  #died: Promise<never> = new Promise<never>(() => {});
+  #died = new Fuse();
   #ready!: Promise<void>;
   #markReady!: () => void;
   /** Resolves with the cursors the host returned once it ends cleanly. */
@@ -80,11 +81,8 @@ export class ThreadSlot {
       if (event === EVENTS_END) endEvents();
       else if (this.generation === generation) this.#handlers.onEvent(event, this);
     });
-    let rejectDied!: (error: unknown) => void;
-    this.#died = new Promise<never>((_, reject) => {
-      rejectDied = reject;
-    });
-    this.#died.catch(() => {});
+    const died = new Fuse();
+    this.#died = died;
     const init: ThreadHostInit = {
       ...this.#settings,
       threadIndex: this.index,
@@ -104,7 +102,7 @@ export class ThreadSlot {
         this.alive = false;
         this.#resetReady();
         for (const port of this.#ports) port.close();
-        rejectDied(new ThreadUnavailableError({ workerId: this.#settings.workerId, threadIndex: this.index, reason: describe(error) }));
+        died.blow(new ThreadUnavailableError({ workerId: this.#settings.workerId, threadIndex: this.index, reason: describe(error) }));
         this.#handlers.onDeath(error, this);
         return null;
       },
@@ -116,7 +114,7 @@ export class ThreadSlot {
     await this.#ready;
     const remote = this.#remote;
     if (remote === null) throw new ThreadUnavailableError({ workerId: this.#settings.workerId, threadIndex: this.index, reason: 'not launched' });
-    return Promise.race([fn(remote), this.#died]);
+    return this.#died.guard(fn(remote));
   }
 
   /** Closes this side of the ports (after the host ended). */

@@ -9,6 +9,7 @@
  * Loads gramjs: import it only in the login threads (and in the benchmark's
  * main-thread comparison).
  */
+import './gramjs-preload.ts';
 import { Api, TelegramClient, errors } from 'telegram';
 import { Logger, LogLevel } from 'telegram/extensions/Logger.js';
 import { computeCheck } from 'telegram/Password.js';

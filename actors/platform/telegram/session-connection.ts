@@ -6,6 +6,7 @@
  * connect; the client keeps what outlives a connection (feed, peers, update
  * state).
  */
+import { Fuse } from '../../../src/infra/fuse.ts';
 import { Api } from 'telegram';
 import type { TelegramClient } from 'telegram';
 import type { Invoke } from './dialog-scan.ts';
@@ -59,12 +60,8 @@ export interface Connection {
 
 export function makeConnection(runtime: TelegramRuntime, gram: TelegramClient, generation: number, inbound: Inbound, hooks: ConnectionHooks): Connection {
   let lastAskedAt = Date.now();
-  let abort!: (error: Error) => void;
-  const aborted = new Promise<never>((_, reject) => {
-    abort = reject;
-  });
-  aborted.catch(() => {});
-  const ask = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> => Promise.race([within(promise, ms, what), aborted]);
+  const aborted = new Fuse();
+  const ask = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> => aborted.guard(within(promise, ms, what));
   const invoke: Invoke = async (request) => {
     lastAskedAt = Date.now();
     const answer = await ask(gram.invoke(request), runtime.requestTimeoutMs, request.className);
@@ -109,5 +106,5 @@ export function makeConnection(runtime: TelegramRuntime, gram: TelegramClient, g
     probe,
     onDead: hooks.dead,
   });
-  return { generation, gram, invoke, invokeOn, io: pumpIo(invoke, inbound), sender, watchdog, probe, abort: (reason) => abort(new Error(reason)) };
+  return { generation, gram, invoke, invokeOn, io: pumpIo(invoke, inbound), sender, watchdog, probe, abort: (reason) => aborted.blow(new Error(reason)) };
 }
