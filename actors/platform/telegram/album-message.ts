@@ -13,9 +13,9 @@
  * Albums sent lately are remembered (a bounded number): an edit of one of
  * their parts (a caption changed) becomes an edit of the whole album, its
  * other parts kept, and the deletes of several of its parts at once (the
- * album deleted) become one delete. An album no longer remembered (a
- * restart) still has its edits and deletes carried by the links of its
- * parts, each on its own.
+ * album deleted) become one delete. The feed reads an album no longer
+ * remembered (a restart) again before its edit (inbound-feed.ts); its
+ * deletes are carried by the links of its parts, each on its own.
  */
 import type { InboundMessage } from '../platform-client.ts';
 import type { NeutralMessage } from '../../../src/forwarding/message/neutral-message.ts';
@@ -62,6 +62,11 @@ export class RecentAlbums {
     const sorted = [...parts].sort(byId);
     for (const p of sorted) this.#parts.set(`${p.chatId}\n${p.messageId}`, sorted);
     while (this.#parts.size > this.#capacity) this.#parts.delete(this.#parts.keys().next().value!);
+  }
+
+  /** Whether the album of `message`'s part is remembered. */
+  knows(message: InboundMessage): boolean {
+    return this.#parts.has(`${message.chatId}\n${message.messageId}`);
   }
 
   /** An edit of a part of a remembered album: the album edited; else the edit as it is. */

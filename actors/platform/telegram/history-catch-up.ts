@@ -60,3 +60,11 @@ export async function recentMessages(invoke: Invoke, peer: Api.TypeInputPeer, li
   }));
   return page(answer).messages.reverse();
 }
+
+/** Messages of `peer` within `span` ids either side of `messageId`, oldest first: where an album's other parts are. */
+export async function messagesAround(invoke: Invoke, peer: Api.TypeInputPeer, messageId: number, span: number): Promise<HistoryPage> {
+  const answer = await invoke(new Api.messages.GetHistory({
+    peer, offsetId: messageId + span + 1, offsetDate: 0, addOffset: 0, limit: 2 * span + 1, maxId: 0, minId: Math.max(0, messageId - span - 1), hash: bigInt.zero,
+  }));
+  return page(answer);
+}

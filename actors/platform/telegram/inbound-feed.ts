@@ -8,11 +8,16 @@
  * reported. Deletes in private chats and basic groups name no chat: the
  * index of recently seen ids places them (see message-chat-index.ts).
  * The parts of an album are gathered into one message before they are
- * reported (album-collector.ts, album-message.ts).
+ * reported (album-collector.ts, album-message.ts). An edit of a part of an
+ * album no longer remembered (a restart, or many albums since) waits while
+ * the album's other parts are read again (`readAround`), so it becomes an
+ * edit of the whole album as before; the edits of its chat queue behind it,
+ * in order, and the update state's checkpoint waits for them too (`held`).
  */
 import { Api } from 'telegram';
 import type { ResumeCursor } from '../../actor-contract.ts';
 import type { InboundMessage } from '../platform-client.ts';
+import type { NeutralMessage } from '../../../src/forwarding/message/neutral-message.ts';
 import { AlbumCollector } from './album-collector.ts';
 import type { AlbumCollectorOptions } from './album-collector.ts';
 import { combineAlbum, RecentAlbums } from './album-message.ts';
@@ -28,6 +33,12 @@ const RECENT_ALBUM_PARTS = 256;
 /** How album parts are gathered; the clock and timer default to the real ones. */
 export type AlbumWindow = Partial<Omit<AlbumCollectorOptions<InboundMessage>, 'emit'>>;
 
+/** Reads the messages of a chat within `span` ids of one (pump-io.ts messagesAround); none when it cannot. */
+export type ReadAround = (chatId: string, messageId: number, span: number) => Promise<Api.TypeMessage[]>;
+
+/** Ids either side of an edited part searched for the rest of its album: an album has at most 10 parts, in a row. */
+const ALBUM_SPAN = 9;
+
 const realTimer = (ms: number, fire: () => void) => {
   const t = setTimeout(fire, ms);
   return () => clearTimeout(t);
@@ -40,18 +51,24 @@ export class InboundFeed {
   readonly #index = new MessageChatIndex(DELETE_INDEX_SIZE);
   readonly #albums: AlbumCollector<InboundMessage>;
   readonly #recent = new RecentAlbums(RECENT_ALBUM_PARTS);
+  readonly #readAround: ReadAround | null;
+  /** Per chat, the edits waiting behind an album read again. */
+  readonly #editQueues = new Map<string, Promise<void>>();
+  #editsWaiting = 0;
+  #nameOf: (chatId: string) => string | undefined = () => undefined;
 
-  constructor(emit: (message: InboundMessage) => void, albums: AlbumWindow = {}) {
+  constructor(emit: (message: InboundMessage) => void, albums: AlbumWindow = {}, readAround: ReadAround | null = null) {
     this.#emit = emit;
+    this.#readAround = readAround;
     this.#albums = new AlbumCollector<InboundMessage>({
       now: Date.now, startTimer: realTimer, ...albums,
       emit: (parts) => this.#report(parts),
     });
   }
 
-  /** Album parts held, not yet reported. */
+  /** Album parts held and edits waiting, not yet reported. */
   get held(): number {
-    return this.#albums.held;
+    return this.#albums.held + this.#editsWaiting;
   }
 
   /** Reports every album part held now. */
@@ -65,10 +82,46 @@ export class InboundFeed {
       this.#recent.remember(parts);
       this.#emit(combineAlbum(parts));
     } else if (first.kind === 'edit') {
-      this.#emit(this.#recent.edit(first));
+      this.#reportEdit(first);
     } else {
       for (const d of this.#recent.deletes(parts)) this.#emit(d);
     }
+  }
+
+  #reportEdit(edit: InboundMessage): void {
+    const forgotten = this.#readAround !== null && (edit.payload as NeutralMessage).groupId !== undefined && !this.#recent.knows(edit);
+    const queue = this.#editQueues.get(edit.chatId);
+    if (!forgotten && queue === undefined) {
+      this.#emit(this.#recent.edit(edit));
+      return;
+    }
+    this.#editsWaiting += 1;
+    const next = (queue ?? Promise.resolve()).then(async () => {
+      if (forgotten) await this.#recall(edit);
+      this.#editsWaiting -= 1;
+      this.#emit(this.#recent.edit(edit));
+    });
+    this.#editQueues.set(edit.chatId, next);
+    void next.finally(() => {
+      if (this.#editQueues.get(edit.chatId) === next) this.#editQueues.delete(edit.chatId);
+    });
+  }
+
+  /** Reads an album's parts again and remembers them; on failure the edit goes as the part alone, as before. */
+  async #recall(edit: InboundMessage): Promise<void> {
+    const groupId = (edit.payload as NeutralMessage).groupId;
+    let messages: Api.TypeMessage[] = [];
+    try {
+      messages = await this.#readAround!(edit.chatId, Number(edit.messageId), ALBUM_SPAN);
+    } catch {
+      return;
+    }
+    const parts = messages.filter((m): m is Api.Message => m instanceof Api.Message && m.groupedId?.toString() === groupId)
+      .map((m): InboundMessage => {
+        const payload = toNeutralMessage(m, this.#nameOf);
+        return { chatId: edit.chatId, messageId: String(m.id), kind: 'new', payload, at: payload.at };
+      });
+    if (parts.some((p) => p.messageId === edit.messageId)) this.#recent.remember(parts);
   }
 
   /** Adds a cursor's chats and positions (a connect from a cursor). */
@@ -134,6 +187,7 @@ export class InboundFeed {
     }
     if (!(message.peerId instanceof Api.PeerChannel)) this.#index.remember(message.id, chatId);
     if (!(message instanceof Api.Message) || message.out) return;
+    this.#nameOf = nameOf;
     // An edit Telegram made itself (a link preview loading) carries no edit date.
     if (kind === 'edit' && !(typeof message.editDate === 'number' && message.editDate > 0)) return;
     const payload = toNeutralMessage(message, nameOf);

@@ -9,7 +9,7 @@ import { Api } from 'telegram';
 import type { InboundFeed } from './inbound-feed.ts';
 import { scanDialogs } from './dialog-scan.ts';
 import type { Invoke } from './dialog-scan.ts';
-import { CATCH_UP_PAGE, isUnreadable, messagesAfter, messageWithPeers } from './history-catch-up.ts';
+import { CATCH_UP_PAGE, isUnreadable, messagesAfter, messagesAround, messageWithPeers } from './history-catch-up.ts';
 import type { PeerDirectory } from './peer-directory.ts';
 import { parseMarkedId } from './peer-ids.ts';
 import type { PumpIo, UpdatePump } from './update-pump.ts';
@@ -63,6 +63,19 @@ export function pumpIo(invoke: Invoke, { feed, peers }: Inbound): PumpIo {
       if (peer === null) return;
       const page = await messageWithPeers(invoke, peer, messageId);
       peers.learn(page.users, page.chats);
+    },
+
+    async messagesAround(chatId, messageId, span) {
+      const peer = peers.inputPeer(chatId);
+      if (peer === null) return [];
+      try {
+        const page = await messagesAround(invoke, peer, messageId, span);
+        peers.learn(page.users, page.chats);
+        return page.messages;
+      } catch (error) {
+        if (isUnreadable(error)) return [];
+        throw error;
+      }
     },
   };
 }

@@ -56,7 +56,7 @@ export class SessionMemory implements Inbound {
     this.feed = new InboundFeed((message) => {
       o.emit(message);
       if (this.#checkpointHeld && this.feed.held === 0) this.checkpoint();
-    }, o.albums);
+    }, o.albums, async (chatId, messageId, span) => (await o.io()?.messagesAround(chatId, messageId, span)) ?? []);
     this.peers = new PeerDirectory(o.peerCacheSize);
     this.#onCheckpoint = o.checkpoint;
     this.pump = new UpdatePump({

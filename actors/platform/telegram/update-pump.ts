@@ -32,6 +32,8 @@ export interface PumpIo {
   catchUpChat(chatId: string): Promise<void>;
   /** Learns the users of one message: a short update names its author by id only. */
   learnAuthor(chatId: string, messageId: number): Promise<void>;
+  /** The messages of a watched chat around one (an album's parts), oldest first; none when the chat cannot be read. */
+  messagesAround(chatId: string, messageId: number, span: number): Promise<Api.TypeMessage[]>;
 }
 
 export interface PumpDeps {

@@ -114,12 +114,13 @@ describe('Telegram catch-up from the stored update state (real supervisor, gramj
     await waitFor('msg 4 live', () => copies(dst.channel).at(-1) === 'msg 4', 20_000);
   });
 
-  it('an album posted while down comes in the difference as one message, and is not replayed by the next restart', async () => {
+  it('an album posted while down comes in the difference as one message, is not replayed by the next restart, and an edit after it stays the album\'s', async () => {
     await forwardTwo();
     await world.stop();
+    const albums = new Map<FakeChannel | FakeGroup, number[]>();
     for (const source of [channel, group]) {
       const photos = [1, 2, 3].map((n) => tg.storeMedia({ kind: 'photo', data: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(1_000, n)]) }));
-      tg.sendAlbumAsUser(bob.id, source, photos.map((media, i) => ({ text: i === 0 ? 'album 3' : '', media })));
+      albums.set(source, tg.sendAlbumAsUser(bob.id, source, photos.map((media, i) => ({ text: i === 0 ? 'album 3' : '', media }))).map((m) => m.id));
       tg.sendAsUser(bob.id, source, { text: 'during 4' });
     }
     await world.start();
@@ -133,6 +134,15 @@ describe('Telegram catch-up from the stored update state (real supervisor, gramj
     await world.start();
     await waitFor('during 5', () => copies(dst.channel).at(-1) === 'during 5', 30_000);
     assert.deepEqual(files(dst.channel), [0, 0, 3, 0, 0], 'nothing replayed');
+
+    // This session never saw the album (it came before the restart): the edit of its second part reads
+    // the album again and edits the copy as the album's, its caption and files kept.
+    tg.editAsUser(bob.id, channel, albums.get(channel)![1]!, { text: 'second part captioned' });
+    const copy = () => world.fake.messages(dst.channel).find((m) => m.authorId === bot.botId && m.attachments.length === 3)!;
+    await waitFor('the album\'s copy edited', () => copy().editedAt !== null, 20_000);
+    assert.match(copy().content, /album 3/);
+    assert.doesNotMatch(copy().content, /second part/);
+    assert.ok((tg.stats().calls['messages.getHistory'] ?? 0) >= 1, 'the album read again');
   });
 
   it('after the worker is SIGKILLed, its sessions restart elsewhere and catch up from the stored state', async () => {

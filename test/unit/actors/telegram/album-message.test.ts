@@ -66,6 +66,40 @@ describe('Telegram albums as one message', () => {
     assert.deepEqual(out.map((m) => [m.messageId, payload(m).attachments.length]), [['11', 2], ['13', 0]]);
   });
 
+  it('an edit of a part of an album no longer remembered waits while the album is read again, then is the album\'s; later edits of the chat keep behind it', async () => {
+    const out: InboundMessage[] = [];
+    const asked: Array<[string, number, number]> = [];
+    let answer!: (messages: Api.TypeMessage[]) => void;
+    const f = new InboundFeed((m) => out.push(m), {}, (chatId, messageId, span) => {
+      asked.push([chatId, messageId, span]);
+      return new Promise((resolve) => { answer = resolve; });
+    });
+    f.watch([CHAT]);
+    f.message('edit', part(13, '', { editDate: 200 }), nameOf);
+    f.message('edit', new Api.Message({ id: 20, peerId: channel, fromId: bob, date: 100, message: 'other, edited', editDate: 201 }), nameOf);
+    assert.equal(out.length, 0, 'both wait');
+    assert.equal(f.held, 2, 'the checkpoint waits for them');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(asked, [[CHAT, 13, 9]]);
+    // The history around it: the album's three parts, a stranger of another album, a plain message.
+    answer([part(11, 'the caption'), part(12), part(13), part(14, 'x', { groupedId: bigInt(78) }), new Api.Message({ id: 10, peerId: channel, date: 1, message: 'before' })]);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(out.map((m) => [m.kind, m.messageId]), [['edit', '11'], ['edit', '20']]);
+    assert.equal(payload(out[0]!).text.text, 'the caption', 'the album\'s caption stays');
+    assert.deepEqual(payload(out[0]!).partIds, ['11', '12', '13']);
+    assert.equal(payload(out[0]!).attachments.length, 3);
+    assert.equal(f.held, 0);
+  });
+
+  it('an album that cannot be read again leaves the edit as the part alone', async () => {
+    const out: InboundMessage[] = [];
+    const f = new InboundFeed((m) => out.push(m), {}, async () => { throw new Error('not connected'); });
+    f.watch([CHAT]);
+    f.message('edit', part(12, 'caption', { editDate: 200 }), nameOf);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(out.map((m) => [m.kind, m.messageId, payload(m).attachments.length]), [['edit', '12', 1]]);
+  });
+
   it('carries an edit of a part as an edit of the whole album', () => {
     const { f, out, close } = feed();
     f.message('new', part(11, 'old'), nameOf);

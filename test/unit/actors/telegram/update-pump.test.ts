@@ -39,6 +39,7 @@ function setUp(io: Partial<PumpIo> = {}) {
     channelDifference: async () => { calls.push('channelDifference'); return new Api.updates.ChannelDifferenceEmpty({ final: true, pts: 30 }); },
     catchUpChat: async (chatId) => { calls.push(`catchUp ${chatId}`); },
     learnAuthor: async () => { calls.push('learnAuthor'); },
+    messagesAround: async () => { calls.push('messagesAround'); return []; },
     ...io,
   };
   const checkpoints: number[] = [];
