@@ -110,7 +110,7 @@ export class InboundFeed {
   /** Reads an album's parts again and remembers them; on failure the edit goes as the part alone, as before. */
   async #recall(edit: InboundMessage): Promise<void> {
     const groupId = (edit.payload as NeutralMessage).groupId;
-    let messages: Api.TypeMessage[] = [];
+    let messages: Api.TypeMessage[];
     try {
       messages = await this.#readAround!(edit.chatId, Number(edit.messageId), ALBUM_SPAN);
     } catch {
