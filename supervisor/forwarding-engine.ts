@@ -60,6 +60,8 @@ export interface ForwardingEngineDeps {
   logger: Logger;
   /** Shows a source notice on a pair (the pair notices store). Default: logged only. */
   onPairNotice?: (pairId: string, notice: SendNotice) => void;
+  /** Where a failed split send's posted parts are kept for its retry. Default: this process's memory only. */
+  sentParts?: SentParts;
   /**
    * Makes the link another platform downloads a Telegram file from (the
    * supervisor's file relay). Default: none, and such files go as a line
@@ -91,7 +93,7 @@ export class ForwardingEngine {
   readonly #d: ForwardingEngineDeps;
   readonly #log: Logger;
   readonly #own = new OwnCopies();
-  readonly #sentParts = new SentParts();
+  readonly #sentParts: SentParts;
   /** `platform:id` of every linked account: their posts are our deliveries, never new sources. */
   #ownAuthors: ReadonlySet<string> = new Set();
   #queue: ForwardingQueue | null = null;
@@ -110,6 +112,7 @@ export class ForwardingEngine {
   constructor(deps: ForwardingEngineDeps) {
     this.#d = deps;
     this.#log = deps.logger.child({ component: 'forwarding' });
+    this.#sentParts = deps.sentParts ?? new SentParts();
   }
 
   /** Starts taking the actors' messages into `queue`. */
@@ -263,7 +266,8 @@ export class ForwardingEngine {
         if (copy?.[0] !== undefined) message.replyToDestinationMessageId = copy[0];
       }
       send.payload = this.#linkFiles(p, message);
-      const sentPartIds = this.#sentParts.of(task.id);
+      // Only a retry can have posted parts: a first attempt made here asks nothing of Redis.
+      const sentPartIds = fresh ? this.#sentParts.of(task.id) : await this.#sentParts.load(task.id);
       if (sentPartIds !== undefined) send.sentPartIds = sentPartIds;
       return send;
     }
@@ -313,7 +317,7 @@ export class ForwardingEngine {
 
   /** The dispatcher's partial-send listener: the parts a failed send posted, for its retry to resume after. */
   readonly onPartial = (task: ScheduledTask, sentPartIds: string[]): void => {
-    this.#sentParts.record(task.id, sentPartIds);
+    void this.#sentParts.record(task.id, sentPartIds);
   };
 
   /** The dispatcher's recorder: the link first (before the ack), then the chain hop. */

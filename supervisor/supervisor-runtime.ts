@@ -22,6 +22,7 @@ import { ForwardingQueue, type ForwardingQueueOptions } from './forwarding-queue
 import { RuntimeSync, type RuntimeSyncOptions } from './runtime-sync.ts';
 import { startMetricsServer } from './metrics-server.ts';
 import { FileRelay, type FileRelayOptions } from './file-relay.ts';
+import { SentParts } from './sent-parts.ts';
 import { sendRevocationNotice } from './revocation-notice.ts';
 import { createMailer, type Mailer } from '../src/api/mail/mailer.ts';
 import { Supervisor } from './supervisor.ts';
@@ -123,6 +124,7 @@ export async function startSupervisorRuntime(input: {
       supervisor, pairs, links: new MessageLinks(sql), cursors, quota: new MessageQuota(input.redis), logger: input.logger,
       onPairNotice: (pairId, notice) => void pairNotices.record(pairId, notice),
       fileLinks: relay,
+      sentParts: new SentParts(input.redis),
     });
     queueOptions = {
       resolve: engine.resolve, onDelivered: engine.onDelivered, onPartial: engine.onPartial, onNotice: (task, notice) => void pairNotices.record(task.pairId, notice), ...input.queue,
