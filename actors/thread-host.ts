@@ -7,6 +7,7 @@
  * died (heap cap, crash); the worker process then restarts its actors.
  */
 import '../src/telegram/gramjs-preload.ts';
+import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { Redis } from 'ioredis';
@@ -68,7 +69,7 @@ export default async function threadHost(init: ThreadHostInit): Promise<Record<s
     renewIntervalMs: init.leaseRenewMs,
   });
   // Discord needs no connection of the thread's own: every bot opens its gateway when it starts.
-  const discord = createDiscordRuntime(init.discordApiUrl === undefined ? {} : { apiUrl: init.discordApiUrl });
+  const discord = createDiscordRuntime(init.discordApiUrl === undefined ? {} : { apiUrl: init.discordApiUrl }, redis === null ? null : { redis, hostId: hostname() });
   // Telegram likewise: each session opens its own connection; gramjs loads with the first of them.
   const telegram = init.telegram === undefined ? null : createTelegramRuntime(init.telegram);
   const runtimes: PlatformRuntimes = { loopback, discord, telegram };

@@ -1,11 +1,14 @@
 /**
  * What the Discord clients of one thread share: where Discord is, the
  * watchdog and upload settings, and the invalid-request window. Discord
- * counts invalid requests per IP, so the window is shared by every bot of
- * the thread rather than kept per bot.
+ * counts invalid requests per IP, so the window is never kept per bot: with
+ * the thread's Redis it is the host's, shared by every thread and worker
+ * process of the host (host-invalid-requests.ts); without, the thread's.
  */
 import { checkOptionsObject, checkPositive, checkPositiveInteger, failOption } from '../../../src/options/option-checks.ts';
 import { IdentifyPacer } from './identify-pacer.ts';
+import type { Redis } from 'ioredis';
+import { HostInvalidRequests } from './host-invalid-requests.ts';
 import { InvalidRequestWindow } from './invalid-request-window.ts';
 
 /** Discord's REST base, as discord.js `rest.api` expects it (it appends `/v10/...`). */
@@ -28,16 +31,29 @@ export interface DiscordRuntimeOptions {
   /** Largest file uploaded, bytes; larger ones go out as a link line with name and size. Default 10 MiB (Discord's limit for bots). */
   uploadLimitBytes?: number;
   /**
-   * Invalid requests (401, 403, 429) this thread may make within 10 minutes
-   * before its clients refuse to send (`flood_wait` until the window slides).
-   * Discord bans the IP at 10 000, so keep threads per host × this well below
-   * that. Default 1 000.
+   * Invalid requests (401, 403, 429) the host (every thread and worker that
+   * shares `host`; without it, this thread) may make within 10 minutes before
+   * its clients refuse to send (`flood_wait` until the window slides).
+   * Discord bans the IP at 10 000. Default 2 500.
    */
   invalidRequestLimit?: number;
   /** Name of the channel webhook copy mode posts through (found or created once per channel). Default `Switchboard`. */
   webhookName?: string;
   /** Timeout of one REST request, and of downloading one attachment, ms. Default 15 000. */
   requestTimeoutMs?: number;
+}
+
+/** How invalid requests are counted: the host's (Redis) or the thread's window. */
+export interface InvalidRequestCount {
+  readonly limit: number;
+  record(now?: number): void;
+  blockedForMs(now?: number): number;
+}
+
+/** Where the host's count is kept: the thread's Redis and the host's name (its egress IP, as Discord counts). */
+export interface SharedHost {
+  redis: Redis;
+  hostId: string;
 }
 
 export interface DiscordRuntime {
@@ -47,7 +63,7 @@ export interface DiscordRuntime {
   uploadLimitBytes: number;
   webhookName: string;
   requestTimeoutMs: number;
-  invalidRequests: InvalidRequestWindow;
+  invalidRequests: InvalidRequestCount;
   /** Paces each bot's IDENTIFYs across the clients of the thread. */
   identifyPacer: IdentifyPacer;
 }
@@ -64,8 +80,12 @@ function checkUrl(name: string, value: unknown): string {
   return value.replace(/\/+$/, '');
 }
 
+function invalidRequestCount(limit: number, host: SharedHost | null): InvalidRequestCount {
+  return host === null ? new InvalidRequestWindow({ limit }) : new HostInvalidRequests({ redis: host.redis, hostId: host.hostId, limit });
+}
+
 /** Checks `options` and builds the runtime; throws `InvalidOptionError` naming the first bad option. */
-export function createDiscordRuntime(options: DiscordRuntimeOptions = {}): DiscordRuntime {
+export function createDiscordRuntime(options: DiscordRuntimeOptions = {}, host: SharedHost | null = null): DiscordRuntime {
   const o = checkOptionsObject(options);
   const webhookName = o.webhookName ?? 'Switchboard';
   if (typeof webhookName !== 'string' || webhookName.length < 1 || webhookName.length > 80 || /discord|clyde/i.test(webhookName)) {
@@ -78,7 +98,7 @@ export function createDiscordRuntime(options: DiscordRuntimeOptions = {}): Disco
     uploadLimitBytes: checkPositiveInteger('uploadLimitBytes', o.uploadLimitBytes ?? 10 * 1024 * 1024),
     webhookName,
     requestTimeoutMs: checkPositive('requestTimeoutMs', o.requestTimeoutMs ?? 15_000),
-    invalidRequests: new InvalidRequestWindow({ limit: checkPositiveInteger('invalidRequestLimit', o.invalidRequestLimit ?? 1_000) }),
+    invalidRequests: invalidRequestCount(checkPositiveInteger('invalidRequestLimit', o.invalidRequestLimit ?? 2_500), host),
     identifyPacer: new IdentifyPacer(),
   };
 }
