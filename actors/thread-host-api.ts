@@ -36,6 +36,8 @@ export interface ThreadHostInit {
   loopback?: LoopbackHostOptions;
   /** Discord REST base (discord.js `rest.api`); absent: `https://discord.com/api`. */
   discordApiUrl?: string;
+  /** Invalid Discord requests the host may make within 10 minutes (discord-runtime.ts `invalidRequestLimit`); absent: 2,500. */
+  discordInvalidRequestLimit?: number;
   /** Telegram endpoint and timings (telegram-runtime.ts); absent: the thread runs no Telegram sessions. */
   telegram?: TelegramRuntimeOptions;
 }

@@ -69,7 +69,10 @@ export default async function threadHost(init: ThreadHostInit): Promise<Record<s
     renewIntervalMs: init.leaseRenewMs,
   });
   // Discord needs no connection of the thread's own: every bot opens its gateway when it starts.
-  const discord = createDiscordRuntime(init.discordApiUrl === undefined ? {} : { apiUrl: init.discordApiUrl }, redis === null ? null : { redis, hostId: hostname() });
+  const discord = createDiscordRuntime({
+    ...(init.discordApiUrl === undefined ? {} : { apiUrl: init.discordApiUrl }),
+    ...(init.discordInvalidRequestLimit === undefined ? {} : { invalidRequestLimit: init.discordInvalidRequestLimit }),
+  }, redis === null ? null : { redis, hostId: hostname() });
   // Telegram likewise: each session opens its own connection; gramjs loads with the first of them.
   const telegram = init.telegram === undefined ? null : createTelegramRuntime(init.telegram);
   const runtimes: PlatformRuntimes = { loopback, discord, telegram };

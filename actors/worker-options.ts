@@ -51,6 +51,7 @@ export function parseWorkerOptions(json: string | undefined): WorkerOptions {
     leaseRenewMs,
     ...(o.loopback === undefined ? {} : { loopback: o.loopback as WorkerOptions['loopback'] }),
     ...(o.discordApiUrl === undefined ? {} : { discordApiUrl: checkString('discordApiUrl', o.discordApiUrl) }),
+    ...(o.discordInvalidRequestLimit === undefined ? {} : { discordInvalidRequestLimit: checkPositiveInteger('discordInvalidRequestLimit', o.discordInvalidRequestLimit) }),
     ...(o.telegram === undefined ? {} : { telegram: checkTelegramRuntimeOptions('telegram', o.telegram) }),
   };
 }

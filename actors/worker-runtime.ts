@@ -107,6 +107,7 @@ export class WorkerRuntime implements WorkerApi {
       leaseRenewMs: options.leaseRenewMs,
       ...(options.loopback === undefined ? {} : { loopback: options.loopback }),
       ...(options.discordApiUrl === undefined ? {} : { discordApiUrl: options.discordApiUrl }),
+      ...(options.discordInvalidRequestLimit === undefined ? {} : { discordInvalidRequestLimit: options.discordInvalidRequestLimit }),
       ...(options.telegram === undefined ? {} : { telegram: options.telegram }),
     };
     this.#slots = Array.from({ length: options.threads }, (_, i) => new ThreadSlot(i, this.#pool, settings, {

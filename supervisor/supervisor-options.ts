@@ -64,6 +64,13 @@ export interface SupervisorOptions {
   /** Discord REST base every worker's bots talk to (a fake, in tests and the demo). Default: real Discord, `https://discord.com/api`. */
   discordApiUrl?: string;
   /**
+   * Invalid Discord requests (401, 403, 429) this host's bots may make
+   * within 10 minutes, counted by all its threads and workers together in
+   * Redis, before they stop sending until the window slides. Discord bans
+   * the IP at 10,000. Default 2,500.
+   */
+  discordInvalidRequestLimit?: number;
+  /**
    * Telegram endpoint (api id and hash, and for tests and demos one server
    * with its PEM public keys) and timings every worker's sessions use.
    * Default: none, and telegram actors are refused.
@@ -108,6 +115,7 @@ export function resolveSupervisorOptions(input?: SupervisorOptions): ResolvedSup
     scaleOutWebhookUrl: o.scaleOutWebhookUrl ?? null,
     loopback: o.loopback ?? null,
     discordApiUrl: o.discordApiUrl ?? null,
+    discordInvalidRequestLimit: checkPositiveInteger('discordInvalidRequestLimit', o.discordInvalidRequestLimit ?? 2_500),
     telegram: o.telegram === undefined ? null : checkTelegramRuntimeOptions('telegram', o.telegram),
   };
   if (typeof resolved.supervisorId !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(resolved.supervisorId)) {

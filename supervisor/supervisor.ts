@@ -444,6 +444,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       leaseRenewMs: this.options.leaseRenewMs,
       ...(this.options.loopback !== null ? { loopback: this.options.loopback } : {}),
       ...(this.options.discordApiUrl !== null ? { discordApiUrl: this.options.discordApiUrl } : {}),
+      discordInvalidRequestLimit: this.options.discordInvalidRequestLimit,
       ...(this.options.telegram !== null ? { telegram: this.options.telegram } : {}),
     };
     const handle = new WorkerHandle(options, this.#log);

@@ -27,6 +27,8 @@ export interface WorkerOptions {
   loopback?: LoopbackHostOptions;
   /** Discord REST base of every thread (`DISCORD_API_URL`); absent: `https://discord.com/api`. */
   discordApiUrl?: string;
+  /** Invalid Discord requests the host's threads may make within 10 minutes (thread-host-api.ts); absent: 2,500. */
+  discordInvalidRequestLimit?: number;
   /**
    * Telegram endpoint (api id and hash, optional stand-in server and its PEM
    * public keys as strings) and timings of every thread; absent: Telegram is

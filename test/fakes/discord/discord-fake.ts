@@ -18,6 +18,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeGateway } from './gateway.ts';
+import { IpBan, type IpBanOptions } from './ip-ban.ts';
 import type { GatewayStats } from './gateway.ts';
 import type { FakeFileInput, FakeMessage, FakeWebhook } from './model.ts';
 import type { FakePermission } from './protocol.ts';
@@ -77,9 +78,14 @@ export interface DiscordFakeOptions {
    * numbers, or `false` for none (suites that need raw speed). Default on.
    */
   rateLimits?: RouteLimits | false;
+  /** The Cloudflare ban after too many invalid requests (ip-ban.ts). Default: Discord's, 10 000 in 10 minutes, for an hour. */
+  ipBan?: IpBanOptions;
 }
 
 export interface FakeStats extends RestStats {
+  /** Cloudflare bans so far, and requests they refused. */
+  ipBans: number;
+  ipBanRefused: number;
   gateway: GatewayStats & { connected: number };
 }
 
@@ -108,7 +114,7 @@ export class DiscordFake {
       maxMessagesPerChannel: options.maxMessagesPerChannel ?? 10_000,
       nonceWindowMs: options.nonceWindowMs ?? 300_000,
     });
-    const faults = new RestFaults();
+    const faults = new RestFaults(new IpBan(options.ipBan));
     const buckets = options.rateLimits === false ? null : new RouteBuckets(options.rateLimits ?? {});
     let gatewayUrl = '';
     const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
@@ -275,6 +281,8 @@ export class DiscordFake {
       invalid: { ...rest.invalid },
       invalidByBot: { ...rest.invalidByBot },
       rateLimited: { ...rest.rateLimited },
+      ipBans: this.#faults.ipBan.bans,
+      ipBanRefused: this.#faults.ipBan.refused,
       gateway: { ...this.#gateway.stats, connected: this.#gateway.connectedCount() },
     };
   }

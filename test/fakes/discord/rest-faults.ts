@@ -1,3 +1,4 @@
+import { IpBan } from './ip-ban.ts';
 /**
  * Scripted REST faults and the request counters tests read. A rate-limit
  * rule answers 429 (with `retry_after`, `Retry-After`, `X-RateLimit-*` and,
@@ -63,6 +64,13 @@ export interface FaultAnswer {
 
 export class RestFaults {
   #rules: ActiveRule[] = [];
+  /** Counts the invalid requests toward the IP ban too. */
+  readonly ipBan: IpBan;
+
+  constructor(ipBan: IpBan = new IpBan()) {
+    this.ipBan = ipBan;
+  }
+
   readonly stats: RestStats = { requests: {}, invalid: { 401: 0, 403: 0, 429: 0 }, invalidByBot: {}, rateLimited: { user: 0, global: 0, shared: 0 } };
 
   /** Adds a 429 rule; the returned function removes it early. */
@@ -106,6 +114,7 @@ export class RestFaults {
     if (status !== 401 && status !== 403 && status !== 429) return;
     if (status === 429 && scope === 'shared') return;
     this.stats.invalid[status] += 1;
+    this.ipBan.invalid();
     if (botUserId !== null) this.stats.invalidByBot[botUserId] = (this.stats.invalidByBot[botUserId] ?? 0) + 1;
   }
 

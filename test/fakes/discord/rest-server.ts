@@ -72,6 +72,14 @@ export async function handleHttp(deps: RestServerDeps, request: IncomingMessage,
   const { route, params } = match;
   const { state, faults } = deps;
   faults.count(route.name);
+  const bannedMs = faults.ipBan.bannedForMs();
+  if (bannedMs > 0) {
+    // Cloudflare answers, not Discord: no JSON, no rate-limit headers.
+    request.resume();
+    faults.ipBan.refused += 1;
+    response.writeHead(429, { 'content-type': 'text/html', 'retry-after': String(Math.ceil(bannedMs / 1000)) }).end('<html><body>error code: 1015</body></html>');
+    return;
+  }
   let botUserId: string | null = null;
   let bot: FakeBot | null = null;
   if (route.auth === 'bot') {

@@ -2,8 +2,8 @@
  * The Discord fake's modelled REST rate limits: per-route buckets with
  * `X-RateLimit-*` headers on every answer, 429s shaped as Discord sends them
  * (scope, whole-second `Retry-After`, decimal `retry_after`), the global
- * limit per bot (webhooks exempt), shared limits, and discord.js pacing
- * itself from the headers.
+ * limit per bot (webhooks exempt), shared limits, discord.js pacing
+ * itself from the headers, and the IP ban past too many invalid requests.
  */
 import assert from 'node:assert/strict';
 import { Routes } from 'discord.js';
@@ -37,6 +37,18 @@ describe('Discord fake rate limits', function () {
   afterEach(async () => {
     for (const client of clients.splice(0)) await client.destroy();
     await fake.close();
+  });
+
+  it('bans the IP Cloudflare-style past the invalid requests it tolerates: everything answers an HTML 429 without Discord\'s headers', async () => {
+    await start({ ipBan: { after: 3, banMs: 60_000 } });
+    for (let i = 0; i < 3; i++) assert.equal((await post(`/channels/${channelId}/messages`, { content: 'x' }, 'not-a-token')).status, 401);
+    const refused = await post(`/channels/${channelId}/messages`, { content: 'fine' });
+    assert.equal(refused.status, 429);
+    assert.equal(refused.headers.get('content-type'), 'text/html');
+    assert.equal(refused.headers.get('x-ratelimit-limit'), null);
+    assert.ok(Number(refused.headers.get('retry-after')) > 0);
+    assert.match(await refused.text(), /error code: 1015/);
+    assert.deepEqual([fake.stats().ipBans, fake.stats().ipBanRefused], [1, 1]);
   });
 
   it('puts X-RateLimit-* on every answer and refuses a burst past the bucket with a user-scoped 429', async () => {

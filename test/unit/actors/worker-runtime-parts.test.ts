@@ -29,6 +29,7 @@ describe('worker options', () => {
       message: 'options.leaseRenewMs must be less than options.leaseTtlMs',
     });
     assert.throws(() => parseWorkerOptions(JSON.stringify({ ...valid, workerId: '' })), { message: 'options.workerId must be a non-empty string' });
+    assert.throws(() => parseWorkerOptions(JSON.stringify({ ...valid, discordInvalidRequestLimit: 0 })), { message: 'options.discordInvalidRequestLimit must be a positive integer' });
   });
 });
 

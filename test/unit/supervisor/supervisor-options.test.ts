@@ -13,6 +13,15 @@ describe('supervisor options', () => {
     });
   });
 
+  it('counts 2,500 invalid Discord requests per host unless told otherwise; refuses a count that is not a positive integer', () => {
+    assert.equal(resolveSupervisorOptions({ workers: 1 }).discordInvalidRequestLimit, 2_500);
+    for (const bad of [0, 1.5, '10']) {
+      assert.throws(() => resolveSupervisorOptions({ workers: 1, discordInvalidRequestLimit: bad as number }), {
+        code: 'invalid_option', message: 'options.discordInvalidRequestLimit must be a positive integer',
+      });
+    }
+  });
+
   it('refuses a scale-out webhook that is not http(s)', () => {
     assert.throws(() => resolveSupervisorOptions({ workers: 1, scaleOutWebhookUrl: 'mailto:ops' }), {
       code: 'invalid_option', message: 'options.scaleOutWebhookUrl must be an http:// or https:// URL',
