@@ -138,6 +138,8 @@ export const DEFAULTS = {
   MAIL_FROM: 'Switchboard <no-reply@switchboard.invalid>',
   /** `DISCORD_API_URL`: Discord REST base bot tokens are checked against when linked (tests point it at a fake). Default `https://discord.com/api`. */
   DISCORD_API_URL: 'https://discord.com/api',
+  /** `DISCORD_INVALID_REQUEST_LIMIT`: invalid Discord requests (401, 403, 429) a host's bots may make in 10 minutes, all threads and workers together, before they stop sending (Discord bans the IP at 10,000). Default `2500`. */
+  DISCORD_INVALID_REQUEST_LIMIT: 2_500,
   /** `TELEGRAM_API_ID`: `api_id` of the Telegram application (my.telegram.org). Default: unset, which leaves Telegram off (linking answers `telegram_unavailable`). */
   TELEGRAM_API_ID: undefined,
   /** `TELEGRAM_API_HASH`: `api_hash` of that application, 32 hex characters. Default: unset. */

@@ -48,6 +48,7 @@ export function supervisorOptionsFromConfig(config: Config): SupervisorOptions {
     },
     ...(config.SCALE_OUT_WEBHOOK_URL !== undefined ? { scaleOutWebhookUrl: config.SCALE_OUT_WEBHOOK_URL } : {}),
     discordApiUrl: config.DISCORD_API_URL,
+    discordInvalidRequestLimit: config.DISCORD_INVALID_REQUEST_LIMIT,
     ...(telegram === undefined ? {} : { telegram }),
   };
 }

@@ -144,6 +144,7 @@ export const configSchema = z
     SMTP_URL: url('SMTP_URL', ['smtp:', 'smtps:']),
     MAIL_FROM: z.string().min(1, { error: 'MAIL_FROM must not be empty' }).default(DEFAULTS.MAIL_FROM),
     DISCORD_API_URL: url('DISCORD_API_URL', ['http:', 'https:']).transform((v) => v ?? DEFAULTS.DISCORD_API_URL),
+    DISCORD_INVALID_REQUEST_LIMIT: positiveInt('DISCORD_INVALID_REQUEST_LIMIT').default(DEFAULTS.DISCORD_INVALID_REQUEST_LIMIT),
     API_JOBS_INTERVAL_MS: positiveInt('API_JOBS_INTERVAL_MS').default(DEFAULTS.API_JOBS_INTERVAL_MS),
     TELEGRAM_API_ID: optionalPositiveInt('TELEGRAM_API_ID'),
     TELEGRAM_API_HASH: optionalText.refine((v) => v === undefined || /^[0-9a-f]{32}$/.test(v), {

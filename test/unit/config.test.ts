@@ -85,6 +85,7 @@ describe('configuration', () => {
     ['PRESSURE_PAUSE_ELITE', { PRESSURE_PAUSE_ELITE: 'yes' }, 'PRESSURE_PAUSE_ELITE must be one of true, false'],
     ['LEASE_TTL_MS', { LEASE_TTL_MS: '0' }, 'LEASE_TTL_MS must be a positive whole number'],
     ['HEALTH_INTERVAL_MS', { HEALTH_INTERVAL_MS: 'soon' }, 'HEALTH_INTERVAL_MS must be a positive whole number'],
+    ['DISCORD_INVALID_REQUEST_LIMIT', { DISCORD_INVALID_REQUEST_LIMIT: '0' }, 'DISCORD_INVALID_REQUEST_LIMIT must be a positive whole number'],
     ['SCALE_OUT_WEBHOOK_URL', { SCALE_OUT_WEBHOOK_URL: 'ftp://x' }, 'SCALE_OUT_WEBHOOK_URL must be a http:// or https:// URL'],
     ['METRICS_PORT', { METRICS_PORT: '-1' }, 'METRICS_PORT must be a whole number from 0 (off) to 65535'],
     ['API_METRICS_PORT', { API_METRICS_PORT: '70000' }, 'API_METRICS_PORT must be a whole number from 0 (off) to 65535'],
