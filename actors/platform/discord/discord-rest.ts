@@ -11,7 +11,7 @@
  */
 import { DefaultRestOptions, DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
 import type { ResponseLike, RESTOptions } from 'discord.js';
-import type { SendResult } from '../../actor-contract.ts';
+import type { SendNotice, SendResult } from '../../actor-contract.ts';
 import type { DiscordRuntime } from './discord-runtime.ts';
 
 export type SendFailure = Extract<SendResult, { ok: false }>;
@@ -103,6 +103,20 @@ export function restCode(error: unknown): number | string | null {
 }
 
 /** What a failed REST call means for the task that made it. */
+/** What the pair's owner is told when Discord refuses the destination itself, by Discord's JSON error code. */
+const DESTINATION_NOTICES: Record<string, SendNotice> = {
+  50001: {
+    code: 'destination_forbidden',
+    message: 'The bot cannot see the destination channel (Discord: Missing Access): give it View Channel there',
+  },
+  50013: {
+    code: 'destination_forbidden',
+    message: 'The bot lacks a permission in the destination channel (Discord: Missing Permissions): it needs Send Messages, '
+      + 'Attach Files and Embed Links, Manage Webhooks for copy mode, Send Messages in Threads for a thread',
+  },
+  10003: { code: 'destination_unknown', message: 'The destination channel no longer exists (Discord: Unknown Channel): pick another' },
+};
+
 export function sendFailure(error: unknown): SendFailure {
   if (error instanceof SlowmodeRateLimitError) return { ok: false, kind: 'flood_wait', scope: 'chat', message: error.message, retryAfterMs: error.retryAfterMs };
   if (error instanceof RateLimitError) {
@@ -119,8 +133,10 @@ export function sendFailure(error: unknown): SendFailure {
     if (error.status >= 500 || error.status === 408) return { ok: false, kind: 'transient', message: text };
     if (error.status === 429) return { ok: false, kind: 'flood_wait', message: text, retryAfterMs: 1_000 };
     // 403/50001/50013 missing access or permissions, 404/10003/10008/10015 unknown channel, message or
-    // webhook, 400/50035 invalid form, 413 too large: no retry changes any of them.
-    return { ok: false, kind: 'permanent', message: text };
+    // webhook, 400/50035 invalid form, 413 too large: no retry changes any of them. The first three are
+    // the pair's setup, which only its owner can mend: they say so on the pair.
+    const notice = DESTINATION_NOTICES[String(error.code)];
+    return notice === undefined ? { ok: false, kind: 'permanent', message: text } : { ok: false, kind: 'permanent', message: text, notice };
   }
   if (error instanceof HTTPError) return { ok: false, kind: 'transient', message: `${error.status} ${error.message}` };
   // After a 401 discord.js drops the token; every later request fails with this before reaching Discord.

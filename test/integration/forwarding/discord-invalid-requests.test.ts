@@ -4,8 +4,8 @@
  * processes of one host each post into a channel where they may not send
  * (403 each time): a window per thread would let each of them reach the
  * host's limit and the fake would ban the host; counted per host, both stop
- * at the host's limit together and the fake never bans. Real supervisor and
- * discord.js.
+ * at the host's limit together and the fake never bans. Each pair shows why
+ * its messages fail (destination_forbidden). Real supervisor and discord.js.
  */
 import assert from 'node:assert/strict';
 import { ForwardingWorld, waitFor } from './forwarding-fixture.ts';
@@ -55,5 +55,9 @@ describe('invalid Discord requests counted per host stop the host before a ban (
     assert.equal(stats.ipBans, 0, `banned after ${stats.invalid[403]} invalid requests`);
     assert.ok(stats.invalid[403] < BAN_AT, `${stats.invalid[403]} invalid requests: each worker stopped on the host's count, not its own`);
     assert.ok(stats.invalid[403] < 2 * PER_BOT, 'messages are held back, not all tried');
+    // Each pair says why: its bot may not post there.
+    const rows = await world.sql.all<{ delivery_notice: { code: string; message: string } | null }>(`select delivery_notice from ${world.sql.table('forwarding_pairs')}`);
+    assert.deepEqual(rows.map((r) => r.delivery_notice?.code), ['destination_forbidden', 'destination_forbidden']);
+    assert.match(rows[0]!.delivery_notice!.message, /Missing Permissions/);
   });
 });
