@@ -57,6 +57,16 @@ interface Connection extends FeedSource {
   sender: DiscordSender;
 }
 
+/** Discord's Read Message History bit. */
+const READ_MESSAGE_HISTORY = 1n << 16n;
+
+/** Whether the bot may read `chatId`'s history, as its cached overwrites and roles say; true when the cache cannot tell. */
+function historyReadable(client: Client, chatId: string): boolean {
+  const channel = client.channels.cache.get(chatId);
+  if (channel === undefined || client.user === null || !('permissionsFor' in channel)) return true;
+  return channel.permissionsFor(client.user)?.has(READ_MESSAGE_HISTORY) ?? true;
+}
+
 export class DiscordClient implements PlatformClient {
   readonly #runtime: DiscordRuntime;
   readonly #callbacks: PlatformCallbacks;
@@ -245,6 +255,15 @@ export class DiscordClient implements PlatformClient {
   async #catchUp(chatId: string, generation: number): Promise<void> {
     const connection = this.#connection!;
     const { engine, client } = connection;
+    if (!historyReadable(client, chatId)) {
+      // Discord would answer an empty page: what came while the bot was away would be lost without a word.
+      this.#callbacks.onNotice?.({
+        code: 'source_history_unreadable',
+        message: 'The bot may not read this channel\'s history (Read Message History): messages sent while it was not connected were not forwarded',
+        chatIds: [chatId],
+      });
+      return;
+    }
     for (;;) {
       const after = this.#feed.position(chatId);
       if (after === undefined || generation !== this.#generation) return;

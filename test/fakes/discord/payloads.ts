@@ -5,11 +5,12 @@
  * their structures without surprises.
  */
 import type { FakeAttachment, FakeBot, FakeChannel, FakeGuild, FakeMessage, FakeUser, FakeWebhook } from './model.ts';
-import { ChannelType } from './protocol.ts';
+import { ChannelType, PERMISSION_BITS } from './protocol.ts';
 import type { FakeState } from './state.ts';
 
 /** Every permission bit: the fake answers permission questions itself, clients see an all-powerful role. */
-const ALL_PERMISSIONS = ((1n << 51n) - 1n).toString();
+// Every permission but Administrator (1 << 3), which would override the channels' overwrites.
+const ALL_PERMISSIONS = (((1n << 51n) - 1n) & ~(1n << 3n)).toString();
 
 function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
@@ -55,7 +56,14 @@ export function apiChannel(channel: FakeChannel): Record<string, unknown> {
       },
     };
   }
-  return { ...base, parent_id: null, position: 0, permission_overwrites: [], topic: null, nsfw: false };
+  return { ...base, parent_id: null, position: 0, permission_overwrites: overwrites(channel), topic: null, nsfw: false };
+}
+
+/** A member overwrite per bot denied something in the channel, as Discord shows them (type 1). */
+function overwrites(channel: FakeChannel): Array<Record<string, unknown>> {
+  return [...channel.denied].filter(([, denied]) => denied.size > 0).map(([userId, denied]) => ({
+    id: userId, type: 1, allow: '0', deny: [...denied].reduce((bits, p) => bits | PERMISSION_BITS[p], 0n).toString(),
+  }));
 }
 
 export function apiAttachment(a: FakeAttachment): Record<string, unknown> {

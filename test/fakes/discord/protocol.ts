@@ -80,7 +80,12 @@ export const ApiCode = {
 } as const;
 
 /** Channel permissions the fake models, per bot and channel (all granted unless denied). */
-export type FakePermission = 'view' | 'send' | 'manage_webhooks' | 'manage_messages' | 'manage_channels';
+export type FakePermission = 'view' | 'send' | 'manage_webhooks' | 'manage_messages' | 'manage_channels' | 'read_history';
+
+/** Discord's bit of each permission the fake models (permission_overwrites carry them). */
+export const PERMISSION_BITS: Record<FakePermission, bigint> = {
+  view: 1n << 10n, send: 1n << 11n, manage_webhooks: 1n << 29n, manage_messages: 1n << 13n, manage_channels: 1n << 4n, read_history: 1n << 16n,
+};
 
 /** Most attachments in one message. */
 export const MAX_ATTACHMENTS = 10;

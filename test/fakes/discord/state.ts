@@ -116,6 +116,8 @@ export class FakeState {
     }
     if (allowed) denied.delete(permission);
     else denied.add(permission);
+    // Connected bots see the change as Discord shows it: a CHANNEL_UPDATE with the overwrites.
+    this.onEvent({ type: 'CHANNEL_UPDATE', channel });
   }
 
   /** Whether `userId` may do `permission` in the channel: a member, not denied there nor (for a thread) in its parent. */
