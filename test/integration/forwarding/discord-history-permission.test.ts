@@ -7,24 +7,16 @@
  * supervisor and discord.js.
  */
 import assert from 'node:assert/strict';
-import { ForwardingWorld, waitFor } from './forwarding-fixture.ts';
+import { ForwardingWorld, waitFor, type BotPair } from './forwarding-fixture.ts';
 
 describe('a Discord source whose history the bot may not read (real discord.js, Discord fake)', function () {
   this.timeout(60_000);
   let world: ForwardingWorld;
-  let reader: Awaited<ReturnType<ForwardingWorld['bot']>>;
-  let writer: Awaited<ReturnType<ForwardingWorld['bot']>>;
-  const ch = { src: '', dst: '' };
-  let pairId = '';
+  let set: BotPair;
 
   before(async () => {
     world = await ForwardingWorld.create('fwd_history');
-    const owner = await world.user('pro');
-    reader = await world.bot(owner, 'reader');
-    writer = await world.bot(owner, 'writer');
-    ch.src = world.channel('src');
-    ch.dst = world.channel('dst');
-    pairId = await world.pair({ userId: owner, source: { accountId: reader.accountId, chatId: ch.src }, destination: { accountId: writer.accountId, chatId: ch.dst } });
+    set = await world.botPair('pro');
     await world.start();
     await world.running(2);
   });
@@ -33,22 +25,22 @@ describe('a Discord source whose history the bot may not read (real discord.js, 
     await world?.close();
   });
 
-  const copies = () => world.fake.messages(ch.dst).map((m) => /\b(before|away|live)\b/.exec(m.content)?.[1]);
+  const copies = () => world.fake.messages(set.dst).map((m) => /\b(before|away|live)\b/.exec(m.content)?.[1]);
 
   it('reports the missed catch-up on the pair instead of an empty one, and goes on with live messages', async () => {
-    world.fake.postAsUser(ch.src, { content: 'before' });
+    world.fake.postAsUser(set.src, { content: 'before' });
     await waitFor('the first copy', () => copies().length === 1, 20_000);
     await world.stop();
-    world.fake.setPermission(reader.botId, ch.src, 'read_history', false);
-    world.fake.postAsUser(ch.src, { content: 'away' });
+    world.fake.setPermission(set.reader.botId, set.src, 'read_history', false);
+    world.fake.postAsUser(set.src, { content: 'away' });
     await world.start();
     await world.running(2);
     await waitFor('the pair\'s notice', async () => {
       const rows = await world.sql.all<{ delivery_notice: { code: string } | null }>(
-        `select delivery_notice from ${world.sql.table('forwarding_pairs')} where id = ?`, [pairId]);
+        `select delivery_notice from ${world.sql.table('forwarding_pairs')} where id = ?`, [set.pairId]);
       return rows[0]?.delivery_notice?.code === 'source_history_unreadable';
     }, 20_000);
-    world.fake.postAsUser(ch.src, { content: 'live' });
+    world.fake.postAsUser(set.src, { content: 'live' });
     await waitFor('the live copy', () => copies().length === 2, 20_000);
     assert.deepEqual(copies(), ['before', 'live'], 'the message posted while away is reported missing, not silently dropped');
   });

@@ -11,21 +11,12 @@ import { ForwardingWorld, waitFor } from './forwarding-fixture.ts';
 describe('forwarding resumes a message split in parts where it failed (real discord.js, Discord fake)', function () {
   this.timeout(60_000);
   let world: ForwardingWorld;
-  let reader: Awaited<ReturnType<ForwardingWorld['bot']>>;
-  let writer: Awaited<ReturnType<ForwardingWorld['bot']>>;
   const ch = { src: '', dst: '' };
   let pairId = '';
 
   before(async () => {
     world = await ForwardingWorld.create('fwd_parts');
-    const owner = await world.user('elite');
-    reader = await world.bot(owner, 'reader');
-    writer = await world.bot(owner, 'writer');
-    ch.src = world.channel('src');
-    ch.dst = world.channel('dst');
-    pairId = await world.pair({
-      userId: owner, source: { accountId: reader.accountId, chatId: ch.src }, destination: { accountId: writer.accountId, chatId: ch.dst }, copyMode: true,
-    });
+    ({ src: ch.src, dst: ch.dst, pairId } = await world.botPair('elite', { copyMode: true }));
     await world.start();
     await world.running(2);
   });

@@ -37,6 +37,16 @@ export { waitFor };
 /** One end of a pair; `platform` defaults to `discord`. */
 export interface PairEnd { accountId: string; chatId: string; platform?: 'discord' | 'telegram'; topicId?: string }
 
+/** What botPair made. */
+export interface BotPair {
+  owner: string;
+  reader: { accountId: string; botId: string; token: string };
+  writer: { accountId: string; botId: string; token: string };
+  src: string;
+  dst: string;
+  pairId: string;
+}
+
 export interface PairInput {
   userId: string;
   source: PairEnd;
@@ -186,6 +196,21 @@ export class ForwardingWorld {
 
   guild(name: string): string {
     return this.fake.createGuild({ name }).id;
+  }
+
+  /**
+   * The common Discord → Discord set-up: one owner on `plan`, a reading and a
+   * writing bot, a source and a destination channel, one pair between them
+   * (with `pair`'s settings).
+   */
+  async botPair(plan: Tier, pair: Omit<PairInput, 'userId' | 'source' | 'destination'> = {}): Promise<BotPair> {
+    const owner = await this.user(plan);
+    const reader = await this.bot(owner, 'reader');
+    const writer = await this.bot(owner, 'writer');
+    const src = this.channel('src');
+    const dst = this.channel('dst');
+    const pairId = await this.pair({ ...pair, userId: owner, source: { accountId: reader.accountId, chatId: src }, destination: { accountId: writer.accountId, chatId: dst } });
+    return { owner, reader, writer, src, dst, pairId };
   }
 
   async pair(input: PairInput): Promise<string> {
