@@ -3,15 +3,19 @@
  * unmodified discord.js talks to: point it at `rest: { api: fake.apiUrl }`
  * and it fetches the gateway URL from `GET /gateway/bot` like on Discord.
  * Tests and the demo mode build the world with the control methods below,
- * post, edit, delete and purge as human users, read what bots and webhooks
- * posted, and script faults (429s, slowmode, dropped and zombie connections,
- * revoked tokens, a Message Content intent turned off).
+ * post, edit, delete and purge as human users, use the bots' slash commands
+ * and buttons, read what bots and webhooks posted (ephemeral answers
+ * included), and script faults (429s, slowmode, dropped and zombie
+ * connections, revoked tokens, a Message Content intent turned off).
  *
  *   const fake = await DiscordFake.start();
  *   const bot = fake.createBot({ username: 'relay' });
  *   const guild = fake.createGuild({ name: 'g', bots: [bot.id] });
  *   const channel = fake.createChannel(guild.id, 'general');
  *   fake.postAsUser(channel.id, { content: 'hi' });
+ *   // once the bot registered /plan:
+ *   const { interactionId } = fake.invokeCommand({ channelId: channel.id, name: 'plan' });
+ *   fake.interactionReplies(interactionId);
  *   await fake.close();
  */
 import { createServer } from 'node:http';
@@ -21,8 +25,11 @@ import { FakeGateway } from './gateway.ts';
 import { IpBan, type IpBanOptions } from './ip-ban.ts';
 import type { GatewayStats } from './gateway.ts';
 import type { FakeFileInput, FakeMessage, FakeWebhook } from './model.ts';
+import { apiApplicationCommand } from './payloads.ts';
 import type { FakePermission } from './protocol.ts';
-import { GATEWAY_COMMAND_WINDOW_MS, GATEWAY_COMMANDS_PER_WINDOW, MAX_RATE_LIMIT_PER_USER } from './protocol.ts';
+import {
+  GATEWAY_COMMAND_WINDOW_MS, GATEWAY_COMMANDS_PER_WINDOW, INTERACTION_RESPONSE_WINDOW_MS, INTERACTION_TOKEN_TTL_MS, MAX_RATE_LIMIT_PER_USER,
+} from './protocol.ts';
 import { bulkDelete } from './rest-bulk-delete.ts';
 import { RouteBuckets } from './rest-buckets.ts';
 import type { RouteLimits } from './rest-buckets.ts';
@@ -32,8 +39,11 @@ import { handleHttp } from './rest-server.ts';
 import { DEFAULT_SESSION_STARTS } from './session-start-limit.ts';
 import type { SessionStartOptions } from './session-start-limit.ts';
 import { FakeState } from './state.ts';
+import { repliesTo, useButton, useCommand } from './user-interactions.ts';
+import type { CommandOptionValue, FakeInteractionReply, UsedInteraction } from './user-interactions.ts';
 
 export type { FakeAttachment, FakeFileInput, FakeMessage, FakeWebhook } from './model.ts';
+export type { CommandOptionValue, FakeInteractionReply, UsedInteraction } from './user-interactions.ts';
 export type { RateLimitRule, ServerErrorRule } from './rest-faults.ts';
 export type { BucketLimit, RouteLimits } from './rest-buckets.ts';
 export type { FakePermission } from './protocol.ts';
@@ -80,6 +90,10 @@ export interface DiscordFakeOptions {
   rateLimits?: RouteLimits | false;
   /** The Cloudflare ban after too many invalid requests (ip-ban.ts). Default: Discord's, 10 000 in 10 minutes, for an hour. */
   ipBan?: IpBanOptions;
+  /** How long a bot has for the initial response to an interaction (later: 404 10062), ms. Default 3 000, as Discord. */
+  interactionResponseWindowMs?: number;
+  /** How long an interaction token serves follow-ups and edits (later: 401 50027), ms. Default 15 minutes, as Discord. */
+  interactionTokenTtlMs?: number;
 }
 
 export interface FakeStats extends RestStats {
@@ -97,13 +111,15 @@ export class DiscordFake {
   readonly #state: FakeState;
   readonly #gateway: FakeGateway;
   readonly #faults: RestFaults;
+  readonly #uploadLimitBytes: number;
   #defaultUserId: string | null = null;
 
-  private constructor(server: Server, state: FakeState, gateway: FakeGateway, faults: RestFaults, origin: string) {
+  private constructor(server: Server, state: FakeState, gateway: FakeGateway, faults: RestFaults, origin: string, uploadLimitBytes: number) {
     this.#server = server;
     this.#state = state;
     this.#gateway = gateway;
     this.#faults = faults;
+    this.#uploadLimitBytes = uploadLimitBytes;
     this.apiUrl = `${origin}/api`;
     this.gatewayUrl = `${origin.replace(/^http/, 'ws')}/gateway`;
   }
@@ -113,6 +129,10 @@ export class DiscordFake {
       sessionStarts: { ...DEFAULT_SESSION_STARTS, windowMs: 0, ...options.sessionStarts },
       maxMessagesPerChannel: options.maxMessagesPerChannel ?? 10_000,
       nonceWindowMs: options.nonceWindowMs ?? 300_000,
+      interactions: {
+        responseWindowMs: options.interactionResponseWindowMs ?? INTERACTION_RESPONSE_WINDOW_MS,
+        tokenTtlMs: options.interactionTokenTtlMs ?? INTERACTION_TOKEN_TTL_MS,
+      },
     });
     const faults = new RestFaults(new IpBan(options.ipBan));
     const buckets = options.rateLimits === false ? null : new RouteBuckets(options.rateLimits ?? {});
@@ -150,7 +170,7 @@ export class DiscordFake {
     const origin = `http://${host}:${port}`;
     gatewayUrl = `ws://${host}:${port}/gateway`;
     state.baseUrl = origin;
-    return new DiscordFake(server, state, gateway, faults, origin);
+    return new DiscordFake(server, state, gateway, faults, origin, limits.uploadLimitBytes);
   }
 
   async close(): Promise<void> {
@@ -161,9 +181,12 @@ export class DiscordFake {
 
   // --- the world ----------------------------------------------------------
 
-  createBot(input: { username?: string; token?: string; messageContentIntent?: boolean } = {}): { id: string; token: string; username: string } {
+  /** A bot and its application; `applicationId` equals `id`, as for every bot made today (READY's `application.id`). */
+  createBot(input: { username?: string; token?: string; messageContentIntent?: boolean } = {}): {
+    id: string; token: string; username: string; applicationId: string;
+  } {
     const bot = this.#state.createBot({ username: input.username ?? `bot${this.#state.bots.size + 1}`, ...input });
-    return { id: bot.user.id, token: bot.token, username: bot.user.username };
+    return { id: bot.user.id, token: bot.token, username: bot.user.username, applicationId: bot.applicationId };
   }
 
   createUser(input: { username: string; globalName?: string; avatar?: string }): { id: string; username: string } {
@@ -190,6 +213,11 @@ export class DiscordFake {
 
   createThread(channelId: string, name: string): { id: string } {
     return { id: this.#state.createThread(channelId, name, null).id };
+  }
+
+  /** The threads of a text channel, oldest first, with who started them (null: made by the test). */
+  threads(channelId: string): Array<{ id: string; name: string; ownerId: string | null; type: number }> {
+    return [...this.#state.channels.values()].filter((c) => c.parentId === channelId).map((c) => ({ id: c.id, name: c.name, ownerId: c.ownerId, type: c.type }));
   }
 
   /**
@@ -247,6 +275,41 @@ export class DiscordFake {
   }
 
   /**
+   * A user (default: a user made on first use) uses a bot's slash command
+   * in the channel: `name` is the command with its subcommand path
+   * (`pairs pause`), `options` its values by option name (a user or channel
+   * option takes the id). The command must be registered for a bot in the
+   * guild (`applicationId` picks one when several have it) and the values
+   * fit its options, as Discord's client insists; otherwise this throws.
+   * The bot's sessions get INTERACTION_CREATE; the answer must come within
+   * the response window.
+   */
+  invokeCommand(input: {
+    channelId: string;
+    name: string;
+    options?: Readonly<Record<string, CommandOptionValue>>;
+    userId?: string;
+    applicationId?: string;
+  }): UsedInteraction {
+    const userId = this.#member(input.channelId, input.userId);
+    return useCommand(this.#state, { ...input, userId, attachmentSizeLimit: this.#uploadLimitBytes });
+  }
+
+  /** A user clicks a button (by its custom id) of a bot's message; the bot gets a MESSAGE_COMPONENT interaction. Throws for a button Discord would not offer. */
+  clickButton(input: { channelId: string; messageId: string; customId: string; userId?: string }): UsedInteraction {
+    const userId = this.#member(input.channelId, input.userId);
+    return useButton(this.#state, { ...input, userId, attachmentSizeLimit: this.#uploadLimitBytes });
+  }
+
+  /**
+   * Moves the interaction clock forward: the response window and token
+   * lifetime run out as if `ms` had passed (nothing else in the fake moves).
+   */
+  advanceInteractionClock(ms: number): void {
+    this.#state.interactions.advance(ms);
+  }
+
+  /**
    * A moderator purges messages (a bulk delete, with its limits: 2–100 ids,
    * none older than 14 days); connected bots get one MESSAGE_DELETE_BULK.
    * Returns the ids that were there.
@@ -264,6 +327,27 @@ export class DiscordFake {
 
   message(messageId: string): FakeMessage | undefined {
     return this.#state.messages.get(messageId);
+  }
+
+  /**
+   * What the user of an interaction saw of the bot's answer: the original
+   * response (or, for a button answered with an update, the updated
+   * message) and the follow-ups, ephemeral ones included and flagged.
+   */
+  interactionReplies(interactionId: string): FakeInteractionReply[] {
+    return repliesTo(this.#state, interactionId);
+  }
+
+  /** Where an interaction stands: the callback type of its initial response (null: none yet). */
+  interaction(interactionId: string): { id: string; token: string; type: number; responseType: number | null; originalMessageId: string | null } {
+    const i = this.#state.interactions.get(interactionId);
+    if (i === undefined) throw new Error(`no interaction ${interactionId}`);
+    return { id: i.id, token: i.token, type: i.type, responseType: i.responseType, originalMessageId: i.originalMessageId };
+  }
+
+  /** The application's registered commands as Discord lists them: global ones, or those of a guild. */
+  commands(applicationId: string, guildId?: string): Array<Record<string, unknown>> {
+    return this.#state.commandsOf(applicationId, guildId ?? null).map(apiApplicationCommand);
   }
 
   webhooks(channelId: string): FakeWebhook[] {
@@ -358,6 +442,13 @@ export class DiscordFake {
     const message = this.#state.message(channelId, messageId);
     if (message === undefined) throw new Error(`no message ${messageId} in channel ${channelId}`);
     return message;
+  }
+
+  /** The acting user (default: the one made on first use), made a member of the channel's guild. */
+  #member(channelId: string, userId: string | undefined): string {
+    const id = userId ?? this.#defaultUser();
+    this.#state.addMember(this.#state.channel(channelId).guildId, id);
+    return id;
   }
 
   #defaultUser(): string {

@@ -2,6 +2,7 @@
  * The fake's gateway: HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats,
  * RESUME with replay of every missed dispatch, RECONNECT, INVALID_SESSION,
  * MESSAGE_DELETE_BULK for a purge, CHANNEL_UPDATE for a slowmode change,
+ * INTERACTION_CREATE for a command or button used (whatever the intents),
  * the close codes discord.js reacts to, and Discord's limits: the daily
  * session starts and identify concurrency (op 9 when too fast; at zero
  * starts left Discord resets the token: 4004), 120 commands per 60 s (4008),
@@ -17,7 +18,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { LazyPayload, recordDispatch } from './gateway-session.ts';
 import type { Connection, Session } from './gateway-session.ts';
 import type { FakeChannel, FakeMessage } from './model.ts';
-import { apiChannel, apiGuildCreate, apiMessage, apiReady } from './payloads.ts';
+import { apiChannel, apiGuildCreate, apiInteraction, apiMessage, apiReady } from './payloads.ts';
 import { ALL_INTENTS, GatewayClose, GatewayOp, Intent } from './protocol.ts';
 import type { FakeEvent, FakeState } from './state.ts';
 
@@ -99,6 +100,12 @@ export class FakeGateway {
           this.#joinGuild(session, event.guild.id);
           this.#dispatch(session, 'GUILD_CREATE', JSON.stringify(apiGuildCreate(event.guild, session.bot, this.#state)));
         }
+        return;
+      case 'INTERACTION_CREATE': {
+        // Interactions need no intent; every session of the application's bot gets them (held for a resume like any dispatch).
+        const json = JSON.stringify(apiInteraction(event.interaction, this.#state));
+        for (const session of this.#sessionsByBot.get(event.interaction.botUserId) ?? []) this.#dispatch(session, 'INTERACTION_CREATE', json);
+      }
     }
   }
 

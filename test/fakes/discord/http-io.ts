@@ -4,6 +4,7 @@
  * `files[n]`), parsed with the platform's own `Request.formData()`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiCode } from './protocol.ts';
 
 export interface UploadedFile {
   field: string;
@@ -15,6 +16,8 @@ export interface UploadedFile {
 export interface ParsedBody {
   json: Record<string, unknown> | null;
   files: UploadedFile[];
+  /** A JSON array body (a bulk overwrite of commands); `json` is then null. */
+  array?: unknown[];
 }
 
 /** A REST failure the routes raise: it becomes `{ message, code, errors?, ...fields }` with `status` and `headers`. */
@@ -38,7 +41,30 @@ export class ApiError extends Error {
 
 /** A 400 Invalid Form Body naming one field, as Discord words it. */
 export function formError(field: string, code: string, message: string): ApiError {
-  return new ApiError(400, 50035, 'Invalid Form Body', { [field]: { _errors: [{ code, message }] } });
+  return formErrors({ [field]: { code, message } });
+}
+
+/** A 400 Invalid Form Body naming every bad field at once, as Discord reports a body with several. */
+export function formErrors(fields: Record<string, { code: string; message: string }>): ApiError {
+  const errors = Object.fromEntries(Object.entries(fields).map(([field, error]) => [field, { _errors: [error] }]));
+  return new ApiError(400, ApiCode.InvalidFormBody, 'Invalid Form Body', errors);
+}
+
+/**
+ * A 400 Invalid Form Body for a field deep in the body, nested as Discord
+ * nests them: `[0, 'options', 2, 'name']` becomes
+ * `{ "0": { "options": { "2": { "name": { "_errors": [...] } } } } }`;
+ * an empty path puts the error on the body itself.
+ */
+export function formErrorAt(path: ReadonlyArray<string | number>, code: string, message: string): ApiError {
+  let errors: Record<string, unknown> = { _errors: [{ code, message }] };
+  for (let i = path.length - 1; i >= 0; i -= 1) errors = { [String(path[i])]: errors };
+  return new ApiError(400, ApiCode.InvalidFormBody, 'Invalid Form Body', errors);
+}
+
+/** Discord's answer to an action the channel's type does not allow (a webhook or a thread in a thread). */
+export function wrongChannelType(): ApiError {
+  return new ApiError(400, ApiCode.CannotExecuteOnChannelType, 'Cannot execute action on this channel type');
 }
 
 export async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
@@ -58,7 +84,8 @@ export async function parseBody(request: IncomingMessage, raw: Buffer): Promise<
   if (type.startsWith('application/json')) {
     try {
       const json = JSON.parse(raw.toString('utf8')) as unknown;
-      if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('not an object');
+      if (Array.isArray(json)) return { json: null, files: [], array: json };
+      if (typeof json !== 'object' || json === null) throw new Error('not an object');
       return { json: json as Record<string, unknown>, files: [] };
     } catch {
       throw new ApiError(400, 50109, 'The request body contains invalid JSON.');

@@ -17,7 +17,10 @@ export interface FakeUser {
 export interface FakeBot {
   user: FakeUser;
   token: string;
+  /** Equal to the bot user's id, as for every bot made today. */
   applicationId: string;
+  /** The user who owns the application (GET /applications/@me). */
+  ownerId: string;
   /** Whether the privileged MESSAGE_CONTENT intent is enabled for the application. */
   messageContentIntent: boolean;
   revoked: boolean;
@@ -55,6 +58,15 @@ export interface FakeChannel {
   rateLimitPerUser: number;
   /** When each user or bot last posted here, ms (webhooks are not subject to slowmode). */
   lastPostAt: Map<string, number>;
+  /** What only a thread has; null for a text channel. */
+  thread: FakeThreadMeta | null;
+}
+
+export interface FakeThreadMeta {
+  /** Minutes of inactivity before Discord would archive it (the fake never does). */
+  autoArchiveDuration: number;
+  /** Private threads: whether non-moderators may add others. */
+  invitable: boolean;
 }
 
 export interface FakeAttachment {
@@ -91,12 +103,15 @@ export interface FakeMessage {
   guildId: string;
   /** The posting user or bot; for a webhook message, the webhook's id. */
   authorId: string;
+  /** A webhook's id, or for an interaction's message its application's id (Discord's `webhook_id`). */
   webhookId: string | null;
   /** Username and avatar URL a webhook execution chose (else the webhook's own). */
   webhookName: string | null;
   webhookAvatarUrl: string | null;
   content: string;
   embeds: unknown[];
+  /** Action rows as Discord echoes them (each component with its `id`). */
+  components: unknown[];
   attachments: FakeAttachment[];
   flags: number;
   type: number;
@@ -104,6 +119,87 @@ export interface FakeMessage {
   nonce: string | null;
   createdAt: number;
   editedAt: number | null;
+  /** For a response to or follow-up of an interaction: which one. */
+  interaction: FakeMessageInteraction | null;
+}
+
+/** What a message made by an interaction says about it (`interaction_metadata`). */
+export interface FakeMessageInteraction {
+  id: string;
+  type: number;
+  applicationId: string;
+  userId: string;
+  /** The full command name (`pairs pause`); null for a component interaction. */
+  commandName: string | null;
+  /** The message whose component was used. */
+  interactedMessageId: string | null;
+  /** On a follow-up: the interaction's original response. */
+  originalResponseMessageId: string | null;
+}
+
+/** A registered application command, global (`guildId` null) or of one guild. */
+export interface FakeApplicationCommand {
+  id: string;
+  applicationId: string;
+  guildId: string | null;
+  /** Changes when a bulk overwrite changes the command. */
+  version: string;
+  type: number;
+  name: string;
+  description: string;
+  /** The options as Discord echoes them (validated request shape, defaults dropped). */
+  options: FakeCommandOption[];
+  defaultMemberPermissions: string | null;
+  /** Interaction contexts (0 guild, 1 bot DM, 2 private channel); null: all. */
+  contexts: number[] | null;
+  integrationTypes: number[];
+  nsfw: boolean;
+  nameLocalizations: Record<string, string> | null;
+  descriptionLocalizations: Record<string, string> | null;
+}
+
+export interface FakeCommandOption {
+  type: number;
+  name: string;
+  description: string;
+  required?: boolean;
+  choices?: Array<{ name: string; value: string | number }>;
+  options?: FakeCommandOption[];
+  channel_types?: number[];
+  min_value?: number;
+  max_value?: number;
+  min_length?: number;
+  max_length?: number;
+  autocomplete?: boolean;
+  name_localizations?: Record<string, string> | null;
+  description_localizations?: Record<string, string> | null;
+}
+
+/** A user's use of a command or component, as the fake tracks it for the bot's answer. */
+export interface FakeInteraction {
+  id: string;
+  token: string;
+  type: number;
+  applicationId: string;
+  botUserId: string;
+  userId: string;
+  guildId: string;
+  channelId: string;
+  /** The gateway payload's `data`. */
+  data: Record<string, unknown>;
+  /** The full command name (`pairs pause`); null for a component. */
+  commandName: string | null;
+  /** The message whose component was used. */
+  messageId: string | null;
+  /** What the interaction tells the bot about uploads, bytes. */
+  attachmentSizeLimit: number;
+  /** On the interaction clock (see InteractionRegistry). */
+  createdAt: number;
+  /** The initial response's callback type, once given. */
+  responseType: number | null;
+  /** What `@original` names: the response message, or for an update the component's message. */
+  originalMessageId: string | null;
+  followupIds: string[];
 }
 
 /** A file a test user attaches to a message. */
@@ -117,7 +213,8 @@ export type FakeEvent =
   | { type: 'MESSAGE_CREATE' | 'MESSAGE_UPDATE' | 'MESSAGE_DELETE'; message: FakeMessage }
   | { type: 'MESSAGE_DELETE_BULK'; channel: FakeChannel; ids: string[] }
   | { type: 'CHANNEL_CREATE' | 'CHANNEL_UPDATE' | 'THREAD_CREATE'; channel: FakeChannel }
-  | { type: 'GUILD_JOIN'; guild: FakeGuild; botUserId: string };
+  | { type: 'GUILD_JOIN'; guild: FakeGuild; botUserId: string }
+  | { type: 'INTERACTION_CREATE'; interaction: FakeInteraction };
 
 export interface NewMessage {
   channelId: string;
@@ -125,10 +222,23 @@ export interface NewMessage {
   webhook?: { id: string; name: string; avatarUrl: string | null };
   content?: string;
   embeds?: unknown[];
+  components?: unknown[];
   files?: Array<{ filename: string; content: Buffer; contentType: string }>;
   flags?: number;
   reference?: FakeMessageReference | null;
   nonce?: string | null;
+  /** Made by an interaction: posted by the bot as its application's webhook. */
+  interaction?: FakeMessageInteraction;
+  /** Default: a reply when `reference` is set, else a plain message. */
+  type?: number;
+}
+
+/** What a new thread may set besides its name; unset: public (the REST route applies Discord's own default), a day, invitable, no slowmode. */
+export interface NewThreadOptions {
+  type?: number;
+  autoArchiveDuration?: number;
+  invitable?: boolean;
+  rateLimitPerUser?: number;
 }
 
 export interface ListQuery {
@@ -144,4 +254,6 @@ export interface FakeStateOptions {
   maxMessagesPerChannel: number;
   /** How long `enforce_nonce` remembers a nonce, ms. */
   nonceWindowMs: number;
+  /** Interactions: the initial response window and the token lifetime, ms. */
+  interactions: { responseWindowMs: number; tokenTtlMs: number };
 }

@@ -1,11 +1,15 @@
 /**
  * API v10 JSON for the fake's records: the shapes discord.js parses
- * (users, channels, threads, guilds, messages, webhooks). Fields a client
- * could need are present with Discord's defaults, so unmodified clients build
- * their structures without surprises.
+ * (users, channels, threads, guilds, messages, webhooks, applications,
+ * application commands, interactions). Fields a client could need are
+ * present with Discord's defaults, so unmodified clients build their
+ * structures without surprises.
  */
-import type { FakeAttachment, FakeBot, FakeChannel, FakeGuild, FakeMessage, FakeUser, FakeWebhook } from './model.ts';
-import { ChannelType, PERMISSION_BITS } from './protocol.ts';
+import type {
+  FakeApplicationCommand, FakeAttachment, FakeBot, FakeChannel, FakeGuild, FakeInteraction, FakeMessage, FakeMessageInteraction, FakeUser,
+  FakeWebhook,
+} from './model.ts';
+import { ApplicationCommandType, ChannelType, InteractionType, PERMISSION_BITS } from './protocol.ts';
 import type { FakeState } from './state.ts';
 
 /** Every permission bit: the fake answers permission questions itself, clients see an all-powerful role. */
@@ -43,7 +47,7 @@ export function apiChannel(channel: FakeChannel): Record<string, unknown> {
     rate_limit_per_user: channel.rateLimitPerUser,
     flags: 0,
   };
-  if (channel.type === ChannelType.PublicThread) {
+  if (channel.thread !== null) {
     return {
       ...base,
       parent_id: channel.parentId,
@@ -52,11 +56,22 @@ export function apiChannel(channel: FakeChannel): Record<string, unknown> {
       total_message_sent: channel.messageIds.length,
       member_count: 1,
       thread_metadata: {
-        archived: false, auto_archive_duration: 1440, archive_timestamp: iso(channel.createdAt), locked: false, create_timestamp: iso(channel.createdAt),
+        archived: false,
+        auto_archive_duration: channel.thread.autoArchiveDuration,
+        archive_timestamp: iso(channel.createdAt),
+        locked: false,
+        create_timestamp: iso(channel.createdAt),
+        // Discord shows `invitable` on private threads only.
+        ...(channel.type === ChannelType.PrivateThread ? { invitable: channel.thread.invitable } : {}),
       },
     };
   }
   return { ...base, parent_id: null, position: 0, permission_overwrites: overwrites(channel), topic: null, nsfw: false };
+}
+
+/** The answer to creating a thread: the thread, with the creator as its first member (Discord adds them). */
+export function apiCreatedThread(thread: FakeChannel, creator: FakeUser): Record<string, unknown> {
+  return { ...apiChannel(thread), member: { id: thread.id, user_id: creator.id, join_timestamp: iso(thread.createdAt), flags: 0 } };
 }
 
 /** A member overwrite per bot denied something in the channel, as Discord shows them (type 1). */
@@ -86,7 +101,8 @@ export function apiWebhook(webhook: FakeWebhook, state: FakeState): Record<strin
 }
 
 function messageAuthor(message: FakeMessage, state: FakeState): Record<string, unknown> {
-  if (message.webhookId !== null) {
+  // An interaction's messages carry the application's id as `webhook_id` but are the bot's own.
+  if (message.webhookId !== null && message.interaction === null) {
     return {
       id: message.webhookId,
       username: message.webhookName ?? 'webhook',
@@ -122,10 +138,11 @@ export function apiMessage(message: FakeMessage, state: FakeState, withReference
     mention_channels: [],
     attachments: message.attachments.map(apiAttachment),
     embeds: message.embeds,
-    components: [],
+    components: message.components,
     pinned: false,
     flags: message.flags,
   };
+  if (message.interaction !== null) Object.assign(out, interactionFields(message.interaction, message.guildId, state));
   if (message.nonce !== null) out.nonce = message.nonce;
   // The avatar a webhook execution chose is not echoed: Discord stores it as a hash (tests read it from the fake).
   if (message.webhookId !== null) out.webhook_id = message.webhookId;
@@ -138,6 +155,24 @@ export function apiMessage(message: FakeMessage, state: FakeState, withReference
       out.referenced_message = referenced === undefined ? null : apiMessage(referenced, state, false);
     }
   }
+  return out;
+}
+
+/**
+ * What a message made by an interaction says about it: `application_id`,
+ * `interaction_metadata` and, for a command, the deprecated `interaction`
+ * (still sent by Discord; its `name` is the full command name).
+ */
+function interactionFields(i: FakeMessageInteraction, guildId: string, state: FakeState): Record<string, unknown> {
+  const user = state.users.get(i.userId);
+  const apiInvoker = user === undefined ? { id: i.userId, username: 'Deleted User', global_name: null, avatar: null, discriminator: '0' } : apiUser(user);
+  const metadata: Record<string, unknown> = {
+    id: i.id, type: i.type, user: apiInvoker, authorizing_integration_owners: { '0': guildId },
+  };
+  if (i.originalResponseMessageId !== null) metadata.original_response_message_id = i.originalResponseMessageId;
+  if (i.interactedMessageId !== null) metadata.interacted_message_id = i.interactedMessageId;
+  const out: Record<string, unknown> = { application_id: i.applicationId, interaction_metadata: metadata };
+  if (i.commandName !== null) out.interaction = { id: i.id, type: i.type, name: i.commandName, user: apiInvoker };
   return out;
 }
 
@@ -231,4 +266,113 @@ export function apiReady(bot: FakeBot, sessionId: string, resumeUrl: string): Re
     geo_ordered_rtc_regions: [],
     user_settings: {},
   };
+}
+
+/** The permissions `userId` has in the channel: every bit the fake's @everyone role grants, less the overwrites denying them there or in the parent. */
+export function permissionsIn(state: FakeState, userId: string, channel: FakeChannel): string {
+  let bits = BigInt(ALL_PERMISSIONS);
+  for (const c of channel.parentId === null ? [channel] : [channel, state.channel(channel.parentId)]) {
+    for (const p of c.denied.get(userId) ?? []) bits &= ~PERMISSION_BITS[p];
+  }
+  return bits.toString();
+}
+
+/** The application of GET /applications/@me (PrivateApplicationResponse): the bot's, owned by `owner`. */
+export function apiApplication(bot: FakeBot, owner: FakeUser): Record<string, unknown> {
+  return {
+    id: bot.applicationId,
+    name: bot.user.username,
+    icon: null,
+    description: '',
+    type: null,
+    bot: apiUser(bot.user),
+    bot_public: true,
+    bot_require_code_grant: false,
+    verify_key: '0'.repeat(64),
+    flags: 0,
+    flags_new: '0',
+    redirect_uris: [],
+    interactions_endpoint_url: null,
+    role_connections_verification_url: null,
+    owner: apiUser(owner),
+    approximate_guild_count: bot.guildIds.size,
+    approximate_user_install_count: 0,
+    approximate_user_authorization_count: 0,
+    explicit_content_filter: 0,
+    team: null,
+    eligible_oauth2_scopes: ['bot', 'applications.commands'],
+    integration_types_config: { 0: { oauth2_install_params: { scopes: ['bot', 'applications.commands'], permissions: '0' } } },
+  };
+}
+
+/** An application command as the command routes answer it (ApplicationCommandResponse). */
+export function apiApplicationCommand(command: FakeApplicationCommand): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    id: command.id,
+    application_id: command.applicationId,
+    version: command.version,
+    default_member_permissions: command.defaultMemberPermissions,
+    type: command.type,
+    name: command.name,
+    name_localizations: command.nameLocalizations,
+    description: command.description,
+    description_localizations: command.descriptionLocalizations,
+    nsfw: command.nsfw,
+    integration_types: command.integrationTypes,
+    contexts: command.contexts,
+  };
+  if (command.guildId !== null) out.guild_id = command.guildId;
+  else out.dm_permission = command.contexts === null || command.contexts.includes(1);
+  if (command.type === ApplicationCommandType.ChatInput) out.options = command.options;
+  return out;
+}
+
+/**
+ * The INTERACTION_CREATE payload (APIChatInputApplicationCommandGuildInteraction,
+ * APIMessageComponentGuildInteraction): who used what where, with the
+ * token the bot answers with. The fake's channels are all in guilds.
+ */
+export function apiInteraction(interaction: FakeInteraction, state: FakeState): Record<string, unknown> {
+  const channel = state.channel(interaction.channelId);
+  const guild = state.guild(interaction.guildId);
+  const user = state.users.get(interaction.userId);
+  const permissions = permissionsIn(state, interaction.userId, channel);
+  const out: Record<string, unknown> = {
+    id: interaction.id,
+    application_id: interaction.applicationId,
+    type: interaction.type,
+    data: interaction.data,
+    guild: { id: guild.id, features: [], locale: 'en-US' },
+    guild_id: guild.id,
+    channel: { ...apiChannel(channel), permissions },
+    channel_id: channel.id,
+    member: {
+      user: user === undefined ? { id: interaction.userId, username: 'Deleted User', discriminator: '0', global_name: null, avatar: null } : apiUser(user),
+      roles: [],
+      joined_at: iso(guild.createdAt),
+      deaf: false,
+      mute: false,
+      flags: 0,
+      pending: false,
+      nick: null,
+      avatar: null,
+      premium_since: null,
+      communication_disabled_until: null,
+      permissions,
+    },
+    token: interaction.token,
+    version: 1,
+    app_permissions: permissionsIn(state, interaction.botUserId, channel),
+    locale: 'en-US',
+    guild_locale: 'en-US',
+    entitlements: [],
+    authorizing_integration_owners: { '0': guild.id },
+    context: 0,
+    attachment_size_limit: interaction.attachmentSizeLimit,
+  };
+  if (interaction.type === InteractionType.MessageComponent && interaction.messageId !== null) {
+    const message = state.messages.get(interaction.messageId);
+    if (message !== undefined) out.message = apiMessage(message, state);
+  }
+  return out;
 }

@@ -1,10 +1,14 @@
 /**
  * Discord's REST rate limits as its answers show them: per-route buckets
- * keyed by route and major parameter (channel, guild, webhook id + token),
- * a global limit per bot token, `X-RateLimit-*` headers on every answer of
- * a bucketed route, and a 429 with `retry_after` (seconds, decimals) and a
- * whole-second `Retry-After` once a bucket or the global limit is spent.
- * Webhook executions carry no bot token, so the global limit skips them.
+ * keyed by route and major parameter (channel, guild, webhook id + token,
+ * interaction), a global limit per bot token, `X-RateLimit-*` headers on
+ * every answer of a bucketed route, and a 429 with `retry_after` (seconds,
+ * decimals) and a whole-second `Retry-After` once a bucket or the global
+ * limit is spent. Webhook executions carry no bot token, so the global
+ * limit skips them, and Discord exempts interaction responses and
+ * follow-ups from it (rate-limits docs: "Interaction endpoints are not
+ * bound to the bot's Global Rate Limit"); their follow-ups share the
+ * webhook execution limit.
  *
  * Discord does not publish its numbers; the defaults are the commonly
  * observed ones. Buckets are fixed windows from their first request, as
@@ -70,13 +74,17 @@ export class RouteBuckets {
   /**
    * Takes one request of `route` (`METHOD /bucket/route`, its major
    * parameter `majorId`) by `botUserId` (null for a webhook execution);
-   * `channelId` is the channel a new message goes to (for the shared limit).
+   * `channelId` is the channel a new message goes to (for the shared limit);
+   * `global` false exempts it from the bot's global limit (interactions).
    */
-  take(route: string, majorId: string | null, botUserId: string | null, now = Date.now(), channelId: string | null = majorId): BucketAnswer {
-    if (botUserId !== null && !route.startsWith('POST /webhooks/')) {
-      const global = this.#limits.global;
-      const w = this.#window(`global:${botUserId}`, global, now);
-      if (w.used >= global.limit) return { headers: {}, refused: refusal(global, w, now, 'global', {}) };
+  take(
+    route: string, majorId: string | null, botUserId: string | null, now = Date.now(), channelId: string | null = majorId, global = true,
+  ): BucketAnswer {
+    const countsGlobally = global && botUserId !== null && !route.startsWith('POST /webhooks/');
+    if (countsGlobally) {
+      const globalLimit = this.#limits.global;
+      const w = this.#window(`global:${botUserId}`, globalLimit, now);
+      if (w.used >= globalLimit.limit) return { headers: {}, refused: refusal(globalLimit, w, now, 'global', {}) };
     }
     const limit = this.#limitOf(route);
     const key = `${route}|${majorId ?? ''}|${route.startsWith('POST /webhooks/') ? '' : botUserId ?? ''}`;
@@ -98,7 +106,7 @@ export class RouteBuckets {
       s.used += 1;
     }
     w.used += 1;
-    if (botUserId !== null && !route.startsWith('POST /webhooks/')) this.#windows.get(`global:${botUserId}`)!.used += 1;
+    if (countsGlobally) this.#windows.get(`global:${botUserId}`)!.used += 1;
     return { headers: headersAt(limit.limit - w.used) };
   }
 

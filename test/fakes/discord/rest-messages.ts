@@ -1,48 +1,65 @@
 /**
  * The checks and effects of creating and editing a message, shared by the
- * bot routes and webhook execution: Discord's limits (2 000 characters, 10
- * attachments, the upload limit, 25-character nonces), replies, flags,
- * `enforce_nonce` deduplication and slowmode.
+ * bot routes, webhook execution and interaction responses: Discord's limits
+ * (2 000 characters, 10 embeds, 10 attachments, the upload limit, 25-character
+ * nonces, components), replies, flags, `enforce_nonce` deduplication and
+ * slowmode.
  */
 import type { ParsedBody, UploadedFile } from './http-io.ts';
-import { ApiError, formError } from './http-io.ts';
-import type { FakeChannel, FakeMessage, FakeMessageReference } from './model.ts';
-import { ApiCode, MAX_ATTACHMENTS, MAX_CONTENT_LENGTH, MAX_NONCE_LENGTH, SETTABLE_MESSAGE_FLAGS } from './protocol.ts';
+import { ApiError, formError, formErrorAt } from './http-io.ts';
+import { readComponents } from './message-components.ts';
+import type { FakeChannel, FakeMessage, FakeMessageInteraction, FakeMessageReference } from './model.ts';
+import {
+  ApiCode, InteractionType, MAX_ATTACHMENTS, MAX_CONTENT_LENGTH, MAX_NONCE_LENGTH, MessageFlag, MessageType, SETTABLE_INTERACTION_FLAGS,
+  SETTABLE_MESSAGE_FLAGS,
+} from './protocol.ts';
 import type { FakeState, NewMessage } from './state.ts';
 
 export interface MessageLimits {
   uploadLimitBytes: number;
 }
 
+/** Where the message fields sit in the body (`data` of an interaction callback) and which flags it may set. */
+interface BodyRules {
+  path: ReadonlyArray<string | number>;
+  settableFlags: number;
+}
+
+const PLAIN: BodyRules = { path: [], settableFlags: SETTABLE_MESSAGE_FLAGS };
+
 interface CommonFields {
   content: string | undefined;
   embeds: unknown[] | undefined;
+  components: unknown[] | undefined;
   flags: number | undefined;
   files: Array<{ filename: string; content: Buffer; contentType: string }>;
 }
 
-function readCommon(body: ParsedBody, limits: MessageLimits): CommonFields {
+function readCommon(body: ParsedBody, limits: MessageLimits, rules: BodyRules = PLAIN): CommonFields {
   const json = body.json ?? {};
+  const at = (field: string): Array<string | number> => [...rules.path, field];
   const content = json.content;
-  if (content !== undefined && content !== null && typeof content !== 'string') throw formError('content', 'STRING_TYPE_CONVERT', 'Could not interpret value as string.');
+  if (content !== undefined && content !== null && typeof content !== 'string') throw formErrorAt(at('content'), 'STRING_TYPE_CONVERT', 'Could not interpret value as string.');
   if (typeof content === 'string' && content.length > MAX_CONTENT_LENGTH) {
-    throw formError('content', 'BASE_TYPE_MAX_LENGTH', `Must be ${MAX_CONTENT_LENGTH} or fewer in length.`);
+    throw formErrorAt(at('content'), 'BASE_TYPE_MAX_LENGTH', `Must be ${MAX_CONTENT_LENGTH} or fewer in length.`);
   }
   const embeds = json.embeds;
   if (embeds !== undefined && embeds !== null && (!Array.isArray(embeds) || embeds.length > 10)) {
-    throw formError('embeds', 'BASE_TYPE_MAX_LENGTH', 'Must be 10 or fewer in length.');
+    throw formErrorAt(at('embeds'), 'BASE_TYPE_MAX_LENGTH', 'Must be 10 or fewer in length.');
   }
+  const components = readComponents(json.components, at('components'));
   const flags = json.flags;
-  if (flags !== undefined && flags !== null && (typeof flags !== 'number' || (flags & ~SETTABLE_MESSAGE_FLAGS) !== 0)) {
-    throw formError('flags', 'MESSAGE_FLAGS_INVALID', 'Invalid flags.');
+  if (flags !== undefined && flags !== null && (typeof flags !== 'number' || (flags & ~rules.settableFlags) !== 0)) {
+    throw formErrorAt(at('flags'), 'MESSAGE_FLAGS_INVALID', 'Invalid flags.');
   }
-  if (body.files.length > MAX_ATTACHMENTS) throw formError('attachments', 'BASE_TYPE_MAX_LENGTH', `Must be ${MAX_ATTACHMENTS} or fewer in length.`);
+  if (body.files.length > MAX_ATTACHMENTS) throw formErrorAt(at('attachments'), 'BASE_TYPE_MAX_LENGTH', `Must be ${MAX_ATTACHMENTS} or fewer in length.`);
   for (const file of body.files) {
     if (file.content.length > limits.uploadLimitBytes) throw new ApiError(413, ApiCode.MaxPayloadTooLarge, 'Request entity too large');
   }
   return {
     content: typeof content === 'string' ? content : undefined,
     embeds: Array.isArray(embeds) ? embeds : undefined,
+    components,
     flags: typeof flags === 'number' ? flags : undefined,
     files: body.files.map((f) => ({ filename: fileName(f, json.attachments), content: f.content, contentType: f.contentType })),
   };
@@ -147,9 +164,13 @@ export function checkWebhookName(field: string, name: unknown): void {
   }
 }
 
-/** PATCH of a message: content, embeds, flags, which attachments stay, new files. */
-export function editMessage(state: FakeState, message: FakeMessage, body: ParsedBody, limits: MessageLimits): FakeMessage {
-  const common = readCommon(body, limits);
+/**
+ * PATCH of a message: content, embeds, components, flags, which attachments
+ * stay, new files. An edit cannot make a message ephemeral or not (Discord
+ * keeps the bit), and completes a deferred response (LOADING goes).
+ */
+export function editMessage(state: FakeState, message: FakeMessage, body: ParsedBody, limits: MessageLimits, rules: BodyRules = PLAIN): FakeMessage {
+  const common = readCommon(body, limits, rules);
   const json = body.json ?? {};
   let keep: Set<string> | undefined;
   if (Array.isArray(json.attachments)) {
@@ -159,11 +180,43 @@ export function editMessage(state: FakeState, message: FakeMessage, body: Parsed
   const embeds = common.embeds ?? message.embeds;
   const kept = keep === undefined ? message.attachments.length : message.attachments.filter((a) => keep.has(a.id)).length;
   checkNotEmpty(content, embeds, kept + common.files.length);
+  const ephemeral = message.flags & MessageFlag.Ephemeral;
+  const flags = common.flags === undefined
+    ? ((message.flags & MessageFlag.Loading) === 0 ? undefined : message.flags & ~MessageFlag.Loading)
+    : (common.flags & ~MessageFlag.Ephemeral) | ephemeral;
   return state.editMessage(message, {
     ...(common.content === undefined ? {} : { content: common.content }),
     ...(common.embeds === undefined ? {} : { embeds: common.embeds }),
-    ...(common.flags === undefined ? {} : { flags: common.flags }),
+    ...(common.components === undefined ? {} : { components: common.components }),
+    ...(flags === undefined ? {} : { flags }),
     ...(keep === undefined ? {} : { keepAttachmentIds: keep }),
     files: common.files,
+  });
+}
+
+/** The rules of a message body inside an interaction callback's `data`, or of a follow-up or edit by interaction token. */
+export function interactionRules(path: ReadonlyArray<string | number>): BodyRules {
+  return { path, settableFlags: SETTABLE_INTERACTION_FLAGS };
+}
+
+/**
+ * A message an interaction makes (its response or a follow-up): posted by
+ * the bot as its application's webhook, in the interaction's channel,
+ * typed as Discord types a command's messages (CHAT_INPUT_COMMAND); a
+ * component's are plain messages in the fake. Ephemeral ones stay out of
+ * the channel (see FakeState.createMessage).
+ */
+export function createInteractionMessage(
+  state: FakeState, channel: FakeChannel, botUserId: string, origin: FakeMessageInteraction, body: ParsedBody, limits: MessageLimits,
+  rules: BodyRules,
+): FakeMessage {
+  const common = readCommon(body, limits, rules);
+  checkNotEmpty(common.content, common.embeds, common.files.length);
+  return state.createMessage({
+    channelId: channel.id,
+    authorId: botUserId,
+    ...common,
+    type: origin.type === InteractionType.ApplicationCommand ? MessageType.ChatInputCommand : MessageType.Default,
+    interaction: origin,
   });
 }

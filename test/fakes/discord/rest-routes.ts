@@ -2,17 +2,26 @@
  * The REST routes of API v10 the fake answers, each with the bucket route
  * (`/channels/:id/messages`) the counters and rate-limit rules use. Bot
  * routes need `Authorization: Bot <token>`; webhook routes carry their token
- * in the path.
+ * in the path, and so do interaction responses: `/webhooks/{id}/{token}`
+ * names a webhook, or an application and one of its interaction tokens
+ * (ids never collide: one snowflake generator makes both).
  */
+import { overwriteCommands, upsertCommand } from './command-registration.ts';
 import type { ParsedBody } from './http-io.ts';
-import { ApiError } from './http-io.ts';
+import { ApiError, wrongChannelType } from './http-io.ts';
 import type { FakeBot, FakeChannel, FakeMessage, FakeWebhook } from './model.ts';
-import { apiBotUser, apiChannel, apiMessage, apiPartialGuild, apiWebhook } from './payloads.ts';
+import {
+  apiApplication, apiApplicationCommand, apiBotUser, apiChannel, apiCreatedThread, apiMessage, apiPartialGuild, apiWebhook,
+} from './payloads.ts';
 import { ApiCode } from './protocol.ts';
 import type { FakePermission } from './protocol.ts';
 import { bulkDelete } from './rest-bulk-delete.ts';
+import {
+  editInteractionMessage, followUp, interactionCallback, interactionMessage, interactionOfWebhook, originalMessage,
+} from './rest-interactions.ts';
 import { checkWebhookName, createBotMessage, createWebhookMessage, editMessage } from './rest-messages.ts';
 import type { MessageLimits } from './rest-messages.ts';
+import { startThread } from './rest-threads.ts';
 import type { FakeState } from './state.ts';
 
 export interface RouteContext {
@@ -66,6 +75,11 @@ function messageIn(ctx: RouteContext, channel: FakeChannel, id: string): FakeMes
   return message;
 }
 
+/** The bot's own message: posted by it, or its answer to an interaction (posted by it as its application's webhook). */
+function ownMessage(ctx: RouteContext, message: FakeMessage): boolean {
+  return message.authorId === botOf(ctx).user.id && (message.webhookId === null || message.interaction !== null);
+}
+
 function webhookFor(ctx: RouteContext, id: string, token: string): FakeWebhook {
   const webhook = ctx.state.webhooks.get(id);
   if (webhook === undefined) throw new ApiError(404, ApiCode.UnknownWebhook, 'Unknown Webhook');
@@ -89,6 +103,60 @@ function webhookMessage(ctx: RouteContext, webhook: FakeWebhook, id: string): Fa
   return message;
 }
 
+/** The bot's own application: a bot token manages no other application's commands. */
+function ownApplication(ctx: RouteContext): string {
+  const bot = botOf(ctx);
+  if (ctx.params[0] !== bot.applicationId) throw new ApiError(403, ApiCode.MissingAccess, 'Missing Access');
+  return bot.applicationId;
+}
+
+/** The guild of a guild-commands route: the bot's application must be in it. */
+function commandGuild(ctx: RouteContext): string {
+  const guildId = ctx.params[1]!;
+  if (!botOf(ctx).guildIds.has(guildId)) throw new ApiError(403, ApiCode.MissingAccess, 'Missing Access');
+  return guildId;
+}
+
+/** The command routes of one scope: global (`guild` false) or of the guild in the path. */
+function commandRoutes(base: string, guild: boolean): Route[] {
+  const scopeOf = (ctx: RouteContext): { applicationId: string; guildId: string | null } => {
+    const applicationId = ownApplication(ctx);
+    return { applicationId, guildId: guild ? commandGuild(ctx) : null };
+  };
+  return [
+    route('GET', base, 'bot', (ctx) => {
+      const { applicationId, guildId } = scopeOf(ctx);
+      return ok(ctx.state.commandsOf(applicationId, guildId).map(apiApplicationCommand));
+    }),
+    route('PUT', base, 'bot', (ctx) => {
+      const scope = scopeOf(ctx);
+      const commands = overwriteCommands(ctx.body.array ?? ctx.body.json, scope, ctx.state.commandsOf(scope.applicationId, scope.guildId), ctx.state.ids);
+      ctx.state.setCommands(scope.applicationId, scope.guildId, commands);
+      return ok(commands.map(apiApplicationCommand));
+    }),
+    route('POST', base, 'bot', (ctx) => {
+      const scope = scopeOf(ctx);
+      const { commands, command, created } = upsertCommand(ctx.body.json, scope, ctx.state.commandsOf(scope.applicationId, scope.guildId), ctx.state.ids);
+      ctx.state.setCommands(scope.applicationId, scope.guildId, commands);
+      return { status: created ? 201 : 200, body: apiApplicationCommand(command) };
+    }),
+    route('DELETE', `${base}/:id`, 'bot', (ctx) => {
+      const { applicationId, guildId } = scopeOf(ctx);
+      const commands = ctx.state.commandsOf(applicationId, guildId);
+      const id = ctx.params[guild ? 2 : 1];
+      if (!commands.some((c) => c.id === id)) throw new ApiError(404, ApiCode.UnknownApplicationCommand, 'Unknown application command');
+      ctx.state.setCommands(applicationId, guildId, commands.filter((c) => c.id !== id));
+      return noContent;
+    }),
+  ];
+}
+
+/** A webhook's answer to `@original`, after its token is checked. */
+function noOriginal(ctx: RouteContext): RouteAnswer {
+  webhookFor(ctx, ctx.params[0]!, ctx.params[1]!);
+  throw new ApiError(404, ApiCode.UnknownMessage, 'Unknown Message');
+}
+
 function listLimit(query: URLSearchParams): number {
   const raw = query.get('limit');
   const limit = raw === null ? 50 : Number(raw);
@@ -109,6 +177,9 @@ export const ROUTES: readonly Route[] = [
     session_start_limit: botOf(ctx).sessionStarts.snapshot(Date.now()),
   })),
   route('GET', '/users/@me', 'bot', (ctx) => ok(apiBotUser(botOf(ctx)))),
+  // The bot's application (its id is the bot user's); discord.js has it from READY already.
+  route('GET', '/applications/@me', 'bot', (ctx) => ok(apiApplication(botOf(ctx), ctx.state.users.get(botOf(ctx).ownerId)!))),
+  route('GET', '/oauth2/applications/@me', 'bot', (ctx) => ok(apiApplication(botOf(ctx), ctx.state.users.get(botOf(ctx).ownerId)!))),
   route('GET', '/users/@me/guilds', 'bot', (ctx) => {
     const bot = botOf(ctx);
     return ok([...bot.guildIds].map((id) => apiPartialGuild(ctx.state.guild(id), bot)));
@@ -145,7 +216,7 @@ export const ROUTES: readonly Route[] = [
   route('PATCH', '/channels/:id/messages/:id', 'bot', (ctx) => {
     const channel = channelFor(ctx, ctx.params[0]!);
     const message = messageIn(ctx, channel, ctx.params[1]!);
-    if (message.authorId !== botOf(ctx).user.id || message.webhookId !== null) {
+    if (!ownMessage(ctx, message)) {
       throw new ApiError(403, ApiCode.CannotEditOtherUsersMessage, 'Cannot edit a message authored by another user');
     }
     return ok(apiMessage(editMessage(ctx.state, message, ctx.body, ctx.limits), ctx.state));
@@ -153,8 +224,7 @@ export const ROUTES: readonly Route[] = [
   route('DELETE', '/channels/:id/messages/:id', 'bot', (ctx) => {
     const channel = channelFor(ctx, ctx.params[0]!);
     const message = messageIn(ctx, channel, ctx.params[1]!);
-    const own = message.authorId === botOf(ctx).user.id && message.webhookId === null;
-    if (!own && !ctx.state.can(botOf(ctx).user.id, channel, 'manage_messages')) {
+    if (!ownMessage(ctx, message) && !ctx.state.can(botOf(ctx).user.id, channel, 'manage_messages')) {
       throw new ApiError(403, ApiCode.MissingPermissions, 'Missing Permissions');
     }
     ctx.state.deleteMessage(message);
@@ -165,19 +235,26 @@ export const ROUTES: readonly Route[] = [
     bulkDelete(ctx.state, channelFor(ctx, ctx.params[0]!, 'manage_messages'), ctx.body);
     return noContent;
   }),
+  route('POST', '/channels/:id/threads', 'bot', (ctx) => {
+    const thread = startThread(ctx.state, channelFor(ctx, ctx.params[0]!), botOf(ctx), ctx.body);
+    return { status: 201, body: apiCreatedThread(thread, botOf(ctx).user) };
+  }),
   route('GET', '/channels/:id/webhooks', 'bot', (ctx) => {
     const channel = channelFor(ctx, ctx.params[0]!, 'manage_webhooks');
     return ok(ctx.state.webhooksOf(channel.id).map((w) => apiWebhook(w, ctx.state)));
   }),
   route('POST', '/channels/:id/webhooks', 'bot', (ctx) => {
     const channel = channelFor(ctx, ctx.params[0]!, 'manage_webhooks');
-    if (channel.parentId !== null) throw new ApiError(400, 50024, 'Cannot execute action on this channel type');
+    if (channel.parentId !== null) throw wrongChannelType();
     const name = ctx.body.json?.name;
     checkWebhookName('name', name);
     if (ctx.state.webhooksOf(channel.id).length >= 15) throw new ApiError(400, 30007, 'Maximum number of webhooks reached (15)');
     const avatar = typeof ctx.body.json?.avatar === 'string' ? ctx.body.json.avatar : null;
     return ok(apiWebhook(ctx.state.createWebhook(channel, botOf(ctx), name as string, avatar), ctx.state));
   }),
+  ...commandRoutes('/applications/:id/commands', false),
+  ...commandRoutes('/applications/:id/guilds/:id/commands', true),
+  route('POST', '/interactions/:id/:token/callback', 'none', interactionCallback),
   route('GET', '/webhooks/:id', 'bot', (ctx) => {
     const webhook = ctx.state.webhooks.get(ctx.params[0]!);
     if (webhook === undefined) throw new ApiError(404, ApiCode.UnknownWebhook, 'Unknown Webhook');
@@ -189,22 +266,47 @@ export const ROUTES: readonly Route[] = [
     return ok(rest);
   }),
   route('POST', '/webhooks/:id/:token', 'none', (ctx) => {
+    const interaction = interactionOfWebhook(ctx);
+    if (interaction !== null) return followUp(ctx, interaction);
     const webhook = webhookFor(ctx, ctx.params[0]!, ctx.params[1]!);
     const message = createWebhookMessage(ctx.state, webhookChannel(ctx, webhook), webhook, ctx.body, ctx.limits);
     return ctx.query.get('wait') === 'true' ? ok(apiMessage(message, ctx.state)) : noContent;
   }),
+  // `@original` exists only for interaction tokens: a webhook has no original message.
+  route('GET', '/webhooks/:id/:token/messages/@original', 'none', (ctx) => {
+    const interaction = interactionOfWebhook(ctx);
+    if (interaction === null) return noOriginal(ctx);
+    return ok(apiMessage(originalMessage(ctx, interaction), ctx.state));
+  }),
+  route('PATCH', '/webhooks/:id/:token/messages/@original', 'none', (ctx) => {
+    const interaction = interactionOfWebhook(ctx);
+    return interaction === null ? noOriginal(ctx) : editInteractionMessage(ctx, originalMessage(ctx, interaction));
+  }),
+  route('DELETE', '/webhooks/:id/:token/messages/@original', 'none', (ctx) => {
+    const interaction = interactionOfWebhook(ctx);
+    if (interaction === null) return noOriginal(ctx);
+    ctx.state.deleteMessage(originalMessage(ctx, interaction));
+    return noContent;
+  }),
   route('GET', '/webhooks/:id/:token/messages/:id', 'none', (ctx) => {
+    const interaction = interactionOfWebhook(ctx);
+    if (interaction !== null) return ok(apiMessage(interactionMessage(ctx, interaction, ctx.params[2]!), ctx.state));
     const webhook = webhookFor(ctx, ctx.params[0]!, ctx.params[1]!);
     return ok(apiMessage(webhookMessage(ctx, webhook, ctx.params[2]!), ctx.state));
   }),
   route('PATCH', '/webhooks/:id/:token/messages/:id', 'none', (ctx) => {
+    const interaction = interactionOfWebhook(ctx);
+    if (interaction !== null) return editInteractionMessage(ctx, interactionMessage(ctx, interaction, ctx.params[2]!));
     const webhook = webhookFor(ctx, ctx.params[0]!, ctx.params[1]!);
     const message = webhookMessage(ctx, webhook, ctx.params[2]!);
     return ok(apiMessage(editMessage(ctx.state, message, ctx.body, ctx.limits), ctx.state));
   }),
   route('DELETE', '/webhooks/:id/:token/messages/:id', 'none', (ctx) => {
-    const webhook = webhookFor(ctx, ctx.params[0]!, ctx.params[1]!);
-    ctx.state.deleteMessage(webhookMessage(ctx, webhook, ctx.params[2]!));
+    const interaction = interactionOfWebhook(ctx);
+    const message = interaction !== null
+      ? interactionMessage(ctx, interaction, ctx.params[2]!)
+      : webhookMessage(ctx, webhookFor(ctx, ctx.params[0]!, ctx.params[1]!), ctx.params[2]!);
+    ctx.state.deleteMessage(message);
     return noContent;
   }),
 ];

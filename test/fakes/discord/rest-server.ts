@@ -1,7 +1,7 @@
 /**
  * The HTTP side of the fake: `/api/v10/...` REST routes (auth, scripted
- * 429s, counters, bodies, errors in Discord's JSON shape) and
- * `/attachments/...`, which serves uploaded files back.
+ * 429s, counters, rate-limit buckets, bodies, errors in Discord's JSON
+ * shape) and `/attachments/...`, which serves uploaded files back.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, parseBody, readBody, sendJson } from './http-io.ts';
@@ -47,11 +47,24 @@ function safeDecode(path: string): string {
   }
 }
 
-/** A route's major parameter, which splits its bucket: the channel, the guild, or the webhook with its token. */
+/**
+ * A route's major parameter, which splits its bucket: the channel, the
+ * guild, the webhook (or application) with its token, the interaction.
+ */
 function majorOf(routeName: string, params: string[]): string | null {
-  if (routeName.includes(' /webhooks/:id/:token')) return `${params[0]}/${params[1]}`;
+  if (routeName.includes(' /webhooks/:id/:token') || routeName.includes(' /interactions/:id/:token')) return `${params[0]}/${params[1]}`;
   if (/ \/(channels|guilds|webhooks)\/:id/.test(routeName)) return params[0] ?? null;
+  if (routeName.includes('/applications/:id/guilds/:id')) return params[1] ?? null;
   return null;
+}
+
+/**
+ * Whether the request answers an interaction: its callback, or the
+ * `/webhooks/{application}/{token}` routes. Discord does not count these
+ * against the bot's global limit.
+ */
+function answersInteraction(state: FakeState, routeName: string, params: string[]): boolean {
+  return routeName.startsWith('POST /interactions/') || (routeName.includes(' /webhooks/:id/:token') && state.botsByApplication.has(params[0]!));
 }
 
 export async function handleHttp(deps: RestServerDeps, request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -92,7 +105,10 @@ export async function handleHttp(deps: RestServerDeps, request: IncomingMessage,
     }
     botUserId = bot.user.id;
   } else if (route.name.startsWith(`${method} /webhooks/`)) {
-    botUserId = state.webhooks.get(params[0]!)?.creatorId ?? null;
+    // A webhook's requests count as its creator's; an interaction token's as its application's bot.
+    botUserId = state.webhooks.get(params[0]!)?.creatorId ?? state.botsByApplication.get(params[0]!)?.user.id ?? null;
+  } else if (route.name.startsWith('POST /interactions/')) {
+    botUserId = state.interactions.get(params[0]!)?.botUserId ?? null;
   }
   const fault = faults.check(route.name, url.pathname, botUserId);
   if (fault !== null) {
@@ -102,8 +118,11 @@ export async function handleHttp(deps: RestServerDeps, request: IncomingMessage,
     return;
   }
   const major = majorOf(route.name, params);
-  const channelId = route.name.startsWith('POST /webhooks/') ? state.webhooks.get(params[0]!)?.channelId ?? null : major;
-  const bucket = deps.buckets?.take(route.name, major, botUserId, Date.now(), channelId) ?? { headers: {} };
+  const channelId = route.name.startsWith('POST /webhooks/')
+    ? state.webhooks.get(params[0]!)?.channelId ?? state.interactions.byToken(params[1]!)?.channelId ?? null
+    : major;
+  const global = !answersInteraction(state, route.name, params);
+  const bucket = deps.buckets?.take(route.name, major, botUserId, Date.now(), channelId, global) ?? { headers: {} };
   if (bucket.refused !== undefined) {
     request.resume();
     faults.answered(429, botUserId, bucket.refused.scope);

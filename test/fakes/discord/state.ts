@@ -1,18 +1,23 @@
 /**
  * The fake's world: users, bots, guilds, channels, threads, messages,
- * webhooks and attachments, all in memory. Messages are indexed per channel
- * (ids ascending, so paging is a binary search) and globally by id, never
- * scanned; each change is reported through `onEvent` for the gateway to
- * dispatch. Validation of requests belongs to the REST routes, not here.
+ * webhooks, attachments, application commands and interactions, all in
+ * memory. Messages are indexed per channel (ids ascending, so paging is a
+ * binary search) and globally by id, never scanned; each change is reported
+ * through `onEvent` for the gateway to dispatch. Ephemeral messages exist
+ * for their interaction's user only: kept by id, never in the channel's
+ * history nor dispatched. Validation of requests belongs to the REST
+ * routes, not here.
  */
 import { randomBytes } from 'node:crypto';
 import type {
-  FakeAttachment, FakeBot, FakeChannel, FakeEvent, FakeGuild, FakeMessage, FakeStateOptions, FakeUser, FakeWebhook, ListQuery, NewMessage,
+  FakeApplicationCommand, FakeAttachment, FakeBot, FakeChannel, FakeEvent, FakeGuild, FakeMessage, FakeStateOptions, FakeThreadMeta, FakeUser,
+  FakeWebhook, ListQuery, NewMessage, NewThreadOptions,
 } from './model.ts';
-import { ChannelType, MessageType } from './protocol.ts';
+import { InteractionRegistry } from './interactions.ts';
+import { ChannelType, DEFAULT_AUTO_ARCHIVE_DURATION, MessageFlag, MessageType } from './protocol.ts';
 import type { FakePermission } from './protocol.ts';
 import { NonceIndex, page } from './history.ts';
-export type { FakeEvent, NewMessage } from './model.ts';
+export type { FakeEvent, NewMessage, NewThreadOptions } from './model.ts';
 import { SessionStartLimit } from './session-start-limit.ts';
 import { SnowflakeGenerator } from './snowflake.ts';
 
@@ -21,11 +26,16 @@ export class FakeState {
   readonly users = new Map<string, FakeUser>();
   readonly bots = new Map<string, FakeBot>();
   readonly botsByToken = new Map<string, FakeBot>();
+  /** Bots by their application's id (equal to the bot user's id, as for bots made today). */
+  readonly botsByApplication = new Map<string, FakeBot>();
   readonly guilds = new Map<string, FakeGuild>();
   readonly channels = new Map<string, FakeChannel>();
   readonly messages = new Map<string, FakeMessage>();
   readonly webhooks = new Map<string, FakeWebhook>();
   readonly attachments = new Map<string, FakeAttachment>();
+  /** Registered commands per application and scope (see commandScope). */
+  readonly commands = new Map<string, FakeApplicationCommand[]>();
+  readonly interactions: InteractionRegistry;
   onEvent: (event: FakeEvent) => void = () => {};
   /** Base of attachment URLs, set once the server listens. */
   baseUrl = 'http://127.0.0.1';
@@ -35,6 +45,7 @@ export class FakeState {
   constructor(options: FakeStateOptions) {
     this.#options = options;
     this.#nonces = new NonceIndex(options.nonceWindowMs);
+    this.interactions = new InteractionRegistry(options.interactions);
   }
 
   createUser(input: { username: string; globalName?: string | null; avatar?: string | null }): FakeUser {
@@ -49,14 +60,25 @@ export class FakeState {
     const user: FakeUser = { id: this.ids.next(), username: input.username, globalName: null, avatar: null, bot: true };
     const token = input.token ?? `${Buffer.from(user.id).toString('base64url')}.${randomBytes(4).toString('base64url')}.${randomBytes(20).toString('base64url')}`;
     if (this.botsByToken.has(token)) throw new Error(`a bot with token ${token} exists already`);
+    const owner = this.createUser({ username: `${input.username}-owner` });
     const bot: FakeBot = {
-      user, token, applicationId: user.id, messageContentIntent: input.messageContentIntent ?? true, revoked: false, guildIds: new Set(),
+      user, token, applicationId: user.id, ownerId: owner.id, messageContentIntent: input.messageContentIntent ?? true, revoked: false, guildIds: new Set(),
       sessionStarts: new SessionStartLimit(this.#options.sessionStarts),
     };
     this.users.set(user.id, user);
     this.bots.set(user.id, bot);
     this.botsByToken.set(token, bot);
+    this.botsByApplication.set(bot.applicationId, bot);
     return bot;
+  }
+
+  /** The application's commands, global (`guildId` null) or of one guild, in registration order. */
+  commandsOf(applicationId: string, guildId: string | null): FakeApplicationCommand[] {
+    return this.commands.get(commandScope(applicationId, guildId)) ?? [];
+  }
+
+  setCommands(applicationId: string, guildId: string | null, commands: FakeApplicationCommand[]): void {
+    this.commands.set(commandScope(applicationId, guildId), commands);
   }
 
   createGuild(input: { name: string; ownerId: string }): FakeGuild {
@@ -87,10 +109,16 @@ export class FakeState {
     return channel;
   }
 
-  createThread(parentId: string, name: string, ownerId: string | null): FakeChannel {
+  /** A thread of a text channel (public unless told), announced with a THREAD_CREATE to those who may see it. */
+  createThread(parentId: string, name: string, ownerId: string | null, options: NewThreadOptions = {}): FakeChannel {
     const parent = this.channel(parentId);
     if (parent.parentId !== null) throw new Error('threads live in text channels, not in threads');
-    const thread = this.#newChannel(this.guild(parent.guildId), ChannelType.PublicThread, name, parentId, ownerId);
+    const type = options.type ?? ChannelType.PublicThread;
+    const thread = this.#newChannel(this.guild(parent.guildId), type, name, parentId, ownerId, {
+      autoArchiveDuration: options.autoArchiveDuration ?? DEFAULT_AUTO_ARCHIVE_DURATION,
+      invitable: options.invitable ?? true,
+    });
+    thread.rateLimitPerUser = options.rateLimitPerUser ?? 0;
     this.onEvent({ type: 'THREAD_CREATE', channel: thread });
     return thread;
   }
@@ -120,13 +148,20 @@ export class FakeState {
     this.onEvent({ type: 'CHANNEL_UPDATE', channel });
   }
 
-  /** Whether `userId` may do `permission` in the channel: a member, not denied there nor (for a thread) in its parent. */
+  /**
+   * Whether `userId` may do `permission` in the channel: a member, not
+   * denied there nor (for a thread) in its parent. A private thread is only
+   * there for its owner and those who may manage threads: the fake keeps no
+   * other thread members.
+   */
   can(userId: string, channel: FakeChannel, permission: FakePermission): boolean {
     if (!this.guild(channel.guildId).memberIds.has(userId)) return false;
     const deniedHere = channel.denied.get(userId);
     if (deniedHere !== undefined && (deniedHere.has(permission) || deniedHere.has('view'))) return false;
     if (channel.parentId === null) return true;
-    return this.can(userId, this.channel(channel.parentId), permission);
+    const parent = this.channel(channel.parentId);
+    if (channel.type === ChannelType.PrivateThread && channel.ownerId !== userId && !this.can(userId, parent, 'manage_threads')) return false;
+    return this.can(userId, parent, permission);
   }
 
   createMessage(input: NewMessage): FakeMessage {
@@ -138,20 +173,23 @@ export class FakeState {
       channelId: channel.id,
       guildId: channel.guildId,
       authorId: input.webhook?.id ?? input.authorId,
-      webhookId: input.webhook?.id ?? null,
+      webhookId: input.webhook?.id ?? input.interaction?.applicationId ?? null,
       webhookName: input.webhook?.name ?? null,
       webhookAvatarUrl: input.webhook?.avatarUrl ?? null,
       content: input.content ?? '',
       embeds: input.embeds ?? [],
+      components: input.components ?? [],
       attachments,
       flags: input.flags ?? 0,
-      type: input.reference ? MessageType.Reply : MessageType.Default,
+      type: input.type ?? (input.reference ? MessageType.Reply : MessageType.Default),
       reference: input.reference ?? null,
       nonce: input.nonce ?? null,
       createdAt: Date.now(),
       editedAt: null,
+      interaction: input.interaction ?? null,
     };
     this.messages.set(id, message);
+    if (isEphemeral(message)) return message;
     channel.messageIds.push(id);
     channel.lastMessageId = id;
     this.#trim(channel);
@@ -166,12 +204,14 @@ export class FakeState {
   editMessage(message: FakeMessage, changes: {
     content?: string;
     embeds?: unknown[];
+    components?: unknown[];
     keepAttachmentIds?: Set<string>;
     files?: Array<{ filename: string; content: Buffer; contentType: string }>;
     flags?: number;
   }): FakeMessage {
     if (changes.content !== undefined) message.content = changes.content;
     if (changes.embeds !== undefined) message.embeds = changes.embeds;
+    if (changes.components !== undefined) message.components = changes.components;
     if (changes.flags !== undefined) message.flags = changes.flags;
     if (changes.keepAttachmentIds !== undefined) {
       const keep = changes.keepAttachmentIds;
@@ -180,14 +220,14 @@ export class FakeState {
     }
     for (const file of changes.files ?? []) message.attachments.push(this.#storeAttachment(message.channelId, file));
     message.editedAt = Date.now();
-    this.onEvent({ type: 'MESSAGE_UPDATE', message });
+    if (!isEphemeral(message)) this.onEvent({ type: 'MESSAGE_UPDATE', message });
     return message;
   }
 
   deleteMessage(message: FakeMessage): void {
     if (!this.messages.delete(message.id)) return;
     for (const a of message.attachments) this.attachments.delete(a.id);
-    this.onEvent({ type: 'MESSAGE_DELETE', message });
+    if (!isEphemeral(message)) this.onEvent({ type: 'MESSAGE_DELETE', message });
   }
 
   /** Deletes the channel's messages among `ids` at once: one MESSAGE_DELETE_BULK naming those that were there. */
@@ -223,10 +263,10 @@ export class FakeState {
     return last === undefined ? 0 : Math.max(0, last + channel.rateLimitPerUser * 1000 - now);
   }
 
-  /** A live message of the channel. */
+  /** A live message of the channel, as everyone sees it (ephemeral messages are not). */
   message(channelId: string, messageId: string): FakeMessage | undefined {
     const message = this.messages.get(messageId);
-    return message?.channelId === channelId ? message : undefined;
+    return message?.channelId === channelId && !isEphemeral(message) ? message : undefined;
   }
 
   /** As Discord pages: `limit` messages after `after` (the oldest ones), or before `before`, or the newest; newest first. */
@@ -269,10 +309,10 @@ export class FakeState {
     return [...this.webhooks.values()].filter((w) => w.channelId === channelId);
   }
 
-  #newChannel(guild: FakeGuild, type: number, name: string, parentId: string | null, ownerId: string | null): FakeChannel {
+  #newChannel(guild: FakeGuild, type: number, name: string, parentId: string | null, ownerId: string | null, thread: FakeThreadMeta | null = null): FakeChannel {
     const channel: FakeChannel = {
       id: this.ids.next(), guildId: guild.id, type, name, parentId, ownerId, createdAt: Date.now(), messageIds: [], lastMessageId: null, denied: new Map(),
-      rateLimitPerUser: 0, lastPostAt: new Map(),
+      rateLimitPerUser: 0, lastPostAt: new Map(), thread,
     };
     this.channels.set(channel.id, channel);
     guild.channelIds.push(channel.id);
@@ -312,4 +352,12 @@ export class FakeState {
       for (const a of message.attachments) this.attachments.delete(a.id);
     }
   }
+}
+
+function isEphemeral(message: FakeMessage): boolean {
+  return (message.flags & MessageFlag.Ephemeral) !== 0;
+}
+
+function commandScope(applicationId: string, guildId: string | null): string {
+  return `${applicationId}|${guildId ?? ''}`;
 }

@@ -1,12 +1,13 @@
 /**
  * The Discord fake against the real, unmodified discord.js client: login and
  * READY, message events, sends, replies, webhooks, attachments, nonces,
- * scripted 429s, bulk deletes, slowmode, resume after a dropped or zombie
- * connection with nothing lost, RECONNECT and INVALID_SESSION, revoked
- * tokens, a Message Content intent turned off.
+ * threads started without a message, scripted 429s, bulk deletes,
+ * slowmode, resume after a dropped or zombie connection with nothing lost,
+ * RECONNECT and INVALID_SESSION, revoked tokens, a Message Content intent
+ * turned off.
  */
 import assert from 'node:assert/strict';
-import { DiscordAPIError, Events, HTTPError, RateLimitError, Routes } from 'discord.js';
+import { ChannelType, DiscordAPIError, Events, HTTPError, RateLimitError, Routes, ThreadAutoArchiveDuration } from 'discord.js';
 import type { Client, GatewayDispatchPayload, TextChannel, ThreadChannel } from 'discord.js';
 import { DiscordFake } from '../../fakes/discord/discord-fake.ts';
 import { readyClient, waitFor } from './discord-test-kit.ts';
@@ -145,6 +146,96 @@ describe('Discord fake (with the real discord.js client)', function () {
     fake.postAsUser(threadId, { content: 'user in thread' });
     await waitFor('thread message', () => seen.some((m) => m.content === 'user in thread'));
     assert.equal((client.channels.cache.get(threadId) as ThreadChannel).parentId, channelId);
+  });
+
+  it('starts a thread without a message: 201, THREAD_CREATE, and sends, edits and deletes in it', async () => {
+    const client = await connect();
+    const announced: Array<{ id: string; parent_id?: string | null; newly_created?: boolean }> = [];
+    client.on(Events.Raw, (p: GatewayDispatchPayload) => {
+      if (p.t === 'THREAD_CREATE') announced.push(p.d);
+    });
+    const channel = client.channels.cache.get(channelId) as TextChannel;
+    const thread = await channel.threads.create({ name: 'from telegram', autoArchiveDuration: ThreadAutoArchiveDuration.OneHour });
+    assert.equal(thread.type, ChannelType.PublicThread);
+    assert.equal(thread.parentId, channelId);
+    assert.equal(thread.ownerId, bot.id);
+    assert.equal(thread.autoArchiveDuration, 60);
+    assert.equal(fake.stats().requests['POST /channels/:id/threads'], 1);
+    await waitFor('THREAD_CREATE', () => announced.length === 1);
+    assert.deepEqual([announced[0]!.id, announced[0]!.parent_id, announced[0]!.newly_created], [thread.id, channelId, true]);
+    const fetched = await client.rest.get(Routes.channel(thread.id)) as { id: string; owner_id: string };
+    assert.equal(fetched.owner_id, bot.id, 'the bot sees its own thread');
+
+    const sent = await thread.send('hello thread');
+    assert.equal(fake.message(sent.id)!.channelId, thread.id);
+    await sent.edit('hello thread, edited');
+    assert.equal(fake.message(sent.id)!.content, 'hello thread, edited');
+    await sent.delete();
+    assert.equal(fake.message(sent.id), undefined);
+
+    // Without `type` Discord makes a private thread; the answer is 201 and carries the bucket headers.
+    const raw = await fetch(`${fake.apiUrl}/v10/channels/${channelId}/threads`, {
+      method: 'POST', headers: { authorization: `Bot ${bot.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'raw' }),
+    });
+    assert.equal(raw.status, 201);
+    assert.ok(raw.headers.get('x-ratelimit-bucket'));
+    const created = await raw.json() as { type: number; parent_id: string; thread_metadata: { invitable?: boolean }; member: { user_id: string } };
+    assert.deepEqual([created.type, created.parent_id, created.thread_metadata.invitable, created.member.user_id], [12, channelId, true, bot.id]);
+  });
+
+  it('shows a private thread only to its owner and bots that may manage threads', async () => {
+    const other = fake.createBot({ username: 'other' });
+    fake.addMember(guildId, other.id);
+    fake.setPermission(other.id, channelId, 'manage_threads', false);
+    const otherClient = await connect(other.token);
+    const client = await connect();
+    const channel = client.channels.cache.get(channelId) as TextChannel;
+    const thread = await channel.threads.create({ name: 'private', type: ChannelType.PrivateThread, invitable: false });
+    assert.equal(thread.type, ChannelType.PrivateThread);
+    assert.equal(thread.invitable, false);
+    await assert.rejects(otherClient.rest.get(Routes.channel(thread.id)), (e: unknown) => e instanceof DiscordAPIError && e.code === 50001);
+    const seen = recordMessages(otherClient);
+    fake.postAsUser(thread.id, { content: 'whisper' });
+    const publicThread = await channel.threads.create({ name: 'public' });
+    fake.postAsUser(publicThread.id, { content: 'aloud' });
+    await waitFor('the public thread\'s message', () => seen.length === 1);
+    assert.deepEqual(seen.map((m) => m.content), ['aloud']);
+    assert.equal(otherClient.channels.cache.has(thread.id), false);
+    assert.equal(otherClient.channels.cache.has(publicThread.id), true);
+  });
+
+  it('refuses a thread without the permission (50013), in a thread (50024), of an unknown channel (10003), with a bad body (50035)', async () => {
+    const client = await connect();
+    const create = (id: string, body: Record<string, unknown>) => client.rest.post(Routes.threads(id), { body });
+    const apiError = (status: number, code: number) => (e: unknown) => e instanceof DiscordAPIError && e.status === status && e.code === code;
+    const formError = (fields: Record<string, string>) => (e: unknown) => {
+      if (!(e instanceof DiscordAPIError) || e.code !== 50035) return false;
+      const errors = (e.rawError as { errors: Record<string, { _errors: Array<{ code: string }> }> }).errors;
+      assert.deepEqual(Object.fromEntries(Object.entries(errors).map(([field, v]) => [field, v._errors[0]!.code])), fields);
+      return true;
+    };
+    await assert.rejects(create(channelId, {}), formError({ name: 'BASE_TYPE_REQUIRED' }));
+    await assert.rejects(create(channelId, { name: '' }), formError({ name: 'BASE_TYPE_BAD_LENGTH' }));
+    await assert.rejects(create(channelId, { name: 'x'.repeat(101), type: 11 }), formError({ name: 'BASE_TYPE_BAD_LENGTH' }));
+    await assert.rejects(
+      create(channelId, { name: ['x'], type: 0, auto_archive_duration: 30, rate_limit_per_user: 21_601, invitable: 'yes' }),
+      formError({
+        name: 'STRING_TYPE_CONVERT', type: 'BASE_TYPE_CHOICES', auto_archive_duration: 'BASE_TYPE_CHOICES',
+        rate_limit_per_user: 'NUMBER_TYPE_MAX', invitable: 'BOOLEAN_TYPE_CONVERT',
+      }),
+    );
+    const threadId = fake.createThread(channelId, 'topic').id;
+    await assert.rejects(create(threadId, { name: 'nested', type: 11 }), apiError(400, 50024));
+    await assert.rejects(create('123456789012345678', { name: 'nowhere', type: 11 }), apiError(404, 10003));
+
+    fake.setPermission(bot.id, channelId, 'create_private_threads', false);
+    await assert.rejects(create(channelId, { name: 'private' }), apiError(403, 50013));
+    await create(channelId, { name: 'public', type: 11 });
+    fake.setPermission(bot.id, channelId, 'create_public_threads', false);
+    await assert.rejects(create(channelId, { name: 'public', type: 11 }), apiError(403, 50013));
+    fake.setPermission(bot.id, channelId, 'view', false);
+    await assert.rejects(create(channelId, { name: 'public', type: 11 }), apiError(403, 50001));
+    assert.equal(fake.stats().requests['POST /channels/:id/threads'], 10);
   });
 
   it('answers permission problems with 403 and counts them as invalid requests', async () => {
