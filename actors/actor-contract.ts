@@ -52,6 +52,12 @@ export interface SendTask {
    * reports them first. Default: none.
    */
   sentPartIds?: string[];
+  /**
+   * Open a topic (Telegram forum) or thread (Discord channel) in `chatId`
+   * with this title and post there; the result names it in `openedTopicId`,
+   * failed or not. Default: post where `chatId` and `topicId` say.
+   */
+  openTopic?: { title: string };
   payload: unknown;
 }
 
@@ -66,7 +72,11 @@ export interface SendNotice {
 }
 
 export type SendResult =
-  | { ok: true; destinationMessageIds: string[]; notice?: SendNotice }
+  | {
+    ok: true; destinationMessageIds: string[]; notice?: SendNotice;
+    /** The topic or thread `openTopic` opened (a Telegram topic id, a Discord thread id). */
+    openedTopicId?: string;
+  }
   | {
     ok: false; kind: 'transient' | 'permanent' | 'flood_wait' | 'revoked'; message: string; retryAfterMs?: number; notice?: SendNotice;
     /** For `flood_wait`, what waits: every task of the sending account (`account`, the default), or only this task's pair (`chat`: its destination is busy). */
@@ -75,6 +85,8 @@ export type SendResult =
     paced?: boolean;
     /** A send split in parts that failed part-way: the ids of the parts posted so far (with `sentPartIds`), for the retry to resume after. */
     sentPartIds?: string[];
+    /** The topic or thread `openTopic` opened before the send failed: the retry posts there. */
+    openedTopicId?: string;
   };
 
 /** What `health()` reports; the supervisor also measures the thread around it. */
@@ -119,5 +131,7 @@ export interface SessionActor {
   send(task: SendTask): Promise<SendResult>;
   /** A piece of a file this account can read; rejects while not connected (try again later). */
   readFile(read: FileRead): Promise<FilePiece>;
+  /** The title of a forum topic in a chat this account reads; null when the platform has none or the topic is gone; rejects while not connected. */
+  topicTitle(chatId: string, topicId: string): Promise<string | null>;
   health(): Promise<ActorHealth>;
 }

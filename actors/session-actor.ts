@@ -164,6 +164,13 @@ export class SessionActor {
     return this.#client.readFile(read);
   }
 
+  /** A forum topic's title; rejects unless connected, so the caller tries again later. */
+  async topicTitle(chatId: string, topicId: string): Promise<string | null> {
+    if (!isConnected(this.#state) || this.#fenced) throw new Error(`actor ${this.actorId} is ${this.#fenced ? 'fenced off its lease' : this.#state}`);
+    if (this.#client.topicTitle === undefined) return null;
+    return this.#client.topicTitle(chatId, topicId);
+  }
+
   /** Chats to receive messages from; remembered across reconnects. */
   watch(chatIds: readonly string[]): Promise<void> {
     return this.#serial(async () => {

@@ -87,6 +87,7 @@ export interface ThreadHostApi {
   watch(actorId: string, chatIds: string[]): Promise<ResumeCursor>;
   send(actorId: string, task: SendTask): Promise<SendResult>;
   readFile(actorId: string, read: FileRead): Promise<FilePiece>;
+  topicTitle(actorId: string, chatId: string, topicId: string): Promise<string | null>;
   health(actorId: string): Promise<ActorHealth>;
   healthAll(): Promise<Array<{ actorId: string } & ActorHealth>>;
   /** See {@link MeasureOptions}; without options, the cheap figure (garbage not yet collected included). */

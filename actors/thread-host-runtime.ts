@@ -174,6 +174,10 @@ export class ThreadHostRuntime implements ThreadHostApi {
     return this.#get(actorId).readFile(read);
   }
 
+  topicTitle(actorId: string, chatId: string, topicId: string): Promise<string | null> {
+    return this.#get(actorId).topicTitle(chatId, topicId);
+  }
+
   health(actorId: string): Promise<ActorHealth> {
     return this.#get(actorId).health();
   }

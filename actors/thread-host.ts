@@ -106,6 +106,7 @@ export default async function threadHost(init: ThreadHostInit): Promise<Record<s
     watch: (actorId, chatIds) => host.watch(actorId, chatIds),
     send: (actorId, task) => host.send(actorId, task),
     readFile: (actorId, read) => host.readFile(actorId, read),
+    topicTitle: (actorId, chatId, topicId) => host.topicTitle(actorId, chatId, topicId),
     health: (actorId) => host.health(actorId),
     healthAll: () => host.healthAll(),
     measure: (options) => host.measure(options),

@@ -65,6 +65,7 @@ const api: WorkerApi = {
   watch: (actorId, chatIds) => runtime.watch(actorId, chatIds),
   send: (actorId, task) => runtime.send(actorId, task),
   readFile: (actorId, read) => runtime.readFile(actorId, read),
+  topicTitle: (actorId, chatId, topicId) => runtime.topicTitle(actorId, chatId, topicId),
   status: (options) => runtime.status(options),
   health: (actorId) => runtime.health(actorId),
   healthCheck: () => runtime.healthCheck(),

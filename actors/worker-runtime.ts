@@ -199,6 +199,11 @@ export class WorkerRuntime implements WorkerApi {
     return this.#slotOf(record).call<FilePiece>(async (api) => (await api.readFile(actorId, read)) as FilePiece);
   }
 
+  async topicTitle(actorId: string, chatId: string, topicId: string): Promise<string | null> {
+    const record = await this.#settled(actorId);
+    return this.#slotOf(record).call<string | null>(async (api) => (await api.topicTitle(actorId, chatId, topicId)) as string | null);
+  }
+
   async send(actorId: string, task: SendTask): Promise<SendResult> {
     const record = await this.#settled(actorId);
     return this.#slotOf(record).call<SendResult>(async (api) => (await api.send(actorId, task)) as SendResult);

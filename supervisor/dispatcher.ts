@@ -42,8 +42,18 @@ export type SendResolver = (task: ScheduledTask) => SendTask | null | Promise<Se
  */
 export type DeliveryRecorder = (task: ScheduledTask, send: SendTask, result: { destinationMessageIds: string[] }) => Promise<void>;
 
-/** Hears the parts a failed send posted before it failed (`sentPartIds`); must not throw or wait. */
-export type PartialSendListener = (task: ScheduledTask, sentPartIds: string[]) => void;
+/** What a failed send did before it failed: the parts it posted, the topic it opened. */
+export interface SendProgress {
+  sentPartIds?: string[];
+  openedTopicId?: string;
+}
+
+/**
+ * Hears what a failed send did before it failed, for its retry to build on
+ * (resume after the parts, post into the topic instead of opening another).
+ * Awaited before the failure is recorded, so the retry finds it; must not throw.
+ */
+export type PartialSendListener = (task: ScheduledTask, send: SendTask, progress: SendProgress) => void | Promise<void>;
 
 /** Hears the notice a send result carries (ok or failed); must not throw or wait: the outcome is recorded regardless. */
 export type NoticeListener = (task: ScheduledTask, notice: SendNotice) => void;
@@ -70,7 +80,7 @@ export interface DispatcherOptions {
   onDelivered?: DeliveryRecorder;
   /** Called with the notice of a send result, if any. Default: ignored. */
   onNotice?: NoticeListener;
-  /** Called with the parts a failed send posted, for its retry to resume after. Default: ignored. */
+  /** Called with what a failed send did (parts posted, a topic opened), for its retry to build on. Default: ignored. */
   onPartial?: PartialSendListener;
   /** Longest the loop sleeps when nothing is runnable and nothing wakes it, in ms. Default 1,000. */
   idleWakeMs?: number;
@@ -209,7 +219,9 @@ export class Dispatcher {
         } else {
           result = await worker.call<SendResult>(async (api) => (await api.send(task.sendingAccountId, send)) as SendResult);
           if (result.notice) this.#o.onNotice(task, result.notice);
-          if (!result.ok && result.sentPartIds !== undefined && result.sentPartIds.length > 0) this.#o.onPartial(task, result.sentPartIds);
+          if (!result.ok && ((result.sentPartIds?.length ?? 0) > 0 || result.openedTopicId !== undefined)) {
+            await this.#o.onPartial(task, send, { ...(result.sentPartIds ? { sentPartIds: result.sentPartIds } : {}), ...(result.openedTopicId ? { openedTopicId: result.openedTopicId } : {}) });
+          }
           if (result.ok) await this.#o.onDelivered(task, send, result);
         }
       } catch (err) {

@@ -34,6 +34,8 @@ import { OwnCopies } from './own-copies.ts';
 import { SentParts } from './sent-parts.ts';
 import type { ForwardingQueue } from './forwarding-queue.ts';
 import { SourceOrder } from './source-order.ts';
+import type { TopicPlacement } from './topic-placement.ts';
+import type { SendProgress } from './dispatcher.ts';
 import type { Supervisor } from './supervisor.ts';
 
 /** Running totals, for the status snapshot and tests. */
@@ -68,6 +70,8 @@ export interface ForwardingEngineDeps {
    * with their name and size.
    */
   fileLinks?: FileLinks;
+  /** Places the sends of pairs that map topics. Default: none, and such pairs post everything into the chat itself. */
+  topics?: TopicPlacement;
 }
 
 /** See FileRelay.linkFor. */
@@ -261,9 +265,11 @@ export class ForwardingEngine {
       // The plan as it stands now decides whether a protected source may be copied instead of forwarded.
       const plan = this.#d.pairs.planOf(task.userId);
       message.allowCopyFallback = plan !== undefined && allowsCopyFallback(plan);
-      if (p.replyToSourceMessageId !== undefined) {
+      await this.#d.topics?.place(task, p, send);
+      if (p.replyToSourceMessageId !== undefined && send.openTopic === undefined) {
         const copy = await this.#d.links.copyOf(p.pairId, p.source.chatId, p.replyToSourceMessageId);
-        if (copy?.[0] !== undefined) message.replyToDestinationMessageId = copy[0];
+        // Only within the chat the send goes to: a copy in another thread cannot be replied to.
+        if (copy?.messageIds[0] !== undefined && copy.chatId === send.chatId) message.replyToDestinationMessageId = copy.messageIds[0];
       }
       send.payload = this.#linkFiles(p, message);
       // Only a retry can have posted parts: a first attempt made here asks nothing of Redis.
@@ -272,7 +278,7 @@ export class ForwardingEngine {
       return send;
     }
     const copy = await this.#d.links.copyOf(p.pairId, p.source.chatId, p.source.messageId);
-    if ((copy === null || copy.length === 0) && p.op === 'edit' && p.message !== undefined) {
+    if ((copy === null || copy.messageIds.length === 0) && p.op === 'edit' && p.message !== undefined) {
       // The original was filtered out (or never delivered) and the edit passes the filters now:
       // the message as it reads now is posted, once (the edit's own idempotency key guards it).
       if (!fresh && await this.#d.links.delivered(task.idempotencyKey)) {
@@ -281,16 +287,19 @@ export class ForwardingEngine {
       }
       const plan = this.#d.pairs.planOf(task.userId);
       send.op = 'send';
+      await this.#d.topics?.place(task, p, send);
       send.payload = this.#linkFiles(p, { ...p.message, allowCopyFallback: plan !== undefined && allowsCopyFallback(plan) });
       this.counters.editsPosted += 1;
       return send;
     }
-    if (copy === null || copy.length === 0) {
+    if (copy === null || copy.messageIds.length === 0) {
       // The original was filtered out or never delivered: nothing to delete.
       this.counters.skipped.no_copy += 1;
       return null;
     }
-    send.targetMessageIds = copy;
+    // The copy's own chat: a Discord thread its topic was mapped to, not the pair's channel.
+    send.chatId = copy.chatId;
+    send.targetMessageIds = copy.messageIds;
     if (p.op === 'edit') send.payload = { ...p.message! };
     return send;
   };
@@ -315,29 +324,33 @@ export class ForwardingEngine {
     };
   }
 
-  /** The dispatcher's partial-send listener: the parts a failed send posted, for its retry to resume after. */
-  readonly onPartial = (task: ScheduledTask, sentPartIds: string[]): void => {
-    void this.#sentParts.record(task.id, sentPartIds);
+  /** The dispatcher's partial-send listener: the parts a failed send posted and the topic it opened, for its retry to build on. */
+  readonly onPartial = async (task: ScheduledTask, send: SendTask, progress: SendProgress): Promise<void> => {
+    if (progress.sentPartIds !== undefined) void this.#sentParts.record(task.id, progress.sentPartIds);
+    if (progress.openedTopicId === undefined) return;
+    await this.#d.topics?.opened(decodePayload(task.payloadRef), send, progress.openedTopicId)
+      .catch((err: unknown) => this.#log.warn({ err, taskId: task.id }, 'could not record the topic a failed send opened; its retry may open another'));
   };
 
   /** The dispatcher's recorder: the link first (before the ack), then the chain hop. */
-  readonly onDelivered = async (task: ScheduledTask, send: SendTask, result: { destinationMessageIds: string[] }): Promise<void> => {
+  readonly onDelivered = async (task: ScheduledTask, send: SendTask, result: { destinationMessageIds: string[]; openedTopicId?: string }): Promise<void> => {
     const p = decodePayload(task.payloadRef);
     const ids = result.destinationMessageIds;
     this.#sentParts.forget(task.id);
+    if (result.openedTopicId !== undefined) await this.#d.topics?.opened(p, send, result.openedTopicId);
     // An album's every part links to its one copy: an edit or a delete of any part finds it.
     // An edit posted as new (see resolve) is linked like any first delivery, so later edits and deletes find it.
     const sourceIds = p.source.partIds ?? [p.source.messageId];
     if (p.op === 'send' || send.op === 'send') {
       await Promise.all(sourceIds.map((sourceMessageId) => this.#d.links.record({
         pairId: p.pairId, sourceChatId: p.source.chatId, sourceMessageId,
-        destinationChatId: p.destination.chatId, destinationMessageIds: ids,
+        destinationChatId: send.chatId, destinationMessageIds: ids,
         idempotencyKey: sourceMessageId === p.source.messageId ? task.idempotencyKey : `${task.idempotencyKey}/part:${sourceMessageId}`,
       })));
     } else if (p.op === 'edit' && ids.length > 0) {
       await Promise.all(sourceIds.map((sourceMessageId) => this.#d.links.replaceCopy(p.pairId, p.source.chatId, sourceMessageId, ids)));
     }
-    for (const id of ids) this.#own.add(p.destination.platform, p.destination.chatId, id);
+    for (const id of ids) this.#own.add(p.destination.platform, send.chatId, id);
     this.counters.delivered += 1;
     if (p.op === 'send' || send.op === 'send') {
       void this.#d.quota.count(task.userId).catch((err: unknown) => this.#log.warn({ err, userId: task.userId }, 'could not count a forwarded message'));
@@ -353,7 +366,7 @@ export class ForwardingEngine {
     for (const r of refused) this.counters.skipped[r.reason] += 1;
     if (pairs.length === 0) return;
     // Downstream, the copy is the source: its first part stands for the whole message.
-    const messageId = p.op === 'send' ? ids[0] : (await this.#d.links.copyOf(p.pairId, p.source.chatId, p.source.messageId))?.[0];
+    const messageId = p.op === 'send' ? ids[0] : (await this.#d.links.copyOf(p.pairId, p.source.chatId, p.source.messageId))?.messageIds[0];
     if (messageId === undefined) return;
     const event: SourceEvent = { kind: p.op === 'send' ? 'new' : p.op, chatId: p.destination.chatId, messageId, chainPath: p.chainPath };
     if (p.message) {

@@ -46,7 +46,7 @@ export interface ForwardingQueueOptions {
   onDelivered?: DeliveryRecorder;
   /** Hears the notices send results carry (see dispatcher.ts). Default: ignored. */
   onNotice?: NoticeListener;
-  /** Hears the parts a failed send posted, for its retry to resume after (see dispatcher.ts). Default: ignored. */
+  /** Hears what a failed send did (parts posted, a topic opened), for its retry to build on (see dispatcher.ts). Default: ignored. */
   onPartial?: PartialSendListener;
   /** How long tasks wait for a sending account this supervisor does not know, in ms. Default 60,000 (see dispatcher.ts). */
   unknownAccountGraceMs?: number;

@@ -28,6 +28,8 @@ import { createMailer, type Mailer } from '../src/api/mail/mailer.ts';
 import { Supervisor } from './supervisor.ts';
 import type { SupervisorOptions } from './supervisor-options.ts';
 import { telegramOptionsFromConfig } from './telegram-options.ts';
+import { TopicPlacement, titleReaderOf } from './topic-placement.ts';
+import { TopicLinks } from '../src/forwarding/store/topic-links.ts';
 
 export function supervisorOptionsFromConfig(config: Config): SupervisorOptions {
   const telegram = telegramOptionsFromConfig(config);
@@ -126,6 +128,10 @@ export async function startSupervisorRuntime(input: {
       onPairNotice: (pairId, notice) => void pairNotices.record(pairId, notice),
       fileLinks: relay,
       sentParts: new SentParts(input.redis),
+      topics: new TopicPlacement({
+        links: new TopicLinks(sql), titleOf: titleReaderOf(supervisor), logger: input.logger,
+        sourceAccountOf: (pairId) => pairs.pair(pairId)?.source.accountId ?? null,
+      }),
     });
     queueOptions = {
       resolve: engine.resolve, onDelivered: engine.onDelivered, onPartial: engine.onPartial, onNotice: (task, notice) => void pairNotices.record(task.pairId, notice), ...input.queue,

@@ -82,6 +82,8 @@ export interface WorkerApi {
   send(actorId: string, task: SendTask): Promise<SendResult>;
   /** A piece of a file the actor's account can read (the file relay's source). */
   readFile(actorId: string, read: FileRead): Promise<FilePiece>;
+  /** A forum topic's title in a chat the actor's account reads (a pair mapping topics opens its copy with it). */
+  topicTitle(actorId: string, chatId: string, topicId: string): Promise<string | null>;
   /**
    * Measures every thread and attributes its memory to its actors. Pass
    * `{ settle: true }` (see MeasureOptions) for live memory only, e.g. before

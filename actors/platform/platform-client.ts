@@ -58,6 +58,8 @@ export interface PlatformClient {
   send(task: SendTask): Promise<SendResult>;
   /** A piece of a file the account can read. Optional: platforms whose files have URLs never get asked. */
   readFile?(read: FileRead): Promise<FilePiece>;
+  /** A forum topic's title in a chat the account reads; null when gone. Optional: platforms without topics never get asked. */
+  topicTitle?(chatId: string, topicId: string): Promise<string | null>;
   /** Chats to watch for inbound messages (sources of the owner's pairs). */
   watch(chatIds: readonly string[]): Promise<void>;
   /** Bytes this client holds in caches, buffers and in-flight payloads, as it tracks them. */

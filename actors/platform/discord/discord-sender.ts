@@ -9,9 +9,9 @@
  * executions have no nonce). A send failing part-way reports the parts it
  * posted; the retry carries them in `sentPartIds` and resumes after them.
  */
-import { Routes } from 'discord.js';
-import type { APIMessage, RawFile, REST } from 'discord.js';
-import type { SendResult, SendTask } from '../../actor-contract.ts';
+import { ChannelType, Routes } from 'discord.js';
+import type { APIChannel, APIMessage, RawFile, REST } from 'discord.js';
+import type { SendNotice, SendResult, SendTask } from '../../actor-contract.ts';
 import { toDiscordMessages } from '../../../src/forwarding/format/discord-markdown.ts';
 import type { RichText } from '../../../src/forwarding/message/neutral-message.ts';
 import type { OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';
@@ -29,6 +29,13 @@ const MAX_FILES = 10;
 /** MessageFlags.SuppressNotifications: delivered without a push or sound. */
 const SUPPRESS_NOTIFICATIONS = 1 << 12;
 const UNKNOWN_WEBHOOK = 10015;
+const MISSING_PERMISSIONS = 50013;
+/** A mapped topic's thread stays open a week without messages (Discord's longest), then unarchives on the next post. */
+const THREAD_ARCHIVE_MINUTES = 10_080;
+const THREAD_FORBIDDEN: SendNotice = {
+  code: 'destination_forbidden',
+  message: 'The bot may not start threads in the destination channel (Discord: Missing Permissions): a pair mapping topics needs Create Public Threads and Send Messages in Threads there',
+};
 /** Forwarded text never pings: @everyone, roles and users in a copy stay plain text. */
 const NO_MENTIONS = { parse: [], replied_user: false };
 
@@ -74,6 +81,7 @@ export class DiscordSender {
 
   async send(task: SendTask): Promise<SendResult> {
     if (!isOutgoing(task.payload)) return badPayload;
+    if (task.openTopic !== undefined) return this.#sendIntoNewThread(task, task.openTopic.title);
     const message = task.payload;
     // Parts posted so far, by this attempt or an earlier one: a retry resumes after them,
     // since webhook executions have no nonce to make a repost harmless.
@@ -100,6 +108,27 @@ export class DiscordSender {
     } finally {
       this.#d.track(-held);
     }
+  }
+
+  /**
+   * Starts a public thread in the channel (a topic of a mapped forum), then
+   * sends into it; the result names the thread, failed or not, so a retry
+   * posts there. Thread creation has no nonce: a crash between it and the
+   * supervisor's record of it leaves one extra, empty thread.
+   */
+  async #sendIntoNewThread(task: SendTask, title: string): Promise<SendResult> {
+    let threadId: string;
+    try {
+      const thread = await this.#d.rest.post(Routes.threads(task.chatId), {
+        body: { name: title, type: ChannelType.PublicThread, auto_archive_duration: THREAD_ARCHIVE_MINUTES },
+      }) as APIChannel;
+      threadId = thread.id;
+    } catch (error) {
+      const failure = sendFailure(error);
+      return restCode(error) === MISSING_PERMISSIONS && !failure.ok ? { ...failure, notice: THREAD_FORBIDDEN } : failure;
+    }
+    const { openTopic: _, ...rest } = task;
+    return { ...await this.send({ ...rest, chatId: threadId }), openedTopicId: threadId };
   }
 
   /** Re-renders into the existing parts: edits each, posts extra parts, deletes leftovers. Files stay as first sent. */

@@ -36,8 +36,15 @@ const TOPIC_REFUSALS: Record<string, string> = {
   TOPIC_CLOSED: 'is closed, and the account is not an admin of the chat',
 };
 
+/** The pair's notice when the destination of a pair mapping topics is no forum. */
+const NOT_A_FORUM: SendNotice = {
+  code: 'destination_not_forum',
+  message: 'The destination chat is not a forum, so no topic can be opened in it: turn topics on in the group\'s settings, or stop mapping topics on this pair',
+};
+
 /** The pair's notice when Telegram refused a post for its topic; null for other refusals. */
 export function topicNotice(errorName: string): SendNotice | null {
+  if (errorName === 'CHANNEL_FORUM_MISSING') return NOT_A_FORUM;
   const why = TOPIC_REFUSALS[errorName];
   return why === undefined ? null : { code: 'destination_topic_unavailable', message: `The destination topic ${why}: pick another topic or reopen it` };
 }

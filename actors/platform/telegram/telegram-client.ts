@@ -192,6 +192,22 @@ export class TelegramSessionClient implements PlatformClient {
     }
   }
 
+  /** A forum topic's title, for a pair mapping topics to open its copy with; rejects while not connected. */
+  async topicTitle(chatId: string, topicId: string): Promise<string | null> {
+    if (this.#state === 'revoked') return null;
+    const connection = this.#connection;
+    if (this.#state !== 'connected' || connection === null) throw new Error('not connected to Telegram');
+    const peer = this.#memory!.peers.inputPeer(chatId);
+    if (peer === null || !/^[1-9][0-9]{0,9}$/.test(topicId)) return null;
+    try {
+      return await this.#engine!.readTopicTitle(connection.invoke, peer, Number(topicId));
+    } catch (error) {
+      const ended = sessionEnded(error);
+      if (ended !== null) await this.#onTerminal(ended, connection.generation);
+      throw error;
+    }
+  }
+
   /** Sets the chats to report (marked ids); a newly watched chat starts at its newest message. */
   async watch(chatIds: readonly string[]): Promise<void> {
     this.#watchList = [...chatIds];

@@ -8,6 +8,7 @@
 export { Api } from 'telegram';
 export { closeGram, connectGram, makeGramClient } from './gramjs-session.ts';
 export { readFilePiece } from './file-read.ts';
+export { readTopicTitle } from './forum-topic-io.ts';
 export { catchUpOnConnect, locateChats } from './pump-io.ts';
 export { makeConnection } from './session-connection.ts';
 export { SessionMemory } from './session-memory.ts';

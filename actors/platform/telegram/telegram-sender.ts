@@ -39,7 +39,7 @@
  */
 import bigInt from 'big-integer';
 import { Api } from 'telegram';
-import type { SendResult, SendTask } from '../../actor-contract.ts';
+import type { SendNotice, SendResult, SendTask } from '../../actor-contract.ts';
 import { toGramjsEntities } from '../../../src/forwarding/format/gramjs-entities.ts';
 import { TELEGRAM_MESSAGE_MAX_LENGTH } from '../../../src/forwarding/format/limits.ts';
 import { toTelegramMessages } from '../../../src/forwarding/format/telegram-entities.ts';
@@ -58,6 +58,7 @@ import { pacedResult } from './flood-pacer.ts';
 import type { PeerDirectory } from './peer-directory.ts';
 import { parseMarkedId } from './peer-ids.ts';
 import { randomIdFor } from './random-id.ts';
+import { openForumTopic } from './forum-topic-io.ts';
 import { inputReplyTo, topicMessageId, topicNotice } from './reply-target.ts';
 import { forwardMessage } from './telegram-forward.ts';
 import { sendFailure } from './telegram-errors.ts';
@@ -93,6 +94,12 @@ function rpcName(error: unknown): string {
 
 const badPayload: SendResult = { ok: false, kind: 'permanent', message: 'payload is not an OutgoingMessage' };
 
+/** The pair's notice when the account may not open topics in the destination forum. */
+const TOPIC_OPEN_FORBIDDEN: SendNotice = {
+  code: 'destination_forbidden',
+  message: 'The account may not open topics in the destination forum: make it an admin with the Manage Topics right, or stop mapping topics on this pair',
+};
+
 /** Thrown for a chat the account cannot name; becomes a permanent failure. */
 class UnknownChatError extends Error {}
 
@@ -105,6 +112,7 @@ export class TelegramSender {
 
   async send(task: SendTask): Promise<SendResult> {
     if (!isOutgoing(task.payload)) return badPayload;
+    if (task.openTopic !== undefined) return this.#sendIntoNewTopic(task, task.openTopic.title);
     const message = task.payload;
     const mode = deliveryMode(message);
     if (mode === 'send') return this.#sendFresh(task, message);
@@ -136,6 +144,21 @@ export class TelegramSender {
         }
       }
     });
+  }
+
+  /** Opens the topic, then sends into it; the result names the topic, failed or not, so a retry posts there. */
+  async #sendIntoNewTopic(task: SendTask, title: string): Promise<SendResult> {
+    const paced = this.#pace(task, 1);
+    if (paced !== null) return paced;
+    let topicId = 0;
+    const opened = await this.#guard(task.chatId, [], async () => {
+      const peer = await this.#peer(task.chatId);
+      topicId = await openForumTopic(this.#d, peer, this.#channelOf(task.chatId), title, task.idempotencyKey);
+      return { ok: true, destinationMessageIds: [] };
+    });
+    if (!opened.ok) return /CHAT_ADMIN_REQUIRED|CHAT_WRITE_FORBIDDEN/.test(opened.message) ? { ...opened, notice: TOPIC_OPEN_FORBIDDEN } : opened;
+    const { openTopic: _, ...rest } = task;
+    return { ...await this.send({ ...rest, topicId: String(topicId) }), openedTopicId: String(topicId) };
   }
 
   /** Posts the message as the account's own, in parts; `admitted` when the pacer already let this task through. */

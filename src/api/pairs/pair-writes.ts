@@ -15,11 +15,20 @@ import { findOwnAccount } from '../accounts/account-lifecycle.ts';
 import { ownerStanding } from '../accounts/owner-standing.ts';
 import type { PairCreate, PairPatch } from '../schemas/pair-schemas.ts';
 import { tellRuntime } from '../tell-runtime.ts';
+import { topicMappingProblem } from '../../forwarding/routing/topic-mapping.ts';
+import { TopicLink } from '../../db/entities/topic-link.ts';
 
 type End = PairCreate['source'];
 
 function storedEnd(platform: End['platform'], accountId: string, chatId: string, topicId: string | null | undefined): End {
   return topicId === null || topicId === undefined ? { platform, accountId, chatId } : { platform, accountId, chatId, topicId };
+}
+
+/** A pair that maps topics needs a whole Telegram forum as its source and a whole chat as its destination. */
+function refuseTopicMapping(mapTopics: boolean, source: End, destination: End): void {
+  if (!mapTopics) return;
+  const problem = topicMappingProblem(source, destination);
+  if (problem !== null) throw new ValidationFailedError({ details: [problem] });
 }
 
 function refuseLoop(source: End, destination: End): void {
@@ -54,6 +63,7 @@ function shape(source: End, destination: End, copyMode: boolean, chain: boolean)
 
 export async function createPair(ctx: ApiContext, userId: string, input: PairCreate): Promise<IForwardingPair> {
   refuseLoop(input.source, input.destination);
+  refuseTopicMapping(input.mapTopics ?? false, input.source, input.destination);
   const pair = await ctx.orm.em.fork().transactional(async (em) => {
     const { plan, snapshot } = await ownerStanding(ctx, em, userId);
     await checkEnds(em, userId, input.source, input.destination);
@@ -77,6 +87,7 @@ export async function createPair(ctx: ApiContext, userId: string, input: PairCre
       silent: input.silent ?? false,
       copyMode,
       chain,
+      mapTopics: input.mapTopics ?? false,
       filters,
       status: input.status ?? 'active',
       pausedReason: null,
@@ -106,6 +117,11 @@ export async function updatePair(ctx: ApiContext, userId: string, id: string, pa
       refuseLoop(source, destination);
       await checkEnds(em, userId, source, destination);
     }
+    refuseTopicMapping(patch.mapTopics ?? current.mapTopics, source, destination);
+    // Topics opened for other chats mean nothing in the new ones; the same chats sent back keep theirs.
+    const chatsChanged = source.platform !== current.sourcePlatform || source.chatId !== current.sourceChatId
+      || destination.platform !== current.destinationPlatform || destination.chatId !== current.destinationChatId;
+    if (chatsChanged) await em.nativeDelete(TopicLink, { pair: id });
     // Only what the patch turns on is judged: a pair kept from a bigger plan can still be renamed.
     assertPlanAllows(plan, snapshot, { kind: 'update_pair', pair: shape(source, destination, patch.copyMode === true, patch.chain === true) });
     const filters = patch.filters === undefined ? undefined : validateFilters(patch.filters, plan.features, plan.name);
@@ -123,6 +139,7 @@ export async function updatePair(ctx: ApiContext, userId: string, id: string, pa
       ...(patch.silent === undefined ? {} : { silent: patch.silent }),
       ...(patch.copyMode === undefined ? {} : { copyMode: patch.copyMode }),
       ...(patch.chain === undefined ? {} : { chain: patch.chain }),
+      ...(patch.mapTopics === undefined ? {} : { mapTopics: patch.mapTopics }),
       ...(filters === undefined ? {} : { filters }),
       // A status the user chose is theirs: the plan's reason for a pause no longer applies.
       ...(statusChanged ? { status: patch.status, pausedReason: null } : {}),

@@ -46,6 +46,7 @@ const pairFields = {
   silent: z.boolean().describe('Deliver without a notification; default false'),
   copyMode: z.boolean().describe('Re-post as our own message instead of a native forward (plan feature); default false'),
   chain: z.boolean().describe('Let this pair\'s deliveries feed the pairs reading its destination (plan feature); default false'),
+  mapTopics: z.boolean().describe('Each topic of a Telegram forum source goes to a topic (Telegram forum destination) or thread (Discord channel destination) of its own, opened with the source topic\'s title when its first message is forwarded; General goes to the chat itself. Needs a whole-chat source and destination (no topicId); default false'),
   filters: z.array(filterInput).max(MAX_FILTERS_PER_PAIR).describe('Applied in the engine\'s order; regex, media, replace, template, link and mention filters need advanced filters'),
   status: z.enum(PAIR_STATUSES).describe('Default active'),
 };
@@ -57,6 +58,7 @@ export const pairCreateSchema = z.strictObject({
   silent: pairFields.silent.optional(),
   copyMode: pairFields.copyMode.optional(),
   chain: pairFields.chain.optional(),
+  mapTopics: pairFields.mapTopics.optional(),
   filters: pairFields.filters.optional(),
   status: pairFields.status.optional(),
 });
@@ -80,6 +82,7 @@ export const pairSchema = z.object({
   silent: z.boolean(),
   copyMode: z.boolean(),
   chain: z.boolean(),
+  mapTopics: z.boolean(),
   filters: z.array(z.looseObject({ kind: z.string() })),
   status: z.enum(PAIR_STATUSES),
   pausedReason: z.string().nullable().describe('`plan_limit` when paused because the plan shrank; null otherwise'),
@@ -102,6 +105,7 @@ export function pairView(p: IForwardingPair): z.infer<typeof pairSchema> {
     silent: p.silent,
     copyMode: p.copyMode,
     chain: p.chain,
+    mapTopics: p.mapTopics,
     filters: p.filters,
     status: p.status,
     pausedReason: p.pausedReason ?? null,

@@ -47,6 +47,12 @@ export const ForwardingPair = defineEntity({
     silent: p.boolean().default(false),
     /** Re-post as our own message instead of a native forward. Default false. */
     copyMode: p.boolean().default(false),
+    /**
+     * Each topic of a Telegram forum source goes to a topic (Telegram forum) or
+     * thread (Discord channel) of its own on the destination, opened with the
+     * source topic's title the first time it is needed (see topic_links). Default false.
+     */
+    mapTopics: p.boolean().default(false),
     /** This pair's output may feed other pairs. Default false. */
     chain: p.boolean().default(false),
     /** Applied in order. Default `[]`. */

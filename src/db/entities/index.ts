@@ -10,6 +10,7 @@ import { Payment } from './payment.ts';
 import { RefreshTokenFamily } from './refresh-token-family.ts';
 import { SubscriptionPlan } from './subscription-plan.ts';
 import { TelegramAccount } from './telegram-account.ts';
+import { TopicLink } from './topic-link.ts';
 import { TotpRecoveryCode } from './totp-recovery-code.ts';
 import { UsagePeriod } from './usage-period.ts';
 import { User } from './user.ts';
@@ -26,6 +27,7 @@ export * from './payment.ts';
 export * from './refresh-token-family.ts';
 export * from './subscription-plan.ts';
 export * from './telegram-account.ts';
+export * from './topic-link.ts';
 export * from './totp-recovery-code.ts';
 export * from './usage-period.ts';
 export * from './user.ts';
@@ -40,6 +42,7 @@ export const ENTITIES = [
   DiscordAccount,
   ForwardingPair,
   MessageLink,
+  TopicLink,
   Payment,
   ApiKey,
   RefreshTokenFamily,

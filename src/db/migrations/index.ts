@@ -10,5 +10,6 @@ import { AuthTokens } from './20261123000100-auth-tokens.ts';
 import { TelegramLogin } from './20261204171700-telegram-login.ts';
 import { PairDeliveryNotice } from './20261204184000-pair-delivery-notice.ts';
 import { PairTopics } from './20261206020000-pair-topics.ts';
+import { TopicLinks } from './20261206050000-topic-links.ts';
 
-export const MIGRATIONS: readonly Constructor<Migration>[] = [InitialSchema, AuthTokens, TelegramLogin, PairDeliveryNotice, PairTopics];
+export const MIGRATIONS: readonly Constructor<Migration>[] = [InitialSchema, AuthTokens, TelegramLogin, PairDeliveryNotice, PairTopics, TopicLinks];

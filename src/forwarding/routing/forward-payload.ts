@@ -16,6 +16,8 @@ export interface ForwardPayload {
   destination: { platform: NeutralPlatform; accountId: string; chatId: string; topicId?: string };
   /** The message to post (send) or to put in place of the copy (edit); absent for a delete. */
   message?: Omit<OutgoingMessage, 'replyToDestinationMessageId'>;
+  /** For a pair that maps topics: the source topic the message was posted in (absent for General), resolved to its destination topic when the task runs. */
+  sourceTopicId?: string;
   /** Source message this one replies to; resolved to its copy when the task runs. */
   replyToSourceMessageId?: string;
   /** Chats the message has passed through, the source first (`platform:chatId`); stops chain loops. */

@@ -34,6 +34,8 @@ export interface PairView {
   /** Validated filters, applied in order (see src/forwarding/filters). */
   filters: readonly unknown[];
   status: 'active' | 'paused';
+  /** Each topic of a forum source goes to a topic or thread of its own on the destination (see topic-mapping.ts). Default false. */
+  mapTopics?: boolean;
 }
 
 /** What the owner's plan means for forwarding, at the time a message arrives. */

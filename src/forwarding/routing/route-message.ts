@@ -111,6 +111,7 @@ export function routeEvent(input: RouteInput): RouteResult {
       if (changedByFilters(event.message, m)) payload.message.contentChanged = true;
       if (pair.source.platform === pair.destination.platform && pair.source.accountId === pair.destination.accountId) payload.message.sentByReader = true;
       if (m.replyToMessageId !== undefined) payload.replyToSourceMessageId = m.replyToMessageId;
+      if (pair.mapTopics === true && topicOf(event.message) !== GENERAL_TOPIC) payload.sourceTopicId = topicOf(event.message);
       if (event.kind === 'edit') version = m.editedAt ?? now;
     }
     const plan = input.planOf(pair.userId);

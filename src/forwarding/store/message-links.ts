@@ -35,13 +35,18 @@ export class MessageLinks {
     this.#sql = sql;
   }
 
-  /** The destination ids of a source message's copy through one pair; null when it was never delivered. */
-  async copyOf(pairId: string, sourceChatId: string, sourceMessageId: string): Promise<string[] | null> {
-    const rows = await this.#sql.all<{ destination_message_ids: string[] }>(
-      `select destination_message_ids from ${this.#sql.table('message_links')} where pair_id = ? and source_chat_id = ? and source_message_id = ?`,
+  /**
+   * A source message's copy through one pair: the chat it is in (the pair's
+   * destination, or a thread a topic was mapped to) and its message ids;
+   * null when it was never delivered.
+   */
+  async copyOf(pairId: string, sourceChatId: string, sourceMessageId: string): Promise<{ chatId: string; messageIds: string[] } | null> {
+    const rows = await this.#sql.all<{ destination_chat_id: string; destination_message_ids: string[] }>(
+      `select destination_chat_id, destination_message_ids from ${this.#sql.table('message_links')} where pair_id = ? and source_chat_id = ? and source_message_id = ?`,
       [pairId, sourceChatId, sourceMessageId],
     );
-    return rows[0]?.destination_message_ids ?? null;
+    const row = rows[0];
+    return row === undefined ? null : { chatId: row.destination_chat_id, messageIds: row.destination_message_ids };
   }
 
   /** Whether a send with this key was delivered already. */

@@ -18,7 +18,7 @@ type Row = {
   id: string; user_id: string; status: 'active' | 'paused';
   source_platform: NeutralPlatform; source_account_id: string; source_chat_id: string; source_topic_id: string | null;
   destination_platform: NeutralPlatform; destination_account_id: string; destination_chat_id: string; destination_topic_id: string | null;
-  delay_ms: number; silent: boolean; copy_mode: boolean; chain: boolean; filters: unknown;
+  delay_ms: number; silent: boolean; copy_mode: boolean; chain: boolean; map_topics: boolean; filters: unknown;
 };
 
 /** A pair that exists but does not run, and why. */
@@ -148,5 +148,6 @@ function toView(row: Row, filters: unknown[]): PairView {
     chain: row.chain,
     filters,
     status: row.status,
+    ...(row.map_topics ? { mapTopics: true } : {}),
   };
 }

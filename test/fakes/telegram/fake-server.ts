@@ -14,6 +14,7 @@ import type { ConnectionHost } from './connection.ts';
 import { Faults } from './faults.ts';
 import { FloodLimiter } from './flood-limiter.ts';
 import type { FloodLimits } from './flood-limiter.ts';
+import { registerForumMethods } from './methods-forum.ts';
 import { registerForwardMethods } from './methods-forward.ts';
 import { LoginCodes, registerLoginMethods } from './methods-login.ts';
 import { registerMediaMethods } from './methods-media.ts';
@@ -75,6 +76,7 @@ export class FakeServer implements ConnectionHost, FakeServices {
     registerLoginMethods(this.router, this, this.codes);
     registerMessageMethods(this.router, this);
     registerForwardMethods(this.router, this);
+    registerForumMethods(this.router, this);
     registerMediaMethods(this.router, this);
     registerUploadMethods(this.router, this);
     registerUpdateMethods(this.router, this);

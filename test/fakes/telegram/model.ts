@@ -45,9 +45,23 @@ export interface FakeChannel {
 export interface ForumTopic {
   readonly id: number;
   readonly title: string;
+  /** Unix seconds it was opened. */
+  readonly date: number;
+  /** Who opened it. */
+  readonly fromId: string;
+  /** RGB of the fallback icon, one of Telegram's six (TOPIC_ICON_COLORS). */
+  readonly iconColor: number;
+  /** Custom emoji shown as its icon (decimal); null for the fallback icon. */
+  readonly iconEmojiId: string | null;
   closed: boolean;
   deleted: boolean;
 }
+
+/** The colours Telegram documents for a topic's fallback icon. */
+export const TOPIC_ICON_COLORS: readonly number[] = [0x6FB9F0, 0xFFD67E, 0xCB86DB, 0x8EEE98, 0xFF93B2, 0xFB6F5F];
+
+/** What a topic gets when no (documented) colour is asked for. */
+export const DEFAULT_TOPIC_ICON_COLOR = 0x6FB9F0;
 
 /** A peer in the control API: one of the objects above, or its Bot-API style marked id ('N', '-N', '-100N'). */
 export type FakePeerRef = { readonly kind: PeerKind; readonly id: string } | string;

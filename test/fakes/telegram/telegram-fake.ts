@@ -21,8 +21,9 @@
  * What it serves and where it differs from Telegram is documented in the
  * modules: connection.ts (transport, salts, acks), router.ts (unknown
  * methods, login checks), methods-login.ts, methods-messages.ts,
- * methods-updates.ts, peers.ts (access rules), update-builders.ts (update
- * forms, seq), model.ts (message boxes, service messages), handshake.ts (pq).
+ * methods-updates.ts, methods-forum.ts (forum topics), peers.ts (access
+ * rules), update-builders.ts (update forms, seq), model.ts (message boxes,
+ * service messages), handshake.ts (pq).
  */
 import { randomBytes } from 'node:crypto';
 // The package entry first: gramjs's modules import each other in a cycle that only its index resolves.
@@ -164,9 +165,16 @@ export class TelegramFake {
   createForumTopic(fromUserId: string, forum: FakeChannel, title: string): number {
     const channel = this.#server.world.channels.get(forum.id);
     if (channel === undefined || !channel.forum) throw new Error(`${forum.id} is not a forum`);
-    const change = this.#server.world.post(fromUserId, channel, { text: title }, null, 'topicCreate');
+    const change = this.#server.world.openTopic(fromUserId, channel, { title }, null);
     this.#server.deliver(change, null);
     return change.message.id;
+  }
+
+  /** The forum's topics, oldest first (General, id 1, is not one of them). */
+  forumTopics(forum: FakeChannel): Array<{ id: number; title: string; fromId: string; deleted: boolean }> {
+    const topics = this.#server.world.channels.get(forum.id)?.topics;
+    if (topics === undefined) throw new Error(`${forum.id} is not a channel`);
+    return [...topics.values()].map((t) => ({ id: t.id, title: t.title, fromId: t.fromId, deleted: t.deleted }));
   }
 
   /** Closes (only admins may post) or deletes a topic; posts into a deleted one answer TOPIC_DELETED. */

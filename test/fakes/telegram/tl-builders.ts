@@ -4,8 +4,10 @@
  * message shows (the other party). Also gathers the users and chats a list
  * of messages mentions, which every TL answer carrying messages must include.
  */
-import type { ChannelRecord, Conversation, FakeMedia, GroupRecord, MessageRecord, UserRecord } from './model.ts';
+import type { ChannelRecord, Conversation, FakeMedia, ForumTopic, GroupRecord, MessageRecord, UserRecord } from './model.ts';
+import { DEFAULT_TOPIC_ICON_COLOR } from './model.ts';
 import { Api, big } from './tl-io.ts';
+import type { BigInteger } from './tl-io.ts';
 import type { FakeWorld } from './world.ts';
 
 export function userTl(user: UserRecord, viewerId: string): Api.User {
@@ -80,13 +82,49 @@ export function replyHeader(world: FakeWorld, message: MessageRecord, viewerId: 
   return new Api.MessageReplyHeader({ forumTopic: true, replyToMsgId: answersTopic ? topic : target, replyToTopId: answersTopic ? undefined : topic });
 }
 
+function topicCreateTl(message: MessageRecord): Api.MessageActionTopicCreate {
+  const topic = message.conversation.kind === 'channel' ? message.conversation.topics.get(message.id) : undefined;
+  return new Api.MessageActionTopicCreate({
+    title: message.text, iconColor: topic?.iconColor ?? DEFAULT_TOPIC_ICON_COLOR, iconEmojiId: emojiIdTl(topic),
+  });
+}
+
+function emojiIdTl(topic: ForumTopic | undefined): BigInteger | undefined {
+  return topic === undefined || topic.iconEmojiId === null ? undefined : big(topic.iconEmojiId);
+}
+
+/**
+ * A topic as forumTopic shows it to `viewerId`. The fake keeps no read
+ * state: a topic reads as read up to its top message, with unread counts 0
+ * as in the fake's dialogs.
+ */
+export function forumTopicTl(topic: ForumTopic, topMessage: number, viewerId: string): Api.ForumTopic {
+  return new Api.ForumTopic({
+    my: topic.fromId === viewerId || undefined,
+    closed: topic.closed || undefined,
+    id: topic.id,
+    date: topic.date,
+    title: topic.title,
+    iconColor: topic.iconColor,
+    iconEmojiId: emojiIdTl(topic),
+    topMessage,
+    readInboxMaxId: topMessage,
+    readOutboxMaxId: topMessage,
+    unreadCount: 0,
+    unreadMentionsCount: 0,
+    unreadReactionsCount: 0,
+    fromId: new Api.PeerUser({ userId: big(topic.fromId) }),
+    notifySettings: new Api.PeerNotifySettings({}),
+  });
+}
+
 function serviceTl(message: MessageRecord, viewerId: string, id: number, post: boolean): Api.MessageService {
   const conversation = message.conversation;
   const title = conversation.kind === 'private' ? '' : conversation.title;
   const action = message.service === 'chatCreate'
     ? new Api.MessageActionChatCreate({ title, users: [...message.holders].map((u) => big(u)) })
     : message.service === 'topicCreate'
-      ? new Api.MessageActionTopicCreate({ title: message.text, iconColor: 0x6FB9F0 })
+      ? topicCreateTl(message)
       : new Api.MessageActionChannelCreate({ title });
   return new Api.MessageService({
     out: message.fromId === viewerId, post, id, date: message.date, action, peerId: peerTl(conversation, viewerId),

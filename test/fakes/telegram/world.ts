@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type {
   ChannelRecord, Conversation, GroupRecord, MessageRecord, NewMessageInput, PrivateRecord, UserRecord,
 } from './model.ts';
+import { DEFAULT_TOPIC_ICON_COLOR } from './model.ts';
 import { MediaStore } from './media-store.ts';
 import { UpdateLog } from './update-log.ts';
 
@@ -155,7 +156,9 @@ export class FakeWorld {
     };
     if (service === 'topicCreate' && conversation.kind === 'channel') {
       message.topicId = message.id;
-      conversation.topics.set(message.id, { id: message.id, title: input.text, closed: false, deleted: false });
+      conversation.topics.set(message.id, {
+        id: message.id, title: input.text, date: message.date, fromId, iconColor: DEFAULT_TOPIC_ICON_COLOR, iconEmojiId: null, closed: false, deleted: false,
+      });
     }
     conversation.messages.push(message);
     if (randomId !== null) {
@@ -176,6 +179,18 @@ export class FakeWorld {
       }
     }
     return { kind: 'new', message, userPts, channelPts };
+  }
+
+  /**
+   * Opens a forum topic: its opening service message (messageActionTopicCreate),
+   * whose id becomes the topic's. The icon is set before the change is
+   * returned, so the message everyone is pushed already shows it.
+   */
+  openTopic(fromId: string, forum: ChannelRecord, topic: { title: string; iconColor?: number; iconEmojiId?: string }, randomId: string | null): MessageChange {
+    const change = this.post(fromId, forum, { text: topic.title }, randomId, 'topicCreate');
+    const opened = forum.topics.get(change.message.id)!;
+    forum.topics.set(opened.id, { ...opened, iconColor: topic.iconColor ?? opened.iconColor, iconEmojiId: topic.iconEmojiId ?? null });
+    return change;
   }
 
   edit(message: MessageRecord, text: string, entities: MessageRecord['entities']): MessageChange {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { ForwardingPair } from '../../../src/db/entities/index.ts';
+import { ForwardingPair, TelegramAccount, TopicLink } from '../../../src/db/entities/index.ts';
 import type { RegisteredUser } from '../../helpers/api-harness.ts';
 import { channelId, countsOf, linkBot, pairBody, startResourceWorld, type LinkedBot, type ResourceWorld } from './resource-fixtures.ts';
 
@@ -119,6 +119,7 @@ describe('api: pairs', function () {
       [{ ...good, source: { ...(good.source as object), topicId: '5' } }, 'source.topicId'],
       ...['0', '07', '-3', 'x', '2147483648', '1'.repeat(11)].map((topicId): [Record<string, unknown>, string] => [
         { ...good, destination: { platform: 'telegram', accountId: randomUUID(), chatId: '-1001', topicId } }, 'destination.topicId']),
+      [{ ...good, mapTopics: 'yes' }, 'mapTopics'],
     ];
     for (const [body, path] of cases) {
       const res = await req(alice, 'post', '/v1/pairs', body);
@@ -130,6 +131,52 @@ describe('api: pairs', function () {
     assert.equal(badFilter.status, 400);
     assert.deepEqual([badFilter.body.error.code, badFilter.body.error.index, badFilter.body.error.field], ['filter_invalid', 0, 'words']);
     assert.equal((await countsOf(world, alice.userId)).pairs, 0);
+  });
+
+  it('refuses topic mapping between ends that cannot map topics, with a message per rule, and stores nothing', async () => {
+    // A user of its own: Free's API rate limit counts every request of a user.
+    const carol = await world.h.registerUser();
+    const carolBot = await linkBot(world, carol);
+    const forum = { platform: 'telegram', accountId: randomUUID(), chatId: '-1001234' };
+    const cases: Array<[Record<string, unknown>, string, string]> = [
+      [pairBody(carolBot, 0, 1, { mapTopics: true }), 'source.platform', 'Topics are mapped from a Telegram forum: the source must be a Telegram chat'],
+      [{ ...pairBody(carolBot), source: { ...forum, topicId: '5' }, mapTopics: true }, 'source.topicId', 'A pair that maps topics reads the whole forum: leave source.topicId out'],
+      [{ ...pairBody(carolBot), source: forum, destination: { ...forum, chatId: '-1005678', topicId: '9' }, mapTopics: true }, 'destination.topicId',
+        'A pair that maps topics opens topics in the destination chat itself: leave destination.topicId out'],
+    ];
+    for (const [body, path, message] of cases) {
+      const res = await req(carol, 'post', '/v1/pairs', body);
+      assert.equal(res.status, 400, JSON.stringify(res.body));
+      assert.deepEqual([res.body.error.code, res.body.error.details], ['validation_failed', [{ path, message }]]);
+    }
+    const plain = await req(carol, 'post', '/v1/pairs', pairBody(carolBot, 0, 1));
+    assert.equal(plain.body.mapTopics, false);
+    const turnedOn = await req(carol, 'patch', `/v1/pairs/${plain.body.id}`, { mapTopics: true });
+    assert.equal(turnedOn.status, 400);
+    assert.equal(turnedOn.body.error.details[0].path, 'source.platform');
+    assert.equal((await req(carol, 'get', `/v1/pairs/${plain.body.id}`)).body.mapTopics, false);
+  });
+
+  it('saves a pair mapping a Telegram forum\'s topics, keeps its opened topics while its chats stay, forgets them when a chat changes', async () => {
+    const dana = await world.h.registerUser({ plan: 'pro' });
+    const danaBot = await linkBot(world, dana);
+    const em = world.h.ctx.orm.em.fork();
+    const account = em.create(TelegramAccount, { user: dana.userId, phone: '+15550007001', status: 'active' });
+    await em.flush();
+    const forum = { platform: 'telegram', accountId: account.id, chatId: '-1007001' };
+    const created = await req(dana, 'post', '/v1/pairs', { source: forum, destination: pairBody(danaBot).destination, mapTopics: true });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.mapTopics, true);
+    const pairId = created.body.id as string;
+    em.create(TopicLink, { pair: pairId, sourceTopicId: '5', destinationTopicId: '900000000000000001', title: 'News' });
+    await em.flush();
+    const links = () => world.h.ctx.orm.em.fork().count(TopicLink, { pair: pairId });
+    const same = await req(dana, 'patch', `/v1/pairs/${pairId}`, { name: 'forum', source: forum, destination: pairBody(danaBot).destination });
+    assert.equal(same.status, 200, JSON.stringify(same.body));
+    assert.equal(await links(), 1, 'the same chats sent back keep the opened topics');
+    const moved = await req(dana, 'patch', `/v1/pairs/${pairId}`, { destination: pairBody(danaBot, 0, 2).destination });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    assert.equal(await links(), 0, 'topics opened in the former destination are forgotten');
   });
 
   it('reports a bad regex with its position (on a plan with advanced filters)', async () => {

@@ -4,7 +4,7 @@ import { ValidationError, wrap } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import {
   ApiKey, AuditEvent, AuthToken, TotpRecoveryCode, DiscordAccount, ENTITIES, ErrorLog, ForwardingPair, MessageLink, Payment, RefreshTokenFamily,
-  SubscriptionPlan, TelegramAccount, UsagePeriod, User, UserSubscription, type IUser,
+  SubscriptionPlan, TelegramAccount, TopicLink, UsagePeriod, User, UserSubscription, type IUser,
 } from '../../../src/db/entities/index.ts';
 import { seedPlans } from '../../../src/db/seed-plans.ts';
 import { openSuiteDatabase } from './fixture.ts';
@@ -125,6 +125,21 @@ describe('db entities round trip', function () {
     const linkRow = await roundTrip(link);
     assert.deepEqual(linkRow.destinationMessageIds, ['900', '901', '902']);
     assert.equal(linkRow.pair, pair.id);
+    assert.equal(pairRow.mapTopics, false);
+  });
+
+  it('topic_links: one destination topic per source topic of a pair, gone with the pair', async () => {
+    const pair = em.create(ForwardingPair, {
+      user, name: 'forum', sourcePlatform: 'telegram', sourceAccountId: randomUUID(), sourceChatId: '-1002',
+      destinationPlatform: 'discord', destinationAccountId: randomUUID(), destinationChatId: '556', mapTopics: true,
+    });
+    const topic = em.create(TopicLink, { pair, sourceTopicId: '5', destinationTopicId: '777', title: 'News' });
+    const row = await roundTrip(topic);
+    assert.deepEqual([row.pair, row.sourceTopicId, row.destinationTopicId, row.title], [pair.id, '5', '777', 'News']);
+    em.create(TopicLink, { pair, sourceTopicId: '5', destinationTopicId: '778', title: 'News again' });
+    await assert.rejects(em.flush(), /topic_links_pair_id_source_topic_id_unique/);
+    await orm.em.fork().nativeDelete(ForwardingPair, { id: pair.id });
+    assert.equal(await orm.em.fork().count(TopicLink, { pair: pair.id }), 0);
   });
 
   it('payments: raw payload and optional plan', async () => {
@@ -196,6 +211,6 @@ describe('db entities round trip', function () {
   });
 
   it('covers every entity in the list', () => {
-    assert.equal(ENTITIES.length, 15);
+    assert.equal(ENTITIES.length, 16);
   });
 });

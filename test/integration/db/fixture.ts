@@ -22,6 +22,7 @@ export const SWITCHBOARD_TABLES = [
   'refresh_token_families',
   'subscription_plans',
   'telegram_accounts',
+  'topic_links',
   'totp_recovery_codes',
   'usage_periods',
   'user_subscriptions',

@@ -55,6 +55,7 @@ export interface PairInput {
   silent?: boolean;
   copyMode?: boolean;
   chain?: boolean;
+  mapTopics?: boolean;
   filters?: StoredFilter[];
   status?: 'active' | 'paused';
 }
@@ -219,11 +220,11 @@ export class ForwardingWorld {
       `insert into ${this.sql.table('forwarding_pairs')}
         (id, user_id, name, source_platform, source_account_id, source_chat_id, source_topic_id,
          destination_platform, destination_account_id, destination_chat_id, destination_topic_id,
-         delay_ms, silent, copy_mode, chain, filters, status)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         delay_ms, silent, copy_mode, chain, map_topics, filters, status)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [id, input.userId, `pair ${id.slice(0, 4)}`, input.source.platform ?? 'discord', input.source.accountId, input.source.chatId, input.source.topicId ?? null,
         input.destination.platform ?? 'discord', input.destination.accountId, input.destination.chatId, input.destination.topicId ?? null,
-        input.delayMs ?? 0, input.silent ?? false, input.copyMode ?? false, input.chain ?? false, JSON.stringify(input.filters ?? []), input.status ?? 'active'],
+        input.delayMs ?? 0, input.silent ?? false, input.copyMode ?? false, input.chain ?? false, input.mapTopics ?? false, JSON.stringify(input.filters ?? []), input.status ?? 'active'],
     );
     return id;
   }

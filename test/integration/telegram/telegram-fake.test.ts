@@ -4,7 +4,8 @@
  * sends to users, groups and channels with random_id dedupe, edits and
  * deletes, pushed updates of every kind, catching up with getDifference and
  * getChannelDifference, history and dialogs, scripted faults, revoked keys,
- * AUTH_KEY_DUPLICATED, dropped and zombie connections.
+ * AUTH_KEY_DUPLICATED, dropped and zombie connections, forum topics
+ * (channels.createForumTopic, channels.getForumTopicsByID).
  */
 import assert from 'node:assert/strict';
 import bigInt from 'big-integer';
@@ -258,6 +259,138 @@ describe('Telegram fake (with the real gramjs client)', function () {
     assert.ok(Date.now() - started < 350, 'the message is there while its answer waits');
     await answered;
     assert.ok(Date.now() - started >= 400);
+  });
+
+  describe('forum topics', () => {
+    let forum: FakeChannel;
+    let nextTopicRandomId = 7000;
+
+    beforeEach(() => {
+      forum = fake.createChannel({ title: 'Forum', megagroup: true, forum: true, members: [bob.id], admins: [carol.id], creatorId: alice.id });
+    });
+
+    const openTopic = (c: TelegramClient, title: string, extra: Partial<ConstructorParameters<typeof Api.channels.CreateForumTopic>[0]> = {}) =>
+      c.invoke(new Api.channels.CreateForumTopic({ channel: channel(forum), title, randomId: bigInt(nextTopicRandomId++), ...extra }));
+    const topicsById = (c: TelegramClient, topics: number[], where: FakeChannel = forum) =>
+      c.invoke(new Api.channels.GetForumTopicsByID({ channel: channel(where), topics }));
+    const topicOpenings = async (c: TelegramClient) => {
+      const history = await c.invoke(new Api.messages.GetHistory({
+        peer: channel(forum), offsetId: 0, offsetDate: 0, addOffset: 0, limit: 100, maxId: 0, minId: 0, hash: bigInt(0),
+      }));
+      return 'messages' in history ? history.messages.filter((m) => m instanceof Api.MessageService && m.action instanceof Api.MessageActionTopicCreate) : [];
+    };
+
+    it('createForumTopic answers updateMessageID + updateNewChannelMessage of messageActionTopicCreate (the topic id), pushes it to the members; posts go in with top_msg_id', async () => {
+      const { client: a } = await login(alice.phone);
+      const { client: b } = await login(bob.phone);
+      const seenB = recordUpdates(b);
+      const answer = await openTopic(a, 'Releases', { iconColor: 0xFFD67E, randomId: bigInt('-7001') });
+      assert.ok(answer instanceof Api.Updates);
+      assert.equal(answer.updates.length, 2);
+      const [idUpdate, newMessage] = answer.updates;
+      assert.ok(idUpdate instanceof Api.UpdateMessageID && idUpdate.randomId?.toString() === '-7001');
+      assert.ok(newMessage instanceof Api.UpdateNewChannelMessage && newMessage.message instanceof Api.MessageService);
+      const opening = newMessage.message;
+      const topicId = idUpdate.id;
+      assert.equal(opening.id, topicId);
+      assert.ok(opening.out);
+      assert.ok(opening.peerId instanceof Api.PeerChannel && opening.peerId.channelId.toString() === forum.id);
+      assert.ok(opening.action instanceof Api.MessageActionTopicCreate);
+      assert.equal(opening.action.title, 'Releases');
+      assert.equal(opening.action.iconColor, 0xFFD67E);
+      assert.equal(opening.replyTo, null, 'the opening message replies to nothing');
+      assert.ok(answer.chats.some((ch) => ch instanceof Api.Channel && ch.id.toString() === forum.id && ch.forum === true));
+      assert.ok(answer.users.some((u) => u.id.toString() === alice.id));
+      await waitFor('bob is pushed the opening', () => seenB.some((u) => u instanceof Api.UpdateNewChannelMessage && u.message.id === topicId));
+      const pushed = seenB.find((u) => u instanceof Api.UpdateNewChannelMessage) as Api.UpdateNewChannelMessage;
+      assert.ok(pushed.message instanceof Api.MessageService && pushed.message.action instanceof Api.MessageActionTopicCreate && !pushed.message.out);
+      assert.equal(pushed.message.action.title, 'Releases');
+      // An admin opens topics too; the helper and the RPC open them alike.
+      const { client: c } = await login(carol.phone, 'hunter2');
+      const byAdmin = await openTopic(c, 'Support') as Api.Updates;
+      assert.equal((byAdmin.updates[0] as Api.UpdateMessageID).id, topicId + 1);
+      assert.equal(fake.createForumTopic(bob.id, forum, 'By helper'), topicId + 2);
+
+      const intoTopic = new Api.InputReplyToMessage({ replyToMsgId: topicId, topMsgId: topicId });
+      const posted = await send(b, channel(forum), 'v1.0 is out', { replyTo: intoTopic }) as Api.Updates;
+      const post = (posted.updates[1] as Api.UpdateNewChannelMessage).message as Api.Message;
+      assert.ok(post.replyTo instanceof Api.MessageReplyHeader && post.replyTo.forumTopic === true && post.replyTo.replyToMsgId === topicId);
+      assert.equal(fake.messages(forum).at(-1)!.topicId, topicId);
+    });
+
+    it('getForumTopicsByID answers messages.forumTopics: titles, icons, top messages, forumTopicDeleted for a deleted topic, General for id 1, unknown ids left out', async () => {
+      const { client: a } = await login(alice.phone);
+      const { client: b } = await login(bob.phone);
+      const releases = ((await openTopic(a, 'Releases', { iconColor: 0xCB86DB, iconEmojiId: bigInt('5368324170671202286') })) as Api.Updates).updates[0] as Api.UpdateMessageID;
+      const gone = fake.createForumTopic(carol.id, forum, 'Gone');
+      const shut = fake.createForumTopic(carol.id, forum, 'Shut');
+      const latest = fake.sendAsUser(bob.id, forum, { text: 'in releases', topicId: releases.id });
+      fake.sendAsUser(bob.id, forum, { text: 'in general' });
+      fake.setForumTopic(forum, gone, 'deleted');
+      fake.setForumTopic(forum, shut, 'closed');
+      const answer = await topicsById(b, [releases.id, gone, 999, shut, releases.id, 1]);
+      assert.ok(answer instanceof Api.messages.ForumTopics);
+      assert.equal(answer.count, 4);
+      assert.deepEqual(answer.topics.map((t) => [t.className, t.id]), [
+        ['ForumTopic', releases.id], ['ForumTopicDeleted', gone], ['ForumTopic', shut], ['ForumTopic', 1],
+      ]);
+      const [topic, , closed, general] = answer.topics as [Api.ForumTopic, Api.ForumTopicDeleted, Api.ForumTopic, Api.ForumTopic];
+      assert.equal(topic.title, 'Releases');
+      assert.equal(topic.iconColor, 0xCB86DB);
+      assert.equal(topic.iconEmojiId?.toString(), '5368324170671202286');
+      assert.equal(topic.topMessage, latest.id);
+      assert.ok(topic.fromId instanceof Api.PeerUser && topic.fromId.userId.toString() === alice.id);
+      assert.ok(!topic.my && !topic.closed);
+      assert.ok(closed.closed && closed.title === 'Shut' && closed.topMessage === shut);
+      assert.equal(general.title, 'General');
+      assert.deepEqual(answer.messages.map((m) => m.id).sort((x, y) => x - y), [shut, latest.id, latest.id + 1]);
+      assert.ok(answer.chats.some((ch) => ch.id.toString() === forum.id));
+      assert.deepEqual(answer.users.map((u) => u.id.toString()).sort(), [alice.id, bob.id, carol.id].sort());
+      const state = await b.invoke(new Api.updates.GetChannelDifference({
+        channel: channel(forum), filter: new Api.ChannelMessagesFilterEmpty(), pts: 1, limit: 100,
+      })) as Api.updates.ChannelDifference;
+      assert.equal(answer.pts, state.pts);
+      const mine = await topicsById(a, [releases.id]);
+      assert.equal((mine.topics[0] as Api.ForumTopic).my, true);
+      // The title also travels in the opening message, which getHistory serves as well.
+      const openings = await topicOpenings(b);
+      assert.deepEqual(openings.map((m) => ((m as Api.MessageService).action as Api.MessageActionTopicCreate).title), ['Shut', 'Gone', 'Releases']);
+    });
+
+    it('forum topic errors: CHANNEL_FORUM_MISSING, CHAT_ADMIN_REQUIRED, TOPIC_TITLE_EMPTY, TOPIC_TITLE_TOO_LONG, TOPICS_EMPTY, CHANNEL_PRIVATE, CHANNEL_INVALID', async () => {
+      const { client: a } = await login(alice.phone);
+      const { client: b } = await login(bob.phone);
+      const plain = (c: TelegramClient, where: FakeChannel) =>
+        c.invoke(new Api.channels.CreateForumTopic({ channel: channel(where), title: 'x', randomId: bigInt(nextTopicRandomId++) }));
+      assert.equal(await rpcError(plain(a, chan)), '400 CHANNEL_FORUM_MISSING');
+      assert.equal(await rpcError(plain(b, news)), '400 CHANNEL_FORUM_MISSING');
+      assert.equal(await rpcError(topicsById(a, [1], chan)), '400 CHANNEL_FORUM_MISSING');
+      assert.equal(await rpcError(openTopic(b, 'not mine to open')), '403 CHAT_ADMIN_REQUIRED');
+      assert.equal(await rpcError(openTopic(a, '')), '400 TOPIC_TITLE_EMPTY');
+      assert.equal(await rpcError(openTopic(a, '  ')), '400 TOPIC_TITLE_EMPTY');
+      assert.equal(await rpcError(openTopic(a, 'x'.repeat(129))), '400 TOPIC_TITLE_TOO_LONG');
+      // 128 characters, as Telegram counts them (code points, not UTF-16 units).
+      assert.ok(await openTopic(a, '\u{1F680}'.repeat(128)) instanceof Api.Updates);
+      assert.equal(await rpcError(topicsById(a, [])), '400 TOPICS_EMPTY');
+      const outsider = fake.createChannel({ title: 'Closed forum', megagroup: true, forum: true, members: [], creatorId: carol.id });
+      assert.equal(await rpcError(plain(a, outsider)), '400 CHANNEL_PRIVATE');
+      assert.equal(await rpcError(topicsById(a, [1], outsider)), '400 CHANNEL_PRIVATE');
+      const forged = { ...forum, accessHash: '1' };
+      assert.equal(await rpcError(plain(a, forged)), '400 CHANNEL_INVALID');
+      assert.equal(await rpcError(topicsById(a, [1], forged)), '400 CHANNEL_INVALID');
+      assert.equal((await topicOpenings(a)).length, 1);
+    });
+
+    it('createForumTopic with a random_id used before answers RANDOM_ID_DUPLICATE and opens no second topic', async () => {
+      const { client: a } = await login(alice.phone);
+      const first = await openTopic(a, 'Once', { randomId: bigInt(4711) }) as Api.Updates;
+      assert.equal(await rpcError(openTopic(a, 'Once', { randomId: bigInt(4711) })), '500 RANDOM_ID_DUPLICATE');
+      await send(a, channel(chan), 'a message', { randomId: bigInt(4712) });
+      assert.equal(await rpcError(openTopic(a, 'Twice', { randomId: bigInt(4712) })), '500 RANDOM_ID_DUPLICATE');
+      assert.deepEqual((await topicOpenings(a)).map((m) => m.id), [(first.updates[0] as Api.UpdateMessageID).id]);
+      const answer = await topicsById(a, [(first.updates[0] as Api.UpdateMessageID).id + 1]);
+      assert.equal(answer.count, 0);
+    });
   });
 
   it('checks access (wrong access hashes, non-members, broadcast channels, unknown methods) and serves users, chats and channels', async () => {

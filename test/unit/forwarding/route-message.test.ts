@@ -59,6 +59,17 @@ describe('forwarding routing (pure)', () => {
     assert.equal(deleted.tasks.length, 3);
   });
 
+  it('names the source topic on the sends and edits of a pair that maps topics, but not General\'s, nor for other pairs', () => {
+    const mapping = pair('map', { source: { platform: 'telegram', accountId: 'a', chatId: 'S' }, mapTopics: true });
+    const plain = pair('plain', { source: { platform: 'telegram', accountId: 'a', chatId: 'S' } });
+    const tg = (topicId: string | undefined) => message('40', 'x', { platform: 'telegram', ...(topicId === undefined ? {} : { topicId }) });
+    const topicOfTask = (event: SourceEvent) => route(event, [mapping, plain]).tasks.map((t) => decodePayload(t.payloadRef).sourceTopicId);
+    assert.deepEqual(topicOfTask({ kind: 'new', chatId: 'S', messageId: '40', message: tg('5') }), ['5', undefined]);
+    assert.deepEqual(topicOfTask({ kind: 'edit', chatId: 'S', messageId: '40', message: tg('5') }), ['5', undefined]);
+    assert.deepEqual(topicOfTask({ kind: 'new', chatId: 'S', messageId: '41', message: tg(undefined) }), [undefined, undefined]);
+    assert.deepEqual(topicOfTask({ kind: 'delete', chatId: 'S', messageId: '40' }), [undefined, undefined]);
+  });
+
   it('judges an album once, as one message, and carries its parts\' ids to the send', () => {
     const album = message('20', 'holiday', {
       partIds: ['20', '21', '22'], groupId: '77',

@@ -1,0 +1,87 @@
+/**
+ * Puts the sends of a pair that maps topics where their source topic went:
+ * into the topic or thread opened for it earlier, or, for a topic's first
+ * message, into a new one opened with the source topic's title (the sending
+ * actor opens it; see SendTask.openTopic). The opened topic is recorded
+ * before the send is acknowledged or tried again, so a topic is opened once.
+ * Pairs deliver in order, one send at a time, so two messages of a new
+ * topic never both open it.
+ */
+import type { Logger } from 'pino';
+import type { SendTask } from '../actors/actor-contract.ts';
+import type { ForwardPayload } from '../src/forwarding/routing/forward-payload.ts';
+import { fallbackTopicTitle, mappedDestination, topicTitleFor } from '../src/forwarding/routing/topic-mapping.ts';
+import type { TopicKey, TopicLinks } from '../src/forwarding/store/topic-links.ts';
+import type { ScheduledTask } from '../src/scheduler/core/task.ts';
+import type { Supervisor } from './supervisor.ts';
+
+/** Reads a source topic's title through the account that reads the chat; rejects when that account cannot answer now. */
+export type TopicTitleReader = (accountId: string, chatId: string, topicId: string) => Promise<string | null>;
+
+/** Attempts that wait for the source account to name the topic before it is opened under a made-up title. */
+const TITLE_ATTEMPTS = 3;
+
+const RUNNING = new Set(['running', 'idle']);
+
+/** Asks the actor of the source account, where this supervisor runs it. */
+export function titleReaderOf(supervisor: Supervisor): TopicTitleReader {
+  return async (accountId, chatId, topicId) => {
+    const record = supervisor.sessions.get(accountId);
+    const worker = record?.workerId == null ? undefined : supervisor.workers().find((w) => w.workerId === record.workerId);
+    if (record === undefined || !RUNNING.has(record.state) || worker === undefined) {
+      throw new Error(`the source account ${accountId} is not running here (${record?.state ?? 'unknown'}), so the topic's title cannot be read`);
+    }
+    return worker.call<string | null>(async (api) => (await api.topicTitle(accountId, chatId, topicId)) as string | null);
+  };
+}
+
+export interface TopicPlacementDeps {
+  links: TopicLinks;
+  titleOf: TopicTitleReader;
+  /** The account reading a pair's source (null for a pair no longer loaded). */
+  sourceAccountOf: (pairId: string) => string | null;
+  logger: Logger;
+}
+
+function keyOf(p: ForwardPayload, sourceTopicId: string): TopicKey {
+  return { pairId: p.pairId, sourceChatId: p.source.chatId, destinationChatId: p.destination.chatId, sourceTopicId };
+}
+
+export class TopicPlacement {
+  readonly #d: TopicPlacementDeps;
+
+  constructor(deps: TopicPlacementDeps) {
+    this.#d = deps;
+  }
+
+  /** Points `send` at its topic's copy, or asks it to open one. Throws (a transient failure) while the title cannot be read yet. */
+  async place(task: ScheduledTask, p: ForwardPayload, send: SendTask): Promise<void> {
+    if (p.sourceTopicId === undefined) return;
+    const linked = await this.#d.links.find(keyOf(p, p.sourceTopicId));
+    if (linked !== null) {
+      Object.assign(send, mappedDestination(p.destination.platform, p.destination.chatId, linked));
+      return;
+    }
+    let title: string | null = null;
+    const accountId = this.#d.sourceAccountOf(p.pairId);
+    try {
+      if (accountId !== null) title = await this.#d.titleOf(accountId, p.source.chatId, p.sourceTopicId);
+    } catch (error) {
+      // A paused or moving source account answers later; a topic must not stay unopened forever for its name.
+      if (task.attempts < TITLE_ATTEMPTS) throw error;
+      this.#d.logger.warn({ err: error, pairId: p.pairId, topicId: p.sourceTopicId }, 'opening a topic under a made-up title: its source title could not be read');
+    }
+    send.openTopic = { title: topicTitleFor(p.destination.platform, title ?? fallbackTopicTitle(p.sourceTopicId)) };
+  }
+
+  /**
+   * Records the topic a send opened and points `send` at it (the delivery's
+   * links name the chat it is in). Another link already standing wins.
+   */
+  async opened(p: ForwardPayload, send: SendTask, topicId: string): Promise<void> {
+    if (p.sourceTopicId === undefined || send.openTopic === undefined) return;
+    const standing = await this.#d.links.record(keyOf(p, p.sourceTopicId), topicId, send.openTopic.title);
+    if (standing !== topicId) this.#d.logger.warn({ pairId: p.pairId, topicId: p.sourceTopicId, opened: topicId, standing }, 'a topic was opened twice for one source topic; the first stays in use');
+    Object.assign(send, mappedDestination(p.destination.platform, p.destination.chatId, topicId));
+  }
+}
