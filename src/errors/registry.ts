@@ -450,6 +450,21 @@ export const PairExistsError = defineError<{ pairId: string }>(
   'PairExistsError', 'pair_exists', 409,
   (d) => `Pair "${d.pairId}" already forwards this source chat to this destination chat`,
 );
+/** A chat link id that is not one of the caller's linked chat identities. */
+export const ChatLinkNotFoundError = defineError<{ chatLinkId: string }>(
+  'ChatLinkNotFoundError', 'chat_link_not_found', 404,
+  (d) => `You have no linked chat "${d.chatLinkId}"`,
+);
+/** A `/link` code that was never issued, has expired or was used already. */
+export const ChatLinkCodeInvalidError = defineError<Record<string, never>>(
+  'ChatLinkCodeInvalidError', 'chat_link_code_invalid', 400,
+  () => 'This link code is not valid: it expired, was used already, or was mistyped. Get a new one from the dashboard (POST /v1/me/chat-links)',
+);
+/** The chat identity redeeming a code is already tied to another Switchboard user. */
+export const ChatAlreadyLinkedError = defineError<{ platform: string }>(
+  'ChatAlreadyLinkedError', 'chat_already_linked', 409,
+  (d) => `This ${d.platform} identity is already linked to another Switchboard account: /unlink it there first`,
+);
 export const UserNotFoundError = defineError<{ userId: string }>(
   'UserNotFoundError', 'user_not_found', 404,
   (d) => `There is no user "${d.userId}"`,

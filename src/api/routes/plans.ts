@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { PLANS } from '../../../config/plans.ts';
 import { CURRENT_SUBSCRIPTION_STATUSES, SUBSCRIPTION_STATUSES, UserSubscription } from '../../db/entities/user-subscription.ts';
 import { effectivePlan } from '../../domain/plans/effective-plan.ts';
-import { TIER_PRIORITY, TIERS_BY_PRIORITY, type PlanDefinition, type PlanLimits } from '../../domain/plans/plan-types.ts';
+import { TIERS_BY_PRIORITY } from '../../domain/plans/plan-types.ts';
+import { PAYMENT_NOTE, upgradeOptions } from '../../domain/plans/plan-upgrades.ts';
 import type { ApiContext } from '../api-context.ts';
 import { authOf } from '../auth/authenticate.ts';
 import { requestPlan } from '../auth/user-plan.ts';
@@ -28,8 +29,6 @@ const subscriptionSchema = z.object({
   subscribedPlan: z.enum(TIER_NAMES).describe('The plan of the subscription row; differs from `plan.name` once it lapsed'),
 });
 
-const PAYMENT_NOTE = 'Online payment is not available yet: to change plans, contact an administrator, who can switch your plan at once.';
-
 const upgradeSchema = z.object({
   currentPlan: z.enum(TIER_NAMES),
   options: z.array(z.object({
@@ -42,23 +41,6 @@ const upgradeSchema = z.object({
   })).describe('Plans above the current one, cheapest first'),
   payment: z.object({ available: z.literal(false), message: z.string() }),
 });
-
-function limitGains(from: PlanLimits, to: PlanLimits): Array<{ limit: string; from: number | null; to: number | null }> {
-  return (Object.keys(to) as Array<keyof PlanLimits>)
-    .filter((k) => to[k] !== from[k] && (to[k] === null || (from[k] !== null && (to[k] as number) > (from[k] as number))))
-    .map((k) => ({ limit: k, from: from[k], to: to[k] }));
-}
-
-function upgradeOptions(current: PlanDefinition) {
-  return [...TIERS_BY_PRIORITY].reverse()
-    .filter((tier) => TIER_PRIORITY[tier] > TIER_PRIORITY[current.tier])
-    .map((tier) => {
-      const plan = PLANS[tier];
-      const features = (Object.keys(plan.features) as Array<keyof PlanDefinition['features']>)
-        .filter((f) => plan.features[f] && !current.features[f]);
-      return { plan: planView(plan), gains: { limits: limitGains(current.limits, plan.limits), features } };
-    });
-}
 
 export function plansRouter(ctx: ApiContext, guard: Guards): Router {
   const router = Router();
@@ -97,7 +79,8 @@ export function plansRouter(ctx: ApiContext, guard: Guards): Router {
     responses: { 200: { description: 'Upgrade options from your current plan', schema: upgradeSchema } },
   }, ...guard.user('read'), async (req, res) => {
     const current = await requestPlan(ctx, req);
-    res.json({ currentPlan: current.name, options: upgradeOptions(current), payment: { available: false, message: PAYMENT_NOTE } });
+    const options = upgradeOptions(current).map((o) => ({ plan: planView(o.plan), gains: { limits: o.limits, features: o.features } }));
+    res.json({ currentPlan: current.name, options, payment: { available: false, message: PAYMENT_NOTE } });
   });
 
   return router;

@@ -6,6 +6,7 @@
 import type { Router } from 'express';
 import type { ApiContext } from '../api-context.ts';
 import { adminRouters } from './admin/index.ts';
+import { chatLinksRouter } from './chat-links.ts';
 import { discordAccountsRouter } from './discord-accounts.ts';
 import { guards } from './guards.ts';
 import { meRouter } from './me.ts';
@@ -19,6 +20,7 @@ export function resourceRouters(ctx: ApiContext): Router[] {
   const guard = guards(ctx);
   return [
     meRouter(ctx, guard),
+    chatLinksRouter(ctx, guard),
     plansRouter(ctx, guard),
     usageRouter(ctx, guard),
     discordAccountsRouter(ctx, guard),

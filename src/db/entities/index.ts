@@ -2,6 +2,7 @@
 import { ApiKey } from './api-key.ts';
 import { AuditEvent } from './audit-event.ts';
 import { AuthToken } from './auth-token.ts';
+import { ChatLink } from './chat-link.ts';
 import { DiscordAccount } from './discord-account.ts';
 import { ErrorLog } from './error-log.ts';
 import { ForwardingPair } from './forwarding-pair.ts';
@@ -19,6 +20,7 @@ import { UserSubscription } from './user-subscription.ts';
 export * from './api-key.ts';
 export * from './audit-event.ts';
 export * from './auth-token.ts';
+export * from './chat-link.ts';
 export * from './discord-account.ts';
 export * from './error-log.ts';
 export * from './forwarding-pair.ts';
@@ -43,6 +45,7 @@ export const ENTITIES = [
   ForwardingPair,
   MessageLink,
   TopicLink,
+  ChatLink,
   Payment,
   ApiKey,
   RefreshTokenFamily,

@@ -11,5 +11,6 @@ import { TelegramLogin } from './20261204171700-telegram-login.ts';
 import { PairDeliveryNotice } from './20261204184000-pair-delivery-notice.ts';
 import { PairTopics } from './20261206020000-pair-topics.ts';
 import { TopicLinks } from './20261206050000-topic-links.ts';
+import { ChatLinks } from './20261206060000-chat-links.ts';
 
-export const MIGRATIONS: readonly Constructor<Migration>[] = [InitialSchema, AuthTokens, TelegramLogin, PairDeliveryNotice, PairTopics, TopicLinks];
+export const MIGRATIONS: readonly Constructor<Migration>[] = [InitialSchema, AuthTokens, TelegramLogin, PairDeliveryNotice, PairTopics, TopicLinks, ChatLinks];

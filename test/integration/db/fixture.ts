@@ -14,6 +14,7 @@ export const SWITCHBOARD_TABLES = [
   'api_keys',
   'audit_events',
   'auth_tokens',
+  'chat_links',
   'discord_accounts',
   'error_logs',
   'forwarding_pairs',

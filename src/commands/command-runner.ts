@@ -1,0 +1,150 @@
+/**
+ * Runs a chat message to the control bot, whichever platform it came from:
+ * who is asking (the chat identity's link), what the text asks
+ * (command-decision.ts), the command gate (role, plan, rate limit, the
+ * period's allowance), then the command, and the reply as neutral rich text
+ * for the platform adapter to render. Every refusal is a reply saying why;
+ * nothing is changed by a refused command. The platform adapters (a Discord
+ * application's slash commands, a Telegram bot) are the next step of issue
+ * 14; admin commands that steer the runtime answer that they are not
+ * available from the bot yet.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ApiContext } from '../api/api-context.ts';
+import { planOf } from '../api/auth/user-plan.ts';
+import { updatePair } from '../api/pairs/pair-writes.ts';
+import { usageReport } from '../api/usage/usage-report.ts';
+import { loadUserUsage } from '../api/usage/user-usage.ts';
+import { DiscordAccount } from '../db/entities/discord-account.ts';
+import { ForwardingPair } from '../db/entities/forwarding-pair.ts';
+import { TelegramAccount } from '../db/entities/telegram-account.ts';
+import { User } from '../db/entities/user.ts';
+import { CURRENT_SUBSCRIPTION_STATUSES, UserSubscription } from '../db/entities/user-subscription.ts';
+import { PAYMENT_NOTE, upgradeOptions } from '../domain/plans/plan-upgrades.ts';
+import type { PlanDefinition } from '../domain/plans/plan-types.ts';
+import { SwitchboardError } from '../errors/switchboard-error.ts';
+import type { RichText } from '../forwarding/message/neutral-message.ts';
+import type { ChatIdentity, ChatLinks } from './chat-links.ts';
+import type { CommandSpec } from './command-catalogue.ts';
+import { decideCommand } from './command-decision.ts';
+import { CommandGate } from './command-gate.ts';
+import { accountsReply, statusReply, type AccountLine } from './replies/accounts-reply.ts';
+import { pairByRef, pairsReply, type PairLine } from './replies/pairs-reply.ts';
+import { upgradeReply } from './replies/upgrade-reply.ts';
+import { planReply, usageReply } from './replies/usage-reply.ts';
+import { ReplyText } from './reply-text.ts';
+
+/** A linked caller, as the commands need them. */
+interface Caller {
+  userId: string;
+  email: string;
+  role: 'admin' | 'premium_user' | 'free_user';
+  status: 'active' | 'suspended' | 'deleted';
+  plan: PlanDefinition;
+}
+
+const say = (text: string): RichText => new ReplyText().plain(text).build();
+
+export class CommandRunner {
+  readonly #ctx: ApiContext;
+  readonly #links: ChatLinks;
+  readonly #gate: CommandGate;
+
+  constructor(ctx: ApiContext, links: ChatLinks, gate = new CommandGate(ctx.redis, () => new Date(ctx.now()))) {
+    this.#ctx = ctx;
+    this.#links = links;
+    this.#gate = gate;
+  }
+
+  /** The reply to `text` from `identity`; null when the text is not a command for this bot. */
+  async handle(identity: ChatIdentity, text: string, botUsername?: string): Promise<RichText | null> {
+    const caller = await this.#caller(identity);
+    const decision = decideCommand(text, caller === null ? { kind: 'unlinked' } : { kind: caller.role === 'admin' ? 'admin' : 'user', userId: caller.userId }, botUsername);
+    if (decision.kind === 'ignore') return null;
+    if (decision.kind === 'reply') return decision.reply;
+    try {
+      if (decision.command.name === 'link') return await this.#link(identity, decision.args[0]!);
+      // Only linked callers get past the decision for the other commands.
+      const linked = caller!;
+      await this.#gate.admit(linked, decision.command.name);
+      return await this.#run(decision.command, decision.args, linked, identity);
+    } catch (error) {
+      if (!(error instanceof SwitchboardError)) throw error;
+      return say(error.message);
+    }
+  }
+
+  async #caller(identity: ChatIdentity): Promise<Caller | null> {
+    const userId = await this.#links.userOf(identity.platform, identity.chatUserId);
+    if (userId === null) return null;
+    const em = this.#ctx.orm.em.fork();
+    const user = await em.findOne(User, { id: userId });
+    if (user === null) return null;
+    return { userId, email: user.email, role: user.role, status: user.status, plan: await planOf(em, userId, new Date(this.#ctx.now())) };
+  }
+
+  async #link(identity: ChatIdentity, code: string): Promise<RichText> {
+    const link = await this.#links.redeem(identity, code);
+    const user = await this.#ctx.orm.em.fork().findOne(User, { id: link.user.id });
+    return new ReplyText().plain('Linked: this chat now acts as ').bold(user?.email ?? 'your account').plain('. /help lists what you can do here.').build();
+  }
+
+  async #run(command: CommandSpec, args: string[], caller: Caller, identity: ChatIdentity): Promise<RichText> {
+    const em = this.#ctx.orm.em.fork();
+    switch (command.name) {
+      case 'unlink':
+        await this.#links.unlink(identity.platform, identity.chatUserId);
+        return say('Unlinked: this chat no longer acts as your account. /link CODE ties it again.');
+      case 'plan':
+        return planReply(caller.plan, await this.#expiry(em, caller.userId));
+      case 'usage': {
+        const user = await em.findOneOrFail(User, { id: caller.userId });
+        return usageReply(usageReport(caller.plan, await loadUserUsage(this.#ctx, em, user)));
+      }
+      case 'upgrade':
+        return upgradeReply(caller.plan, upgradeOptions(caller.plan), PAYMENT_NOTE);
+      case 'pairs':
+        return args.length === 0 ? pairsReply(await this.#pairs(em, caller.userId)) : this.#steerPair(caller, args);
+      case 'accounts':
+        return accountsReply(await this.#accounts(em, caller.userId));
+      case 'status':
+        return statusReply(await this.#accounts(em, caller.userId), await this.#pairs(em, caller.userId));
+      default:
+        return say(`/${command.name} is not available from the bot yet: use the dashboard, the admin API (/v1/admin) or the switchboard CLI.`);
+    }
+  }
+
+  async #steerPair(caller: Caller, args: string[]): Promise<RichText> {
+    const [action, ref] = args;
+    if ((action !== 'pause' && action !== 'resume') || ref === undefined) return say('Usage: /pairs [pause|resume NAME]');
+    const found = pairByRef(await this.#pairs(this.#ctx.orm.em.fork(), caller.userId), ref);
+    if ('problem' in found) return say(found.problem);
+    // The API's own write: the same plan rules (a resume over the plan's limit is refused) and the runtime is told.
+    const pair = await updatePair(this.#ctx, caller.userId, found.pair.id, { status: action === 'pause' ? 'paused' : 'active' });
+    return new ReplyText().bold(pair.name).plain(pair.status === 'paused' ? ' is paused.' : ' forwards again.').build();
+  }
+
+  async #expiry(em: EntityManager, userId: string): Promise<Date | null> {
+    const row = await em.findOne(UserSubscription, { user: userId, status: { $in: [...CURRENT_SUBSCRIPTION_STATUSES] } });
+    return row?.expiresAt ?? null;
+  }
+
+  async #pairs(em: EntityManager, userId: string): Promise<PairLine[]> {
+    const rows = await em.find(ForwardingPair, { user: userId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    return rows.map((p) => ({
+      id: p.id, name: p.name, status: p.status, pausedReason: p.pausedReason ?? null,
+      notice: p.deliveryNotice === null || p.deliveryNotice === undefined ? null : { code: p.deliveryNotice.code, message: p.deliveryNotice.message },
+    }));
+  }
+
+  async #accounts(em: EntityManager, userId: string): Promise<AccountLine[]> {
+    const [telegram, discord] = await Promise.all([
+      em.find(TelegramAccount, { user: userId }, { orderBy: { createdAt: 'asc' } }),
+      em.find(DiscordAccount, { user: userId }, { orderBy: { createdAt: 'asc' } }),
+    ]);
+    return [
+      ...telegram.map((a): AccountLine => ({ platform: 'telegram', name: a.displayName ?? a.phone, status: a.status, lastError: a.lastError ?? null })),
+      ...discord.map((a): AccountLine => ({ platform: 'discord', name: a.botUsername, status: a.status, lastError: a.lastError ?? null })),
+    ];
+  }
+}
