@@ -45,5 +45,16 @@ module.exports = {
       exec_mode: 'cluster',
       instances: 'max',
     },
+    {
+      ...common,
+      // One in the whole deployment: every gateway session of a Discord bot gets every
+      // interaction, and only one may answer. Without CONTROL_BOT_DISCORD_TOKEN it exits 0
+      // at once, and stays stopped.
+      name: 'switchboard-bot',
+      script: 'src/commands/bot-main.ts',
+      exec_mode: 'fork',
+      instances: 1,
+      stop_exit_codes: [0, 78],
+    },
   ],
 };

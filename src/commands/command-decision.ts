@@ -7,7 +7,7 @@
  */
 import type { RichText } from '../forwarding/message/neutral-message.ts';
 import { argumentProblem, findCommand, helpLines, type CommandSpec } from './command-catalogue.ts';
-import { parseCommand } from './command-text.ts';
+import { parseCommand, type CommandText } from './command-text.ts';
 import { ReplyText } from './reply-text.ts';
 
 /** Who is writing: a chat not linked to a Switchboard user yet, or a linked user with their role. */
@@ -36,7 +36,11 @@ export function decideCommand(text: string, caller: CommandCaller, botUsername?:
   const parsed = parseCommand(text, botUsername);
   if (parsed.kind === 'not_for_us') return { kind: 'ignore' };
   if (parsed.kind === 'malformed') return say(`I could not read that: ${parsed.reason}.`, HELP_HINT);
-  const { name, args } = parsed.command;
+  return decideParsed(parsed.command, caller);
+}
+
+/** The same for a command whose name and arguments the platform already split (a Discord slash command's options). */
+export function decideParsed({ name, args }: CommandText, caller: CommandCaller): CommandDecision {
   const command = findCommand(name);
   if (command === undefined) return say(`There is no /${name} command.`, HELP_HINT);
   if (command.audience !== 'everyone' && caller.kind === 'unlinked') {

@@ -26,7 +26,8 @@ import { SwitchboardError } from '../errors/switchboard-error.ts';
 import type { RichText } from '../forwarding/message/neutral-message.ts';
 import type { ChatIdentity, ChatLinks } from './chat-links.ts';
 import type { CommandSpec } from './command-catalogue.ts';
-import { decideCommand } from './command-decision.ts';
+import { decideCommand, decideParsed, type CommandDecision } from './command-decision.ts';
+import type { CommandText } from './command-text.ts';
 import { CommandGate } from './command-gate.ts';
 import { accountsReply, statusReply, type AccountLine } from './replies/accounts-reply.ts';
 import { pairByRef, pairsReply, type PairLine } from './replies/pairs-reply.ts';
@@ -45,6 +46,10 @@ interface Caller {
 
 const say = (text: string): RichText => new ReplyText().plain(text).build();
 
+function callerKind(caller: Caller | null): { kind: 'unlinked' } | { kind: 'user' | 'admin'; userId: string } {
+  return caller === null ? { kind: 'unlinked' } : { kind: caller.role === 'admin' ? 'admin' : 'user', userId: caller.userId };
+}
+
 export class CommandRunner {
   readonly #ctx: ApiContext;
   readonly #links: ChatLinks;
@@ -59,7 +64,16 @@ export class CommandRunner {
   /** The reply to `text` from `identity`; null when the text is not a command for this bot. */
   async handle(identity: ChatIdentity, text: string, botUsername?: string): Promise<RichText | null> {
     const caller = await this.#caller(identity);
-    const decision = decideCommand(text, caller === null ? { kind: 'unlinked' } : { kind: caller.role === 'admin' ? 'admin' : 'user', userId: caller.userId }, botUsername);
+    return this.#answer(identity, caller, decideCommand(text, callerKind(caller), botUsername));
+  }
+
+  /** The reply to a command the platform parsed already (a Discord slash command). */
+  async handleParsed(identity: ChatIdentity, command: CommandText): Promise<RichText> {
+    const caller = await this.#caller(identity);
+    return (await this.#answer(identity, caller, decideParsed(command, callerKind(caller))))!;
+  }
+
+  async #answer(identity: ChatIdentity, caller: Caller | null, decision: CommandDecision): Promise<RichText | null> {
     if (decision.kind === 'ignore') return null;
     if (decision.kind === 'reply') return decision.reply;
     try {

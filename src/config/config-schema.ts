@@ -155,6 +155,9 @@ export const configSchema = z
       return v === undefined || (m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 32767);
     }, { error: 'TELEGRAM_SERVER must be host:port with a port from 1 to 32767' }),
     TELEGRAM_SERVER_KEY_FILE: optionalText,
+    CONTROL_BOT_DISCORD_TOKEN: optionalText.refine((v) => v === undefined || /^[\x21-\x7e]{20,200}$/.test(v), {
+      error: 'CONTROL_BOT_DISCORD_TOKEN must be a Discord bot token (20 to 200 printable ASCII characters, no spaces)',
+    }),
   })
   .superRefine((c, ctx) => {
     if (c.SECRET_KEY_CURRENT !== undefined) {

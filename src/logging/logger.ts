@@ -9,7 +9,7 @@ import type { Config } from '../config/load-config.ts';
 import { REDACTED, REDACT_PATHS } from './redaction.ts';
 
 /** Components that get their own child logger, named in every line they write. */
-export type Component = 'supervisor' | 'worker' | 'actor' | 'api' | 'scheduler' | 'cli' | 'db' | 'infra';
+export type Component = 'supervisor' | 'worker' | 'actor' | 'api' | 'bot' | 'scheduler' | 'cli' | 'db' | 'infra';
 
 export type LogConfig = Pick<
   Config,

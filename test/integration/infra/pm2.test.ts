@@ -3,7 +3,8 @@
  * PM2_HOME): `pm2 stop` of the supervisor stops its workers in order, well
  * under `kill_timeout`, without a "worker crashed" or a new worker forked
  * during shutdown; a configuration error (exit 78) stops the app instead of
- * restarting it every few seconds.
+ * restarting it every few seconds; the control bot without its token stops
+ * for good.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -106,5 +107,16 @@ describe('pm2 runs the supervisor as the README says', function () {
     const p = await app();
     assert.deepEqual([p?.pid, p?.pm2_env.restart_time], [0, 0]);
     assert.match(read(logs?.err), /SHUTDOWN_TIMEOUT_MS/);
+  });
+
+  it('the control bot without CONTROL_BOT_DISCORD_TOKEN says so, exits 0 and stays stopped', async () => {
+    const BOT = 'switchboard-bot';
+    await pm2('start', ECOSYSTEM, '--only', BOT);
+    const bot = async () => (await list()).find((p) => p.name === BOT);
+    await waitFor('the bot exited with 0', async () => (await bot())?.pm2_env.exit_code === 0, 30_000);
+    await sleep(3_000);
+    const p = await bot();
+    assert.deepEqual([p?.pid, p?.pm2_env.restart_time], [0, 0]);
+    assert.match(read(p?.pm2_env.pm_out_log_path), /CONTROL_BOT_DISCORD_TOKEN is not set/);
   });
 });

@@ -1,0 +1,95 @@
+/**
+ * The control bot on Discord, end to end: the real discord.js client of
+ * DiscordControlBot against the Discord fake, the real API context,
+ * PostgreSQL and Redis. A user of a server uses the slash commands as
+ * Discord's client would send them; what they see is read back from the
+ * fake (ephemeral in a server, never "thinking" forever).
+ */
+import assert from 'node:assert/strict';
+import { chatLinksOf } from '../../../src/api/routes/chat-links.ts';
+import { COMMANDS } from '../../../src/commands/command-catalogue.ts';
+import { DiscordAccount, ForwardingPair } from '../../../src/db/entities/index.ts';
+import { CommandRunner } from '../../../src/commands/command-runner.ts';
+import { DiscordControlBot } from '../../../src/commands/discord-control-bot.ts';
+import { DiscordFake } from '../../fakes/discord/discord-fake.ts';
+import { waitFor } from '../discord/discord-test-kit.ts';
+import { startApiHarness, type ApiHarness, type RegisteredUser } from '../../helpers/api-harness.ts';
+import pino from 'pino';
+
+describe('control bot on Discord (real discord.js, the Discord fake, the real API context)', function () {
+  this.timeout(30_000);
+  let h: ApiHarness;
+  let fake: DiscordFake;
+  let controlBot: DiscordControlBot;
+  let app: { id: string; token: string; applicationId: string };
+  let channelId: string;
+  let ann: RegisteredUser;
+  let annOnDiscord: { id: string };
+
+  before(async () => {
+    h = await startApiHarness();
+    fake = await DiscordFake.start({ heartbeatIntervalMs: 400 });
+    app = fake.createBot({ username: 'switchboard' });
+    annOnDiscord = fake.createUser({ username: 'ann', globalName: 'Ann' });
+    const guild = fake.createGuild({ name: 'Team', bots: [app.id], users: [annOnDiscord.id] });
+    channelId = fake.createChannel(guild.id, 'general').id;
+    ann = await h.registerUser({ plan: 'pro' });
+    controlBot = await DiscordControlBot.start({
+      token: app.token, apiUrl: fake.apiUrl, runner: new CommandRunner(h.ctx, chatLinksOf(h.ctx)), logger: pino({ level: 'silent' }),
+    });
+  });
+  after(async () => {
+    await controlBot?.stop();
+    await fake?.close();
+    await h?.close();
+  });
+
+  /** Ann uses a slash command; resolves with the text she sees once the bot has answered. */
+  async function use(name: string, options: Record<string, string> = {}): Promise<{ text: string; ephemeral: boolean }> {
+    const { interactionId } = fake.invokeCommand({ channelId, name, options, userId: annOnDiscord.id });
+    await waitFor(`the answer to /${name}`, () => fake.interactionReplies(interactionId).some((r) => !r.loading), 10_000);
+    const replies = fake.interactionReplies(interactionId);
+    return { text: replies.map((r) => r.content).join('\n'), ephemeral: replies.every((r) => r.ephemeral) };
+  }
+
+  it('registers every catalogue command as a slash command', () => {
+    assert.deepEqual(fake.commands(app.applicationId).map((c) => c.name).sort(), COMMANDS.map((c) => c.name).sort());
+  });
+
+  it('tells an unlinked user to link, links with a code from the API, then answers as their account, privately', async () => {
+    const before = await use('plan');
+    assert.match(before.text, /needs this chat linked/);
+    assert.equal(before.ephemeral, true, 'only the caller sees answers about their account in a server');
+    const code = (await h.request('post', '/v1/me/chat-links', { token: ann.accessToken })).body.code as string;
+    assert.match((await use('link', { code })).text, /^Linked: this chat now acts as /);
+    assert.equal(await chatLinksOf(h.ctx).userOf('discord', annOnDiscord.id), ann.userId);
+    assert.match((await use('plan')).text, /Your plan: \*\*Pro\*\*/);
+    assert.match((await use('pairs')).text, /You have no forwarding pairs yet/);
+  });
+
+  it('sends a reply over 2,000 characters in parts, every part private', async () => {
+    const em = h.ctx.orm.em.fork();
+    const bot = em.create(DiscordAccount, { user: ann.userId, botUserId: '900000000000000009', botUsername: 'annbot', tokenCiphertext: 'x', status: 'active' });
+    for (let i = 0; i < 25; i += 1) {
+      em.create(ForwardingPair, {
+        user: ann.userId, name: `${String(i).padStart(2, '0')} ${'a long pair name '.repeat(5).trim()}`, sourcePlatform: 'discord', sourceAccountId: bot.id,
+        sourceChatId: String(100_000_000_000_000_000n + BigInt(i)), destinationPlatform: 'discord', destinationAccountId: bot.id, destinationChatId: String(200_000_000_000_000_000n + BigInt(i)),
+      });
+    }
+    await em.flush();
+    const { interactionId } = fake.invokeCommand({ channelId, name: 'pairs', userId: annOnDiscord.id });
+    await waitFor('every part', () => fake.interactionReplies(interactionId).length >= 2 && fake.interactionReplies(interactionId).every((r) => !r.loading), 10_000);
+    const replies = fake.interactionReplies(interactionId);
+    assert.deepEqual(replies.map((r) => [r.kind, r.ephemeral]), [['reply', true], ...replies.slice(1).map(() => ['followup', true])]);
+    assert.ok(replies.every((r) => r.content.length <= 2_000));
+    const text = replies.map((r) => r.content).join('\n');
+    assert.ok(text.startsWith('**Your pairs \\(25)**'), text.slice(0, 40));
+    assert.match(text, /24 a long pair name/);
+  });
+
+  it('refuses what the caller may not do, as a reply: an admin command, a wrong code, a pair that is not theirs', async () => {
+    assert.match((await use('users')).text, /is for administrators/);
+    assert.match((await use('pairs', { action: 'pause', pair: 'nothing-here' })).text, /You have no pair named "nothing-here"/);
+    assert.match((await use('link', { code: 'ZZZZ-ZZZZ' })).text, /This link code is not valid/);
+  });
+});
