@@ -3,15 +3,17 @@
  * who is asking (the chat identity's link), what the text asks
  * (command-decision.ts), the command gate (role, plan, rate limit, the
  * period's allowance), then the command, and the reply as neutral rich text
- * for the platform adapter to render. Every refusal is a reply saying why;
- * nothing is changed by a refused command. The platform adapters (a Discord
- * application's slash commands, a Telegram bot) are the next step of issue
- * 14; admin commands that steer the runtime answer that they are not
- * available from the bot yet.
+ * for the platform adapter (discord-control-bot.ts) to render. Every
+ * refusal is a reply saying why; nothing is changed by a refused command.
+ * Admin commands that change things (sessions, dead letters, users' plans)
+ * answer that they are not available from the bot yet.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ApiContext } from '../api/api-context.ts';
+import { clusterStats } from '../api/admin/cluster-stats.ts';
+import { listUsers } from '../api/admin/user-directory.ts';
 import { planOf } from '../api/auth/user-plan.ts';
+import { readSnapshots } from '../cluster/admin-channel.ts';
 import { updatePair } from '../api/pairs/pair-writes.ts';
 import { usageReport } from '../api/usage/usage-report.ts';
 import { loadUserUsage } from '../api/usage/user-usage.ts';
@@ -30,6 +32,7 @@ import { decideCommand, decideParsed, type CommandDecision } from './command-dec
 import type { CommandText } from './command-text.ts';
 import { CommandGate } from './command-gate.ts';
 import { accountsReply, statusReply, type AccountLine } from './replies/accounts-reply.ts';
+import { statsReply, usersReply, workersReply } from './replies/admin-replies.ts';
 import { pairByRef, pairsReply, type PairLine } from './replies/pairs-reply.ts';
 import { upgradeReply } from './replies/upgrade-reply.ts';
 import { planReply, usageReply } from './replies/usage-reply.ts';
@@ -43,6 +46,9 @@ interface Caller {
   status: 'active' | 'suspended' | 'deleted';
   plan: PlanDefinition;
 }
+
+/** Users listed by /users; the rest are counted. */
+const USERS_SHOWN = 20;
 
 const say = (text: string): RichText => new ReplyText().plain(text).build();
 
@@ -123,6 +129,15 @@ export class CommandRunner {
         return accountsReply(await this.#accounts(em, caller.userId));
       case 'status':
         return statusReply(await this.#accounts(em, caller.userId), await this.#pairs(em, caller.userId));
+      case 'users': {
+        const search = args[0];
+        const found = await listUsers(this.#ctx, em, { ...(search === undefined ? {} : { email: search }), limit: USERS_SHOWN, offset: 0 }, new Date(this.#ctx.now()));
+        return usersReply(found.rows, found.total, search);
+      }
+      case 'stats':
+        return statsReply(await clusterStats(this.#ctx, new Date(this.#ctx.now())), await readSnapshots(this.#ctx.redis));
+      case 'workers':
+        return workersReply(await readSnapshots(this.#ctx.redis));
       default:
         return say(`/${command.name} is not available from the bot yet: use the dashboard, the admin API (/v1/admin) or the switchboard CLI.`);
     }

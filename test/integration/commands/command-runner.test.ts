@@ -85,12 +85,22 @@ describe('bot commands, platform-neutral (real API context, PostgreSQL and Redis
     assert.equal((await h.ctx.orm.em.fork().findOneOrFail(ForwardingPair, { id: news.id })).status, 'active');
   });
 
-  it('refuses admin commands to users, and answers admins that steering from the bot is not there yet', async () => {
+  it('refuses admin commands to users; gives admins the user directory, the stats and the workers, and says what is not there yet', async () => {
     const who = await linked(ann);
     assert.match(await ask(who, '/users'), /is for administrators/);
+    assert.match(await ask(who, '/stats'), /is for administrators/);
     const admin = await h.registerUser({ role: 'admin' });
     const boss = await linked(admin);
-    assert.match(await ask(boss, '/workers'), /not available from the bot yet/);
+    const users = await ask(boss, `/users ${ann.email.slice(0, 12)}`);
+    assert.match(users, /^Users matching ".+": 1\n/);
+    assert.match(users, new RegExp(`${ann.email.replace(/[.+]/g, '\\$&')} · pro · premium_user · active · 2 pairs · 1 sessions`));
+    assert.match(await ask(boss, '/users nobody-has-this-email'), /No user's email contains "nobody-has-this-email"/);
+    const stats = await ask(boss, '/stats');
+    assert.match(stats, /^Switchboard now\nUsers \d+: elite \d+ · pro \d+ · free \d+/);
+    // Supervisors of other suites may publish under this prefix; the figures' shapes are in the replies' unit test.
+    assert.match(stats, /No supervisor is running|Sessions: elite \d+/);
+    assert.match(await ask(boss, '/workers'), /No supervisor is running\.|sessions/);
+    assert.match(await ask(boss, '/session 1 stop'), /not available from the bot yet/);
   });
 
   it('/unlink unties the chat; its next command is refused as unlinked', async () => {

@@ -4,6 +4,7 @@ import { upgradeOptions } from '../../../src/domain/plans/plan-upgrades.ts';
 import { accountsReply, statusReply } from '../../../src/commands/replies/accounts-reply.ts';
 import { pairByRef, pairsReply, PAIRS_SHOWN, type PairLine } from '../../../src/commands/replies/pairs-reply.ts';
 import { upgradeReply } from '../../../src/commands/replies/upgrade-reply.ts';
+import { statsReply, usersReply, workersReply } from '../../../src/commands/replies/admin-replies.ts';
 
 const pair = (id: string, name: string, over: Partial<PairLine> = {}): PairLine => ({ id, name, status: 'active', pausedReason: null, notice: null, ...over });
 
@@ -42,5 +43,40 @@ describe('bot command replies (pure)', () => {
     assert.match(accountsReply(accounts).text, /Discord bot · failing\n {3}gateway closed 4014/);
     assert.equal(statusReply([accounts[0]!], [pair('a', 'x')]).text, 'Accounts: 1 of 1 running. Pairs: 1 of 1 active.\nNothing needs your attention.');
     assert.match(statusReply(accounts, []).text, /⚠ bot: failing/);
+  });
+});
+
+describe('admin command replies (pure)', () => {
+  const snapshot = {
+    supervisorId: 'host-1', pid: 1, hostname: 'host', startedAt: 0, publishedAt: 0,
+    host: { totalBytes: 8 * 2 ** 30, availableBytes: 2 * 2 ** 30, usedFraction: 0.75 },
+    pressure: { highWatermark: 0.85, lowWatermark: 0.7, pauseElite: false },
+    workers: [{ workerId: 'host-1-w1', pid: 2, state: 'running' as const, rssBytes: 300 * 2 ** 20, sessions: 3, sessionLimit: 5000, ramCapBytes: 2 ** 32, restarts: 1, threads: [] }],
+    sessions: (['elite', 'free', 'free'] as const).map((tier, i) => ({
+      actorId: `a${i}`, userId: 'u', tier, platform: 'discord' as const, workerId: 'host-1-w1', threadIndex: 0, state: 'running' as const,
+      memoryBytes: 0, lastActivityAt: 0, pausedBy: null, queuedReason: null,
+    })),
+    queue: { queued: { elite: 4, pro: 0, free: 9 } } as never,
+  };
+  const stats = {
+    period: { start: '2026-12-01T00:00:00.000Z', end: '2027-01-01T00:00:00.000Z' },
+    users: { total: 3, byTier: { free: 1, pro: 1, elite: 1 }, byRole: {}, byStatus: {} },
+    pairs: { total: 2, active: { free: 1, pro: 0, elite: 1 }, paused: { free: 0, pro: 0, elite: 0 } },
+    messagesThisPeriod: { total: 1234, byTier: { free: 4, pro: 30, elite: 1200 } },
+  };
+
+  it('/stats adds the sessions and queued tasks of every supervisor by tier', () => {
+    const text = statsReply(stats, [snapshot]).text;
+    assert.match(text, /Users 3: elite 1 · pro 1 · free 1/);
+    assert.match(text, /Messages this period 1,234: elite 1,200 · pro 30 · free 4/);
+    assert.match(text, /Sessions: elite 1 · pro 0 · free 2\nQueued: elite 4 · pro 0 · free 9$/);
+    assert.match(statsReply(stats, []).text, /No supervisor is running: no sessions, no queue\.$/);
+  });
+
+  it('/workers lists each supervisor\'s workers; /users the directory rows, the rest counted', () => {
+    assert.equal(workersReply([snapshot]).text, 'host-1 on host: host memory 75 % used\n  host-1-w1 · running · 300 MB · 3/5000 sessions · 1 restarts');
+    const row = { id: 'x', email: 'ann@example.com', role: 'free_user' as const, status: 'active' as const, plan: 'pro' as const, createdAt: new Date(), lastLoginAt: null, pairs: 2, sessions: 1, counters: { messages: 0, api_calls: 0, commands: 0 } };
+    assert.equal(usersReply([row], 30, 'ann').text, 'Users matching "ann": 30\nann@example.com · pro · free_user · active · 2 pairs · 1 sessions\n… and 29 more: narrow the search, or use /v1/admin/users.');
+    assert.equal(usersReply([], 0, undefined).text, 'There are no users.');
   });
 });
