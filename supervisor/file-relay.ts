@@ -26,6 +26,7 @@ import { FileSourceGoneError, FileSourceUnavailableError, RouteNotFoundError } f
 import { SwitchboardError } from '../src/errors/switchboard-error.ts';
 import { checkOptionsObject, checkPositiveInteger, failOption } from '../src/options/option-checks.ts';
 import { openFileLink, signFileLink, type FileLinkClaim } from './file-link.ts';
+import { runningWorkerOf } from './running-worker.ts';
 import type { Supervisor } from './supervisor.ts';
 
 /** Bytes read per upload.getFile: Telegram's largest piece, which divides its 1 MB windows. */
@@ -62,15 +63,12 @@ export function resolveFileRelayOptions(input: unknown = {}): ResolvedOptions {
 /** What the relay needs of the supervisor: where an account's actor runs, and a way to call it. */
 type SourceRead = (accountId: string, read: FileRead) => Promise<FilePiece>;
 
-const RUNNING = new Set(['running', 'idle']);
-
 /** Reads through the supervisor's session table; absent or revoked sources are gone, the others not ready yet. */
 function readerOf(supervisor: Supervisor): SourceRead {
   return async (accountId, read) => {
-    const record = supervisor.sessions.get(accountId);
+    const { record, worker } = runningWorkerOf(supervisor, accountId);
     if (record === undefined || record.state === 'revoked') throw new FileSourceGoneError({ reason: `account ${accountId} does not run under this supervisor` });
-    const worker = record.workerId === null ? undefined : supervisor.workers().find((w) => w.workerId === record.workerId);
-    if (!RUNNING.has(record.state) || worker === undefined) throw new FileSourceUnavailableError({ reason: `account ${accountId} is ${record.state}` });
+    if (worker === undefined) throw new FileSourceUnavailableError({ reason: `account ${accountId} is ${record.state}` });
     try {
       return await worker.call<FilePiece>(async (api) => (await api.readFile(accountId, read)) as FilePiece);
     } catch (error) {

@@ -13,6 +13,7 @@ import type { ForwardPayload } from '../src/forwarding/routing/forward-payload.t
 import { fallbackTopicTitle, mappedDestination, topicTitleFor } from '../src/forwarding/routing/topic-mapping.ts';
 import type { TopicKey, TopicLinks } from '../src/forwarding/store/topic-links.ts';
 import type { ScheduledTask } from '../src/scheduler/core/task.ts';
+import { runningWorkerOf } from './running-worker.ts';
 import type { Supervisor } from './supervisor.ts';
 
 /** Reads a source topic's title through the account that reads the chat; rejects when that account cannot answer now. */
@@ -21,14 +22,11 @@ export type TopicTitleReader = (accountId: string, chatId: string, topicId: stri
 /** Attempts that wait for the source account to name the topic before it is opened under a made-up title. */
 const TITLE_ATTEMPTS = 3;
 
-const RUNNING = new Set(['running', 'idle']);
-
 /** Asks the actor of the source account, where this supervisor runs it. */
 export function titleReaderOf(supervisor: Supervisor): TopicTitleReader {
   return async (accountId, chatId, topicId) => {
-    const record = supervisor.sessions.get(accountId);
-    const worker = record?.workerId == null ? undefined : supervisor.workers().find((w) => w.workerId === record.workerId);
-    if (record === undefined || !RUNNING.has(record.state) || worker === undefined) {
+    const { record, worker } = runningWorkerOf(supervisor, accountId);
+    if (worker === undefined) {
       throw new Error(`the source account ${accountId} is not running here (${record?.state ?? 'unknown'}), so the topic's title cannot be read`);
     }
     return worker.call<string | null>(async (api) => (await api.topicTitle(accountId, chatId, topicId)) as string | null);
