@@ -5,8 +5,7 @@
  * period's allowance), then the command, and the reply as neutral rich text
  * for the platform adapter (discord-control-bot.ts) to render. Every
  * refusal is a reply saying why; nothing is changed by a refused command.
- * Admin commands that change things (sessions, dead letters, users' plans)
- * answer that they are not available from the bot yet.
+ * Admin commands that change things run in admin-commands.ts.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ApiContext } from '../api/api-context.ts';
@@ -26,6 +25,7 @@ import { PAYMENT_NOTE, upgradeOptions } from '../domain/plans/plan-upgrades.ts';
 import type { PlanDefinition } from '../domain/plans/plan-types.ts';
 import { SwitchboardError } from '../errors/switchboard-error.ts';
 import type { RichText } from '../forwarding/message/neutral-message.ts';
+import { AdminCommands } from './admin-commands.ts';
 import type { ChatIdentity, ChatLinks } from './chat-links.ts';
 import type { CommandSpec } from './command-catalogue.ts';
 import { decideCommand, decideParsed, type CommandDecision } from './command-decision.ts';
@@ -138,8 +138,11 @@ export class CommandRunner {
         return statsReply(await clusterStats(this.#ctx, new Date(this.#ctx.now())), await readSnapshots(this.#ctx.redis));
       case 'workers':
         return workersReply(await readSnapshots(this.#ctx.redis));
-      default:
-        return say(`/${command.name} is not available from the bot yet: use the dashboard, the admin API (/v1/admin) or the switchboard CLI.`);
+      default: {
+        const reply = await new AdminCommands(this.#ctx, caller.userId, `bot:${identity.platform}`).run(command.name, args);
+        if (reply === null) throw new Error(`command /${command.name} is in the catalogue but nothing runs it`);
+        return reply;
+      }
     }
   }
 

@@ -13,6 +13,20 @@ import type { ApiContext } from '../api-context.ts';
 import { clientIp, recordAudit } from '../audit/record-audit.ts';
 import { authOf } from '../auth/authenticate.ts';
 
+/** Who acts, for the audit entry: an admin through the API (with its address) or through a control bot. */
+export interface AdminActor {
+  userId: string;
+  /** The client address; null when the action came through a bot. */
+  ip: string | null;
+  /** How the action came in, when not the HTTP API, e.g. `bot:discord`; recorded in the entry's `after`. */
+  via?: string;
+}
+
+/** The admin behind an API request. */
+export function actorOf(req: Request): AdminActor {
+  return { userId: authOf(req).userId, ip: clientIp(req) };
+}
+
 export interface ActionOutcome<R> {
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
@@ -28,29 +42,33 @@ export interface AdminActionOptions {
 
 export async function adminAction<R>(
   ctx: ApiContext,
-  req: Request,
+  actor: AdminActor,
   targetId: string,
   options: AdminActionOptions,
   change: (em: EntityManager, user: IUser) => Promise<ActionOutcome<R>>,
 ): Promise<R> {
-  const actor = authOf(req).userId;
-  if (options.notOnSelf !== undefined && actor === targetId) throw new AdminSelfActionError({ action: options.notOnSelf });
+  if (options.notOnSelf !== undefined && actor.userId === targetId) throw new AdminSelfActionError({ action: options.notOnSelf });
   return ctx.orm.em.fork().transactional(async (em) => {
     const user = await em.findOne(User, { id: targetId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (user === null) throw new UserNotFoundError({ userId: targetId });
     const outcome = await change(em, user);
     recordAudit(em, {
       action: options.action,
-      actorUserId: actor,
+      actorUserId: actor.userId,
       targetType: 'user',
       targetId,
-      ip: clientIp(req),
+      ip: actor.ip,
       before: outcome.before,
-      after: outcome.after,
+      after: withVia(outcome.after, actor),
     });
     await em.flush();
     return outcome.result;
   });
+}
+
+/** The entry's `after`, marked with the bot the action came through. */
+export function withVia(after: Record<string, unknown> | null, actor: AdminActor): Record<string, unknown> | null {
+  return actor.via === undefined ? after : { ...after, via: actor.via };
 }
 
 /** Ends every sign-in of `userId` and refuses access tokens issued before `now`; returns how many sessions were open. */

@@ -85,7 +85,7 @@ describe('bot commands, platform-neutral (real API context, PostgreSQL and Redis
     assert.equal((await h.ctx.orm.em.fork().findOneOrFail(ForwardingPair, { id: news.id })).status, 'active');
   });
 
-  it('refuses admin commands to users; gives admins the user directory, the stats and the workers, and says what is not there yet', async () => {
+  it('refuses admin commands to users; gives admins the user directory, the stats and the workers', async () => {
     const who = await linked(ann);
     assert.match(await ask(who, '/users'), /is for administrators/);
     assert.match(await ask(who, '/stats'), /is for administrators/);
@@ -100,7 +100,6 @@ describe('bot commands, platform-neutral (real API context, PostgreSQL and Redis
     // Supervisors of other suites may publish under this prefix; the figures' shapes are in the replies' unit test.
     assert.match(stats, /No supervisor is running|Sessions: elite \d+/);
     assert.match(await ask(boss, '/workers'), /No supervisor is running\.|sessions/);
-    assert.match(await ask(boss, '/session 1 stop'), /not available from the bot yet/);
   });
 
   it('/unlink unties the chat; its next command is refused as unlinked', async () => {

@@ -4,16 +4,15 @@
  * and list or replay dead letters through the supervisors' admin channel.
  * The same modules as the `switchboard` CLI; commands are audited.
  */
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
-import type { AdminCommand } from '../../../cluster/status-snapshot.ts';
-import { findSessionOwner, findWorkerOwner } from '../../../cli/locate-target.ts';
+import { findWorkerOwner } from '../../../cli/locate-target.ts';
 import { listSessions, SESSION_STATES } from '../../../cli/format/sessions-view.ts';
 import { listWorkers } from '../../../cli/format/workers-view.ts';
-import { commandSupervisor, DEFAULT_COMMAND_TIMEOUT_MS, queueOwner, runningSupervisors } from '../../admin/supervisor-commands.ts';
+import { actorOf } from '../../admin/admin-action.ts';
+import { listDeadLetters, reassignSession, replayDeadLetters, sessionCommand } from '../../admin/runtime-actions.ts';
+import { DEFAULT_COMMAND_TIMEOUT_MS, runningSupervisors } from '../../admin/supervisor-commands.ts';
 import type { ApiContext } from '../../api-context.ts';
-import { clientIp, recordAudit } from '../../audit/record-audit.ts';
-import { authOf } from '../../auth/authenticate.ts';
 import { parseBody, parseParams, parseQuery } from '../../http/validate.ts';
 import { mountRoute } from '../../openapi/mount-route.ts';
 import { errorResponse } from '../../openapi/standard-errors.ts';
@@ -51,23 +50,6 @@ export function adminRuntimeRouter(ctx: ApiContext, guard: Guards): Router {
   const router = Router();
   const prefix = ctx.config.REDIS_KEY_PREFIX;
 
-  /** Sends a command and audits it (whatever the supervisor answered, the admin asked). */
-  async function send(req: Request, supervisorId: string, command: AdminCommand, wait: number, target: string) {
-    let outcome: 'done' | 'refused' = 'refused';
-    try {
-      const result = await commandSupervisor(ctx.redis, supervisorId, command, wait);
-      outcome = 'done';
-      return { supervisorId, command, result };
-    } finally {
-      const em = ctx.orm.em.fork();
-      recordAudit(em, {
-        action: `admin.runtime_${command.command.replace('-', '_')}`, actorUserId: authOf(req).userId, targetType: command.command === 'dead-letters' ? 'dead_letters' : 'session',
-        targetId: target, ip: clientIp(req), before: null, after: { supervisorId, command, outcome },
-      });
-      await em.flush();
-    }
-  }
-
   mountRoute(router, ctx.doc, {
     method: 'get', path: '/v1/admin/workers', summary: 'Every worker process of every supervisor', tags: TAGS, auth: 'admin',
     query: workersQuerySchema,
@@ -102,9 +84,7 @@ export function adminRuntimeRouter(ctx: ApiContext, guard: Guards): Router {
       },
     }, ...guard.admin('write'), async (req, res) => {
       const { id } = parseParams(sessionParams, req);
-      const wait = parseBody(body, req).timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
-      const { supervisorId } = findSessionOwner(await runningSupervisors(ctx.redis, prefix), id);
-      res.json(await send(req, supervisorId, { command: verb, sessionId: id }, wait, id));
+      res.json(await sessionCommand(ctx, actorOf(req), id, verb, parseBody(body, req).timeoutMs));
     });
   }
 
@@ -119,10 +99,7 @@ export function adminRuntimeRouter(ctx: ApiContext, guard: Guards): Router {
   }, ...guard.admin('write'), async (req, res) => {
     const { id } = parseParams(sessionParams, req);
     const { toWorkerId, timeoutMs: wait } = parseBody(reassignBody, req);
-    const snapshots = await runningSupervisors(ctx.redis, prefix);
-    const { supervisorId } = findSessionOwner(snapshots, id);
-    findWorkerOwner(snapshots, toWorkerId);
-    res.json(await send(req, supervisorId, { command: 'reassign', sessionId: id, toWorkerId }, wait ?? DEFAULT_COMMAND_TIMEOUT_MS, id));
+    res.json(await reassignSession(ctx, actorOf(req), id, toWorkerId, wait));
   });
 
   const deadQuery = z.object({ supervisorId: name.optional(), limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0), timeoutMs });
@@ -135,9 +112,7 @@ export function adminRuntimeRouter(ctx: ApiContext, guard: Guards): Router {
     },
   }, ...guard.admin('read'), async (req, res) => {
     const q = parseQuery(deadQuery, req);
-    const supervisorId = queueOwner(await runningSupervisors(ctx.redis, prefix, q.supervisorId), q.supervisorId);
-    const result = await commandSupervisor(ctx.redis, supervisorId, { command: 'dead-letters', action: 'list', limit: q.limit, offset: q.offset }, q.timeoutMs);
-    res.json({ supervisorId, items: Array.isArray(result) ? result : [] });
+    res.json(await listDeadLetters(ctx, q, q.timeoutMs));
   });
 
   const replayBody = z.strictObject({
@@ -154,9 +129,7 @@ export function adminRuntimeRouter(ctx: ApiContext, guard: Guards): Router {
     },
   }, ...guard.admin('write'), async (req, res) => {
     const b = parseBody(replayBody, req);
-    const supervisorId = queueOwner(await runningSupervisors(ctx.redis, prefix, b.supervisorId), b.supervisorId);
-    const target = b.ids === 'all' ? 'all' : b.ids.join(',').slice(0, 200);
-    res.json(await send(req, supervisorId, { command: 'dead-letters', action: 'replay', ids: b.ids }, b.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS, target));
+    res.json(await replayDeadLetters(ctx, actorOf(req), b.ids, b.supervisorId, b.timeoutMs));
   });
 
   return router;

@@ -7,11 +7,10 @@
 import { Router } from 'express';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { z } from 'zod';
-import type { IUser } from '../../../db/entities/user.ts';
-import { UserSubscription } from '../../../db/entities/user-subscription.ts';
-import { AccountStateConflictError, ImpersonationRefusedError, ValidationFailedError } from '../../../errors/registry.ts';
-import { adminAction, revokeAllSessions } from '../../admin/admin-action.ts';
-import type { ApiContext, RuntimeChange } from '../../api-context.ts';
+import { ImpersonationRefusedError } from '../../../errors/registry.ts';
+import { actorOf, adminAction, revokeAllSessions } from '../../admin/admin-action.ts';
+import { changeUserPlan, setUserStatus, STATUS_VERBS } from '../../admin/user-actions.ts';
+import type { ApiContext } from '../../api-context.ts';
 import { authOf, requireSession } from '../../auth/authenticate.ts';
 import { parseBody, parseParams } from '../../http/validate.ts';
 import { mountRoute } from '../../openapi/mount-route.ts';
@@ -20,7 +19,6 @@ import { loginLockout } from '../../rate-limit/login-lockout.ts';
 import { adminUserSchema, adminUserView, subscriptionRowSchema, subscriptionRowView } from '../../schemas/admin-schemas.ts';
 import { idParamsSchema, timestampSchema } from '../../schemas/common-schemas.ts';
 import { TIER_NAMES } from '../../schemas/plan-schemas.ts';
-import { planSwitchChanges, switchPlan } from '../../subscriptions/switch-plan.ts';
 import { tellRuntime } from '../../tell-runtime.ts';
 import type { Guards } from '../guards.ts';
 
@@ -50,25 +48,13 @@ const impersonationSchema = z.object({
 /** The per-user API limiter's key prefix, as rate-limit/plan-rate-limit.ts names it. */
 const API_USER_LIMITER_PREFIX = 'rl:api-user';
 
-type StatusVerb = { path: string; summary: string; action: string; to: IUser['status']; runtime: RuntimeChange['action']; notOnSelf?: string };
-
-const STATUS_VERBS: StatusVerb[] = [
-  { path: 'suspend', summary: 'Suspend a user: they cannot sign in, nothing of theirs runs, data kept', action: 'admin.user_suspended', to: 'suspended', runtime: 'pause', notOnSelf: 'suspend' },
-  { path: 'reactivate', summary: 'Reactivate a suspended user', action: 'admin.user_reactivated', to: 'active', runtime: 'resume' },
-];
-
 export function adminUserActionsRouter(ctx: ApiContext, guard: Guards): Router {
   const router = Router();
   const now = () => new Date(ctx.now());
 
-  const userAfter = async (id: string, change: RuntimeChange['action'] | null, user: IUser) => {
-    if (change !== null) await tellRuntime(ctx, [{ kind: 'user', id, userId: id, action: change }]);
-    return adminUserView(user);
-  };
-
   for (const verb of STATUS_VERBS) {
     mountRoute(router, ctx.doc, {
-      method: 'post', path: `/v1/admin/users/{id}/${verb.path}`, summary: verb.summary, tags: TAGS, auth: 'admin',
+      method: 'post', path: `/v1/admin/users/{id}/${verb.verb}`, summary: verb.summary, tags: TAGS, auth: 'admin',
       params: idParamsSchema,
       responses: {
         200: { description: 'The user as it is now', schema: adminUserSchema },
@@ -77,13 +63,7 @@ export function adminUserActionsRouter(ctx: ApiContext, guard: Guards): Router {
       },
     }, ...guard.admin('write'), async (req, res) => {
       const { id } = parseParams(idParamsSchema, req);
-      const { user, changed } = await adminAction(ctx, req, id, { action: verb.action, ...(verb.notOnSelf ? { notOnSelf: verb.notOnSelf } : {}) }, async (_em, u) => {
-        if (u.status === 'deleted') throw new AccountStateConflictError({ accountId: id, status: u.status, requested: verb.to });
-        const before = { status: u.status };
-        u.status = verb.to;
-        return { before, after: { status: u.status }, result: { user: u, changed: before.status !== verb.to } };
-      });
-      res.json(await userAfter(id, changed ? verb.runtime : null, user));
+      res.json(adminUserView((await setUserStatus(ctx, actorOf(req), id, verb)).user));
     });
   }
 
@@ -93,7 +73,7 @@ export function adminUserActionsRouter(ctx: ApiContext, guard: Guards): Router {
     responses: { 200: { description: 'The user as it is now', schema: adminUserSchema }, 404: notFound, 409: errorResponse('`admin_self_action`') },
   }, ...guard.admin('write'), async (req, res) => {
     const { id } = parseParams(idParamsSchema, req);
-    const user = await adminAction(ctx, req, id, { action: 'admin.user_deleted', notOnSelf: 'delete' }, async (em, u) => {
+    const user = await adminAction(ctx, actorOf(req), id, { action: 'admin.user_deleted', notOnSelf: 'delete' }, async (em, u) => {
       const before = { status: u.status, deletedAt: u.deletedAt?.toISOString() ?? null };
       const at = now();
       u.status = 'deleted';
@@ -101,7 +81,8 @@ export function adminUserActionsRouter(ctx: ApiContext, guard: Guards): Router {
       const sessionsRevoked = await revokeAllSessions(em, u, at, 'account_deleted');
       return { before, after: { status: u.status, deletedAt: u.deletedAt.toISOString(), sessionsRevoked }, result: u };
     });
-    res.json(await userAfter(id, 'delete', user));
+    await tellRuntime(ctx, [{ kind: 'user', id, userId: id, action: 'delete' }]);
+    res.json(adminUserView(user));
   });
 
   mountRoute(router, ctx.doc, {
@@ -111,24 +92,8 @@ export function adminUserActionsRouter(ctx: ApiContext, guard: Guards): Router {
   }, ...guard.admin('write'), async (req, res) => {
     const { id } = parseParams(idParamsSchema, req);
     const body = parseBody(planBodySchema, req);
-    const at = now();
     const expiresAt = body.expiresAt === undefined || body.expiresAt === null ? null : new Date(body.expiresAt);
-    if (expiresAt !== null && expiresAt.getTime() <= at.getTime()) {
-      throw new ValidationFailedError({ details: [{ path: 'expiresAt', message: 'Must be in the future' }] });
-    }
-    const { change, user, subscription } = await adminAction(ctx, req, id, { action: 'admin.plan_changed' }, async (em, u) => {
-      const switched = await switchPlan(em, { user: u, toPlan: body.plan, expiresAt, closeAs: 'cancelled', now: at });
-      const row = await em.findOneOrFail(UserSubscription, { user: id, status: 'active' }, { populate: ['plan'] });
-      return {
-        before: { plan: switched.fromPlan, role: switched.roleBefore },
-        after: {
-          plan: switched.toPlan, role: switched.roleAfter, expiresAt: expiresAt?.toISOString() ?? null,
-          pausedPairs: switched.paused.pausePairs, pausedAccounts: switched.paused.pauseAccounts,
-        },
-        result: { change: switched, user: u, subscription: row },
-      };
-    });
-    await tellRuntime(ctx, planSwitchChanges(change));
+    const { change, user, subscription } = await changeUserPlan(ctx, actorOf(req), id, body.plan, expiresAt);
     res.json({
       user: adminUserView(user),
       subscription: subscriptionRowView(subscription),
@@ -143,7 +108,7 @@ export function adminUserActionsRouter(ctx: ApiContext, guard: Guards): Router {
     responses: { 200: { description: 'How many sessions were open', schema: z.object({ revoked: z.number().int().nonnegative() }) }, 404: notFound },
   }, ...guard.admin('write'), async (req, res) => {
     const { id } = parseParams(idParamsSchema, req);
-    const revoked = await adminAction(ctx, req, id, { action: 'admin.sessions_revoked' }, async (em, u) => {
+    const revoked = await adminAction(ctx, actorOf(req), id, { action: 'admin.sessions_revoked' }, async (em, u) => {
       const before = { tokensNotBefore: u.tokensNotBefore?.toISOString() ?? null };
       const count = await revokeAllSessions(em, u, now(), 'admin_revoked');
       return { before, after: { tokensNotBefore: u.tokensNotBefore?.toISOString() ?? null, sessionsRevoked: count }, result: count };
@@ -157,7 +122,7 @@ export function adminUserActionsRouter(ctx: ApiContext, guard: Guards): Router {
     responses: { 204: { description: 'Cleared' }, 404: notFound },
   }, ...guard.admin('write'), async (req, res) => {
     const { id } = parseParams(idParamsSchema, req);
-    await adminAction(ctx, req, id, { action: 'admin.rate_limits_cleared' }, async (_em, u) => {
+    await adminAction(ctx, actorOf(req), id, { action: 'admin.rate_limits_cleared' }, async (_em, u) => {
       const apiLimiter = new RateLimiterRedis({ storeClient: ctx.redis, keyPrefix: API_USER_LIMITER_PREFIX, points: 1, duration: 60 });
       await Promise.all([apiLimiter.delete(u.id), loginLockout(ctx).reset(u.email)]);
       return { before: null, after: { cleared: ['api_user', 'login_account'] }, result: null };
@@ -176,7 +141,7 @@ export function adminUserActionsRouter(ctx: ApiContext, guard: Guards): Router {
   }, ...guard.admin('write'), requireSession(), async (req, res) => {
     const { id } = parseParams(idParamsSchema, req);
     const admin = authOf(req).userId;
-    const user = await adminAction(ctx, req, id, { action: 'admin.impersonation_started' }, async (_em, u) => {
+    const user = await adminAction(ctx, actorOf(req), id, { action: 'admin.impersonation_started' }, async (_em, u) => {
       if (u.role === 'admin') throw new ImpersonationRefusedError({ reason: 'target_is_admin' });
       if (u.status !== 'active') throw new ImpersonationRefusedError({ reason: 'target_inactive' });
       return { before: null, after: { impersonatorId: admin, expiresIn: ctx.accessTokens.ttlSeconds }, result: u };
