@@ -122,7 +122,7 @@ function resolveUser(use: Use, id: string, bad: (what: string) => Error): void {
   if (user === undefined) throw bad(`no user ${id}`);
   (resolved.users ??= {})[id] = apiUser(user);
   const channel = state.channel(use.channelId);
-  const guild = state.guild(channel.guildId);
+  const guild = state.guildOf(channel);
   if (!guild.memberIds.has(id)) return;
   (resolved.members ??= {})[id] = {
     roles: [], joined_at: new Date(guild.createdAt).toISOString(), nick: null, avatar: null, premium_since: null, pending: false,

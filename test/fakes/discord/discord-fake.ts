@@ -5,8 +5,9 @@
  * Tests and the demo mode build the world with the control methods below,
  * post, edit, delete and purge as human users, use the bots' slash commands
  * and buttons, read what bots and webhooks posted (ephemeral answers
- * included), and script faults (429s, slowmode, dropped and zombie
- * connections, revoked tokens, a Message Content intent turned off).
+ * included) and what bots sent users by DM, and script faults (429s,
+ * slowmode, dropped and zombie connections, revoked tokens, a Message
+ * Content intent turned off).
  *
  *   const fake = await DiscordFake.start();
  *   const bot = fake.createBot({ username: 'relay' });
@@ -16,11 +17,14 @@
  *   // once the bot registered /plan:
  *   const { interactionId } = fake.invokeCommand({ channelId: channel.id, name: 'plan' });
  *   fake.interactionReplies(interactionId);
+ *   // once the bot ran client.users.send(userId, 'hi'):
+ *   fake.dmMessages(bot.id, userId);
  *   await fake.close();
  */
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { findDm, isDmChannel, openDm } from './dm-channels.ts';
 import { FakeGateway } from './gateway.ts';
 import { IpBan, type IpBanOptions } from './ip-ban.ts';
 import type { GatewayStats } from './gateway.ts';
@@ -242,9 +246,33 @@ export class DiscordFake {
     this.#state.setPermission(botId, channelId, permission, allowed);
   }
 
+  /**
+   * The user turns DMs from server members off (or back on): the bots'
+   * messages to them fail with 403 50007, as on Discord. Opening the DM
+   * still works.
+   */
+  closeDms(userId: string, closed = true): void {
+    const user = this.#state.users.get(userId);
+    if (user === undefined) throw new Error(`no user ${userId}`);
+    user.dmsClosed = closed;
+  }
+
+  /**
+   * The id of the bot's DM channel with the user, the one the bot's Create
+   * DM answers; opened here if the bot has not yet (the user opening the
+   * DM), e.g. for `postAsUser` into it.
+   */
+  dmChannelId(botId: string, userId: string): string {
+    return openDm(this.#state, botId, userId).id;
+  }
+
   // --- human users --------------------------------------------------------
 
-  /** A human posts (default: a user made on first use); every connected bot of the guild gets MESSAGE_CREATE. */
+  /**
+   * A human posts (default: a user made on first use); every connected bot
+   * of the guild gets MESSAGE_CREATE. In a DM channel the author is its
+   * user, and the bot gets it only with the DIRECT_MESSAGES intent.
+   */
   postAsUser(channelId: string, input: {
     content?: string;
     attachments?: FakeFileInput[];
@@ -253,8 +281,14 @@ export class DiscordFake {
     embeds?: unknown[];
   }): FakeMessage {
     const channel = this.#state.channel(channelId);
-    const authorId = input.userId ?? this.#defaultUser();
-    this.#state.addMember(channel.guildId, authorId);
+    let authorId: string;
+    if (isDmChannel(channel)) {
+      authorId = input.userId ?? channel.dm.userId;
+      if (authorId !== channel.dm.userId) throw new Error(`user ${authorId} is not in DM channel ${channelId}`);
+    } else {
+      authorId = input.userId ?? this.#defaultUser();
+      this.#state.addMember(this.#state.guildOf(channel).id, authorId);
+    }
     const files = (input.attachments ?? []).map((a) => ({
       filename: a.name,
       content: typeof a.content === 'string' ? Buffer.from(a.content) : a.content,
@@ -315,7 +349,7 @@ export class DiscordFake {
    * Returns the ids that were there.
    */
   purgeAsModerator(channelId: string, messageIds: readonly string[]): string[] {
-    return bulkDelete(this.#state, this.#state.channel(channelId), { json: { messages: [...messageIds] }, files: [] });
+    return bulkDelete(this.#state, this.#state.guildChannel(channelId), { json: { messages: [...messageIds] }, files: [] });
   }
 
   // --- reading ------------------------------------------------------------
@@ -327,6 +361,12 @@ export class DiscordFake {
 
   message(messageId: string): FakeMessage | undefined {
     return this.#state.messages.get(messageId);
+  }
+
+  /** What the bot and the user wrote each other by DM (components and embeds included), oldest first; none before the DM was opened. */
+  dmMessages(botId: string, userId: string): FakeMessage[] {
+    const dm = findDm(this.#state, botId, userId);
+    return dm === undefined ? [] : this.#state.channelMessages(dm.id);
   }
 
   /**
@@ -444,10 +484,12 @@ export class DiscordFake {
     return message;
   }
 
-  /** The acting user (default: the one made on first use), made a member of the channel's guild. */
+  /** The acting user (default: the one made on first use), made a member of the channel's guild. Interactions in DMs are not modelled. */
   #member(channelId: string, userId: string | undefined): string {
+    const channel = this.#state.channel(channelId);
+    if (isDmChannel(channel)) throw new Error(`channel ${channelId} is a DM channel: commands and buttons there are not modelled`);
     const id = userId ?? this.#defaultUser();
-    this.#state.addMember(this.#state.channel(channelId).guildId, id);
+    this.#state.addMember(this.#state.guildOf(channel).id, id);
     return id;
   }
 

@@ -9,7 +9,11 @@
  * and a heartbeat overdue (4009, resumable). Each session keeps its recent
  * dispatch frames (already serialised, sequence numbers included) so a resume
  * replays exactly what the client missed. A message event is serialised once
- * and sent to the sessions of the guild's bots only.
+ * and sent to the sessions of the guild's bots only; a DM's go to its bot's
+ * sessions with the DIRECT_MESSAGES intent, content included whatever
+ * MESSAGE_CONTENT says (gateway docs: apps get "Content in DMs with the
+ * app"). Bots get no CHANNEL_CREATE for a DM, as on Discord since v8:
+ * MESSAGE_CREATE's `channel_type` is how clients tell a DM.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -77,12 +81,15 @@ export class FakeGateway {
   onEvent(event: FakeEvent): void {
     switch (event.type) {
       case 'MESSAGE_CREATE':
-      case 'MESSAGE_UPDATE':
-        this.#dispatchMessage(event.type, event.message, new LazyPayload(() => apiMessage(event.message, this.#state)));
+      case 'MESSAGE_UPDATE': {
+        // The gateway adds `channel_type` (gateway-events docs, Message Create extra fields): discord.js needs it to build an uncached DM channel.
+        const channelType = this.#state.channels.get(event.message.channelId)?.type;
+        this.#dispatchMessage(event.type, event.message, new LazyPayload(() => ({ ...apiMessage(event.message, this.#state), channel_type: channelType })));
         return;
+      }
       case 'MESSAGE_DELETE': {
         const m = event.message;
-        this.#dispatchMessage(event.type, m, new LazyPayload(() => ({ id: m.id, channel_id: m.channelId, guild_id: m.guildId })));
+        this.#dispatchMessage(event.type, m, new LazyPayload(() => ({ id: m.id, channel_id: m.channelId, ...(m.guildId === null ? {} : { guild_id: m.guildId }) })));
         return;
       }
       case 'MESSAGE_DELETE_BULK': {
@@ -333,10 +340,15 @@ export class FakeGateway {
   // --- dispatching -------------------------------------------------------
 
   #dispatchMessage(type: string, message: FakeMessage, payload: LazyPayload): void {
-    const sessions = this.#sessionsByGuild.get(message.guildId);
-    if (sessions === undefined || sessions.size === 0) return;
     const channel = this.#state.channels.get(message.channelId);
-    if (channel === undefined) return;
+    if (channel !== undefined && channel.dm !== null) {
+      for (const session of this.#sessionsByBot.get(channel.dm.botUserId) ?? []) {
+        if ((session.intents & Intent.DirectMessages) !== 0) this.#dispatch(session, type, payload.json(true));
+      }
+      return;
+    }
+    const sessions = message.guildId === null ? undefined : this.#sessionsByGuild.get(message.guildId);
+    if (channel === undefined || sessions === undefined || sessions.size === 0) return;
     for (const session of sessions) {
       if ((session.intents & Intent.GuildMessages) === 0) continue;
       if (!this.#state.can(session.bot.user.id, channel, 'view')) continue;
@@ -347,7 +359,7 @@ export class FakeGateway {
 
   /** A dispatch without content (no MESSAGE_CONTENT rule applies) to the sessions that read the channel's messages. */
   #dispatchToReaders(type: string, channel: FakeChannel, dJson: string): void {
-    for (const session of this.#sessionsByGuild.get(channel.guildId) ?? []) {
+    for (const session of this.#sessionsOfGuild(channel)) {
       if ((session.intents & Intent.GuildMessages) === 0 || !this.#state.can(session.bot.user.id, channel, 'view')) continue;
       this.#dispatch(session, type, dJson);
     }
@@ -355,10 +367,15 @@ export class FakeGateway {
 
   #dispatchChannel(type: string, channel: FakeChannel): void {
     const json = JSON.stringify(type === 'THREAD_CREATE' ? { ...apiChannel(channel), newly_created: true } : apiChannel(channel));
-    for (const session of this.#sessionsByGuild.get(channel.guildId) ?? []) {
+    for (const session of this.#sessionsOfGuild(channel)) {
       if ((session.intents & Intent.Guilds) === 0 || !this.#state.can(session.bot.user.id, channel, 'view')) continue;
       this.#dispatch(session, type, json);
     }
+  }
+
+  /** The sessions in the channel's guild (none for a DM channel: the events these serve are guild-only). */
+  #sessionsOfGuild(channel: FakeChannel): Iterable<Session> {
+    return (channel.guildId === null ? undefined : this.#sessionsByGuild.get(channel.guildId)) ?? [];
   }
 
   #dispatch(session: Session, type: string, dJson: string): void {

@@ -1,7 +1,9 @@
 /**
  * Records the fake keeps, in its own shape (not the API's): payloads.ts turns
  * them into API JSON. Attachments keep their bytes so the fake can serve them
- * back and tests can check what was uploaded.
+ * back and tests can check what was uploaded. A DM channel is a FakeChannel
+ * with no guild and its two ends in `dm`, so history, paging, nonces and
+ * message events serve both kinds alike.
  */
 import type { FakePermission } from './protocol.ts';
 import type { SessionStartLimit, SessionStartOptions } from './session-start-limit.ts';
@@ -12,6 +14,8 @@ export interface FakeUser {
   globalName: string | null;
   avatar: string | null;
   bot: boolean;
+  /** The user turned off DMs from server members (Discord's privacy setting): bots posting to them get 50007. */
+  dmsClosed: boolean;
 }
 
 export interface FakeBot {
@@ -42,7 +46,8 @@ export interface FakeGuild {
 
 export interface FakeChannel {
   id: string;
-  guildId: string;
+  /** null for a DM channel. */
+  guildId: string | null;
   type: number;
   name: string;
   /** The text channel a thread lives in; null for a text channel. */
@@ -60,7 +65,22 @@ export interface FakeChannel {
   lastPostAt: Map<string, number>;
   /** What only a thread has; null for a text channel. */
   thread: FakeThreadMeta | null;
+  /** What only a DM channel has; null for a guild channel or thread. */
+  dm: FakeDmMeta | null;
 }
+
+/**
+ * The two ends of a DM channel: the fake's DMs are a bot's with one user
+ * (opened by the bot's Create DM, or by the test for the user), one channel
+ * per pair.
+ */
+export interface FakeDmMeta {
+  botUserId: string;
+  userId: string;
+}
+
+/** A DM channel, as `isDmChannel` narrows it. */
+export type FakeDmChannel = FakeChannel & { guildId: null; dm: FakeDmMeta };
 
 export interface FakeThreadMeta {
   /** Minutes of inactivity before Discord would archive it (the fake never does). */
@@ -82,7 +102,7 @@ export interface FakeAttachment {
 export interface FakeMessageReference {
   messageId: string;
   channelId: string;
-  guildId: string;
+  guildId: string | null;
 }
 
 export interface FakeWebhook {
@@ -100,7 +120,8 @@ export interface FakeWebhook {
 export interface FakeMessage {
   id: string;
   channelId: string;
-  guildId: string;
+  /** null in a DM channel. */
+  guildId: string | null;
   /** The posting user or bot; for a webhook message, the webhook's id. */
   authorId: string;
   /** A webhook's id, or for an interaction's message its application's id (Discord's `webhook_id`). */

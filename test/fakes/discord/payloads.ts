@@ -126,7 +126,8 @@ export function apiMessage(message: FakeMessage, state: FakeState, withReference
     id: message.id,
     type: message.type,
     channel_id: message.channelId,
-    guild_id: message.guildId,
+    // A DM's messages carry no guild_id (gateway-events docs, Message Create).
+    ...(message.guildId === null ? {} : { guild_id: message.guildId }),
     author: messageAuthor(message, state),
     content: message.content,
     timestamp: iso(message.createdAt),
@@ -147,9 +148,8 @@ export function apiMessage(message: FakeMessage, state: FakeState, withReference
   // The avatar a webhook execution chose is not echoed: Discord stores it as a hash (tests read it from the fake).
   if (message.webhookId !== null) out.webhook_id = message.webhookId;
   if (message.reference !== null) {
-    out.message_reference = {
-      type: 0, message_id: message.reference.messageId, channel_id: message.reference.channelId, guild_id: message.reference.guildId,
-    };
+    const { messageId, channelId, guildId } = message.reference;
+    out.message_reference = { type: 0, message_id: messageId, channel_id: channelId, ...(guildId === null ? {} : { guild_id: guildId }) };
     if (withReferenced) {
       const referenced = state.messages.get(message.reference.messageId);
       out.referenced_message = referenced === undefined ? null : apiMessage(referenced, state, false);
@@ -163,11 +163,11 @@ export function apiMessage(message: FakeMessage, state: FakeState, withReference
  * `interaction_metadata` and, for a command, the deprecated `interaction`
  * (still sent by Discord; its `name` is the full command name).
  */
-function interactionFields(i: FakeMessageInteraction, guildId: string, state: FakeState): Record<string, unknown> {
+function interactionFields(i: FakeMessageInteraction, guildId: string | null, state: FakeState): Record<string, unknown> {
   const user = state.users.get(i.userId);
   const apiInvoker = user === undefined ? { id: i.userId, username: 'Deleted User', global_name: null, avatar: null, discriminator: '0' } : apiUser(user);
   const metadata: Record<string, unknown> = {
-    id: i.id, type: i.type, user: apiInvoker, authorizing_integration_owners: { '0': guildId },
+    id: i.id, type: i.type, user: apiInvoker, authorizing_integration_owners: guildId === null ? {} : { '0': guildId },
   };
   if (i.originalResponseMessageId !== null) metadata.original_response_message_id = i.originalResponseMessageId;
   if (i.interactedMessageId !== null) metadata.interacted_message_id = i.interactedMessageId;

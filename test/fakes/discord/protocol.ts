@@ -37,6 +37,8 @@ export const GATEWAY_COMMAND_WINDOW_MS = 60_000;
 export const Intent = {
   Guilds: 1 << 0,
   GuildMessages: 1 << 9,
+  /** MESSAGE_CREATE, MESSAGE_UPDATE and MESSAGE_DELETE of DM channels. */
+  DirectMessages: 1 << 12,
   MessageContent: 1 << 15,
 } as const;
 
@@ -59,6 +61,7 @@ export const SETTABLE_INTERACTION_FLAGS = SETTABLE_MESSAGE_FLAGS | MessageFlag.E
 
 export const ChannelType = {
   GuildText: 0,
+  DM: 1,
   AnnouncementThread: 10,
   PublicThread: 11,
   PrivateThread: 12,
@@ -129,9 +132,12 @@ export const ApiCode = {
   MaxPayloadTooLarge: 40005,
   InteractionAlreadyAcknowledged: 40060,
   MissingAccess: 50001,
+  CannotExecuteOnDm: 50003,
   CannotEditOtherUsersMessage: 50005,
   EmptyMessage: 50006,
+  CannotSendToUser: 50007,
   InvalidWebhookToken: 50027,
+  InvalidRecipients: 50033,
   BulkDeleteTooOld: 50034,
   MissingPermissions: 50013,
   CannotExecuteOnChannelType: 50024,
@@ -142,6 +148,9 @@ export const ApiCode = {
 export type FakePermission =
   | 'view' | 'send' | 'manage_webhooks' | 'manage_messages' | 'manage_channels' | 'read_history'
   | 'manage_threads' | 'create_public_threads' | 'create_private_threads';
+
+/** What either end may do in a DM channel: see it, post, read its history; no moderation, webhooks or threads. */
+export const DM_PERMISSIONS: ReadonlySet<FakePermission> = new Set<FakePermission>(['view', 'send', 'read_history']);
 
 /** Discord's bit of each permission the fake models (permission_overwrites carry them). */
 export const PERMISSION_BITS: Record<FakePermission, bigint> = {

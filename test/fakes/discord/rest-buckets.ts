@@ -11,7 +11,11 @@
  * webhook execution limit.
  *
  * Discord does not publish its numbers; the defaults are the commonly
- * observed ones. Buckets are fixed windows from their first request, as
+ * observed ones. Opening DMs (Create DM) is a bucket of its own per bot;
+ * Discord's docs only warn that opening many quickly gets a bot limited,
+ * so its default is `other`'s. Messages to a DM channel share the channel
+ * message bucket, per DM channel, like any channel's. Buckets are fixed
+ * windows from their first request, as
  * Discord's `Reset` announces them.
  */
 import { createHash } from 'node:crypto';
@@ -28,6 +32,8 @@ export interface RouteLimits {
   channelMessages?: BucketLimit;
   /** POST /webhooks/:id/:token, per webhook. Default 5 per 2 000 ms. */
   webhookExecute?: BucketLimit;
+  /** POST /users/@me/channels (Create DM), per bot. Default: as `other`. */
+  createDm?: BucketLimit;
   /** Every other route, per route, major parameter and bot. Default 50 per 1 000 ms. */
   other?: BucketLimit;
   /** Every request of one bot token (not webhook executions). Default 50 per 1 000 ms. */
@@ -52,7 +58,7 @@ export interface BucketAnswer {
   refused?: { body: Record<string, unknown>; headers: Record<string, string>; scope: 'user' | 'global' | 'shared' };
 }
 
-const DEFAULTS: Required<Omit<RouteLimits, 'channelShared'>> = {
+const DEFAULTS: Required<Omit<RouteLimits, 'channelShared' | 'createDm'>> = {
   channelMessages: { limit: 5, windowMs: 5_000 },
   webhookExecute: { limit: 5, windowMs: 2_000 },
   other: { limit: 50, windowMs: 1_000 },
@@ -64,7 +70,7 @@ function bucketHash(route: string): string {
 }
 
 export class RouteBuckets {
-  readonly #limits: Required<Omit<RouteLimits, 'channelShared'>> & Pick<RouteLimits, 'channelShared'>;
+  readonly #limits: Required<Omit<RouteLimits, 'channelShared' | 'createDm'>> & Pick<RouteLimits, 'channelShared' | 'createDm'>;
   readonly #windows = new Map<string, Window>();
 
   constructor(limits: RouteLimits = {}) {
@@ -113,6 +119,7 @@ export class RouteBuckets {
   #limitOf(route: string): BucketLimit {
     if (route === 'POST /channels/:id/messages') return this.#limits.channelMessages;
     if (route === 'POST /webhooks/:id/:token') return this.#limits.webhookExecute;
+    if (route === 'POST /users/@me/channels') return this.#limits.createDm ?? this.#limits.other;
     return this.#limits.other;
   }
 

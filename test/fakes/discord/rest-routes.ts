@@ -4,11 +4,15 @@
  * routes need `Authorization: Bot <token>`; webhook routes carry their token
  * in the path, and so do interaction responses: `/webhooks/{id}/{token}`
  * names a webhook, or an application and one of its interaction tokens
- * (ids never collide: one snowflake generator makes both).
+ * (ids never collide: one snowflake generator makes both). DM channels
+ * (dm-channels.ts) answer the channel and message routes; what only guild
+ * channels have (webhooks, threads, bulk deletes, deleting others'
+ * messages) answers 403 50003, as Discord does in a DM.
  */
 import { overwriteCommands, upsertCommand } from './command-registration.ts';
 import type { ParsedBody } from './http-io.ts';
 import { ApiError, wrongChannelType } from './http-io.ts';
+import { apiDmChannel, checkDmDelivery, createDm, isDmChannel } from './dm-channels.ts';
 import type { FakeBot, FakeChannel, FakeMessage, FakeWebhook } from './model.ts';
 import {
   apiApplication, apiApplicationCommand, apiBotUser, apiChannel, apiCreatedThread, apiMessage, apiPartialGuild, apiWebhook,
@@ -67,6 +71,12 @@ function channelFor(ctx: RouteContext, id: string, permission: FakePermission = 
   if (!ctx.state.can(bot.user.id, channel, 'view')) throw new ApiError(403, ApiCode.MissingAccess, 'Missing Access');
   if (!ctx.state.can(bot.user.id, channel, permission)) throw new ApiError(403, ApiCode.MissingPermissions, 'Missing Permissions');
   return channel;
+}
+
+/** A guild channel or thread with `permission`, for what DMs lack: a DM channel answers 403 50003. */
+function guildChannelFor(ctx: RouteContext, id: string, permission: FakePermission = 'view'): FakeChannel {
+  if (isDmChannel(channelFor(ctx, id))) throw new ApiError(403, ApiCode.CannotExecuteOnDm, 'Cannot execute action on a DM channel');
+  return channelFor(ctx, id, permission);
 }
 
 function messageIn(ctx: RouteContext, channel: FakeChannel, id: string): FakeMessage {
@@ -177,6 +187,7 @@ export const ROUTES: readonly Route[] = [
     session_start_limit: botOf(ctx).sessionStarts.snapshot(Date.now()),
   })),
   route('GET', '/users/@me', 'bot', (ctx) => ok(apiBotUser(botOf(ctx)))),
+  route('POST', '/users/@me/channels', 'bot', (ctx) => ok(apiDmChannel(createDm(ctx.state, botOf(ctx), ctx.body), botOf(ctx).user.id, ctx.state))),
   // The bot's application (its id is the bot user's); discord.js has it from READY already.
   route('GET', '/applications/@me', 'bot', (ctx) => ok(apiApplication(botOf(ctx), ctx.state.users.get(botOf(ctx).ownerId)!))),
   route('GET', '/oauth2/applications/@me', 'bot', (ctx) => ok(apiApplication(botOf(ctx), ctx.state.users.get(botOf(ctx).ownerId)!))),
@@ -192,7 +203,10 @@ export const ROUTES: readonly Route[] = [
       .filter((c) => c.parentId === null && ctx.state.can(bot.user.id, c, 'view'));
     return ok(channels.map(apiChannel));
   }),
-  route('GET', '/channels/:id', 'bot', (ctx) => ok(apiChannel(channelFor(ctx, ctx.params[0]!)))),
+  route('GET', '/channels/:id', 'bot', (ctx) => {
+    const channel = channelFor(ctx, ctx.params[0]!);
+    return ok(isDmChannel(channel) ? apiDmChannel(channel, botOf(ctx).user.id, ctx.state) : apiChannel(channel));
+  }),
   route('GET', '/channels/:id/messages', 'bot', (ctx) => {
     const channel = channelFor(ctx, ctx.params[0]!);
     // Discord answers a bot without Read Message History with no messages, not an error.
@@ -210,6 +224,7 @@ export const ROUTES: readonly Route[] = [
   }),
   route('POST', '/channels/:id/messages', 'bot', (ctx) => {
     const channel = channelFor(ctx, ctx.params[0]!, 'send');
+    if (isDmChannel(channel)) checkDmDelivery(ctx.state, channel.dm);
     const { message } = createBotMessage(ctx.state, channel, botOf(ctx).user.id, ctx.body, ctx.limits);
     return ok(apiMessage(message, ctx.state));
   }),
@@ -224,6 +239,7 @@ export const ROUTES: readonly Route[] = [
   route('DELETE', '/channels/:id/messages/:id', 'bot', (ctx) => {
     const channel = channelFor(ctx, ctx.params[0]!);
     const message = messageIn(ctx, channel, ctx.params[1]!);
+    if (!ownMessage(ctx, message) && isDmChannel(channel)) throw new ApiError(403, ApiCode.CannotExecuteOnDm, 'Cannot execute action on a DM channel');
     if (!ownMessage(ctx, message) && !ctx.state.can(botOf(ctx).user.id, channel, 'manage_messages')) {
       throw new ApiError(403, ApiCode.MissingPermissions, 'Missing Permissions');
     }
@@ -232,19 +248,19 @@ export const ROUTES: readonly Route[] = [
   }),
   route('POST', '/channels/:id/messages/bulk-delete', 'bot', (ctx) => {
     // Manage Messages even for the bot's own messages, unlike a single delete.
-    bulkDelete(ctx.state, channelFor(ctx, ctx.params[0]!, 'manage_messages'), ctx.body);
+    bulkDelete(ctx.state, guildChannelFor(ctx, ctx.params[0]!, 'manage_messages'), ctx.body);
     return noContent;
   }),
   route('POST', '/channels/:id/threads', 'bot', (ctx) => {
-    const thread = startThread(ctx.state, channelFor(ctx, ctx.params[0]!), botOf(ctx), ctx.body);
+    const thread = startThread(ctx.state, guildChannelFor(ctx, ctx.params[0]!), botOf(ctx), ctx.body);
     return { status: 201, body: apiCreatedThread(thread, botOf(ctx).user) };
   }),
   route('GET', '/channels/:id/webhooks', 'bot', (ctx) => {
-    const channel = channelFor(ctx, ctx.params[0]!, 'manage_webhooks');
+    const channel = guildChannelFor(ctx, ctx.params[0]!, 'manage_webhooks');
     return ok(ctx.state.webhooksOf(channel.id).map((w) => apiWebhook(w, ctx.state)));
   }),
   route('POST', '/channels/:id/webhooks', 'bot', (ctx) => {
-    const channel = channelFor(ctx, ctx.params[0]!, 'manage_webhooks');
+    const channel = guildChannelFor(ctx, ctx.params[0]!, 'manage_webhooks');
     if (channel.parentId !== null) throw wrongChannelType();
     const name = ctx.body.json?.name;
     checkWebhookName('name', name);

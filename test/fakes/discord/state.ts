@@ -1,7 +1,7 @@
 /**
  * The fake's world: users, bots, guilds, channels, threads, messages,
- * webhooks, attachments, application commands and interactions, all in
- * memory. Messages are indexed per channel (ids ascending, so paging is a
+ * webhooks, attachments, application commands, interactions and DM
+ * channels (made by dm-channels.ts), all in memory. Messages are indexed per channel (ids ascending, so paging is a
  * binary search) and globally by id, never scanned; each change is reported
  * through `onEvent` for the gateway to dispatch. Ephemeral messages exist
  * for their interaction's user only: kept by id, never in the channel's
@@ -14,7 +14,7 @@ import type {
   FakeWebhook, ListQuery, NewMessage, NewThreadOptions,
 } from './model.ts';
 import { InteractionRegistry } from './interactions.ts';
-import { ChannelType, DEFAULT_AUTO_ARCHIVE_DURATION, MessageFlag, MessageType } from './protocol.ts';
+import { ChannelType, DEFAULT_AUTO_ARCHIVE_DURATION, DM_PERMISSIONS, MessageFlag, MessageType } from './protocol.ts';
 import type { FakePermission } from './protocol.ts';
 import { NonceIndex, page } from './history.ts';
 export type { FakeEvent, NewMessage, NewThreadOptions } from './model.ts';
@@ -30,6 +30,8 @@ export class FakeState {
   readonly botsByApplication = new Map<string, FakeBot>();
   readonly guilds = new Map<string, FakeGuild>();
   readonly channels = new Map<string, FakeChannel>();
+  /** DM channel ids by `botUserId:userId`: Discord keeps one DM per pair. */
+  readonly dmChannels = new Map<string, string>();
   readonly messages = new Map<string, FakeMessage>();
   readonly webhooks = new Map<string, FakeWebhook>();
   readonly attachments = new Map<string, FakeAttachment>();
@@ -50,14 +52,14 @@ export class FakeState {
 
   createUser(input: { username: string; globalName?: string | null; avatar?: string | null }): FakeUser {
     const user: FakeUser = {
-      id: this.ids.next(), username: input.username, globalName: input.globalName ?? null, avatar: input.avatar ?? null, bot: false,
+      id: this.ids.next(), username: input.username, globalName: input.globalName ?? null, avatar: input.avatar ?? null, bot: false, dmsClosed: false,
     };
     this.users.set(user.id, user);
     return user;
   }
 
   createBot(input: { username: string; token?: string; messageContentIntent?: boolean }): FakeBot {
-    const user: FakeUser = { id: this.ids.next(), username: input.username, globalName: null, avatar: null, bot: true };
+    const user: FakeUser = { id: this.ids.next(), username: input.username, globalName: null, avatar: null, bot: true, dmsClosed: false };
     const token = input.token ?? `${Buffer.from(user.id).toString('base64url')}.${randomBytes(4).toString('base64url')}.${randomBytes(20).toString('base64url')}`;
     if (this.botsByToken.has(token)) throw new Error(`a bot with token ${token} exists already`);
     const owner = this.createUser({ username: `${input.username}-owner` });
@@ -111,10 +113,10 @@ export class FakeState {
 
   /** A thread of a text channel (public unless told), announced with a THREAD_CREATE to those who may see it. */
   createThread(parentId: string, name: string, ownerId: string | null, options: NewThreadOptions = {}): FakeChannel {
-    const parent = this.channel(parentId);
+    const parent = this.guildChannel(parentId);
     if (parent.parentId !== null) throw new Error('threads live in text channels, not in threads');
     const type = options.type ?? ChannelType.PublicThread;
-    const thread = this.#newChannel(this.guild(parent.guildId), type, name, parentId, ownerId, {
+    const thread = this.#newChannel(this.guildOf(parent), type, name, parentId, ownerId, {
       autoArchiveDuration: options.autoArchiveDuration ?? DEFAULT_AUTO_ARCHIVE_DURATION,
       invitable: options.invitable ?? true,
     });
@@ -135,8 +137,21 @@ export class FakeState {
     return channel;
   }
 
+  /** A guild channel or thread: asking this of a DM channel (overwrites, slowmode, threads) is a test's mistake. */
+  guildChannel(id: string): FakeChannel {
+    const channel = this.channel(id);
+    if (channel.dm !== null) throw new Error(`channel ${id} is a DM channel: guild channels only`);
+    return channel;
+  }
+
+  /** The guild of a guild channel or thread (a DM channel has none). */
+  guildOf(channel: FakeChannel): FakeGuild {
+    if (channel.guildId === null) throw new Error(`channel ${channel.id} is a DM channel, in no guild`);
+    return this.guild(channel.guildId);
+  }
+
   setPermission(botUserId: string, channelId: string, permission: FakePermission, allowed: boolean): void {
-    const channel = this.channel(channelId);
+    const channel = this.guildChannel(channelId);
     let denied = channel.denied.get(botUserId);
     if (denied === undefined) {
       denied = new Set();
@@ -152,10 +167,13 @@ export class FakeState {
    * Whether `userId` may do `permission` in the channel: a member, not
    * denied there nor (for a thread) in its parent. A private thread is only
    * there for its owner and those who may manage threads: the fake keeps no
-   * other thread members.
+   * other thread members. A DM channel has no overwrites: its two ends have
+   * the DM permissions (whether the user accepts the bot's DMs is decided
+   * per message, see dm-channels.ts).
    */
   can(userId: string, channel: FakeChannel, permission: FakePermission): boolean {
-    if (!this.guild(channel.guildId).memberIds.has(userId)) return false;
+    if (channel.dm !== null) return (channel.dm.botUserId === userId || channel.dm.userId === userId) && DM_PERMISSIONS.has(permission);
+    if (!this.guildOf(channel).memberIds.has(userId)) return false;
     const deniedHere = channel.denied.get(userId);
     if (deniedHere !== undefined && (deniedHere.has(permission) || deniedHere.has('view'))) return false;
     if (channel.parentId === null) return true;
@@ -246,7 +264,7 @@ export class FakeState {
 
   /** Sets the channel's slowmode (seconds, 0 = off); connected bots get a CHANNEL_UPDATE. */
   setSlowmode(channelId: string, seconds: number): void {
-    const channel = this.channel(channelId);
+    const channel = this.guildChannel(channelId);
     channel.rateLimitPerUser = seconds;
     channel.lastPostAt.clear();
     this.onEvent({ type: 'CHANNEL_UPDATE', channel });
@@ -295,7 +313,7 @@ export class FakeState {
       id: this.ids.next(),
       token: randomBytes(32).toString('base64url'),
       channelId: channel.id,
-      guildId: channel.guildId,
+      guildId: this.guildOf(channel).id,
       name,
       avatar,
       creatorId: creator.user.id,
@@ -312,7 +330,7 @@ export class FakeState {
   #newChannel(guild: FakeGuild, type: number, name: string, parentId: string | null, ownerId: string | null, thread: FakeThreadMeta | null = null): FakeChannel {
     const channel: FakeChannel = {
       id: this.ids.next(), guildId: guild.id, type, name, parentId, ownerId, createdAt: Date.now(), messageIds: [], lastMessageId: null, denied: new Map(),
-      rateLimitPerUser: 0, lastPostAt: new Map(), thread,
+      rateLimitPerUser: 0, lastPostAt: new Map(), thread, dm: null,
     };
     this.channels.set(channel.id, channel);
     guild.channelIds.push(channel.id);

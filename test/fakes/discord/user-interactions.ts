@@ -47,12 +47,13 @@ export function useCommand(state: FakeState, input: {
 }): UsedInteraction {
   const channel = state.channel(input.channelId);
   if (!state.can(input.userId, channel, 'view')) throw new Error(`user ${input.userId} cannot see channel ${channel.id}`);
+  const guildId = state.guildOf(channel).id;
   const [name, ...path] = input.name.trim().replace(/^\//, '').split(/\s+/);
-  const command = findCommand(state, channel.guildId, name!, input.applicationId);
+  const command = findCommand(state, guildId, name!, input.applicationId);
   const data = commandData(state, command, path, input.options ?? {}, { channelId: channel.id, userId: input.userId });
   const bot = state.botsByApplication.get(command.applicationId)!;
   return dispatch(state, bot, {
-    type: InteractionType.ApplicationCommand, userId: input.userId, channelId: channel.id, guildId: channel.guildId, data,
+    type: InteractionType.ApplicationCommand, userId: input.userId, channelId: channel.id, guildId, data,
     commandName: [name!, ...path].join(' '), messageId: null, attachmentSizeLimit: input.attachmentSizeLimit,
   });
 }
@@ -71,6 +72,8 @@ export function useButton(state: FakeState, input: {
   if (ephemeral ? message.interaction?.userId !== input.userId : !state.can(input.userId, state.channel(message.channelId), 'view')) {
     throw new Error(`user ${input.userId} cannot see message ${message.id}`);
   }
+  // Interactions in DMs (no guild, `user` instead of `member`) are not modelled.
+  if (message.guildId === null) throw new Error(`message ${message.id} is in a DM channel: buttons there are not modelled`);
   const bot = applicationOf(state, message);
   if (bot === undefined) throw new Error(`message ${message.id} is no application's: its components send no interaction`);
   const button = findComponent(message.components, input.customId);

@@ -12,6 +12,7 @@ import type { AuthKeyRecord } from './auth-keys.ts';
 import { MtprotoConnection } from './connection.ts';
 import type { ConnectionHost } from './connection.ts';
 import { Faults } from './faults.ts';
+import { registerBotMethods } from './methods-bots.ts';
 import { FloodLimiter } from './flood-limiter.ts';
 import type { FloodLimits } from './flood-limiter.ts';
 import { registerForumMethods } from './methods-forum.ts';
@@ -25,7 +26,7 @@ import { registerUploadMethods } from './methods-upload.ts';
 import { Router } from './router.ts';
 import type { FakeServices, Origin } from './router.ts';
 import type { ServerRsaKey } from './rsa-key.ts';
-import type { TlResult } from './tl-io.ts';
+import type { TlObject, TlResult } from './tl-io.ts';
 import { recipients, updatesFor } from './update-builders.ts';
 import { FakeWorld } from './world.ts';
 import type { Change } from './world.ts';
@@ -34,6 +35,7 @@ export interface FakeServerSettings {
   host: string;
   dcId: number;
   codeTtlMs: number;
+  callbackQueryTtlMs: number;
   enforceSingleConnection: boolean;
   shortUpdates: boolean;
   differenceLimit: number;
@@ -55,6 +57,7 @@ export class FakeServer implements ConnectionHost, FakeServices {
   readonly endpoint: { host: string; port: number; dcId: number };
   readonly enforceSingleConnection: boolean;
   readonly codeTtlMs: number;
+  readonly callbackQueryTtlMs: number;
   readonly shortUpdates: boolean;
   readonly differenceLimit: number;
   readonly flood: FloodLimiter | null;
@@ -68,12 +71,14 @@ export class FakeServer implements ConnectionHost, FakeServices {
     this.endpoint = { host: settings.host, port: 0, dcId: settings.dcId };
     this.enforceSingleConnection = settings.enforceSingleConnection;
     this.codeTtlMs = settings.codeTtlMs;
+    this.callbackQueryTtlMs = settings.callbackQueryTtlMs;
     this.shortUpdates = settings.shortUpdates;
     this.differenceLimit = settings.differenceLimit;
     this.flood = settings.floodLimits === null ? null : new FloodLimiter(settings.floodLimits);
     this.router = new Router(this);
     registerPeerMethods(this.router, this);
     registerLoginMethods(this.router, this, this.codes);
+    registerBotMethods(this.router, this);
     registerMessageMethods(this.router, this);
     registerForwardMethods(this.router, this);
     registerForumMethods(this.router, this);
@@ -142,15 +147,20 @@ export class FakeServer implements ConnectionHost, FakeServices {
 
   deliver(change: Change, origin: Origin | null): void {
     for (const userId of recipients(change)) {
-      const keys = this.keys.ofUser(userId);
-      if (keys.length === 0) continue;
+      if (this.keys.ofUser(userId).length === 0) continue;
       const update = updatesFor(this.world, change, userId, this.shortUpdates);
-      if (update === null) continue;
-      const body = update.getBytes();
-      for (const key of keys) {
-        for (const connection of key.connections) {
-          if (connection !== origin?.connection && connection.open && !connection.zombie) connection.push(body);
-        }
+      if (update !== null) this.#pushBytes(userId, update.getBytes(), origin);
+    }
+  }
+
+  push(userId: string, update: TlObject): void {
+    this.#pushBytes(userId, update.getBytes(), null);
+  }
+
+  #pushBytes(userId: string, body: Buffer, origin: Origin | null): void {
+    for (const key of this.keys.ofUser(userId)) {
+      for (const connection of key.connections) {
+        if (connection !== origin?.connection && connection.open && !connection.zombie) connection.push(body);
       }
     }
   }

@@ -1,6 +1,7 @@
 /**
  * Logging in: auth.sendCode / resendCode / cancelCode / signIn, 2FA through
- * account.getPassword and auth.checkPassword (real SRP), auth.logOut.
+ * account.getPassword and auth.checkPassword (real SRP), bots by token
+ * with auth.importBotAuthorization (token errors: bots.ts), auth.logOut.
  *
  * Modelling choices: a phone_code_hash is bound to the auth key it was
  * issued on, and an unknown hash, one issued for another phone or on
@@ -9,9 +10,11 @@
  * gets a code, then PHONE_NUMBER_UNOCCUPIED on signIn (today's Telegram
  * answers auth.authorizationSignUpRequired instead). An SRP challenge
  * serves one auth.checkPassword, right or wrong; reusing its srp_id is
- * SRP_ID_INVALID.
+ * SRP_ID_INVALID. importBotAuthorization checks api_id / api_hash as
+ * sendCode does (API_ID_INVALID) and ignores its reserved `flags`.
  */
 import { randomBytes, randomInt } from 'node:crypto';
+import { botOfToken } from './bots.ts';
 import type { UserRecord } from './model.ts';
 import { fail } from './rpc-fail.ts';
 import type { FakeServices, Router } from './router.ts';
@@ -150,6 +153,13 @@ export function registerLoginMethods(router: Router, services: FakeServices, cod
     if (!srpCheck(challenge, await user.srp.verifier, user.srp, check.A, check.M1)) fail(400, 'PASSWORD_HASH_INVALID');
     keys.bind(call.key, user.id);
     return new Api.auth.Authorization({ user: userTl(user, user.id) });
+  });
+
+  router.on(Api.auth.ImportBotAuthorization, { login: false }, (request, call) => {
+    if (request.apiId <= 0 || request.apiHash === '') fail(400, 'API_ID_INVALID');
+    const bot = botOfToken(world, request.botAuthToken);
+    keys.bind(call.key, bot.id);
+    return new Api.auth.Authorization({ user: userTl(bot, bot.id) });
   });
 
   router.on(Api.auth.LogOut, { login: true }, (_request, call) => {

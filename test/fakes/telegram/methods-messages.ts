@@ -11,18 +11,31 @@
  * for one's own messages, and for a basic group's creator, else only from
  * the caller's box; in channels the author, admins and the creator may
  * delete (else MESSAGE_DELETE_FORBIDDEN).
+ *
+ * Bots (bots.ts): their reply_markup is checked and kept (reply-markup.ts);
+ * an edit without reply_markup removes the keyboard, as Telegram does, and
+ * an edit changing only the markup is no MESSAGE_NOT_MODIFIED. A bot's
+ * delete is always for everyone (bots have no history of their own to
+ * delete from) and may take a user's message in their private chat, as the
+ * Bot API's deleteMessage documents; a message older than 48 hours answers
+ * 403 MESSAGE_DELETE_FORBIDDEN (the fake has no clock to move: the rule
+ * goes untested). Bots may not read history (getHistory: BOT_METHOD_INVALID).
  */
 import type { Conversation, MessageRecord } from './model.ts';
 import { resolveInputChannel, resolveInputUser, resolvePeer, resolvePeerToPost } from './peers.ts';
 import { replyIds, topicOfPost } from './forum-topics.ts';
+import { markupToStore, sameMarkup } from './reply-markup.ts';
 import { fail } from './rpc-fail.ts';
 import type { Call, FakeServices, Router } from './router.ts';
 import { Mentioned, messageTl } from './tl-builders.ts';
 import { Api, big } from './tl-io.ts';
 import { sentAnswer, updatesFor } from './update-builders.ts';
 import type { FakeWorld } from './world.ts';
+import { now } from './world.ts';
 
 const MAX_TEXT = 4096;
+/** How old a message a bot may still delete. */
+const BOT_DELETE_WINDOW_SECONDS = 48 * 3600;
 
 function checkText(text: string): void {
   if (text.trim() === '') fail(400, 'MESSAGE_EMPTY');
@@ -55,8 +68,9 @@ export function registerMessageMethods(router: Router, services: FakeServices): 
     const entities = storedEntities(world, call.userId, request.message, request.entities);
     const { replyToMsgId, topMsgId } = replyIds(request.replyTo);
     const topicId = topicOfPost(world, call.userId, conversation, replyToMsgId, topMsgId);
+    const replyMarkup = markupToStore(world, call.userId, request.replyMarkup);
     const change = world.post(call.userId, conversation, {
-      text: request.message, entities, replyToMsgId, silent: request.silent === true, ...(topicId === undefined ? {} : { topicId }),
+      text: request.message, entities, replyToMsgId, silent: request.silent === true, replyMarkup, ...(topicId === undefined ? {} : { topicId }),
     }, randomId);
     services.deliver(change, origin(call));
     return sentAnswer(world, change, randomId);
@@ -77,14 +91,22 @@ export function registerMessageMethods(router: Router, services: FakeServices): 
     const entities = (request.entities ?? null) === null && (request.message ?? null) === null
       ? message.entities
       : storedEntities(world, call.userId, text, request.entities);
-    if (text === message.text && sameEntities(entities, message.entities)) fail(400, 'MESSAGE_NOT_MODIFIED');
-    const change = world.edit(message, text, entities);
+    // People's edits leave the markup alone (undefined); a bot's replace it.
+    const replyMarkup = world.user(call.userId).bot === null ? undefined : markupToStore(world, call.userId, request.replyMarkup);
+    const markup = replyMarkup === undefined ? message.replyMarkup : replyMarkup;
+    if (text === message.text && sameEntities(entities, message.entities) && sameMarkup(markup, message.replyMarkup)) fail(400, 'MESSAGE_NOT_MODIFIED');
+    const change = world.edit(message, text, entities, replyMarkup);
     services.deliver(change, origin(call));
     return updatesFor(world, change, call.userId, services.shortUpdates)!;
   });
 
   router.on(Api.messages.DeleteMessages, { login: true }, (request, call) => {
-    const forEveryone = (m: MessageRecord) => request.revoke === true && (
+    const user = world.user(call.userId);
+    if (user.bot !== null && request.id.some((id) => (user.box.get(id)?.date ?? Infinity) < now() - BOT_DELETE_WINDOW_SECONDS)) {
+      fail(403, 'MESSAGE_DELETE_FORBIDDEN');
+    }
+    const revoke = request.revoke === true || user.bot !== null;
+    const forEveryone = (m: MessageRecord) => revoke && (
       m.conversation.kind === 'private' || m.fromId === call.userId || (m.conversation.kind === 'group' && m.conversation.creatorId === call.userId));
     const change = world.deleteFromBoxes(call.userId, request.id, forEveryone);
     services.deliver(change, origin(call));
@@ -105,7 +127,7 @@ export function registerMessageMethods(router: Router, services: FakeServices): 
     return new Api.messages.AffectedMessages({ pts: change.channel!.pts, ptsCount: change.channel!.ptsCount });
   });
 
-  router.on(Api.messages.GetHistory, { login: true }, (request, call) => {
+  router.on(Api.messages.GetHistory, { login: true, only: 'users' }, (request, call) => {
     const conversation = resolvePeer(world, call.userId, request.peer);
     const newestFirst = [...world.history(call.userId, conversation)].reverse();
     const page = historyPage(world, call.userId, newestFirst, request);

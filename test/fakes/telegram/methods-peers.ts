@@ -1,7 +1,9 @@
 /**
  * help.getConfig (every DC is the fake), users.getUsers / getFullUser,
  * channels.getChannels, messages.getChats and contacts.resolveUsername.
+ * A bot's full user carries its bot_info with the default-scope commands.
  */
+import { readCommands } from './bot-commands.ts';
 import { resolveInputChannel, resolveInputUser } from './peers.ts';
 import { fail, RpcFail } from './rpc-fail.ts';
 import type { FakeServices, Router } from './router.ts';
@@ -47,6 +49,9 @@ export function registerPeerMethods(router: Router, services: FakeServices): voi
     return new Api.users.UserFull({
       fullUser: new Api.UserFull({
         id: big(user.id), settings: new Api.PeerSettings({}), notifySettings: new Api.PeerNotifySettings({}), commonChatsCount: common,
+        botInfo: user.bot === null ? undefined : new Api.BotInfo({
+          userId: big(user.id), description: '', commands: readCommands(user.bot, 'default', '').map((c) => new Api.BotCommand(c)),
+        }),
       }),
       chats: [],
       users: [userTl(user, call.userId)],

@@ -10,7 +10,8 @@
  * (clients ask each channel with getChannelDifference). getChannelDifference
  * answers at most `limit` updates (final false until the last page) and
  * channelDifferenceTooLong only when the updates are no longer kept. seq is
- * always 0, qts 0, unread counts 0.
+ * always 0, qts 0, unread counts 0. Bots catch up like people but have no
+ * dialogs (getDialogs: BOT_METHOD_INVALID, as Telegram answers them).
  */
 import type { Conversation, MessageRecord } from './model.ts';
 import { resolveInputChannel, resolvePeer } from './peers.ts';
@@ -118,7 +119,7 @@ export function registerUpdateMethods(router: Router, services: FakeServices): v
     });
   });
 
-  router.on(Api.messages.GetDialogs, { login: true }, (request, call) => {
+  router.on(Api.messages.GetDialogs, { login: true, only: 'users' }, (request, call) => {
     const user = world.user(call.userId);
     const all = [...user.conversations].flatMap((conversation) => {
       const top = topMessage(world, call.userId, conversation);

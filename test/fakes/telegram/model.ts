@@ -5,8 +5,10 @@
  * id, `ids[userId]`); channels number their messages once for everyone.
  * Like on Telegram, every group and channel starts with a service message
  * (messageActionChatCreate / messageActionChannelCreate), so the first text
- * message of a channel has id 2.
+ * message of a channel has id 2. Bots are users with a `bot` record
+ * (bots.ts); only their messages carry reply markup (reply-markup.ts).
  */
+import type { BotState } from './bots.ts';
 import type { Api } from './tl-io.ts';
 import type { UpdateLog } from './update-log.ts';
 
@@ -102,6 +104,19 @@ export interface FakeMessage {
   readonly media: FakeMedia | null;
   /** The album (`grouped_id`, decimal) the message belongs to; null outside albums. */
   readonly groupedId: string | null;
+  /** The reply_markup a bot sent it with (as edited since); null for none. */
+  readonly replyMarkup: Api.TypeReplyMarkup | null;
+  /** The buttons of its inline keyboard, by row; empty without one. */
+  readonly buttons: readonly (readonly FakeButton[])[];
+}
+
+/** A button of an inline keyboard: `data` for callback buttons, `url` for URL buttons. */
+export interface FakeButton {
+  /** TL constructor name: 'keyboardButtonCallback', 'keyboardButtonUrl', ... */
+  readonly type: string;
+  readonly text: string;
+  readonly data: Buffer | null;
+  readonly url: string | null;
 }
 
 /** A stored file: a photo or a document, with the bytes uploaded for it. */
@@ -144,6 +159,8 @@ export interface UserRecord extends FakeUser {
   readonly randomIds: Map<string, MessageRecord>;
   /** The conversations the user has (dialogs). */
   readonly conversations: Set<Conversation>;
+  /** What Telegram keeps of a bot account; null for people. */
+  readonly bot: BotState | null;
 }
 
 export interface PrivateRecord {
@@ -178,6 +195,8 @@ export type Conversation = PrivateRecord | GroupRecord | ChannelRecord;
 
 export interface MessageRecord extends FakeMessage {
   readonly conversation: Conversation;
+  replyMarkup: Api.TypeReplyMarkup | null;
+  buttons: FakeButton[][];
   readonly holders: Set<string>;
   text: string;
   entities: Api.TypeMessageEntity[];
@@ -200,4 +219,6 @@ export interface NewMessageInput {
   groupedId?: string;
   /** A forum topic to post in (see forum-topics.ts); default: the replied-to message's, else General. */
   topicId?: number;
+  /** Checked already (reply-markup.ts); bots only. */
+  replyMarkup?: Api.TypeReplyMarkup | null;
 }

@@ -4,9 +4,12 @@
  * are one per user and per channel (Telegram's differ per viewer); a wrong
  * one is PEER_ID_INVALID for users and CHANNEL_INVALID for channels. Reading
  * a channel one is not in is CHANNEL_PRIVATE (the fake's channels are all
- * private), a basic group one is not in PEER_ID_INVALID.
+ * private), a basic group one is not in PEER_ID_INVALID. A bot may name a
+ * user who wrote to it with access_hash 0, and may post to a user only as
+ * bots.ts allows.
  */
 import type { ChannelRecord, Conversation, UserRecord } from './model.ts';
+import { botKnows, checkBotMayWrite } from './bots.ts';
 import { fail } from './rpc-fail.ts';
 import { Api } from './tl-io.ts';
 import type { FakeWorld } from './world.ts';
@@ -15,7 +18,8 @@ export function resolveInputUser(world: FakeWorld, viewerId: string, input: unkn
   if (input instanceof Api.InputUserSelf || input instanceof Api.InputPeerSelf) return world.user(viewerId);
   if (input instanceof Api.InputUser || input instanceof Api.InputPeerUser) {
     const user = world.users.get(input.userId.toString());
-    if (user !== undefined && (user.id === viewerId || user.accessHash === input.accessHash.toString())) return user;
+    const hash = input.accessHash.toString();
+    if (user !== undefined && (user.id === viewerId || user.accessHash === hash || (hash === '0' && botKnows(world, viewerId, user)))) return user;
   }
   fail(400, 'PEER_ID_INVALID');
 }
@@ -56,7 +60,7 @@ export function checkCanPost(conversation: Conversation, userId: string): void {
   }
 }
 
-/** resolvePeer for writing: the non-member errors of posting (CHAT_WRITE_FORBIDDEN) rather than of reading. */
+/** resolvePeer for writing: the non-member errors of posting (CHAT_WRITE_FORBIDDEN) rather than of reading, and bots' limits. */
 export function resolvePeerToPost(world: FakeWorld, userId: string, input: unknown): Conversation {
   if (input instanceof Api.InputPeerChat) {
     const group = world.groups.get(input.chatId.toString());
@@ -66,5 +70,6 @@ export function resolvePeerToPost(world: FakeWorld, userId: string, input: unkno
   }
   const conversation = resolvePeer(world, userId, input);
   checkCanPost(conversation, userId);
+  checkBotMayWrite(world, userId, conversation);
   return conversation;
 }

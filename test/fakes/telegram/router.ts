@@ -2,17 +2,19 @@
  * Dispatches RPC requests to the method handlers: unwraps invokeWithLayer,
  * initConnection and the other invoke* wrappers, counts the call, applies
  * scripted faults, refuses methods that need a login on a key without one
- * (401 AUTH_KEY_UNREGISTERED, or what the key was revoked with), and
+ * (401 AUTH_KEY_UNREGISTERED, or what the key was revoked with), refuses
+ * methods only people may call to bots (400 BOT_METHOD_INVALID) and
+ * methods only bots may call to people (400 USER_BOT_REQUIRED), and
  * answers methods nobody registered with 400 METHOD_NOT_SUPPORTED_BY_FAKE
  * instead of leaving the client waiting. Sends past Telegram's pacing
- * answer 420 FLOOD_WAIT_X (flood-limiter.ts).
+ * answer 420 FLOOD_WAIT_X (flood-limiter.ts), bots' as people's.
  */
 import type { AuthKeyRecord, AuthKeys } from './auth-keys.ts';
 import type { Faults } from './faults.ts';
 import type { FloodLimiter } from './flood-limiter.ts';
 import { fail } from './rpc-fail.ts';
 import { Api, tlName } from './tl-io.ts';
-import type { TlResult } from './tl-io.ts';
+import type { TlObject, TlResult } from './tl-io.ts';
 import type { Change, FakeWorld } from './world.ts';
 
 /** Who made a change, so its own connection gets the RPC answer instead of a push. */
@@ -27,12 +29,22 @@ export interface FakeServices {
   readonly faults: Faults;
   readonly endpoint: { readonly host: string; readonly port: number; readonly dcId: number };
   readonly codeTtlMs: number;
+  /** How long a bot may answer a callback query (callback-queries.ts). */
+  readonly callbackQueryTtlMs: number;
   readonly shortUpdates: boolean;
   readonly differenceLimit: number;
   /** Telegram's send pacing; null when switched off. */
   readonly flood: FloodLimiter | null;
   /** Pushes a change to every connection of everyone it concerns, except the origin's own connection. */
   deliver(change: Change, origin: Origin | null): void;
+  /** Pushes an update that is no Change (a callback query) to every connection of `userId`. */
+  push(userId: string, update: TlObject): void;
+}
+
+/** Who may call a method, past the login: people only ('users'), bots only ('bots'), or anyone (undefined). */
+export interface HandlerOptions {
+  readonly login: boolean;
+  readonly only?: 'users' | 'bots';
 }
 
 export interface Call {
@@ -57,7 +69,7 @@ function unwrap(request: unknown): unknown {
 
 export class Router {
   readonly calls: Record<string, number> = {};
-  readonly #handlers = new Map<number, { login: boolean; run: Handler }>();
+  readonly #handlers = new Map<number, HandlerOptions & { run: Handler }>();
   readonly #services: FakeServices;
 
   constructor(services: FakeServices) {
@@ -67,11 +79,11 @@ export class Router {
   /** Registers the handler of a method; `login: false` for the few a client calls before logging in. */
   on<T extends object>(
     method: (abstract new (...args: never[]) => T) & { CONSTRUCTOR_ID: number },
-    options: { login: boolean },
+    options: HandlerOptions,
     run: (request: T, call: Call) => Promise<TlResult> | TlResult,
   ): void {
     this.#handlers.set(method.CONSTRUCTOR_ID, {
-      login: options.login,
+      ...options,
       run: (request, call) => {
         if (!(request instanceof method)) throw new TypeError('handler registered under a foreign constructor');
         return run(request, call);
@@ -91,7 +103,10 @@ export class Router {
     let userId = '';
     if (handler.login) {
       if (key.userId === null) fail(401, key.revokedWith ?? 'AUTH_KEY_UNREGISTERED');
-      if (this.#services.world.user(key.userId).banned) fail(401, 'USER_DEACTIVATED_BAN');
+      const user = this.#services.world.user(key.userId);
+      if (user.banned) fail(401, 'USER_DEACTIVATED_BAN');
+      if (handler.only === 'users' && user.bot !== null) fail(400, 'BOT_METHOD_INVALID');
+      if (handler.only === 'bots' && user.bot === null) fail(400, 'USER_BOT_REQUIRED');
       userId = key.userId;
     }
     const paced = userId === '' ? null : this.#services.flood?.take(name, userId, request, Date.now()) ?? null;

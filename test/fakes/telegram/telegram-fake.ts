@@ -10,6 +10,10 @@
  *   const fake = await TelegramFake.start();
  *   const alice = fake.createUser({ phone: '+15550000001', firstName: 'Alice' });
  *   fake.sendAsUser(alice.id, group, { text: 'hi' });
+ *   const bot = fake.createBot({ username: 'switchboard_bot', firstName: 'Switchboard' });
+ *   // client.start({ botAuthToken: bot.token }); alice writes to it; it answers:
+ *   fake.sendAsUser(alice.id, bot, { text: '/start' });
+ *   fake.botMessages(bot, alice.id)[0].buttons; fake.pressButton(alice.id, message, { text: 'Next' });
  *   await fake.close();
  *
  * A client must (see test/integration/telegram/telegram-test-kit.ts): trust
@@ -23,13 +27,21 @@
  * methods, login checks), methods-login.ts, methods-messages.ts,
  * methods-updates.ts, methods-forum.ts (forum topics), peers.ts (access
  * rules), update-builders.ts (update forms, seq), model.ts (message boxes,
- * service messages), handshake.ts (pq).
+ * service messages), handshake.ts (pq); bots: bots.ts (tokens, who a bot
+ * may write to), reply-markup.ts, callback-queries.ts, bot-commands.ts,
+ * methods-bots.ts.
  */
 import { randomBytes } from 'node:crypto';
 // The package entry first: gramjs's modules import each other in a cycle that only its index resolves.
 import { sessions } from 'telegram';
 import { AuthKey } from 'telegram/crypto/AuthKey.js';
 import type { Conversation, FakeChannel, FakeMedia, FakeGroup, FakeMessage, FakePeerRef, FakeUser, NewMessageInput, PeerKind } from './model.ts';
+import { readCommands } from './bot-commands.ts';
+import type { FakeBotCommand, FakeCommandScope } from './bot-commands.ts';
+import { checkBotUsername, mintToken } from './bots.ts';
+import type { BotState, FakeBot } from './bots.ts';
+import { press } from './callback-queries.ts';
+import type { ButtonChoice, FakeCallbackQuery } from './callback-queries.ts';
 import { FakeServer } from './fake-server.ts';
 import type { FaultOptions } from './faults.ts';
 import { TELEGRAM_FLOOD_LIMITS } from './flood-limiter.ts';
@@ -38,7 +50,10 @@ import { storedEntities } from './methods-messages.ts';
 import { serverRsaKey } from './rsa-key.ts';
 import { Api } from './tl-io.ts';
 
-export type { FakeChannel, FakeGroup, FakeMedia, FakeMessage, FakePeerRef, FakeUser, NewMessageInput, PeerKind } from './model.ts';
+export type { FakeButton, FakeChannel, FakeGroup, FakeMedia, FakeMessage, FakePeerRef, FakeUser, NewMessageInput, PeerKind } from './model.ts';
+export type { FakeBot } from './bots.ts';
+export type { FakeBotCommand, FakeCommandScope } from './bot-commands.ts';
+export type { ButtonChoice, FakeCallbackAnswer, FakeCallbackQuery } from './callback-queries.ts';
 export type { FaultOptions } from './faults.ts';
 export type { BucketLimit, FloodLimits } from './flood-limiter.ts';
 export { TELEGRAM_FLOOD_LIMITS } from './flood-limiter.ts';
@@ -52,6 +67,8 @@ export interface TelegramFakeOptions {
   dcId?: number;
   /** How long a login code stays valid, ms. Default 300 000. */
   codeTtlMs?: number;
+  /** How long a bot may answer a callback query, ms (later: QUERY_ID_INVALID). Default 15 000. */
+  callbackQueryTtlMs?: number;
   /** Answer a second simultaneous connection on one auth key with 406 AUTH_KEY_DUPLICATED and forget the key. Default true. */
   enforceSingleConnection?: boolean;
   /** Push plain text of private chats and basic groups as updateShortMessage / updateShortChatMessage, as Telegram does; false sends `updates` with updateNewMessage. Default true. */
@@ -101,6 +118,7 @@ export class TelegramFake {
       host: options.host ?? '127.0.0.1',
       dcId: options.dcId ?? 2,
       codeTtlMs: options.codeTtlMs ?? 300_000,
+      callbackQueryTtlMs: options.callbackQueryTtlMs ?? 15_000,
       enforceSingleConnection: options.enforceSingleConnection ?? true,
       shortUpdates: options.shortUpdates ?? true,
       differenceLimit: options.differenceLimit ?? 1000,
@@ -206,6 +224,68 @@ export class TelegramFake {
     session.setDC(this.dcId, this.host, this.port);
     session.setAuthKey(key);
     return session.save();
+  }
+
+  // --- bots ---------------------------------------------------------------
+
+  /**
+   * A bot as BotFather makes it (bots.ts): `username` 5-32 characters ending
+   * in "bot"; `token` logs it in (gramjs: client.start({ botAuthToken })).
+   * People reach it with sendAsUser(userId, bot, ...).
+   */
+  createBot(input: { username: string; firstName: string }): FakeBot {
+    const world = this.#server.world;
+    checkBotUsername(world, input.username);
+    const { kind, id, accessHash, phone, firstName, lastName, username, bot } = world.createUser({ ...input, phone: '', bot: true });
+    return { kind, id, accessHash, phone, firstName, lastName, username, token: bot!.token };
+  }
+
+  /** BotFather's /revoke: the new token; the old one answers ACCESS_TOKEN_EXPIRED and the bot's sessions are logged out. */
+  revokeBotToken(bot: FakeUser): string {
+    const state = this.#botState(bot);
+    state.revokedTokens.add(state.token);
+    state.token = mintToken(bot.id);
+    this.revoke(bot.id, 'AUTH_KEY_UNREGISTERED');
+    return state.token;
+  }
+
+  /** `userId` blocks the bot (`blocked: false` unblocks): its sends to the user answer 403 USER_IS_BLOCKED. */
+  blockBot(userId: string, bot: FakeUser, blocked = true): void {
+    const state = this.#botState(bot);
+    this.#server.world.user(userId);
+    if (blocked) state.blockedBy.add(userId);
+    else state.blockedBy.delete(userId);
+  }
+
+  /** What the bot has said to `userId`: its live messages in their private chat, oldest first, with their `buttons`. */
+  botMessages(bot: FakeUser, userId: string): FakeMessage[] {
+    return this.messages(bot.id, userId).filter((m) => m.fromId === bot.id);
+  }
+
+  /**
+   * `userId` presses a callback button of a bot's message (named by its
+   * data or its text): the bot is pushed updateBotCallbackQuery. The
+   * query's `answer` fills in once the bot answers.
+   */
+  pressButton(userId: string, message: FakeMessage, button: ButtonChoice): FakeCallbackQuery {
+    const world = this.#server.world;
+    const live = message.peerKind === 'channel'
+      ? world.channels.get(message.chatId)?.byId.get(message.id)
+      : world.user(userId).box.get(message.ids[userId] ?? 0);
+    if (live !== message) throw new Error(`${userId} does not see message ${message.id}`);
+    const { query, update } = press(world, userId, live, button);
+    this.#server.push(query.botId, update);
+    return query;
+  }
+
+  /** The callback queries the bot was sent, oldest first, with the answers it gave. */
+  callbackQueries(bot: FakeUser): FakeCallbackQuery[] {
+    return [...this.#botState(bot).queries.values()];
+  }
+
+  /** The bot's commands for a scope and language (default: botCommandScopeDefault, ''), as bots.setBotCommands left them. */
+  botCommands(bot: FakeUser, options: { scope?: FakeCommandScope; langCode?: string } = {}): FakeBotCommand[] {
+    return readCommands(this.#botState(bot), options.scope ?? 'default', options.langCode ?? '');
   }
 
   // --- human users --------------------------------------------------------
@@ -386,6 +466,12 @@ export class TelegramFake {
       changed += 1;
     }
     return changed;
+  }
+
+  #botState(bot: FakeUser): BotState {
+    const state = this.#server.world.user(bot.id).bot;
+    if (state === null) throw new Error(`${bot.id} is not a bot`);
+    return state;
   }
 
   #conversation(userId: string, peer: FakePeerRef): Conversation {

@@ -19,9 +19,12 @@ export function userTl(user: UserRecord, viewerId: string): Api.User {
     firstName: user.firstName,
     lastName: user.lastName ?? undefined,
     username: user.username ?? undefined,
-    // Telegram shows the phone to the user itself (and contacts, which the fake has none of).
-    phone: self ? user.phoneDigits : undefined,
-    status: new Api.UserStatusRecently({}),
+    // Telegram shows the phone to the user itself (and contacts, which the fake has none of); bots have none.
+    phone: self && user.bot === null ? user.phoneDigits : undefined,
+    // bot and bot_info_version share a flag bit: a bot must carry both.
+    bot: user.bot !== null || undefined,
+    botInfoVersion: user.bot?.infoVersion,
+    status: user.bot === null ? new Api.UserStatusRecently({}) : undefined,
   });
 }
 
@@ -194,6 +197,7 @@ export function messageTl(world: FakeWorld, message: MessageRecord, viewerId: st
     editDate: message.editDate ?? undefined,
     media: message.media === null ? undefined : mediaTl(message.media),
     groupedId: message.groupedId === null ? undefined : big(message.groupedId),
+    replyMarkup: message.replyMarkup ?? undefined,
   });
 }
 

@@ -1,12 +1,13 @@
 /**
  * The Updates a change makes, per viewer, in the forms Telegram uses: plain
  * text in private chats and basic groups travels as updateShortMessage /
- * updateShortChatMessage (or, with `shortUpdates` off, as updates with
- * updateNewMessage), channel messages as updates with
- * updateNewChannelMessage; the sender's own connection gets
- * updateShortSentMessage (or, in a channel, updateMessageID with the new
- * message) as its RPC answer instead. Every `updates` here carries seq 0:
- * each update in it has its own pts, which Telegram sends with seq 0 too.
+ * updateShortChatMessage (or, with `shortUpdates` off, or for a message
+ * with media or reply markup, as updates with updateNewMessage), channel
+ * messages as updates with updateNewChannelMessage; the sender's own
+ * connection gets updateShortSentMessage (or, in a channel,
+ * updateMessageID with the new message) as its RPC answer instead. Every
+ * `updates` here carries seq 0: each update in it has its own pts, which
+ * Telegram sends with seq 0 too.
  */
 import type { MessageRecord } from './model.ts';
 import { forwardHeaderTl, Mentioned, messageTl, replyHeader } from './tl-builders.ts';
@@ -35,7 +36,8 @@ function newMessageUpdate(world: FakeWorld, change: MessageChange, viewerId: str
   }
   const pts = change.userPts.get(viewerId);
   if (pts === undefined) return null;
-  if (!shortUpdates || !(tl instanceof Api.Message) || message.media !== null) return wrap(world, viewerId, [new Api.UpdateNewMessage({ message: tl, pts, ptsCount: 1 })], [message]);
+  // The short forms carry no media and no reply markup.
+  if (!shortUpdates || !(tl instanceof Api.Message) || message.media !== null || message.replyMarkup !== null) return wrap(world, viewerId, [new Api.UpdateNewMessage({ message: tl, pts, ptsCount: 1 })], [message]);
   const common = {
     out: tl.out ?? false, silent: message.silent, id: tl.id, message: message.text, pts, ptsCount: 1, date: message.date,
     replyTo: replyHeader(world, message, viewerId), entities: entities(message), fwdFrom: forwardHeaderTl(message),

@@ -1,15 +1,18 @@
 /**
  * The fake's world: users, basic groups, channels, private chats and their
- * messages, all in memory, and the pts bookkeeping every change makes. It
- * checks nothing a client could get wrong (access rules live with the RPC
- * handlers) and sends nothing: each change is returned as a Change for the
- * caller to answer and push.
+ * messages, all in memory, and the pts bookkeeping every change makes;
+ * bots are users with a bot record (bots.ts). It checks nothing a client
+ * could get wrong (access rules live with the RPC handlers) and sends
+ * nothing: each change is returned as a Change for the caller to answer
+ * and push.
  */
 import { randomBytes } from 'node:crypto';
 import type {
   ChannelRecord, Conversation, GroupRecord, MessageRecord, NewMessageInput, PrivateRecord, UserRecord,
 } from './model.ts';
 import { DEFAULT_TOPIC_ICON_COLOR } from './model.ts';
+import { newBotState, noteContact } from './bots.ts';
+import { buttonsOf } from './reply-markup.ts';
 import { MediaStore } from './media-store.ts';
 import { UpdateLog } from './update-log.ts';
 
@@ -54,18 +57,22 @@ export class FakeWorld {
     this.#maxUpdatesKept = options.maxUpdatesKept;
   }
 
-  createUser(input: { phone: string; firstName: string; lastName?: string; username?: string; password?: string }): UserRecord {
-    const phoneDigits = input.phone.replace(/\D/g, '');
-    if (phoneDigits.length < 5) throw new Error(`not a phone number: ${input.phone}`);
+  /** A person (by phone), or with `bot` a bot account (no phone: bots.ts). */
+  createUser(input: { phone: string; firstName: string; lastName?: string; username?: string; password?: string; bot?: boolean }): UserRecord {
+    const isBot = input.bot === true;
+    const phoneDigits = isBot ? '' : input.phone.replace(/\D/g, '');
+    if (!isBot && phoneDigits.length < 5) throw new Error(`not a phone number: ${input.phone}`);
     if (this.usersByPhone.has(phoneDigits)) throw new Error(`a user with phone ${input.phone} exists already`);
+    const id = String(this.#nextUserId++);
     const user: UserRecord = {
-      kind: 'user', id: String(this.#nextUserId++), accessHash: randomHash(), phone: input.phone, phoneDigits,
+      kind: 'user', id, accessHash: randomHash(), phone: isBot ? '' : input.phone, phoneDigits,
       firstName: input.firstName, lastName: input.lastName ?? null, username: input.username ?? null,
       password: input.password ?? null, srp: null, banned: false, date: now(),
       log: new UpdateLog(this.#maxUpdatesKept), nextBoxId: 1, box: new Map(), randomIds: new Map(), conversations: new Set(),
+      bot: isBot ? newBotState(id) : null,
     };
     this.users.set(user.id, user);
-    this.usersByPhone.set(phoneDigits, user);
+    if (!isBot) this.usersByPhone.set(phoneDigits, user);
     return user;
   }
 
@@ -153,6 +160,7 @@ export class FakeWorld {
       randomId, deleted: false, service, forwardedFrom: input.forwardedFrom ?? null,
       topicId: conversation.kind === 'channel' && conversation.forum ? input.topicId ?? replyToRef?.topicId ?? null : null,
       media: input.media ?? null, groupedId: input.groupedId ?? null, conversation, seq: this.#seq++,
+      replyMarkup: input.replyMarkup ?? null, buttons: buttonsOf(input.replyMarkup ?? null),
     };
     if (service === 'topicCreate' && conversation.kind === 'channel') {
       message.topicId = message.id;
@@ -161,6 +169,7 @@ export class FakeWorld {
       });
     }
     conversation.messages.push(message);
+    noteContact(this, fromId, conversation);
     if (randomId !== null) {
       sender.randomIds.set(randomId, message);
       if (sender.randomIds.size > RANDOM_IDS_KEPT) sender.randomIds.delete(sender.randomIds.keys().next().value!);
@@ -193,9 +202,14 @@ export class FakeWorld {
     return change;
   }
 
-  edit(message: MessageRecord, text: string, entities: MessageRecord['entities']): MessageChange {
+  /** New text and entities; `replyMarkup` replaces the markup unless undefined. */
+  edit(message: MessageRecord, text: string, entities: MessageRecord['entities'], replyMarkup?: MessageRecord['replyMarkup']): MessageChange {
     message.text = text;
     message.entities = entities;
+    if (replyMarkup !== undefined) {
+      message.replyMarkup = replyMarkup;
+      message.buttons = buttonsOf(replyMarkup);
+    }
     message.editDate = now();
     const conversation = message.conversation;
     if (conversation.kind === 'channel') {
