@@ -1,11 +1,13 @@
 /**
  * Tells a user that a platform refused one of their linked accounts (a
  * terminated Telegram session, a reset bot token): the account stopped for
- * good and must be linked again. Sent once, by whichever supervisor moved
+ * good and must be linked again, by mail and in their linked chats. Sent once, by whichever supervisor moved
  * the row from `active` to `revoked`; a mail that fails is logged, never
  * retried: the account's status already tells the user in the API.
  */
 import type { Logger } from 'pino';
+import { revokedNotice } from '../src/commands/notices/chat-notice.ts';
+import type { NoticeOutbox } from '../src/commands/notices/notice-outbox.ts';
 import type { MailMessage, Mailer } from '../src/api/mail/mailer.ts';
 import type { Sql } from '../src/db/raw-sql.ts';
 import type { RevokedAccount } from '../src/forwarding/store/account-directory.ts';
@@ -31,13 +33,17 @@ export function revocationMail(publicUrl: string, to: string, account: RevokedAc
 
 export interface RevocationNoticeDeps {
   sql: Sql;
+  /** Where the control bots pick the notice up for the owner's linked chats. */
+  outbox: NoticeOutbox;
   mailer: Mailer;
   publicUrl: string;
   logger: Logger;
 }
 
-/** Mails the owner of `account`; never throws. */
+/** Mails the owner of `account` and queues a notice for their linked chats; never throws. */
 export async function sendRevocationNotice(deps: RevocationNoticeDeps, account: RevokedAccount): Promise<void> {
+  await deps.outbox.publish(revokedNotice(account, Date.now()))
+    .catch((err: unknown) => deps.logger.warn({ err, accountId: account.accountId }, 'revocation chat notice not queued'));
   try {
     const [owner] = await deps.sql.all<{ email: string }>(`select email from ${deps.sql.table('users')} where id = ?`, [account.userId]);
     if (owner === undefined) return;

@@ -23,6 +23,7 @@ import { RuntimeSync, type RuntimeSyncOptions } from './runtime-sync.ts';
 import { startMetricsServer } from './metrics-server.ts';
 import { FileRelay, type FileRelayOptions } from './file-relay.ts';
 import { SentParts } from './sent-parts.ts';
+import { NoticeOutbox } from '../src/commands/notices/notice-outbox.ts';
 import { sendRevocationNotice } from './revocation-notice.ts';
 import { createMailer, type Mailer } from '../src/api/mail/mailer.ts';
 import { Supervisor } from './supervisor.ts';
@@ -141,7 +142,7 @@ export async function startSupervisorRuntime(input: {
   supervisor.beforeStart = () => queue.lookForHandovers();
   if (fwd && sql && pairs && engine) {
     engine.attach(queue);
-    const notices = { sql, mailer: createMailer(input.config), publicUrl: input.config.PUBLIC_URL, logger: input.logger };
+    const notices = { sql, mailer: createMailer(input.config), outbox: new NoticeOutbox(input.redis), publicUrl: input.config.PUBLIC_URL, logger: input.logger };
     mailer = notices.mailer;
     sync = new RuntimeSync(
       {

@@ -3,8 +3,9 @@
  * deployment), since every gateway session of a Discord bot receives every
  * interaction and only one may answer. Needs DATABASE_URL and REDIS_URL, and
  * CONTROL_BOT_DISCORD_TOKEN; without the token it says so and stops (exit
- * 0, which the ecosystem file does not restart). The Telegram control bot
- * is still to come (issue 14).
+ * 0, which the ecosystem file does not restart). It also delivers the
+ * notices the API and the supervisors queue for users' linked chats. The
+ * Telegram control bot is still to come (issue 14).
  */
 import { createApiContext } from '../api/api-context.ts';
 import { chatLinksOf } from '../api/routes/chat-links.ts';
@@ -15,6 +16,8 @@ import { requireServerUrls } from '../infra/require-urls.ts';
 import { componentLogger } from '../logging/logger.ts';
 import { CommandRunner } from './command-runner.ts';
 import { DiscordControlBot } from './discord-control-bot.ts';
+import { NoticeDelivery } from './notices/notice-delivery.ts';
+import { NoticeOutbox } from './notices/notice-outbox.ts';
 
 await runProcess('bot', async (config, root, shutdown) => {
   const log = componentLogger(root, 'bot');
@@ -33,7 +36,15 @@ await runProcess('bot', async (config, root, shutdown) => {
   const ctx = createApiContext({ orm, redis: redis.redis, config, logger: log });
   shutdown.register('mailer', () => ctx.mailer.close());
   shutdown.register('Telegram login threads', () => ctx.telegramLogin.close());
-  const bot = await DiscordControlBot.start({ token, apiUrl: config.DISCORD_API_URL, runner: new CommandRunner(ctx, chatLinksOf(ctx)), logger: log });
+  const links = chatLinksOf(ctx);
+  const bot = await DiscordControlBot.start({ token, apiUrl: config.DISCORD_API_URL, runner: new CommandRunner(ctx, links), logger: log });
   shutdown.register('Discord control bot', () => bot.stop());
+  // Its own connection: a blocking read would hold up the commands' Redis calls behind it.
+  const outboxRedis = redis.redis.duplicate();
+  shutdown.register('notice outbox connection', async () => { await outboxRedis.quit(); });
+  const notices = new NoticeDelivery({ outbox: new NoticeOutbox(outboxRedis), links, senders: { discord: (user, text) => bot.notify(user, text) }, logger: log });
+  await notices.start();
+  // Registered last, so it stops first: no notice is sent through a bot already stopped.
+  shutdown.register('notice delivery', () => notices.stop());
   log.info('bot ready');
 });

@@ -12,6 +12,7 @@
 import { Client, Events, GatewayIntentBits, MessageFlags } from 'discord.js';
 import type { ChatInputCommandInteraction, Interaction } from 'discord.js';
 import type { Logger } from 'pino';
+import type { RichText } from '../forwarding/message/neutral-message.ts';
 import type { CommandRunner } from './command-runner.ts';
 import { renderForDiscord } from './reply-text.ts';
 import { argsOf, slashCommands } from './slash-commands.ts';
@@ -56,6 +57,11 @@ export class DiscordControlBot {
     }
     bot.#log.info({ application: client.application!.id }, 'control bot ready on Discord');
     return bot;
+  }
+
+  /** Sends `text` to a user by DM (a pushed notice); Discord refuses (50007) when they share no server with the bot or closed their DMs. */
+  async notify(chatUserId: string, text: RichText): Promise<void> {
+    for (const part of renderForDiscord(text)) await this.#client.users.send(chatUserId, { content: part, allowedMentions: NO_MENTIONS });
   }
 
   /** Stops taking interactions and waits for the answers under way. */

@@ -10,6 +10,7 @@ import type { Tier } from '../../domain/plans/plan-types.ts';
 import { AccountStateConflictError, ValidationFailedError } from '../../errors/registry.ts';
 import type { ApiContext, RuntimeChange } from '../api-context.ts';
 import { planSwitchChanges, switchPlan, type PlanSwitch } from '../subscriptions/switch-plan.ts';
+import { noticePausedPairs } from '../jobs/chat-notices.ts';
 import { tellRuntime } from '../tell-runtime.ts';
 import { adminAction, type AdminActor } from './admin-action.ts';
 
@@ -68,5 +69,6 @@ export async function changeUserPlan(ctx: ApiContext, actor: AdminActor, userId:
     };
   });
   await tellRuntime(ctx, planSwitchChanges(outcome.change));
+  await noticePausedPairs(ctx, outcome.change, at);
   return outcome;
 }

@@ -1,6 +1,6 @@
 /**
  * Runs the API's periodic jobs (plan expiry, usage flush, removal of expired
- * Telegram logins) from every API process, but on one at a time: each tick
+ * Telegram logins, the bots' notices of plans ending and limits near) from every API process, but on one at a time: each tick
  * takes a Redis lock (SET NX PX with a random token, released only by its
  * holder) and a process that finds it taken skips the tick. The jobs are
  * safe to repeat, so a lock that expires mid-run costs a duplicate run,
@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiContext } from '../api-context.ts';
 import { flushUsage } from '../usage/flush-usage.ts';
+import { noticeExpiringPlans, noticeUsage } from './chat-notices.ts';
 import { runExpiry } from './expire-subscriptions.ts';
 import { expireTelegramLogins } from './expire-telegram-logins.ts';
 
@@ -43,6 +44,8 @@ export function startApiJobs(ctx: ApiContext, options: ApiJobsOptions = {}): Api
       await runExpiry(ctx, now);
       await flushUsage(ctx, now);
       await expireTelegramLogins(ctx, now);
+      await noticeExpiringPlans(ctx, now);
+      await noticeUsage(ctx, now);
       return true;
     } finally {
       await ctx.redis.eval(RELEASE, 1, API_JOBS_LOCK_KEY, token).catch(() => undefined);

@@ -15,6 +15,7 @@ import type { ApiContext } from '../api-context.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { planSwitchChanges, switchPlan, type PlanSwitch } from '../subscriptions/switch-plan.ts';
 import { tellRuntime } from '../tell-runtime.ts';
+import { noticePausedPairs } from './chat-notices.ts';
 import { selectExpired, type SubscriptionRow } from './expiry-decision.ts';
 
 /** Subscriptions handled per run; the next run takes the rest. */
@@ -83,6 +84,7 @@ export async function runExpiry(ctx: ApiContext, now: Date): Promise<ExpiryRepor
     if (done === null) continue;
     expired.push(done.change);
     await tellRuntime(ctx, planSwitchChanges(done.change));
+    await noticePausedPairs(ctx, done.change, now);
     try {
       await ctx.mailer.send({
         to: done.email,

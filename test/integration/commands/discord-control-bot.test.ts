@@ -3,7 +3,8 @@
  * DiscordControlBot against the Discord fake, the real API context,
  * PostgreSQL and Redis. A user of a server uses the slash commands as
  * Discord's client would send them; what they see is read back from the
- * fake (ephemeral in a server, never "thinking" forever).
+ * fake (ephemeral in a server, never "thinking" forever). Queued notices
+ * reach linked users by DM.
  */
 import assert from 'node:assert/strict';
 import { chatLinksOf } from '../../../src/api/routes/chat-links.ts';
@@ -11,6 +12,9 @@ import { COMMANDS } from '../../../src/commands/command-catalogue.ts';
 import { DiscordAccount, ForwardingPair } from '../../../src/db/entities/index.ts';
 import { CommandRunner } from '../../../src/commands/command-runner.ts';
 import { DiscordControlBot } from '../../../src/commands/discord-control-bot.ts';
+import { planExpiringNotice } from '../../../src/commands/notices/chat-notice.ts';
+import { NoticeDelivery } from '../../../src/commands/notices/notice-delivery.ts';
+import { NoticeOutbox } from '../../../src/commands/notices/notice-outbox.ts';
 import { DiscordFake } from '../../fakes/discord/discord-fake.ts';
 import { waitFor } from '../discord/discord-test-kit.ts';
 import { startApiHarness, type ApiHarness, type RegisteredUser } from '../../helpers/api-harness.ts';
@@ -23,6 +27,7 @@ describe('control bot on Discord (real discord.js, the Discord fake, the real AP
   let controlBot: DiscordControlBot;
   let app: { id: string; token: string; applicationId: string };
   let channelId: string;
+  let guildId: string;
   let ann: RegisteredUser;
   let annOnDiscord: { id: string };
 
@@ -32,6 +37,7 @@ describe('control bot on Discord (real discord.js, the Discord fake, the real AP
     app = fake.createBot({ username: 'switchboard' });
     annOnDiscord = fake.createUser({ username: 'ann', globalName: 'Ann' });
     const guild = fake.createGuild({ name: 'Team', bots: [app.id], users: [annOnDiscord.id] });
+    guildId = guild.id;
     channelId = fake.createChannel(guild.id, 'general').id;
     ann = await h.registerUser({ plan: 'pro' });
     controlBot = await DiscordControlBot.start({
@@ -91,5 +97,33 @@ describe('control bot on Discord (real discord.js, the Discord fake, the real AP
     assert.match((await use('users')).text, /is for administrators/);
     assert.match((await use('pairs', { action: 'pause', pair: 'nothing-here' })).text, /You have no pair named "nothing-here"/);
     assert.match((await use('link', { code: 'ZZZZ-ZZZZ' })).text, /This link code is not valid/);
+  });
+
+  it('pushes a queued notice to the linked user by DM; a user with closed DMs is counted as refused, and the notice is acknowledged', async () => {
+    const bob = fake.createUser({ username: 'bob' });
+    fake.addMember(guildId, bob.id);
+    const bobUser = await h.registerUser();
+    const { code } = await chatLinksOf(h.ctx).issueCode(bobUser.userId);
+    await chatLinksOf(h.ctx).redeem({ platform: 'discord', chatUserId: bob.id, displayName: 'bob' }, code);
+    fake.closeDms(bob.id);
+    const outbox = new NoticeOutbox(h.ctx.redis);
+    const reader = h.ctx.redis.duplicate();
+    const delivery = new NoticeDelivery({
+      outbox: new NoticeOutbox(reader), links: chatLinksOf(h.ctx), senders: { discord: (user, text) => controlBot.notify(user, text) },
+      logger: pino({ level: 'silent' }), consumer: 'dc-test', blockMs: 100,
+    });
+    await delivery.start();
+    try {
+      for (const user of [ann, bobUser]) {
+        await outbox.publish(planExpiringNotice(user.userId, `sub-${user.userId}`, 'Pro', new Date('2026-12-09T00:00:00Z')));
+      }
+      await waitFor('the DM to Ann', () => fake.dmMessages(app.id, annOnDiscord.id).length === 1, 10_000);
+      await waitFor('Bob refused', () => delivery.counts.refused === 1, 10_000);
+      assert.equal(fake.dmMessages(app.id, annOnDiscord.id)[0]!.content, '**Your Pro plan ends on 2026-12-09**; then your account moves to Free, and pairs and accounts past its limits are paused. /upgrade shows how to renew.');
+      assert.deepEqual(fake.dmMessages(app.id, bob.id).map((m) => m.content), []);
+    } finally {
+      await delivery.stop();
+      await reader.quit();
+    }
   });
 });
