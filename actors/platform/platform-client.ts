@@ -35,10 +35,11 @@ export interface SourceNotice {
 export interface PlatformCallbacks {
   onMessage(message: InboundMessage): void;
   /**
-   * Positions beyond the per-chat message ids (Telegram's update state),
-   * reached once every message reported before this call: kept with the
-   * cursor under keys no chat id takes, moved only after those messages are
-   * accepted. Optional: platforms with message ids only never call it.
+   * Positions reached once every message reported before this call: kept
+   * with the cursor, moved only after those messages are accepted. Telegram
+   * reports its update state (keys no chat id takes); Discord reports where
+   * a newly watched chat starts, so a restart before its first message reads
+   * what came meanwhile instead of starting at the newest again. Optional.
    */
   onPositions?(positions: ResumeCursor): void;
   /** A notice about watched chats, for their pairs. Optional. */

@@ -243,7 +243,10 @@ export class DiscordClient implements PlatformClient {
       try {
         const { lastMessageId } = await connection.channels.info(chatId, true);
         // "0": an empty channel; catching up from it later reads everything it received since.
-        this.#feed.startAt(chatId, lastMessageId ?? '0');
+        const start = lastMessageId ?? '0';
+        // Made durable at once: a supervisor killed before the chat's first message would otherwise
+        // leave no cursor, and the next one would start at the newest, past what came meanwhile.
+        if (this.#feed.startAt(chatId, start)) this.#callbacks.onPositions?.({ [chatId]: start });
       } catch (error) {
         // A chat the bot cannot see has no position; it reports nothing until it can.
         const status = connection.engine.restStatus(error);

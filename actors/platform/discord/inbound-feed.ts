@@ -65,9 +65,11 @@ export class InboundFeed {
     return this.#positions.get(chatId);
   }
 
-  /** Sets where a chat starts unless a message of it was already seen. */
-  startAt(chatId: string, messageId: string): void {
-    if (!this.#positions.has(chatId) && this.#watched.has(chatId)) this.#positions.set(chatId, messageId);
+  /** Sets where a chat starts unless a message of it was already seen; true if it did. */
+  startAt(chatId: string, messageId: string): boolean {
+    if (this.#positions.has(chatId) || !this.#watched.has(chatId)) return false;
+    this.#positions.set(chatId, messageId);
+    return true;
   }
 
   cursor(): ResumeCursor {

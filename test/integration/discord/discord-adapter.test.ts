@@ -176,9 +176,14 @@ describe('Discord adapter: connection and inbound', function () {
   it('watches a new chat from its newest message, and reports it to a restart from there', async () => {
     const { fake, destination } = world;
     fake.postAsUser(destination, { content: 'old' });
+    // The gateway keeps order: once a later message of the watched source is in, 'old' came and went unwatched.
+    fake.postAsUser(world.source, { content: 'marker' });
+    await waitFor('the marker', () => reports.inbound.length === 1);
     await client.watch([world.source, destination]);
     const cursor = client.cursor();
     assert.equal(cursor[destination], fake.messages(destination).at(-1)!.id);
+    // Reported for the durable cursor at once, before any message: a restart must not start at the newest again.
+    assert.deepEqual(reports.positions, [{ [world.source]: '0' }, { [destination]: cursor[destination] }]);
     await client.disconnect();
     fake.postAsUser(destination, { content: 'new' });
     const { reports: r } = await open(world, cursor, [world.source, destination]);

@@ -86,6 +86,23 @@ describe('forwarding survives a SIGKILL of the supervisor (real processes, real 
     child = null;
   });
 
+  it('reads what came while it was down when killed before a watched chat\'s first message', async () => {
+    const { reader, src, dst } = await oneBotToAnother('fwd_first');
+    child = await startChild();
+    // No message yet: the chat's start is all the cursor has, and it must be in Redis, or the next one starts at the newest.
+    await waitFor('the start position durable', async () => (await world.redis.hget(`fwd:cursor:${reader.accountId}`, src)) !== null, 10_000);
+    child.kill('SIGKILL');
+    await new Promise((r) => child!.once('exit', r));
+    for (let n = 0; n < 3; n++) world.fake.postAsUser(src, { content: `kill ${n}` });
+
+    child = await startChild();
+    await waitFor('what came meanwhile delivered', () => numbers(world, dst).length >= 3, 60_000);
+    assert.deepEqual(numbers(world, dst), [0, 1, 2]);
+    child.kill('SIGTERM');
+    await new Promise((r) => child!.once('exit', r));
+    child = null;
+  });
+
   it('a supervisor with a new id claims what a killed one had accepted but not yet delivered', async () => {
     const { reader, writer, src, dst } = await oneBotToAnother('fwd_claim');
 
