@@ -57,6 +57,8 @@ const BROKEN = 0;
 const RECONNECT_RETRIES = 5;
 
 const quiet = new Logger(LogLevel.NONE);
+/** How long a close waits for gramjs to finish its own `destroy`. */
+const CLOSE_WAIT_MS = 5_000;
 
 /** Whether a client made here was closed; `whenClosed` rejects when it is. */
 interface Fence {
@@ -182,9 +184,15 @@ export async function connectGram(client: TelegramClient, runtime: TelegramRunti
   }
 }
 
-/** Closes the socket and stops everything of the client; never throws. */
+/**
+ * Closes the socket and stops everything of the client; never throws, and
+ * never waits more than {@link CLOSE_WAIT_MS}: gramjs's `destroy` also waits
+ * for senders it borrowed or exported to other data centres, which may be
+ * stuck connecting, and a stop must not hang on them (the fence already
+ * keeps any socket of this client from sending a byte).
+ */
 export async function closeGram(client: TelegramClient): Promise<void> {
   fences.get(client)?.close();
   delete (client as unknown as GramInternals)[HOOKS];
-  await client.destroy().catch(() => {});
+  await within(client.destroy(), CLOSE_WAIT_MS, 'closing the gramjs client').catch(() => {});
 }

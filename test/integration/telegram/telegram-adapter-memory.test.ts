@@ -46,9 +46,20 @@ describe('Telegram adapter: memory', function () {
         runtime: { endpoint: { ...world.runtime.endpoint, server: `${fake.host}:${fake.port}` } }, sessions, watch,
       },
     });
+    let opened = 0;
     const report = await new Promise<MemoryReport>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
+      const stall = setTimeout(() => reject(new Error(`${opened} of ${sessions.length} clients connected and watching after 90 s`)), 90_000);
+      worker.on('message', (m: { type: 'opened'; count: number } | { type: 'report'; report: MemoryReport }) => {
+        if (m.type === 'opened') opened = m.count;
+        else {
+          clearTimeout(stall);
+          resolve(m.report);
+        }
+      });
+      worker.once('error', (err) => {
+        clearTimeout(stall);
+        reject(err);
+      });
     });
     await worker.terminate();
     console.log(`      idle client: ${report.heapPerClient} B heap, ${report.externalPerClient} B external, ${report.rssPerClient} B RSS, ${report.trackedPerClient} B tracked`);

@@ -2,7 +2,8 @@
  * Runs in its own thread for telegram-adapter-memory.test.ts, so the heap it
  * measures holds the adapter's clients and not the fake's side of their
  * connections: connects one client (gramjs loads), then the others, and
- * posts the settled heap, external memory and RSS each added.
+ * posts the settled heap, external memory and RSS each added. Says as it
+ * goes how many clients are open, so a stall names where it stuck.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { collectGarbage, isolateBytes, settledHeapBytes } from '../../../actors/heap-probe.ts';
@@ -30,6 +31,7 @@ async function open(i: number): Promise<void> {
   await client.connect(null);
   await client.watch(watch[i]!);
   clients.push(client);
+  parentPort!.postMessage({ type: 'opened', count: clients.length });
 }
 
 await open(0);
@@ -49,5 +51,6 @@ const report: MemoryReport = {
   trackedPerClient: Math.round(clients.slice(1).reduce((sum, c) => sum + c.trackedBytes(), 0) / n),
   rejected,
 };
+// Reported before the clients close: what is measured does not wait on their goodbyes.
+parentPort!.postMessage({ type: 'report', report });
 for (const client of clients) await client.disconnect();
-parentPort!.postMessage(report);
