@@ -12,6 +12,7 @@ import type { AuthKeyRecord } from './auth-keys.ts';
 import { MtprotoConnection } from './connection.ts';
 import type { ConnectionHost } from './connection.ts';
 import { Faults } from './faults.ts';
+import type { MessageRecord } from './model.ts';
 import { registerBotMethods } from './methods-bots.ts';
 import { FloodLimiter } from './flood-limiter.ts';
 import type { FloodLimits } from './flood-limiter.ts';
@@ -146,11 +147,23 @@ export class FakeServer implements ConnectionHost, FakeServices {
   // --- FakeServices -----------------------------------------------------------
 
   deliver(change: Change, origin: Origin | null): void {
+    if (change.kind !== 'delete') this.#forgetLeakedCodes(change.message);
     for (const userId of recipients(change)) {
       if (this.keys.ofUser(userId).length === 0) continue;
       const update = updatesFor(this.world, change, userId, this.shortUpdates);
       if (update !== null) this.#pushBytes(userId, update.getBytes(), origin);
     }
+  }
+
+  /**
+   * Every message a person posts or edits, through the API or the control
+   * API, passes here: one showing a pending login code of the author's own
+   * phone ends that code (code-leak.ts, Telegram's anti-phishing rule).
+   */
+  #forgetLeakedCodes(message: MessageRecord): void {
+    if (message.service !== null) return;
+    const author = this.world.user(message.fromId);
+    if (author.bot === null && author.phoneDigits !== '') this.codes.forgetLeaked(author.phoneDigits, message.text);
   }
 
   push(userId: string, update: TlObject): void {

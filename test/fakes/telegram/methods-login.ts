@@ -12,9 +12,15 @@
  * serves one auth.checkPassword, right or wrong; reusing its srp_id is
  * SRP_ID_INVALID. importBotAuthorization checks api_id / api_hash as
  * sendCode does (API_ID_INVALID) and ignores its reserved `flags`.
+ *
+ * A pending code its phone's account gives away in a message it sends or
+ * edits (sendMessage, a caption, a forward, sendAsUser...) is forgotten at
+ * once, so signIn answers PHONE_CODE_EXPIRED: Telegram's anti-phishing rule
+ * (code-leak.ts; FakeServer.deliver applies it).
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { botOfToken } from './bots.ts';
+import { revealsCode } from './code-leak.ts';
 import type { UserRecord } from './model.ts';
 import { fail } from './rpc-fail.ts';
 import type { FakeServices, Router } from './router.ts';
@@ -55,6 +61,13 @@ export class LoginCodes {
 
   forget(hash: string): void {
     this.#byHash.delete(hash);
+  }
+
+  /** Forgets the pending codes of `phoneDigits` that `text`, sent by that phone's account, gives away (code-leak.ts). */
+  forgetLeaked(phoneDigits: string, text: string): void {
+    for (const [hash, pending] of this.#byHash) {
+      if (pending.phoneDigits === phoneDigits && revealsCode(text, pending.code)) this.#byHash.delete(hash);
+    }
   }
 
   last(phone: string): string | undefined {

@@ -35,7 +35,11 @@ export interface FakeServices {
   readonly differenceLimit: number;
   /** Telegram's send pacing; null when switched off. */
   readonly flood: FloodLimiter | null;
-  /** Pushes a change to every connection of everyone it concerns, except the origin's own connection. */
+  /**
+   * Pushes a change to every connection of everyone it concerns, except the
+   * origin's own connection; a person's message giving away a pending login
+   * code of their phone ends that code first (code-leak.ts).
+   */
   deliver(change: Change, origin: Origin | null): void;
   /** Pushes an update that is no Change (a callback query) to every connection of `userId`. */
   push(userId: string, update: TlObject): void;

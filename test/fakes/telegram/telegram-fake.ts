@@ -24,8 +24,9 @@
  *
  * What it serves and where it differs from Telegram is documented in the
  * modules: connection.ts (transport, salts, acks), router.ts (unknown
- * methods, login checks), methods-login.ts, methods-messages.ts,
- * methods-updates.ts, methods-forum.ts (forum topics), peers.ts (access
+ * methods, login checks), methods-login.ts, code-leak.ts (a login code
+ * sent in a message expires), methods-messages.ts, methods-updates.ts,
+ * methods-forum.ts (forum topics), peers.ts (access
  * rules), update-builders.ts (update forms, seq), model.ts (message boxes,
  * service messages), handshake.ts (pq); bots: bots.ts (tokens, who a bot
  * may write to), reply-markup.ts, callback-queries.ts, bot-commands.ts,
