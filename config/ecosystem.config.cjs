@@ -48,8 +48,9 @@ module.exports = {
     {
       ...common,
       // One in the whole deployment: every gateway session of a Discord bot gets every
-      // interaction, and only one may answer. Without CONTROL_BOT_DISCORD_TOKEN it exits 0
-      // at once, and stays stopped.
+      // interaction, Telegram hands each update to one connection of a bot, and only one
+      // may answer. With neither CONTROL_BOT_DISCORD_TOKEN nor CONTROL_BOT_TELEGRAM_TOKEN
+      // it exits 0 at once, and stays stopped.
       name: 'switchboard-bot',
       script: 'src/commands/bot-main.ts',
       exec_mode: 'fork',

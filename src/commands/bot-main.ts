@@ -1,14 +1,16 @@
 /**
- * The control bot as pm2 runs it: one process (fork mode, one in the whole
- * deployment), since every gateway session of a Discord bot receives every
- * interaction and only one may answer. Needs DATABASE_URL and REDIS_URL, and
- * CONTROL_BOT_DISCORD_TOKEN; without the token it says so and stops (exit
- * 0, which the ecosystem file does not restart). It also delivers the
- * notices the API and the supervisors queue for users' linked chats. The
- * Telegram control bot is still to come (issue 14).
+ * The control bots as pm2 runs them: one process (fork mode, one in the
+ * whole deployment), since every gateway session of a Discord bot receives
+ * every interaction and Telegram hands each update to one connection of a
+ * bot: only one may answer. Needs DATABASE_URL and REDIS_URL, and
+ * CONTROL_BOT_DISCORD_TOKEN, CONTROL_BOT_TELEGRAM_TOKEN or both; with
+ * neither it says so and stops (exit 0, which the ecosystem file does not
+ * restart). It also delivers the notices the API and the supervisors queue
+ * for users' linked chats, on each platform whose bot it runs.
  */
 import { createApiContext } from '../api/api-context.ts';
 import { chatLinksOf } from '../api/routes/chat-links.ts';
+import { telegramEndpointFromConfig } from '../api/telegram-login/login-endpoint.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { runProcess } from '../infra/process-entry.ts';
 import { provideRedis } from '../infra/redis-provider.ts';
@@ -16,14 +18,15 @@ import { requireServerUrls } from '../infra/require-urls.ts';
 import { componentLogger } from '../logging/logger.ts';
 import { CommandRunner } from './command-runner.ts';
 import { DiscordControlBot } from './discord-control-bot.ts';
-import { NoticeDelivery } from './notices/notice-delivery.ts';
+import { NoticeDelivery, type NoticeDeliveryOptions } from './notices/notice-delivery.ts';
 import { NoticeOutbox } from './notices/notice-outbox.ts';
 
 await runProcess('bot', async (config, root, shutdown) => {
   const log = componentLogger(root, 'bot');
-  const token = config.CONTROL_BOT_DISCORD_TOKEN;
-  if (token === undefined) {
-    log.warn('CONTROL_BOT_DISCORD_TOKEN is not set: there is no control bot to run');
+  const discordToken = config.CONTROL_BOT_DISCORD_TOKEN;
+  const telegramToken = config.CONTROL_BOT_TELEGRAM_TOKEN;
+  if (discordToken === undefined && telegramToken === undefined) {
+    log.warn('neither CONTROL_BOT_DISCORD_TOKEN nor CONTROL_BOT_TELEGRAM_TOKEN is set: there is no control bot to run');
     await shutdown.run('no control bot configured', 0);
     return;
   }
@@ -37,14 +40,29 @@ await runProcess('bot', async (config, root, shutdown) => {
   shutdown.register('mailer', () => ctx.mailer.close());
   shutdown.register('Telegram login threads', () => ctx.telegramLogin.close());
   const links = chatLinksOf(ctx);
-  const bot = await DiscordControlBot.start({ token, apiUrl: config.DISCORD_API_URL, runner: new CommandRunner(ctx, links), logger: log });
-  shutdown.register('Discord control bot', () => bot.stop());
+  const runner = new CommandRunner(ctx, links);
+  const senders: NoticeDeliveryOptions['senders'] = {};
+  if (discordToken !== undefined) {
+    const bot = await DiscordControlBot.start({ token: discordToken, apiUrl: config.DISCORD_API_URL, runner, logger: log });
+    shutdown.register('Discord control bot', () => bot.stop());
+    senders.discord = (user, text) => bot.notify(user, text);
+  }
+  if (telegramToken !== undefined && !shutdown.inProgress) {
+    // The config check guarantees the application id and hash a bot logs in with.
+    const endpoint = telegramEndpointFromConfig(config)!;
+    // Loaded only here: gramjs is heavy, and a Discord-only deployment never needs it.
+    const { TelegramControlBot } = await import('./telegram-control-bot.ts');
+    const bot = await TelegramControlBot.start({ token: telegramToken, endpoint, runner, logger: log });
+    shutdown.register('Telegram control bot', () => bot.stop());
+    senders.telegram = (user, text) => bot.notify(user, text);
+  }
+  if (shutdown.inProgress) return;
   // Its own connection: a blocking read would hold up the commands' Redis calls behind it.
   const outboxRedis = redis.redis.duplicate();
   shutdown.register('notice outbox connection', async () => { await outboxRedis.quit(); });
-  const notices = new NoticeDelivery({ outbox: new NoticeOutbox(outboxRedis), links, senders: { discord: (user, text) => bot.notify(user, text) }, logger: log });
+  const notices = new NoticeDelivery({ outbox: new NoticeOutbox(outboxRedis), links, senders, logger: log });
   await notices.start();
   // Registered last, so it stops first: no notice is sent through a bot already stopped.
   shutdown.register('notice delivery', () => notices.stop());
-  log.info('bot ready');
+  log.info({ discord: senders.discord !== undefined, telegram: senders.telegram !== undefined }, 'bot ready');
 });

@@ -158,6 +158,9 @@ export const configSchema = z
     CONTROL_BOT_DISCORD_TOKEN: optionalText.refine((v) => v === undefined || /^[\x21-\x7e]{20,200}$/.test(v), {
       error: 'CONTROL_BOT_DISCORD_TOKEN must be a Discord bot token (20 to 200 printable ASCII characters, no spaces)',
     }),
+    CONTROL_BOT_TELEGRAM_TOKEN: optionalText.refine((v) => v === undefined || /^[0-9]{1,20}:[A-Za-z0-9_-]{30,64}$/.test(v), {
+      error: 'CONTROL_BOT_TELEGRAM_TOKEN must be a Telegram bot token from @BotFather (digits, a colon, then 30 to 64 letters, digits, _ or -)',
+    }),
   })
   .superRefine((c, ctx) => {
     if (c.SECRET_KEY_CURRENT !== undefined) {
@@ -183,6 +186,9 @@ export const configSchema = z
     }
     if ((c.TELEGRAM_API_ID === undefined) !== (c.TELEGRAM_API_HASH === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['TELEGRAM_API_HASH'], message: 'TELEGRAM_API_ID and TELEGRAM_API_HASH must be set together' });
+    }
+    if (c.CONTROL_BOT_TELEGRAM_TOKEN !== undefined && c.TELEGRAM_API_ID === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['CONTROL_BOT_TELEGRAM_TOKEN'], message: 'CONTROL_BOT_TELEGRAM_TOKEN needs TELEGRAM_API_ID and TELEGRAM_API_HASH (a bot logs in over MTProto as an application)' });
     }
     if (c.TELEGRAM_SERVER_KEY_FILE !== undefined && c.TELEGRAM_SERVER === undefined) {
       ctx.addIssue({ code: 'custom', path: ['TELEGRAM_SERVER_KEY_FILE'], message: 'TELEGRAM_SERVER_KEY_FILE needs TELEGRAM_SERVER' });

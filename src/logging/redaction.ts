@@ -30,6 +30,10 @@ export const SECRET_KEYS = [
   'keyMaterial',
   'authorization',
   'cookie',
+  // Control bot tokens, under their config names and gramjs's.
+  'CONTROL_BOT_DISCORD_TOKEN',
+  'CONTROL_BOT_TELEGRAM_TOKEN',
+  'botAuthToken',
 ] as const;
 
 const DEPTHS = ['', '*.', '*.*.'];

@@ -123,6 +123,8 @@ describe('configuration', () => {
     ['TELEGRAM_API_HASH', { TELEGRAM_API_ID: '1', TELEGRAM_API_HASH: 'XYZ' }, 'TELEGRAM_API_HASH must be the 32 lower-case hex characters my.telegram.org gives'],
     ['TELEGRAM_API_HASH without TELEGRAM_API_ID', { TELEGRAM_API_HASH: HASH }, 'TELEGRAM_API_ID and TELEGRAM_API_HASH must be set together'],
     ['CONTROL_BOT_DISCORD_TOKEN', { CONTROL_BOT_DISCORD_TOKEN: 'not a token' }, 'CONTROL_BOT_DISCORD_TOKEN must be a Discord bot token (20 to 200 printable ASCII characters, no spaces)'],
+    ['CONTROL_BOT_TELEGRAM_TOKEN', { CONTROL_BOT_TELEGRAM_TOKEN: '12345:short', TELEGRAM_API_ID: '1', TELEGRAM_API_HASH: HASH }, 'CONTROL_BOT_TELEGRAM_TOKEN must be a Telegram bot token from @BotFather (digits, a colon, then 30 to 64 letters, digits, _ or -)'],
+    ['CONTROL_BOT_TELEGRAM_TOKEN without an application', { CONTROL_BOT_TELEGRAM_TOKEN: `12345:${'A'.repeat(35)}` }, 'CONTROL_BOT_TELEGRAM_TOKEN needs TELEGRAM_API_ID and TELEGRAM_API_HASH (a bot logs in over MTProto as an application)'],
     ['TELEGRAM_SERVER', { TELEGRAM_SERVER: '127.0.0.1:40000' }, 'TELEGRAM_SERVER must be host:port with a port from 1 to 32767'],
     ['TELEGRAM_SERVER_KEY_FILE without a server', { TELEGRAM_SERVER_KEY_FILE: '/k.pem' }, 'TELEGRAM_SERVER_KEY_FILE needs TELEGRAM_SERVER'],
   ];

@@ -53,6 +53,8 @@ describe('logging', () => {
     ['recovery codes', { recoveryCodes: [SECRET] }],
     ['otpauth URI', { otpauthUri: `otpauth://totp/x?secret=${SECRET}` }],
     ['API key', { apiKey: SECRET }],
+    ['control bot tokens in a config', { config: { CONTROL_BOT_TELEGRAM_TOKEN: SECRET, CONTROL_BOT_DISCORD_TOKEN: SECRET } }],
+    ['gramjs bot login parameters', { params: { botAuthToken: SECRET } }],
   ];
   for (const [name, obj] of shapes) {
     it(`redacts a ${name}`, () => {

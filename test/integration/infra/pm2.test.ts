@@ -109,7 +109,7 @@ describe('pm2 runs the supervisor as the README says', function () {
     assert.match(read(logs?.err), /SHUTDOWN_TIMEOUT_MS/);
   });
 
-  it('the control bot without CONTROL_BOT_DISCORD_TOKEN says so, exits 0 and stays stopped', async () => {
+  it('the bot process with no control bot token says so, exits 0 and stays stopped', async () => {
     const BOT = 'switchboard-bot';
     await pm2('start', ECOSYSTEM, '--only', BOT);
     const bot = async () => (await list()).find((p) => p.name === BOT);
@@ -117,6 +117,6 @@ describe('pm2 runs the supervisor as the README says', function () {
     await sleep(3_000);
     const p = await bot();
     assert.deepEqual([p?.pid, p?.pm2_env.restart_time], [0, 0]);
-    assert.match(read(p?.pm2_env.pm_out_log_path), /CONTROL_BOT_DISCORD_TOKEN is not set/);
+    assert.match(read(p?.pm2_env.pm_out_log_path), /neither CONTROL_BOT_DISCORD_TOKEN nor CONTROL_BOT_TELEGRAM_TOKEN is set/);
   });
 });

@@ -1,0 +1,171 @@
+/**
+ * The control bot on Telegram: a bot account logged in with its token over
+ * MTProto (gramjs's bot login, the same client the sessions use), reading
+ * the commands people write to it and answering through the
+ * platform-neutral CommandRunner, rendered as Telegram text with entities.
+ *
+ * - It answers in private chats only: a reply is about the caller's
+ *   account, and a group would show it to everyone. A command addressed to
+ *   it in a group gets a pointer to the private chat instead of silence.
+ * - Replies and notices go to `InputPeerUser(id, access_hash 0)`: Telegram
+ *   lets a bot write to a user who wrote to it with no hash, and a user's
+ *   message reaches a bot as `updateShortMessage`, which names no user for
+ *   gramjs to cache (its `respond()` would look there and fail).
+ * - The command menu is the catalogue's (telegram-bot-commands.ts), set at
+ *   every start, so a removed command disappears from it too.
+ * One process runs it (the `bot` process): Telegram hands each update to
+ * one connection of the bot, and two processes would split them.
+ */
+import bigInt from 'big-integer';
+import type { Logger } from 'pino';
+import { Api, TelegramClient } from 'telegram';
+import { NewMessage, type NewMessageEvent } from 'telegram/events/index.js';
+import { Logger as GramLogger, LogLevel } from 'telegram/extensions/Logger.js';
+import { toGramjsEntities } from '../forwarding/format/gramjs-entities.ts';
+import type { RichText } from '../forwarding/message/neutral-message.ts';
+import { connectionClass, openSession, trustServerKeys } from '../telegram/gramjs-connection.ts';
+import type { TelegramEndpoint } from '../telegram/telegram-endpoint.ts';
+import type { CommandRunner } from './command-runner.ts';
+import { parseCommand } from './command-text.ts';
+import { ReplyText, renderForTelegram } from './reply-text.ts';
+import { telegramBotCommands } from './telegram-bot-commands.ts';
+
+export interface TelegramControlBotOptions {
+  /** The bot's token from @BotFather. */
+  token: string;
+  /** Where to connect and as which application (the API id and hash the sessions use). */
+  endpoint: TelegramEndpoint;
+  runner: CommandRunner;
+  logger: Logger;
+  /**
+   * A FLOOD_WAIT up to this many seconds is slept through by gramjs before
+   * the reply goes out; a longer one drops the reply (logged). Default 10.
+   */
+  floodSleepSeconds?: number;
+}
+
+const FAILED = new ReplyText().plain('Something went wrong on our side; try again in a minute.').build();
+
+export class TelegramControlBot {
+  readonly #client: TelegramClient;
+  readonly #runner: CommandRunner;
+  readonly #log: Logger;
+  readonly #username: string;
+  readonly #inFlight = new Set<Promise<void>>();
+  /** Per chat, the answer under way, for the next message of the chat to wait for. */
+  readonly #turns = new Map<string, Promise<void>>();
+  #stopping = false;
+
+  private constructor(client: TelegramClient, runner: CommandRunner, logger: Logger, username: string) {
+    this.#client = client;
+    this.#runner = runner;
+    this.#log = logger;
+    this.#username = username;
+  }
+
+  /** Logs the bot in, sets its command menu and starts answering. */
+  static async start(o: TelegramControlBotOptions): Promise<TelegramControlBot> {
+    trustServerKeys(o.endpoint);
+    const client = new TelegramClient(openSession(o.endpoint), o.endpoint.apiId, o.endpoint.apiHash, {
+      connection: connectionClass(o.endpoint),
+      floodSleepThreshold: o.floodSleepSeconds ?? 10,
+      baseLogger: new GramLogger(LogLevel.NONE),
+    });
+    let username: string;
+    try {
+      await client.start({ botAuthToken: o.token });
+      const me = await client.getMe();
+      username = me.username ?? '';
+      await client.invoke(new Api.bots.SetBotCommands({
+        scope: new Api.BotCommandScopeDefault(),
+        langCode: '',
+        commands: telegramBotCommands().map((c) => new Api.BotCommand(c)),
+      }));
+    } catch (error) {
+      await client.destroy().catch(() => {});
+      throw error;
+    }
+    const log = o.logger.child({ component: 'control-bot', platform: 'telegram' });
+    const bot = new TelegramControlBot(client, o.runner, log, username);
+    client.addEventHandler((event: NewMessageEvent) => bot.#track(bot.#inTurn(event)), new NewMessage({ incoming: true }));
+    log.info({ username }, 'control bot ready on Telegram');
+    return bot;
+  }
+
+  /** The bot's @username, without the @. */
+  get username(): string {
+    return this.#username;
+  }
+
+  /**
+   * Sends `text` to a user in their private chat with the bot (a pushed
+   * notice). Telegram refuses a user who never wrote to the bot
+   * (PEER_ID_INVALID) or blocked it (USER_IS_BLOCKED).
+   */
+  async notify(chatUserId: string, text: RichText): Promise<void> {
+    await this.#send(chatUserId, text);
+  }
+
+  /** Stops reading commands and waits for the answers under way. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await Promise.allSettled([...this.#inFlight]);
+    await this.#client.destroy().catch(() => {});
+  }
+
+  /**
+   * One chat's messages are answered one after another, in the order they
+   * came: `/link CODE` then `/plan` must see the link. Other chats go on
+   * meanwhile.
+   */
+  #inTurn(event: NewMessageEvent): Promise<void> {
+    const key = event.chatId?.toString() ?? '';
+    const turn = (this.#turns.get(key) ?? Promise.resolve()).then(() => this.#onMessage(event));
+    this.#turns.set(key, turn);
+    void turn.finally(() => {
+      if (this.#turns.get(key) === turn) this.#turns.delete(key);
+    });
+    return turn;
+  }
+
+  #track(work: Promise<void>): void {
+    this.#inFlight.add(work);
+    void work.finally(() => this.#inFlight.delete(work));
+  }
+
+  async #onMessage(event: NewMessageEvent): Promise<void> {
+    if (this.#stopping) return;
+    const { message } = event;
+    const text = message.message ?? '';
+    const senderId = message.senderId?.toString();
+    if (senderId === undefined || text === '') return;
+    if (!event.isPrivate) {
+      await this.#pointToPrivateChat(event, text);
+      return;
+    }
+    let reply: RichText | null;
+    try {
+      reply = await this.#runner.handle({ platform: 'telegram', chatUserId: senderId }, text, this.#username);
+    } catch (error) {
+      this.#log.error({ err: error }, 'a control bot command failed');
+      reply = FAILED;
+    }
+    if (reply === null) return;
+    await this.#send(senderId, reply).catch((err: unknown) => this.#log.warn({ err }, 'could not answer a command'));
+  }
+
+  /** A command for this bot in a group: where to ask instead. Anything else there is not for it. */
+  async #pointToPrivateChat(event: NewMessageEvent, text: string): Promise<void> {
+    if (parseCommand(text, this.#username).kind !== 'command') return;
+    const message = `I answer about your account in a private chat only: write to me at @${this.#username}.`;
+    await this.#client.sendMessage(event.message.peerId, { message, replyTo: event.message.id, linkPreview: false })
+      .catch((err: unknown) => this.#log.warn({ err }, 'could not answer in a group'));
+  }
+
+  async #send(chatUserId: string, text: RichText): Promise<void> {
+    const peer = new Api.InputPeerUser({ userId: bigInt(chatUserId), accessHash: bigInt.zero });
+    for (const part of renderForTelegram(text)) {
+      await this.#client.sendMessage(peer, { message: part.text, formattingEntities: toGramjsEntities(part.entities), linkPreview: false });
+    }
+  }
+}
