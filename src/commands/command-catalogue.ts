@@ -16,6 +16,17 @@ export interface CommandSpec {
   summary: string;
   minArgs: number;
   maxArgs: number;
+  /**
+   * Its one argument is the rest of the message exactly as typed, quotes
+   * and spaces included (a password), not split into words.
+   */
+  rest?: true;
+  /**
+   * Its one argument may be typed as several words (a phone number with
+   * spaces, a code with spaces between the digits): they are joined back
+   * with single spaces.
+   */
+  words?: true;
 }
 
 const spec = (name: string, audience: CommandAudience, usage: string, summary: string, minArgs = 0, maxArgs = 0): CommandSpec =>
@@ -32,6 +43,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   spec('pairs', 'linked', '[pause|resume NAME]', 'Your forwarding pairs; pause or resume one by name or id', 0, 2),
   spec('accounts', 'linked', '', 'Your linked Telegram accounts and Discord bots, and their state'),
   spec('status', 'linked', '', 'Whether your sessions are running'),
+  { ...spec('login', 'linked', 'PHONE', 'Link a Telegram account: Telegram sends a login code to its app', 1, 1), words: true },
+  { ...spec('code', 'linked', 'CODE', 'The login code Telegram sent, with spaces between the digits: 1 2 3 4 5', 1, 1), words: true },
+  { ...spec('password', 'linked', 'PASSWORD', 'The Telegram account\'s two-step verification password (its message is deleted at once)', 1, 1), rest: true },
+  spec('resend', 'linked', '', 'Have Telegram send the login code again'),
   spec('users', 'admin', '[SEARCH]', 'Find users by email', 0, 1),
   spec('workers', 'admin', '', 'Worker processes, their memory and sessions'),
   spec('stats', 'admin', '', 'Users, pairs, sessions and the queue by tier'),

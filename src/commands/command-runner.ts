@@ -26,10 +26,11 @@ import type { PlanDefinition } from '../domain/plans/plan-types.ts';
 import { SwitchboardError } from '../errors/switchboard-error.ts';
 import type { RichText } from '../forwarding/message/neutral-message.ts';
 import { AdminCommands } from './admin-commands.ts';
+import { BotLogin } from './bot-login.ts';
 import type { ChatIdentity, ChatLinks } from './chat-links.ts';
-import type { CommandSpec } from './command-catalogue.ts';
+import { findCommand, type CommandSpec } from './command-catalogue.ts';
 import { decideCommand, decideParsed, type CommandDecision } from './command-decision.ts';
-import type { CommandText } from './command-text.ts';
+import { parseCommand, type CommandText } from './command-text.ts';
 import { CommandGate } from './command-gate.ts';
 import { accountsReply, statusReply, type AccountLine } from './replies/accounts-reply.ts';
 import { statsReply, usersReply, workersReply } from './replies/admin-replies.ts';
@@ -60,17 +61,41 @@ export class CommandRunner {
   readonly #ctx: ApiContext;
   readonly #links: ChatLinks;
   readonly #gate: CommandGate;
+  readonly #login: BotLogin;
 
   constructor(ctx: ApiContext, links: ChatLinks, gate = new CommandGate(ctx.redis, () => new Date(ctx.now()))) {
     this.#ctx = ctx;
     this.#links = links;
     this.#gate = gate;
+    this.#login = new BotLogin(ctx);
   }
 
-  /** The reply to `text` from `identity`; null when the text is not a command for this bot. */
+  /**
+   * The reply to `text` from `identity`; null when the text is not for this
+   * bot. Plain text is, when a Telegram login begun in this chat waits for
+   * its code or password: it runs as `/code` or `/password` would.
+   */
   async handle(identity: ChatIdentity, text: string, botUsername?: string): Promise<RichText | null> {
     const caller = await this.#caller(identity);
-    return this.#answer(identity, caller, decideCommand(text, callerKind(caller), botUsername));
+    const decision = decideCommand(text, callerKind(caller), botUsername);
+    if (decision.kind === 'ignore' && caller !== null && !text.trimStart().startsWith('/')) {
+      const step = await this.#login.waitsFor(caller.userId, identity);
+      if (step !== null) return this.#answer(identity, caller, { kind: 'run', command: findCommand(step)!, args: [text] });
+    }
+    return this.#answer(identity, caller, decision);
+  }
+
+  /**
+   * Whether `text` holds a secret the chat should not keep: a `/password`
+   * command, or plain text while a login here waits for the password.
+   * The Telegram bot deletes such a message before handling it.
+   */
+  async isSecret(identity: ChatIdentity, text: string, botUsername?: string): Promise<boolean> {
+    const parsed = parseCommand(text, botUsername);
+    if (parsed.kind === 'command') return parsed.command.name === 'password';
+    if (parsed.kind === 'malformed') return false;
+    const userId = await this.#links.userOf(identity.platform, identity.chatUserId);
+    return userId !== null && (await this.#login.waitsFor(userId, identity)) === 'password';
   }
 
   /** The reply to a command the platform parsed already (a Discord slash command). */
@@ -117,6 +142,14 @@ export class CommandRunner {
         return say('Unlinked: this chat no longer acts as your account. /link CODE ties it again.');
       case 'plan':
         return planReply(caller.plan, await this.#expiry(em, caller.userId));
+      case 'login':
+        return this.#login.start(caller.userId, identity, args[0]!);
+      case 'code':
+        return this.#login.code(caller.userId, identity, args[0]!);
+      case 'password':
+        return this.#login.password(caller.userId, identity, args[0]!);
+      case 'resend':
+        return this.#login.resend(caller.userId, identity);
       case 'usage': {
         const user = await em.findOneOrFail(User, { id: caller.userId });
         return usageReply(usageReport(caller.plan, await loadUserUsage(this.#ctx, em, user)));

@@ -4,6 +4,7 @@
  * groups), then arguments split on whitespace, where "double quotes" keep
  * spaces together and \" is a quote inside them. Pure.
  */
+import { findCommand } from './command-catalogue.ts';
 
 /** Longest message read as a command; past it the text is not a command. */
 export const MAX_COMMAND_TEXT = 1_024;
@@ -56,7 +57,12 @@ function splitArgs(rest: string): string[] | string {
   return args;
 }
 
-/** `botUsername`: this bot's name, to tell `/plan@this_bot` from `/plan@another_bot`; case-insensitive. */
+/**
+ * `botUsername`: this bot's name, to tell `/plan@this_bot` from
+ * `/plan@another_bot`; case-insensitive. A catalogue command marked `rest`
+ * takes everything after the one space that follows its name, untrimmed;
+ * one marked `words` takes its words as one argument.
+ */
 export function parseCommand(text: string, botUsername?: string): ParseResult {
   const trimmed = text.trim();
   if (!trimmed.startsWith('/')) return { kind: 'not_for_us' };
@@ -64,7 +70,13 @@ export function parseCommand(text: string, botUsername?: string): ParseResult {
   if (head === null) return { kind: 'malformed', reason: 'a command is a slash and a name of letters, digits and _, e.g. /plan' };
   if (head[2] !== undefined && botUsername !== undefined && head[2].toLowerCase() !== botUsername.toLowerCase()) return { kind: 'not_for_us' };
   if (trimmed.length > MAX_COMMAND_TEXT) return { kind: 'malformed', reason: `a command is at most ${MAX_COMMAND_TEXT} characters` };
+  const name = head[1]!.toLowerCase();
+  const spec = findCommand(name);
+  if (spec?.rest === true) {
+    const rest = text.trimStart().slice(head[0].length + 1);
+    return { kind: 'command', command: { name, args: rest === '' ? [] : [rest] } };
+  }
   const args = splitArgs(trimmed.slice(head[0].length));
   if (typeof args === 'string') return { kind: 'malformed', reason: args };
-  return { kind: 'command', command: { name: head[1]!.toLowerCase(), args } };
+  return { kind: 'command', command: { name, args: spec?.words === true && args.length > 1 ? [args.join(' ')] : args } };
 }

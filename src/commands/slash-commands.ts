@@ -21,6 +21,9 @@ const opt = (name: string, description: string, required: boolean, choices?: rea
 export const SLASH_OPTIONS: Readonly<Record<string, readonly SlashOption[]>> = {
   link: [opt('code', 'The code from the dashboard (POST /v1/me/chat-links)', true)],
   pairs: [opt('action', 'Pause or resume a pair', false, ['pause', 'resume']), opt('pair', 'The pair\'s name, or the start of its id', false)],
+  login: [opt('phone', 'The account\'s phone number, e.g. +15551234567', true)],
+  code: [opt('code', 'The login code Telegram sent', true)],
+  password: [opt('password', 'The two-step verification password (no one else sees it)', true)],
   users: [opt('search', 'Part of an email', false)],
   session: [opt('id', 'The session (linked account) id', true), opt('action', 'What to do', true, ['stop', 'pause', 'resume'])],
   reassign: [opt('session', 'The session (linked account) id', true), opt('worker', 'The worker id', true)],

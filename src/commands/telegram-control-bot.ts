@@ -11,6 +11,9 @@
  *   lets a bot write to a user who wrote to it with no hash, and a user's
  *   message reaches a bot as `updateShortMessage`, which names no user for
  *   gramjs to cache (its `respond()` would look there and fail).
+ * - A message holding a password (`/password`, or the plain message a
+ *   login waits for) is deleted for both sides before it is used, so the
+ *   chat never keeps it.
  * - The command menu is the catalogue's (telegram-bot-commands.ts), set at
  *   every start, so a removed command disappears from it too.
  * One process runs it (the `bot` process): Telegram hands each update to
@@ -143,9 +146,11 @@ export class TelegramControlBot {
       await this.#pointToPrivateChat(event, text);
       return;
     }
+    const identity = { platform: 'telegram' as const, chatUserId: senderId };
     let reply: RichText | null;
     try {
-      reply = await this.#runner.handle({ platform: 'telegram', chatUserId: senderId }, text, this.#username);
+      if (await this.#runner.isSecret(identity, text, this.#username)) await this.#forget(message.id);
+      reply = await this.#runner.handle(identity, text, this.#username);
     } catch (error) {
       this.#log.error({ err: error }, 'a control bot command failed');
       reply = FAILED;
@@ -160,6 +165,12 @@ export class TelegramControlBot {
     const message = `I answer about your account in a private chat only: write to me at @${this.#username}.`;
     await this.#client.sendMessage(event.message.peerId, { message, replyTo: event.message.id, linkPreview: false })
       .catch((err: unknown) => this.#log.warn({ err }, 'could not answer in a group'));
+  }
+
+  /** Deletes a message holding a password from the private chat, for both sides, before it is used. */
+  async #forget(messageId: number): Promise<void> {
+    await this.#client.invoke(new Api.messages.DeleteMessages({ id: [messageId], revoke: true }))
+      .catch((err: unknown) => this.#log.warn({ err }, 'could not delete a message holding a password'));
   }
 
   async #send(chatUserId: string, text: RichText): Promise<void> {

@@ -19,6 +19,11 @@ import { DiscordFake } from '../../fakes/discord/discord-fake.ts';
 import { waitFor } from '../discord/discord-test-kit.ts';
 import { startApiHarness, type ApiHarness, type RegisteredUser } from '../../helpers/api-harness.ts';
 import pino from 'pino';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TelegramAccount } from '../../../src/db/entities/telegram-account.ts';
+import { TelegramFake } from '../../fakes/telegram/telegram-fake.ts';
 
 describe('control bot on Discord (real discord.js, the Discord fake, the real API context)', function () {
   this.timeout(30_000);
@@ -30,9 +35,20 @@ describe('control bot on Discord (real discord.js, the Discord fake, the real AP
   let guildId: string;
   let ann: RegisteredUser;
   let annOnDiscord: { id: string };
+  let telegram: TelegramFake;
+  let keyDir = '';
 
   before(async () => {
-    h = await startApiHarness();
+    telegram = await TelegramFake.start({ floodLimits: false });
+    keyDir = mkdtempSync(join(tmpdir(), 'sb-dc-bot-key-'));
+    writeFileSync(join(keyDir, 'server.pem'), telegram.publicKeyPem);
+    // Telegram accounts linked from Discord log in on this fake.
+    h = await startApiHarness({
+      env: {
+        TELEGRAM_API_ID: '12345', TELEGRAM_API_HASH: '0123456789abcdef0123456789abcdef',
+        TELEGRAM_SERVER: `${telegram.host}:${telegram.port}`, TELEGRAM_SERVER_KEY_FILE: join(keyDir, 'server.pem'),
+      },
+    });
     fake = await DiscordFake.start({ heartbeatIntervalMs: 400 });
     app = fake.createBot({ username: 'switchboard' });
     annOnDiscord = fake.createUser({ username: 'ann', globalName: 'Ann' });
@@ -48,6 +64,8 @@ describe('control bot on Discord (real discord.js, the Discord fake, the real AP
     await controlBot?.stop();
     await fake?.close();
     await h?.close();
+    await telegram?.close();
+    rmSync(keyDir, { recursive: true, force: true });
   });
 
   /** Ann uses a slash command; resolves with the text she sees once the bot has answered. */
@@ -97,6 +115,18 @@ describe('control bot on Discord (real discord.js, the Discord fake, the real AP
     assert.match((await use('users')).text, /is for administrators/);
     assert.match((await use('pairs', { action: 'pause', pair: 'nothing-here' })).text, /You have no pair named "nothing-here"/);
     assert.match((await use('link', { code: 'ZZZZ-ZZZZ' })).text, /This link code is not valid/);
+  });
+
+  it('links a Telegram account with /login, /code and /password, every answer private', async () => {
+    const kim = telegram.createUser({ phone: '+15550009001', firstName: 'Kim', password: 'open sesame' });
+    const started = await use('login', { phone: '+1 555 000 9001' });
+    assert.match(started.text, /^Telegram sent a login code for \*\*\+15550009001\*\*[\s\S]*Send it with `\/code`/);
+    assert.equal(started.ephemeral, true);
+    // On Discord the code may come whole: it never passes through Telegram.
+    assert.match((await use('code', { code: telegram.lastCode(kim.phone)! })).text, /two-step verification[\s\S]*`\/password`: no one else sees it/);
+    assert.match((await use('password', { password: 'open sesame' })).text, /^Linked the Telegram account \*\*Kim\*\*/);
+    const account = await h.ctx.orm.em.fork().findOneOrFail(TelegramAccount, { phone: kim.phone });
+    assert.deepEqual([account.user.id, account.status], [ann.userId, 'active']);
   });
 
   it('pushes a queued notice to the linked user by DM; a user with closed DMs is counted as refused, and the notice is acknowledged', async () => {

@@ -7,10 +7,14 @@
  * chat with the bot.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { PLANS } from '../../../config/plans.ts';
 import { chatLinksOf } from '../../../src/api/routes/chat-links.ts';
 import { CommandRunner } from '../../../src/commands/command-runner.ts';
+import { TelegramAccount } from '../../../src/db/entities/telegram-account.ts';
 import { planExpiringNotice } from '../../../src/commands/notices/chat-notice.ts';
 import { NoticeDelivery } from '../../../src/commands/notices/notice-delivery.ts';
 import { NoticeOutbox } from '../../../src/commands/notices/notice-outbox.ts';
@@ -28,6 +32,7 @@ describe('control bot on Telegram (real gramjs bot login, the MTProto fake, the 
   let controlBot: TelegramControlBot;
   let ann: RegisteredUser;
   let annOnTelegram: FakeUser;
+  let keyDir = '';
   const people: FakeUser[] = [];
 
   /** Someone on Telegram, unlinked at the end. */
@@ -38,8 +43,15 @@ describe('control bot on Telegram (real gramjs bot login, the MTProto fake, the 
   }
 
   before(async () => {
-    h = await startApiHarness();
     fake = await TelegramFake.start({ floodLimits: false });
+    keyDir = mkdtempSync(join(tmpdir(), 'sb-tg-bot-key-'));
+    writeFileSync(join(keyDir, 'server.pem'), fake.publicKeyPem);
+    // The API context logs Telegram accounts in on the same fake the bot runs on.
+    h = await startApiHarness({
+      env: {
+        TELEGRAM_API_ID: String(API_ID), TELEGRAM_API_HASH: API_HASH, TELEGRAM_SERVER: `${fake.host}:${fake.port}`, TELEGRAM_SERVER_KEY_FILE: join(keyDir, 'server.pem'),
+      },
+    });
     botAccount = fake.createBot({ username: 'Switchboard_bot', firstName: 'Switchboard' });
     annOnTelegram = person('+15550007001', 'Ann');
     ann = await h.registerUser({ plan: 'pro' });
@@ -56,6 +68,7 @@ describe('control bot on Telegram (real gramjs bot login, the MTProto fake, the 
     await controlBot?.stop();
     await fake?.close();
     await h?.close();
+    rmSync(keyDir, { recursive: true, force: true });
   });
 
   /** `who` writes `text` to the bot; resolves with what the bot answered (every part, joined). */
@@ -101,6 +114,60 @@ describe('control bot on Telegram (real gramjs bot login, the MTProto fake, the 
     await say(gil, `/link ${code}`);
     for (let i = 0; i < PLANS.free.rateLimits.commandsPerMinute; i++) assert.match(await say(gil, '/plan'), /^Your plan: Free/);
     assert.match(await say(gil, '/plan'), /^Too many requests; retry in \d+ s$/);
+  });
+
+  /** A Telegram person linked to a new Switchboard user of `plan`. */
+  async function linkedPerson(phone: string, firstName: string, plan: 'free' | 'pro' | 'elite' = 'pro', password?: string): Promise<{ who: FakeUser; userId: string }> {
+    const created = fake.createUser({ phone, firstName, ...(password === undefined ? {} : { password }) });
+    people.push(created);
+    const registered = await h.registerUser({ plan });
+    const { code } = await chatLinksOf(h.ctx).issueCode(registered.userId);
+    await say(created, `/link ${code}`);
+    return { who: created, userId: registered.userId };
+  }
+
+  const spaced = (code: string): string => code.split('').join(' ');
+
+  it('links the caller\'s own Telegram account from the chat: a code sent whole is dead (Telegram cancels it), /login again, then one with spaces', async () => {
+    const { who: hal, userId } = await linkedPerson('+15550007101', 'Hal');
+    assert.match(await say(hal, '/login +1 555 000 7101'), /^Telegram sent a login code for \+15550007101 to your Telegram app[\s\S]*spaces between the digits, like 1 2 3 4 5/);
+    // Hal pastes the code as Telegram showed it: Telegram sees its own code sent through Telegram and cancels it.
+    assert.match(await say(hal, fake.lastCode(hal.phone)!), /^Telegram has cancelled that code/);
+    assert.match(await say(hal, '/login +15550007101'), /^Telegram sent a login code/);
+    assert.match(await say(hal, spaced(fake.lastCode(hal.phone)!)), /^Linked the Telegram account Hal \(\+15550007101\)/);
+    const accounts = await h.ctx.orm.em.fork().find(TelegramAccount, { user: userId });
+    assert.deepEqual(accounts.map((a) => [a.phone, a.status]), [['+15550007101', 'active']]);
+    assert.match(await say(hal, '/code 1 2 3'), /No Telegram login here waits for a code/);
+  });
+
+  it('asks for the 2FA password and deletes the message holding it before using it; /code and /password as commands too', async () => {
+    const { who: ida, userId } = await linkedPerson('+15550007102', 'Ida', 'pro', 'correct horse');
+    await say(ida, '/login +15550007102');
+    assert.match(await say(ida, `/code ${spaced(fake.lastCode(ida.phone)!)}`), /^This account has two-step verification[\s\S]*next message; I delete it/);
+    const horses = (): string[] => fake.messages(botAccount.id, ida.id).map((m) => m.text).filter((t) => t.includes('horse'));
+    const deletes = (): number => fake.stats().calls['messages.deleteMessages'] ?? 0;
+    const deletesBefore = deletes();
+    assert.match(await say(ida, 'wrong horse'), /password/i);
+    assert.deepEqual(horses(), [], 'the message with the (wrong) password is gone from the chat, for both sides');
+    assert.match(await say(ida, '/password correct horse'), /^Linked the Telegram account Ida/);
+    assert.deepEqual(horses(), []);
+    assert.equal(deletes(), deletesBefore + 2);
+    assert.equal((await h.ctx.orm.em.fork().findOneOrFail(TelegramAccount, { user: userId })).status, 'active');
+  });
+
+  it('refuses what a login from the chat may not do, as a reply: a bad number, no login waiting, past the plan', async () => {
+    const { who: jo, userId: joUserId } = await linkedPerson('+15550007103', 'Jo', 'free');
+    assert.match(await say(jo, '/login 12345'), /^That is not a phone number/);
+    assert.match(await say(jo, '/password x'), /No Telegram login here waits for a password/);
+    assert.match(await say(jo, '/resend'), /No Telegram login here waits for a code/);
+    // Free links one account, and Jo has one: a second is refused before any code is sent.
+    const em = h.ctx.orm.em.fork();
+    em.create(TelegramAccount, { user: joUserId, phone: '+15550007199', status: 'active' });
+    await em.flush();
+    const codesBefore = fake.stats().calls['auth.sendCode'] ?? 0;
+    assert.match(await say(jo, '/login +15550007103'), /limit|plan/i);
+    assert.equal(fake.stats().calls['auth.sendCode'] ?? 0, codesBefore);
+    assert.equal(await em.fork().count(TelegramAccount, { user: joUserId }), 1, 'nothing half-written');
   });
 
   it('stays silent on plain chat and on commands for another bot', async () => {

@@ -38,3 +38,17 @@ describe('bot command text', () => {
     }));
   });
 });
+
+describe('parseCommand: commands whose argument is not split into words', () => {
+  it('takes a password as typed: quotes, inner and trailing spaces kept', () => {
+    assert.deepEqual(parseCommand('/password  a "b  c \\ '), { kind: 'command', command: { name: 'password', args: [' a "b  c \\ '] } });
+    assert.deepEqual(parseCommand('/password@sb_bot x', 'sb_bot'), { kind: 'command', command: { name: 'password', args: ['x'] } });
+    assert.deepEqual(parseCommand('/password'), { kind: 'command', command: { name: 'password', args: [] } });
+  });
+
+  it('joins the words of a phone number or a code typed with spaces', () => {
+    assert.deepEqual(parseCommand('/login +1 555 123 4567'), { kind: 'command', command: { name: 'login', args: ['+1 555 123 4567'] } });
+    assert.deepEqual(parseCommand('/code 1 2 3 4 5'), { kind: 'command', command: { name: 'code', args: ['1 2 3 4 5'] } });
+    assert.deepEqual(parseCommand('/code'), { kind: 'command', command: { name: 'code', args: [] } });
+  });
+});
