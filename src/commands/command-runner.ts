@@ -26,6 +26,7 @@ import type { PlanDefinition } from '../domain/plans/plan-types.ts';
 import { SwitchboardError } from '../errors/switchboard-error.ts';
 import type { RichText } from '../forwarding/message/neutral-message.ts';
 import { AdminCommands } from './admin-commands.ts';
+import { clampPage, PAGE_SIZE, readPageData, type BotReply, type PagedList } from './page-nav.ts';
 import { BotLogin } from './bot-login.ts';
 import type { ChatIdentity, ChatLinks } from './chat-links.ts';
 import { findCommand, type CommandSpec } from './command-catalogue.ts';
@@ -47,9 +48,6 @@ interface Caller {
   status: 'active' | 'suspended' | 'deleted';
   plan: PlanDefinition;
 }
-
-/** Users listed by /users; the rest are counted. */
-const USERS_SHOWN = 20;
 
 const say = (text: string): RichText => new ReplyText().plain(text).build();
 
@@ -75,7 +73,7 @@ export class CommandRunner {
    * bot. Plain text is, when a Telegram login begun in this chat waits for
    * its code or password: it runs as `/code` or `/password` would.
    */
-  async handle(identity: ChatIdentity, text: string, botUsername?: string): Promise<RichText | null> {
+  async handle(identity: ChatIdentity, text: string, botUsername?: string): Promise<BotReply | null> {
     const caller = await this.#caller(identity);
     const decision = decideCommand(text, callerKind(caller), botUsername);
     if (decision.kind === 'ignore' && caller !== null && !text.trimStart().startsWith('/')) {
@@ -83,6 +81,27 @@ export class CommandRunner {
       if (step !== null) return this.#answer(identity, caller, { kind: 'run', command: findCommand(step)!, args: [text] });
     }
     return this.#answer(identity, caller, decision);
+  }
+
+  /**
+   * The page a page button asks for (page-nav.ts), through the same role
+   * check and command gate as the list's command. A refusal is a short
+   * text, for the platform to show by the button rather than in place of
+   * the list.
+   */
+  async handlePage(identity: ChatIdentity, data: string): Promise<{ kind: 'page'; reply: BotReply } | { kind: 'refused'; text: string }> {
+    const asked = readPageData(data);
+    if (asked === null) return { kind: 'refused', text: 'This button no longer works: send the command again.' };
+    const caller = await this.#caller(identity);
+    const decision = decideParsed({ name: asked.list, args: [] }, callerKind(caller));
+    if (decision.kind !== 'run') return { kind: 'refused', text: decision.kind === 'reply' ? decision.reply.text : 'Not for you.' };
+    try {
+      await this.#gate.admit(caller!, asked.list);
+      return { kind: 'page', reply: await this.#page(caller!, asked) };
+    } catch (error) {
+      if (!(error instanceof SwitchboardError)) throw error;
+      return { kind: 'refused', text: error.message };
+    }
   }
 
   /**
@@ -99,12 +118,12 @@ export class CommandRunner {
   }
 
   /** The reply to a command the platform parsed already (a Discord slash command). */
-  async handleParsed(identity: ChatIdentity, command: CommandText): Promise<RichText> {
+  async handleParsed(identity: ChatIdentity, command: CommandText): Promise<BotReply> {
     const caller = await this.#caller(identity);
     return (await this.#answer(identity, caller, decideParsed(command, callerKind(caller))))!;
   }
 
-  async #answer(identity: ChatIdentity, caller: Caller | null, decision: CommandDecision): Promise<RichText | null> {
+  async #answer(identity: ChatIdentity, caller: Caller | null, decision: CommandDecision): Promise<BotReply | null> {
     if (decision.kind === 'ignore') return null;
     if (decision.kind === 'reply') return decision.reply;
     try {
@@ -134,7 +153,7 @@ export class CommandRunner {
     return new ReplyText().plain('Linked: this chat now acts as ').bold(user?.email ?? 'your account').plain('. /help lists what you can do here.').build();
   }
 
-  async #run(command: CommandSpec, args: string[], caller: Caller, identity: ChatIdentity): Promise<RichText> {
+  async #run(command: CommandSpec, args: string[], caller: Caller, identity: ChatIdentity): Promise<BotReply> {
     const em = this.#ctx.orm.em.fork();
     switch (command.name) {
       case 'unlink':
@@ -157,16 +176,13 @@ export class CommandRunner {
       case 'upgrade':
         return upgradeReply(caller.plan, upgradeOptions(caller.plan), PAYMENT_NOTE);
       case 'pairs':
-        return args.length === 0 ? pairsReply(await this.#pairs(em, caller.userId)) : this.#steerPair(caller, args);
+        return args.length === 0 ? this.#page(caller, { list: 'pairs', page: 0, arg: '' }) : this.#steerPair(caller, args);
       case 'accounts':
         return accountsReply(await this.#accounts(em, caller.userId));
       case 'status':
         return statusReply(await this.#accounts(em, caller.userId), await this.#pairs(em, caller.userId));
-      case 'users': {
-        const search = args[0];
-        const found = await listUsers(this.#ctx, em, { ...(search === undefined ? {} : { email: search }), limit: USERS_SHOWN, offset: 0 }, new Date(this.#ctx.now()));
-        return usersReply(found.rows, found.total, search);
-      }
+      case 'users':
+        return this.#page(caller, { list: 'users', page: 0, arg: args[0] ?? '' });
       case 'stats':
         return statsReply(await clusterStats(this.#ctx, new Date(this.#ctx.now())), await readSnapshots(this.#ctx.redis));
       case 'workers':
@@ -177,6 +193,21 @@ export class CommandRunner {
         return reply;
       }
     }
+  }
+
+  /** Page `page` of a long list; a page past the end (the list shrank since) is its last. */
+  async #page(caller: Caller, asked: { list: PagedList; page: number; arg: string }): Promise<BotReply> {
+    const em = this.#ctx.orm.em.fork();
+    if (asked.list === 'pairs') return pairsReply(await this.#pairs(em, caller.userId), asked.page);
+    const search = asked.arg === '' ? undefined : asked.arg;
+    const read = (page: number) => listUsers(this.#ctx, em, { ...(search === undefined ? {} : { email: search }), limit: PAGE_SIZE, offset: page * PAGE_SIZE }, new Date(this.#ctx.now()));
+    let found = await read(asked.page);
+    let page = asked.page;
+    if (found.rows.length === 0 && found.total > 0) {
+      page = clampPage(page, found.total);
+      found = await read(page);
+    }
+    return usersReply(found.rows, found.total, search, page);
   }
 
   async #steerPair(caller: Caller, args: string[]): Promise<RichText> {

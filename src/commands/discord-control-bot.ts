@@ -10,10 +10,11 @@
  * gets every interaction, and only one may answer.
  */
 import { Client, Events, GatewayIntentBits, MessageFlags } from 'discord.js';
-import type { ChatInputCommandInteraction, Interaction } from 'discord.js';
+import type { APIActionRowComponent, APIButtonComponent, ButtonInteraction, ChatInputCommandInteraction, Interaction } from 'discord.js';
 import type { Logger } from 'pino';
 import type { RichText } from '../forwarding/message/neutral-message.ts';
 import type { CommandRunner } from './command-runner.ts';
+import { pageButtons, type BotReply } from './page-nav.ts';
 import { renderForDiscord } from './reply-text.ts';
 import { argsOf, slashCommands } from './slash-commands.ts';
 
@@ -77,6 +78,10 @@ export class DiscordControlBot {
   }
 
   async #onInteraction(interaction: Interaction): Promise<void> {
+    if (interaction.isButton()) {
+      await this.#onButton(interaction);
+      return;
+    }
     if (!interaction.isChatInputCommand()) return;
     const ephemeral = interaction.inGuild();
     try {
@@ -94,8 +99,45 @@ export class DiscordControlBot {
       { platform: 'discord', chatUserId: interaction.user.id, displayName: interaction.user.globalName ?? interaction.user.username },
       { name, args: argsOf(name, (option) => interaction.options.getString(option)) },
     );
-    const [first, ...rest] = renderForDiscord(reply);
-    await interaction.editReply({ content: first ?? '-', allowedMentions: NO_MENTIONS });
-    for (const part of rest) await interaction.followUp({ content: part, allowedMentions: NO_MENTIONS, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+    const parts = renderForDiscord(reply);
+    // The page buttons of a list go under its last part.
+    const buttons = (i: number) => (i === parts.length - 1 ? { components: pageComponents(reply) } : {});
+    await interaction.editReply({ content: parts[0] ?? '-', allowedMentions: NO_MENTIONS, ...buttons(0) });
+    for (const [i, part] of parts.entries()) {
+      if (i === 0) continue;
+      await interaction.followUp({ content: part, allowedMentions: NO_MENTIONS, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}), ...buttons(i) });
+    }
   }
+
+  /**
+   * A page button of a list: the message is updated into the page asked
+   * for; a refusal (the rate, a role) comes as a message only the presser
+   * sees, leaving the list as it was.
+   */
+  async #onButton(interaction: ButtonInteraction): Promise<void> {
+    try {
+      const asked = await this.#runner.handlePage({ platform: 'discord', chatUserId: interaction.user.id }, interaction.customId);
+      if (asked.kind === 'refused') {
+        await interaction.reply({ content: asked.text, allowedMentions: NO_MENTIONS, flags: MessageFlags.Ephemeral });
+        return;
+      }
+      const [page] = renderForDiscord(asked.reply);
+      await interaction.update({ content: page ?? '-', allowedMentions: NO_MENTIONS, components: pageComponents(asked.reply) });
+    } catch (error) {
+      this.#log.error({ err: error }, 'a page button failed');
+      if (!interaction.replied) await interaction.reply({ content: FAILED, flags: MessageFlags.Ephemeral }).catch(() => {});
+    }
+  }
+}
+
+/** Discord's action row and secondary button. */
+const ACTION_ROW = 1;
+const BUTTON = 2;
+const SECONDARY = 2;
+
+/** A row of buttons to a list's other pages; none for a reply that is no page of one. */
+function pageComponents(reply: BotReply): APIActionRowComponent<APIButtonComponent>[] {
+  const buttons = reply.nav === undefined ? [] : pageButtons(reply.nav);
+  if (buttons.length === 0) return [];
+  return [{ type: ACTION_ROW, components: buttons.map((b) => ({ type: BUTTON, style: SECONDARY, label: b.label, custom_id: b.data })) }];
 }

@@ -22,6 +22,7 @@
 import bigInt from 'big-integer';
 import type { Logger } from 'pino';
 import { Api, TelegramClient } from 'telegram';
+import { CallbackQuery, type CallbackQueryEvent } from 'telegram/events/CallbackQuery.js';
 import { NewMessage, type NewMessageEvent } from 'telegram/events/index.js';
 import { Logger as GramLogger, LogLevel } from 'telegram/extensions/Logger.js';
 import { toGramjsEntities } from '../forwarding/format/gramjs-entities.ts';
@@ -30,6 +31,7 @@ import { connectionClass, openSession, trustServerKeys } from '../telegram/gramj
 import type { TelegramEndpoint } from '../telegram/telegram-endpoint.ts';
 import type { CommandRunner } from './command-runner.ts';
 import { parseCommand } from './command-text.ts';
+import { pageButtons, type BotReply } from './page-nav.ts';
 import { ReplyText, renderForTelegram } from './reply-text.ts';
 import { telegramBotCommands } from './telegram-bot-commands.ts';
 
@@ -48,6 +50,8 @@ export interface TelegramControlBotOptions {
 }
 
 const FAILED = new ReplyText().plain('Something went wrong on our side; try again in a minute.').build();
+/** Telegram's longest callback answer (an alert by the button). */
+const MAX_ANSWER = 200;
 
 export class TelegramControlBot {
   readonly #client: TelegramClient;
@@ -91,6 +95,7 @@ export class TelegramControlBot {
     const log = o.logger.child({ component: 'control-bot', platform: 'telegram' });
     const bot = new TelegramControlBot(client, o.runner, log, username);
     client.addEventHandler((event: NewMessageEvent) => bot.#track(bot.#inTurn(event)), new NewMessage({ incoming: true }));
+    client.addEventHandler((event: CallbackQueryEvent) => bot.#track(bot.#onButton(event)), new CallbackQuery({}));
     log.info({ username }, 'control bot ready on Telegram');
     return bot;
   }
@@ -167,16 +172,65 @@ export class TelegramControlBot {
       .catch((err: unknown) => this.#log.warn({ err }, 'could not answer in a group'));
   }
 
+  /**
+   * A page button of a list: the message is edited into the page asked
+   * for, and the press answered (Telegram shows a spinner until it is); a
+   * refusal (the rate, a role) is answered as an alert by the button,
+   * leaving the list as it was.
+   */
+  async #onButton(event: CallbackQueryEvent): Promise<void> {
+    if (this.#stopping) return;
+    const { query } = event;
+    const chatUserId = query.userId.toString();
+    // Buttons of inline-mode messages carry no message id here; the bot sends none.
+    if (!(query instanceof Api.UpdateBotCallbackQuery)) return;
+    try {
+      const asked = await this.#runner.handlePage({ platform: 'telegram', chatUserId }, Buffer.from(query.data ?? []).toString('utf8'));
+      if (asked.kind === 'refused') {
+        await event.answer({ message: asked.text.slice(0, MAX_ANSWER), alert: true });
+        return;
+      }
+      const [page] = renderForTelegram(asked.reply);
+      await this.#client.invoke(new Api.messages.EditMessage({
+        peer: userPeer(chatUserId), id: query.msgId, message: page!.text, entities: toGramjsEntities(page!.entities), noWebpage: true,
+        replyMarkup: pageMarkup(asked.reply),
+      }));
+      await event.answer();
+    } catch (error) {
+      this.#log.warn({ err: error }, 'a page button failed');
+      await event.answer({ message: FAILED.text, alert: true }).catch(() => {});
+    }
+  }
+
   /** Deletes a message holding a password from the private chat, for both sides, before it is used. */
   async #forget(messageId: number): Promise<void> {
     await this.#client.invoke(new Api.messages.DeleteMessages({ id: [messageId], revoke: true }))
       .catch((err: unknown) => this.#log.warn({ err }, 'could not delete a message holding a password'));
   }
 
-  async #send(chatUserId: string, text: RichText): Promise<void> {
-    const peer = new Api.InputPeerUser({ userId: bigInt(chatUserId), accessHash: bigInt.zero });
-    for (const part of renderForTelegram(text)) {
-      await this.#client.sendMessage(peer, { message: part.text, formattingEntities: toGramjsEntities(part.entities), linkPreview: false });
+  /** Sends `text` in parts; the page buttons of a list go under the last. */
+  async #send(chatUserId: string, text: BotReply): Promise<void> {
+    const parts = renderForTelegram(text);
+    const markup = pageMarkup(text);
+    for (const [i, part] of parts.entries()) {
+      await this.#client.sendMessage(userPeer(chatUserId), {
+        message: part.text, formattingEntities: toGramjsEntities(part.entities), linkPreview: false,
+        ...(markup !== undefined && i === parts.length - 1 ? { buttons: markup } : {}),
+      });
     }
   }
+}
+
+/** A user who wrote to the bot, with no access hash (Telegram lets a bot write back so). */
+function userPeer(chatUserId: string): Api.InputPeerUser {
+  return new Api.InputPeerUser({ userId: bigInt(chatUserId), accessHash: bigInt.zero });
+}
+
+/** The inline buttons to a list's other pages; undefined for a reply that is no page of one. */
+function pageMarkup(reply: BotReply): Api.ReplyInlineMarkup | undefined {
+  const buttons = reply.nav === undefined ? [] : pageButtons(reply.nav);
+  if (buttons.length === 0) return undefined;
+  return new Api.ReplyInlineMarkup({
+    rows: [new Api.KeyboardButtonRow({ buttons: buttons.map((b) => new Api.KeyboardButtonCallback({ text: b.label, data: Buffer.from(b.data) })) })],
+  });
 }

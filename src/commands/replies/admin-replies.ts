@@ -9,19 +9,27 @@ import type { Stats } from '../../api/admin/cluster-stats.ts';
 import type { SupervisorSnapshot } from '../../cluster/status-snapshot.ts';
 import { TIERS_BY_PRIORITY, type Tier } from '../../domain/plans/plan-types.ts';
 import type { RichText } from '../../forwarding/message/neutral-message.ts';
+import { pageButtonsFit, pageCount, type BotReply, type PageNav } from '../page-nav.ts';
 import { ReplyText } from '../reply-text.ts';
 
 const MB = 1024 * 1024;
 const tiers = (counts: Record<Tier, number>): string => TIERS_BY_PRIORITY.map((t) => `${t} ${counts[t].toLocaleString('en-US')}`).join(' · ');
 
-export function usersReply(rows: readonly DirectoryRow[], total: number, search: string | undefined): RichText {
+/** One page of the directory (`rows`, PAGE_SIZE at most, of `total`), with where it sits when there are more. */
+export function usersReply(rows: readonly DirectoryRow[], total: number, search: string | undefined, page = 0): BotReply {
   if (rows.length === 0) return new ReplyText().plain(search === undefined ? 'There are no users.' : `No user's email contains "${search}".`).build();
-  const r = new ReplyText().bold(`Users${search === undefined ? '' : ` matching "${search}"`}: ${total}`).line();
+  const pages = pageCount(total);
+  const r = new ReplyText().bold(`Users${search === undefined ? '' : ` matching "${search}"`}: ${total}`);
+  if (pages > 1) r.plain(` · page ${page + 1} of ${pages}`);
+  r.line();
   for (const u of rows) {
     r.plain(u.email).plain(` · ${u.plan} · ${u.role} · ${u.status} · ${u.pairs} pairs · ${u.sessions} sessions`).line();
   }
-  if (total > rows.length) r.plain(`… and ${total - rows.length} more: narrow the search, or use /v1/admin/users.`);
-  return r.build();
+  const nav: PageNav = { list: 'users', page, pages, arg: search ?? '' };
+  if (pages > 1 && !pageButtonsFit(nav)) r.plain('A search this long gets no page buttons: narrow it, or use /v1/admin/users.');
+  const reply: BotReply = r.build();
+  if (pages > 1 && pageButtonsFit(nav)) reply.nav = nav;
+  return reply;
 }
 
 export function statsReply(stats: Stats, snapshots: readonly SupervisorSnapshot[]): RichText {

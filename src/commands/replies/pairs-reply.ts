@@ -1,8 +1,9 @@
 /**
- * `/pairs`: the caller's pairs with their state, and which pair a name or id
- * typed after `pause` / `resume` means. Pure.
+ * `/pairs`: the caller's pairs with their state, a page at a time
+ * (page-nav.ts), and which pair a name or id typed after `pause` /
+ * `resume` means. Pure.
  */
-import type { RichText } from '../../forwarding/message/neutral-message.ts';
+import { clampPage, pageCount, PAGE_SIZE, type BotReply } from '../page-nav.ts';
 import { ReplyText } from '../reply-text.ts';
 
 export interface PairLine {
@@ -13,20 +14,23 @@ export interface PairLine {
   notice: { code: string; message: string } | null;
 }
 
-/** Most pairs listed in one reply; the rest are counted (the dashboard shows them all). */
-export const PAIRS_SHOWN = 25;
-
-export function pairsReply(pairs: readonly PairLine[]): RichText {
+/** Page `page` of the caller's pairs (PAGE_SIZE a page), with where it sits when there are more. */
+export function pairsReply(pairs: readonly PairLine[], page = 0): BotReply {
   if (pairs.length === 0) return new ReplyText().plain('You have no forwarding pairs yet: make one on the dashboard.').build();
-  const r = new ReplyText().bold(`Your pairs (${pairs.length})`).line();
-  for (const p of pairs.slice(0, PAIRS_SHOWN)) {
+  const pages = pageCount(pairs.length);
+  const at = clampPage(page, pairs.length);
+  const r = new ReplyText().bold(`Your pairs (${pairs.length})`);
+  if (pages > 1) r.plain(` · page ${at + 1} of ${pages}`);
+  r.line();
+  for (const p of pairs.slice(at * PAGE_SIZE, (at + 1) * PAGE_SIZE)) {
     r.plain(p.status === 'active' ? '▶ ' : '⏸ ').bold(p.name).plain(` · ${p.status}`);
     if (p.pausedReason === 'plan_limit') r.plain(' (over your plan\'s limit)');
     r.plain(' · ').code(p.id.slice(0, 8)).line();
     if (p.notice !== null) r.plain(`   ⚠ ${p.notice.message}`).line();
   }
-  if (pairs.length > PAIRS_SHOWN) r.plain(`… and ${pairs.length - PAIRS_SHOWN} more on the dashboard.`).line();
-  return r.plain('/pairs pause NAME or /pairs resume NAME (a name, or the start of an id).').build();
+  const reply: BotReply = r.plain('/pairs pause NAME or /pairs resume NAME (a name, or the start of an id).').build();
+  if (pages > 1) reply.nav = { list: 'pairs', page: at, pages, arg: '' };
+  return reply;
 }
 
 /** The one pair `ref` names: its exact name (case aside), or the start of its id (8 characters or more); else why not. */

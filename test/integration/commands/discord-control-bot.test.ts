@@ -91,7 +91,7 @@ describe('control bot on Discord (real discord.js, the Discord fake, the real AP
     assert.match((await use('pairs')).text, /You have no forwarding pairs yet/);
   });
 
-  it('sends a reply over 2,000 characters in parts, every part private', async () => {
+  it('pages a long list with buttons, privately: a click updates the message into the next page', async () => {
     const em = h.ctx.orm.em.fork();
     const bot = em.create(DiscordAccount, { user: ann.userId, botUserId: '900000000000000009', botUsername: 'annbot', tokenCiphertext: 'x', status: 'active' });
     for (let i = 0; i < 25; i += 1) {
@@ -102,13 +102,20 @@ describe('control bot on Discord (real discord.js, the Discord fake, the real AP
     }
     await em.flush();
     const { interactionId } = fake.invokeCommand({ channelId, name: 'pairs', userId: annOnDiscord.id });
-    await waitFor('every part', () => fake.interactionReplies(interactionId).length >= 2 && fake.interactionReplies(interactionId).every((r) => !r.loading), 10_000);
-    const replies = fake.interactionReplies(interactionId);
-    assert.deepEqual(replies.map((r) => [r.kind, r.ephemeral]), [['reply', true], ...replies.slice(1).map(() => ['followup', true])]);
-    assert.ok(replies.every((r) => r.content.length <= 2_000));
-    const text = replies.map((r) => r.content).join('\n');
-    assert.ok(text.startsWith('**Your pairs \\(25)**'), text.slice(0, 40));
-    assert.match(text, /24 a long pair name/);
+    await waitFor('the first page', () => fake.interactionReplies(interactionId).some((r) => !r.loading), 10_000);
+    const [first] = fake.interactionReplies(interactionId);
+    assert.ok(first!.ephemeral);
+    assert.ok(first!.content.startsWith('**Your pairs \\(25)** · page 1 of 3'), first!.content.slice(0, 60));
+    assert.match(first!.content, /09 a long pair name/);
+    assert.doesNotMatch(first!.content, /10 a long pair name/);
+    assert.deepEqual(JSON.parse(JSON.stringify(first!.components)), [{ type: 1, id: 1, components: [{ type: 2, id: 2, style: 2, label: '2 ▶', custom_id: 'pg:pairs:1:' }] }]);
+
+    const click = fake.clickButton({ channelId, messageId: first!.messageId, customId: 'pg:pairs:1:', userId: annOnDiscord.id });
+    await waitFor('the update', () => fake.interactionReplies(click.interactionId).some((r) => !r.loading), 10_000);
+    const [updated] = fake.interactionReplies(click.interactionId);
+    assert.deepEqual([updated!.kind, updated!.messageId], ['update', first!.messageId]);
+    assert.match(updated!.content, /page 2 of 3[\s\S]*10 a long pair name/);
+    assert.deepEqual((updated!.components as Array<{ components: Array<{ label: string }> }>)[0]!.components.map((b) => b.label), ['◀ 1', '3 ▶']);
   });
 
   it('refuses what the caller may not do, as a reply: an admin command, a wrong code, a pair that is not theirs', async () => {

@@ -15,6 +15,7 @@ import { PLANS } from '../../../config/plans.ts';
 import { chatLinksOf } from '../../../src/api/routes/chat-links.ts';
 import { CommandRunner } from '../../../src/commands/command-runner.ts';
 import { TelegramAccount } from '../../../src/db/entities/telegram-account.ts';
+import { User } from '../../../src/db/entities/user.ts';
 import { planExpiringNotice } from '../../../src/commands/notices/chat-notice.ts';
 import { NoticeDelivery } from '../../../src/commands/notices/notice-delivery.ts';
 import { NoticeOutbox } from '../../../src/commands/notices/notice-outbox.ts';
@@ -168,6 +169,30 @@ describe('control bot on Telegram (real gramjs bot login, the MTProto fake, the 
     assert.match(await say(jo, '/login +15550007103'), /limit|plan/i);
     assert.equal(fake.stats().calls['auth.sendCode'] ?? 0, codesBefore);
     assert.equal(await em.fork().count(TelegramAccount, { user: joUserId }), 1, 'nothing half-written');
+  });
+
+  it('pages a long list with inline buttons: a press edits the message into the next page; a press the caller may not make is answered by the button', async () => {
+    const { who: liz } = await linkedPerson('+15550007201', 'Liz');
+    await h.ctx.orm.em.fork().nativeUpdate(User, { id: (await chatLinksOf(h.ctx).userOf('telegram', liz.id))! }, { role: 'admin' });
+    for (let i = 0; i < 23; i++) await h.registerUser({ email: `pagetest-${String(i).padStart(2, '0')}@example.com` });
+    assert.match(await say(liz, '/users pagetest'), /^Users matching "pagetest": 23 · page 1 of 3\npagetest-22@/);
+    const list = fake.botMessages(botAccount, liz.id).at(-1)!;
+    assert.deepEqual(list.buttons.map((row) => row.map((b) => [b.text, b.data?.toString()])), [[['2 ▶', 'pg:users:1:pagetest']]]);
+
+    const press = fake.pressButton(liz.id, list, { text: '2 ▶' });
+    await waitFor('the press answered', () => fake.callbackQueries(botAccount).find((q) => q.queryId === press.queryId)?.answer !== null, 10_000);
+    const edited = fake.botMessages(botAccount, liz.id).at(-1)!;
+    assert.equal(edited.id, list.id, 'the same message, edited');
+    assert.match(edited.text, /^Users matching "pagetest": 23 · page 2 of 3\npagetest-12@/);
+    assert.deepEqual(edited.buttons.flat().map((b) => b.text), ['◀ 1', '3 ▶']);
+
+    // Liz loses her admin role; the old list's buttons now refuse, by the button, and leave the list as it was.
+    await h.ctx.orm.em.fork().nativeUpdate(User, { id: (await chatLinksOf(h.ctx).userOf('telegram', liz.id))! }, { role: 'free_user' });
+    const refused = fake.pressButton(liz.id, edited, { text: '3 ▶' });
+    await waitFor('the refusal', () => fake.callbackQueries(botAccount).find((q) => q.queryId === refused.queryId)?.answer !== null, 10_000);
+    const answer = fake.callbackQueries(botAccount).find((q) => q.queryId === refused.queryId)!.answer!;
+    assert.deepEqual([answer.alert, answer.message], [true, '/users is for administrators.\n/help lists the commands you can use.']);
+    assert.match(fake.botMessages(botAccount, liz.id).at(-1)!.text, /page 2 of 3/);
   });
 
   it('stays silent on plain chat and on commands for another bot', async () => {

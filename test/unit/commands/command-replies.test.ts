@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { PLANS } from '../../../config/plans.ts';
 import { upgradeOptions } from '../../../src/domain/plans/plan-upgrades.ts';
 import { accountsReply, statusReply } from '../../../src/commands/replies/accounts-reply.ts';
-import { pairByRef, pairsReply, PAIRS_SHOWN, type PairLine } from '../../../src/commands/replies/pairs-reply.ts';
+import { PAGE_SIZE } from '../../../src/commands/page-nav.ts';
+import { pairByRef, pairsReply, type PairLine } from '../../../src/commands/replies/pairs-reply.ts';
 import { upgradeReply } from '../../../src/commands/replies/upgrade-reply.ts';
 import { statsReply, usersReply, workersReply } from '../../../src/commands/replies/admin-replies.ts';
 
@@ -17,13 +18,20 @@ describe('bot command replies (pure)', () => {
     assert.match((pairByRef(pairs, 'cccc') as { problem: string }).problem, /You have no pair named "cccc"/, 'a short id prefix is no reference');
   });
 
-  it('lists pairs with their state and notices, at most PAIRS_SHOWN, the rest counted', () => {
-    const many = Array.from({ length: PAIRS_SHOWN + 3 }, (_, i) => pair(`id-${i}-xxxxxxxx`, `p${i}`));
+  it('lists pairs with their state and notices, a page at a time, with where the page sits', () => {
+    const many = Array.from({ length: PAGE_SIZE + 3 }, (_, i) => pair(`id-${i}-xxxxxxxx`, `p${i}`));
     many[0] = pair('id-0-xxxxxxxx', 'p0', { status: 'paused', pausedReason: 'plan_limit', notice: { code: 'destination_forbidden', message: 'The bot lacks a permission' } });
-    const text = pairsReply(many).text;
-    assert.match(text, /⏸ p0 · paused \(over your plan's limit\)/);
-    assert.match(text, /⚠ The bot lacks a permission/);
-    assert.match(text, /… and 3 more on the dashboard\./);
+    const first = pairsReply(many);
+    assert.match(first.text, /^Your pairs \(13\) · page 1 of 2\n/);
+    assert.match(first.text, /⏸ p0 · paused \(over your plan's limit\)/);
+    assert.match(first.text, /⚠ The bot lacks a permission/);
+    assert.doesNotMatch(first.text, /p10/);
+    assert.deepEqual(first.nav, { list: 'pairs', page: 0, pages: 2, arg: '' });
+    const second = pairsReply(many, 1);
+    assert.match(second.text, /page 2 of 2[\s\S]*p10[\s\S]*p12/);
+    assert.doesNotMatch(second.text, /p9 /);
+    assert.deepEqual(pairsReply(many, 7).nav?.page, 1, 'a page past the end shows the last');
+    assert.equal(pairsReply(many.slice(0, 3)).nav, undefined, 'one page: no buttons');
     assert.equal(pairsReply([]).text, 'You have no forwarding pairs yet: make one on the dashboard.');
   });
 
@@ -76,7 +84,13 @@ describe('admin command replies (pure)', () => {
   it('/workers lists each supervisor\'s workers; /users the directory rows, the rest counted', () => {
     assert.equal(workersReply([snapshot]).text, 'host-1 on host: host memory 75 % used\n  host-1-w1 · running · 300 MB · 3/5000 sessions · 1 restarts');
     const row = { id: 'x', email: 'ann@example.com', role: 'free_user' as const, status: 'active' as const, plan: 'pro' as const, createdAt: new Date(), lastLoginAt: null, pairs: 2, sessions: 1, counters: { messages: 0, api_calls: 0, commands: 0 } };
-    assert.equal(usersReply([row], 30, 'ann').text, 'Users matching "ann": 30\nann@example.com · pro · free_user · active · 2 pairs · 1 sessions\n… and 29 more: narrow the search, or use /v1/admin/users.');
+    const page = usersReply([row], 30, 'ann', 1);
+    assert.equal(page.text, 'Users matching "ann": 30 · page 2 of 3\nann@example.com · pro · free_user · active · 2 pairs · 1 sessions');
+    assert.deepEqual(page.nav, { list: 'users', page: 1, pages: 3, arg: 'ann' });
+    const long = usersReply([row], 30, 'a'.repeat(60));
+    assert.equal(long.nav, undefined, 'a search too long for a button\'s data');
+    assert.match(long.text, /A search this long gets no page buttons: narrow it, or use \/v1\/admin\/users\.$/);
+    assert.equal(usersReply([row], 1, undefined).nav, undefined);
     assert.equal(usersReply([], 0, undefined).text, 'There are no users.');
   });
 });
