@@ -3,11 +3,7 @@ import type { PlanDefinition } from '../../domain/plans/plan-types.ts';
 import type { UpgradeOption } from '../../domain/plans/plan-upgrades.ts';
 import type { RichText } from '../../forwarding/message/neutral-message.ts';
 import { ReplyText } from '../reply-text.ts';
-
-const LIMIT_NAMES: Record<string, string> = {
-  sessions: 'accounts running at once', pairs: 'pairs', telegramAccounts: 'Telegram accounts', discordAccounts: 'Discord bots',
-  messagesPerPeriod: 'messages a month', commandsPerPeriod: 'bot commands a month', apiCallsPerPeriod: 'API calls a month',
-};
+import { FEATURE_WORDS, LIMIT_WORDS } from './plan-words.ts';
 
 const amount = (n: number | null): string => (n === null ? 'unlimited' : n.toLocaleString('en-US'));
 
@@ -16,8 +12,8 @@ export function upgradeReply(current: PlanDefinition, options: readonly UpgradeO
   if (options.length === 0) return r.plain('You have the highest plan already.').build();
   for (const o of options) {
     r.line().bold(o.plan.displayName).line();
-    for (const gain of o.limits) r.plain(`${LIMIT_NAMES[gain.limit] ?? gain.limit}: ${amount(gain.from)} → ${amount(gain.to)}`).line();
-    if (o.features.length > 0) r.plain(`Adds: ${o.features.map((f) => f.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)).join(', ')}`).line();
+    for (const gain of o.limits) r.plain(`${LIMIT_WORDS[gain.limit]}: ${amount(gain.from)} → ${amount(gain.to)}`).line();
+    if (o.features.length > 0) r.plain(`Adds: ${o.features.map((f) => FEATURE_WORDS[f]).join(', ')}`).line();
   }
   return r.line().plain(howTo).build();
 }

@@ -22,6 +22,7 @@ import { NoticeOutbox } from '../../../src/commands/notices/notice-outbox.ts';
 import { telegramBotCommands } from '../../../src/commands/telegram-bot-commands.ts';
 import { TelegramControlBot } from '../../../src/commands/telegram-control-bot.ts';
 import { TelegramFake, type FakeBot, type FakeUser } from '../../fakes/telegram/telegram-fake.ts';
+import { commandSweep } from '../../helpers/command-sweep.ts';
 import { startApiHarness, type ApiHarness, type RegisteredUser } from '../../helpers/api-harness.ts';
 import { API_HASH, API_ID, waitFor } from '../telegram/telegram-test-kit.ts';
 
@@ -193,6 +194,18 @@ describe('control bot on Telegram (real gramjs bot login, the MTProto fake, the 
     const answer = fake.callbackQueries(botAccount).find((q) => q.queryId === refused.queryId)!.answer!;
     assert.deepEqual([answer.alert, answer.message], [true, '/users is for administrators.\n/help lists the commands you can use.']);
     assert.match(fake.botMessages(botAccount, liz.id).at(-1)!.text, /page 2 of 3/);
+  });
+
+  it('answers every catalogue command for a linked admin, none with a failure', async () => {
+    const { who: max, userId } = await linkedPerson('+15550007301', 'Max');
+    await h.ctx.orm.em.fork().nativeUpdate(User, { id: userId }, { role: 'admin' });
+    const target = await h.registerUser();
+    for (const step of commandSweep(target.email)) {
+      const text = `/${step.command} ${step.args.map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' ')}`.trim();
+      const reply = await say(max, text);
+      assert.doesNotMatch(reply, /Something went wrong/, text);
+      assert.match(reply, step.expect, `${text} → ${reply}`);
+    }
   });
 
   it('stays silent on plain chat and on commands for another bot', async () => {
