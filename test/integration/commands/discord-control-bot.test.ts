@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { chatLinksOf } from '../../../src/api/routes/chat-links.ts';
+import { PLANS } from '../../../config/plans.ts';
 import { COMMANDS } from '../../../src/commands/command-catalogue.ts';
 import { SLASH_OPTIONS } from '../../../src/commands/slash-commands.ts';
 import { commandSweep } from '../../helpers/command-sweep.ts';
@@ -183,5 +184,19 @@ describe('control bot on Discord (real discord.js, the Discord fake, the real AP
       assert.doesNotMatch(reply, /Something went wrong/, step.command);
       assert.match(reply, step.expect, `/${step.command} → ${reply}`);
     }
+  });
+  it('holds a Free user to the plan\'s commands per minute, saying how long to wait', async () => {
+    const gus = fake.createUser({ username: 'gus' });
+    fake.addMember(guildId, gus.id);
+    const gusUser = await h.registerUser();
+    const { code } = await chatLinksOf(h.ctx).issueCode(gusUser.userId);
+    await chatLinksOf(h.ctx).redeem({ platform: 'discord', chatUserId: gus.id, displayName: 'gus' }, code);
+    const plan = async (): Promise<string> => {
+      const { interactionId } = fake.invokeCommand({ channelId, name: 'plan', userId: gus.id });
+      await waitFor('the answer', () => fake.interactionReplies(interactionId).some((r) => !r.loading), 10_000);
+      return fake.interactionReplies(interactionId)[0]!.content;
+    };
+    for (let i = 0; i < PLANS.free.rateLimits.commandsPerMinute; i++) assert.match(await plan(), /^Your plan: \*\*Free\*\*/);
+    assert.match(await plan(), /^Too many requests; retry in \d+ s$/);
   });
 });

@@ -14,6 +14,7 @@ import pino from 'pino';
 import { PLANS } from '../../../config/plans.ts';
 import { chatLinksOf } from '../../../src/api/routes/chat-links.ts';
 import { CommandRunner } from '../../../src/commands/command-runner.ts';
+import { DiscordAccount, ForwardingPair } from '../../../src/db/entities/index.ts';
 import { TelegramAccount } from '../../../src/db/entities/telegram-account.ts';
 import { User } from '../../../src/db/entities/user.ts';
 import { planExpiringNotice } from '../../../src/commands/notices/chat-notice.ts';
@@ -98,7 +99,7 @@ describe('control bot on Telegram (real gramjs bot login, the MTProto fake, the 
     assert.match(await say(annOnTelegram, '/pairs'), /You have no forwarding pairs yet/);
   });
 
-  it('refuses what the caller may not do, as a reply: an admin command, a bad argument, an unknown command, a wrong code', async () => {
+  it('refuses what the caller may not do, as a reply: an admin command, a missing argument, an unknown command, a wrong or used code, someone else\'s pair', async () => {
     const carl = person('+15550007002', 'Carl');
     const carlUser = await h.registerUser();
     const { code } = await chatLinksOf(h.ctx).issueCode(carlUser.userId);
@@ -107,6 +108,22 @@ describe('control bot on Telegram (real gramjs bot login, the MTProto fake, the 
     assert.match(await say(carl, '/pairs pause nothing-here'), /You have no pair named "nothing-here"/);
     assert.match(await say(carl, '/frobnicate'), /There is no \/frobnicate command/);
     assert.match(await say(carl, '/link ZZZZ-ZZZZ'), /This link code is not valid/);
+    assert.match(await say(carl, '/link'), /^Usage: \/link CODE$/);
+    assert.match(await say(carl, '/pairs pause'), /^Usage: \/pairs \[pause\|resume NAME\]$/);
+    // Someone else's pair, by its id: Carl is told he has none such, and it stays as it was.
+    const em = h.ctx.orm.em.fork();
+    const bot = em.create(DiscordAccount, { user: ann.userId, botUserId: '900000000000000077', botUsername: 'annbot2', tokenCiphertext: 'x', status: 'active' });
+    const annPair = em.create(ForwardingPair, {
+      user: ann.userId, name: 'ann-news', sourcePlatform: 'discord', sourceAccountId: bot.id, sourceChatId: '100000000000000077',
+      destinationPlatform: 'discord', destinationAccountId: bot.id, destinationChatId: '200000000000000077',
+    });
+    await em.flush();
+    assert.match(await say(carl, `/pairs pause ${annPair.id.slice(0, 8)}`), /You have no pair named/);
+    assert.equal((await em.fork().findOneOrFail(ForwardingPair, { id: annPair.id })).status, 'active');
+    // A code used once is stale: a second chat cannot take it.
+    const used = (await chatLinksOf(h.ctx).issueCode(carlUser.userId)).code;
+    await say(person('+15550007009', 'Cody'), `/link ${used}`);
+    assert.match(await say(person('+15550007010', 'Cora'), `/link ${used}`), /This link code is not valid/);
   });
 
   it('holds a Free user to the plan\'s commands per minute, saying how long to wait', async () => {
