@@ -6,7 +6,7 @@
  * process of the host (host-invalid-requests.ts); without, the thread's.
  */
 import { checkOptionsObject, checkPositive, checkPositiveInteger, failOption } from '../../../src/options/option-checks.ts';
-import { IdentifyPacer } from './identify-pacer.ts';
+import { IDENTIFY_WINDOW_MS, IdentifyPacer } from './identify-pacer.ts';
 import type { Redis } from 'ioredis';
 import { HostInvalidRequests } from './host-invalid-requests.ts';
 import { InvalidRequestWindow } from './invalid-request-window.ts';
@@ -41,6 +41,12 @@ export interface DiscordRuntimeOptions {
   webhookName?: string;
   /** Timeout of one REST request, and of downloading one attachment, ms. Default 15 000. */
   requestTimeoutMs?: number;
+  /**
+   * The window in which a bot may IDENTIFY `max_concurrency` sessions, ms.
+   * Default 5 000, Discord's; only a gateway with another window (the fake,
+   * in tests that are not about it) needs another.
+   */
+  identifyWindowMs?: number;
 }
 
 /** How invalid requests are counted: the host's (Redis) or the thread's window. */
@@ -99,6 +105,6 @@ export function createDiscordRuntime(options: DiscordRuntimeOptions = {}, host: 
     webhookName,
     requestTimeoutMs: checkPositive('requestTimeoutMs', o.requestTimeoutMs ?? 15_000),
     invalidRequests: invalidRequestCount(checkPositiveInteger('invalidRequestLimit', o.invalidRequestLimit ?? 2_500), host),
-    identifyPacer: new IdentifyPacer(),
+    identifyPacer: new IdentifyPacer(checkPositive('identifyWindowMs', o.identifyWindowMs ?? IDENTIFY_WINDOW_MS)),
   };
 }

@@ -22,13 +22,14 @@ export interface World {
 }
 
 export async function startWorld(fakeOptions: DiscordFakeOptions = {}, runtimeOptions: DiscordRuntimeOptions = {}): Promise<World> {
-  // Discord's identify window: the adapter paces its identifies across the clients it replaces.
-  const fake = await DiscordFake.start({ heartbeatIntervalMs: 400, sessionStarts: { windowMs: 5_000 }, ...fakeOptions });
+  // An identify window as Discord's, shortened to 1 s on both sides: the adapter paces its identifies across the
+  // clients it replaces, and most tests here open a second client for the bot (5 s each at Discord's length).
+  const fake = await DiscordFake.start({ heartbeatIntervalMs: 400, sessionStarts: { windowMs: 1_000 }, ...fakeOptions });
   const bot = fake.createBot({ username: 'relay' });
   const guildId = fake.createGuild({ name: 'Guild', bots: [bot.id] }).id;
   const source = fake.createChannel(guildId, 'source').id;
   const destination = fake.createChannel(guildId, 'destination').id;
-  const runtime = createDiscordRuntime({ apiUrl: fake.apiUrl, readyTimeoutMs: 5_000, ...runtimeOptions });
+  const runtime = createDiscordRuntime({ apiUrl: fake.apiUrl, readyTimeoutMs: 5_000, identifyWindowMs: 1_000, ...runtimeOptions });
   return { fake, bot, guildId, source, destination, runtime };
 }
 
