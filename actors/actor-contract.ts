@@ -133,5 +133,7 @@ export interface SessionActor {
   readFile(read: FileRead): Promise<FilePiece>;
   /** The title of a forum topic in a chat this account reads; null when the platform has none or the topic is gone; rejects while not connected. */
   topicTitle(chatId: string, topicId: string): Promise<string | null>;
+  /** Fresh links for expiring attachment links of messages this account reads, by original; rejects while not connected. */
+  refreshLinks(urls: readonly string[]): Promise<Record<string, string>>;
   health(): Promise<ActorHealth>;
 }

@@ -171,6 +171,13 @@ export class SessionActor {
     return this.#client.topicTitle(chatId, topicId);
   }
 
+  /** Fresh links for attachment links of messages the account reads; rejects unless connected. */
+  async refreshLinks(urls: readonly string[]): Promise<Record<string, string>> {
+    if (!isConnected(this.#state) || this.#fenced) throw new Error(`actor ${this.actorId} is ${this.#fenced ? 'fenced off its lease' : this.#state}`);
+    if (this.#client.refreshLinks === undefined) return {};
+    return this.#client.refreshLinks(urls);
+  }
+
   /** Chats to receive messages from; remembered across reconnects. */
   watch(chatIds: readonly string[]): Promise<void> {
     return this.#serial(async () => {

@@ -88,6 +88,7 @@ export interface ThreadHostApi {
   send(actorId: string, task: SendTask): Promise<SendResult>;
   readFile(actorId: string, read: FileRead): Promise<FilePiece>;
   topicTitle(actorId: string, chatId: string, topicId: string): Promise<string | null>;
+  refreshLinks(actorId: string, urls: string[]): Promise<Record<string, string>>;
   health(actorId: string): Promise<ActorHealth>;
   healthAll(): Promise<Array<{ actorId: string } & ActorHealth>>;
   /** See {@link MeasureOptions}; without options, the cheap figure (garbage not yet collected included). */

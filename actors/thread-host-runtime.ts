@@ -178,6 +178,10 @@ export class ThreadHostRuntime implements ThreadHostApi {
     return this.#get(actorId).topicTitle(chatId, topicId);
   }
 
+  refreshLinks(actorId: string, urls: readonly string[]): Promise<Record<string, string>> {
+    return this.#get(actorId).refreshLinks(urls);
+  }
+
   health(actorId: string): Promise<ActorHealth> {
     return this.#get(actorId).health();
   }

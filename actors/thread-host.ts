@@ -107,6 +107,7 @@ export default async function threadHost(init: ThreadHostInit): Promise<Record<s
     send: (actorId, task) => host.send(actorId, task),
     readFile: (actorId, read) => host.readFile(actorId, read),
     topicTitle: (actorId, chatId, topicId) => host.topicTitle(actorId, chatId, topicId),
+    refreshLinks: (actorId, urls) => host.refreshLinks(actorId, urls),
     health: (actorId) => host.health(actorId),
     healthAll: () => host.healthAll(),
     measure: (options) => host.measure(options),

@@ -66,6 +66,7 @@ const api: WorkerApi = {
   send: (actorId, task) => runtime.send(actorId, task),
   readFile: (actorId, read) => runtime.readFile(actorId, read),
   topicTitle: (actorId, chatId, topicId) => runtime.topicTitle(actorId, chatId, topicId),
+  refreshLinks: (actorId, urls) => runtime.refreshLinks(actorId, urls),
   status: (options) => runtime.status(options),
   health: (actorId) => runtime.health(actorId),
   healthCheck: () => runtime.healthCheck(),

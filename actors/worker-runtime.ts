@@ -204,6 +204,11 @@ export class WorkerRuntime implements WorkerApi {
     return this.#slotOf(record).call<string | null>(async (api) => (await api.topicTitle(actorId, chatId, topicId)) as string | null);
   }
 
+  async refreshLinks(actorId: string, urls: readonly string[]): Promise<Record<string, string>> {
+    const record = await this.#settled(actorId);
+    return this.#slotOf(record).call<Record<string, string>>(async (api) => (await api.refreshLinks(actorId, [...urls])) as Record<string, string>);
+  }
+
   async send(actorId: string, task: SendTask): Promise<SendResult> {
     const record = await this.#settled(actorId);
     return this.#slotOf(record).call<SendResult>(async (api) => (await api.send(actorId, task)) as SendResult);

@@ -33,6 +33,7 @@ import { acceptWithRetry } from './acceptance-retry.ts';
 import { OwnCopies } from './own-copies.ts';
 import { SentParts } from './sent-parts.ts';
 import type { ForwardingQueue } from './forwarding-queue.ts';
+import type { LinkRenewal } from './link-renewal.ts';
 import { SourceOrder } from './source-order.ts';
 import type { TopicPlacement } from './topic-placement.ts';
 import type { SendProgress } from './dispatcher.ts';
@@ -72,6 +73,8 @@ export interface ForwardingEngineDeps {
   fileLinks?: FileLinks;
   /** Places the sends of pairs that map topics. Default: none, and such pairs post everything into the chat itself. */
   topics?: TopicPlacement;
+  /** Renews a Discord source's expiring attachment links at dispatch. Default: none, and links go as they were read. */
+  linkRenewal?: LinkRenewal;
 }
 
 /** See FileRelay.linkFor. */
@@ -271,7 +274,7 @@ export class ForwardingEngine {
         // Only within the chat the send goes to: a copy in another thread cannot be replied to.
         if (copy?.messageIds[0] !== undefined && copy.chatId === send.chatId) message.replyToDestinationMessageId = copy.messageIds[0];
       }
-      send.payload = this.#linkFiles(p, message);
+      send.payload = this.#linkFiles(p, await this.#renewLinks(p, message));
       // Only a retry can have posted parts: a first attempt made here asks nothing of Redis.
       const sentPartIds = fresh ? this.#sentParts.of(task.id) : await this.#sentParts.load(task.id);
       if (sentPartIds !== undefined) send.sentPartIds = sentPartIds;
@@ -288,7 +291,7 @@ export class ForwardingEngine {
       const plan = this.#d.pairs.planOf(task.userId);
       send.op = 'send';
       await this.#d.topics?.place(task, p, send);
-      send.payload = this.#linkFiles(p, { ...p.message, allowCopyFallback: plan !== undefined && allowsCopyFallback(plan) });
+      send.payload = this.#linkFiles(p, await this.#renewLinks(p, { ...p.message, allowCopyFallback: plan !== undefined && allowsCopyFallback(plan) }));
       this.counters.editsPosted += 1;
       return send;
     }
@@ -300,9 +303,16 @@ export class ForwardingEngine {
     // The copy's own chat: a Discord thread its topic was mapped to, not the pair's channel.
     send.chatId = copy.chatId;
     send.targetMessageIds = copy.messageIds;
-    if (p.op === 'edit') send.payload = { ...p.message! };
+    if (p.op === 'edit') send.payload = await this.#renewLinks(p, { ...p.message! });
     return send;
   };
+
+  /** A Discord source's expiring attachment links, renewed through its account (link-renewal.ts). */
+  async #renewLinks(p: ForwardPayload, message: OutgoingMessage): Promise<OutgoingMessage> {
+    const sourceAccount = this.#d.pairs.pair(p.pairId)?.source.accountId;
+    if (this.#d.linkRenewal === undefined || sourceAccount === undefined || p.source.platform !== 'discord') return message;
+    return this.#d.linkRenewal.apply(sourceAccount, message);
+  }
 
   /**
    * `message` with its Telegram files pointed at the file relay, for a

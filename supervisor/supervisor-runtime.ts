@@ -11,6 +11,7 @@ import { runAdminCommand } from './admin-commands.ts';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ActorPlatform } from '../actors/actor-contract.ts';
 import type { Keyring } from '../src/crypto/keyring.ts';
+import { LinkRenewal, renewerOf } from './link-renewal.ts';
 import { CursorStore } from '../src/forwarding/store/cursor-store.ts';
 import { MessageLinks } from '../src/forwarding/store/message-links.ts';
 import { MessageQuota } from '../src/forwarding/store/message-quota.ts';
@@ -128,6 +129,7 @@ export async function startSupervisorRuntime(input: {
       supervisor, pairs, links: new MessageLinks(sql), cursors, quota: new MessageQuota(input.redis), logger: input.logger,
       onPairNotice: (pairId, notice) => void pairNotices.record(pairId, notice),
       fileLinks: relay,
+      linkRenewal: new LinkRenewal(renewerOf(supervisor), input.logger),
       sentParts: new SentParts(input.redis),
       topics: new TopicPlacement({
         links: new TopicLinks(sql), titleOf: titleReaderOf(supervisor), logger: input.logger,

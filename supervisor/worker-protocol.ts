@@ -84,6 +84,8 @@ export interface WorkerApi {
   readFile(actorId: string, read: FileRead): Promise<FilePiece>;
   /** A forum topic's title in a chat the actor's account reads (a pair mapping topics opens its copy with it). */
   topicTitle(actorId: string, chatId: string, topicId: string): Promise<string | null>;
+  /** Fresh links for expiring attachment links the actor's account can renew (Discord's CDN), by original. */
+  refreshLinks(actorId: string, urls: string[]): Promise<Record<string, string>>;
   /**
    * Measures every thread and attributes its memory to its actors. Pass
    * `{ settle: true }` (see MeasureOptions) for live memory only, e.g. before

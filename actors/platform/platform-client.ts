@@ -61,6 +61,12 @@ export interface PlatformClient {
   readFile?(read: FileRead): Promise<FilePiece>;
   /** A forum topic's title in a chat the account reads; null when gone. Optional: platforms without topics never get asked. */
   topicTitle?(chatId: string, topicId: string): Promise<string | null>;
+  /**
+   * Fresh links for attachment links the platform signs with an expiry
+   * (Discord's CDN), by original link; links it cannot renew are left out.
+   * Optional: platforms whose files need no renewal never get asked.
+   */
+  refreshLinks?(urls: readonly string[]): Promise<Record<string, string>>;
   /** Chats to watch for inbound messages (sources of the owner's pairs). */
   watch(chatIds: readonly string[]): Promise<void>;
   /** Bytes this client holds in caches, buffers and in-flight payloads, as it tracks them. */

@@ -194,6 +194,13 @@ export class DiscordClient implements PlatformClient {
     return result;
   }
 
+  /** Fresh links for Discord CDN attachment links (attachment-links.ts); rejects unless connected. */
+  async refreshLinks(urls: readonly string[]): Promise<Record<string, string>> {
+    const connection = this.#connection;
+    if (this.#state !== 'connected' || connection === null) throw new Error('not connected to Discord');
+    return connection.engine.refreshAttachmentLinks(connection.client.rest, urls);
+  }
+
   /** Sets the chats to report (channel or thread ids); a newly watched chat starts at its newest message. */
   async watch(chatIds: readonly string[]): Promise<void> {
     const added = this.#feed.watch(chatIds);

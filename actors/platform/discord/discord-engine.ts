@@ -7,6 +7,7 @@
 import { dropOrphanSocketErrors } from './orphan-socket-errors.ts';
 
 export { Events, Status } from 'discord.js';
+export { refreshAttachmentLinks } from './attachment-links.ts';
 export { CATCH_UP_PAGE, messagesAfter } from './catch-up.ts';
 export { ChannelDirectory } from './channel-directory.ts';
 export { loginAndWait, makeDiscordClient, readSessionStarts, TokenRejectedError } from './discord-connection.ts';

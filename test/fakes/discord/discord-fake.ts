@@ -7,7 +7,7 @@
  * and buttons, read what bots and webhooks posted (ephemeral answers
  * included) and what bots sent users by DM, and script faults (429s,
  * slowmode, dropped and zombie connections, revoked tokens, a Message
- * Content intent turned off).
+ * Content intent turned off, attachment links expiring).
  *
  *   const fake = await DiscordFake.start();
  *   const bot = fake.createBot({ username: 'relay' });
@@ -32,7 +32,8 @@ import type { FakeFileInput, FakeMessage, FakeWebhook } from './model.ts';
 import { apiApplicationCommand } from './payloads.ts';
 import type { FakePermission } from './protocol.ts';
 import {
-  GATEWAY_COMMAND_WINDOW_MS, GATEWAY_COMMANDS_PER_WINDOW, INTERACTION_RESPONSE_WINDOW_MS, INTERACTION_TOKEN_TTL_MS, MAX_RATE_LIMIT_PER_USER,
+  ATTACHMENT_URL_TTL_MS, GATEWAY_COMMAND_WINDOW_MS, GATEWAY_COMMANDS_PER_WINDOW, INTERACTION_RESPONSE_WINDOW_MS, INTERACTION_TOKEN_TTL_MS,
+  MAX_RATE_LIMIT_PER_USER,
 } from './protocol.ts';
 import { bulkDelete } from './rest-bulk-delete.ts';
 import { RouteBuckets } from './rest-buckets.ts';
@@ -98,6 +99,14 @@ export interface DiscordFakeOptions {
   interactionResponseWindowMs?: number;
   /** How long an interaction token serves follow-ups and edits (later: 401 50027), ms. Default 15 minutes, as Discord. */
   interactionTokenTtlMs?: number;
+  /**
+   * How long an attachment link stays valid after the fake served it, ms
+   * (later: 404 "This content is no longer available."). Links are signed
+   * (`ex`, `is`, `hm`) afresh in every payload and on every read of
+   * `FakeAttachment.url`, and by POST /attachments/refresh-urls; see
+   * cdn-links.ts. Default 24 hours, as Discord's.
+   */
+  attachmentUrlTtlMs?: number;
 }
 
 export interface FakeStats extends RestStats {
@@ -137,6 +146,7 @@ export class DiscordFake {
         responseWindowMs: options.interactionResponseWindowMs ?? INTERACTION_RESPONSE_WINDOW_MS,
         tokenTtlMs: options.interactionTokenTtlMs ?? INTERACTION_TOKEN_TTL_MS,
       },
+      attachmentUrlTtlMs: options.attachmentUrlTtlMs ?? ATTACHMENT_URL_TTL_MS,
     });
     const faults = new RestFaults(new IpBan(options.ipBan));
     const buckets = options.rateLimits === false ? null : new RouteBuckets(options.rateLimits ?? {});
@@ -341,6 +351,25 @@ export class DiscordFake {
    */
   advanceInteractionClock(ms: number): void {
     this.#state.interactions.advance(ms);
+  }
+
+  /**
+   * Moves the CDN clock forward: attachment links run out as if `ms` had
+   * passed (nothing else in the fake moves); links served afterwards are
+   * signed on the moved clock, valid for the TTL from then.
+   */
+  advanceCdnClock(ms: number): void {
+    this.#state.cdn.advance(ms);
+  }
+
+  /**
+   * Every attachment link served so far expires (the CDN clock moves to the
+   * latest expiry handed out): downloads answer 404 "This content is no
+   * longer available." until the client gets fresh links, by fetching the
+   * message again or through POST /attachments/refresh-urls.
+   */
+  expireAttachmentUrls(): void {
+    this.#state.cdn.expireAll();
   }
 
   /**

@@ -96,7 +96,14 @@ export interface FakeAttachment {
   size: number;
   contentType: string;
   content: Buffer;
-  url: string;
+  /** The link without its signature (origin and path): downloading it as such answers 404, as on Discord. */
+  unsignedUrl: string;
+  /**
+   * A link signed afresh at each read, valid for the fake's
+   * `attachmentUrlTtlMs` from then (cdn-links.ts): Discord signs its links
+   * whenever it serves them, and reading the record is the test's fetch.
+   */
+  readonly url: string;
 }
 
 export interface FakeMessageReference {
@@ -277,4 +284,6 @@ export interface FakeStateOptions {
   nonceWindowMs: number;
   /** Interactions: the initial response window and the token lifetime, ms. */
   interactions: { responseWindowMs: number; tokenTtlMs: number };
+  /** How long a served attachment link stays valid, ms. */
+  attachmentUrlTtlMs: number;
 }

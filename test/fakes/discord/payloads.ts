@@ -81,8 +81,10 @@ function overwrites(channel: FakeChannel): Array<Record<string, unknown>> {
   }));
 }
 
+/** Its links signed now (one read of `url`): `proxy_url` is the same signed link, the fake having one host. */
 export function apiAttachment(a: FakeAttachment): Record<string, unknown> {
-  return { id: a.id, filename: a.filename, size: a.size, url: a.url, proxy_url: a.url, content_type: a.contentType };
+  const url = a.url;
+  return { id: a.id, filename: a.filename, size: a.size, url, proxy_url: url, content_type: a.contentType };
 }
 
 export function apiWebhook(webhook: FakeWebhook, state: FakeState): Record<string, unknown> {

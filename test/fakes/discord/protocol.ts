@@ -183,6 +183,10 @@ export const DEFAULT_AUTO_ARCHIVE_DURATION = 1440;
 export const INTERACTION_RESPONSE_WINDOW_MS = 3_000;
 /** How long an interaction token serves follow-ups and edits, ms. */
 export const INTERACTION_TOKEN_TTL_MS = 15 * 60_000;
+/** How long a signed attachment link (`ex` after `is`) stays valid, ms: a day, as Discord's. */
+export const ATTACHMENT_URL_TTL_MS = 24 * 60 * 60_000;
+/** Most links one POST /attachments/refresh-urls takes (and fewest: 1). */
+export const MAX_REFRESH_URLS = 50;
 /** Commands per application and scope (global, or one guild), by command type. */
 export const MAX_COMMANDS_BY_TYPE: Readonly<Record<number, number>> = { 1: 100, 2: 15, 3: 15 };
 /** Most commands one bulk overwrite takes (100 + 15 + 15). */

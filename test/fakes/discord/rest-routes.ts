@@ -11,13 +11,13 @@
  */
 import { overwriteCommands, upsertCommand } from './command-registration.ts';
 import type { ParsedBody } from './http-io.ts';
-import { ApiError, wrongChannelType } from './http-io.ts';
+import { ApiError, formErrorAt, wrongChannelType } from './http-io.ts';
 import { apiDmChannel, checkDmDelivery, createDm, isDmChannel } from './dm-channels.ts';
 import type { FakeBot, FakeChannel, FakeMessage, FakeWebhook } from './model.ts';
 import {
   apiApplication, apiApplicationCommand, apiBotUser, apiChannel, apiCreatedThread, apiMessage, apiPartialGuild, apiWebhook,
 } from './payloads.ts';
-import { ApiCode } from './protocol.ts';
+import { ApiCode, MAX_REFRESH_URLS } from './protocol.ts';
 import type { FakePermission } from './protocol.ts';
 import { bulkDelete } from './rest-bulk-delete.ts';
 import {
@@ -174,6 +174,26 @@ function listLimit(query: URLSearchParams): number {
   return limit;
 }
 
+/**
+ * POST /attachments/refresh-urls: each link of `attachment_urls` (1 to 50)
+ * with its freshly signed form (cdn-links.ts says what is signed). The
+ * route is in no OpenAPI spec of Discord's; the shapes are those clients
+ * and discord-userdoccers ("Refresh Attachment URLs") show.
+ */
+function refreshUrls(ctx: RouteContext): RouteAnswer {
+  const urls = ctx.body.json?.attachment_urls;
+  if (urls === undefined || urls === null) throw formErrorAt(['attachment_urls'], 'BASE_TYPE_REQUIRED', 'This field is required');
+  if (!Array.isArray(urls) || urls.length < 1 || urls.length > MAX_REFRESH_URLS) {
+    throw formErrorAt(['attachment_urls'], 'BASE_TYPE_BAD_LENGTH', `Must be between 1 and ${MAX_REFRESH_URLS} in length.`);
+  }
+  for (const [i, url] of urls.entries()) {
+    // Discord documents no code for a link that is not a string; this is the one its string fields are seen to give.
+    if (typeof url !== 'string') throw formErrorAt(['attachment_urls', i], 'STRING_TYPE_CONVERT', `Could not interpret "${String(url)}" as string.`);
+  }
+  const origin = new URL(ctx.state.baseUrl).origin;
+  return ok({ refreshed_urls: (urls as string[]).map((original) => ({ original, refreshed: ctx.state.cdn.refresh(original, origin) })) });
+}
+
 function route(method: string, path: string, auth: Route['auth'], handle: Route['handle']): Route {
   const pattern = new RegExp(`^${path.replaceAll(':id', ID).replaceAll(':token', TOKEN)}$`);
   return { method, pattern, name: `${method} ${path}`, auth, handle };
@@ -268,6 +288,7 @@ export const ROUTES: readonly Route[] = [
     const avatar = typeof ctx.body.json?.avatar === 'string' ? ctx.body.json.avatar : null;
     return ok(apiWebhook(ctx.state.createWebhook(channel, botOf(ctx), name as string, avatar), ctx.state));
   }),
+  route('POST', '/attachments/refresh-urls', 'bot', refreshUrls),
   ...commandRoutes('/applications/:id/commands', false),
   ...commandRoutes('/applications/:id/guilds/:id/commands', true),
   route('POST', '/interactions/:id/:token/callback', 'none', interactionCallback),

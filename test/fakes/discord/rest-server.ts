@@ -1,9 +1,11 @@
 /**
  * The HTTP side of the fake: `/api/v10/...` REST routes (auth, scripted
  * 429s, counters, rate-limit buckets, bodies, errors in Discord's JSON
- * shape) and `/attachments/...`, which serves uploaded files back.
+ * shape) and `/attachments/...`, the CDN, which serves uploaded files back
+ * through signed links only (cdn-links.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { attachmentPath, CONTENT_GONE } from './cdn-links.ts';
 import { ApiError, parseBody, readBody, sendJson } from './http-io.ts';
 import type { FakeBot } from './model.ts';
 import type { RouteBuckets } from './rest-buckets.ts';
@@ -29,10 +31,15 @@ function authBot(state: FakeState, header: string | undefined): FakeBot | null {
   return bot === undefined || bot.revoked ? null : bot;
 }
 
-function serveAttachment(state: FakeState, path: string, response: ServerResponse): void {
-  const [, , channelId, attachmentId] = path.split('/');
-  const attachment = attachmentId === undefined ? undefined : state.attachments.get(attachmentId);
-  if (attachment === undefined || attachment.channelId !== channelId) {
+/** A file by its link: an unsigned, badly signed or expired one answers Discord's 404, a gone attachment a plain one. */
+function serveAttachment(state: FakeState, url: URL, response: ServerResponse): void {
+  const where = attachmentPath(url.pathname);
+  if (where !== null && state.cdn.check(url.pathname, url.searchParams) !== 'valid') {
+    response.writeHead(404, { 'content-type': 'text/plain' }).end(CONTENT_GONE);
+    return;
+  }
+  const attachment = where === null ? undefined : state.attachments.get(where.attachmentId);
+  if (attachment === undefined || attachment.channelId !== where?.channelId) {
     response.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
     return;
   }
@@ -71,7 +78,7 @@ export async function handleHttp(deps: RestServerDeps, request: IncomingMessage,
   const url = new URL(request.url ?? '/', 'http://fake.invalid');
   const method = request.method ?? 'GET';
   if (method === 'GET' && url.pathname.startsWith('/attachments/')) {
-    serveAttachment(deps.state, url.pathname, response);
+    serveAttachment(deps.state, url, response);
     return;
   }
   // Clients encode path segments (`/users/%40me`); routes match the decoded path.

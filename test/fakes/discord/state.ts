@@ -1,7 +1,8 @@
 /**
  * The fake's world: users, bots, guilds, channels, threads, messages,
- * webhooks, attachments, application commands, interactions and DM
- * channels (made by dm-channels.ts), all in memory. Messages are indexed per channel (ids ascending, so paging is a
+ * webhooks, attachments (their links signed by cdn-links.ts), application
+ * commands, interactions and DM channels (made by dm-channels.ts), all in
+ * memory. Messages are indexed per channel (ids ascending, so paging is a
  * binary search) and globally by id, never scanned; each change is reported
  * through `onEvent` for the gateway to dispatch. Ephemeral messages exist
  * for their interaction's user only: kept by id, never in the channel's
@@ -13,6 +14,7 @@ import type {
   FakeApplicationCommand, FakeAttachment, FakeBot, FakeChannel, FakeEvent, FakeGuild, FakeMessage, FakeStateOptions, FakeThreadMeta, FakeUser,
   FakeWebhook, ListQuery, NewMessage, NewThreadOptions,
 } from './model.ts';
+import { CdnLinks } from './cdn-links.ts';
 import { InteractionRegistry } from './interactions.ts';
 import { ChannelType, DEFAULT_AUTO_ARCHIVE_DURATION, DM_PERMISSIONS, MessageFlag, MessageType } from './protocol.ts';
 import type { FakePermission } from './protocol.ts';
@@ -38,6 +40,8 @@ export class FakeState {
   /** Registered commands per application and scope (see commandScope). */
   readonly commands = new Map<string, FakeApplicationCommand[]>();
   readonly interactions: InteractionRegistry;
+  /** Signs attachment links and checks them on download, on its own clock. */
+  readonly cdn: CdnLinks;
   onEvent: (event: FakeEvent) => void = () => {};
   /** Base of attachment URLs, set once the server listens. */
   baseUrl = 'http://127.0.0.1';
@@ -48,6 +52,7 @@ export class FakeState {
     this.#options = options;
     this.#nonces = new NonceIndex(options.nonceWindowMs);
     this.interactions = new InteractionRegistry(options.interactions);
+    this.cdn = new CdnLinks(options.attachmentUrlTtlMs);
   }
 
   createUser(input: { username: string; globalName?: string | null; avatar?: string | null }): FakeUser {
@@ -344,6 +349,8 @@ export class FakeState {
 
   #storeAttachment(channelId: string, file: { filename: string; content: Buffer; contentType: string }): FakeAttachment {
     const id = this.ids.next();
+    const cdn = this.cdn;
+    const unsignedUrl = `${this.baseUrl}/attachments/${channelId}/${id}/${encodeURIComponent(file.filename)}`;
     const attachment: FakeAttachment = {
       id,
       channelId,
@@ -351,7 +358,10 @@ export class FakeState {
       size: file.content.length,
       contentType: file.contentType,
       content: file.content,
-      url: `${this.baseUrl}/attachments/${channelId}/${id}/${encodeURIComponent(file.filename)}`,
+      unsignedUrl,
+      get url() {
+        return cdn.sign(unsignedUrl);
+      },
     };
     this.attachments.set(id, attachment);
     return attachment;
