@@ -5,8 +5,8 @@
  * with worker processes would add seconds for nothing the channel does not show.
  */
 import assert from 'node:assert/strict';
-import { AdminCommandListener, publishSnapshot, removeSnapshot } from '../../../src/cluster/admin-channel.ts';
-import type { AdminRequest } from '../../../src/cluster/status-snapshot.ts';
+import { publishSnapshot, removeSnapshot } from '../../../src/cluster/admin-channel.ts';
+import { StandInSupervisors } from '../../helpers/stand-in-supervisors.ts';
 import { SessionStateConflictError } from '../../../src/errors/registry.ts';
 import type { RegisteredUser } from '../../helpers/api-harness.ts';
 import { snapshotA, snapshotB } from '../../helpers/snapshot-fixtures.ts';
@@ -16,14 +16,15 @@ describe('api: admin runtime control', function () {
   this.timeout(30_000);
   let world: ResourceWorld;
   let admin: RegisteredUser;
-  const listeners: AdminCommandListener[] = [];
+  let supervisors: StandInSupervisors;
 
   before(async () => {
     world = await startResourceWorld();
+    supervisors = new StandInSupervisors(world.h.ctx.redis);
     admin = await world.h.registerUser({ role: 'admin' });
   });
   afterEach(async () => {
-    await Promise.all(listeners.splice(0).map((l) => l.stop()));
+    await supervisors.stopAll();
     await removeSnapshot(world.h.ctx.redis, 'sup-a');
     await removeSnapshot(world.h.ctx.redis, 'sup-b');
   });
@@ -38,17 +39,6 @@ describe('api: admin runtime control', function () {
     const now = Date.now();
     await publishSnapshot(world.h.ctx.redis, snapshotA(now), 60_000);
     await publishSnapshot(world.h.ctx.redis, snapshotB(now), 60_000);
-  }
-
-  async function answer(supervisorId: string, reply: (req: AdminRequest) => Promise<unknown>): Promise<AdminRequest[]> {
-    const seen: AdminRequest[] = [];
-    const listener = new AdminCommandListener(world.h.ctx.redis, supervisorId);
-    listeners.push(listener);
-    await listener.start(async (req) => {
-      seen.push(req);
-      return reply(req);
-    });
-    return seen;
   }
 
   it('answers 503 no_supervisor_running when no supervisor publishes a snapshot', async () => {
@@ -80,7 +70,7 @@ describe('api: admin runtime control', function () {
 
   it('stops, pauses, resumes and reassigns a session through its supervisor, audited', async () => {
     await publishBoth();
-    const seen = await answer('sup-a', async (req) => ({ done: req.command }));
+    const seen = await supervisors.answer('sup-a', async (req) => ({ done: req.command }));
     for (const verb of ['stop', 'pause', 'resume'] as const) {
       const res = await as('post', `/v1/admin/sessions/tg-alice/${verb}`, {});
       assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -98,7 +88,7 @@ describe('api: admin runtime control', function () {
 
   it('passes a supervisor\'s refusal on with its code, and times out on a silent one', async () => {
     await publishBoth();
-    await answer('sup-a', async (req) => {
+    await supervisors.answer('sup-a', async (req) => {
       throw new SessionStateConflictError({ sessionId: (req as { sessionId: string }).sessionId, state: 'stopped', action: req.command });
     });
     const refused = await as('post', '/v1/admin/sessions/tg-bob/resume', {});
@@ -111,7 +101,7 @@ describe('api: admin runtime control', function () {
 
   it('validates session commands before sending anything', async () => {
     await publishBoth();
-    const seen = await answer('sup-a', async () => null);
+    const seen = await supervisors.answer('sup-a', async () => null);
     const cases: Array<[string, unknown, number, string]> = [
       ['/v1/admin/sessions/bad%20id/stop', {}, 400, 'validation_failed'],
       ['/v1/admin/sessions/tg-alice/stop', { timeoutMs: 5 }, 400, 'validation_failed'],
@@ -129,7 +119,7 @@ describe('api: admin runtime control', function () {
   it('lists and replays dead letters on the supervisor that runs the queue', async () => {
     await publishBoth();
     const letters = [{ task: { id: 't1', pairId: 'p', userId: 'u', tier: 'pro', op: 'send', attempts: 5 }, error: 'x', reason: 'max_attempts', deadAt: 1 }];
-    const seen = await answer('sup-a', async (req) => (req.command === 'dead-letters' && req.action === 'list' ? letters : { replayed: 1 }));
+    const seen = await supervisors.answer('sup-a', async (req) => (req.command === 'dead-letters' && req.action === 'list' ? letters : { replayed: 1 }));
     const list = await as('get', '/v1/admin/dead-letters?limit=10');
     assert.equal(list.status, 200, JSON.stringify(list.body));
     assert.deepEqual([list.body.supervisorId, list.body.items[0].task.id], ['sup-a', 't1']);

@@ -8,8 +8,8 @@
  * twin, marked with the bot it came through; refusals change nothing.
  */
 import assert from 'node:assert/strict';
-import { AdminCommandListener, publishSnapshot, removeSnapshot } from '../../../src/cluster/admin-channel.ts';
-import type { AdminRequest } from '../../../src/cluster/status-snapshot.ts';
+import { publishSnapshot, removeSnapshot } from '../../../src/cluster/admin-channel.ts';
+import { StandInSupervisors } from '../../helpers/stand-in-supervisors.ts';
 import { chatLinksOf } from '../../../src/api/routes/chat-links.ts';
 import { CommandRunner } from '../../../src/commands/command-runner.ts';
 import { ForwardingPair, User, UserSubscription } from '../../../src/db/entities/index.ts';
@@ -25,7 +25,7 @@ describe('bot admin commands that change things (real API context, admin channel
   let boss: { platform: 'discord'; chatUserId: string; displayName: string };
   let admin: RegisteredUser;
   let chatUserId = 700_000;
-  const listeners: AdminCommandListener[] = [];
+  let supervisors: StandInSupervisors;
   const ask = async (who: { platform: 'discord' | 'telegram'; chatUserId: string }, text: string): Promise<string> =>
     (await runner.handle({ ...who, displayName: 'x' }, text))?.text ?? '(nothing)';
 
@@ -36,19 +36,9 @@ describe('bot admin commands that change things (real API context, admin channel
     return who;
   }
 
-  async function answer(supervisorId: string, reply: (req: AdminRequest) => Promise<unknown>): Promise<AdminRequest[]> {
-    const seen: AdminRequest[] = [];
-    const listener = new AdminCommandListener(world.h.ctx.redis, supervisorId);
-    listeners.push(listener);
-    await listener.start(async (req) => {
-      seen.push(req);
-      return reply(req);
-    });
-    return seen;
-  }
-
   before(async () => {
     world = await startResourceWorld();
+    supervisors = new StandInSupervisors(world.h.ctx.redis);
     runner = new CommandRunner(world.h.ctx, chatLinksOf(world.h.ctx));
     // Elite: the plan's 60 commands a minute leave room for every command here.
     admin = await world.h.registerUser({ role: 'admin', plan: 'elite' });
@@ -60,7 +50,7 @@ describe('bot admin commands that change things (real API context, admin channel
     await publishSnapshot(world.h.ctx.redis, snapshotB(now), 60_000);
   });
   afterEach(async () => {
-    await Promise.all(listeners.splice(0).map((l) => l.stop()));
+    await supervisors.stopAll();
     await removeSnapshot(world.h.ctx.redis, 'sup-a');
     await removeSnapshot(world.h.ctx.redis, 'sup-b');
   });
@@ -69,7 +59,7 @@ describe('bot admin commands that change things (real API context, admin channel
   });
 
   it('stops, pauses, resumes and moves a session on the supervisor running it, audited as from the bot', async () => {
-    const seen = await answer('sup-a', async () => ({ ok: true }));
+    const seen = await supervisors.answer('sup-a', async () => ({ ok: true }));
     assert.equal(await ask(boss, '/session tg-alice stop'), 'Session tg-alice stopped on sup-a.');
     assert.equal(await ask(boss, '/session tg-alice pause'), 'Session tg-alice paused on sup-a.');
     assert.equal(await ask(boss, '/session tg-bob resume'), 'Session tg-bob resumed on sup-a.');
@@ -81,7 +71,7 @@ describe('bot admin commands that change things (real API context, admin channel
   });
 
   it('refuses a bad verb, an unknown session or worker and a supervisor\'s refusal with its reason, sending nothing it should not', async () => {
-    const seen = await answer('sup-a', async (req) => {
+    const seen = await supervisors.answer('sup-a', async (req) => {
       throw new SessionStateConflictError({ sessionId: (req as { sessionId: string }).sessionId, state: 'stopped', action: req.command });
     });
     assert.equal(await ask(boss, '/session tg-alice explode'), 'Usage: /session ID stop|pause|resume');
@@ -97,7 +87,7 @@ describe('bot admin commands that change things (real API context, admin channel
     const letters = Array.from({ length: 12 }, (_, i) => ({
       task: { id: `t${i}`, pairId: 'p1', userId: 'u', tier: 'pro', op: 'send', attempts: 5 }, error: 'Missing Access', reason: 'max_attempts', deadAt: Date.now() - 3 * 3_600_000,
     }));
-    const seen = await answer('sup-a', async (req) => {
+    const seen = await supervisors.answer('sup-a', async (req) => {
       if (req.command === 'dead-letters' && req.action === 'list') return letters.slice(0, (req as { limit: number }).limit);
       return { replayed: ['t0'], missing: ['t99'], conflicting: [] };
     });
