@@ -16,6 +16,7 @@ import { runProcess } from '../infra/process-entry.ts';
 import { provideRedis } from '../infra/redis-provider.ts';
 import { requireServerUrls } from '../infra/require-urls.ts';
 import { componentLogger } from '../logging/logger.ts';
+import { BotSessionStore } from './bot-session-store.ts';
 import { CommandRunner } from './command-runner.ts';
 import { DiscordControlBot } from './discord-control-bot.ts';
 import { NoticeDelivery, type NoticeDeliveryOptions } from './notices/notice-delivery.ts';
@@ -52,7 +53,8 @@ await runProcess('bot', async (config, root, shutdown) => {
     const endpoint = telegramEndpointFromConfig(config)!;
     // Loaded only here: gramjs is heavy, and a Discord-only deployment never needs it.
     const { TelegramControlBot } = await import('./telegram-control-bot.ts');
-    const bot = await TelegramControlBot.start({ token: telegramToken, endpoint, runner, logger: log });
+    const sessions = new BotSessionStore(redis.redis, ctx.keyring, telegramToken.split(':')[0]!);
+    const bot = await TelegramControlBot.start({ token: telegramToken, endpoint, runner, logger: log, sessions });
     shutdown.register('Telegram control bot', () => bot.stop());
     senders.telegram = (user, text) => bot.notify(user, text);
   }

@@ -22,6 +22,7 @@
 import bigInt from 'big-integer';
 import type { Logger } from 'pino';
 import { Api, TelegramClient } from 'telegram';
+import type { StringSession } from 'telegram/sessions/index.js';
 import { CallbackQuery, type CallbackQueryEvent } from 'telegram/events/CallbackQuery.js';
 import { NewMessage, type NewMessageEvent } from 'telegram/events/index.js';
 import { Logger as GramLogger, LogLevel } from 'telegram/extensions/Logger.js';
@@ -29,6 +30,7 @@ import { toGramjsEntities } from '../forwarding/format/gramjs-entities.ts';
 import type { RichText } from '../forwarding/message/neutral-message.ts';
 import { connectionClass, openSession, trustServerKeys } from '../telegram/gramjs-connection.ts';
 import type { TelegramEndpoint } from '../telegram/telegram-endpoint.ts';
+import type { BotSessionStore } from './bot-session-store.ts';
 import type { CommandRunner } from './command-runner.ts';
 import { parseCommand } from './command-text.ts';
 import { pageButtons, type BotReply } from './page-nav.ts';
@@ -42,6 +44,11 @@ export interface TelegramControlBotOptions {
   endpoint: TelegramEndpoint;
   runner: CommandRunner;
   logger: Logger;
+  /**
+   * Keeps the bot's session between starts, so a restart resumes it
+   * instead of logging in again. Default: none, a login at every start.
+   */
+  sessions?: Pick<BotSessionStore, 'load' | 'save'>;
   /**
    * A FLOOD_WAIT up to this many seconds is slept through by gramjs before
    * the reply goes out; a longer one drops the reply (logged). Default 10.
@@ -73,14 +80,17 @@ export class TelegramControlBot {
   /** Logs the bot in, sets its command menu and starts answering. */
   static async start(o: TelegramControlBotOptions): Promise<TelegramControlBot> {
     trustServerKeys(o.endpoint);
-    const client = new TelegramClient(openSession(o.endpoint), o.endpoint.apiId, o.endpoint.apiHash, {
+    const saved = (await o.sessions?.load()) ?? '';
+    const client = new TelegramClient(openSession(o.endpoint, saved), o.endpoint.apiId, o.endpoint.apiHash, {
       connection: connectionClass(o.endpoint),
       floodSleepThreshold: o.floodSleepSeconds ?? 10,
       baseLogger: new GramLogger(LogLevel.NONE),
     });
     let username: string;
     try {
+      // With a saved session that still holds, gramjs's start checks it (getMe) and does not log in again.
       await client.start({ botAuthToken: o.token });
+      await o.sessions?.save((client.session as StringSession).save());
       const me = await client.getMe();
       username = me.username ?? '';
       await client.invoke(new Api.bots.SetBotCommands({

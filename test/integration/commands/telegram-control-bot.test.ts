@@ -22,6 +22,8 @@ import { NoticeDelivery } from '../../../src/commands/notices/notice-delivery.ts
 import { NoticeOutbox } from '../../../src/commands/notices/notice-outbox.ts';
 import { telegramBotCommands } from '../../../src/commands/telegram-bot-commands.ts';
 import { TelegramControlBot } from '../../../src/commands/telegram-control-bot.ts';
+import { BotSessionStore } from '../../../src/commands/bot-session-store.ts';
+import type { TelegramEndpoint } from '../../../src/telegram/telegram-endpoint.ts';
 import { TelegramFake, type FakeBot, type FakeUser } from '../../fakes/telegram/telegram-fake.ts';
 import { commandSweep } from '../../helpers/command-sweep.ts';
 import { startApiHarness, type ApiHarness, type RegisteredUser } from '../../helpers/api-harness.ts';
@@ -36,6 +38,7 @@ describe('control bot on Telegram (real gramjs bot login, the MTProto fake, the 
   let ann: RegisteredUser;
   let annOnTelegram: FakeUser;
   let keyDir = '';
+  let endpoint: TelegramEndpoint;
   const people: FakeUser[] = [];
 
   /** Someone on Telegram, unlinked at the end. */
@@ -58,9 +61,10 @@ describe('control bot on Telegram (real gramjs bot login, the MTProto fake, the 
     botAccount = fake.createBot({ username: 'Switchboard_bot', firstName: 'Switchboard' });
     annOnTelegram = person('+15550007001', 'Ann');
     ann = await h.registerUser({ plan: 'pro' });
+    endpoint = { apiId: API_ID, apiHash: API_HASH, server: { host: fake.host, port: fake.port }, serverPublicKeys: [fake.publicKeyPem], dcId: fake.dcId };
     controlBot = await TelegramControlBot.start({
       token: botAccount.token,
-      endpoint: { apiId: API_ID, apiHash: API_HASH, server: { host: fake.host, port: fake.port }, serverPublicKeys: [fake.publicKeyPem], dcId: fake.dcId },
+      endpoint,
       runner: new CommandRunner(h.ctx, chatLinksOf(h.ctx)),
       logger: pino({ level: 'silent' }),
     });
@@ -85,6 +89,26 @@ describe('control bot on Telegram (real gramjs bot login, the MTProto fake, the 
   it('logs in with its token and sets the command menu from the catalogue', () => {
     assert.equal(controlBot.username, 'Switchboard_bot');
     assert.deepEqual(fake.botCommands(botAccount).map((c) => ({ command: c.command, description: c.description })), telegramBotCommands());
+  });
+
+  it('keeps its session between starts, sealed in Redis: a restart does not log in again; one Telegram ended does', async () => {
+    const other = fake.createBot({ username: 'Restart_bot', firstName: 'Restart' });
+    const sessions = new BotSessionStore(h.ctx.redis, h.ctx.keyring, other.id);
+    const start = () => TelegramControlBot.start({
+      token: other.token, endpoint, runner: new CommandRunner(h.ctx, chatLinksOf(h.ctx)), logger: pino({ level: 'silent' }), sessions,
+    });
+    const logins = (): number => fake.stats().calls['auth.importBotAuthorization'] ?? 0;
+    const before = logins();
+    await (await start()).stop();
+    assert.equal(logins(), before + 1);
+    assert.match((await h.ctx.redis.get(`bot:telegram-session:${other.id}`))!, /^v1\.[A-Za-z0-9_-]+\./, 'sealed at rest');
+    const resumed = await start();
+    assert.equal(resumed.username, 'Restart_bot');
+    await resumed.stop();
+    assert.equal(logins(), before + 1, 'resumed, not logged in again');
+    fake.revoke(other.id, 'AUTH_KEY_UNREGISTERED');
+    await (await start()).stop();
+    assert.equal(logins(), before + 2, 'a session Telegram ended: a new login');
   });
 
   it('tells an unlinked person to link, links with a code from the API, then answers as their account, with entities', async () => {
