@@ -163,37 +163,43 @@ describe('switchboard CLI against Redis', function () {
     });
 
     it('unknown session, worker or supervisor ids exit 1 naming the id', async () => {
-      const stop = await runCli(prefix, ['stop', 'abc']);
+      // Independent runs, side by side: each is a process start, most of the time here.
+      const [stop, drain, filter, sup, target] = await Promise.all([
+        runCli(prefix, ['stop', 'abc']),
+        runCli(prefix, ['drain', 'w-9', '--json']),
+        runCli(prefix, ['sessions', '--worker', 'w-9']),
+        runCli(prefix, ['status', '--supervisor', 'sup-z']),
+        runCli(prefix, ['reassign', 'tg-bob', '--to', 'w-9']),
+      ]);
       assert.equal(stop.code, 1);
       assert.match(stop.stderr, /no session "abc" in any running supervisor/);
-      const drain = await runCli(prefix, ['drain', 'w-9', '--json']);
       assert.equal(drain.code, 1);
       assert.deepEqual(json<{ error: { code: string; message: string } }>(drain).error,
         { workerId: 'w-9', code: 'worker_not_found', message: 'no worker "w-9" in any running supervisor' });
-      const filter = await runCli(prefix, ['sessions', '--worker', 'w-9']);
       assert.equal(filter.code, 1);
       assert.match(filter.stderr, /no worker "w-9"/);
-      const sup = await runCli(prefix, ['status', '--supervisor', 'sup-z']);
       assert.equal(sup.code, 1);
       assert.match(sup.stderr, /no supervisor "sup-z" is running/);
-      const target = await runCli(prefix, ['reassign', 'tg-bob', '--to', 'w-9']);
       assert.equal(target.code, 1);
       assert.match(target.stderr, /no worker "w-9"/);
     });
 
     it('bad arguments exit 2 with the usage', async () => {
-      const state = await runCli(prefix, ['sessions', '--state', 'sleeping']);
+      const [state, to, top, unknown, none, help] = await Promise.all([
+        runCli(prefix, ['sessions', '--state', 'sleeping']),
+        runCli(prefix, ['reassign', 'tg-bob', '--json']),
+        runCli(prefix, ['top', '--interval', 'soon']),
+        runCli(prefix, ['frobnicate']),
+        runCli(prefix, []),
+        runCli(prefix, ['--help']),
+      ]);
       assert.equal(state.code, 2);
       assert.match(state.stderr, /argument 'sleeping' is invalid/);
       assert.match(state.stderr, /Usage: switchboard sessions/);
-      const to = await runCli(prefix, ['reassign', 'tg-bob', '--json']);
       assert.equal(to.code, 2);
       assert.match(to.stderr, /required option '--to <worker>' not specified/);
       assert.equal(json<{ error: { code: string } }>(to).error.code, 'invalid_arguments');
-      assert.equal((await runCli(prefix, ['top', '--interval', 'soon'])).code, 2);
-      assert.equal((await runCli(prefix, ['frobnicate'])).code, 2);
-      assert.equal((await runCli(prefix, [])).code, 2);
-      assert.equal((await runCli(prefix, ['--help'])).code, 0);
+      assert.deepEqual([top.code, unknown.code, none.code, help.code], [2, 2, 2, 0]);
     });
 
     it('Redis unreachable at the embedded default says REDIS_URL is unset', async () => {
