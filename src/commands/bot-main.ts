@@ -12,12 +12,13 @@ import { createApiContext } from '../api/api-context.ts';
 import { chatLinksOf } from '../api/routes/chat-links.ts';
 import { telegramEndpointFromConfig } from '../api/telegram-login/login-endpoint.ts';
 import { openDatabase } from '../db/open-database.ts';
-import { runProcess } from '../infra/process-entry.ts';
+import { EXIT_CONFIG, runProcess } from '../infra/process-entry.ts';
 import { provideRedis } from '../infra/redis-provider.ts';
 import { requireServerUrls } from '../infra/require-urls.ts';
 import { componentLogger } from '../logging/logger.ts';
 import { BotSessionStore } from './bot-session-store.ts';
 import { CommandRunner } from './command-runner.ts';
+import { discordTokenRefusal, telegramTokenRefusal } from './token-refusal.ts';
 import { DiscordControlBot } from './discord-control-bot.ts';
 import { NoticeDelivery, type NoticeDeliveryOptions } from './notices/notice-delivery.ts';
 import { NoticeOutbox } from './notices/notice-outbox.ts';
@@ -43,8 +44,21 @@ await runProcess('bot', async (config, root, shutdown) => {
   const links = chatLinksOf(ctx);
   const runner = new CommandRunner(ctx, links);
   const senders: NoticeDeliveryOptions['senders'] = {};
+  /** A token the platform refuses: restarting cannot help, so the process stops with 78 (pm2 leaves it stopped). */
+  const refused = async (variable: string, platform: string, reason: string): Promise<void> => {
+    const message = `${variable} was refused by ${platform} (${reason}): set the bot's current token`;
+    log.error(message);
+    process.stderr.write(`${message}\n`);
+    await shutdown.run('control bot token refused', EXIT_CONFIG);
+  };
   if (discordToken !== undefined) {
-    const bot = await DiscordControlBot.start({ token: discordToken, apiUrl: config.DISCORD_API_URL, runner, logger: log });
+    const bot = await DiscordControlBot.start({ token: discordToken, apiUrl: config.DISCORD_API_URL, runner, logger: log }).catch(async (error: unknown) => {
+      const reason = discordTokenRefusal(error);
+      if (reason === null) throw error;
+      await refused('CONTROL_BOT_DISCORD_TOKEN', 'Discord', reason);
+      return null;
+    });
+    if (bot === null) return;
     shutdown.register('Discord control bot', () => bot.stop());
     senders.discord = (user, text) => bot.notify(user, text);
   }
@@ -54,7 +68,13 @@ await runProcess('bot', async (config, root, shutdown) => {
     // Loaded only here: gramjs is heavy, and a Discord-only deployment never needs it.
     const { TelegramControlBot } = await import('./telegram-control-bot.ts');
     const sessions = new BotSessionStore(redis.redis, ctx.keyring, telegramToken.split(':')[0]!);
-    const bot = await TelegramControlBot.start({ token: telegramToken, endpoint, runner, logger: log, sessions });
+    const bot = await TelegramControlBot.start({ token: telegramToken, endpoint, runner, logger: log, sessions }).catch(async (error: unknown) => {
+      const reason = telegramTokenRefusal(error);
+      if (reason === null) throw error;
+      await refused('CONTROL_BOT_TELEGRAM_TOKEN', 'Telegram', reason);
+      return null;
+    });
+    if (bot === null) return;
     shutdown.register('Telegram control bot', () => bot.stop());
     senders.telegram = (user, text) => bot.notify(user, text);
   }

@@ -3,7 +3,8 @@
  * OS process with only its environment: with CONTROL_BOT_TELEGRAM_TOKEN
  * and the Telegram application settings it logs the control bot in on the
  * MTProto fake, answers a linked user, delivers a notice queued by another
- * process, and stops with exit 0 on SIGTERM.
+ * process, and stops with exit 0 on SIGTERM; with a token Telegram refuses
+ * it stops with 78, which pm2 does not restart.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -79,5 +80,29 @@ describe('the bot process (bot-main.ts in its own process) with a Telegram contr
     proc.kill('SIGTERM');
     assert.equal(await exited, 0);
     child = null;
+  });
+  it('stops with 78 and says so when Telegram refuses the token: restarting cannot help', async () => {
+    h = await startApiHarness();
+    fake = await TelegramFake.start({ floodLimits: false });
+    const bot = fake.createBot({ username: 'Switchboard_bot', firstName: 'Switchboard' });
+    dir = mkdtempSync(join(tmpdir(), 'sb-bot-proc-'));
+    const keyFile = join(dir, 'server-key.pem');
+    writeFileSync(keyFile, fake.publicKeyPem);
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/commands/bot-main.ts'], {
+      env: testEnv({
+        DATABASE_SCHEMA: `${TEST_SCHEMA}_api`, MAIL_DIR: dir,
+        TELEGRAM_API_ID: String(API_ID), TELEGRAM_API_HASH: API_HASH, TELEGRAM_SERVER: `${fake.host}:${fake.port}`, TELEGRAM_SERVER_KEY_FILE: keyFile,
+        // Well formed, never issued.
+        CONTROL_BOT_TELEGRAM_TOKEN: `${bot.id}:${'A'.repeat(35)}`,
+      }),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child = proc;
+    let stderr = '';
+    proc.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const code = await new Promise<number | null>((resolve) => proc.once('exit', (c) => resolve(c)));
+    child = null;
+    assert.equal(code, 78, stderr);
+    assert.match(stderr, /^CONTROL_BOT_TELEGRAM_TOKEN was refused by Telegram \(ACCESS_TOKEN_INVALID\): set the bot's current token$/m);
   });
 });
