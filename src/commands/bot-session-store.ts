@@ -11,6 +11,13 @@ import type { Redis } from 'ioredis';
 import type { Keyring } from '../crypto/keyring.ts';
 import { openSecret, sealSecret } from '../crypto/secret-box.ts';
 
+/** Where the bot's updates stood: what `updates.getDifference` starts from. */
+export interface BotUpdateState {
+  pts: number;
+  qts: number;
+  date: number;
+}
+
 export class BotSessionStore {
   readonly #redis: Redis;
   readonly #keyring: Keyring;
@@ -36,5 +43,17 @@ export class BotSessionStore {
 
   async save(session: string): Promise<void> {
     await this.#redis.set(this.#key, sealSecret(this.#keyring, session, `redis:${this.#key}`));
+  }
+
+  /** The update state saved last (no secret: counters and a time), or null. */
+  async loadState(): Promise<BotUpdateState | null> {
+    const raw = await this.#redis.get(`${this.#key}:state`);
+    if (raw === null) return null;
+    const s = JSON.parse(raw) as Partial<BotUpdateState>;
+    return Number.isInteger(s.pts) && Number.isInteger(s.qts) && Number.isInteger(s.date) ? { pts: s.pts!, qts: s.qts!, date: s.date! } : null;
+  }
+
+  async saveState(state: BotUpdateState): Promise<void> {
+    await this.#redis.set(`${this.#key}:state`, JSON.stringify(state));
   }
 }

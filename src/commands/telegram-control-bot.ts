@@ -30,7 +30,7 @@ import { toGramjsEntities } from '../forwarding/format/gramjs-entities.ts';
 import type { RichText } from '../forwarding/message/neutral-message.ts';
 import { connectionClass, openSession, trustServerKeys } from '../telegram/gramjs-connection.ts';
 import type { TelegramEndpoint } from '../telegram/telegram-endpoint.ts';
-import type { BotSessionStore } from './bot-session-store.ts';
+import type { BotSessionStore, BotUpdateState } from './bot-session-store.ts';
 import type { CommandRunner } from './command-runner.ts';
 import { parseCommand } from './command-text.ts';
 import { pageButtons, type BotReply } from './page-nav.ts';
@@ -48,13 +48,26 @@ export interface TelegramControlBotOptions {
    * Keeps the bot's session between starts, so a restart resumes it
    * instead of logging in again. Default: none, a login at every start.
    */
-  sessions?: Pick<BotSessionStore, 'load' | 'save'>;
+  sessions?: Pick<BotSessionStore, 'load' | 'save'> & Partial<Pick<BotSessionStore, 'loadState' | 'saveState'>>;
   /**
    * A FLOOD_WAIT up to this many seconds is slept through by gramjs before
    * the reply goes out; a longer one drops the reply (logged). Default 10.
    */
   floodSleepSeconds?: number;
 }
+
+/** A person's message to the bot, live (a NewMessage event) or caught up after a restart (updates.getDifference). */
+interface Incoming {
+  /** The chat's id, which orders its messages. */
+  chatKey: string;
+  isPrivate: boolean;
+  message: Api.Message;
+}
+
+/** Messages remembered as answered, against one coming both live and in a catch-up. */
+const SEEN_KEPT = 1_000;
+/** How long after the last answer the update state is saved, ms: one write for a burst. */
+const CHECKPOINT_DELAY_MS = 1_000;
 
 const FAILED = new ReplyText().plain('Something went wrong on our side; try again in a minute.').build();
 /** Telegram's longest callback answer (an alert by the button). */
@@ -68,6 +81,10 @@ export class TelegramControlBot {
   readonly #inFlight = new Set<Promise<void>>();
   /** Per chat, the answer under way, for the next message of the chat to wait for. */
   readonly #turns = new Map<string, Promise<void>>();
+  #sessions: TelegramControlBotOptions['sessions'] | null = null;
+  #checkpointTimer: NodeJS.Timeout | null = null;
+  /** The latest messages answered (chat and id), oldest first. */
+  readonly #seen = new Set<string>();
   #stopping = false;
 
   private constructor(client: TelegramClient, runner: CommandRunner, logger: Logger, username: string) {
@@ -104,8 +121,14 @@ export class TelegramControlBot {
     }
     const log = o.logger.child({ component: 'control-bot', platform: 'telegram' });
     const bot = new TelegramControlBot(client, o.runner, log, username);
-    client.addEventHandler((event: NewMessageEvent) => bot.#track(bot.#inTurn(event)), new NewMessage({ incoming: true }));
+    client.addEventHandler((event: NewMessageEvent) => bot.#track(bot.#inTurn({
+      chatKey: event.chatId?.toString() ?? '', isPrivate: event.isPrivate === true, message: event.message,
+    })), new NewMessage({ incoming: true }));
     client.addEventHandler((event: CallbackQueryEvent) => bot.#track(bot.#onButton(event)), new CallbackQuery({}));
+    bot.#sessions = o.sessions ?? null;
+    const state = await o.sessions?.loadState?.().catch(() => null);
+    if (state !== null && state !== undefined) await bot.#catchUp(state);
+    bot.#scheduleCheckpoint(0);
     log.info({ username }, 'control bot ready on Telegram');
     return bot;
   }
@@ -128,6 +151,8 @@ export class TelegramControlBot {
   async stop(): Promise<void> {
     this.#stopping = true;
     await Promise.allSettled([...this.#inFlight]);
+    if (this.#checkpointTimer !== null) clearTimeout(this.#checkpointTimer);
+    await this.#checkpoint();
     await this.#client.destroy().catch(() => {});
   }
 
@@ -136,14 +161,66 @@ export class TelegramControlBot {
    * came: `/link CODE` then `/plan` must see the link. Other chats go on
    * meanwhile.
    */
-  #inTurn(event: NewMessageEvent): Promise<void> {
-    const key = event.chatId?.toString() ?? '';
-    const turn = (this.#turns.get(key) ?? Promise.resolve()).then(() => this.#onMessage(event));
+  #inTurn(incoming: Incoming): Promise<void> {
+    const key = incoming.chatKey;
+    // A message sent while the bot was connecting may come both live and in the catch-up: answered once.
+    const id = `${key}:${incoming.message.id}`;
+    if (this.#seen.has(id)) return Promise.resolve();
+    this.#seen.add(id);
+    if (this.#seen.size > SEEN_KEPT) this.#seen.delete(this.#seen.values().next().value!);
+    const turn = (this.#turns.get(key) ?? Promise.resolve()).then(() => this.#onMessage(incoming));
     this.#turns.set(key, turn);
     void turn.finally(() => {
       if (this.#turns.get(key) === turn) this.#turns.delete(key);
+      this.#scheduleCheckpoint(CHECKPOINT_DELAY_MS);
     });
     return turn;
+  }
+
+  /**
+   * Answers what people wrote while the bot was down: the difference since
+   * the update state saved last (updates.getDifference, slice by slice),
+   * oldest first, through the same turns as live messages.
+   */
+  async #catchUp(state: BotUpdateState): Promise<void> {
+    let from = state;
+    for (;;) {
+      let diff: Api.updates.TypeDifference;
+      try {
+        diff = await this.#client.invoke(new Api.updates.GetDifference({ pts: from.pts, qts: from.qts, date: from.date }));
+      } catch (err) {
+        this.#log.warn({ err }, 'could not read what came while the bot was down');
+        return;
+      }
+      if (diff instanceof Api.updates.DifferenceEmpty || diff instanceof Api.updates.DifferenceTooLong) return;
+      for (const m of diff.newMessages) {
+        if (!(m instanceof Api.Message) || m.out || !(m.peerId instanceof Api.PeerUser)) continue;
+        this.#track(this.#inTurn({ chatKey: m.peerId.userId.toString(), isPrivate: true, message: m }));
+      }
+      if (diff instanceof Api.updates.Difference) return;
+      from = { pts: diff.intermediateState.pts, qts: diff.intermediateState.qts, date: diff.intermediateState.date };
+    }
+  }
+
+  /** Saves the update state once no answer is under way (so it is never ahead of an unanswered message). */
+  #scheduleCheckpoint(delayMs: number): void {
+    if (this.#sessions?.saveState === undefined || this.#stopping || this.#checkpointTimer !== null) return;
+    this.#checkpointTimer = setTimeout(() => {
+      this.#checkpointTimer = null;
+      if (this.#turns.size > 0) return;
+      void this.#checkpoint();
+    }, delayMs);
+    this.#checkpointTimer.unref();
+  }
+
+  async #checkpoint(): Promise<void> {
+    if (this.#sessions?.saveState === undefined || this.#turns.size > 0) return;
+    try {
+      const s = await this.#client.invoke(new Api.updates.GetState());
+      await this.#sessions.saveState({ pts: s.pts, qts: s.qts, date: s.date });
+    } catch (err) {
+      this.#log.warn({ err }, 'could not save the bot\'s update state');
+    }
   }
 
   #track(work: Promise<void>): void {
@@ -151,14 +228,14 @@ export class TelegramControlBot {
     void work.finally(() => this.#inFlight.delete(work));
   }
 
-  async #onMessage(event: NewMessageEvent): Promise<void> {
+  async #onMessage(incoming: Incoming): Promise<void> {
     if (this.#stopping) return;
-    const { message } = event;
+    const { message } = incoming;
     const text = message.message ?? '';
     const senderId = message.senderId?.toString();
     if (senderId === undefined || text === '') return;
-    if (!event.isPrivate) {
-      await this.#pointToPrivateChat(event, text);
+    if (!incoming.isPrivate) {
+      await this.#pointToPrivateChat(message, text);
       return;
     }
     const identity = { platform: 'telegram' as const, chatUserId: senderId };
@@ -175,10 +252,10 @@ export class TelegramControlBot {
   }
 
   /** A command for this bot in a group: where to ask instead. Anything else there is not for it. */
-  async #pointToPrivateChat(event: NewMessageEvent, text: string): Promise<void> {
+  async #pointToPrivateChat(message: Api.Message, text: string): Promise<void> {
     if (parseCommand(text, this.#username).kind !== 'command') return;
-    const message = `I answer about your account in a private chat only: write to me at @${this.#username}.`;
-    await this.#client.sendMessage(event.message.peerId, { message, replyTo: event.message.id, linkPreview: false })
+    const pointer = `I answer about your account in a private chat only: write to me at @${this.#username}.`;
+    await this.#client.sendMessage(message.peerId, { message: pointer, replyTo: message.id, linkPreview: false })
       .catch((err: unknown) => this.#log.warn({ err }, 'could not answer in a group'));
   }
 

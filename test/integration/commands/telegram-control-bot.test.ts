@@ -111,6 +111,34 @@ describe('control bot on Telegram (real gramjs bot login, the MTProto fake, the 
     assert.equal(logins(), before + 2, 'a session Telegram ended: a new login');
   });
 
+  it('answers after a restart what people wrote while it was down, once, in order', async () => {
+    const other = fake.createBot({ username: 'Catchup_bot', firstName: 'Catchup' });
+    const sessions = new BotSessionStore(h.ctx.redis, h.ctx.keyring, other.id);
+    const start = () => TelegramControlBot.start({
+      token: other.token, endpoint, runner: new CommandRunner(h.ctx, chatLinksOf(h.ctx)), logger: pino({ level: 'silent' }), sessions,
+    });
+    const nell = person('+15550007401', 'Nell');
+    const first = await start();
+    fake.sendAsUser(nell.id, other, { text: '/start' });
+    await waitFor('the live answer', () => fake.botMessages(other, nell.id).length === 1, 10_000);
+    await first.stop();
+    fake.sendAsUser(nell.id, other, { text: '/help' });
+    fake.sendAsUser(nell.id, other, { text: '/plan' });
+    const second = await start();
+    try {
+      await waitFor('the answers to what came while down', () => fake.botMessages(other, nell.id).length === 3, 10_000);
+      await new Promise((r) => setTimeout(r, 300));
+      const answers = fake.botMessages(other, nell.id).map((m) => m.text.split('\n')[0]);
+      assert.deepEqual(answers, [
+        'This bot tells you how your Switchboard forwarding is doing and lets you steer it from here.',
+        'Commands',
+        '/plan needs this chat linked to your Switchboard account.',
+      ], '/start once (answered before the stop), then /help and /plan in order');
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('tells an unlinked person to link, links with a code from the API, then answers as their account, with entities', async () => {
     assert.match(await say(annOnTelegram, '/plan'), /needs this chat linked/);
     assert.match(await say(annOnTelegram, '/start'), /link/i);
