@@ -44,20 +44,23 @@ await runProcess('bot', async (config, root, shutdown) => {
   const links = chatLinksOf(ctx);
   const runner = new CommandRunner(ctx, links);
   const senders: NoticeDeliveryOptions['senders'] = {};
-  /** A token the platform refuses: restarting cannot help, so the process stops with 78 (pm2 leaves it stopped). */
-  const refused = async (variable: string, platform: string, reason: string): Promise<void> => {
-    const message = `${variable} was refused by ${platform} (${reason}): set the bot's current token`;
-    log.error(message);
-    process.stderr.write(`${message}\n`);
-    await shutdown.run('control bot token refused', EXIT_CONFIG);
-  };
-  if (discordToken !== undefined) {
-    const bot = await DiscordControlBot.start({ token: discordToken, apiUrl: config.DISCORD_API_URL, runner, logger: log }).catch(async (error: unknown) => {
-      const reason = discordTokenRefusal(error);
+  /**
+   * Starts a bot; null when its platform refused the token: restarting
+   * cannot help, so the process stops with 78 (pm2 leaves it stopped).
+   */
+  const startOrStop = <B>(variable: string, platform: string, refusal: (error: unknown) => string | null, start: () => Promise<B>): Promise<B | null> =>
+    start().catch(async (error: unknown) => {
+      const reason = refusal(error);
       if (reason === null) throw error;
-      await refused('CONTROL_BOT_DISCORD_TOKEN', 'Discord', reason);
+      const message = `${variable} was refused by ${platform} (${reason}): set the bot's current token`;
+      log.error(message);
+      process.stderr.write(`${message}\n`);
+      await shutdown.run('control bot token refused', EXIT_CONFIG);
       return null;
     });
+  if (discordToken !== undefined) {
+    const bot = await startOrStop('CONTROL_BOT_DISCORD_TOKEN', 'Discord', discordTokenRefusal,
+      () => DiscordControlBot.start({ token: discordToken, apiUrl: config.DISCORD_API_URL, runner, logger: log }));
     if (bot === null) return;
     shutdown.register('Discord control bot', () => bot.stop());
     senders.discord = (user, text) => bot.notify(user, text);
@@ -68,12 +71,8 @@ await runProcess('bot', async (config, root, shutdown) => {
     // Loaded only here: gramjs is heavy, and a Discord-only deployment never needs it.
     const { TelegramControlBot } = await import('./telegram-control-bot.ts');
     const sessions = new BotSessionStore(redis.redis, ctx.keyring, telegramToken.split(':')[0]!);
-    const bot = await TelegramControlBot.start({ token: telegramToken, endpoint, runner, logger: log, sessions }).catch(async (error: unknown) => {
-      const reason = telegramTokenRefusal(error);
-      if (reason === null) throw error;
-      await refused('CONTROL_BOT_TELEGRAM_TOKEN', 'Telegram', reason);
-      return null;
-    });
+    const bot = await startOrStop('CONTROL_BOT_TELEGRAM_TOKEN', 'Telegram', telegramTokenRefusal,
+      () => TelegramControlBot.start({ token: telegramToken, endpoint, runner, logger: log, sessions }));
     if (bot === null) return;
     shutdown.register('Telegram control bot', () => bot.stop());
     senders.telegram = (user, text) => bot.notify(user, text);

@@ -71,15 +71,24 @@ export class CommandRunner {
   /**
    * The reply to `text` from `identity`; null when the text is not for this
    * bot. Plain text is, when a Telegram login begun in this chat waits for
-   * its code or password: it runs as `/code` or `/password` would.
+   * its code or password: it runs as `/code` or `/password` would. Text
+   * holding a secret (a `/password` command, or the password a login waits
+   * for) is first handed to `beforeSecret`, for the platform to delete the
+   * message before it is used.
    */
-  async handle(identity: ChatIdentity, text: string, botUsername?: string): Promise<BotReply | null> {
+  async handle(identity: ChatIdentity, text: string, botUsername?: string, beforeSecret?: () => Promise<void>): Promise<BotReply | null> {
     const caller = await this.#caller(identity);
-    const decision = decideCommand(text, callerKind(caller), botUsername);
+    let decision = decideCommand(text, callerKind(caller), botUsername);
+    let secret: boolean;
     if (decision.kind === 'ignore' && caller !== null && !text.trimStart().startsWith('/')) {
       const step = await this.#login.waitsFor(caller.userId, identity);
-      if (step !== null) return this.#answer(identity, caller, { kind: 'run', command: findCommand(step)!, args: [text] });
+      if (step !== null) decision = { kind: 'run', command: findCommand(step)!, args: [text] };
+      secret = step === 'password';
+    } else {
+      const parsed = parseCommand(text, botUsername);
+      secret = parsed.kind === 'command' && parsed.command.name === 'password';
     }
+    if (secret) await beforeSecret?.();
     return this.#answer(identity, caller, decision);
   }
 
@@ -102,19 +111,6 @@ export class CommandRunner {
       if (!(error instanceof SwitchboardError)) throw error;
       return { kind: 'refused', text: error.message };
     }
-  }
-
-  /**
-   * Whether `text` holds a secret the chat should not keep: a `/password`
-   * command, or plain text while a login here waits for the password.
-   * The Telegram bot deletes such a message before handling it.
-   */
-  async isSecret(identity: ChatIdentity, text: string, botUsername?: string): Promise<boolean> {
-    const parsed = parseCommand(text, botUsername);
-    if (parsed.kind === 'command') return parsed.command.name === 'password';
-    if (parsed.kind === 'malformed') return false;
-    const userId = await this.#links.userOf(identity.platform, identity.chatUserId);
-    return userId !== null && (await this.#login.waitsFor(userId, identity)) === 'password';
   }
 
   /** The reply to a command the platform parsed already (a Discord slash command). */

@@ -241,8 +241,7 @@ export class TelegramControlBot {
     const identity = { platform: 'telegram' as const, chatUserId: senderId };
     let reply: RichText | null;
     try {
-      if (await this.#runner.isSecret(identity, text, this.#username)) await this.#forget(message.id);
-      reply = await this.#runner.handle(identity, text, this.#username);
+      reply = await this.#runner.handle(identity, text, this.#username, () => this.#forget(message.id));
     } catch (error) {
       this.#log.error({ err: error }, 'a control bot command failed');
       reply = FAILED;

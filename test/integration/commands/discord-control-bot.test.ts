@@ -20,7 +20,7 @@ import { NoticeDelivery } from '../../../src/commands/notices/notice-delivery.ts
 import { NoticeOutbox } from '../../../src/commands/notices/notice-outbox.ts';
 import { DiscordFake } from '../../fakes/discord/discord-fake.ts';
 import { waitFor } from '../discord/discord-test-kit.ts';
-import { startApiHarness, type ApiHarness, type RegisteredUser } from '../../helpers/api-harness.ts';
+import { startApiHarness, type ApiHarness, type RegisteredUser, type RegisterOptions } from '../../helpers/api-harness.ts';
 import pino from 'pino';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,12 +71,22 @@ describe('control bot on Discord (real discord.js, the Discord fake, the real AP
     rmSync(keyDir, { recursive: true, force: true });
   });
 
-  /** Ann uses a slash command; resolves with the text she sees once the bot has answered. */
-  async function use(name: string, options: Record<string, string> = {}): Promise<{ text: string; ephemeral: boolean }> {
-    const { interactionId } = fake.invokeCommand({ channelId, name, options, userId: annOnDiscord.id });
+  /** Ann (or `userId`) uses a slash command; resolves with the text she sees once the bot has answered. */
+  async function use(name: string, options: Record<string, string> = {}, userId = annOnDiscord.id): Promise<{ text: string; ephemeral: boolean }> {
+    const { interactionId } = fake.invokeCommand({ channelId, name, options, userId });
     await waitFor(`the answer to /${name}`, () => fake.interactionReplies(interactionId).some((r) => !r.loading), 10_000);
     const replies = fake.interactionReplies(interactionId);
     return { text: replies.map((r) => r.content).join('\n'), ephemeral: replies.every((r) => r.ephemeral) };
+  }
+
+  /** A member of the server whose Discord identity is linked to a new Switchboard user. */
+  async function linkedMember(username: string, options: RegisterOptions = {}): Promise<{ member: { id: string }; user: RegisteredUser }> {
+    const member = fake.createUser({ username });
+    fake.addMember(guildId, member.id);
+    const user = await h.registerUser(options);
+    const { code } = await chatLinksOf(h.ctx).issueCode(user.userId);
+    await chatLinksOf(h.ctx).redeem({ platform: 'discord', chatUserId: member.id, displayName: username }, code);
+    return { member, user };
   }
 
   it('registers every catalogue command as a slash command', () => {
@@ -142,11 +152,7 @@ describe('control bot on Discord (real discord.js, the Discord fake, the real AP
   });
 
   it('pushes a queued notice to the linked user by DM; a user with closed DMs is counted as refused, and the notice is acknowledged', async () => {
-    const bob = fake.createUser({ username: 'bob' });
-    fake.addMember(guildId, bob.id);
-    const bobUser = await h.registerUser();
-    const { code } = await chatLinksOf(h.ctx).issueCode(bobUser.userId);
-    await chatLinksOf(h.ctx).redeem({ platform: 'discord', chatUserId: bob.id, displayName: 'bob' }, code);
+    const { member: bob, user: bobUser } = await linkedMember('bob');
     fake.closeDms(bob.id);
     const outbox = new NoticeOutbox(h.ctx.redis);
     const reader = h.ctx.redis.duplicate();
@@ -169,33 +175,19 @@ describe('control bot on Discord (real discord.js, the Discord fake, the real AP
     }
   });
   it('answers every catalogue command for a linked admin, none with a failure', async () => {
-    const maxOnDiscord = fake.createUser({ username: 'max' });
-    fake.addMember(guildId, maxOnDiscord.id);
-    const max = await h.registerUser({ plan: 'pro', role: 'admin' });
-    const { code } = await chatLinksOf(h.ctx).issueCode(max.userId);
-    await chatLinksOf(h.ctx).redeem({ platform: 'discord', chatUserId: maxOnDiscord.id, displayName: 'max' }, code);
+    const { member: max } = await linkedMember('max', { plan: 'pro', role: 'admin' });
     const target = await h.registerUser();
     for (const step of commandSweep(target.email)) {
       const options = Object.fromEntries(step.args.map((value, i) => [SLASH_OPTIONS[step.command]![i]!.name, value]));
-      const { interactionId } = fake.invokeCommand({ channelId, name: step.command, options, userId: maxOnDiscord.id });
-      await waitFor(`the answer to /${step.command}`, () => fake.interactionReplies(interactionId).some((r) => !r.loading), 10_000);
       // Discord markdown aside: the sweep's patterns are about the words.
-      const reply = fake.interactionReplies(interactionId).map((r) => r.content).join('\n').replace(/\*\*|`|\\/g, '');
+      const reply = (await use(step.command, options, max.id)).text.replace(/\*\*|`|\\/g, '');
       assert.doesNotMatch(reply, /Something went wrong/, step.command);
       assert.match(reply, step.expect, `/${step.command} → ${reply}`);
     }
   });
   it('holds a Free user to the plan\'s commands per minute, saying how long to wait', async () => {
-    const gus = fake.createUser({ username: 'gus' });
-    fake.addMember(guildId, gus.id);
-    const gusUser = await h.registerUser();
-    const { code } = await chatLinksOf(h.ctx).issueCode(gusUser.userId);
-    await chatLinksOf(h.ctx).redeem({ platform: 'discord', chatUserId: gus.id, displayName: 'gus' }, code);
-    const plan = async (): Promise<string> => {
-      const { interactionId } = fake.invokeCommand({ channelId, name: 'plan', userId: gus.id });
-      await waitFor('the answer', () => fake.interactionReplies(interactionId).some((r) => !r.loading), 10_000);
-      return fake.interactionReplies(interactionId)[0]!.content;
-    };
+    const { member: gus } = await linkedMember('gus');
+    const plan = async (): Promise<string> => (await use('plan', {}, gus.id)).text;
     for (let i = 0; i < PLANS.free.rateLimits.commandsPerMinute; i++) assert.match(await plan(), /^Your plan: \*\*Free\*\*/);
     assert.match(await plan(), /^Too many requests; retry in \d+ s$/);
   });

@@ -86,6 +86,18 @@ describe('control bot on Telegram (real gramjs bot login, the MTProto fake, the 
     return fake.botMessages(botAccount, who.id).slice(before).map((m) => m.text).join('\n');
   }
 
+  /** A Telegram person linked to a new Switchboard user of `plan`. */
+  async function linkedPerson(phone: string, firstName: string, plan: 'free' | 'pro' | 'elite' = 'pro', password?: string): Promise<{ who: FakeUser; userId: string }> {
+    const created = fake.createUser({ phone, firstName, ...(password === undefined ? {} : { password }) });
+    people.push(created);
+    const registered = await h.registerUser({ plan });
+    const { code } = await chatLinksOf(h.ctx).issueCode(registered.userId);
+    await say(created, `/link ${code}`);
+    return { who: created, userId: registered.userId };
+  }
+
+  const spaced = (code: string): string => code.split('').join(' ');
+
   it('logs in with its token and sets the command menu from the catalogue', () => {
     assert.equal(controlBot.username, 'Switchboard_bot');
     assert.deepEqual(fake.botCommands(botAccount).map((c) => ({ command: c.command, description: c.description })), telegramBotCommands());
@@ -152,10 +164,7 @@ describe('control bot on Telegram (real gramjs bot login, the MTProto fake, the 
   });
 
   it('refuses what the caller may not do, as a reply: an admin command, a missing argument, an unknown command, a wrong or used code, someone else\'s pair', async () => {
-    const carl = person('+15550007002', 'Carl');
-    const carlUser = await h.registerUser();
-    const { code } = await chatLinksOf(h.ctx).issueCode(carlUser.userId);
-    await say(carl, `/link ${code}`);
+    const { who: carl, userId: carlUserId } = await linkedPerson('+15550007002', 'Carl', 'free');
     assert.match(await say(carl, '/users'), /is for administrators/);
     assert.match(await say(carl, '/pairs pause nothing-here'), /You have no pair named "nothing-here"/);
     assert.match(await say(carl, '/frobnicate'), /There is no \/frobnicate command/);
@@ -173,31 +182,16 @@ describe('control bot on Telegram (real gramjs bot login, the MTProto fake, the 
     assert.match(await say(carl, `/pairs pause ${annPair.id.slice(0, 8)}`), /You have no pair named/);
     assert.equal((await em.fork().findOneOrFail(ForwardingPair, { id: annPair.id })).status, 'active');
     // A code used once is stale: a second chat cannot take it.
-    const used = (await chatLinksOf(h.ctx).issueCode(carlUser.userId)).code;
+    const used = (await chatLinksOf(h.ctx).issueCode(carlUserId)).code;
     await say(person('+15550007009', 'Cody'), `/link ${used}`);
     assert.match(await say(person('+15550007010', 'Cora'), `/link ${used}`), /This link code is not valid/);
   });
 
   it('holds a Free user to the plan\'s commands per minute, saying how long to wait', async () => {
-    const gil = person('+15550007006', 'Gil');
-    const gilUser = await h.registerUser();
-    const { code } = await chatLinksOf(h.ctx).issueCode(gilUser.userId);
-    await say(gil, `/link ${code}`);
+    const { who: gil } = await linkedPerson('+15550007006', 'Gil', 'free');
     for (let i = 0; i < PLANS.free.rateLimits.commandsPerMinute; i++) assert.match(await say(gil, '/plan'), /^Your plan: Free/);
     assert.match(await say(gil, '/plan'), /^Too many requests; retry in \d+ s$/);
   });
-
-  /** A Telegram person linked to a new Switchboard user of `plan`. */
-  async function linkedPerson(phone: string, firstName: string, plan: 'free' | 'pro' | 'elite' = 'pro', password?: string): Promise<{ who: FakeUser; userId: string }> {
-    const created = fake.createUser({ phone, firstName, ...(password === undefined ? {} : { password }) });
-    people.push(created);
-    const registered = await h.registerUser({ plan });
-    const { code } = await chatLinksOf(h.ctx).issueCode(registered.userId);
-    await say(created, `/link ${code}`);
-    return { who: created, userId: registered.userId };
-  }
-
-  const spaced = (code: string): string => code.split('').join(' ');
 
   it('links the caller\'s own Telegram account from the chat: a code sent whole is dead (Telegram cancels it), /login again, then one with spaces', async () => {
     const { who: hal, userId } = await linkedPerson('+15550007101', 'Hal');
@@ -295,10 +289,7 @@ describe('control bot on Telegram (real gramjs bot login, the MTProto fake, the 
   });
 
   it('pushes a queued notice to the linked user in their private chat; one who blocked the bot is counted as refused', async () => {
-    const fay = person('+15550007005', 'Fay');
-    const fayUser = await h.registerUser();
-    const { code } = await chatLinksOf(h.ctx).issueCode(fayUser.userId);
-    await say(fay, `/link ${code}`);
+    const { who: fay, userId: fayUserId } = await linkedPerson('+15550007005', 'Fay', 'free');
     fake.blockBot(fay.id, botAccount);
     const outbox = new NoticeOutbox(h.ctx.redis);
     const reader = h.ctx.redis.duplicate();
@@ -309,8 +300,8 @@ describe('control bot on Telegram (real gramjs bot login, the MTProto fake, the 
     await delivery.start();
     try {
       const before = fake.botMessages(botAccount, annOnTelegram.id).length;
-      for (const user of [ann, fayUser]) {
-        await outbox.publish(planExpiringNotice(user.userId, `sub-${user.userId}`, 'Pro', new Date('2026-12-09T00:00:00Z')));
+      for (const userId of [ann.userId, fayUserId]) {
+        await outbox.publish(planExpiringNotice(userId, `sub-${userId}`, 'Pro', new Date('2026-12-09T00:00:00Z')));
       }
       await waitFor('the notice to Ann', () => fake.botMessages(botAccount, annOnTelegram.id).length === before + 1, 10_000);
       await waitFor('Fay refused', () => delivery.counts.refused === 1, 10_000);
