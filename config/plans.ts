@@ -23,6 +23,7 @@ export const PLANS: Readonly<Record<Tier, PlanDefinition>> = Object.freeze({
       commandsPerPeriod: 1_000,
       apiCallsPerPeriod: 10_000,
       queueBacklog: 500,
+      fileMb: 20,
     },
     features: {
       copyMode: false,
@@ -50,6 +51,7 @@ export const PLANS: Readonly<Record<Tier, PlanDefinition>> = Object.freeze({
       commandsPerPeriod: 20_000,
       apiCallsPerPeriod: 200_000,
       queueBacklog: 5_000,
+      fileMb: 200,
     },
     features: {
       copyMode: true,
@@ -77,6 +79,8 @@ export const PLANS: Readonly<Record<Tier, PlanDefinition>> = Object.freeze({
       commandsPerPeriod: null,
       apiCallsPerPeriod: null,
       queueBacklog: 20_000,
+      // Telegram's own limit for an upload (4,000 parts of 512 KiB).
+      fileMb: 2_000,
     },
     features: {
       copyMode: true,

@@ -28,7 +28,7 @@ import type { MessageQuota } from '../src/forwarding/store/message-quota.ts';
 import type { PairDirectory } from '../src/forwarding/store/pair-directory.ts';
 import type { ScheduledTask } from '../src/scheduler/core/task.ts';
 import { ForwardTaskInvalidError } from '../src/errors/registry.ts';
-import { allowsCopyFallback } from '../src/domain/plans/plan-rules.ts';
+import { allowsCopyFallback, fileLimitBytes } from '../src/domain/plans/plan-rules.ts';
 import { acceptWithRetry } from './acceptance-retry.ts';
 import { OwnCopies } from './own-copies.ts';
 import { SentParts } from './sent-parts.ts';
@@ -253,6 +253,17 @@ export class ForwardingEngine {
     return { tier: plan.tier, features: plan.features };
   }
 
+  /**
+   * What the owner's plan, as it stands when the task is sent, lets the
+   * sender do: copy a protected source instead of forwarding it, and
+   * transfer files up to the plan's size.
+   */
+  #planRules(userId: string): Pick<OutgoingMessage, 'allowCopyFallback' | 'fileLimitBytes'> {
+    const plan = this.#d.pairs.planOf(userId);
+    if (plan === undefined) return { allowCopyFallback: false };
+    return { allowCopyFallback: allowsCopyFallback(plan), fileLimitBytes: fileLimitBytes(plan) };
+  }
+
   /** The dispatcher's resolver: the send, with its copies found; null when there is nothing (more) to do. */
   readonly resolve = async (task: ScheduledTask): Promise<SendTask | null> => {
     const p = decodePayload(task.payloadRef);
@@ -264,10 +275,7 @@ export class ForwardingEngine {
         this.counters.skipped.already_delivered += 1;
         return null;
       }
-      const message: OutgoingMessage = { ...p.message! };
-      // The plan as it stands now decides whether a protected source may be copied instead of forwarded.
-      const plan = this.#d.pairs.planOf(task.userId);
-      message.allowCopyFallback = plan !== undefined && allowsCopyFallback(plan);
+      const message: OutgoingMessage = { ...p.message!, ...this.#planRules(task.userId) };
       await this.#d.topics?.place(task, p, send);
       if (p.replyToSourceMessageId !== undefined && send.openTopic === undefined) {
         const copy = await this.#d.links.copyOf(p.pairId, p.source.chatId, p.replyToSourceMessageId);
@@ -288,10 +296,9 @@ export class ForwardingEngine {
         this.counters.skipped.already_delivered += 1;
         return null;
       }
-      const plan = this.#d.pairs.planOf(task.userId);
       send.op = 'send';
       await this.#d.topics?.place(task, p, send);
-      send.payload = this.#linkFiles(p, await this.#renewLinks(p, { ...p.message, allowCopyFallback: plan !== undefined && allowsCopyFallback(plan) }));
+      send.payload = this.#linkFiles(p, await this.#renewLinks(p, { ...p.message, ...this.#planRules(task.userId) }));
       this.counters.editsPosted += 1;
       return send;
     }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { PLANS } from '../../config/plans.ts';
 import { effectivePlan, effectiveRole } from '../../src/domain/plans/effective-plan.ts';
-import { assertPlanAllows, checkPlan, type PairShape, type PlanAction, type UsageSnapshot } from '../../src/domain/plans/plan-rules.ts';
+import { fileLimitOf } from '../../src/forwarding/message/outgoing-message.ts';
+import { assertPlanAllows, checkPlan, fileLimitBytes, type PairShape, type PlanAction, type UsageSnapshot } from '../../src/domain/plans/plan-rules.ts';
 import type { PlanDefinition } from '../../src/domain/plans/plan-types.ts';
 import { QuotaExceededError } from '../../src/errors/registry.ts';
 
@@ -49,6 +50,12 @@ describe('plan rules', () => {
       assert.equal(PLANS.elite.limits.sessions, 5);
       assert.equal(PLANS.elite.features.multiAccount, true);
       assert.equal(PLANS.elite.tier, 'elite');
+    });
+    it('files transferred: 20 MiB, 200 MiB, then Telegram\'s own 2,000 MiB; the platform\'s limit holds when lower', () => {
+      assert.deepEqual([PLANS.free, PLANS.pro, PLANS.elite].map(fileLimitBytes), [20 * 2 ** 20, 200 * 2 ** 20, 4_000 * 512 * 1024]);
+      assert.equal(fileLimitOf({ fileLimitBytes: fileLimitBytes(PLANS.free) }, 10 * 2 ** 20), 10 * 2 ** 20);
+      assert.equal(fileLimitOf({ fileLimitBytes: fileLimitBytes(PLANS.free) }, 4_000 * 512 * 1024), 20 * 2 ** 20);
+      assert.equal(fileLimitOf({}, 3_000), 3_000, 'no plan given: the platform\'s limit alone');
     });
   });
 

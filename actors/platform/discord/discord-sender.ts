@@ -14,7 +14,7 @@ import type { APIChannel, APIMessage, RawFile, REST } from 'discord.js';
 import type { SendNotice, SendResult, SendTask } from '../../actor-contract.ts';
 import { toDiscordMessages } from '../../../src/forwarding/format/discord-markdown.ts';
 import type { RichText } from '../../../src/forwarding/message/neutral-message.ts';
-import type { OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';
+import { fileLimitOf, type OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';
 import { AttachmentUnavailableError, fetchAttachments } from './attachment-fetch.ts';
 import type { FetchedFiles } from './attachment-fetch.ts';
 import type { ChannelDirectory } from './channel-directory.ts';
@@ -88,7 +88,7 @@ export class DiscordSender {
     const sent = [...(task.sentPartIds ?? [])];
     let held = 0;
     try {
-      const fetched = await fetchAttachments(message.attachments, this.#d.runtime.uploadLimitBytes, this.#d.runtime.requestTimeoutMs);
+      const fetched = await fetchAttachments(message.attachments, this.#limit(message), this.#d.runtime.requestTimeoutMs);
       held = fetched.bytes;
       this.#d.track(held);
       let delivery = await this.#delivery(task.chatId, message.copyMode);
@@ -139,7 +139,7 @@ export class DiscordSender {
     const message = task.payload;
     try {
       const delivery = await this.#delivery(task.chatId, message.copyMode);
-      const linked = message.attachments.filter((a) => a.sizeBytes > this.#d.runtime.uploadLimitBytes);
+      const linked = message.attachments.filter((a) => a.sizeBytes > this.#limit(message));
       const parts = toDiscordMessages(this.#compose(message, delivery, linked), MAX_LENGTH);
       if (parts.length === 0 && message.attachments.length > linked.length) parts.push('');
       const ids: string[] = [];
@@ -199,12 +199,17 @@ export class DiscordSender {
     return webhook === null ? { ...base, as: 'bot', webhook: null } : { ...base, as: 'webhook', webhook };
   }
 
+  /** The largest file this message's files may be: the upload limit, or the owner's plan's. */
+  #limit(message: OutgoingMessage): number {
+    return fileLimitOf(message, this.#d.runtime.uploadLimitBytes);
+  }
+
   #compose(message: OutgoingMessage, delivery: Delivery, linked: OutgoingMessage['attachments']): RichText {
     const reply = message.replyToDestinationMessageId;
     const replyJumpUrl = delivery.as === 'webhook' && reply !== undefined && delivery.guildId !== null
       ? `https://discord.com/channels/${delivery.guildId}/${delivery.chatId}/${reply}`
       : undefined;
-    const uploadLimitBytes = this.#d.runtime.uploadLimitBytes;
+    const uploadLimitBytes = this.#limit(message);
     return composeText({ message, as: delivery.as, linked, uploadLimitBytes, ...(replyJumpUrl === undefined ? {} : { replyJumpUrl }) });
   }
 

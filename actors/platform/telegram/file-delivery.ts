@@ -15,7 +15,7 @@ import { TELEGRAM_MESSAGE_MAX_LENGTH } from '../../../src/forwarding/format/limi
 import { toTelegramMessages } from '../../../src/forwarding/format/telegram-entities.ts';
 import type { TelegramText } from '../../../src/forwarding/format/telegram-entities.ts';
 import type { Attachment } from '../../../src/forwarding/message/neutral-message.ts';
-import type { OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';
+import { fileLimitOf, type OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';
 import type { Invoke } from './dialog-scan.ts';
 import { albums, CAPTION_MAX_LENGTH, telegramKind } from './media-plan.ts';
 import { sendMediaUnit } from './media-send.ts';
@@ -91,7 +91,7 @@ export interface FileDelivery {
 /** Posts the message and its files; the ids of the messages made, in order. */
 export async function deliverWithFiles(d: FileDeliveryDeps, r: FileDelivery): Promise<string[]> {
   const { message } = r;
-  const { limitBytes } = d.files;
+  const limitBytes = fileLimitOf(message, d.files.limitBytes);
   const uploaded: UploadedFile[] = [];
   const linked: Attachment[] = [];
   for (const [i, a] of message.attachments.entries()) {

@@ -44,7 +44,7 @@ import { toGramjsEntities } from '../../../src/forwarding/format/gramjs-entities
 import { TELEGRAM_MESSAGE_MAX_LENGTH } from '../../../src/forwarding/format/limits.ts';
 import { toTelegramMessages } from '../../../src/forwarding/format/telegram-entities.ts';
 import type { TelegramText } from '../../../src/forwarding/format/telegram-entities.ts';
-import type { OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';
+import { fileLimitOf, type OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';
 import type { Invoke } from './dialog-scan.ts';
 import { recentMessages } from './history-catch-up.ts';
 import { deliveryMode, editsAForward, FORWARD_NOT_EDITABLE, FORWARDS_RESTRICTED, FORWARDS_RESTRICTED_NO_COPY } from './forward-mode.ts';
@@ -163,8 +163,8 @@ export class TelegramSender {
 
   /** Posts the message as the account's own, in parts; `admitted` when the pacer already let this task through. */
   async #sendFresh(task: SendTask, message: OutgoingMessage, admitted = false): Promise<SendResult> {
-    if (message.attachments.some((a) => this.#postsAsFile(a))) return this.#sendWithFiles(task, message, admitted);
-    const parts = toTelegramMessages(composeTelegramText(message, message.attachments, this.#d.files.limitBytes), TELEGRAM_MESSAGE_MAX_LENGTH);
+    if (message.attachments.some((a) => this.#postsAsFile(a, message))) return this.#sendWithFiles(task, message, admitted);
+    const parts = toTelegramMessages(composeTelegramText(message, message.attachments, this.#limit(message)), TELEGRAM_MESSAGE_MAX_LENGTH);
     const paced = admitted ? null : this.#pace(task, parts.length);
     if (paced !== null) return paced;
     return this.#guard(task.chatId, parts, async () => {
@@ -182,8 +182,13 @@ export class TelegramSender {
     });
   }
 
-  #postsAsFile(a: Attachment): boolean {
-    return postsAsFile(a, this.#d.files.limitBytes);
+  #postsAsFile(a: Attachment, message: OutgoingMessage): boolean {
+    return postsAsFile(a, this.#limit(message));
+  }
+
+  /** The largest file this message's files may be: the upload limit, or the owner's plan's. */
+  #limit(message: OutgoingMessage): number {
+    return fileLimitOf(message, this.#d.files.limitBytes);
   }
 
   /**
@@ -192,7 +197,7 @@ export class TelegramSender {
    * instead, as other destinations do.
    */
   async #sendWithFiles(task: SendTask, message: OutgoingMessage, admitted: boolean): Promise<SendResult> {
-    const paced = admitted ? null : this.#pace(task, expectedSends(message, this.#d.files.limitBytes));
+    const paced = admitted ? null : this.#pace(task, expectedSends(message, this.#limit(message)));
     if (paced !== null) return paced;
     const result = await this.#guard(task.chatId, [], async () => {
       const peer = await this.#peer(task.chatId);
@@ -210,7 +215,7 @@ export class TelegramSender {
 
   /** An edit of a message sent with files: only its first message changes, when the new text still fits it. */
   async #editWithFiles(task: SendTask, message: OutgoingMessage, target: number): Promise<SendResult> {
-    const text = composeTelegramText(message, message.attachments.filter((a) => !this.#postsAsFile(a)), this.#d.files.limitBytes);
+    const text = composeTelegramText(message, message.attachments.filter((a) => !this.#postsAsFile(a, message)), this.#limit(message));
     const parts = toTelegramMessages(text, TELEGRAM_MESSAGE_MAX_LENGTH);
     const unchanged: SendResult = { ok: true, destinationMessageIds: (task.targetMessageIds ?? []).map(String) };
     if (parts.length === 0) return unchanged;
@@ -239,8 +244,8 @@ export class TelegramSender {
     }
     const message = task.payload;
     if (editsAForward(message)) return { ok: true, destinationMessageIds: targets.map(String), notice: FORWARD_NOT_EDITABLE };
-    if (message.attachments.some((a) => this.#postsAsFile(a))) return this.#editWithFiles(task, message, targets[0]!);
-    const parts = toTelegramMessages(composeTelegramText(message, message.attachments, this.#d.files.limitBytes), TELEGRAM_MESSAGE_MAX_LENGTH);
+    if (message.attachments.some((a) => this.#postsAsFile(a, message))) return this.#editWithFiles(task, message, targets[0]!);
+    const parts = toTelegramMessages(composeTelegramText(message, message.attachments, this.#limit(message)), TELEGRAM_MESSAGE_MAX_LENGTH);
     // Nothing left to show (the source's text was removed): the copy stays as it is rather than vanish.
     if (parts.length === 0) return { ok: true, destinationMessageIds: targets.map(String) };
     const paced = this.#pace(task, parts.length);

@@ -16,6 +16,7 @@ export const planSchema = z.object({
     sessions: limit, pairs: limit, telegramAccounts: limit, discordAccounts: limit,
     messagesPerPeriod: limit, commandsPerPeriod: limit, apiCallsPerPeriod: limit,
     queueBacklog: z.number().int().nonnegative(),
+    fileMb: z.number().int().positive().describe('Largest file (MiB) downloaded and uploaded again; larger ones go as a line with name and size'),
   }).describe('`null`: unlimited'),
   features: z.object({
     copyMode: z.boolean(), chainForwarding: z.boolean(), discordForwarding: z.boolean(),

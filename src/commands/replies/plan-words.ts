@@ -14,6 +14,7 @@ export const LIMIT_WORDS: Readonly<Record<keyof PlanLimits, string>> = {
   commandsPerPeriod: 'bot commands a month',
   apiCallsPerPeriod: 'API calls a month',
   queueBacklog: 'messages waiting to be forwarded',
+  fileMb: 'largest file, in megabytes',
 };
 
 export const FEATURE_WORDS: Readonly<Record<keyof PlanFeatures, string>> = {

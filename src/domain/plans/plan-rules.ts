@@ -88,6 +88,11 @@ export function allowsCopyFallback(plan: Pick<PlanDefinition, 'features'>): bool
   return plan.features.copyMode;
 }
 
+/** The largest file, in bytes, the plan has the service download and upload again (`limits.fileMb`). */
+export function fileLimitBytes(plan: Pick<PlanDefinition, 'limits'>): number {
+  return plan.limits.fileMb * 1024 * 1024;
+}
+
 function feature(plan: PlanDefinition, name: Feature): PlanDecision | null {
   if (plan.features[name]) return null;
   return refuse(new FeatureNotInPlanError({ feature: FEATURE_NAMES[name], plan: plan.name }));

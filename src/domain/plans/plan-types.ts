@@ -30,6 +30,13 @@ export interface PlanLimits {
   apiCallsPerPeriod: number | null;
   /** Forwarding tasks this user may have waiting in the scheduler. */
   queueBacklog: number;
+  /**
+   * Largest file, in MiB, the service downloads and uploads again for this
+   * user; a larger one goes as a line with its name and size. Files a
+   * Telegram forward or copy carries by reference are not transferred and
+   * pass whatever their size. The platform's own upload limit applies too.
+   */
+  fileMb: number;
 }
 
 /** Things a plan may or may not include. */

@@ -36,4 +36,16 @@ export interface OutgoingMessage {
    * follows the plan of that moment.
    */
   allowCopyFallback?: boolean;
+  /**
+   * Largest file, in bytes, the sender downloads and uploads again: the
+   * owner's plan's `fileMb`, set when the task is sent. Files over it (or
+   * over the platform's upload limit) go as a line with name and size.
+   * Unset: only the platform's limit.
+   */
+  fileLimitBytes?: number;
+}
+
+/** The largest file `message`'s sender transfers: the platform's upload limit, or the owner's plan's when lower. */
+export function fileLimitOf(message: Pick<OutgoingMessage, 'fileLimitBytes'>, platformLimitBytes: number): number {
+  return Math.min(platformLimitBytes, message.fileLimitBytes ?? Number.POSITIVE_INFINITY);
 }

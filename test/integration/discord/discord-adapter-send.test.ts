@@ -142,6 +142,14 @@ describe('Discord adapter: send, edit, delete', function () {
     }
   });
 
+  it('links a file over the owner\'s plan\'s file size, though under the upload limit', async () => {
+    const files = userFiles([{ name: 'fits.png', size: 500 }, { name: 'over-plan.png', size: 2_048 }]);
+    const [m] = ids(await client.send(task('send', outgoing('plan', { attachments: files, fileLimitBytes: 1_024 }))));
+    const sent = world.fake.message(m!)!;
+    assert.deepEqual(sent.attachments.map((a) => a.filename), ['fits.png']);
+    assert.match(sent.content, /over-plan\.png\]\([^)]+\) \\\(2\.0 KiB, over the 1\.0 KiB upload limit\)$/);
+  });
+
   it('puts files past the tenth in messages of their own, after the text', async () => {
     const files = userFiles(Array.from({ length: 12 }, (_, i) => ({ name: `f${i}.png`, size: 10 + i })));
     const sent = ids(await client.send(task('send', outgoing('many', { attachments: files }))));

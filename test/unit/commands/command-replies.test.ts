@@ -43,6 +43,7 @@ describe('bot command replies (pure)', () => {
     assert.equal(upgradeReply(PLANS.elite, upgradeOptions(PLANS.elite), 'x').text, 'Your plan: Elite\nYou have the highest plan already.');
     const fromPro = upgradeReply(PLANS.pro, upgradeOptions(PLANS.pro), 'x').text;
     assert.match(fromPro, /\nmessages waiting to be forwarded: 5,000 → 20,000\n/);
+    assert.match(fromPro, /\nlargest file, in megabytes: 200 → 2,000\n/);
     assert.match(fromPro, /\nAdds: several Telegram accounts, API keys\n/);
     assert.doesNotMatch(fromPro, /[a-z][A-Z]/, 'no raw key names');
   });
