@@ -150,7 +150,19 @@ try {
     tg.sendAsUser(writer.id, pair.source, { text: `ready ${i}` });
     if (i % 50 === 49) await sleep(100);
   }
-  await waitFor('every pair forwarding', () => pairs.every((p) => forwardsIn(world, p, ready).length > 0), 180_000);
+  const silent = (): BenchPair[] => pairs.filter((p) => forwardsIn(world, p, ready).length === 0);
+  const readyLog = setInterval(() => progress(`${pairs.length - silent().length} of ${pairs.length} pairs forwarding`), 10_000);
+  try {
+    await waitFor('every pair forwarding', () => silent().length === 0, 180_000);
+  } catch (err) {
+    const byAccount = new Map<string, number>();
+    for (const p of silent()) byAccount.set(`${p.account.tier} ${p.account.accountId}`, (byAccount.get(`${p.account.tier} ${p.account.accountId}`) ?? 0) + 1);
+    progress(`pairs not forwarding, by account: ${JSON.stringify(Object.fromEntries(byAccount))}`);
+    progress(`supervisor status: ${JSON.stringify(await reply(supervisor, 'status', { type: 'status' }))}`);
+    throw err;
+  } finally {
+    clearInterval(readyLog);
+  }
   const connectS = (performance.now() - connectStarted) / 1_000;
   // The probes' slots in each chat and account bucket refill before the offer.
   await sleep(3_000);
