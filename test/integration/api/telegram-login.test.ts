@@ -397,7 +397,8 @@ describe('api: Telegram login', function () {
     assert.equal(late.body.error.reason, 'login_expired');
     assert.equal((await rowOf(started.id))?.status, 'pending_code', 'the error changed nothing');
 
-    assert.deepEqual(await expireTelegramLogins(short.ctx, new Date()), [started.id]);
+    // Other suites' abandoned logins in this process' schema may lapse in the same sweep.
+    assert.ok((await expireTelegramLogins(short.ctx, new Date())).includes(started.id));
     assert.equal(await rowOf(started.id), null);
     assert.equal(await em().count(ForwardingPair, { id: pair.body.id }), 0, 'its pairs go with it');
     assert.ok(changes.some((c) => c.kind === 'pair' && c.id === pair.body.id && c.action === 'delete'));
