@@ -11,7 +11,7 @@
 import type { Logger } from 'pino';
 import { linksToRenew } from '../src/forwarding/message/discord-link-expiry.ts';
 import type { OutgoingMessage } from '../src/forwarding/message/outgoing-message.ts';
-import { runningWorkerOf } from './running-worker.ts';
+import { callRunningActor } from './running-worker.ts';
 import type { Supervisor } from './supervisor.ts';
 
 /** Renews links through a source account: fresh link by original. */
@@ -27,11 +27,7 @@ export interface LinkRenewalCounts {
 
 /** A renewer that asks the source account's actor wherever this supervisor runs it. */
 export function renewerOf(supervisor: Supervisor): LinkRenewer {
-  return async (accountId, urls) => {
-    const { record, worker } = runningWorkerOf(supervisor, accountId);
-    if (worker === undefined) throw new Error(`the source account ${accountId} is not running here (${record?.state ?? 'unknown'})`);
-    return worker.call<Record<string, string>>(async (api) => (await api.refreshLinks(accountId, urls)) as Record<string, string>);
-  };
+  return (accountId, urls) => callRunningActor(supervisor, accountId, 'its links cannot be renewed', (api) => api.refreshLinks(accountId, urls));
 }
 
 export class LinkRenewal {

@@ -13,7 +13,7 @@ import type { ForwardPayload } from '../src/forwarding/routing/forward-payload.t
 import { fallbackTopicTitle, mappedDestination, topicTitleFor } from '../src/forwarding/routing/topic-mapping.ts';
 import type { TopicKey, TopicLinks } from '../src/forwarding/store/topic-links.ts';
 import type { ScheduledTask } from '../src/scheduler/core/task.ts';
-import { runningWorkerOf } from './running-worker.ts';
+import { callRunningActor } from './running-worker.ts';
 import type { Supervisor } from './supervisor.ts';
 
 /** Reads a source topic's title through the account that reads the chat; rejects when that account cannot answer now. */
@@ -24,13 +24,7 @@ const TITLE_ATTEMPTS = 3;
 
 /** Asks the actor of the source account, where this supervisor runs it. */
 export function titleReaderOf(supervisor: Supervisor): TopicTitleReader {
-  return async (accountId, chatId, topicId) => {
-    const { record, worker } = runningWorkerOf(supervisor, accountId);
-    if (worker === undefined) {
-      throw new Error(`the source account ${accountId} is not running here (${record?.state ?? 'unknown'}), so the topic's title cannot be read`);
-    }
-    return worker.call<string | null>(async (api) => (await api.topicTitle(accountId, chatId, topicId)) as string | null);
-  };
+  return (accountId, chatId, topicId) => callRunningActor(supervisor, accountId, 'the topic\'s title cannot be read', (api) => api.topicTitle(accountId, chatId, topicId));
 }
 
 export interface TopicPlacementDeps {
