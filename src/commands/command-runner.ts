@@ -134,6 +134,17 @@ export class CommandRunner {
     }
   }
 
+  /**
+   * Whether the chat belongs to an active administrator now (for a menu of
+   * commands that shows theirs); false when it is linked to nobody.
+   */
+  async isAdmin(identity: ChatIdentity): Promise<boolean> {
+    const userId = await this.#links.userOf(identity.platform, identity.chatUserId);
+    if (userId === null) return false;
+    const user = await this.#ctx.orm.em.fork().findOne(User, { id: userId }, { fields: ['role', 'status'] });
+    return user?.role === 'admin' && user.status === 'active';
+  }
+
   async #caller(identity: ChatIdentity): Promise<Caller | null> {
     const userId = await this.#links.userOf(identity.platform, identity.chatUserId);
     if (userId === null) return null;

@@ -1,8 +1,8 @@
 /**
  * The catalogue as Telegram's command menu (`bots.setBotCommands`): what
- * everyone and linked users may run, in catalogue order. Admin commands stay
- * out of the menu every user sees (`/help` lists them to admins), since
- * Telegram shows one default menu to all. Telegram takes a command of 1 to
+ * everyone and linked users may run, in catalogue order, as the menu every
+ * user sees; an administrator's private chat gets a menu of its own with
+ * the admin commands too (a peer scope). Telegram takes a command of 1 to
  * 32 lower-case letters, digits and `_`, and a description of 1 to 256
  * characters. Pure.
  */
@@ -16,8 +16,9 @@ export interface TelegramBotCommand {
 /** Telegram's longest command description. */
 const MAX_DESCRIPTION = 256;
 
-export function telegramBotCommands(commands: readonly CommandSpec[] = COMMANDS): TelegramBotCommand[] {
-  return commands.filter((c) => c.audience !== 'admin').map((c) => ({
+/** The menu of everyone, or with `admin` the menu of an administrator's chat (every command). */
+export function telegramBotCommands(commands: readonly CommandSpec[] = COMMANDS, options: { admin?: boolean } = {}): TelegramBotCommand[] {
+  return commands.filter((c) => options.admin === true || c.audience !== 'admin').map((c) => ({
     command: c.name,
     description: (c.usage ? `${c.summary} (${c.usage})` : c.summary).slice(0, MAX_DESCRIPTION),
   }));

@@ -35,6 +35,7 @@ import type { CommandRunner } from './command-runner.ts';
 import { parseCommand } from './command-text.ts';
 import { pageButtons, type BotReply } from './page-nav.ts';
 import { ReplyText, renderForTelegram } from './reply-text.ts';
+import { COMMANDS } from './command-catalogue.ts';
 import { telegramBotCommands } from './telegram-bot-commands.ts';
 
 export interface TelegramControlBotOptions {
@@ -85,6 +86,8 @@ export class TelegramControlBot {
   #checkpointTimer: NodeJS.Timeout | null = null;
   /** The latest messages answered (chat and id), oldest first. */
   readonly #seen = new Set<string>();
+  /** Chats whose own menu is set, by whether it is an administrator's (true) or was dropped (false). */
+  readonly #adminMenus = new Map<string, boolean>();
   #stopping = false;
 
   private constructor(client: TelegramClient, runner: CommandRunner, logger: Logger, username: string) {
@@ -248,6 +251,26 @@ export class TelegramControlBot {
     }
     if (reply === null) return;
     await this.#send(senderId, reply).catch((err: unknown) => this.#log.warn({ err }, 'could not answer a command'));
+    await this.#menuFor(identity).catch((err: unknown) => this.#log.warn({ err }, 'could not set a chat\'s command menu'));
+  }
+
+  /**
+   * An administrator's chat shows the admin commands in its menu too (a
+   * menu for that chat alone, BotCommandScopePeer); once someone is no
+   * longer one, their chat's own menu is dropped and the default shows.
+   * Checked after each answer, so a role changed in the API shows by the
+   * next message; set once per chat and role while the bot runs.
+   */
+  async #menuFor(identity: { platform: 'telegram'; chatUserId: string }): Promise<void> {
+    const admin = await this.#runner.isAdmin(identity);
+    if (this.#adminMenus.get(identity.chatUserId) === admin) return;
+    const scope = new Api.BotCommandScopePeer({ peer: userPeer(identity.chatUserId) });
+    if (admin) {
+      await this.#client.invoke(new Api.bots.SetBotCommands({ scope, langCode: '', commands: telegramBotCommands(COMMANDS, { admin: true }).map((c) => new Api.BotCommand(c)) }));
+    } else {
+      await this.#client.invoke(new Api.bots.ResetBotCommands({ scope, langCode: '' }));
+    }
+    this.#adminMenus.set(identity.chatUserId, admin);
   }
 
   /** A command for this bot in a group: where to ask instead. Anything else there is not for it. */

@@ -285,7 +285,7 @@ export class TelegramFake {
   }
 
   /** The bot's commands for a scope and language (default: botCommandScopeDefault, ''), as bots.setBotCommands left them. */
-  botCommands(bot: FakeUser, options: { scope?: FakeCommandScope; langCode?: string } = {}): FakeBotCommand[] {
+  botCommands(bot: FakeUser, options: { scope?: FakeCommandScope | `peer:${string}`; langCode?: string } = {}): FakeBotCommand[] {
     return readCommands(this.#botState(bot), options.scope ?? 'default', options.langCode ?? '');
   }
 

@@ -20,6 +20,7 @@ import { User } from '../../../src/db/entities/user.ts';
 import { planExpiringNotice } from '../../../src/commands/notices/chat-notice.ts';
 import { NoticeDelivery } from '../../../src/commands/notices/notice-delivery.ts';
 import { NoticeOutbox } from '../../../src/commands/notices/notice-outbox.ts';
+import { COMMANDS } from '../../../src/commands/command-catalogue.ts';
 import { telegramBotCommands } from '../../../src/commands/telegram-bot-commands.ts';
 import { TelegramControlBot } from '../../../src/commands/telegram-control-bot.ts';
 import { BotSessionStore } from '../../../src/commands/bot-session-store.ts';
@@ -257,6 +258,21 @@ describe('control bot on Telegram (real gramjs bot login, the MTProto fake, the 
     const answer = fake.callbackQueries(botAccount).find((q) => q.queryId === refused.queryId)!.answer!;
     assert.deepEqual([answer.alert, answer.message], [true, '/users is for administrators.\n/help lists the commands you can use.']);
     assert.match(fake.botMessages(botAccount, liz.id).at(-1)!.text, /page 2 of 3/);
+  });
+
+  it('gives an administrator\'s chat a menu of its own with the admin commands, and drops it once they are not one', async () => {
+    const { who: ned, userId } = await linkedPerson('+15550007402', 'Ned');
+    const menuOf = (): string[] => fake.botCommands(botAccount, { scope: `peer:${ned.id}` }).map((c) => c.command);
+    await say(ned, '/plan');
+    assert.deepEqual(menuOf(), [], 'a user sees the menu everyone sees');
+    await h.ctx.orm.em.fork().nativeUpdate(User, { id: userId }, { role: 'admin' });
+    await say(ned, '/plan');
+    await waitFor('the admin menu', () => menuOf().length > 0, 10_000);
+    assert.deepEqual(menuOf(), telegramBotCommands(COMMANDS, { admin: true }).map((c) => c.command));
+    assert.ok(menuOf().includes('users') && !fake.botCommands(botAccount).some((c) => c.command === 'users'));
+    await h.ctx.orm.em.fork().nativeUpdate(User, { id: userId }, { role: 'premium_user' });
+    await say(ned, '/plan');
+    await waitFor('the admin menu dropped', () => menuOf().length === 0, 10_000);
   });
 
   it('answers every catalogue command for a linked admin, none with a failure', async () => {
