@@ -13,6 +13,13 @@ export const DEFAULTS = {
   REDIS_URL: undefined,
   /** `REDIS_KEY_PREFIX`: prefix of every Redis key, so several deployments or test runs share one server. Default `sb:`. */
   REDIS_KEY_PREFIX: 'sb:',
+  /**
+   * `REDIS_PERSISTENCE_CHECK`: what a process does when the Redis it opens would lose or evict accepted work
+   * (not `appendonly yes`, `appendfsync everysec`, `maxmemory-policy noeviction`) or hides its settings:
+   * `warn` (a warning per setting, shown on health and metrics), `strict` (also refuse to start, exit 78) or `off`.
+   * Default `warn`.
+   */
+  REDIS_PERSISTENCE_CHECK: 'warn',
   /** `DATA_DIR`: folder for embedded PostgreSQL/Redis data and the development secret key. Default `./var`. */
   DATA_DIR: './var',
   /** `EMBEDDED_PG_PORT`: port of the embedded PostgreSQL. Default `54329` (away from a system server on 5432). */

@@ -47,6 +47,7 @@ async function start(config: Config, root: Logger, shutdown: Shutdown): Promise<
       config,
       redis: redis.redis,
       redisUrl: redis.url,
+      redisPersistence: redis.persistence,
       logger: componentLogger(root, 'supervisor'),
       onEscalate: () => void shutdown.run('supervisor escalated', 1),
       forwarding: { orm: database.orm, schema: config.DATABASE_SCHEMA, keyring: ctx.keyring },
@@ -56,8 +57,8 @@ async function start(config: Config, root: Logger, shutdown: Shutdown): Promise<
     if (shutdown.inProgress) return;
   }
 
-  const metrics = new ApiRequestMetrics();
-  const app = createApp({ health: { database: database.kind, redis: redis.kind }, ctx, metrics });
+  const metrics = new ApiRequestMetrics(redis.persistence);
+  const app = createApp({ health: { database: database.kind, redis: redis.kind, redisPersistence: redis.persistence }, ctx, metrics });
   const http = await startHttpServer(app, config.API_HOST, config.API_PORT);
   shutdown.register('HTTP server', http.close);
   if (config.API_METRICS_PORT !== 0) {

@@ -16,6 +16,8 @@ export interface AcceptanceRetryOptions {
   stopped(): boolean;
   /** Told of every failed try (to count and log it). */
   onFailure(error: unknown): void;
+  /** Whether a failure is worth another try; one that is not rejects at once, untold. Default: every failure. */
+  retryable?: (error: unknown) => boolean;
 }
 
 /** Resolves once `attempt` has succeeded; the first try runs synchronously, so the caller's enqueue order holds. */
@@ -23,6 +25,7 @@ export function acceptWithRetry(attempt: () => Promise<void>, options: Acceptanc
   const initial = options.initialDelayMs ?? 200;
   const max = options.maxDelayMs ?? 5_000;
   const tryFrom = (first: Promise<void>, delayMs: number): Promise<void> => first.catch(async (error: unknown) => {
+    if (options.retryable !== undefined && !options.retryable(error)) throw error;
     options.onFailure(error);
     if (options.stopped()) throw error;
     await new Promise((resolve) => setTimeout(resolve, delayMs));

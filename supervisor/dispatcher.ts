@@ -18,6 +18,7 @@ import type { Logger } from 'pino';
 import type { SendNotice, SendResult, SendTask } from '../actors/actor-contract.ts';
 import type { ScheduledTask, TakeResult } from '../src/scheduler/core/task.ts';
 import type { Supervisor } from './supervisor.ts';
+import { isDatabaseUnavailable } from '../src/db/database-unavailable.ts';
 
 /** What the dispatcher needs of the (durable) scheduler. */
 export interface DispatchQueue {
@@ -89,6 +90,8 @@ export interface DispatcherOptions {
 }
 
 const RUNNING = new Set(['running', 'idle']);
+/** How long a task whose resolving found PostgreSQL away waits before it is tried again, ms. */
+const STORAGE_RETRY_MS = 1_000;
 
 export class Dispatcher {
   readonly #o: Required<DispatcherOptions>;
@@ -212,11 +215,13 @@ export class Dispatcher {
     this.#inFlight += 1;
     const done = (async () => {
       let result: SendResult;
+      let sent = false;
       try {
         const send = await this.#o.resolve(task);
         if (send === null) {
           result = { ok: true, destinationMessageIds: [] };
         } else {
+          sent = true;
           result = await worker.call<SendResult>(async (api) => (await api.send(task.sendingAccountId, send)) as SendResult);
           if (result.notice) this.#o.onNotice(task, result.notice);
           if (!result.ok && ((result.sentPartIds?.length ?? 0) > 0 || result.openedTopicId !== undefined)) {
@@ -226,6 +231,13 @@ export class Dispatcher {
         }
       } catch (err) {
         result = { ok: false, kind: 'transient', message: err instanceof Error ? err.message : String(err) };
+        if (!sent && isDatabaseUnavailable(err)) {
+          // Resolving needed PostgreSQL, which is away: nothing was sent, so no attempt is spent (paced: it
+          // waits STORAGE_RETRY_MS, keeping its place); an outage must not turn tasks into dead letters.
+          await this.#o.queue.fail(task.id, result.message, Date.now(), { paced: true, retryAfterMs: STORAGE_RETRY_MS })
+            .catch((error: unknown) => this.#o.logger.warn({ err: error, taskId: task.id }, 'could not record a task outcome in Redis'));
+          return;
+        }
       }
       // A write Redis refused must not take the process down (an unhandled rejection would): memory already
       // has the outcome, and the record Redis still holds only makes the task run again after a restart,

@@ -30,6 +30,7 @@ import type { ScheduledTask } from '../src/scheduler/core/task.ts';
 import { ForwardTaskInvalidError } from '../src/errors/registry.ts';
 import { allowsCopyFallback, fileLimitBytes } from '../src/domain/plans/plan-rules.ts';
 import { acceptWithRetry } from './acceptance-retry.ts';
+import { isDatabaseUnavailable } from '../src/db/database-unavailable.ts';
 import { OwnCopies } from './own-copies.ts';
 import { SentParts } from './sent-parts.ts';
 import type { ForwardingQueue } from './forwarding-queue.ts';
@@ -45,6 +46,8 @@ export interface EngineCounters {
   enqueued: number;
   /** Tries to hand an event's tasks to Redis that failed and were tried again. */
   acceptRetries: number;
+  /** Tries to write a delivered message's link that PostgreSQL did not take (unreachable) and were tried again. */
+  linkRetries: number;
   refused: number;
   skipped: Record<RouteSkip['reason'] | 'own_copy' | 'already_delivered' | 'no_copy' | 'monthly_quota', number>;
   delivered: number;
@@ -94,7 +97,7 @@ const filterWith: FilterMessage = (message, pair) => {
 
 export class ForwardingEngine {
   readonly counters: EngineCounters = {
-    received: 0, enqueued: 0, acceptRetries: 0, refused: 0, delivered: 0, chained: 0, editsPosted: 0,
+    received: 0, enqueued: 0, acceptRetries: 0, linkRetries: 0, refused: 0, delivered: 0, chained: 0, editsPosted: 0,
     skipped: { paused: 0, filtered: 0, loop: 0, chain_not_in_plan: 0, no_message: 0, other_topic: 0, own_copy: 0, already_delivered: 0, no_copy: 0, monthly_quota: 0 },
   };
   readonly #d: ForwardingEngineDeps;
@@ -115,6 +118,8 @@ export class ForwardingEngine {
   #detached = false;
   /** When a failed acceptance was last logged: one warning per few seconds while Redis refuses, not one per message. */
   #lastRetryWarning = 0;
+  /** The same for link writes while PostgreSQL is unreachable. */
+  #lastLinkWarning = 0;
 
   constructor(deps: ForwardingEngineDeps) {
     this.#d = deps;
@@ -201,6 +206,14 @@ export class ForwardingEngine {
     if (now - this.#lastRetryWarning < 5_000) return;
     this.#lastRetryWarning = now;
     this.#log.warn({ err, actorId, retries: this.counters.acceptRetries }, 'Redis did not take a message\'s tasks: trying again, its cursor waits');
+  }
+
+  #linkFailed(err: unknown, taskId: string): void {
+    this.counters.linkRetries += 1;
+    const now = Date.now();
+    if (now - this.#lastLinkWarning < 5_000) return;
+    this.#lastLinkWarning = now;
+    this.#log.warn({ err, taskId, retries: this.counters.linkRetries }, 'PostgreSQL did not take a delivered message\'s link: trying again, its pair waits');
   }
 
   /** Routes one event through `pairs` and enqueues the tasks; resolves once Redis answered for each, rejects if a write failed. */
@@ -358,15 +371,24 @@ export class ForwardingEngine {
     // An album's every part links to its one copy: an edit or a delete of any part finds it.
     // An edit posted as new (see resolve) is linked like any first delivery, so later edits and deletes find it.
     const sourceIds = p.source.partIds ?? [p.source.messageId];
-    if (p.op === 'send' || send.op === 'send') {
-      await Promise.all(sourceIds.map((sourceMessageId) => this.#d.links.record({
-        pairId: p.pairId, sourceChatId: p.source.chatId, sourceMessageId,
-        destinationChatId: send.chatId, destinationMessageIds: ids,
-        idempotencyKey: sourceMessageId === p.source.messageId ? task.idempotencyKey : `${task.idempotencyKey}/part:${sourceMessageId}`,
-      })));
-    } else if (p.op === 'edit' && ids.length > 0) {
-      await Promise.all(sourceIds.map((sourceMessageId) => this.#d.links.replaceCopy(p.pairId, p.source.chatId, sourceMessageId, ids)));
-    }
+    // The copy is out there: while PostgreSQL is unreachable the link is tried again, the task (and
+    // its pair) waiting, instead of failing an attempt that would send again or end in a dead letter.
+    const writeLinks = async (): Promise<void> => {
+      if (p.op === 'send' || send.op === 'send') {
+        await Promise.all(sourceIds.map((sourceMessageId) => this.#d.links.record({
+          pairId: p.pairId, sourceChatId: p.source.chatId, sourceMessageId,
+          destinationChatId: send.chatId, destinationMessageIds: ids,
+          idempotencyKey: sourceMessageId === p.source.messageId ? task.idempotencyKey : `${task.idempotencyKey}/part:${sourceMessageId}`,
+        })));
+      } else if (p.op === 'edit' && ids.length > 0) {
+        await Promise.all(sourceIds.map((sourceMessageId) => this.#d.links.replaceCopy(p.pairId, p.source.chatId, sourceMessageId, ids)));
+      }
+    };
+    await acceptWithRetry(writeLinks, {
+      initialDelayMs: 250, maxDelayMs: 1_000, retryable: isDatabaseUnavailable,
+      stopped: () => this.#detached,
+      onFailure: (err) => this.#linkFailed(err, task.id),
+    });
     for (const id of ids) this.#own.add(p.destination.platform, send.chatId, id);
     this.counters.delivered += 1;
     if (p.op === 'send' || send.op === 'send') {

@@ -10,6 +10,9 @@ import { counter, gauge, waitHistogramMetric } from './scraped-metrics.ts';
 import type { SchedulerMetrics } from '../src/scheduler/core/scheduler-metrics.ts';
 import type { RedisHealth } from '../src/cluster/status-snapshot.ts';
 import { startMetricsEndpoint, type MetricsEndpoint } from '../src/infra/metrics-endpoint.ts';
+import type { RedisPersistenceReport } from '../src/infra/redis-persistence-check.ts';
+import { redisPersistenceGauge } from '../src/infra/redis-persistence-metric.ts';
+import type { DatabaseHealth } from './database-watch.ts';
 import type { Supervisor } from './supervisor.ts';
 
 export interface MetricsServerOptions {
@@ -21,10 +24,14 @@ export interface MetricsServerOptions {
   schedulerMetrics?: () => SchedulerMetrics;
   /** Sends told to wait, by platform and source (see Dispatcher.waits), if a queue runs. */
   sendWaits?: () => Array<{ platform: string; source: string; count: number }>;
+  /** The Redis persistence check's last outcome, for `/metrics` and `/health`. Default: not reported. */
+  redisPersistence?: () => RedisPersistenceReport;
+  /** Whether PostgreSQL answers (see DatabaseWatch), for `/metrics` and `/health`. Default: not reported. */
+  database?: () => DatabaseHealth;
 }
 
-export function metricsRegistry(supervisor: Supervisor, options: Pick<MetricsServerOptions, 'schedulerMetrics' | 'sendWaits'> = {}): Registry {
-  const { schedulerMetrics, sendWaits } = options;
+export function metricsRegistry(supervisor: Supervisor, options: Pick<MetricsServerOptions, 'schedulerMetrics' | 'sendWaits' | 'redisPersistence' | 'database'> = {}): Registry {
+  const { schedulerMetrics, sendWaits, redisPersistence, database } = options;
   const registry = new Registry();
   registry.setDefaultLabels({ supervisor: supervisor.id });
   // The supervisor process' own CPU, memory, event-loop lag, GC and handles (process_*, nodejs_*).
@@ -58,6 +65,15 @@ export function metricsRegistry(supervisor: Supervisor, options: Pick<MetricsSer
   gauge(registry, 'switchboard_redis_stall_seconds', 'How long the current Redis stall has lasted (0 when none)', [], (g) => {
     g.set((supervisor.redisStalledForMs() ?? 0) / 1_000);
   });
+  if (redisPersistence) redisPersistenceGauge(registry, redisPersistence);
+  if (database) {
+    gauge(registry, 'switchboard_database_unreachable', '1 while PostgreSQL has not answered for a second or more, else 0', [], (g) => {
+      g.set(database().unreachableForMs === null ? 0 : 1);
+    });
+    gauge(registry, 'switchboard_database_unreachable_seconds', 'How long the current PostgreSQL outage has lasted (0 when none)', [], (g) => {
+      g.set((database().unreachableForMs ?? 0) / 1_000);
+    });
+  }
   if (schedulerMetrics) {
     const perTier = (name: string, help: string, read: (m: SchedulerMetrics) => Record<string, number>) =>
       gauge(registry, name, help, ['tier'], (g) => {
@@ -90,19 +106,37 @@ export function metricsRegistry(supervisor: Supervisor, options: Pick<MetricsSer
 
 /**
  * The supervisor's own answer on whether it can forward: 503 while Redis
- * stalls (nothing new is accepted then), 200 otherwise. It lives here, not
- * in the published snapshot, because a snapshot travels through Redis and
- * cannot say that Redis is gone.
+ * stalls (nothing new is accepted then) or PostgreSQL does not answer
+ * (sends wait for their links), 200 otherwise. It lives here, not in the
+ * published snapshot, because a snapshot travels through Redis and cannot
+ * say that Redis is gone. Unsafe Redis persistence is shown but answers 200:
+ * forwarding works, at a risk the operator must fix.
  */
-export function healthBody(supervisor: Supervisor): { status: number; body: { status: 'ok' | 'degraded'; supervisorId: string; redis: RedisHealth } } {
+export function healthBody(supervisor: Supervisor, options: Pick<MetricsServerOptions, 'redisPersistence' | 'database'> = {}): {
+  status: number;
+  body: {
+    status: 'ok' | 'degraded'; supervisorId: string;
+    redis: RedisHealth & { persistence?: RedisPersistenceReport };
+    database?: DatabaseHealth;
+  };
+} {
   const redis = supervisor.redisHealth();
-  const ok = redis.stalledForMs === null;
-  return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', supervisorId: supervisor.id, redis } };
+  const database = options.database?.();
+  const ok = redis.stalledForMs === null && (database?.unreachableForMs ?? null) === null;
+  const persistence = options.redisPersistence?.();
+  return {
+    status: ok ? 200 : 503,
+    body: {
+      status: ok ? 'ok' : 'degraded', supervisorId: supervisor.id,
+      redis: persistence === undefined ? redis : { ...redis, persistence },
+      ...(database === undefined ? {} : { database }),
+    },
+  };
 }
 
 /** Serves `GET /metrics` and `GET /health` (see {@link healthBody}); everything else is 404. */
 export function startMetricsServer(supervisor: Supervisor, options: MetricsServerOptions): Promise<MetricsEndpoint> {
   return startMetricsEndpoint(metricsRegistry(supervisor, options), {
-    host: options.host ?? '127.0.0.1', port: options.port, health: () => healthBody(supervisor),
+    host: options.host ?? '127.0.0.1', port: options.port, health: () => healthBody(supervisor, options),
   });
 }

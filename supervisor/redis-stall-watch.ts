@@ -1,5 +1,7 @@
 /**
- * Tells when Redis stops answering, while it lasts. Nothing else would:
+ * Tells when a server stops answering, while it lasts: `UnansweredWatch`
+ * sends one probe at a time (any call that must come back), and
+ * `RedisStallWatch` is it with Redis PINGs. For Redis nothing else would tell:
  * ioredis has no command timeout here, so during a stall (a frozen server, a
  * network that drops without a reset) every write simply waits, forwarding
  * quietly stops being accepted and leases quietly run out. One PING at a
@@ -13,7 +15,7 @@ import type { Redis } from 'ioredis';
 export interface RedisStallWatchOptions {
   /** ms between two checks. Default 250. */
   intervalMs?: number;
-  /** A PING unanswered this long means Redis is stalled, ms. Default 1 000. */
+  /** A probe (PING) unanswered this long means the server is stalled, ms. Default 1 000. */
   stallAfterMs?: number;
   /** Clock, ms. Default `Date.now`. */
   now?: () => number;
@@ -21,8 +23,8 @@ export interface RedisStallWatchOptions {
   onStall(event: { stalled: boolean; stalledMs: number }): void;
 }
 
-export class RedisStallWatch {
-  readonly #redis: Redis;
+export class UnansweredWatch {
+  readonly #probe: () => Promise<unknown>;
   readonly #intervalMs: number;
   readonly #stallAfterMs: number;
   readonly #now: () => number;
@@ -33,8 +35,9 @@ export class RedisStallWatch {
   #stalled = false;
   #timer: NodeJS.Timeout | null = null;
 
-  constructor(redis: Redis, options: RedisStallWatchOptions) {
-    this.#redis = redis;
+  /** `probe`: one call to the server that resolves once it answered (rejects when the call failed outright). */
+  constructor(probe: () => Promise<unknown>, options: RedisStallWatchOptions) {
+    this.#probe = probe;
     this.#intervalMs = options.intervalMs ?? 250;
     this.#stallAfterMs = options.stallAfterMs ?? 1_000;
     this.#now = options.now ?? Date.now;
@@ -51,18 +54,18 @@ export class RedisStallWatch {
     this.#timer = null;
   }
 
-  /** How long Redis has not answered, ms, once that counts as a stall; null while it answers. */
+  /** How long the server has not answered, ms, once that counts as a stall; null while it answers. */
   stalledForMs(): number | null {
     return this.#stalled && this.#unansweredSince !== null ? this.#now() - this.#unansweredSince : null;
   }
 
-  /** One round: sends a PING unless one is out, and declares a stall once the oldest has waited too long. */
+  /** One round: sends a probe unless one is out, and declares a stall once the oldest has waited too long. */
   check(): void {
     const now = this.#now();
     if (!this.#inFlight) {
       this.#inFlight = true;
       this.#unansweredSince ??= now;
-      this.#redis.ping().then(() => this.#answered(), () => this.#failed());
+      this.#probe().then(() => this.#answered(), () => this.#failed());
     }
     if (!this.#stalled && this.#unansweredSince !== null && now - this.#unansweredSince >= this.#stallAfterMs) {
       this.#stalled = true;
@@ -80,8 +83,15 @@ export class RedisStallWatch {
     }
   }
 
-  /** The PING failed: Redis still has not answered, so the stall (if any) goes on from the same moment. */
+  /** The probe failed: the server still has not answered, so the stall (if any) goes on from the same moment. */
   #failed(): void {
     this.#inFlight = false;
+  }
+}
+
+/** Redis stalls, told by one PING at a time on the supervisor's own connection. */
+export class RedisStallWatch extends UnansweredWatch {
+  constructor(redis: Redis, options: RedisStallWatchOptions) {
+    super(() => redis.ping(), options);
   }
 }

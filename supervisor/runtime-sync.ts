@@ -14,6 +14,7 @@ import { loadAccounts } from '../src/forwarding/store/account-directory.ts';
 import type { CursorStore } from '../src/forwarding/store/cursor-store.ts';
 import type { PairDirectory } from '../src/forwarding/store/pair-directory.ts';
 import type { Sql } from '../src/db/raw-sql.ts';
+import { logOutages } from '../src/infra/outage-log.ts';
 import type { SessionSnapshot } from '../src/cluster/status-snapshot.ts';
 import { markRevoked, type RevokedAccount } from '../src/forwarding/store/account-directory.ts';
 import { checkNonNegative, checkOptionsObject, checkPositiveInteger, failOption } from '../src/options/option-checks.ts';
@@ -79,7 +80,7 @@ export class RuntimeSync {
     this.#d.supervisor.on('session', this.#onSession);
     this.#subscriber = this.#d.redis.duplicate();
     this.#subscriber.on('message', () => this.requestReconcile());
-    this.#subscriber.on('error', (err) => this.#log.warn({ err }, 'runtime change channel error'));
+    logOutages(this.#subscriber, { logger: this.#log, what: 'Redis (runtime change channel)' });
     await this.#subscriber.subscribe(runtimeChannel(this.#d.keyPrefix));
     await this.reconcile();
     this.#timer = setInterval(() => this.requestReconcile(), this.#o.reconcileIntervalMs);

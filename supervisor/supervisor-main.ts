@@ -22,6 +22,7 @@ await runProcess('supervisor', async (config, root, shutdown) => {
     config,
     redis: redis.redis,
     redisUrl,
+    redisPersistence: redis.persistence,
     logger: componentLogger(root, 'supervisor'),
     onEscalate: () => void shutdown.run('supervisor escalated', 1),
     forwarding: { orm: database.orm, schema: config.DATABASE_SCHEMA, keyring: keyringFromConfig(config, componentLogger(root, 'supervisor')) },

@@ -28,6 +28,9 @@ import { NoticeOutbox } from '../src/commands/notices/notice-outbox.ts';
 import { sendRevocationNotice } from './revocation-notice.ts';
 import { createMailer, type Mailer } from '../src/api/mail/mailer.ts';
 import { Supervisor } from './supervisor.ts';
+import type { RedisPersistenceReport } from '../src/infra/redis-persistence-check.ts';
+import { OutageLog } from '../src/infra/outage-log.ts';
+import { DatabaseWatch } from './database-watch.ts';
 import type { SupervisorOptions } from './supervisor-options.ts';
 import { telegramOptionsFromConfig } from './telegram-options.ts';
 import { TopicPlacement, titleReaderOf } from './topic-placement.ts';
@@ -72,9 +75,11 @@ export interface SupervisorRuntime {
   sync: RuntimeSync | null;
   /** The pairs the engine runs; null without a database. */
   pairs: PairDirectory | null;
+  /** Whether PostgreSQL answers; null without a database. */
+  database: DatabaseWatch | null;
   /** Where Prometheus scrapes this supervisor; null when METRICS_PORT is 0. */
   metricsUrl: string | null;
-  /** The supervisor's `/health` (503 while Redis stalls); null when METRICS_PORT is 0. */
+  /** The supervisor's `/health` (503 while Redis stalls or PostgreSQL does not answer); null when METRICS_PORT is 0. */
   healthUrl: string | null;
   /** Stops answering commands, then stops the supervisor gracefully. */
   stop(): Promise<void>;
@@ -84,6 +89,8 @@ export async function startSupervisorRuntime(input: {
   config: Config;
   redis: Redis;
   redisUrl: string;
+  /** The Redis persistence check's last outcome (RedisHandle.persistence), shown on `/metrics` and `/health`. Default: not shown. */
+  redisPersistence?: () => RedisPersistenceReport;
   logger: Logger;
   /** Called when restart intensity is exceeded; the caller exits non-zero. */
   onEscalate: (reason: string) => void;
@@ -120,6 +127,8 @@ export async function startSupervisorRuntime(input: {
   const fwd = input.forwarding;
   const sql = fwd ? sqlOn(fwd.orm, fwd.schema) : null;
   const pairs = sql ? new PairDirectory(sql, input.logger) : null;
+  const database = sql ? new DatabaseWatch({ sql, redis: input.redis, supervisorId: supervisor.id, logger: input.logger }) : null;
+  database?.start();
   const cursors = new CursorStore(input.redis);
   let relay: FileRelay | null = null;
   if (sql && pairs) {
@@ -158,16 +167,19 @@ export async function startSupervisorRuntime(input: {
   }
   supervisor.queueMetrics = () => queue.metrics();
   supervisor.durableCursor = (actorId) => cursors.load(actorId);
-  const listener = new AdminCommandListener(input.redis, supervisor.id, {
-    onError: (err) => input.logger.warn({ err }, 'admin command channel error'),
-  });
+  const adminOutages = new OutageLog({ logger: input.logger, what: 'Redis (admin command channel)' });
+  const listener = new AdminCommandListener(input.redis, supervisor.id, { onError: (err) => adminOutages.failed(err) });
   await listener.start(async (request) => {
     input.logger.info({ command: request }, 'admin command');
     return runAdminCommand(supervisor, request, queue);
   });
   const metrics = input.config.METRICS_PORT === 0
     ? null
-    : await startMetricsServer(supervisor, { host: input.config.METRICS_HOST, port: input.config.METRICS_PORT, schedulerMetrics: () => queue.metrics(), sendWaits: () => queue.dispatcher.waits() });
+    : await startMetricsServer(supervisor, {
+      host: input.config.METRICS_HOST, port: input.config.METRICS_PORT, schedulerMetrics: () => queue.metrics(), sendWaits: () => queue.dispatcher.waits(),
+      ...(input.redisPersistence ? { redisPersistence: input.redisPersistence } : {}),
+      ...(database ? { database: () => database.health() } : {}),
+    });
   if (metrics) input.logger.info({ url: metrics.url }, 'metrics served');
   return {
     supervisor,
@@ -175,9 +187,11 @@ export async function startSupervisorRuntime(input: {
     engine,
     sync,
     pairs,
+    database,
     metricsUrl: metrics?.url ?? null,
     healthUrl: metrics?.healthUrl ?? null,
     async stop() {
+      database?.stop();
       await metrics?.close();
       await listener.stop();
       await sync?.stop();

@@ -28,8 +28,8 @@ await runProcess('api', async (config, root, shutdown) => {
   // Plan expiry and the usage flush: every API process ticks, one at a time runs them (a Redis lock).
   const jobs = startApiJobs(ctx);
   shutdown.register('API jobs', () => jobs.stop());
-  const metrics = new ApiRequestMetrics();
-  const http = await startHttpServer(createApp({ health: { database: 'external', redis: 'external' }, ctx, metrics }), config.API_HOST, config.API_PORT);
+  const metrics = new ApiRequestMetrics(redis.persistence);
+  const http = await startHttpServer(createApp({ health: { database: 'external', redis: 'external', redisPersistence: redis.persistence }, ctx, metrics }), config.API_HOST, config.API_PORT);
   shutdown.register('HTTP server', http.close);
   const metricsPort = apiMetricsPort(config.API_METRICS_PORT);
   if (metricsPort !== 0) {

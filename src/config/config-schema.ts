@@ -74,6 +74,7 @@ export const configSchema = z
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'DATABASE_SCHEMA must be a lower-case SQL identifier (letters, digits, _)' })
       .default(DEFAULTS.DATABASE_SCHEMA),
     REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:']),
+    REDIS_PERSISTENCE_CHECK: oneOf('REDIS_PERSISTENCE_CHECK', ['warn', 'strict', 'off']).default(DEFAULTS.REDIS_PERSISTENCE_CHECK),
     REDIS_KEY_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9_.:-]{1,64}$/, { error: 'REDIS_KEY_PREFIX must be 1 to 64 of A-Z a-z 0-9 _ . : -' })

@@ -53,6 +53,15 @@ export const DependencyUnavailableError = defineError<{ dependency: string; reas
   (d) => `${d.dependency} is unavailable: ${d.reason}`,
 );
 
+/**
+ * REDIS_PERSISTENCE_CHECK=strict and the server would lose or evict accepted
+ * work, or hides its settings; one line, the process exits 78.
+ */
+export const RedisPersistenceUnsafeError = defineError<{ redis: string; reason: string }>(
+  'RedisPersistenceUnsafeError', 'redis_persistence_unsafe', 500,
+  (d) => `REDIS_PERSISTENCE_CHECK is strict and ${d.redis} is not safe to keep forwarding work in: ${d.reason}`,
+);
+
 // --- options and measurements (programming or deployment mistakes) -------
 /** An options object failed its up-front check; `message` names the option and the rule, as piscina's do. */
 export const InvalidOptionError = defineError<{ option: string; message: string }>(

@@ -24,6 +24,12 @@ export interface EmbeddedRedisOptions {
   logger: Logger;
   /** How long the server may take to answer PING (it loads the AOF first). Default 30 000 ms. */
   startTimeoutMs?: number;
+  /**
+   * When the append-only file is fsynced: `everysec` (a host crash loses at
+   * most the last second) or `always` (before every answer; slower, loses
+   * nothing a client was told is written). Default `everysec`.
+   */
+  appendfsync?: 'everysec' | 'always';
 }
 
 export interface EmbeddedRedis {
@@ -85,7 +91,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     '--protected-mode', 'yes',
     '--dir', root,
     '--appendonly', 'yes',
-    '--appendfsync', 'everysec',
+    '--appendfsync', options.appendfsync ?? 'everysec',
     '--pidfile', pidFile,
     '--daemonize', 'no',
     // Logs go to stdout, which is the log file we opened.

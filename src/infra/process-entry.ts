@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { loadConfig, type Config } from '../config/load-config.ts';
-import { ConfigInvalidError, PortInUseError } from '../errors/registry.ts';
+import { ConfigInvalidError, PortInUseError, RedisPersistenceUnsafeError } from '../errors/registry.ts';
 import { componentLogger, createLogger } from '../logging/logger.ts';
 import { assertPortsFree, type PortClaim } from './port-check.ts';
 import { Shutdown } from './shutdown.ts';
@@ -64,6 +64,13 @@ export async function runProcess(logFile: string, start: ProcessStart, ports: (c
   try {
     await start(config, root, shutdown);
   } catch (error) {
+    // The operator asked for this refusal (REDIS_PERSISTENCE_CHECK=strict): restarting cannot help, so 78 and one line.
+    if (error instanceof RedisPersistenceUnsafeError) {
+      root.fatal(error.message);
+      process.stderr.write(`${error.message}\n`);
+      await shutdown.run('Redis persistence unsafe', EXIT_CONFIG);
+      return;
+    }
     root.fatal({ err: error }, 'Startup failed');
     await shutdown.run('startup failed', 1);
   }

@@ -9,7 +9,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/load-config.ts';
 import { DependencyUnavailableError } from '../errors/registry.ts';
 import { startEmbeddedRedis } from './embedded-redis.ts';
+import { logOutages } from './outage-log.ts';
 import { findOnPath } from './process-tools.ts';
+import { RedisPersistenceCheck, type RedisPersistenceReport } from './redis-persistence-check.ts';
 
 /** Where the Redis connection comes from. */
 export type RedisKind = 'external' | 'embedded' | 'stand-in';
@@ -20,12 +22,14 @@ export interface RedisHandle {
   /** URL of the server; null for the stand-in. May hold a password: redact before logging. */
   url: string | null;
   kind: RedisKind;
+  /** Whether the server keeps what is written to it, as last checked (at start and after each reconnect). */
+  persistence(): RedisPersistenceReport;
   /** Closes the client, then stops the embedded server if we started one. */
   stop(): Promise<void>;
 }
 
 export interface RedisProviderOptions {
-  config: Pick<Config, 'REDIS_URL' | 'REDIS_KEY_PREFIX' | 'DATA_DIR' | 'EMBEDDED_REDIS_PORT'>;
+  config: Pick<Config, 'REDIS_URL' | 'REDIS_KEY_PREFIX' | 'DATA_DIR' | 'EMBEDDED_REDIS_PORT' | 'REDIS_PERSISTENCE_CHECK'>;
   logger: Logger;
   /** PATH searched for redis-server. Default `process.env.PATH`. */
   searchPath?: string;
@@ -34,19 +38,32 @@ export interface RedisProviderOptions {
 /** The warning logged when falling back to the stand-in; tests match on it. */
 export const STAND_IN_WARNING = 'Redis stand-in: queued work is NOT durable across restarts; set REDIS_URL or install redis-server';
 
-async function connect(url: string, keyPrefix: string, what: string, logger: Logger): Promise<Redis> {
-  const options: RedisOptions = { keyPrefix, lazyConnect: true, connectTimeout: 5_000 };
-  const redis = new Redis(url, options);
+interface Connected {
+  redis: Redis;
+  check: RedisPersistenceCheck;
+}
+
+async function connect(url: string, keyPrefix: string, what: string, options: RedisProviderOptions): Promise<Connected> {
+  const { logger } = options;
+  const redisOptions: RedisOptions = { keyPrefix, lazyConnect: true, connectTimeout: 5_000 };
+  const redis = new Redis(url, redisOptions);
   // ioredis reconnects by itself (at most every 2 s); without a listener each failure would crash us.
-  redis.on('error', (error: Error) => logger.warn({ err: error.message }, `${what}: connection error`));
+  logOutages(redis, { logger, what });
   try {
     await redis.connect();
     await redis.ping();
-    return redis;
   } catch (error) {
     redis.disconnect();
     throw new DependencyUnavailableError({ dependency: what, reason: (error as Error).message }, { cause: error });
   }
+  const check = new RedisPersistenceCheck(redis, { mode: options.config.REDIS_PERSISTENCE_CHECK, logger, what });
+  try {
+    await check.start();
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+  return { redis, check };
 }
 
 /** Opens the Redis connection Switchboard will use, starting a server if that is the way. */
@@ -55,20 +72,28 @@ export async function provideRedis(options: RedisProviderOptions): Promise<Redis
   const keyPrefix = config.REDIS_KEY_PREFIX;
 
   if (config.REDIS_URL !== undefined) {
-    const redis = await connect(config.REDIS_URL, keyPrefix, 'Redis at REDIS_URL', logger);
-    return { redis, url: config.REDIS_URL, kind: 'external', stop: async () => { await quit(redis); } };
+    const { redis, check } = await connect(config.REDIS_URL, keyPrefix, 'Redis at REDIS_URL', options);
+    return {
+      redis, url: config.REDIS_URL, kind: 'external', persistence: () => check.report(),
+      stop: async () => {
+        check.stop();
+        await quit(redis);
+      },
+    };
   }
 
   const executable = await findOnPath('redis-server', options.searchPath ?? process.env.PATH);
   if (executable !== null) {
     const server = await startEmbeddedRedis({ executable, root: join(config.DATA_DIR, 'redis'), port: config.EMBEDDED_REDIS_PORT, logger });
     try {
-      const redis = await connect(server.url, keyPrefix, 'embedded redis-server', logger);
+      const { redis, check } = await connect(server.url, keyPrefix, 'embedded redis-server', options);
       return {
         redis,
         url: server.url,
         kind: 'embedded',
+        persistence: () => check.report(),
         stop: async () => {
+          check.stop();
           await quit(redis);
           await server.stop();
         },
@@ -83,7 +108,8 @@ export async function provideRedis(options: RedisProviderOptions): Promise<Redis
   // Loaded only here: the stand-in is the last resort, not a normal dependency.
   const { default: RedisMock } = await import('ioredis-mock');
   const redis = new RedisMock({ keyPrefix });
-  return { redis, url: null, kind: 'stand-in', stop: async () => { redis.disconnect(); } };
+  const persistence: RedisPersistenceReport = { status: 'unsafe', problems: [STAND_IN_WARNING] };
+  return { redis, url: null, kind: 'stand-in', persistence: () => persistence, stop: async () => { redis.disconnect(); } };
 }
 
 /** QUIT lets replies to commands already sent arrive; if the server is gone it would wait, so cut it short. */

@@ -35,6 +35,8 @@ export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     REDIS_URL: TEST_REDIS_URL,
     REDIS_KEY_PREFIX: TEST_REDIS_PREFIX,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // The test servers run without persistence on purpose; the check has tests of its own.
+    REDIS_PERSISTENCE_CHECK: 'off',
     METRICS_PORT: '0',
     API_METRICS_PORT: '0',
     ...extra,

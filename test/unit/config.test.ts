@@ -25,6 +25,7 @@ describe('configuration', () => {
     assert.equal(c.DATABASE_URL, undefined);
     assert.equal(c.REDIS_URL, undefined);
     assert.equal(c.REDIS_KEY_PREFIX, 'sb:');
+    assert.equal(c.REDIS_PERSISTENCE_CHECK, 'warn', 'production only warns unless strict is asked for');
     assert.equal(c.API_PORT, 3000);
     assert.equal(c.LOG_RETAIN_FILES, 14);
     assert.equal(c.PUBLIC_URL, 'http://127.0.0.1:3000');
@@ -58,6 +59,7 @@ describe('configuration', () => {
     ['DATABASE_URL', { DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
     ['DATABASE_URL garbage', { DATABASE_URL: 'not a url' }, 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
     ['DATABASE_SCHEMA', { DATABASE_SCHEMA: 'Bad-Name' }, 'DATABASE_SCHEMA must be a lower-case SQL identifier (letters, digits, _)'],
+    ['REDIS_PERSISTENCE_CHECK', { REDIS_PERSISTENCE_CHECK: 'fatal' }, 'REDIS_PERSISTENCE_CHECK must be one of warn, strict, off'],
     ['REDIS_URL', { REDIS_URL: 'http://x' }, 'REDIS_URL must be a redis:// or rediss:// URL'],
     ['REDIS_KEY_PREFIX', { REDIS_KEY_PREFIX: 'a b' }, 'REDIS_KEY_PREFIX must be 1 to 64 of A-Z a-z 0-9 _ . : -'],
     ['EMBEDDED_PG_PORT', { EMBEDDED_PG_PORT: '70000' }, 'EMBEDDED_PG_PORT must be a whole number from 1 to 65535'],

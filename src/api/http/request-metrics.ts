@@ -7,6 +7,8 @@
  */
 import type { Request, RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { RedisPersistenceReport } from '../../infra/redis-persistence-check.ts';
+import { redisPersistenceGauge } from '../../infra/redis-persistence-metric.ts';
 
 /** Upper bounds, seconds: a cached read to an argon2 sign-in under load. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -21,8 +23,10 @@ export class ApiRequestMetrics {
   readonly #requests: Counter<'method' | 'route' | 'status'>;
   readonly #duration: Histogram<'method' | 'route'>;
 
-  constructor() {
+  /** @param redisPersistence the Redis persistence check's last outcome, served as `switchboard_redis_persistence`. Default: not served. */
+  constructor(redisPersistence?: () => RedisPersistenceReport) {
     collectDefaultMetrics({ register: this.registry });
+    if (redisPersistence) redisPersistenceGauge(this.registry, redisPersistence);
     this.#requests = new Counter({
       name: 'switchboard_api_requests_total', help: 'HTTP requests answered, by method, route template and status',
       labelNames: ['method', 'route', 'status'], registers: [this.registry],

@@ -5,5 +5,9 @@ export const healthBodySchema = z.object({
   status: z.literal('ok'),
   database: z.enum(['external', 'embedded']),
   redis: z.enum(['external', 'embedded', 'stand-in']),
+  redisPersistence: z.object({
+    status: z.enum(['safe', 'unsafe', 'unknown', 'off']),
+    problems: z.array(z.string()),
+  }).optional(),
   uptimeSeconds: z.number().int().nonnegative(),
 });

@@ -34,9 +34,9 @@ export function suiteSchema(suffix: string): string {
   return `${TEST_SCHEMA}_${suffix}`;
 }
 
-/** Opens the database in `<TEST_SCHEMA>_<suffix>`, optionally migrated. */
-export async function openSuiteDatabase(suffix: string, migrate = true): Promise<MikroORM> {
-  const orm = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema: suiteSchema(suffix), poolMax: 4 });
+/** Opens the database in `<TEST_SCHEMA>_<suffix>` (on `databaseUrl`, default the tests' server), optionally migrated. */
+export async function openSuiteDatabase(suffix: string, migrate = true, databaseUrl = TEST_DATABASE_URL): Promise<MikroORM> {
+  const orm = await openDatabase({ databaseUrl, schema: suiteSchema(suffix), poolMax: 4 });
   if (migrate) await migrateUp(orm);
   return orm;
 }

@@ -27,7 +27,7 @@ import type { SupervisorOptions } from '../../../supervisor/supervisor-options.t
 import { DiscordFake, type DiscordFakeOptions } from '../../fakes/discord/discord-fake.ts';
 import type { TelegramRuntimeOptions } from '../../../actors/platform/telegram/telegram-runtime.ts';
 import { TelegramFake, type FakeUser } from '../../fakes/telegram/telegram-fake.ts';
-import { TEST_REDIS_URL, testEnv } from '../../helpers/namespace.ts';
+import { TEST_DATABASE_URL, TEST_REDIS_URL, testEnv } from '../../helpers/namespace.ts';
 import { UNPACED_TELEGRAM } from '../../helpers/telegram-pacing.ts';
 import { openSuiteDatabase, suiteSchema } from '../db/fixture.ts';
 import { logger, redisFor, suitePrefix, waitFor } from '../supervisor/fixture.ts';
@@ -77,6 +77,8 @@ export interface WorldOptions {
   unpaced?: boolean;
   /** More options of the Telegram sessions' runtime (e.g. a small upload limit). */
   telegramRuntime?: Omit<TelegramRuntimeOptions, 'endpoint'>;
+  /** PostgreSQL the world lives in (a private server a test may stop). Default: the tests' server. */
+  databaseUrl?: string;
 }
 
 export class ForwardingWorld {
@@ -86,6 +88,8 @@ export class ForwardingWorld {
   readonly orm: MikroORM;
   readonly sql: Sql;
   readonly schema: string;
+  /** The server `schema` is on, for a supervisor in a child process. */
+  readonly databaseUrl: string;
   readonly keyring: Keyring;
   /** SECRET_KEYS of the world, for a supervisor in a child process. */
   readonly secretKeys: string;
@@ -99,10 +103,11 @@ export class ForwardingWorld {
   #unpaced = false;
   #telegramRuntime: Omit<TelegramRuntimeOptions, 'endpoint'> = {};
 
-  private constructor(fake: DiscordFake, orm: MikroORM, schema: string, redis: Redis, prefix: string) {
+  private constructor(fake: DiscordFake, orm: MikroORM, schema: string, databaseUrl: string, redis: Redis, prefix: string) {
     this.fake = fake;
     this.orm = orm;
     this.schema = schema;
+    this.databaseUrl = databaseUrl;
     this.sql = sqlOn(orm, schema);
     this.secretKeys = `k1:${randomBytes(32).toString('base64')}`;
     this.keyring = parseKeyring(this.secretKeys);
@@ -114,10 +119,11 @@ export class ForwardingWorld {
   static async create(suite: string, options: WorldOptions = {}): Promise<ForwardingWorld> {
     const fake = await DiscordFake.start({ ...(options.unpaced === true ? { rateLimits: false } : {}), ...options.discord });
     const suffix = `${suite}_${randomUUID().slice(0, 6)}`;
-    const orm = await openSuiteDatabase(suffix);
+    const databaseUrl = options.databaseUrl ?? TEST_DATABASE_URL;
+    const orm = await openSuiteDatabase(suffix, true, databaseUrl);
     await seedPlans(orm.em.fork());
     const prefix = suitePrefix(suite);
-    const world = new ForwardingWorld(fake, orm, suiteSchema(suffix), redisFor(prefix), prefix);
+    const world = new ForwardingWorld(fake, orm, suiteSchema(suffix), databaseUrl, redisFor(prefix), prefix);
     for (const row of await world.sql.all<{ id: string; name: Tier }>(`select id, name from ${world.sql.table('subscription_plans')}`)) {
       world.#plans.set(row.name, row.id);
     }

@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { TEST_DATABASE_URL, testEnv } from '../../helpers/namespace.ts';
+import { testEnv } from '../../helpers/namespace.ts';
 import { ForwardingWorld, waitFor, type WorldOptions } from './forwarding-fixture.ts';
 
 export { waitFor };
@@ -22,6 +22,10 @@ export interface ChildStatus {
   running: number;
   /** How long the child has seen Redis stalled, ms; null while it answers. */
   redisStalledMs: number | null;
+  /** How long the child has seen PostgreSQL unreachable, ms; null while it answers. */
+  databaseUnreachableMs: number | null;
+  /** Tasks the child dead-lettered since it started. */
+  deadLettered: number;
   workers: Array<{ pid: number | null; threadRestarts: number; actorIds: string[] }>;
 }
 
@@ -68,7 +72,7 @@ export class StreamWorld {
   startChild(redisUrl: string, env: Record<string, string> = {}): Promise<ChildProcess> {
     const proc = spawn(process.execPath, ['--import', 'tsx', CHILD], {
       env: testEnv({
-        DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: this.world.schema, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: this.world.prefix,
+        DATABASE_URL: this.world.databaseUrl, DATABASE_SCHEMA: this.world.schema, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: this.world.prefix,
         SECRET_KEYS: this.world.secretKeys, DISCORD_API_URL: this.world.fake.apiUrl, EXPECT_SESSIONS: String(this.sessions),
         PLAN_RATES: 'off', ORPHAN_SCAN_MS: '1000', ...env,
       }),

@@ -24,7 +24,7 @@ describe('provideRedis', function () {
   afterEach(async () => { await rm(dataDir, { recursive: true, force: true }); });
 
   function config(extra: Partial<RedisProviderOptions['config']> = {}, port = 0): RedisProviderOptions['config'] {
-    return { REDIS_URL: undefined, REDIS_KEY_PREFIX: `${TEST_REDIS_PREFIX}rp:`, DATA_DIR: dataDir, EMBEDDED_REDIS_PORT: port, ...extra };
+    return { REDIS_URL: undefined, REDIS_KEY_PREFIX: `${TEST_REDIS_PREFIX}rp:`, DATA_DIR: dataDir, EMBEDDED_REDIS_PORT: port, REDIS_PERSISTENCE_CHECK: 'off', ...extra };
   }
 
   it('uses REDIS_URL, with every key under REDIS_KEY_PREFIX', async () => {

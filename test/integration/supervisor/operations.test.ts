@@ -128,7 +128,8 @@ describe('supervisor operations', function () {
     await supervisor.addSession(loopbackSpec(2, 'free'));
     await supervisor.pauseSession('session-2');
     const waits = [{ platform: 'telegram', source: 'platform', count: 2 }, { platform: 'telegram', source: 'pacer', count: 40 }, { platform: 'discord', source: 'platform', count: 1 }];
-    const metrics = await startMetricsServer(supervisor, { port: 0, schedulerMetrics: queueFigures, sendWaits: () => waits });
+    const persistence = { status: 'unsafe' as const, problems: ['Redis runs with appendonly no: …'] };
+    const metrics = await startMetricsServer(supervisor, { port: 0, schedulerMetrics: queueFigures, sendWaits: () => waits, redisPersistence: () => persistence });
     try {
       const body = await (await fetch(metrics.url)).text();
       assert.match(body, /switchboard_sessions\{state="running",tier="elite",supervisor="[^"]+"\} 1/);
@@ -148,6 +149,8 @@ describe('supervisor operations', function () {
       assert.match(body, /switchboard_queue_wait_seconds_bucket\{tier="elite",le="0.005",supervisor="[^"]+"\} \d+/);
       assert.match(body, /switchboard_send_waits_total\{platform="telegram",source="pacer",supervisor="[^"]+"\} 40/);
       assert.match(body, /switchboard_send_waits_total\{platform="discord",source="platform",supervisor="[^"]+"\} 1/);
+      assert.match(body, /switchboard_redis_persistence\{status="unsafe",supervisor="[^"]+"\} 1/);
+      assert.match(body, /switchboard_redis_persistence\{status="safe",supervisor="[^"]+"\} 0/);
       assert.match(body, /process_cpu_seconds_total\{supervisor="[^"]+"\} [\d.]+/);
       assert.match(body, /nodejs_eventloop_lag_seconds/);
       assert.doesNotMatch(body, /# TYPE switchboard_\w+(?<!_total) counter/, 'every counter ends in _total');
@@ -155,8 +158,8 @@ describe('supervisor operations', function () {
       const health = await fetch(metrics.healthUrl);
       assert.equal(health.status, 200);
       assert.deepEqual(await health.json(), {
-        status: 'ok', supervisorId: supervisor.id, redis: { stalledForMs: null, stalls: 0, lastStall: null },
-      });
+        status: 'ok', supervisorId: supervisor.id, redis: { stalledForMs: null, stalls: 0, lastStall: null, persistence },
+      }, 'unsafe persistence is shown, and still 200: forwarding works');
       assert.deepEqual(supervisor.snapshot().redis, { stalledForMs: null, stalls: 0, lastStall: null });
     } finally {
       await metrics.close();

@@ -26,4 +26,16 @@ describe('acceptWithRetry', () => {
     await assert.rejects(done, /refused 2/);
     assert.equal(tries, 2);
   });
+
+  it('rejects at once a failure that is not worth another try', async () => {
+    let tries = 0;
+    const failures: unknown[] = [];
+    const done = acceptWithRetry(async () => {
+      tries += 1;
+      throw new Error(tries === 1 ? 'unreachable' : 'refused for good');
+    }, { initialDelayMs: 1, stopped: () => false, onFailure: (e) => failures.push(e), retryable: (e) => (e as Error).message === 'unreachable' });
+    await assert.rejects(done, /refused for good/);
+    assert.equal(tries, 2);
+    assert.equal(failures.length, 1);
+  });
 });
