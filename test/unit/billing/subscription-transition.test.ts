@@ -11,7 +11,7 @@ const ctx = (nowDays = 0, ended = false) => ({ now: at(nowDays), graceMs: GRACE,
 const payment = (status: PaymentFact['status'] = 'succeeded'): PaymentFact => ({ externalId: 'in_1', amountCents: 900, currency: 'usd', status, plan: 'pro', at: at(0), raw: {} });
 const base = (days = 0) => ({ provider: 'stripe' as const, eventId: `evt_${days}`, eventType: 't', occurredAt: at(days) });
 
-function paidEvent(startDays: number, endDays: number, ref = 'sub_1', plan: 'pro' | 'elite' = 'pro'): BillingEventFact {
+function paidEvent(startDays: number, endDays: number, ref = 'sub_1', plan: 'pro' | 'elite' = 'pro'): Extract<BillingEventFact, { kind: 'period_paid' }> {
   return { ...base(startDays), kind: 'period_paid', externalRef: ref, plan, period: 'monthly', periodStart: at(startDays), periodEnd: at(endDays), payment: payment() };
 }
 function stateEvent(days: number, fields: Partial<{ plan: 'pro' | 'elite'; cancelAtPeriodEnd: boolean; status: 'active' | 'canceled' | 'incomplete'; opening: boolean; ref: string }> = {}): BillingEventFact {
