@@ -157,4 +157,25 @@ export const DEFAULTS = {
   TELEGRAM_SERVER_KEY_FILE: undefined,
   /** `API_JOBS_INTERVAL_MS`: how often an API process runs the plan expiry and usage flush jobs (one cluster member at a time). Default `60000`. */
   API_JOBS_INTERVAL_MS: 60_000,
+  /** `STRIPE_SECRET_KEY`: Stripe secret (`sk_…`) or restricted (`rk_…`) API key. Default: unset, which leaves Stripe off (`billing_not_configured`). */
+  STRIPE_SECRET_KEY: undefined,
+  /** `STRIPE_WEBHOOK_SECRET`: signing secret (`whsec_…`) of the webhook endpoint registered in Stripe; required with the key. Default: unset. */
+  STRIPE_WEBHOOK_SECRET: undefined,
+  /** `STRIPE_API_URL`: base URL of the Stripe API (tests point it at the Stripe fake). Default `https://api.stripe.com`. */
+  STRIPE_API_URL: 'https://api.stripe.com',
+  /** `STRIPE_PRICE_{PRO,ELITE}_{MONTHLY,YEARLY}`: the Stripe price (`price_…`) sold for each plan and period; at least one with the key. Default: unset (not sold). */
+  STRIPE_PRICE_PRO_MONTHLY: undefined,
+  STRIPE_PRICE_PRO_YEARLY: undefined,
+  STRIPE_PRICE_ELITE_MONTHLY: undefined,
+  STRIPE_PRICE_ELITE_YEARLY: undefined,
+  /** `BILLING_GRACE_DAYS`: days a paid plan is kept after its renewal falls due unpaid (a failed charge, a late webhook) before it moves to Free. Default `7`. */
+  BILLING_GRACE_DAYS: 7,
+  /** `NOWPAYMENTS_IPN_SECRET`: IPN secret of the NOWPayments account; turns on its webhook. Default: unset. */
+  NOWPAYMENTS_IPN_SECRET: undefined,
+  /** `PAYPAL_CLIENT_ID`, `PAYPAL_CLIENT_SECRET`, `PAYPAL_WEBHOOK_ID`: the PayPal REST app and the id of its webhook; all three or none. Default: unset. */
+  PAYPAL_CLIENT_ID: undefined,
+  PAYPAL_CLIENT_SECRET: undefined,
+  PAYPAL_WEBHOOK_ID: undefined,
+  /** `PAYPAL_API_URL`: base URL of the PayPal REST API (`https://api-m.sandbox.paypal.com` for the sandbox; tests use the fake). Default `https://api-m.paypal.com`. */
+  PAYPAL_API_URL: 'https://api-m.paypal.com',
 } as const;

@@ -11,6 +11,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { requestId } from './http/request-id.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { apiKeysRouter } from './routes/api-keys.ts';
+import { billingWebhooksRouter } from './routes/billing-webhooks.ts';
 import { authRouters } from './routes/auth/index.ts';
 import { healthRouter, type HealthSources } from './routes/health.ts';
 import type { ApiRequestMetrics } from './http/request-metrics.ts';
@@ -38,6 +39,8 @@ export function createApp(deps: AppDependencies): Express {
   if (ctx !== undefined) {
     // Client addresses feed the per-address rate limits: only believe the proxies configured.
     app.set('trust proxy', ctx.config.TRUST_PROXY === 'false' ? false : ctx.config.TRUST_PROXY);
+    // Webhooks are signed over their raw bytes: they read their own body, before the JSON parser could.
+    app.use(billingWebhooksRouter(ctx));
     app.use(express.json({ limit: ctx.config.API_BODY_LIMIT_KB * 1024 }));
     app.use(openApiRouter(ctx));
     app.use(docsRouter());

@@ -21,7 +21,8 @@ import { ForwardingPair } from '../db/entities/forwarding-pair.ts';
 import { TelegramAccount } from '../db/entities/telegram-account.ts';
 import { User } from '../db/entities/user.ts';
 import { CURRENT_SUBSCRIPTION_STATUSES, UserSubscription } from '../db/entities/user-subscription.ts';
-import { PAYMENT_NOTE, upgradeOptions } from '../domain/plans/plan-upgrades.ts';
+import { upgradeOptions } from '../domain/plans/plan-upgrades.ts';
+import { upgradePayment } from '../api/billing/upgrade-links.ts';
 import type { PlanDefinition } from '../domain/plans/plan-types.ts';
 import { SwitchboardError } from '../errors/switchboard-error.ts';
 import type { RichText } from '../forwarding/message/neutral-message.ts';
@@ -180,8 +181,11 @@ export class CommandRunner {
         const user = await em.findOneOrFail(User, { id: caller.userId });
         return usageReply(usageReport(caller.plan, await loadUserUsage(this.#ctx, em, user)));
       }
-      case 'upgrade':
-        return upgradeReply(caller.plan, upgradeOptions(caller.plan), PAYMENT_NOTE);
+      case 'upgrade': {
+        const options = upgradeOptions(caller.plan);
+        const payment = await upgradePayment(this.#ctx, caller.userId, options.map((o) => o.plan.tier));
+        return upgradeReply(caller.plan, options, payment.message, payment.checkout.map((l) => ({ plan: l.plan, period: l.period, url: l.url })));
+      }
       case 'pairs':
         return args.length === 0 ? this.#page(caller, { list: 'pairs', page: 0, arg: '' }) : this.#steerPair(caller, args);
       case 'accounts':

@@ -63,6 +63,23 @@ function longSecret(name: string) {
   });
 }
 
+/** An opaque credential with a known prefix (Stripe's `sk_`, `whsec_`, `price_`...). */
+function prefixed(name: string, pattern: RegExp, shape: string) {
+  return optionalText.refine((v) => v === undefined || pattern.test(v), { error: `${name} must be ${shape}` });
+}
+
+/** The variables that sell a plan through Stripe, in `plan:period` order. */
+export const STRIPE_PRICE_VARIABLES = {
+  STRIPE_PRICE_PRO_MONTHLY: { plan: 'pro', period: 'monthly' },
+  STRIPE_PRICE_PRO_YEARLY: { plan: 'pro', period: 'yearly' },
+  STRIPE_PRICE_ELITE_MONTHLY: { plan: 'elite', period: 'monthly' },
+  STRIPE_PRICE_ELITE_YEARLY: { plan: 'elite', period: 'yearly' },
+} as const;
+
+function stripePrice(name: string) {
+  return prefixed(name, /^price_[A-Za-z0-9]{1,250}$/, 'a Stripe price id (price_…)');
+}
+
 const keyEntry = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/]{43}=)$/;
 
 export const configSchema = z
@@ -162,6 +179,26 @@ export const configSchema = z
     CONTROL_BOT_TELEGRAM_TOKEN: optionalText.refine((v) => v === undefined || /^[0-9]{1,20}:[A-Za-z0-9_-]{30,64}$/.test(v), {
       error: 'CONTROL_BOT_TELEGRAM_TOKEN must be a Telegram bot token from @BotFather (digits, a colon, then 30 to 64 letters, digits, _ or -)',
     }),
+    STRIPE_SECRET_KEY: prefixed('STRIPE_SECRET_KEY', /^(sk|rk)_(test|live)_[A-Za-z0-9]{8,}$/, 'a Stripe secret key (sk_test_…, sk_live_…, or restricted rk_…)'),
+    STRIPE_WEBHOOK_SECRET: prefixed('STRIPE_WEBHOOK_SECRET', /^whsec_[A-Za-z0-9+/=]{8,}$/, 'the signing secret of a Stripe webhook endpoint (whsec_…)'),
+    STRIPE_API_URL: url('STRIPE_API_URL', ['http:', 'https:']).transform((v) => v ?? DEFAULTS.STRIPE_API_URL),
+    STRIPE_PRICE_PRO_MONTHLY: stripePrice('STRIPE_PRICE_PRO_MONTHLY'),
+    STRIPE_PRICE_PRO_YEARLY: stripePrice('STRIPE_PRICE_PRO_YEARLY'),
+    STRIPE_PRICE_ELITE_MONTHLY: stripePrice('STRIPE_PRICE_ELITE_MONTHLY'),
+    STRIPE_PRICE_ELITE_YEARLY: stripePrice('STRIPE_PRICE_ELITE_YEARLY'),
+    BILLING_GRACE_DAYS: z.coerce
+      .number({ error: 'BILLING_GRACE_DAYS must be a whole number of days from 0 to 60' })
+      .int({ error: 'BILLING_GRACE_DAYS must be a whole number of days from 0 to 60' })
+      .min(0, { error: 'BILLING_GRACE_DAYS must be a whole number of days from 0 to 60' })
+      .max(60, { error: 'BILLING_GRACE_DAYS must be a whole number of days from 0 to 60' })
+      .default(DEFAULTS.BILLING_GRACE_DAYS),
+    NOWPAYMENTS_IPN_SECRET: optionalText.refine((v) => v === undefined || v.length >= 16, {
+      error: 'NOWPAYMENTS_IPN_SECRET must be the IPN secret from the NOWPayments dashboard (16 characters or more)',
+    }),
+    PAYPAL_CLIENT_ID: optionalText,
+    PAYPAL_CLIENT_SECRET: optionalText,
+    PAYPAL_WEBHOOK_ID: prefixed('PAYPAL_WEBHOOK_ID', /^[A-Za-z0-9-]{1,64}$/, 'the id PayPal gave the webhook (letters, digits and -)'),
+    PAYPAL_API_URL: url('PAYPAL_API_URL', ['http:', 'https:']).transform((v) => v ?? DEFAULTS.PAYPAL_API_URL),
   })
   .superRefine((c, ctx) => {
     if (c.SECRET_KEY_CURRENT !== undefined) {
@@ -197,7 +234,36 @@ export const configSchema = z
     if (c.MAIL_TRANSPORT === 'smtp' && c.SMTP_URL === undefined) {
       ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'SMTP_URL is required when MAIL_TRANSPORT is smtp' });
     }
+    checkStripe(c, ctx);
+    const paypal = [c.PAYPAL_CLIENT_ID, c.PAYPAL_CLIENT_SECRET, c.PAYPAL_WEBHOOK_ID].filter((v) => v !== undefined).length;
+    if (paypal !== 0 && paypal !== 3) {
+      ctx.addIssue({ code: 'custom', path: ['PAYPAL_WEBHOOK_ID'], message: 'PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID must be set together' });
+    }
   });
+
+type StripeVariables = { STRIPE_SECRET_KEY?: string | undefined; STRIPE_WEBHOOK_SECRET?: string | undefined }
+  & { [K in keyof typeof STRIPE_PRICE_VARIABLES]?: string | undefined };
+
+/** Stripe is all or nothing: a key with its webhook secret and at least one price, or none of them. */
+function checkStripe(c: StripeVariables, ctx: z.RefinementCtx): void {
+  const prices = Object.keys(STRIPE_PRICE_VARIABLES).filter((k) => c[k as keyof typeof STRIPE_PRICE_VARIABLES] !== undefined);
+  if (c.STRIPE_SECRET_KEY === undefined) {
+    if (c.STRIPE_WEBHOOK_SECRET !== undefined || prices.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: `STRIPE_SECRET_KEY is required when ${c.STRIPE_WEBHOOK_SECRET !== undefined ? 'STRIPE_WEBHOOK_SECRET' : prices[0]} is set` });
+    }
+    return;
+  }
+  if (c.STRIPE_WEBHOOK_SECRET === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (payments are confirmed only by signed webhooks)' });
+  }
+  if (prices.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['STRIPE_PRICE_PRO_MONTHLY'], message: `STRIPE_SECRET_KEY needs at least one price to sell: ${Object.keys(STRIPE_PRICE_VARIABLES).join(', ')}` });
+  }
+  const ids = prices.map((k) => c[k as keyof typeof STRIPE_PRICE_VARIABLES]);
+  if (new Set(ids).size !== ids.length) {
+    ctx.addIssue({ code: 'custom', path: ['STRIPE_PRICE_PRO_MONTHLY'], message: 'Each STRIPE_PRICE_* must name a different price (a payment names the plan by its price)' });
+  }
+}
 
 /** Switchboard's configuration after validation and defaults. */
 export type Config = Readonly<z.infer<typeof configSchema>>;

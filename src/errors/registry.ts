@@ -608,3 +608,52 @@ export const TelegramRefusedError = defineError<{ telegramError: string }>(
   'TelegramRefusedError', 'telegram_refused', 400,
   (d) => `Telegram refused the request: ${d.telegramError}`,
 );
+
+// --- billing (src/api/billing, /v1/billing and the payment providers' webhooks) ---
+/**
+ * The payment provider a request needs is not configured on this server.
+ * 409 like `telegram_unavailable`: the request is fine, this deployment
+ * cannot serve it until an operator sets the provider's variables.
+ */
+export const BillingNotConfiguredError = defineError<{ provider: string; variables: string[] }>(
+  'BillingNotConfiguredError', 'billing_not_configured', 409,
+  (d) => `Payments through ${d.provider} are not configured on this server (${d.variables.join(', ')}); ask its operator`,
+);
+/** A plan and period with no price configured; `available` lists what is sold. */
+export const PriceNotConfiguredError = defineError<{ plan: string; period: string; available: Array<{ plan: string; period: string }> }>(
+  'PriceNotConfiguredError', 'price_not_configured', 400,
+  (d) => `The ${d.plan} plan is not sold ${d.period}; available: ${d.available.length === 0 ? '(none)' : d.available.map((a) => `${a.plan} ${a.period}`).join(', ')}`,
+);
+/** The customer portal of a user who never started a checkout: the provider has no customer for them. */
+export const BillingAccountMissingError = defineError<{ provider: string }>(
+  'BillingAccountMissingError', 'billing_account_missing', 409,
+  (d) => `You have no ${d.provider} billing account yet; subscribe first (POST /v1/billing/checkout)`,
+);
+/** A webhook whose signature does not verify (wrong secret, altered body, too old a timestamp): nothing was changed. */
+export const InvalidSignatureError = defineError<{ provider: string; reason: string }>(
+  'InvalidSignatureError', 'invalid_signature', 400,
+  (d) => `The ${d.provider} webhook signature does not verify: ${d.reason}`,
+);
+/** A signed webhook whose content is not what the provider documents (a field missing, an unknown price or order). */
+export const WebhookPayloadInvalidError = defineError<{ provider: string; reason: string }>(
+  'WebhookPayloadInvalidError', 'webhook_payload_invalid', 400,
+  (d) => `The ${d.provider} webhook cannot be applied: ${d.reason}`,
+);
+/** The payment provider could not be reached, or failed on its side; nothing was changed. */
+export const BillingProviderUnavailableError = defineError<{ provider: string; reason: string }>(
+  'BillingProviderUnavailableError', 'billing_provider_unavailable', 503,
+  (d) => `${d.provider} could not be reached: ${d.reason}; try again shortly`,
+);
+/**
+ * The provider refused a call the service made on the user's behalf (a price
+ * or customer it no longer has): 409, the deployment's state is at fault, not the request.
+ */
+export const BillingProviderRefusedError = defineError<{ provider: string; providerCode: string; reason: string }>(
+  'BillingProviderRefusedError', 'billing_provider_refused', 409,
+  (d) => `${d.provider} refused the request (${d.providerCode}): ${d.reason}`,
+);
+/** A checkout while the user already pays for a plan through this provider: plan changes and cancelling go through its portal. */
+export const AlreadySubscribedError = defineError<{ provider: string; plan: string }>(
+  'AlreadySubscribedError', 'already_subscribed', 409,
+  (d) => `You already pay for the ${d.plan} plan through ${d.provider}; change or cancel it in the customer portal (POST /v1/billing/portal)`,
+);

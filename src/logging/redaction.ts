@@ -34,6 +34,14 @@ export const SECRET_KEYS = [
   'CONTROL_BOT_DISCORD_TOKEN',
   'CONTROL_BOT_TELEGRAM_TOKEN',
   'botAuthToken',
+  // Billing: provider keys under their config names and the SDKs' (Stripe's config carries `apiKey`, listed above).
+  'STRIPE_SECRET_KEY',
+  'STRIPE_WEBHOOK_SECRET',
+  'NOWPAYMENTS_IPN_SECRET',
+  'PAYPAL_CLIENT_SECRET',
+  'webhookSecret',
+  'clientSecret',
+  'access_token',
 ] as const;
 
 const DEPTHS = ['', '*.', '*.*.'];

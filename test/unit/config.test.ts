@@ -6,6 +6,9 @@ const KEY = 'k1:' + Buffer.alloc(32, 7).toString('base64');
 /** A secret long enough for JWT_SECRET and API_KEY_PEPPER. */
 const LONG = 'x'.repeat(32);
 const HASH = '0123456789abcdef0123456789abcdef';
+/** A complete Stripe configuration. */
+const STRIPE = { STRIPE_SECRET_KEY: 'sk_test_abcdefgh1234', STRIPE_WEBHOOK_SECRET: 'whsec_abcdefgh1234', STRIPE_PRICE_PRO_MONTHLY: 'price_pro1' };
+const PAYPAL = { PAYPAL_CLIENT_ID: 'client', PAYPAL_CLIENT_SECRET: 'secret', PAYPAL_WEBHOOK_ID: '1AB23456CD789012E' };
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -37,7 +40,17 @@ describe('configuration', () => {
     assert.equal(c.MAIL_TRANSPORT, 'file');
     assert.equal(c.DISCORD_API_URL, 'https://discord.com/api');
     assert.equal(c.API_JOBS_INTERVAL_MS, 60_000);
+    assert.equal(c.STRIPE_SECRET_KEY, undefined, 'billing is off by default');
+    assert.equal(c.STRIPE_API_URL, 'https://api.stripe.com');
+    assert.equal(c.BILLING_GRACE_DAYS, 7);
+    assert.equal(c.PAYPAL_API_URL, 'https://api-m.paypal.com');
     assert.ok(Object.isFrozen(c));
+  });
+
+  it('takes a complete Stripe, PayPal and NOWPayments configuration', () => {
+    const c = parseConfig({ ...STRIPE, ...PAYPAL, NOWPAYMENTS_IPN_SECRET: 'x'.repeat(32), BILLING_GRACE_DAYS: '0' });
+    assert.equal(c.STRIPE_PRICE_PRO_MONTHLY, 'price_pro1');
+    assert.equal(c.BILLING_GRACE_DAYS, 0);
   });
 
   it('treats an empty variable as unset', () => {
@@ -129,6 +142,25 @@ describe('configuration', () => {
     ['CONTROL_BOT_TELEGRAM_TOKEN without an application', { CONTROL_BOT_TELEGRAM_TOKEN: `12345:${'A'.repeat(35)}` }, 'CONTROL_BOT_TELEGRAM_TOKEN needs TELEGRAM_API_ID and TELEGRAM_API_HASH (a bot logs in over MTProto as an application)'],
     ['TELEGRAM_SERVER', { TELEGRAM_SERVER: '127.0.0.1:40000' }, 'TELEGRAM_SERVER must be host:port with a port from 1 to 32767'],
     ['TELEGRAM_SERVER_KEY_FILE without a server', { TELEGRAM_SERVER_KEY_FILE: '/k.pem' }, 'TELEGRAM_SERVER_KEY_FILE needs TELEGRAM_SERVER'],
+    ['STRIPE_SECRET_KEY', { ...STRIPE, STRIPE_SECRET_KEY: 'pk_test_12345678' }, 'STRIPE_SECRET_KEY must be a Stripe secret key (sk_test_…, sk_live_…, or restricted rk_…)'],
+    ['STRIPE_WEBHOOK_SECRET', { ...STRIPE, STRIPE_WEBHOOK_SECRET: 'secret' }, 'STRIPE_WEBHOOK_SECRET must be the signing secret of a Stripe webhook endpoint (whsec_…)'],
+    ['STRIPE_API_URL', { STRIPE_API_URL: 'ftp://stripe' }, 'STRIPE_API_URL must be a http:// or https:// URL'],
+    ['STRIPE_PRICE_PRO_MONTHLY', { ...STRIPE, STRIPE_PRICE_PRO_MONTHLY: 'prod_123' }, 'STRIPE_PRICE_PRO_MONTHLY must be a Stripe price id (price_…)'],
+    ['STRIPE_PRICE_ELITE_YEARLY', { ...STRIPE, STRIPE_PRICE_ELITE_YEARLY: 'price_ bad' }, 'STRIPE_PRICE_ELITE_YEARLY must be a Stripe price id (price_…)'],
+    ['STRIPE_SECRET_KEY without its webhook secret', { STRIPE_SECRET_KEY: STRIPE.STRIPE_SECRET_KEY, STRIPE_PRICE_PRO_MONTHLY: 'price_1' },
+      'STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (payments are confirmed only by signed webhooks)'],
+    ['STRIPE_SECRET_KEY without a price', { STRIPE_SECRET_KEY: STRIPE.STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: STRIPE.STRIPE_WEBHOOK_SECRET },
+      'STRIPE_SECRET_KEY needs at least one price to sell: STRIPE_PRICE_PRO_MONTHLY, STRIPE_PRICE_PRO_YEARLY, STRIPE_PRICE_ELITE_MONTHLY, STRIPE_PRICE_ELITE_YEARLY'],
+    ['a price without STRIPE_SECRET_KEY', { STRIPE_PRICE_ELITE_MONTHLY: 'price_1' }, 'STRIPE_SECRET_KEY is required when STRIPE_PRICE_ELITE_MONTHLY is set'],
+    ['STRIPE_WEBHOOK_SECRET without STRIPE_SECRET_KEY', { STRIPE_WEBHOOK_SECRET: STRIPE.STRIPE_WEBHOOK_SECRET }, 'STRIPE_SECRET_KEY is required when STRIPE_WEBHOOK_SECRET is set'],
+    ['one price for two plans', { ...STRIPE, STRIPE_PRICE_ELITE_MONTHLY: STRIPE.STRIPE_PRICE_PRO_MONTHLY },
+      'Each STRIPE_PRICE_* must name a different price (a payment names the plan by its price)'],
+    ['BILLING_GRACE_DAYS', { BILLING_GRACE_DAYS: '61' }, 'BILLING_GRACE_DAYS must be a whole number of days from 0 to 60'],
+    ['BILLING_GRACE_DAYS negative', { BILLING_GRACE_DAYS: '-1' }, 'BILLING_GRACE_DAYS must be a whole number of days from 0 to 60'],
+    ['NOWPAYMENTS_IPN_SECRET', { NOWPAYMENTS_IPN_SECRET: 'short' }, 'NOWPAYMENTS_IPN_SECRET must be the IPN secret from the NOWPayments dashboard (16 characters or more)'],
+    ['PAYPAL_WEBHOOK_ID', { ...PAYPAL, PAYPAL_WEBHOOK_ID: 'has space' }, 'PAYPAL_WEBHOOK_ID must be the id PayPal gave the webhook (letters, digits and -)'],
+    ['PayPal partly set', { PAYPAL_CLIENT_ID: 'id' }, 'PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID must be set together'],
+    ['PAYPAL_API_URL', { PAYPAL_API_URL: 'paypal' }, 'PAYPAL_API_URL must be a http:// or https:// URL'],
   ];
   for (const [name, env, message] of cases) {
     it(`refuses a bad ${name} with its exact message`, () => {

@@ -55,6 +55,10 @@ describe('logging', () => {
     ['API key', { apiKey: SECRET }],
     ['control bot tokens in a config', { config: { CONTROL_BOT_TELEGRAM_TOKEN: SECRET, CONTROL_BOT_DISCORD_TOKEN: SECRET } }],
     ['gramjs bot login parameters', { params: { botAuthToken: SECRET } }],
+    ['billing keys in a config', { config: { STRIPE_SECRET_KEY: SECRET, STRIPE_WEBHOOK_SECRET: SECRET, NOWPAYMENTS_IPN_SECRET: SECRET, PAYPAL_CLIENT_SECRET: SECRET } }],
+    ['a Stripe gateway', { gateway: { webhookSecret: SECRET } }],
+    ['a PayPal token answer', { token: { access_token: SECRET } }],
+    ['PayPal credentials', { paypal: { clientSecret: SECRET } }],
   ];
   for (const [name, obj] of shapes) {
     it(`redacts a ${name}`, () => {

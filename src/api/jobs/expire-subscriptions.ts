@@ -25,32 +25,40 @@ export interface ExpiryReport {
   expired: PlanSwitch[];
 }
 
-async function expireOne(ctx: ApiContext, row: SubscriptionRow, now: Date): Promise<{ change: PlanSwitch; email: string } | null> {
+async function expireOne(ctx: ApiContext, row: SubscriptionRow, now: Date): Promise<{ change: PlanSwitch; email: string; paymentFailed: boolean } | null> {
   return ctx.orm.em.fork().transactional(async (em) => {
     const user = await em.findOne(User, { id: row.userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (user === null) return null;
     const still = await em.findOne(UserSubscription, { id: row.id, status: { $in: [...CURRENT_SUBSCRIPTION_STATUSES] } });
     // Renewed or changed by an admin since the scan: nothing has lapsed any more.
     if (still === null || still.expiresAt === null || still.expiresAt === undefined || still.expiresAt.getTime() > now.getTime()) return null;
+    // A failed payment's grace ran out. The row keeps `past_due`: should the provider's retry succeed later, its invoice reopens the plan.
+    const paymentFailed = still.billingStatus === 'past_due';
     const change = await switchPlan(em, { user, toPlan: 'free', expiresAt: null, closeAs: 'expired', now });
     recordAudit(em, {
-      action: 'subscription.expired',
+      action: paymentFailed ? 'billing.grace_ended' : 'subscription.expired',
       actorUserId: null,
       targetType: 'user',
       targetId: user.id,
       ip: null,
-      before: { plan: row.plan, role: change.roleBefore, subscriptionId: row.id, expiresAt: still.expiresAt.toISOString() },
+      before: {
+        plan: row.plan, role: change.roleBefore, subscriptionId: row.id, expiresAt: still.expiresAt.toISOString(),
+        ...(still.provider === null || still.provider === undefined ? {} : { provider: still.provider, externalRef: still.externalRef ?? null }),
+      },
       after: { plan: 'free', role: change.roleAfter, pausedPairs: change.paused.pausePairs, pausedAccounts: change.paused.pauseAccounts },
     });
     await em.flush();
-    return { change, email: user.email };
+    return { change, email: user.email, paymentFailed };
   });
 }
 
-function expiryMail(change: PlanSwitch, fromPlan: string): string {
+/** The mail of a plan that ended; `paymentFailed` when a failed payment's grace ran out. */
+export function expiryMail(change: PlanSwitch, fromPlan: string, paymentFailed = false): string {
   const free = PLANS.free;
   const lines = [
-    `Your ${fromPlan} plan has ended and your account is now on the ${free.displayName} plan.`,
+    paymentFailed
+      ? `The payment for your ${fromPlan} plan did not go through before its grace period ended, so your account is now on the ${free.displayName} plan.`
+      : `Your ${fromPlan} plan has ended and your account is now on the ${free.displayName} plan.`,
     '',
     `The ${free.displayName} plan allows ${free.limits.pairs ?? 'unlimited'} pairs and ${free.limits.sessions ?? 'unlimited'} linked account(s).`,
   ];
@@ -89,7 +97,7 @@ export async function runExpiry(ctx: ApiContext, now: Date): Promise<ExpiryRepor
       await ctx.mailer.send({
         to: done.email,
         subject: `Your ${PLANS[row.plan].displayName} plan has ended`,
-        text: expiryMail(done.change, PLANS[row.plan].displayName),
+        text: expiryMail(done.change, PLANS[row.plan].displayName, done.paymentFailed),
       });
     } catch (err) {
       // The audit event already records the change; the mail is a courtesy.

@@ -1,16 +1,19 @@
 /**
  * `GET /v1/plans` (public), `GET /v1/subscription` and `GET /v1/upgrade`:
- * what is sold, what the caller has, and what they could move to. Payment
- * is not built yet: upgrades are made by an administrator for now, and
- * `/v1/upgrade` says so.
+ * what is sold, what the caller has (and how it is paid), and what they
+ * could move to, with a checkout link per plan when Stripe is configured.
  */
 import { Router } from 'express';
 import { z } from 'zod';
 import { PLANS } from '../../../config/plans.ts';
-import { CURRENT_SUBSCRIPTION_STATUSES, SUBSCRIPTION_STATUSES, UserSubscription } from '../../db/entities/user-subscription.ts';
+import {
+  BILLING_CYCLES, BILLING_PROVIDERS, BILLING_STATUSES, CURRENT_SUBSCRIPTION_STATUSES, SUBSCRIPTION_STATUSES, UserSubscription,
+} from '../../db/entities/user-subscription.ts';
 import { effectivePlan } from '../../domain/plans/effective-plan.ts';
 import { TIERS_BY_PRIORITY } from '../../domain/plans/plan-types.ts';
-import { PAYMENT_NOTE, upgradeOptions } from '../../domain/plans/plan-upgrades.ts';
+import { upgradeOptions } from '../../domain/plans/plan-upgrades.ts';
+import { upgradePayment } from '../billing/upgrade-links.ts';
+import { checkoutLinkSchema } from './billing.ts';
 import type { ApiContext } from '../api-context.ts';
 import { authOf } from '../auth/authenticate.ts';
 import { requestPlan } from '../auth/user-plan.ts';
@@ -27,6 +30,15 @@ const subscriptionSchema = z.object({
   startedAt: timestampSchema.nullable().describe('Null for an account that never had a subscription row (Free)'),
   expiresAt: timestampSchema.nullable().describe('Null: never expires'),
   subscribedPlan: z.enum(TIER_NAMES).describe('The plan of the subscription row; differs from `plan.name` once it lapsed'),
+  billing: z.object({
+    provider: z.enum(BILLING_PROVIDERS),
+    status: z.enum(BILLING_STATUSES).describe('`past_due`: a payment failed; the plan is kept until `graceUntil`'),
+    period: z.enum(BILLING_CYCLES).nullable(),
+    renewsAt: timestampSchema.nullable().describe('End of the paid period, when the plan renews; null when it will not'),
+    paidThrough: timestampSchema.nullable(),
+    cancelAtPeriodEnd: z.boolean(),
+    graceUntil: timestampSchema.nullable(),
+  }).nullable().describe('How the plan is paid; null for Free and for a plan an administrator set'),
 });
 
 const upgradeSchema = z.object({
@@ -39,7 +51,11 @@ const upgradeSchema = z.object({
       features: z.array(z.string()).describe('Features the current plan lacks'),
     }),
   })).describe('Plans above the current one, cheapest first'),
-  payment: z.object({ available: z.literal(false), message: z.string() }),
+  payment: z.object({
+    available: z.boolean().describe('Whether plans can be bought online here'),
+    message: z.string(),
+    checkout: z.array(checkoutLinkSchema).describe('A Stripe Checkout link per plan above yours (monthly when sold)'),
+  }),
 });
 
 export function plansRouter(ctx: ApiContext, guard: Guards): Router {
@@ -71,6 +87,15 @@ export function plansRouter(ctx: ApiContext, guard: Guards): Router {
       startedAt: isoOrNull(row?.startedAt),
       expiresAt: isoOrNull(row?.expiresAt),
       subscribedPlan: subscribed,
+      billing: row === null || row.provider === null || row.provider === undefined ? null : {
+        provider: row.provider,
+        status: row.billingStatus ?? 'active',
+        period: row.billingPeriod ?? null,
+        renewsAt: row.cancelAtPeriodEnd || row.billingStatus === 'canceled' ? null : isoOrNull(row.currentPeriodEnd),
+        paidThrough: isoOrNull(row.currentPeriodEnd),
+        cancelAtPeriodEnd: row.cancelAtPeriodEnd,
+        graceUntil: isoOrNull(row.graceUntil),
+      },
     });
   });
 
@@ -79,8 +104,13 @@ export function plansRouter(ctx: ApiContext, guard: Guards): Router {
     responses: { 200: { description: 'Upgrade options from your current plan', schema: upgradeSchema } },
   }, ...guard.user('read'), async (req, res) => {
     const current = await requestPlan(ctx, req);
-    const options = upgradeOptions(current).map((o) => ({ plan: planView(o.plan), gains: { limits: o.limits, features: o.features } }));
-    res.json({ currentPlan: current.name, options, payment: { available: false, message: PAYMENT_NOTE } });
+    const upgrades = upgradeOptions(current);
+    const options = upgrades.map((o) => ({ plan: planView(o.plan), gains: { limits: o.limits, features: o.features } }));
+    const payment = await upgradePayment(ctx, authOf(req).userId, upgrades.map((o) => o.plan.tier));
+    res.json({
+      currentPlan: current.name, options,
+      payment: { ...payment, checkout: payment.checkout.map((l) => ({ ...l, expiresAt: l.expiresAt.toISOString() })) },
+    });
   });
 
   return router;

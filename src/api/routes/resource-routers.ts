@@ -6,6 +6,7 @@
 import type { Router } from 'express';
 import type { ApiContext } from '../api-context.ts';
 import { adminRouters } from './admin/index.ts';
+import { billingRouter } from './billing.ts';
 import { chatLinksRouter } from './chat-links.ts';
 import { discordAccountsRouter } from './discord-accounts.ts';
 import { guards } from './guards.ts';
@@ -22,6 +23,7 @@ export function resourceRouters(ctx: ApiContext): Router[] {
     meRouter(ctx, guard),
     chatLinksRouter(ctx, guard),
     plansRouter(ctx, guard),
+    billingRouter(ctx, guard),
     usageRouter(ctx, guard),
     discordAccountsRouter(ctx, guard),
     telegramLoginRouter(ctx, guard),

@@ -13,7 +13,7 @@ import { ForwardingPair } from '../../db/entities/forwarding-pair.ts';
 import { SubscriptionPlan } from '../../db/entities/subscription-plan.ts';
 import { TelegramAccount } from '../../db/entities/telegram-account.ts';
 import type { IUser, UserRole } from '../../db/entities/user.ts';
-import { CURRENT_SUBSCRIPTION_STATUSES, UserSubscription } from '../../db/entities/user-subscription.ts';
+import { CURRENT_SUBSCRIPTION_STATUSES, UserSubscription, type IUserSubscription } from '../../db/entities/user-subscription.ts';
 import { effectiveRole } from '../../domain/plans/effective-plan.ts';
 import type { Tier } from '../../domain/plans/plan-types.ts';
 import { UnknownPlanError } from '../../errors/registry.ts';
@@ -39,6 +39,9 @@ export interface SwitchPlanOptions {
   /** How the current subscription ends: `expired` by the job, `cancelled` when replaced. */
   closeAs: 'expired' | 'cancelled';
   now: Date;
+  /** The payment provider's columns of the new subscription (billing). Default: none, an unpaid plan. */
+  billing?: Partial<Pick<IUserSubscription,
+    'provider' | 'externalRef' | 'billingStatus' | 'billingPeriod' | 'currentPeriodStart' | 'currentPeriodEnd' | 'cancelAtPeriodEnd' | 'graceUntil' | 'providerUpdatedAt'>>;
 }
 
 export async function switchPlan(em: EntityManager, options: SwitchPlanOptions): Promise<PlanSwitch> {
@@ -58,7 +61,7 @@ export async function switchPlan(em: EntityManager, options: SwitchPlanOptions):
     // Flushed before the new row: at most one current subscription per user (partial unique index).
     await em.flush();
   }
-  em.create(UserSubscription, { user: user.id, plan: planRow.id, status: 'active', startedAt: now, expiresAt: options.expiresAt });
+  em.create(UserSubscription, { user: user.id, plan: planRow.id, status: 'active', startedAt: now, expiresAt: options.expiresAt, ...options.billing });
 
   const roleBefore = user.role;
   user.role = effectiveRole(user.role, user.roleOverridden, toPlan);

@@ -2,6 +2,8 @@
 import { ApiKey } from './api-key.ts';
 import { AuditEvent } from './audit-event.ts';
 import { AuthToken } from './auth-token.ts';
+import { BillingCustomer } from './billing-customer.ts';
+import { BillingEvent } from './billing-event.ts';
 import { ChatLink } from './chat-link.ts';
 import { DiscordAccount } from './discord-account.ts';
 import { ErrorLog } from './error-log.ts';
@@ -20,6 +22,8 @@ import { UserSubscription } from './user-subscription.ts';
 export * from './api-key.ts';
 export * from './audit-event.ts';
 export * from './auth-token.ts';
+export * from './billing-customer.ts';
+export * from './billing-event.ts';
 export * from './chat-link.ts';
 export * from './discord-account.ts';
 export * from './error-log.ts';
@@ -47,6 +51,8 @@ export const ENTITIES = [
   TopicLink,
   ChatLink,
   Payment,
+  BillingCustomer,
+  BillingEvent,
   ApiKey,
   RefreshTokenFamily,
   AuditEvent,

@@ -25,7 +25,7 @@ export const Payment = defineEntity({
     paidAt: optionalTimestamp(),
     /** The provider's payload as received. */
     raw: p.json<Record<string, unknown>>().nullable(),
-    createdAt: createdAt(),
+    createdAt: createdAt().index('payments_created_at_index'),
     updatedAt: updatedAt(),
   },
   uniques: [{ name: 'payments_provider_external_id_unique', properties: ['provider', 'externalId'] }],

@@ -12,5 +12,6 @@ import { PairDeliveryNotice } from './20261204184000-pair-delivery-notice.ts';
 import { PairTopics } from './20261206020000-pair-topics.ts';
 import { TopicLinks } from './20261206050000-topic-links.ts';
 import { ChatLinks } from './20261206060000-chat-links.ts';
+import { Billing } from './20261207090000-billing.ts';
 
-export const MIGRATIONS: readonly Constructor<Migration>[] = [InitialSchema, AuthTokens, TelegramLogin, PairDeliveryNotice, PairTopics, TopicLinks, ChatLinks];
+export const MIGRATIONS: readonly Constructor<Migration>[] = [InitialSchema, AuthTokens, TelegramLogin, PairDeliveryNotice, PairTopics, TopicLinks, ChatLinks, Billing];

@@ -6,8 +6,8 @@
 import { PLANS } from '../../../config/plans.ts';
 import { TIER_PRIORITY, TIERS_BY_PRIORITY, type PlanDefinition, type PlanLimits } from './plan-types.ts';
 
-/** Until billing exists (issue 17), plans change through an administrator. */
-export const PAYMENT_NOTE = 'Online payment is not available yet: to change plans, contact an administrator, who can switch your plan at once.';
+/** Where no payment provider is configured, plans change through an administrator. */
+export const PAYMENT_NOTE = 'Online payment is not set up on this server: to change plans, contact an administrator, who can switch your plan at once.';
 
 export interface LimitGain {
   limit: keyof PlanLimits;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ValidationError, wrap } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import {
-  ApiKey, AuditEvent, AuthToken, TotpRecoveryCode, DiscordAccount, ENTITIES, ErrorLog, ForwardingPair, MessageLink, Payment, RefreshTokenFamily,
+  ApiKey, AuditEvent, AuthToken, BillingCustomer, BillingEvent, TotpRecoveryCode, DiscordAccount, ENTITIES, ErrorLog, ForwardingPair, MessageLink, Payment, RefreshTokenFamily,
   SubscriptionPlan, TelegramAccount, TopicLink, UsagePeriod, User, UserSubscription, type IUser,
 } from '../../../src/db/entities/index.ts';
 import { seedPlans } from '../../../src/db/seed-plans.ts';
@@ -153,6 +153,17 @@ describe('db entities round trip', function () {
     assert.deepEqual(row.raw, { id: 'pi_1', nested: { ok: true } });
   });
 
+  it('billing_customers and billing_events: one customer per user and provider, one row per provider event', async () => {
+    const customer = em.create(BillingCustomer, { user, provider: 'stripe', customerId: `cus_${randomUUID()}` });
+    assert.equal((await roundTrip(customer)).customerId, customer.customerId);
+    const event = em.create(BillingEvent, { provider: 'stripe', eventId: `evt_${randomUUID()}`, eventType: 'invoice.paid', user, outcome: 'open' });
+    const row = await roundTrip(event);
+    assert.deepEqual([row.user, row.outcome], [user.id, 'open']);
+    const again = orm.em.fork();
+    again.create(BillingEvent, { provider: 'stripe', eventId: event.eventId, eventType: 'invoice.paid', user: null, outcome: 'open' });
+    await assert.rejects(again.flush(), /billing_events_provider_event_id_unique/);
+  });
+
   it('api_keys: scopes as a text array', async () => {
     const key = em.create(ApiKey, {
       user, name: 'ci', prefix: `sb_${randomUUID().slice(0, 8)}`, keyHash: 'hmac', scopes: ['pairs:read', 'pairs:write'],
@@ -211,6 +222,6 @@ describe('db entities round trip', function () {
   });
 
   it('covers every entity in the list', () => {
-    assert.equal(ENTITIES.length, 17);
+    assert.equal(ENTITIES.length, 19);
   });
 });

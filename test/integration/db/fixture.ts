@@ -14,6 +14,8 @@ export const SWITCHBOARD_TABLES = [
   'api_keys',
   'audit_events',
   'auth_tokens',
+  'billing_customers',
+  'billing_events',
   'chat_links',
   'discord_accounts',
   'error_logs',

@@ -13,10 +13,11 @@ const PAIR_DELIVERY_NOTICE = '20261204184000-pair-delivery-notice';
 const PAIR_TOPICS = '20261206020000-pair-topics';
 const TOPIC_LINKS = '20261206050000-topic-links';
 const CHAT_LINKS = '20261206060000-chat-links';
+const BILLING = '20261207090000-billing';
 /** Every migration, oldest first. */
-const ALL = [INITIAL, AUTH_TOKENS, TELEGRAM_LOGIN, PAIR_DELIVERY_NOTICE, PAIR_TOPICS, TOPIC_LINKS, CHAT_LINKS];
+const ALL = [INITIAL, AUTH_TOKENS, TELEGRAM_LOGIN, PAIR_DELIVERY_NOTICE, PAIR_TOPICS, TOPIC_LINKS, CHAT_LINKS, BILLING];
 /** Tables the last migration creates, gone after reverting only it. */
-const LAST_TABLES: string[] = ['chat_links'];
+const LAST_TABLES: string[] = ['billing_customers', 'billing_events'];
 
 describe('db migrations', function () {
   const schema = suiteSchema('dbmig');
@@ -104,7 +105,7 @@ describe('db migrations', function () {
   });
 
   it('reverts only the last migration without --to', async () => {
-    assert.deepEqual(await migrateDown(orm), [CHAT_LINKS]);
+    assert.deepEqual(await migrateDown(orm), [BILLING]);
     const remaining = SWITCHBOARD_TABLES.filter((t) => !LAST_TABLES.includes(t));
     assert.deepEqual(await tablesIn(client, schema), [...remaining, MIGRATIONS_TABLE].sort());
   });
