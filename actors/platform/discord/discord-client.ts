@@ -12,6 +12,7 @@
 import type { APIMessage, Client, GatewayDispatchPayload } from 'discord.js';
 import type { ResumeCursor, SendResult, SendTask } from '../../actor-contract.ts';
 import { DiscordIntentsDisallowedError } from '../../../src/errors/registry.ts';
+import { CHAT_TOPIC } from '../../../src/forwarding/routing/topic-mapping.ts';
 import type { PlatformCallbacks, PlatformClient, PlatformClientFactory } from '../platform-client.ts';
 import type * as DiscordEngineModule from './discord-engine.ts';
 import type { DiscordRuntime } from './discord-runtime.ts';
@@ -194,6 +195,20 @@ export class DiscordClient implements PlatformClient {
     return result;
   }
 
+  /**
+   * The title a post opened for a source chat of this bot takes: the
+   * channel's name, for CHAT_TOPIC (Discord has no topics of its own: a
+   * thread is a chat); null otherwise. Rejects unless connected.
+   */
+  async topicTitle(chatId: string, topicId: string): Promise<string | null> {
+    const connection = this.#connection;
+    if (this.#state !== 'connected' || connection === null) throw new Error('not connected to Discord');
+    if (topicId !== CHAT_TOPIC) return null;
+    const cached = connection.client.channels.cache.get(chatId);
+    if (cached !== undefined) return 'name' in cached && typeof cached.name === 'string' ? cached.name : null;
+    return connection.channels.name(chatId);
+  }
+
   /** Fresh links for Discord CDN attachment links (attachment-links.ts); rejects unless connected. */
   async refreshLinks(urls: readonly string[]): Promise<Record<string, string>> {
     const connection = this.#connection;
@@ -265,6 +280,8 @@ export class DiscordClient implements PlatformClient {
   async #catchUp(chatId: string, generation: number): Promise<void> {
     const connection = this.#connection!;
     const { engine, client } = connection;
+    // A forum holds posts, whose messages are not in its history: what came while away is not read (yet).
+    if (engine.isPostsOnly((await connection.channels.info(chatId).catch(() => null))?.type ?? -1)) return;
     if (!historyReadable(client, chatId)) {
       // Discord would answer an empty page: what came while the bot was away would be lost without a word.
       this.#callbacks.onNotice?.({

@@ -143,6 +143,8 @@ export class FakeState {
       appliedTags: options.appliedTags ?? [],
     });
     thread.rateLimitPerUser = options.rateLimitPerUser ?? 0;
+    // A forum's last_message_id names its newest post, as on Discord.
+    if (thread.thread?.post === true) parent.lastMessageId = thread.id;
     this.onEvent({ type: 'THREAD_CREATE', channel: thread });
     return thread;
   }
