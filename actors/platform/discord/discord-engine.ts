@@ -17,6 +17,7 @@ export { resumeAfterRateLimit } from './resume-after-rate-limit.ts';
 export { DiscordIntentsDisallowedError, DiscordSessionStartsExhaustedError } from '../../../src/errors/registry.ts';
 export { DiscordSender } from './discord-sender.ts';
 export { isPostsOnly } from './forum-posts.ts';
+export { forumMessagesAfter } from './forum-catch-up.ts';
 export { WebhookDirectory } from './webhook-directory.ts';
 
 // Installed with discord.js itself: only threads that run a bot need it.

@@ -231,6 +231,15 @@ export const ROUTES: readonly Route[] = [
       .filter((c) => c.parentId === null && ctx.state.can(bot.user.id, c, 'view'));
     return ok(channels.map(apiChannel));
   }),
+  // List Active Guild Threads: every unarchived thread the bot may see (forum posts included), with no thread members (ThreadsResponse).
+  route('GET', '/guilds/:id/threads/active', 'bot', (ctx) => {
+    const guild = ctx.state.guilds.get(ctx.params[0]!);
+    const bot = botOf(ctx);
+    if (guild === undefined || !bot.guildIds.has(guild.id)) throw new ApiError(404, ApiCode.UnknownGuild, 'Unknown Guild');
+    const threads = guild.channelIds.map((id) => ctx.state.channel(id))
+      .filter((c) => c.thread !== null && !c.thread.archived && ctx.state.can(bot.user.id, c, 'view'));
+    return ok({ threads: threads.map(apiChannel), members: [] });
+  }),
   route('GET', '/channels/:id', 'bot', (ctx) => {
     const channel = channelFor(ctx, ctx.params[0]!);
     return ok(isDmChannel(channel) ? apiDmChannel(channel, botOf(ctx).user.id, ctx.state) : apiChannel(channel));

@@ -148,6 +148,19 @@ describe('Discord fake channel kinds: forums, media, announcements, archived, lo
     assert.equal(events.slice(mark).find((e) => e.t === 'MESSAGE_CREATE')!.d.id, threadId);
   });
 
+  it('lists the guild\'s active threads the bot may see, forum posts included, not archived ones (GET /guilds/{id}/threads/active)', async () => {
+    const { threadId } = fake.startPostAsUser(ch.forum, { name: 'listed', content: 'here' });
+    const shelved = fake.createThread(ch.text, 'shelved for the list').id;
+    fake.setThreadState(shelved, { archived: true });
+    const listed = await raw('GET', `/guilds/${guildId}/threads/active`);
+    assert.equal(listed.status, 200);
+    const threads = listed.body.threads as Array<{ id: string; parent_id: string; last_message_id: string }>;
+    assert.deepEqual(threads.find((t) => t.id === threadId) && { parent: threads.find((t) => t.id === threadId)!.parent_id, last: threads.find((t) => t.id === threadId)!.last_message_id },
+      { parent: ch.forum, last: threadId });
+    assert.equal(threads.some((t) => t.id === shelved), false);
+    assert.deepEqual(listed.body.members, []);
+  });
+
   it('unarchives an archived thread on a post (THREAD_UPDATE), which needs Send Messages in Threads rather than Send Messages', async () => {
     const thread = fake.createThread(ch.text, 'old news').id;
     await waitFor('THREAD_CREATE', () => client.channels.cache.has(thread));

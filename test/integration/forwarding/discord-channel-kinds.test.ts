@@ -1,7 +1,7 @@
 /**
  * Discord channel kinds end to end, through the real supervisor and
  * discord.js against the fake: a forum source's posts are read as the
- * forum's messages; a forum destination gets a post per source chat, opened
+ * forum's messages, live and, after a restart, from its active posts; a forum destination gets a post per source chat, opened
  * with the first message and titled as the source channel, then kept; a
  * media destination opens its post with a message that has a file; an
  * announcement channel takes copies like a text channel; an archived thread
@@ -88,6 +88,21 @@ describe('Discord channel kinds: forums, media, announcements, archived and lock
     assert.deepEqual(copies(dst.fromForum).map((m) => /forum \w+/.exec(m.content)?.[0]), ['forum q1', 'forum a1', 'forum q2']);
     world.fake.editAsUser(second.threadId, second.message.id, 'forum q2 edited');
     await waitFor('the edit follows', () => copies(dst.fromForum).some((m) => m.content.includes('forum q2 edited')), 20_000);
+  });
+
+  it('catches up a forum source after a restart: what its active posts received meanwhile, new posts included, once and in order', async () => {
+    const { threadId } = world.fake.startPostAsUser(src.forum, { name: 'Before', content: 'away 0' });
+    await waitFor('before the restart', () => copies(dst.fromForum).some((m) => m.content.includes('away 0')), 20_000);
+    await world.stop();
+    world.fake.postAsUser(threadId, { content: 'away 1' });
+    world.fake.startPostAsUser(src.forum, { name: 'While away', content: 'away 2' });
+    world.fake.postAsUser(threadId, { content: 'away 3' });
+    await world.start();
+    await world.running(2);
+    const away = () => copies(dst.fromForum).map((m) => /away \d/.exec(m.content)?.[0]).filter((t) => t !== undefined);
+    await waitFor('caught up', () => away().length === 4, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(away(), ['away 0', 'away 1', 'away 2', 'away 3']);
   });
 
   it('opens one post per source chat in a forum destination, titled as the source, with the tag it requires, then keeps posting there', async () => {
