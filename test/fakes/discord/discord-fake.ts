@@ -354,6 +354,8 @@ export class DiscordFake {
     } else {
       authorId = input.userId ?? this.#defaultUser();
       this.#state.addMember(this.#state.guildOf(channel).id, authorId);
+      // A member's message unarchives an archived thread (THREAD_UPDATE first), as on Discord; the fake's users may post in locked ones too.
+      if (channel.thread?.archived === true && !channel.thread.locked) this.#state.setThreadState(channelId, { archived: false });
     }
     const files = fileInputs(input.attachments);
     const reference = input.replyTo === undefined ? null : { messageId: input.replyTo, channelId, guildId: channel.guildId };

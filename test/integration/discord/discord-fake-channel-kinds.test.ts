@@ -178,6 +178,10 @@ describe('Discord fake channel kinds: forums, media, announcements, archived, lo
     }
     assert.equal(fake.threads(ch.text).find((t) => t.id === thread)?.archived, false);
     await waitFor('unarchived in discord.js', () => (client.channels.cache.get(thread) as ThreadChannel).archived === false);
+    // A member's message reopens it too.
+    fake.setThreadState(thread, { archived: true });
+    fake.postAsUser(thread, { content: 'a member writes' });
+    assert.equal(fake.threads(ch.text).find((t) => t.id === thread)?.archived, false);
   });
 
   it('refuses a post in a locked thread without Manage Threads: 403 160005 while open, 400 50083 once archived; a moderator posts', async () => {

@@ -92,7 +92,9 @@ describe('Discord channel kinds: forums, media, announcements, archived and lock
 
   it('catches up a forum source after a restart: what its active posts received meanwhile, new posts included, once and in order', async () => {
     const { threadId } = world.fake.startPostAsUser(src.forum, { name: 'Before', content: 'away 0' });
+    const shelved = world.fake.startPostAsUser(src.forum, { name: 'Shelved', content: 'shelved 0' }).threadId;
     await waitFor('before the restart', () => copies(dst.fromForum).some((m) => m.content.includes('away 0')), 20_000);
+    world.fake.setThreadState(shelved, { archived: true });
     await world.stop();
     world.fake.postAsUser(threadId, { content: 'away 1' });
     world.fake.startPostAsUser(src.forum, { name: 'While away', content: 'away 2' });
@@ -103,6 +105,9 @@ describe('Discord channel kinds: forums, media, announcements, archived and lock
     await waitFor('caught up', () => away().length === 4, 20_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.deepEqual(away(), ['away 0', 'away 1', 'away 2', 'away 3']);
+    // A post archived before the bot connected is in none of its caches: a message reopening it is still the forum's.
+    world.fake.postAsUser(shelved, { content: 'shelved 1' });
+    await waitFor('the reopened post\'s message', () => copies(dst.fromForum).some((m) => m.content.includes('shelved 1')), 20_000);
   });
 
   it('opens one post per source chat in a forum destination, titled as the source, with the tag it requires, then keeps posting there', async () => {
