@@ -8,6 +8,9 @@
  * through the channel webhook under the author's name and avatar (webhook
  * executions have no nonce). A send failing part-way reports the parts it
  * posted; the retry carries them in `sentPartIds` and resumes after them.
+ * A forum or media channel takes no message of its own: a send there
+ * answers `needsTopic` until the supervisor asks for a post (`openTopic`),
+ * which the message's first part opens (forum-posts.ts).
  */
 import { ChannelType, Routes } from 'discord.js';
 import type { APIChannel, APIMessage, RawFile, REST } from 'discord.js';
