@@ -87,6 +87,12 @@ export type SendResult =
     sentPartIds?: string[];
     /** The topic or thread `openTopic` opened before the send failed: the retry posts there. */
     openedTopicId?: string;
+    /**
+     * The destination holds posts only (a Discord forum or media channel):
+     * nothing was sent; send again with `openTopic`, or into the post
+     * opened earlier. Default false.
+     */
+    needsTopic?: boolean;
   };
 
 /** What `health()` reports; the supervisor also measures the thread around it. */

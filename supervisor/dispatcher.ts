@@ -56,6 +56,20 @@ export interface SendProgress {
  */
 export type PartialSendListener = (task: ScheduledTask, send: SendTask, progress: SendProgress) => void | Promise<void>;
 
+/**
+ * Hears that a send's destination holds posts only (a Discord forum or
+ * media channel) and learns it; true when the task's next dispatch will be
+ * placed in a post (it then goes again at once, costing no attempt), false
+ * when it cannot be (the task fails for good with a notice).
+ */
+export type NeedsTopicListener = (task: ScheduledTask, send: SendTask) => boolean | Promise<boolean>;
+
+/** A destination that holds posts only, for a pair whose sends cannot be placed in one. */
+const NO_POST_NOTICE: SendNotice = {
+  code: 'destination_needs_post',
+  message: 'The destination is a Discord forum or media channel, which holds posts only, and this pair\'s messages cannot be placed in one: pick a text channel or a thread',
+};
+
 /** Hears the notice a send result carries (ok or failed); must not throw or wait: the outcome is recorded regardless. */
 export type NoticeListener = (task: ScheduledTask, notice: SendNotice) => void;
 
@@ -83,6 +97,8 @@ export interface DispatcherOptions {
   onNotice?: NoticeListener;
   /** Called with what a failed send did (parts posted, a topic opened), for its retry to build on. Default: ignored. */
   onPartial?: PartialSendListener;
+  /** Called when a destination turns out to hold posts only. Default: cannot place (the task fails with a notice). */
+  onNeedsTopic?: NeedsTopicListener;
   /** Longest the loop sleeps when nothing is runnable and nothing wakes it, in ms. Default 1,000. */
   idleWakeMs?: number;
   /** How long tasks wait for a sending account this supervisor does not know before they fail for good, in ms. Default 60,000. */
@@ -109,7 +125,10 @@ export class Dispatcher {
   readonly #waits = new Map<string, number>();
 
   constructor(options: DispatcherOptions) {
-    this.#o = { resolve: defaultSendResolver, onDelivered: async () => {}, onNotice: () => {}, onPartial: () => {}, idleWakeMs: 1_000, unknownAccountGraceMs: 60_000, ...options };
+    this.#o = {
+      resolve: defaultSendResolver, onDelivered: async () => {}, onNotice: () => {}, onPartial: () => {}, onNeedsTopic: () => false,
+      idleWakeMs: 1_000, unknownAccountGraceMs: 60_000, ...options,
+    };
   }
 
   /** Sends told to wait since start, by platform and by who said so (for `switchboard_send_waits_total`). */
@@ -223,6 +242,12 @@ export class Dispatcher {
         } else {
           sent = true;
           result = await worker.call<SendResult>(async (api) => (await api.send(task.sendingAccountId, send)) as SendResult);
+          if (!result.ok && result.needsTopic === true) {
+            // Sent again at once into a post, unless this send was already to open one (then no placement helps).
+            result = send.openTopic === undefined && await this.#o.onNeedsTopic(task, send)
+              ? { ...result, kind: 'flood_wait', paced: true, scope: 'chat', retryAfterMs: 0 }
+              : { ok: false, kind: 'permanent', message: result.message, notice: NO_POST_NOTICE };
+          }
           if (result.notice) this.#o.onNotice(task, result.notice);
           if (!result.ok && ((result.sentPartIds?.length ?? 0) > 0 || result.openedTopicId !== undefined)) {
             await this.#o.onPartial(task, send, { ...(result.sentPartIds ? { sentPartIds: result.sentPartIds } : {}), ...(result.openedTopicId ? { openedTopicId: result.openedTopicId } : {}) });
@@ -262,6 +287,11 @@ export class Dispatcher {
     switch (result.kind) {
       case 'flood_wait': {
         const retryAfterMs = result.retryAfterMs ?? 1_000;
+        if (result.needsTopic === true) {
+          // Not a wait: the send goes again, placed in a post, as if never dispatched.
+          await this.#o.queue.fail(task.id, result.message, Date.now(), { retryAfterMs, paced: true });
+          return;
+        }
         const key = `${this.#o.supervisor.sessions.get(task.sendingAccountId)?.spec.platform ?? 'unknown'}|${result.paced === true ? 'pacer' : 'platform'}`;
         this.#waits.set(key, (this.#waits.get(key) ?? 0) + 1);
         // The account waits (or, for a busy chat, only this pair); the task keeps its place at the head of its pair.

@@ -362,6 +362,13 @@ export class ForwardingEngine {
       .catch((err: unknown) => this.#log.warn({ err, taskId: task.id }, 'could not record the topic a failed send opened; its retry may open another'));
   };
 
+  /** The dispatcher's posts-only listener: the destination is a forum; the send's next dispatch is placed in a post when the engine places sends. */
+  readonly onNeedsTopic = (task: ScheduledTask): boolean => {
+    if (this.#d.topics === undefined) return false;
+    this.#d.topics.holdsPostsOnly(decodePayload(task.payloadRef));
+    return true;
+  };
+
   /** The dispatcher's recorder: the link first (before the ack), then the chain hop. */
   readonly onDelivered = async (task: ScheduledTask, send: SendTask, result: { destinationMessageIds: string[]; openedTopicId?: string }): Promise<void> => {
     const p = decodePayload(task.payloadRef);

@@ -34,7 +34,7 @@ import { pairsPendingIn } from '../src/scheduler/store/foreign-pairs.ts';
 import { registeredOwners, shardOwners } from '../src/scheduler/store/shard-owners.ts';
 import type { DeadLetters, DeadLetterSelection } from '../src/scheduler/store/dead-letters.ts';
 import { TaskStore } from '../src/scheduler/store/task-store.ts';
-import { Dispatcher, type DeliveryRecorder, type NoticeListener, type PartialSendListener, type SendResolver } from './dispatcher.ts';
+import { Dispatcher, type DeliveryRecorder, type NeedsTopicListener, type NoticeListener, type PartialSendListener, type SendResolver } from './dispatcher.ts';
 import type { Supervisor } from './supervisor.ts';
 
 export interface ForwardingQueueOptions {
@@ -48,6 +48,8 @@ export interface ForwardingQueueOptions {
   onNotice?: NoticeListener;
   /** Hears what a failed send did (parts posted, a topic opened), for its retry to build on (see dispatcher.ts). Default: ignored. */
   onPartial?: PartialSendListener;
+  /** Hears that a destination holds posts only, and says whether the send can be placed in one (see dispatcher.ts). Default: it cannot. */
+  onNeedsTopic?: NeedsTopicListener;
   /** How long tasks wait for a sending account this supervisor does not know, in ms. Default 60,000 (see dispatcher.ts). */
   unknownAccountGraceMs?: number;
   /** How often to look for shards of dead supervisors to claim, in ms (also once on start). Default 30,000. */
@@ -98,7 +100,7 @@ export class ForwardingQueue {
     const scanMs = checkPositiveInteger('orphanScanMs', o.orphanScanMs ?? 30_000);
     const heldScanMs = checkPositiveInteger('heldPairScanMs', o.heldPairScanMs ?? 1_000);
     if (o.unknownAccountGraceMs !== undefined) checkTimerMs('unknownAccountGraceMs', o.unknownAccountGraceMs);
-    for (const fn of ['resolve', 'onDelivered', 'onNotice', 'onPartial'] as const) {
+    for (const fn of ['resolve', 'onDelivered', 'onNotice', 'onPartial', 'onNeedsTopic'] as const) {
       if (o[fn] !== undefined && typeof o[fn] !== 'function') failOption(fn, 'must be a function');
     }
     const core = new PriorityScheduler({
@@ -126,6 +128,7 @@ export class ForwardingQueue {
       ...(options.onDelivered ? { onDelivered: options.onDelivered } : {}),
       ...(options.onNotice ? { onNotice: options.onNotice } : {}),
       ...(options.onPartial ? { onPartial: options.onPartial } : {}),
+      ...(options.onNeedsTopic ? { onNeedsTopic: options.onNeedsTopic } : {}),
       ...(options.unknownAccountGraceMs !== undefined ? { unknownAccountGraceMs: options.unknownAccountGraceMs } : {}),
     });
     dispatcher.start();

@@ -146,7 +146,7 @@ export async function startSupervisorRuntime(input: {
       }),
     });
     queueOptions = {
-      resolve: engine.resolve, onDelivered: engine.onDelivered, onPartial: engine.onPartial, onNotice: (task, notice) => void pairNotices.record(task.pairId, notice), ...input.queue,
+      resolve: engine.resolve, onDelivered: engine.onDelivered, onPartial: engine.onPartial, onNeedsTopic: engine.onNeedsTopic, onNotice: (task, notice) => void pairNotices.record(task.pairId, notice), ...input.queue,
     };
   }
   const queue = await ForwardingQueue.start(supervisor, input.redis, input.logger, queueOptions);

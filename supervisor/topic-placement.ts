@@ -6,11 +6,18 @@
  * before the send is acknowledged or tried again, so a topic is opened once.
  * Pairs deliver in order, one send at a time, so two messages of a new
  * topic never both open it.
+ *
+ * A destination that holds posts only (a Discord forum or media channel,
+ * which its actor reports on the first send into it) is placed the same
+ * way: each source topic into a post of its own, and what names no topic
+ * (a pair that maps none, a forum's General) into one post for the source
+ * chat, titled as the chat (`CHAT_TOPIC`). Which destinations hold posts
+ * only is kept in memory: after a restart the first send learns it again.
  */
 import type { Logger } from 'pino';
 import type { SendTask } from '../actors/actor-contract.ts';
 import type { ForwardPayload } from '../src/forwarding/routing/forward-payload.ts';
-import { fallbackTopicTitle, mappedDestination, topicTitleFor } from '../src/forwarding/routing/topic-mapping.ts';
+import { CHAT_TOPIC, fallbackTopicTitle, mappedDestination, topicTitleFor } from '../src/forwarding/routing/topic-mapping.ts';
 import type { TopicKey, TopicLinks } from '../src/forwarding/store/topic-links.ts';
 import type { ScheduledTask } from '../src/scheduler/core/task.ts';
 import { callRunningActor } from './running-worker.ts';
@@ -39,17 +46,37 @@ function keyOf(p: ForwardPayload, sourceTopicId: string): TopicKey {
   return { pairId: p.pairId, sourceChatId: p.source.chatId, destinationChatId: p.destination.chatId, sourceTopicId };
 }
 
+/** Destinations remembered as holding posts only before the set starts over (each costs one more dispatch to learn again). */
+const MAX_POSTS_ONLY = 10_000;
+
+function destinationKey(p: ForwardPayload): string {
+  return `${p.destination.platform}:${p.destination.accountId}:${p.destination.chatId}`;
+}
+
 export class TopicPlacement {
   readonly #d: TopicPlacementDeps;
+  readonly #postsOnly = new Set<string>();
 
   constructor(deps: TopicPlacementDeps) {
     this.#d = deps;
   }
 
+  /** Remembers that the payload's destination holds posts only: its sends are placed in posts from now on. */
+  holdsPostsOnly(p: ForwardPayload): void {
+    if (this.#postsOnly.size >= MAX_POSTS_ONLY) this.#postsOnly.clear();
+    this.#postsOnly.add(destinationKey(p));
+  }
+
+  /** The source topic a send is placed by: its own, or for a destination holding posts only the chat's; undefined: not placed. */
+  #topicOf(p: ForwardPayload): string | undefined {
+    return p.sourceTopicId ?? (this.#postsOnly.has(destinationKey(p)) ? CHAT_TOPIC : undefined);
+  }
+
   /** Points `send` at its topic's copy, or asks it to open one. Throws (a transient failure) while the title cannot be read yet. */
   async place(task: ScheduledTask, p: ForwardPayload, send: SendTask): Promise<void> {
-    if (p.sourceTopicId === undefined) return;
-    const linked = await this.#d.links.find(keyOf(p, p.sourceTopicId));
+    const sourceTopicId = this.#topicOf(p);
+    if (sourceTopicId === undefined) return;
+    const linked = await this.#d.links.find(keyOf(p, sourceTopicId));
     if (linked !== null) {
       Object.assign(send, mappedDestination(p.destination.platform, p.destination.chatId, linked));
       return;
@@ -57,13 +84,13 @@ export class TopicPlacement {
     let title: string | null = null;
     const accountId = this.#d.sourceAccountOf(p.pairId);
     try {
-      if (accountId !== null) title = await this.#d.titleOf(accountId, p.source.chatId, p.sourceTopicId);
+      if (accountId !== null) title = await this.#d.titleOf(accountId, p.source.chatId, sourceTopicId);
     } catch (error) {
       // A paused or moving source account answers later; a topic must not stay unopened forever for its name.
       if (task.attempts < TITLE_ATTEMPTS) throw error;
-      this.#d.logger.warn({ err: error, pairId: p.pairId, topicId: p.sourceTopicId }, 'opening a topic under a made-up title: its source title could not be read');
+      this.#d.logger.warn({ err: error, pairId: p.pairId, topicId: sourceTopicId }, 'opening a topic under a made-up title: its source title could not be read');
     }
-    send.openTopic = { title: topicTitleFor(p.destination.platform, title ?? fallbackTopicTitle(p.sourceTopicId)) };
+    send.openTopic = { title: topicTitleFor(p.destination.platform, title ?? fallbackTopicTitle(sourceTopicId)) };
   }
 
   /**
@@ -71,9 +98,10 @@ export class TopicPlacement {
    * links name the chat it is in). Another link already standing wins.
    */
   async opened(p: ForwardPayload, send: SendTask, topicId: string): Promise<void> {
-    if (p.sourceTopicId === undefined || send.openTopic === undefined) return;
-    const standing = await this.#d.links.record(keyOf(p, p.sourceTopicId), topicId, send.openTopic.title);
-    if (standing !== topicId) this.#d.logger.warn({ pairId: p.pairId, topicId: p.sourceTopicId, opened: topicId, standing }, 'a topic was opened twice for one source topic; the first stays in use');
+    const sourceTopicId = this.#topicOf(p);
+    if (sourceTopicId === undefined || send.openTopic === undefined) return;
+    const standing = await this.#d.links.record(keyOf(p, sourceTopicId), topicId, send.openTopic.title);
+    if (standing !== topicId) this.#d.logger.warn({ pairId: p.pairId, topicId: sourceTopicId, opened: topicId, standing }, 'a topic was opened twice for one source topic; the first stays in use');
     Object.assign(send, mappedDestination(p.destination.platform, p.destination.chatId, topicId));
   }
 }

@@ -459,6 +459,26 @@ export const PairExistsError = defineError<{ pairId: string }>(
   'PairExistsError', 'pair_exists', 409,
   (d) => `Pair "${d.pairId}" already forwards this source chat to this destination chat`,
 );
+/**
+ * A pair end names a Discord channel of a kind it cannot be (a destination
+ * nobody can post to: a category, voice or stage channel, a directory; a
+ * source holding no messages), as the end's bot read it from Discord when
+ * the pair was saved. `field` is the end's chatId path, `channelType` Discord's type.
+ */
+export const DiscordChannelKindError = defineError<{ field: string; channelType: number; kind: string; reason: string }>(
+  'DiscordChannelKindError', 'discord_channel_kind_unsupported', 400,
+  (d) => `${d.field}: ${d.reason}`,
+);
+/** A pair end names a Discord channel its bot cannot find (Discord 404, Unknown Channel) when the pair is saved. */
+export const DiscordChannelUnknownError = defineError<{ field: string; chatId: string }>(
+  'DiscordChannelUnknownError', 'discord_channel_unknown', 400,
+  (d) => `${d.field}: the bot finds no Discord channel ${d.chatId} (Unknown Channel): check the id, and that the bot is in that server`,
+);
+/** A pair end names a Discord channel its bot may not see (Discord 403, Missing Access) when the pair is saved. */
+export const DiscordChannelForbiddenError = defineError<{ field: string; chatId: string }>(
+  'DiscordChannelForbiddenError', 'discord_channel_forbidden', 400,
+  (d) => `${d.field}: the bot may not see Discord channel ${d.chatId} (Missing Access): give it View Channel there, or pick another`,
+);
 /** A chat link id that is not one of the caller's linked chat identities. */
 export const ChatLinkNotFoundError = defineError<{ chatLinkId: string }>(
   'ChatLinkNotFoundError', 'chat_link_not_found', 404,

@@ -9,13 +9,15 @@
  * first and paces its IDENTIFY (session-start-budget.ts, identify-pacer.ts). discord.js itself is loaded on the first
  * connect, so threads without Discord bots never pay for it.
  */
-import type { APIMessage, Client, GatewayDispatchPayload } from 'discord.js';
+import type { Client, GatewayDispatchPayload } from 'discord.js';
 import type { ResumeCursor, SendResult, SendTask } from '../../actor-contract.ts';
 import { DiscordIntentsDisallowedError } from '../../../src/errors/registry.ts';
+import { CHAT_TOPIC } from '../../../src/forwarding/routing/topic-mapping.ts';
 import type { PlatformCallbacks, PlatformClient, PlatformClientFactory } from '../platform-client.ts';
 import type * as DiscordEngineModule from './discord-engine.ts';
 import type { DiscordRuntime } from './discord-runtime.ts';
 import type { DiscordSender } from './discord-sender.ts';
+import { catchUpChat } from './chat-catch-up.ts';
 import { GatewayWatchdog } from './gateway-watchdog.ts';
 import { InboundFeed } from './inbound-feed.ts';
 import { sessionStartVerdict } from './session-start-budget.ts';
@@ -55,16 +57,6 @@ interface Connection extends FeedSource {
   engine: DiscordEngine;
   client: Client;
   sender: DiscordSender;
-}
-
-/** Discord's Read Message History bit. */
-const READ_MESSAGE_HISTORY = 1n << 16n;
-
-/** Whether the bot may read `chatId`'s history, as its cached overwrites and roles say; true when the cache cannot tell. */
-function historyReadable(client: Client, chatId: string): boolean {
-  const channel = client.channels.cache.get(chatId);
-  if (channel === undefined || client.user === null || !('permissionsFor' in channel)) return true;
-  return channel.permissionsFor(client.user)?.has(READ_MESSAGE_HISTORY) ?? true;
 }
 
 export class DiscordClient implements PlatformClient {
@@ -194,6 +186,20 @@ export class DiscordClient implements PlatformClient {
     return result;
   }
 
+  /**
+   * The title a post opened for a source chat of this bot takes: the
+   * channel's name, for CHAT_TOPIC (Discord has no topics of its own: a
+   * thread is a chat); null otherwise. Rejects unless connected.
+   */
+  async topicTitle(chatId: string, topicId: string): Promise<string | null> {
+    const connection = this.#connection;
+    if (this.#state !== 'connected' || connection === null) throw new Error('not connected to Discord');
+    if (topicId !== CHAT_TOPIC) return null;
+    const cached = connection.client.channels.cache.get(chatId);
+    if (cached !== undefined) return 'name' in cached && typeof cached.name === 'string' ? cached.name : null;
+    return connection.channels.name(chatId);
+  }
+
   /** Fresh links for Discord CDN attachment links (attachment-links.ts); rejects unless connected. */
   async refreshLinks(urls: readonly string[]): Promise<Record<string, string>> {
     const connection = this.#connection;
@@ -263,31 +269,9 @@ export class DiscordClient implements PlatformClient {
   }
 
   async #catchUp(chatId: string, generation: number): Promise<void> {
-    const connection = this.#connection!;
-    const { engine, client } = connection;
-    if (!historyReadable(client, chatId)) {
-      // Discord would answer an empty page: what came while the bot was away would be lost without a word.
-      this.#callbacks.onNotice?.({
-        code: 'source_history_unreadable',
-        message: 'The bot may not read this channel\'s history (Read Message History): messages sent while it was not connected were not forwarded',
-        chatIds: [chatId],
-      });
-      return;
-    }
-    for (;;) {
-      const after = this.#feed.position(chatId);
-      if (after === undefined || generation !== this.#generation) return;
-      let page: APIMessage[];
-      try {
-        page = await engine.messagesAfter(client.rest, chatId, after);
-      } catch (error) {
-        const status = engine.restStatus(error);
-        if (status === 403 || status === 404) return;
-        throw error;
-      }
-      for (const raw of page) await this.#feed.message('new', raw, connection);
-      if (page.length < engine.CATCH_UP_PAGE) return;
-    }
+    await catchUpChat({
+      connection: this.#connection!, feed: this.#feed, current: () => generation === this.#generation, notice: (n) => this.#callbacks.onNotice?.(n),
+    }, chatId);
   }
 
   // --- connection health ----------------------------------------------------

@@ -16,6 +16,8 @@ export { resumeAfterRateLimit } from './resume-after-rate-limit.ts';
 // Checked with instanceof against what loginAndWait throws: taken from the same module graph as it.
 export { DiscordIntentsDisallowedError, DiscordSessionStartsExhaustedError } from '../../../src/errors/registry.ts';
 export { DiscordSender } from './discord-sender.ts';
+export { isPostsOnly } from './forum-posts.ts';
+export { forumMessagesAfter } from './forum-catch-up.ts';
 export { WebhookDirectory } from './webhook-directory.ts';
 
 // Installed with discord.js itself: only threads that run a bot need it.

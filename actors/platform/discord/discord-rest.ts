@@ -115,9 +115,37 @@ const DESTINATION_NOTICES: Record<string, SendNotice> = {
       + 'Attach Files and Embed Links, Manage Webhooks for copy mode, Send Messages in Threads for a thread',
   },
   10003: { code: 'destination_unknown', message: 'The destination channel no longer exists (Discord: Unknown Channel): pick another' },
+  160005: {
+    code: 'destination_thread_locked',
+    message: 'The destination thread is locked (Discord: Thread is locked): only moderators may post in it; unlock it, give the bot Manage Threads, or pick another',
+  },
+  50083: {
+    code: 'destination_thread_locked',
+    message: 'The destination thread is archived and locked (Discord: Operation was attempted on an archived thread): unlock it, give the bot Manage Threads, or pick another',
+  },
+  40067: {
+    code: 'destination_tag_required',
+    message: 'The destination forum requires a tag on every post and offers none the bot may apply (Discord 40067): add a tag anyone may use',
+  },
+  50008: {
+    code: 'destination_unsupported',
+    message: 'The destination channel holds no messages (Discord: Cannot send messages in a non-text channel): pick a text, announcement or forum channel or a thread',
+  },
 };
 
+/** A REST failure that, besides what its code says, names the notice the pair's owner should see (which permission a thread or post needs). */
+export class NoticeError extends Error {
+  readonly notice: SendNotice;
+
+  constructor(cause: unknown, notice: SendNotice) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'NoticeError';
+    this.notice = notice;
+  }
+}
+
 export function sendFailure(error: unknown): SendFailure {
+  if (error instanceof NoticeError) return { ...sendFailure(error.cause), notice: error.notice };
   if (error instanceof SlowmodeRateLimitError) return { ok: false, kind: 'flood_wait', scope: 'chat', message: error.message, retryAfterMs: error.retryAfterMs };
   if (error instanceof RateLimitError) {
     const retryAfterMs = Math.max(1, Math.ceil(error.retryAfter));
@@ -133,8 +161,8 @@ export function sendFailure(error: unknown): SendFailure {
     if (error.status >= 500 || error.status === 408) return { ok: false, kind: 'transient', message: text };
     if (error.status === 429) return { ok: false, kind: 'flood_wait', message: text, retryAfterMs: 1_000 };
     // 403/50001/50013 missing access or permissions, 404/10003/10008/10015 unknown channel, message or
-    // webhook, 400/50035 invalid form, 413 too large: no retry changes any of them. The first three are
-    // the pair's setup, which only its owner can mend: they say so on the pair.
+    // webhook, 403/160005 and 400/50083 a locked thread, 400/50035 invalid form, 413 too large: no retry
+    // changes any of them. Those about the pair's setup, which only its owner can mend, say so on the pair.
     const notice = DESTINATION_NOTICES[String(error.code)];
     return notice === undefined ? { ok: false, kind: 'permanent', message: text } : { ok: false, kind: 'permanent', message: text, notice };
   }

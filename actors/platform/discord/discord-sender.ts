@@ -8,6 +8,9 @@
  * through the channel webhook under the author's name and avatar (webhook
  * executions have no nonce). A send failing part-way reports the parts it
  * posted; the retry carries them in `sentPartIds` and resumes after them.
+ * A forum or media channel takes no message of its own: a send there
+ * answers `needsTopic` until the supervisor asks for a post (`openTopic`),
+ * which the message's first part opens (forum-posts.ts).
  */
 import { ChannelType, Routes } from 'discord.js';
 import type { APIChannel, APIMessage, RawFile, REST } from 'discord.js';
@@ -17,8 +20,9 @@ import type { RichText } from '../../../src/forwarding/message/neutral-message.t
 import { fileLimitOf, type OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';
 import { AttachmentUnavailableError, fetchAttachments } from './attachment-fetch.ts';
 import type { FetchedFiles } from './attachment-fetch.ts';
-import type { ChannelDirectory } from './channel-directory.ts';
+import type { ChannelDirectory, ChannelInfo } from './channel-directory.ts';
 import { restCode, restStatus, sendFailure } from './discord-rest.ts';
+import { forumPostOpener, isPostsOnly, NEEDS_POST, POST_NEEDS_FILE, PostNeedsFileError } from './forum-posts.ts';
 import type { DiscordRuntime } from './discord-runtime.ts';
 import { chunk, composeText, partNonce, webhookUsername } from './outgoing-text.ts';
 import type { ChannelWebhook, WebhookDirectory } from './webhook-directory.ts';
@@ -39,7 +43,7 @@ const THREAD_FORBIDDEN: SendNotice = {
 /** Forwarded text never pings: @everyone, roles and users in a copy stay plain text. */
 const NO_MENTIONS = { parse: [], replied_user: false };
 
-interface Delivery {
+export interface Delivery {
   as: 'bot' | 'webhook';
   chatId: string;
   guildId: string | null;
@@ -53,6 +57,12 @@ interface Post {
   content: string;
   files: RawFile[];
   replyTo?: string;
+}
+
+/** How a send opens a forum post: the delivery its first part is composed for, and the call that posts it as the post. */
+export interface PostOpener {
+  start: Delivery;
+  open: (body: Record<string, unknown>, files: RawFile[]) => Promise<{ id: string; delivery: Delivery }>;
 }
 
 export interface SenderDeps {
@@ -82,28 +92,38 @@ export class DiscordSender {
   async send(task: SendTask): Promise<SendResult> {
     if (!isOutgoing(task.payload)) return badPayload;
     if (task.openTopic !== undefined) return this.#sendIntoNewThread(task, task.openTopic.title);
-    const message = task.payload;
+    return this.#deliver(task, task.payload, null);
+  }
+
+  /**
+   * Posts the message's parts, or with `opener` opens a post with the first
+   * of them and posts the rest into it. A destination holding posts only
+   * gets nothing without an opener: the supervisor places the send in a post.
+   */
+  async #deliver(task: SendTask, message: OutgoingMessage, opener: PostOpener | null): Promise<SendResult> {
     // Parts posted so far, by this attempt or an earlier one: a retry resumes after them,
     // since webhook executions have no nonce to make a repost harmless.
     const sent = [...(task.sentPartIds ?? [])];
     let held = 0;
     try {
+      if (opener === null && isPostsOnly((await this.#d.channels.info(task.chatId)).type)) return NEEDS_POST;
       const fetched = await fetchAttachments(message.attachments, this.#limit(message), this.#d.runtime.requestTimeoutMs);
       held = fetched.bytes;
       this.#d.track(held);
-      let delivery = await this.#delivery(task.chatId, message.copyMode);
+      // The message opening a post is the bot's, whatever copy mode says: a post starts with a message of its creator.
+      let delivery = opener?.start ?? await this.#delivery(task.chatId, message.copyMode);
       try {
-        return await this.#postAll(delivery, message, fetched, task.idempotencyKey, sent);
+        return await this.#postAll(delivery, message, fetched, task.idempotencyKey, sent, opener);
       } catch (error) {
         // Someone deleted the channel webhook: find or make another, once.
         if (!this.#lostWebhook(delivery, error)) throw error;
         delivery = await this.#delivery(task.chatId, message.copyMode);
-        return await this.#postAll(delivery, message, fetched, task.idempotencyKey, sent);
+        return await this.#postAll(delivery, message, fetched, task.idempotencyKey, sent, null);
       }
     } catch (error) {
       const failure: SendResult = error instanceof AttachmentUnavailableError
         ? { ok: false, kind: 'transient', message: error.message }
-        : sendFailure(error);
+        : error instanceof PostNeedsFileError ? { ok: false, kind: 'permanent', message: error.message, notice: POST_NEEDS_FILE } : sendFailure(error);
       return sent.length > 0 ? { ...failure, sentPartIds: sent } : failure;
     } finally {
       this.#d.track(-held);
@@ -112,23 +132,36 @@ export class DiscordSender {
 
   /**
    * Starts a public thread in the channel (a topic of a mapped forum), then
-   * sends into it; the result names the thread, failed or not, so a retry
+   * sends into it; in a forum or media channel, a post opened with the
+   * message itself. The result names the thread, failed or not, so a retry
    * posts there. Thread creation has no nonce: a crash between it and the
-   * supervisor's record of it leaves one extra, empty thread.
+   * supervisor's record of it leaves one extra thread.
    */
   async #sendIntoNewThread(task: SendTask, title: string): Promise<SendResult> {
+    const { openTopic: _, ...rest } = task;
     let threadId: string;
     try {
+      const info = await this.#d.channels.info(task.chatId);
+      if (isPostsOnly(info.type)) return await this.#sendIntoNewPost(rest, title, info);
+      // An announcement channel holds announcement threads only.
+      const type = info.type === ChannelType.GuildAnnouncement ? ChannelType.AnnouncementThread : ChannelType.PublicThread;
       const thread = await this.#d.rest.post(Routes.threads(task.chatId), {
-        body: { name: title, type: ChannelType.PublicThread, auto_archive_duration: THREAD_ARCHIVE_MINUTES },
+        body: { name: title, type, auto_archive_duration: THREAD_ARCHIVE_MINUTES },
       }) as APIChannel;
       threadId = thread.id;
     } catch (error) {
       const failure = sendFailure(error);
       return restCode(error) === MISSING_PERMISSIONS && !failure.ok ? { ...failure, notice: THREAD_FORBIDDEN } : failure;
     }
-    const { openTopic: _, ...rest } = task;
     return { ...await this.send({ ...rest, chatId: threadId }), openedTopicId: threadId };
+  }
+
+  /** Opens a post in a forum or media channel with the message's first part; the rest go into it. */
+  async #sendIntoNewPost(task: SendTask, title: string, info: ChannelInfo): Promise<SendResult> {
+    const post = forumPostOpener(this.#d.rest, task.chatId, title, info);
+    const result = await this.#deliver(task, task.payload as OutgoingMessage, post.opener);
+    const opened = post.opened();
+    return opened === null ? result : { ...result, openedTopicId: opened };
   }
 
   /** Re-renders into the existing parts: edits each, posts extra parts, deletes leftovers. Files stay as first sent. */
@@ -175,7 +208,9 @@ export class DiscordSender {
    * further files in messages of their own. Parts already in `sent` are
    * skipped; each one posted is added to it as it succeeds.
    */
-  async #postAll(delivery: Delivery, message: OutgoingMessage, fetched: FetchedFiles, idempotencyKey: string, sent: string[]): Promise<SendResult> {
+  async #postAll(
+    delivery: Delivery, message: OutgoingMessage, fetched: FetchedFiles, idempotencyKey: string, sent: string[], opener: PostOpener | null,
+  ): Promise<SendResult> {
     const parts = toDiscordMessages(this.#compose(message, delivery, fetched.linked), MAX_LENGTH);
     const fileRuns = chunk(fetched.files, MAX_FILES);
     const posts: Post[] = parts.map((content) => ({ content, files: [] }));
@@ -184,9 +219,17 @@ export class DiscordSender {
     posts[0]!.files = fileRuns[0] ?? [];
     if (message.replyToDestinationMessageId !== undefined) posts[0]!.replyTo = message.replyToDestinationMessageId;
     for (const files of fileRuns.slice(1)) posts.push({ content: '', files });
+    let into = delivery;
     for (const [i, post] of posts.entries()) {
       if (i < sent.length) continue;
-      sent.push(await this.#post(delivery, post, i, idempotencyKey, message));
+      if (i === 0 && opener !== null) {
+        // A post's first message takes the thread's id: the post is the first part.
+        const opened = await opener.open(this.#body(post, message), post.files);
+        sent.push(opened.id);
+        into = opened.delivery;
+        continue;
+      }
+      sent.push(await this.#post(into, post, i, idempotencyKey, message));
     }
     return { ok: true, destinationMessageIds: [...sent] };
   }
@@ -213,10 +256,16 @@ export class DiscordSender {
     return composeText({ message, as: delivery.as, linked, uploadLimitBytes, ...(replyJumpUrl === undefined ? {} : { replyJumpUrl }) });
   }
 
-  async #post(delivery: Delivery, post: Post, index: number, idempotencyKey: string, message: OutgoingMessage): Promise<string> {
+  /** The message create body of a part, as every route takes it. */
+  #body(post: Post, message: OutgoingMessage): Record<string, unknown> {
     const body: Record<string, unknown> = { content: post.content, allowed_mentions: NO_MENTIONS };
     if (message.silent) body.flags = SUPPRESS_NOTIFICATIONS;
     if (post.files.length > 0) body.attachments = post.files.map((f, id) => ({ id, filename: f.name }));
+    return body;
+  }
+
+  async #post(delivery: Delivery, post: Post, index: number, idempotencyKey: string, message: OutgoingMessage): Promise<string> {
+    const body = this.#body(post, message);
     if (delivery.webhook !== null) {
       body.username = webhookUsername(message.author.name);
       if (message.author.avatarUrl !== undefined) body.avatar_url = message.author.avatarUrl;

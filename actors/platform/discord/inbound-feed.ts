@@ -7,7 +7,11 @@
  * or before a chat's position is a duplicate and is dropped. Each dispatch
  * carries the generation of the connection it came from: anything from a
  * connection since closed is ignored, and its chat's position stays where it
- * was, for the next catch-up to read again.
+ * was, for the next catch-up to read again. A watched forum or media
+ * channel holds posts (threads), not messages: the messages of its posts
+ * are reported as the forum's, found by the post's parent in discord.js's
+ * cache (filled by GUILD_CREATE and THREAD_CREATE, which come before any
+ * message of a post).
  */
 import type { APIMessage, GatewayDispatchPayload } from 'discord.js';
 import type { ResumeCursor } from '../../actor-contract.ts';
@@ -96,8 +100,9 @@ export class InboundFeed {
   push(packet: GatewayDispatchPayload, source: FeedSource): void {
     if (packet.t === 'MESSAGE_DELETE_BULK') {
       // A purge: one delete per message, oldest first, exactly as if each had been deleted alone.
-      const { channel_id: chatId, ids } = packet.d;
-      if (!this.#watched.has(chatId)) return;
+      const { ids } = packet.d;
+      const chatId = this.#watchedChat(packet.d.channel_id, source);
+      if (chatId === null) return;
       const sorted = [...ids].sort(compareMessageIds);
       this.#chain = this.#chain.then(() => {
         for (const id of sorted) this.#deleted(chatId, id, source.generation);
@@ -105,31 +110,42 @@ export class InboundFeed {
       return;
     }
     if (packet.t !== 'MESSAGE_CREATE' && packet.t !== 'MESSAGE_UPDATE' && packet.t !== 'MESSAGE_DELETE') return;
-    if (!this.#watched.has(packet.d.channel_id)) return;
+    const chatId = this.#watchedChat(packet.d.channel_id, source);
+    if (chatId === null) return;
     const { t, d } = packet;
     this.#chain = this.#chain.then(async () => {
-      if (t === 'MESSAGE_DELETE') this.#deleted(d.channel_id, d.id, source.generation);
-      else await this.message(t === 'MESSAGE_CREATE' ? 'new' : 'edit', d as APIMessage, source);
+      if (t === 'MESSAGE_DELETE') this.#deleted(chatId, d.id, source.generation);
+      else await this.message(t === 'MESSAGE_CREATE' ? 'new' : 'edit', d as APIMessage, source, chatId);
     }).catch(() => {
       // One message that cannot be read must not stop the ones after it.
     });
   }
 
-  /** Reports a created or edited message unless it is the bot's own, a duplicate, a system message, or an edit Discord made (link previews). */
-  async message(kind: 'new' | 'edit', raw: APIMessage, source: FeedSource): Promise<void> {
-    const chatId = raw.channel_id;
+  /** The watched chat a message of `channelId` belongs to: the channel itself, or the forum of a post; null when neither is watched. */
+  #watchedChat(channelId: string, source: FeedSource): string | null {
+    if (this.#watched.has(channelId)) return channelId;
+    const forum = source.channels.postParentOf(channelId);
+    return forum !== null && this.#watched.has(forum) ? forum : null;
+  }
+
+  /**
+   * Reports a created or edited message of `chatId` (its channel, or the
+   * forum of its post) unless it is the bot's own, a duplicate, a system
+   * message, or an edit Discord made (link previews).
+   */
+  async message(kind: 'new' | 'edit', raw: APIMessage, source: FeedSource, chatId = raw.channel_id): Promise<void> {
     const position = this.#positions.get(chatId);
     if (kind === 'new' && position !== undefined && compareMessageIds(raw.id, position) <= 0) return;
     let skip = !FORWARDED_TYPES.has(raw.type) || raw.author?.id === source.botUserId
       || (kind === 'edit' && (!raw.edited_timestamp || typeof raw.content !== 'string'));
     if (!skip && raw.webhook_id !== undefined) {
-      const { parentId } = await source.channels.info(chatId);
-      skip = await source.webhooks.isOurs(raw.webhook_id, parentId ?? chatId);
+      const { parentId } = await source.channels.info(raw.channel_id);
+      skip = await source.webhooks.isOurs(raw.webhook_id, parentId ?? raw.channel_id);
     }
     if (!this.#isCurrent(source.generation) || !this.#watched.has(chatId)) return;
     if (kind === 'new') this.#positions.set(chatId, raw.id);
     if (skip) return;
-    const payload = toNeutralMessage(raw);
+    const payload = { ...toNeutralMessage(raw), chatId };
     const at = kind === 'edit' ? payload.editedAt ?? Date.now() : payload.at;
     this.#emit({ chatId, messageId: raw.id, kind, payload, at });
   }

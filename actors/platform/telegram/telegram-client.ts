@@ -12,6 +12,7 @@
  * starts over on a zombie. gramjs is loaded on the first connect, so threads
  * without Telegram sessions never pay for it.
  */
+import { CHAT_TOPIC } from '../../../src/forwarding/routing/topic-mapping.ts';
 import type { TelegramClient as GramClient } from 'telegram';
 import type { FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from '../../actor-contract.ts';
 import type { PlatformCallbacks, PlatformClient, PlatformClientFactory } from '../platform-client.ts';
@@ -192,11 +193,15 @@ export class TelegramSessionClient implements PlatformClient {
     }
   }
 
-  /** A forum topic's title, for a pair mapping topics to open its copy with; rejects while not connected. */
+  /**
+   * A forum topic's title, for a pair mapping topics to open its copy with;
+   * for CHAT_TOPIC the chat's own (a post opened for the whole chat); rejects while not connected.
+   */
   async topicTitle(chatId: string, topicId: string): Promise<string | null> {
     if (this.#state === 'revoked') return null;
     const connection = this.#connection;
     if (this.#state !== 'connected' || connection === null) throw new Error('not connected to Telegram');
+    if (topicId === CHAT_TOPIC) return this.#memory!.peers.nameOf(chatId) ?? null;
     const peer = this.#memory!.peers.inputPeer(chatId);
     if (peer === null || !/^[1-9][0-9]{0,9}$/.test(topicId)) return null;
     try {

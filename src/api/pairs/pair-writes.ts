@@ -2,8 +2,12 @@
  * Creating, changing and deleting pairs. Each write is one transaction with
  * the owner's row locked, checked in the order a client can act on: the
  * request itself (400), the accounts it names (404: only the caller's own),
- * the plan (402), the filters (402 / 400), duplicates (409). Anything refused
- * leaves the database as it was; the runtime is told after the commit.
+ * the plan (402), the filters (402 / 400), duplicates (409). Discord ends
+ * the write sets are first checked with Discord (discord-channel-check.ts:
+ * 400 for a channel of a kind the end cannot be, unknown or hidden from the
+ * bot), before the transaction, so no lock is held while Discord answers.
+ * Anything refused leaves the database as it was; the runtime is told after
+ * the commit.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ForwardingPair, type IForwardingPair } from '../../db/entities/forwarding-pair.ts';
@@ -17,6 +21,7 @@ import type { PairCreate, PairPatch } from '../schemas/pair-schemas.ts';
 import { tellRuntime } from '../tell-runtime.ts';
 import { topicMappingProblem } from '../../forwarding/routing/topic-mapping.ts';
 import { TopicLink } from '../../db/entities/topic-link.ts';
+import { checkDiscordEnd } from './discord-channel-check.ts';
 
 type End = PairCreate['source'];
 
@@ -29,6 +34,17 @@ function refuseTopicMapping(mapTopics: boolean, source: End, destination: End): 
   if (!mapTopics) return;
   const problem = topicMappingProblem(source, destination);
   if (problem !== null) throw new ValidationFailedError({ details: [problem] });
+}
+
+/** The Discord ends among `ends` checked with Discord by their own bots (accounts not the caller's are refused as in the transaction). */
+async function checkDiscordChannels(ctx: ApiContext, userId: string, ends: Array<{ role: 'source' | 'destination'; end: End }>): Promise<void> {
+  const em = ctx.orm.em.fork();
+  const options = { apiUrl: ctx.config.DISCORD_API_URL, keyring: ctx.keyring, logger: ctx.logger };
+  for (const { role, end } of ends) {
+    if (end.platform !== 'discord') continue;
+    const account = await findOwnAccount(em, 'discord', userId, end.accountId, `${role}.accountId`);
+    await checkDiscordEnd(options, { role, account, chatId: end.chatId });
+  }
 }
 
 function refuseLoop(source: End, destination: End): void {
@@ -64,6 +80,7 @@ function shape(source: End, destination: End, copyMode: boolean, chain: boolean)
 export async function createPair(ctx: ApiContext, userId: string, input: PairCreate): Promise<IForwardingPair> {
   refuseLoop(input.source, input.destination);
   refuseTopicMapping(input.mapTopics ?? false, input.source, input.destination);
+  await checkDiscordChannels(ctx, userId, [{ role: 'source', end: input.source }, { role: 'destination', end: input.destination }]);
   const pair = await ctx.orm.em.fork().transactional(async (em) => {
     const { plan, snapshot } = await ownerStanding(ctx, em, userId);
     await checkEnds(em, userId, input.source, input.destination);
@@ -106,6 +123,11 @@ export async function findOwnPair(em: EntityManager, userId: string, id: string)
 }
 
 export async function updatePair(ctx: ApiContext, userId: string, id: string, patch: PairPatch): Promise<IForwardingPair> {
+  // Only the ends the patch sets: a stored end was checked when it was saved.
+  await checkDiscordChannels(ctx, userId, [
+    ...(patch.source === undefined ? [] : [{ role: 'source' as const, end: patch.source }]),
+    ...(patch.destination === undefined ? [] : [{ role: 'destination' as const, end: patch.destination }]),
+  ]);
   const { pair, action } = await ctx.orm.em.fork().transactional(async (em) => {
     const { plan, snapshot } = await ownerStanding(ctx, em, userId);
     const current = await findOwnPair(em, userId, id);

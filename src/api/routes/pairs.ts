@@ -42,7 +42,9 @@ export function pairsRouter(ctx: ApiContext, guard: Guards): Router {
     },
     responses: {
       201: { description: 'Created; the runtime starts forwarding', schema: pairSchema },
-      400: errorResponse('`validation_failed` (with field paths), `filter_invalid` or `filter_regex_invalid` (with the filter\'s index and position)'),
+      400: errorResponse('`validation_failed` (with field paths), `filter_invalid` or `filter_regex_invalid` (with the filter\'s index and position); '
+        + 'for a Discord end, as its bot reads the channel from Discord: `discord_channel_kind_unsupported` (a destination nobody can post to: category, voice, stage, directory; '
+        + 'a source holding no messages), `discord_channel_unknown`, `discord_channel_forbidden` (with `field`)'),
       ...writeErrors,
     },
   }, ...guard.user('write'), async (req, res) => {
@@ -77,7 +79,8 @@ export function pairsRouter(ctx: ApiContext, guard: Guards): Router {
     params: idParamsSchema, body: pairPatchSchema,
     responses: {
       200: { description: 'The pair as it is now', schema: pairSchema },
-      400: errorResponse('`validation_failed`, `filter_invalid` or `filter_regex_invalid`'),
+      400: errorResponse('`validation_failed`, `filter_invalid` or `filter_regex_invalid`; for a Discord end the patch sets: '
+        + '`discord_channel_kind_unsupported`, `discord_channel_unknown`, `discord_channel_forbidden`'),
       ...writeErrors,
     },
   }, ...guard.user('write'), async (req, res) => {

@@ -24,9 +24,17 @@ export function mappedDestination(platform: NeutralPlatform, chatId: string, lin
   return platform === 'discord' ? { chatId: linkedTopicId } : { chatId, topicId: linkedTopicId };
 }
 
+/**
+ * The source "topic" of what names none, when the destination holds posts
+ * only (a Discord forum or media channel): the source chat itself gets a
+ * post. No Telegram topic has id 0 (ids are message ids); asked for its
+ * title, an actor names the chat.
+ */
+export const CHAT_TOPIC = '0';
+
 /** The title a destination topic gets when the source's cannot be read. */
 export function fallbackTopicTitle(sourceTopicId: string): string {
-  return `Topic ${sourceTopicId}`;
+  return sourceTopicId === CHAT_TOPIC ? 'Forwarded messages' : `Topic ${sourceTopicId}`;
 }
 
 /**

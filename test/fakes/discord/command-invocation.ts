@@ -10,9 +10,9 @@
  * so the fake throws on those: they are test mistakes, not bot behaviour.
  * Role and attachment options are not modelled.
  */
-import type { FakeApplicationCommand, FakeCommandOption } from './model.ts';
-import { apiUser, permissionsIn } from './payloads.ts';
-import { ApplicationCommandType, ChannelType, CommandOptionType } from './protocol.ts';
+import type { FakeApplicationCommand, FakeChannel, FakeCommandOption, FakeThreadMeta } from './model.ts';
+import { apiThreadMetadata, apiUser, permissionsIn } from './payloads.ts';
+import { ApplicationCommandType, CommandOptionType } from './protocol.ts';
 import type { FakeState } from './state.ts';
 
 /** An option value as a test gives it: a user or channel option takes the id. */
@@ -139,10 +139,7 @@ function resolveChannel(use: Use, id: string, option: FakeCommandOption, bad: (w
   const entry: Record<string, unknown> = { id: target.id, name: target.name, type: target.type, permissions: permissionsIn(state, use.userId, target) };
   if (target.thread !== null) {
     entry.parent_id = target.parentId;
-    entry.thread_metadata = {
-      archived: false, auto_archive_duration: target.thread.autoArchiveDuration, archive_timestamp: new Date(target.createdAt).toISOString(), locked: false,
-      ...(target.type === ChannelType.PrivateThread ? { invitable: target.thread.invitable } : {}),
-    };
+    entry.thread_metadata = apiThreadMetadata(target as FakeChannel & { thread: FakeThreadMeta });
   }
   (resolved.channels ??= {})[id] = entry;
 }

@@ -28,12 +28,12 @@ import { findDm, isDmChannel, openDm } from './dm-channels.ts';
 import { FakeGateway } from './gateway.ts';
 import { IpBan, type IpBanOptions } from './ip-ban.ts';
 import type { GatewayStats } from './gateway.ts';
-import type { FakeFileInput, FakeMessage, FakeWebhook } from './model.ts';
+import type { FakeFileInput, FakeMessage, FakeWebhook, NewChannelOptions } from './model.ts';
 import { apiApplicationCommand } from './payloads.ts';
 import type { FakePermission } from './protocol.ts';
 import {
   ATTACHMENT_URL_TTL_MS, GATEWAY_COMMAND_WINDOW_MS, GATEWAY_COMMANDS_PER_WINDOW, INTERACTION_RESPONSE_WINDOW_MS, INTERACTION_TOKEN_TTL_MS,
-  MAX_RATE_LIMIT_PER_USER,
+  MAX_RATE_LIMIT_PER_USER, POST_ONLY_TYPES,
 } from './protocol.ts';
 import { bulkDelete } from './rest-bulk-delete.ts';
 import { RouteBuckets } from './rest-buckets.ts';
@@ -52,6 +52,8 @@ export type { CommandOptionValue, FakeInteractionReply, UsedInteraction } from '
 export type { RateLimitRule, ServerErrorRule } from './rest-faults.ts';
 export type { BucketLimit, RouteLimits } from './rest-buckets.ts';
 export type { FakePermission } from './protocol.ts';
+export { ChannelType } from './protocol.ts';
+export type { NewChannelOptions } from './model.ts';
 
 export interface DiscordFakeOptions {
   /** Port to listen on; 0 (default) picks a free one. */
@@ -114,6 +116,15 @@ export interface FakeStats extends RestStats {
   ipBans: number;
   ipBanRefused: number;
   gateway: GatewayStats & { connected: number };
+}
+
+/** A test user's files as the fake stores them. */
+function fileInputs(attachments: FakeFileInput[] | undefined): Array<{ filename: string; content: Buffer; contentType: string }> {
+  return (attachments ?? []).map((a) => ({
+    filename: a.name,
+    content: typeof a.content === 'string' ? Buffer.from(a.content) : a.content,
+    contentType: a.contentType ?? 'application/octet-stream',
+  }));
 }
 
 export class DiscordFake {
@@ -221,17 +232,62 @@ export class DiscordFake {
     this.#state.addMember(guildId, userId);
   }
 
-  createChannel(guildId: string, name: string): { id: string } {
-    return { id: this.#state.createChannel(guildId, name).id };
+  /**
+   * A guild channel: text unless `type` says (ChannelType: announcement 5,
+   * forum 15, media 16, voice 2, category 4, stage 13, directory 14); a forum
+   * or media channel may offer tags (their ids come back) and require one on
+   * every post.
+   */
+  createChannel(guildId: string, name: string, options: NewChannelOptions = {}): { id: string; tags: Array<{ id: string; name: string }> } {
+    const channel = this.#state.createChannel(guildId, name, options);
+    return { id: channel.id, tags: channel.tags.map((t) => ({ ...t })) };
   }
 
-  createThread(channelId: string, name: string): { id: string } {
-    return { id: this.#state.createThread(channelId, name, null).id };
+  /** A thread of a text or announcement channel made by the test (public unless `type` says; a private one's members are `members`). */
+  createThread(channelId: string, name: string, options: { type?: number; members?: string[] } = {}): { id: string } {
+    const thread = this.#state.createThread(channelId, name, null, options.type === undefined ? {} : { type: options.type });
+    for (const id of options.members ?? []) thread.thread!.members.add(id);
+    return { id: thread.id };
   }
 
-  /** The threads of a text channel, oldest first, with who started them (null: made by the test). */
-  threads(channelId: string): Array<{ id: string; name: string; ownerId: string | null; type: number }> {
-    return [...this.#state.channels.values()].filter((c) => c.parentId === channelId).map((c) => ({ id: c.id, name: c.name, ownerId: c.ownerId, type: c.type }));
+  /**
+   * A user starts a post in a forum or media channel: a public thread and
+   * its first message (which takes the thread's id), announced as
+   * THREAD_CREATE then MESSAGE_CREATE.
+   */
+  startPostAsUser(channelId: string, input: { name: string; content?: string; attachments?: FakeFileInput[]; userId?: string; appliedTags?: string[] }): {
+    threadId: string; message: FakeMessage;
+  } {
+    const forum = this.#state.guildChannel(channelId);
+    if (!POST_ONLY_TYPES.includes(forum.type)) throw new Error(`channel ${channelId} is no forum or media channel`);
+    const authorId = input.userId ?? this.#defaultUser();
+    this.#state.addMember(this.#state.guildOf(forum).id, authorId);
+    const thread = this.#state.createThread(channelId, input.name, authorId, { appliedTags: input.appliedTags ?? [] });
+    const message = this.#state.createMessage({
+      id: thread.id, channelId: thread.id, authorId, content: input.content ?? '', files: fileInputs(input.attachments),
+    });
+    return { threadId: thread.id, message };
+  }
+
+  /** Archives or unarchives, locks or unlocks a thread (THREAD_UPDATE to those who see it). */
+  setThreadState(threadId: string, change: { archived?: boolean; locked?: boolean }): void {
+    this.#state.setThreadState(threadId, change);
+  }
+
+  /** Adds a user or bot to a thread's members (a private thread becomes visible to it: THREAD_UPDATE). */
+  addThreadMember(threadId: string, userId: string): void {
+    const thread = this.#state.guildChannel(threadId);
+    if (thread.thread === null) throw new Error(`channel ${threadId} is not a thread`);
+    thread.thread.members.add(userId);
+    this.#state.onEvent({ type: 'THREAD_UPDATE', channel: thread });
+  }
+
+  /** The threads (posts, in a forum or media channel) of a channel, oldest first, with who started them (null: made by the test) and their state. */
+  threads(channelId: string): Array<{ id: string; name: string; ownerId: string | null; type: number; archived: boolean; locked: boolean; appliedTags: string[] }> {
+    return [...this.#state.channels.values()].filter((c) => c.parentId === channelId).map((c) => ({
+      id: c.id, name: c.name, ownerId: c.ownerId, type: c.type,
+      archived: c.thread?.archived ?? false, locked: c.thread?.locked ?? false, appliedTags: [...(c.thread?.appliedTags ?? [])],
+    }));
   }
 
   /**
@@ -298,12 +354,10 @@ export class DiscordFake {
     } else {
       authorId = input.userId ?? this.#defaultUser();
       this.#state.addMember(this.#state.guildOf(channel).id, authorId);
+      // A member's message unarchives an archived thread (THREAD_UPDATE first), as on Discord; the fake's users may post in locked ones too.
+      if (channel.thread?.archived === true && !channel.thread.locked) this.#state.setThreadState(channelId, { archived: false });
     }
-    const files = (input.attachments ?? []).map((a) => ({
-      filename: a.name,
-      content: typeof a.content === 'string' ? Buffer.from(a.content) : a.content,
-      contentType: a.contentType ?? 'application/octet-stream',
-    }));
+    const files = fileInputs(input.attachments);
     const reference = input.replyTo === undefined ? null : { messageId: input.replyTo, channelId, guildId: channel.guildId };
     return this.#state.createMessage({
       channelId, authorId, content: input.content ?? '', embeds: input.embeds ?? [], files, reference,

@@ -53,7 +53,7 @@ export function openDm(state: FakeState, botUserId: string, userId: string): Fak
   if (!state.users.has(userId)) throw new Error(`no user ${userId}`);
   const channel: FakeDmChannel = {
     id: state.ids.next(), guildId: null, type: ChannelType.DM, name: '', parentId: null, ownerId: null, createdAt: Date.now(), messageIds: [],
-    lastMessageId: null, denied: new Map(), rateLimitPerUser: 0, lastPostAt: new Map(), thread: null, dm: { botUserId, userId },
+    lastMessageId: null, denied: new Map(), rateLimitPerUser: 0, lastPostAt: new Map(), thread: null, dm: { botUserId, userId }, flags: 0, tags: [],
   };
   state.channels.set(channel.id, channel);
   state.dmChannels.set(`${botUserId}:${userId}`, channel.id);

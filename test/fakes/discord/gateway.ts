@@ -2,6 +2,7 @@
  * The fake's gateway: HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats,
  * RESUME with replay of every missed dispatch, RECONNECT, INVALID_SESSION,
  * MESSAGE_DELETE_BULK for a purge, CHANNEL_UPDATE for a slowmode change,
+ * THREAD_CREATE and THREAD_UPDATE (archived, locked, a member added),
  * INTERACTION_CREATE for a command or button used (whatever the intents),
  * the close codes discord.js reacts to, and Discord's limits: the daily
  * session starts and identify concurrency (op 9 when too fast; at zero
@@ -100,6 +101,7 @@ export class FakeGateway {
       case 'CHANNEL_CREATE':
       case 'CHANNEL_UPDATE':
       case 'THREAD_CREATE':
+      case 'THREAD_UPDATE':
         this.#dispatchChannel(event.type, event.channel);
         return;
       case 'GUILD_JOIN':

@@ -67,6 +67,16 @@ export interface FakeChannel {
   thread: FakeThreadMeta | null;
   /** What only a DM channel has; null for a guild channel or thread. */
   dm: FakeDmMeta | null;
+  /** Channel flags (ChannelFlag: REQUIRE_TAG on a forum or media channel). */
+  flags: number;
+  /** A forum or media channel's tags, which its posts may carry (`available_tags`); empty elsewhere. */
+  tags: FakeForumTag[];
+}
+
+/** A tag of a forum or media channel (ForumTagResponse). */
+export interface FakeForumTag {
+  id: string;
+  name: string;
 }
 
 /**
@@ -83,10 +93,22 @@ export interface FakeDmMeta {
 export type FakeDmChannel = FakeChannel & { guildId: null; dm: FakeDmMeta };
 
 export interface FakeThreadMeta {
-  /** Minutes of inactivity before Discord would archive it (the fake never does). */
+  /** Minutes of inactivity before Discord would archive it (the fake archives only when told: `setThreadState`). */
   autoArchiveDuration: number;
   /** Private threads: whether non-moderators may add others. */
   invitable: boolean;
+  /** Archived: out of the active list; a post by a member who may send in threads unarchives it, unless locked. */
+  archived: boolean;
+  /** Locked: only members with Manage Threads may post in it or unarchive it. */
+  locked: boolean;
+  /** When `archived` last changed (ms), Discord's `archive_timestamp`. */
+  archiveChangedAt: number;
+  /** Who joined the thread: its creator, and those the test adds. A private thread is visible to them and to moderators only. */
+  members: Set<string>;
+  /** A post of a forum or media channel (it shows `applied_tags`). */
+  post: boolean;
+  /** A forum or media post's tags (ids of its parent's `tags`). */
+  appliedTags: string[];
 }
 
 export interface FakeAttachment {
@@ -240,11 +262,13 @@ export interface FakeFileInput {
 export type FakeEvent =
   | { type: 'MESSAGE_CREATE' | 'MESSAGE_UPDATE' | 'MESSAGE_DELETE'; message: FakeMessage }
   | { type: 'MESSAGE_DELETE_BULK'; channel: FakeChannel; ids: string[] }
-  | { type: 'CHANNEL_CREATE' | 'CHANNEL_UPDATE' | 'THREAD_CREATE'; channel: FakeChannel }
+  | { type: 'CHANNEL_CREATE' | 'CHANNEL_UPDATE' | 'THREAD_CREATE' | 'THREAD_UPDATE'; channel: FakeChannel }
   | { type: 'GUILD_JOIN'; guild: FakeGuild; botUserId: string }
   | { type: 'INTERACTION_CREATE'; interaction: FakeInteraction };
 
 export interface NewMessage {
+  /** The message's id; default a new snowflake (a forum post's first message takes its thread's id, as on Discord). */
+  id?: string;
   channelId: string;
   authorId: string;
   webhook?: { id: string; name: string; avatarUrl: string | null };
@@ -261,12 +285,21 @@ export interface NewMessage {
   type?: number;
 }
 
-/** What a new thread may set besides its name; unset: public (the REST route applies Discord's own default), a day, invitable, no slowmode. */
+/** What a new thread may set besides its name; unset: public (the REST route applies Discord's own default), a day, invitable, no slowmode, no tags. */
 export interface NewThreadOptions {
   type?: number;
   autoArchiveDuration?: number;
   invitable?: boolean;
   rateLimitPerUser?: number;
+  appliedTags?: string[];
+}
+
+/** A guild channel of any kind (default text); forum and media channels may require tags and offer some. */
+export interface NewChannelOptions {
+  type?: number;
+  requireTag?: boolean;
+  /** Names of the tags a forum or media channel offers. */
+  tags?: string[];
 }
 
 export interface ListQuery {

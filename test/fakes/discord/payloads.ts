@@ -6,10 +6,10 @@
  * structures without surprises.
  */
 import type {
-  FakeApplicationCommand, FakeAttachment, FakeBot, FakeChannel, FakeGuild, FakeInteraction, FakeMessage, FakeMessageInteraction, FakeUser,
+  FakeApplicationCommand, FakeAttachment, FakeBot, FakeChannel, FakeGuild, FakeInteraction, FakeMessage, FakeMessageInteraction, FakeThreadMeta, FakeUser,
   FakeWebhook,
 } from './model.ts';
-import { ApplicationCommandType, ChannelType, InteractionType, PERMISSION_BITS } from './protocol.ts';
+import { ApplicationCommandType, ChannelType, DEFAULT_AUTO_ARCHIVE_DURATION, InteractionType, PERMISSION_BITS, POST_ONLY_TYPES } from './protocol.ts';
 import type { FakeState } from './state.ts';
 
 /** Every permission bit: the fake answers permission questions itself, clients see an all-powerful role. */
@@ -37,6 +37,25 @@ export function apiBotUser(bot: FakeBot): Record<string, unknown> {
   return { ...apiUser(bot.user), verified: true, mfa_enabled: false, email: null };
 }
 
+/** A thread's `thread_metadata` (ThreadMetadataResponse); Discord shows `invitable` on private threads only. */
+export function apiThreadMetadata(channel: FakeChannel & { thread: FakeThreadMeta }): Record<string, unknown> {
+  const meta = channel.thread;
+  return {
+    archived: meta.archived,
+    auto_archive_duration: meta.autoArchiveDuration,
+    archive_timestamp: iso(meta.archiveChangedAt),
+    locked: meta.locked,
+    create_timestamp: iso(channel.createdAt),
+    ...(channel.type === ChannelType.PrivateThread ? { invitable: meta.invitable } : {}),
+  };
+}
+
+/**
+ * A guild channel or thread of any kind, with what its kind adds
+ * (GuildChannelResponse, ThreadResponse): a thread's metadata and tags, a
+ * forum or media channel's `available_tags` and post defaults, a voice
+ * channel's bitrate.
+ */
 export function apiChannel(channel: FakeChannel): Record<string, unknown> {
   const base = {
     id: channel.id,
@@ -45,7 +64,7 @@ export function apiChannel(channel: FakeChannel): Record<string, unknown> {
     name: channel.name,
     last_message_id: channel.lastMessageId,
     rate_limit_per_user: channel.rateLimitPerUser,
-    flags: 0,
+    flags: channel.flags,
   };
   if (channel.thread !== null) {
     return {
@@ -54,19 +73,28 @@ export function apiChannel(channel: FakeChannel): Record<string, unknown> {
       owner_id: channel.ownerId,
       message_count: channel.messageIds.length,
       total_message_sent: channel.messageIds.length,
-      member_count: 1,
-      thread_metadata: {
-        archived: false,
-        auto_archive_duration: channel.thread.autoArchiveDuration,
-        archive_timestamp: iso(channel.createdAt),
-        locked: false,
-        create_timestamp: iso(channel.createdAt),
-        // Discord shows `invitable` on private threads only.
-        ...(channel.type === ChannelType.PrivateThread ? { invitable: channel.thread.invitable } : {}),
-      },
+      member_count: channel.thread.members.size,
+      thread_metadata: apiThreadMetadata(channel as FakeChannel & { thread: FakeThreadMeta }),
+      ...(channel.thread.post ? { applied_tags: channel.thread.appliedTags } : {}),
     };
   }
-  return { ...base, parent_id: null, position: 0, permission_overwrites: overwrites(channel), topic: null, nsfw: false };
+  const guildChannel = { ...base, parent_id: null, position: 0, permission_overwrites: overwrites(channel), topic: null, nsfw: false };
+  if (POST_ONLY_TYPES.includes(channel.type)) {
+    return {
+      ...guildChannel,
+      available_tags: channel.tags.map((t) => ({ id: t.id, name: t.name, moderated: false, emoji_id: null, emoji_name: null })),
+      default_reaction_emoji: null,
+      default_sort_order: null,
+      default_thread_rate_limit_per_user: 0,
+      default_auto_archive_duration: DEFAULT_AUTO_ARCHIVE_DURATION,
+      ...(channel.type === ChannelType.GuildForum ? { default_forum_layout: 0 } : {}),
+      default_tag_setting: 'match_some',
+    };
+  }
+  if (channel.type === ChannelType.GuildVoice || channel.type === ChannelType.GuildStageVoice) {
+    return { ...guildChannel, bitrate: 64_000, user_limit: 0, rtc_region: null };
+  }
+  return guildChannel;
 }
 
 /** The answer to creating a thread: the thread, with the creator as its first member (Discord adds them). */
@@ -190,6 +218,8 @@ export function apiGuildCreate(guild: FakeGuild, bot: FakeBot, state: FakeState)
   for (const id of guild.channelIds) {
     const channel = state.channels.get(id);
     if (channel === undefined || !state.can(bot.user.id, channel, 'view')) continue;
+    // GUILD_CREATE lists active threads only, as Discord does: archived ones are fetched when needed.
+    if (channel.thread?.archived === true) continue;
     (channel.parentId === null ? channels : threads).push(apiChannel(channel));
   }
   const joinedAt = iso(guild.createdAt);

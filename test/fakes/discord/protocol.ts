@@ -59,12 +59,31 @@ export const SETTABLE_MESSAGE_FLAGS = MessageFlag.SuppressEmbeds | MessageFlag.S
 /** Flags an interaction response or follow-up may set (IS_COMPONENTS_V2 is not modelled). */
 export const SETTABLE_INTERACTION_FLAGS = SETTABLE_MESSAGE_FLAGS | MessageFlag.Ephemeral;
 
+/** Channel types (docs: Channel Object, Channel Types; the OpenAPI spec's ChannelTypes, which does not list 16 yet). */
 export const ChannelType = {
   GuildText: 0,
   DM: 1,
+  GuildVoice: 2,
+  GuildCategory: 4,
+  GuildAnnouncement: 5,
   AnnouncementThread: 10,
   PublicThread: 11,
   PrivateThread: 12,
+  GuildStageVoice: 13,
+  GuildDirectory: 14,
+  GuildForum: 15,
+  GuildMedia: 16,
+} as const;
+
+/** Thread types: a thread is a channel of its own with a parent. */
+export const THREAD_TYPES: readonly number[] = [ChannelType.AnnouncementThread, ChannelType.PublicThread, ChannelType.PrivateThread];
+/** Forum and media channels hold posts (public threads) only: no messages of their own. */
+export const POST_ONLY_TYPES: readonly number[] = [ChannelType.GuildForum, ChannelType.GuildMedia];
+
+/** Channel flags (docs: Channel Flags). */
+export const ChannelFlag = {
+  /** A forum or media channel whose posts must carry a tag (40067 without one). */
+  RequireTag: 1 << 4,
 } as const;
 
 export const MessageType = {
@@ -128,6 +147,18 @@ export const ApiCode = {
   UnknownInteraction: 10062,
   UnknownApplicationCommand: 10063,
   SlowmodeRateLimited: 20016,
+  /** 400: POST /channels/{forum}/messages; a forum or media channel takes posts (threads) only. */
+  CannotSendInForum: 40058,
+  /** 400: a post without `applied_tags` in a forum with the REQUIRE_TAG flag. */
+  TagRequired: 40067,
+  /** 400: a message into a channel that holds none (a category, a directory). */
+  CannotSendInNonText: 50008,
+  /** 400: a send into an archived thread the sender may not unarchive (locked, without Manage Threads). */
+  ThreadArchived: 50083,
+  /** 403: a send into a locked (still open) thread without Manage Threads. */
+  ThreadLocked: 160005,
+  /** 400: a webhook execution into a forum or media channel naming no thread. */
+  WebhookInForumNeedsThread: 220001,
   MaxApplicationCommands: 30032,
   MaxPayloadTooLarge: 40005,
   InteractionAlreadyAcknowledged: 40060,
@@ -147,7 +178,7 @@ export const ApiCode = {
 /** Channel permissions the fake models, per bot and channel (all granted unless denied). */
 export type FakePermission =
   | 'view' | 'send' | 'manage_webhooks' | 'manage_messages' | 'manage_channels' | 'read_history'
-  | 'manage_threads' | 'create_public_threads' | 'create_private_threads';
+  | 'manage_threads' | 'create_public_threads' | 'create_private_threads' | 'send_in_threads';
 
 /** What either end may do in a DM channel: see it, post, read its history; no moderation, webhooks or threads. */
 export const DM_PERMISSIONS: ReadonlySet<FakePermission> = new Set<FakePermission>(['view', 'send', 'read_history']);
@@ -155,7 +186,7 @@ export const DM_PERMISSIONS: ReadonlySet<FakePermission> = new Set<FakePermissio
 /** Discord's bit of each permission the fake models (permission_overwrites carry them). */
 export const PERMISSION_BITS: Record<FakePermission, bigint> = {
   view: 1n << 10n, send: 1n << 11n, manage_webhooks: 1n << 29n, manage_messages: 1n << 13n, manage_channels: 1n << 4n, read_history: 1n << 16n,
-  manage_threads: 1n << 34n, create_public_threads: 1n << 35n, create_private_threads: 1n << 36n,
+  manage_threads: 1n << 34n, create_public_threads: 1n << 35n, create_private_threads: 1n << 36n, send_in_threads: 1n << 38n,
 };
 
 /** Most attachments in one message. */

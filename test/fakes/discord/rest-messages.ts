@@ -135,6 +135,18 @@ export function createBotMessage(
   return { message: state.createMessage(input), created: true };
 }
 
+/** What the first message of a forum or media post may carry (the body's `message`, its files in the form): checked as a message's fields, named under `message`. */
+export type PostStarter = Omit<NewMessage, 'channelId' | 'authorId'>;
+
+export function readPostStarter(body: ParsedBody, limits: MessageLimits): PostStarter {
+  const message = body.json?.message;
+  if (message === undefined || message === null) throw formErrorAt(['message'], 'BASE_TYPE_REQUIRED', 'This field is required');
+  if (typeof message !== 'object' || Array.isArray(message)) throw formErrorAt(['message'], 'DICT_TYPE_CONVERT', 'Only dictionaries may be used in a DictType');
+  const common = readCommon({ json: message as Record<string, unknown>, files: body.files }, limits, { path: ['message'], settableFlags: SETTABLE_MESSAGE_FLAGS });
+  checkNotEmpty(common.content, common.embeds, common.files.length);
+  return common;
+}
+
 /** POST /webhooks/:id/:token: a message under the webhook (replies and nonces are not part of webhook execution). */
 export function createWebhookMessage(
   state: FakeState,

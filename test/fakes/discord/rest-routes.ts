@@ -25,7 +25,8 @@ import {
 } from './rest-interactions.ts';
 import { checkWebhookName, createBotMessage, createWebhookMessage, editMessage } from './rest-messages.ts';
 import type { MessageLimits } from './rest-messages.ts';
-import { startThread } from './rest-threads.ts';
+import { startPost, startsPost, startThread } from './rest-threads.ts';
+import { admitPost, sendPermission } from './channel-kinds.ts';
 import type { FakeState } from './state.ts';
 
 export interface RouteContext {
@@ -97,12 +98,19 @@ function webhookFor(ctx: RouteContext, id: string, token: string): FakeWebhook {
   return webhook;
 }
 
-/** The channel a webhook posts to: its own, or a thread of it named by `thread_id`. */
+/**
+ * The channel a webhook posts to: its own, or a thread of it named by
+ * `thread_id`, which a forum's webhook must name (220001; starting a post
+ * with `thread_name` is not modelled).
+ */
 function webhookChannel(ctx: RouteContext, webhook: FakeWebhook): FakeChannel {
   const threadId = ctx.query.get('thread_id');
   const channel = ctx.state.channels.get(threadId ?? webhook.channelId);
   if (channel === undefined || (threadId !== null && channel.parentId !== webhook.channelId)) {
     throw new ApiError(400, ApiCode.UnknownChannel, 'Unknown Channel');
+  }
+  if (threadId === null && startsPost(channel)) {
+    throw new ApiError(400, ApiCode.WebhookInForumNeedsThread, 'Webhooks posted to forum channels must have a thread_name or thread_id');
   }
   return channel;
 }
@@ -223,6 +231,15 @@ export const ROUTES: readonly Route[] = [
       .filter((c) => c.parentId === null && ctx.state.can(bot.user.id, c, 'view'));
     return ok(channels.map(apiChannel));
   }),
+  // List Active Guild Threads: every unarchived thread the bot may see (forum posts included), with no thread members (ThreadsResponse).
+  route('GET', '/guilds/:id/threads/active', 'bot', (ctx) => {
+    const guild = ctx.state.guilds.get(ctx.params[0]!);
+    const bot = botOf(ctx);
+    if (guild === undefined || !bot.guildIds.has(guild.id)) throw new ApiError(404, ApiCode.UnknownGuild, 'Unknown Guild');
+    const threads = guild.channelIds.map((id) => ctx.state.channel(id))
+      .filter((c) => c.thread !== null && !c.thread.archived && ctx.state.can(bot.user.id, c, 'view'));
+    return ok({ threads: threads.map(apiChannel), members: [] });
+  }),
   route('GET', '/channels/:id', 'bot', (ctx) => {
     const channel = channelFor(ctx, ctx.params[0]!);
     return ok(isDmChannel(channel) ? apiDmChannel(channel, botOf(ctx).user.id, ctx.state) : apiChannel(channel));
@@ -243,8 +260,9 @@ export const ROUTES: readonly Route[] = [
     return ok(apiMessage(messageIn(ctx, channel, ctx.params[1]!), ctx.state));
   }),
   route('POST', '/channels/:id/messages', 'bot', (ctx) => {
-    const channel = channelFor(ctx, ctx.params[0]!, 'send');
+    const channel = channelFor(ctx, ctx.params[0]!, sendPermission(channelFor(ctx, ctx.params[0]!)));
     if (isDmChannel(channel)) checkDmDelivery(ctx.state, channel.dm);
+    else admitPost(ctx.state, channel, botOf(ctx).user.id);
     const { message } = createBotMessage(ctx.state, channel, botOf(ctx).user.id, ctx.body, ctx.limits);
     return ok(apiMessage(message, ctx.state));
   }),
@@ -272,7 +290,12 @@ export const ROUTES: readonly Route[] = [
     return noContent;
   }),
   route('POST', '/channels/:id/threads', 'bot', (ctx) => {
-    const thread = startThread(ctx.state, guildChannelFor(ctx, ctx.params[0]!), botOf(ctx), ctx.body);
+    const parent = guildChannelFor(ctx, ctx.params[0]!);
+    if (startsPost(parent)) {
+      const { thread, message } = startPost(ctx.state, parent, botOf(ctx), ctx.body, ctx.limits);
+      return { status: 201, body: { ...apiCreatedThread(thread, botOf(ctx).user), message: apiMessage(message, ctx.state) } };
+    }
+    const thread = startThread(ctx.state, parent, botOf(ctx), ctx.body);
     return { status: 201, body: apiCreatedThread(thread, botOf(ctx).user) };
   }),
   route('GET', '/channels/:id/webhooks', 'bot', (ctx) => {
@@ -306,7 +329,9 @@ export const ROUTES: readonly Route[] = [
     const interaction = interactionOfWebhook(ctx);
     if (interaction !== null) return followUp(ctx, interaction);
     const webhook = webhookFor(ctx, ctx.params[0]!, ctx.params[1]!);
-    const message = createWebhookMessage(ctx.state, webhookChannel(ctx, webhook), webhook, ctx.body, ctx.limits);
+    const channel = webhookChannel(ctx, webhook);
+    admitPost(ctx.state, channel, null);
+    const message = createWebhookMessage(ctx.state, channel, webhook, ctx.body, ctx.limits);
     return ctx.query.get('wait') === 'true' ? ok(apiMessage(message, ctx.state)) : noContent;
   }),
   // `@original` exists only for interaction tokens: a webhook has no original message.

@@ -12,14 +12,14 @@
 import { randomBytes } from 'node:crypto';
 import type {
   FakeApplicationCommand, FakeAttachment, FakeBot, FakeChannel, FakeEvent, FakeGuild, FakeMessage, FakeStateOptions, FakeThreadMeta, FakeUser,
-  FakeWebhook, ListQuery, NewMessage, NewThreadOptions,
+  FakeWebhook, ListQuery, NewChannelOptions, NewMessage, NewThreadOptions,
 } from './model.ts';
 import { CdnLinks } from './cdn-links.ts';
 import { InteractionRegistry } from './interactions.ts';
-import { ChannelType, DEFAULT_AUTO_ARCHIVE_DURATION, DM_PERMISSIONS, MessageFlag, MessageType } from './protocol.ts';
+import { ChannelFlag, ChannelType, DEFAULT_AUTO_ARCHIVE_DURATION, DM_PERMISSIONS, MessageFlag, MessageType, POST_ONLY_TYPES } from './protocol.ts';
 import type { FakePermission } from './protocol.ts';
 import { NonceIndex, page } from './history.ts';
-export type { FakeEvent, NewMessage, NewThreadOptions } from './model.ts';
+export type { FakeEvent, NewChannelOptions, NewMessage, NewThreadOptions } from './model.ts';
 import { SessionStartLimit } from './session-start-limit.ts';
 import { SnowflakeGenerator } from './snowflake.ts';
 
@@ -109,25 +109,56 @@ export class FakeState {
     }
   }
 
-  createChannel(guildId: string, name: string): FakeChannel {
+  /** A guild channel of any kind (text unless told; see NewChannelOptions), announced with a CHANNEL_CREATE. */
+  createChannel(guildId: string, name: string, options: NewChannelOptions = {}): FakeChannel {
     const guild = this.guild(guildId);
-    const channel = this.#newChannel(guild, ChannelType.GuildText, name, null, null);
+    const type = options.type ?? ChannelType.GuildText;
+    const channel = this.#newChannel(guild, type, name, null, null);
+    if (POST_ONLY_TYPES.includes(type)) {
+      channel.tags = (options.tags ?? []).map((tag) => ({ id: this.ids.next(), name: tag }));
+      if (options.requireTag === true) channel.flags |= ChannelFlag.RequireTag;
+    }
     this.onEvent({ type: 'CHANNEL_CREATE', channel });
     return channel;
   }
 
-  /** A thread of a text channel (public unless told), announced with a THREAD_CREATE to those who may see it. */
+  /**
+   * A thread of a text, announcement, forum or media channel (public unless
+   * told; in an announcement channel an announcement thread), its creator its
+   * first member, announced with a THREAD_CREATE to those who may see it.
+   */
   createThread(parentId: string, name: string, ownerId: string | null, options: NewThreadOptions = {}): FakeChannel {
     const parent = this.guildChannel(parentId);
-    if (parent.parentId !== null) throw new Error('threads live in text channels, not in threads');
-    const type = options.type ?? ChannelType.PublicThread;
+    if (parent.parentId !== null) throw new Error('threads live in channels, not in threads');
+    const type = options.type ?? (parent.type === ChannelType.GuildAnnouncement ? ChannelType.AnnouncementThread : ChannelType.PublicThread);
+    const now = Date.now();
     const thread = this.#newChannel(this.guildOf(parent), type, name, parentId, ownerId, {
       autoArchiveDuration: options.autoArchiveDuration ?? DEFAULT_AUTO_ARCHIVE_DURATION,
       invitable: options.invitable ?? true,
+      archived: false,
+      locked: false,
+      archiveChangedAt: now,
+      members: new Set(ownerId === null ? [] : [ownerId]),
+      post: POST_ONLY_TYPES.includes(parent.type),
+      appliedTags: options.appliedTags ?? [],
     });
     thread.rateLimitPerUser = options.rateLimitPerUser ?? 0;
+    // A forum's last_message_id names its newest post, as on Discord.
+    if (thread.thread?.post === true) parent.lastMessageId = thread.id;
     this.onEvent({ type: 'THREAD_CREATE', channel: thread });
     return thread;
+  }
+
+  /** Archives, unarchives, locks or unlocks a thread; those who see it get a THREAD_UPDATE. */
+  setThreadState(threadId: string, change: { archived?: boolean; locked?: boolean }): void {
+    const meta = this.channel(threadId).thread;
+    if (meta === null) throw new Error(`channel ${threadId} is not a thread`);
+    if (change.archived !== undefined && change.archived !== meta.archived) {
+      meta.archived = change.archived;
+      meta.archiveChangedAt = Date.now();
+    }
+    if (change.locked !== undefined) meta.locked = change.locked;
+    this.onEvent({ type: 'THREAD_UPDATE', channel: this.channel(threadId) });
   }
 
   guild(id: string): FakeGuild {
@@ -171,8 +202,8 @@ export class FakeState {
   /**
    * Whether `userId` may do `permission` in the channel: a member, not
    * denied there nor (for a thread) in its parent. A private thread is only
-   * there for its owner and those who may manage threads: the fake keeps no
-   * other thread members. A DM channel has no overwrites: its two ends have
+   * there for its members (its creator, those added) and those who may
+   * manage threads. A DM channel has no overwrites: its two ends have
    * the DM permissions (whether the user accepts the bot's DMs is decided
    * per message, see dm-channels.ts).
    */
@@ -183,13 +214,13 @@ export class FakeState {
     if (deniedHere !== undefined && (deniedHere.has(permission) || deniedHere.has('view'))) return false;
     if (channel.parentId === null) return true;
     const parent = this.channel(channel.parentId);
-    if (channel.type === ChannelType.PrivateThread && channel.ownerId !== userId && !this.can(userId, parent, 'manage_threads')) return false;
+    if (channel.type === ChannelType.PrivateThread && channel.thread?.members.has(userId) !== true && !this.can(userId, parent, 'manage_threads')) return false;
     return this.can(userId, parent, permission);
   }
 
   createMessage(input: NewMessage): FakeMessage {
     const channel = this.channel(input.channelId);
-    const id = this.ids.next();
+    const id = input.id ?? this.ids.next();
     const attachments = (input.files ?? []).map((file) => this.#storeAttachment(channel.id, file));
     const message: FakeMessage = {
       id,
@@ -335,7 +366,7 @@ export class FakeState {
   #newChannel(guild: FakeGuild, type: number, name: string, parentId: string | null, ownerId: string | null, thread: FakeThreadMeta | null = null): FakeChannel {
     const channel: FakeChannel = {
       id: this.ids.next(), guildId: guild.id, type, name, parentId, ownerId, createdAt: Date.now(), messageIds: [], lastMessageId: null, denied: new Map(),
-      rateLimitPerUser: 0, lastPostAt: new Map(), thread, dm: null,
+      rateLimitPerUser: 0, lastPostAt: new Map(), thread, dm: null, flags: 0, tags: [],
     };
     this.channels.set(channel.id, channel);
     guild.channelIds.push(channel.id);

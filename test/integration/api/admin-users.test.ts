@@ -119,7 +119,7 @@ describe('api: admin users', function () {
     const bots = [await linkBot(world, u), await linkBot(world, u)];
     const pairIds: string[] = [];
     for (let i = 0; i < 7; i += 1) {
-      const res = await as(u, 'post', '/v1/pairs', pairBody(bots[0]!, 0, 1, { source: { platform: 'discord', accountId: bots[0]!.accountId, chatId: channelId() } }));
+      const res = await as(u, 'post', '/v1/pairs', pairBody(bots[0]!, 0, 1, { source: { platform: 'discord', accountId: bots[0]!.accountId, chatId: channelId(world, bots[0]!) } }));
       pairIds.push(res.body.id);
     }
     const past = await as(admin, 'put', `/v1/admin/users/${u.userId}/plan`, { plan: 'pro', expiresAt: '2000-01-01T00:00:00Z' });

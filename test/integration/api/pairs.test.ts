@@ -65,7 +65,7 @@ describe('api: pairs', function () {
   it('refuses a sixth pair on Free with quota_exceeded (current, limit, plan) and stores nothing', async () => {
     await clearPairs(alice);
     for (let i = 0; i < 5; i += 1) {
-      const res = await req(alice, 'post', '/v1/pairs', pairBody(aliceBot, 0, 1, { name: `p${i}`, source: { platform: 'discord', accountId: aliceBot.accountId, chatId: channelId() } }));
+      const res = await req(alice, 'post', '/v1/pairs', pairBody(aliceBot, 0, 1, { name: `p${i}`, source: { platform: 'discord', accountId: aliceBot.accountId, chatId: channelId(world, aliceBot) } }));
       assert.equal(res.status, 201, JSON.stringify(res.body));
     }
     const sixth = await req(alice, 'post', '/v1/pairs', pairBody(aliceBot, 2, 1));

@@ -24,7 +24,7 @@ describe('api: plan expiry job', function () {
     for (let i = 0; i < 7; i += 1) {
       const res = await world.h.request('post', '/v1/pairs', {
         token: u.accessToken,
-        body: pairBody(bots[0]!, 0, 1, { source: { platform: 'discord', accountId: bots[0]!.accountId, chatId: channelId() } }),
+        body: pairBody(bots[0]!, 0, 1, { source: { platform: 'discord', accountId: bots[0]!.accountId, chatId: channelId(world, bots[0]!) } }),
       });
       pairIds.push(res.body.id);
     }

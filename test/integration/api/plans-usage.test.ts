@@ -3,7 +3,7 @@ import { UsagePeriod, UserSubscription } from '../../../src/db/entities/index.ts
 import { flushUsage } from '../../../src/api/usage/flush-usage.ts';
 import { usagePeriodAt } from '../../../src/api/usage/usage-period.ts';
 import type { RegisteredUser } from '../../helpers/api-harness.ts';
-import { linkBot, pairBody, startResourceWorld, type ResourceWorld } from './resource-fixtures.ts';
+import { channelId, linkBot, pairBody, startResourceWorld, type ResourceWorld } from './resource-fixtures.ts';
 
 describe('api: me, plans, subscription, usage, upgrade', function () {
   this.timeout(30_000);
@@ -51,7 +51,7 @@ describe('api: me, plans, subscription, usage, upgrade', function () {
   it('reports usage against the limits, warning from 80 %, messages from the runtime\'s counter', async () => {
     const u = await world.h.registerUser();
     const bot = await linkBot(world, u);
-    for (let i = 0; i < 4; i += 1) await world.h.request('post', '/v1/pairs', { token: u.accessToken, body: pairBody(bot, 0, 1, { source: { platform: 'discord', accountId: bot.accountId, chatId: `11111111111111111${i}` } }) });
+    for (let i = 0; i < 4; i += 1) await world.h.request('post', '/v1/pairs', { token: u.accessToken, body: pairBody(bot, 0, 1, { source: { platform: 'discord', accountId: bot.accountId, chatId: channelId(world, bot) } }) });
     await world.h.ctx.redis.set(`usage:messages:${u.userId}:${label()}`, '8000');
     const res = await as(u, 'get', '/v1/usage');
     assert.equal(res.status, 200, JSON.stringify(res.body));

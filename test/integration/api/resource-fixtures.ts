@@ -47,6 +47,7 @@ export interface LinkedBot {
   token: string;
   /** Channels of a guild the bot is in. */
   channels: string[];
+  guildId: string;
 }
 
 /** A bot in a guild of three channels on the fake, linked to `user` through `POST /v1/discord-accounts`. */
@@ -56,7 +57,7 @@ export async function linkBot(world: ResourceWorld, user: RegisteredUser): Promi
   const channels = ['a', 'b', 'c'].map((name) => world.fake.createChannel(guild.id, name).id);
   const res = await world.h.request('post', '/v1/discord-accounts', { token: user.accessToken, body: { token: bot.token } });
   assert.equal(res.status, 201, JSON.stringify(res.body));
-  return { accountId: res.body.id, botUserId: bot.id, token: bot.token, channels };
+  return { accountId: res.body.id, botUserId: bot.id, token: bot.token, channels, guildId: guild.id };
 }
 
 /** A pair body between two chats of `bot`. */
@@ -68,11 +69,9 @@ export function pairBody(bot: LinkedBot, from = 0, to = 1, extra: Record<string,
   };
 }
 
-/** A distinct Discord-looking channel id per call, for pairs that only need ids. */
-let nextChannel = 100_000_000_000_000_000n;
-export function channelId(): string {
-  nextChannel += 1n;
-  return String(nextChannel);
+/** A new text channel in `bot`'s guild, for pairs that need one more distinct chat (pairs are checked with Discord when saved). */
+export function channelId(world: ResourceWorld, bot: LinkedBot): string {
+  return world.fake.createChannel(bot.guildId, `c${randomUUID().slice(0, 6)}`).id;
 }
 
 /** Row counts of `userId`'s resources, to show a refused write left them alone. */

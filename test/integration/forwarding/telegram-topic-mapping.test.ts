@@ -21,8 +21,8 @@ describe('Telegram forum topics mapped to Discord threads and Telegram topics (r
   let plainGroup: FakeChannel;
   let forum2: FakeChannel;
   let bot: Awaited<ReturnType<ForwardingWorld['bot']>>;
-  const dc = { channel: '', noThreads: '' };
-  const pairs = { toDiscord: '', toTelegram: '', notForum: '', noThreads: '' };
+  const dc = { channel: '', noThreads: '', forum: '' };
+  const pairs = { toDiscord: '', toTelegram: '', notForum: '', noThreads: '', toForum: '' };
   let news = 0;
 
   const threadsOf = (channelId: string) => world.fake.threads(channelId).filter((t) => t.ownerId === bot.botId);
@@ -54,12 +54,14 @@ describe('Telegram forum topics mapped to Discord threads and Telegram topics (r
     dc.channel = world.channel('mapped');
     dc.noThreads = world.channel('no threads');
     world.fake.setPermission(bot.botId, dc.noThreads, 'create_public_threads', false);
+    dc.forum = world.fake.createChannel(world.guildId, 'mapped forum', { type: 15 }).id;
     const tgEnd = (chat: FakeChannel) => ({ platform: 'telegram' as const, accountId: account.accountId, chatId: tg.markedId(chat) });
     const dcEnd = (chatId: string) => ({ platform: 'discord' as const, accountId: bot.accountId, chatId });
     pairs.toDiscord = await world.pair({ userId: owner, source: tgEnd(forum), destination: dcEnd(dc.channel), mapTopics: true });
     pairs.toTelegram = await world.pair({ userId: owner, source: tgEnd(forum), destination: tgEnd(copyForum), mapTopics: true });
     pairs.notForum = await world.pair({ userId: owner, source: tgEnd(forum2), destination: tgEnd(plainGroup), mapTopics: true });
     pairs.noThreads = await world.pair({ userId: owner, source: tgEnd(forum2), destination: dcEnd(dc.noThreads), mapTopics: true });
+    pairs.toForum = await world.pair({ userId: owner, source: tgEnd(forum), destination: dcEnd(dc.forum), mapTopics: true });
     await world.start();
     await world.running(2);
   });
@@ -100,6 +102,16 @@ describe('Telegram forum topics mapped to Discord threads and Telegram topics (r
       { source_topic_id: String(alerts), destination_topic_id: threadNamed('Alerts')!.id, title: 'Alerts' },
       { source_topic_id: String(news), destination_topic_id: newsThread.id, title: 'News' },
     ]);
+  });
+
+  it('into a Discord forum: a post per source topic, titled as the topic, and one for General titled as the forum', async () => {
+    const postNamed = (name: string) => threadsOf(dc.forum).find((t) => t.name === name);
+    await waitFor('the posts of News, Alerts and General', () => ['News', 'Alerts', 'team forum'].every((n) => postNamed(n) !== undefined)
+      && botMessages(postNamed('News')!.id).length === 2 && botMessages(postNamed('Alerts')!.id).length >= 1, 30_000);
+    assert.match(botMessages(postNamed('News')!.id)[0]!.content, /n1 in news/);
+    assert.equal(botMessages(postNamed('News')!.id)[0]!.id, postNamed('News')!.id, 'the first copy opened the post');
+    assert.match(botMessages(postNamed('team forum')!.id)[0]!.content, /g1 in general/);
+    assert.equal(botMessages(dc.forum).length, 0, 'nothing in the forum itself');
   });
 
   it('edits and deletes follow the copy into its thread', async () => {

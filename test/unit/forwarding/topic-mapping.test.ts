@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { fallbackTopicTitle, mappedDestination, topicMappingProblem, topicTitleFor } from '../../../src/forwarding/routing/topic-mapping.ts';
+import { CHAT_TOPIC, fallbackTopicTitle, mappedDestination, topicMappingProblem, topicTitleFor } from '../../../src/forwarding/routing/topic-mapping.ts';
 
 describe('topic mapping (pure)', () => {
   const forum = { platform: 'telegram' as const, chatId: '-1001' };
@@ -35,5 +35,6 @@ describe('topic mapping (pure)', () => {
     assert.equal(cut, `${'x'.repeat(98)}…`, 'the emoji that does not fit whole is left out');
     assert.ok(cut.length <= 100);
     assert.equal(fallbackTopicTitle('12'), 'Topic 12');
+    assert.equal(fallbackTopicTitle(CHAT_TOPIC), 'Forwarded messages', 'a post for a whole chat whose title cannot be read');
   });
 });
