@@ -10,9 +10,14 @@
  * pressure, restarting after a crash) is held here, not failed: it stays
  * pending in Redis and counts against the account's in-flight bound, so at
  * most that many wait per account, and it goes out when the account runs
- * again. Only an account that is gone for good fails its tasks: one revoked,
- * or one this supervisor has not known for `unknownAccountGraceMs` (after a
- * restart the queue is restored before the sessions are added again).
+ * again. When the account runs on another live supervisor instead (its
+ * session lease says which), the held tasks are handed over to that
+ * supervisor's shard, in order, and it sends them: a pair whose source is
+ * read here and whose destination is written there never waits for the
+ * account to come here. Only an account that is gone for good fails its
+ * tasks: one revoked, or one no supervisor runs and this one has not known
+ * for `unknownAccountGraceMs` (after a restart the queue is restored before
+ * the sessions are added again).
  */
 import type { Logger } from 'pino';
 import type { SendNotice, SendResult, SendTask } from '../actors/actor-contract.ts';
@@ -26,7 +31,15 @@ export interface DispatchQueue {
   ack(taskId: string, now: number): Promise<unknown>;
   fail(taskId: string, error: string, now: number, options: { permanent?: boolean; retryAfterMs?: number; paced?: boolean }): Promise<unknown>;
   blockAccount(accountId: string, untilMs: number, reason: 'flood_wait' | 'rate_limited'): void;
+  /** Lets an in-flight task go to `toOwner`'s shard; resolves once Redis has it there. */
+  handOver(taskId: string, toOwner: string, now: number): Promise<unknown>;
 }
+
+/**
+ * The live supervisor other than this one whose session runs `accountId`
+ * now, or null (none, this one, or unknown).
+ */
+export type AccountLocator = (accountId: string) => Promise<string | null>;
 
 /**
  * Turns a scheduled task into what the sending actor performs; null means the
@@ -103,6 +116,18 @@ export interface DispatcherOptions {
   idleWakeMs?: number;
   /** How long tasks wait for a sending account this supervisor does not know before they fail for good, in ms. Default 60,000. */
   unknownAccountGraceMs?: number;
+  /** Finds where an account held here runs instead. Default: nowhere (tasks wait for the account to run here). */
+  locate?: AccountLocator;
+  /** Told once a handed-over task is in `toOwner`'s shard, to wake it. Default: nothing. */
+  onHandedOver?: (toOwner: string) => void;
+  /** How often accounts with held tasks are looked for elsewhere, in ms. Default 1,000. */
+  locateEveryMs?: number;
+}
+
+/** Tasks handed over to other supervisors since start (for metrics and tests). */
+export interface HandOverCounts {
+  tasks: number;
+  failed: number;
 }
 
 const RUNNING = new Set(['running', 'idle']);
@@ -123,11 +148,15 @@ export class Dispatcher {
   #drained: (() => void) | null = null;
   /** Sends told to wait, by `platform|source`: `platform` answered it (Telegram FLOOD_WAIT, Discord 429), or our own `pacer` did. */
   readonly #waits = new Map<string, number>();
+  readonly handedOver: HandOverCounts = { tasks: 0, failed: 0 };
+  /** Accounts being looked for elsewhere now. */
+  readonly #seeking = new Set<string>();
+  #locateTimer: NodeJS.Timeout | null = null;
 
   constructor(options: DispatcherOptions) {
     this.#o = {
       resolve: defaultSendResolver, onDelivered: async () => {}, onNotice: () => {}, onPartial: () => {}, onNeedsTopic: () => false,
-      idleWakeMs: 1_000, unknownAccountGraceMs: 60_000, ...options,
+      idleWakeMs: 1_000, unknownAccountGraceMs: 60_000, locate: async () => null, onHandedOver: () => {}, locateEveryMs: 1_000, ...options,
     };
   }
 
@@ -142,6 +171,11 @@ export class Dispatcher {
   start(): void {
     this.#stopped = false;
     this.#o.supervisor.on('session', this.#onSession);
+    // Held tasks' accounts may start running elsewhere at any time (a lease taken after a move or a failover).
+    this.#locateTimer = setInterval(() => {
+      for (const accountId of this.#held.keys()) this.#seek(accountId);
+    }, this.#o.locateEveryMs);
+    this.#locateTimer.unref();
     this.kick();
   }
 
@@ -164,6 +198,7 @@ export class Dispatcher {
     this.#stopped = true;
     this.#o.supervisor.off('session', this.#onSession);
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#locateTimer) clearInterval(this.#locateTimer);
     for (const timer of this.#graceTimers.values()) clearTimeout(timer);
     this.#graceTimers.clear();
     if (this.#inFlight > 0) await new Promise<void>((resolve) => { this.#drained = resolve; });
@@ -206,9 +241,49 @@ export class Dispatcher {
       held.push(task);
       this.#held.set(accountId, held);
       if (record === undefined && !this.#graceTimers.has(accountId)) this.#startGrace(accountId);
+      if (held.length === 1) this.#seek(accountId);
       return;
     }
     this.#send(task, record.workerId);
+  }
+
+  /**
+   * Looks for the supervisor running `accountId` instead of this one; if
+   * there is one, every task held for the account goes to it, oldest first
+   * (the store applies the hand-overs in that order, behind their puts).
+   */
+  #seek(accountId: string): void {
+    if (this.#stopped || this.#seeking.has(accountId)) return;
+    this.#seeking.add(accountId);
+    void this.#o.locate(accountId)
+      .then((owner) => {
+        if (owner === null || this.#stopped) return;
+        const record = this.#o.supervisor.sessions.get(accountId);
+        // It started here meanwhile: the session event sends them.
+        if (record !== undefined && RUNNING.has(record.state)) return;
+        const tasks = this.#held.get(accountId) ?? [];
+        this.#held.delete(accountId);
+        const grace = this.#graceTimers.get(accountId);
+        if (grace !== undefined) clearTimeout(grace);
+        this.#graceTimers.delete(accountId);
+        for (const task of tasks) this.#handOver(task, owner);
+      })
+      .catch((err: unknown) => this.#o.logger.warn({ err, accountId }, 'could not find where an account runs'))
+      .finally(() => this.#seeking.delete(accountId));
+  }
+
+  #handOver(task: ScheduledTask, owner: string): void {
+    this.#settle(this.#o.queue.handOver(task.id, owner, Date.now()).then(
+      () => {
+        this.handedOver.tasks += 1;
+        this.#o.onHandedOver(owner);
+      },
+      (err: unknown) => {
+        // Memory let it go; Redis still holds it here, so it runs after a restart (or is claimed): logged, never lost.
+        this.handedOver.failed += 1;
+        this.#o.logger.warn({ err, taskId: task.id, to: owner }, 'could not hand a task over to the supervisor running its account');
+      },
+    ));
   }
 
   #startGrace(accountId: string): void {

@@ -19,6 +19,10 @@
  * accepted here for them waits until those are done there or claimed, and
  * claimed ones go in front of it. While pairs are held, scans come every
  * `heldPairScanMs`.
+ *
+ * A task whose sending account runs on another live supervisor is handed
+ * over to that supervisor's shard (dispatcher.ts, account-locator.ts), and
+ * tasks handed to this one come in through its inbox (task-inbox.ts).
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -34,7 +38,9 @@ import { pairsPendingIn } from '../src/scheduler/store/foreign-pairs.ts';
 import { registeredOwners, shardOwners } from '../src/scheduler/store/shard-owners.ts';
 import type { DeadLetters, DeadLetterSelection } from '../src/scheduler/store/dead-letters.ts';
 import { TaskStore } from '../src/scheduler/store/task-store.ts';
+import { accountLocator } from './account-locator.ts';
 import { Dispatcher, type DeliveryRecorder, type NeedsTopicListener, type NoticeListener, type PartialSendListener, type SendResolver } from './dispatcher.ts';
+import { TaskInbox } from './task-inbox.ts';
 import type { Supervisor } from './supervisor.ts';
 
 export interface ForwardingQueueOptions {
@@ -61,6 +67,8 @@ export interface ForwardingQueueOptions {
 export class ForwardingQueue {
   readonly scheduler: DurableScheduler;
   readonly dispatcher: Dispatcher;
+  /** Tasks other supervisors hand to this one. */
+  readonly inbox: TaskInbox;
   /** Dead letters of this supervisor's shard: list, replay, purge. */
   readonly deadLetters: DeadLetters;
   readonly #core: PriorityScheduler;
@@ -78,8 +86,9 @@ export class ForwardingQueue {
   /** Owners only the last SCAN of the keyspace found, looked at by the scans between too. */
   #scannedOwners = new Set<string>();
 
-  private constructor(core: PriorityScheduler, store: TaskStore, scheduler: DurableScheduler, dispatcher: Dispatcher, redis: Redis, logger: Logger) {
+  private constructor(core: PriorityScheduler, store: TaskStore, scheduler: DurableScheduler, dispatcher: Dispatcher, inbox: TaskInbox, redis: Redis, logger: Logger) {
     this.#core = core;
+    this.inbox = inbox;
     this.deadLetters = store.deadLetters;
     this.scheduler = scheduler;
     this.dispatcher = dispatcher;
@@ -124,6 +133,8 @@ export class ForwardingQueue {
       queue: scheduler,
       supervisor,
       logger,
+      locate: accountLocator(supervisor, redis),
+      onHandedOver: (owner) => void TaskInbox.notify(redis, owner).catch((err: unknown) => logger.warn({ err, owner }, 'could not wake the supervisor a task was handed to')),
       ...(options.resolve ? { resolve: options.resolve } : {}),
       ...(options.onDelivered ? { onDelivered: options.onDelivered } : {}),
       ...(options.onNotice ? { onNotice: options.onNotice } : {}),
@@ -132,7 +143,9 @@ export class ForwardingQueue {
       ...(options.unknownAccountGraceMs !== undefined ? { unknownAccountGraceMs: options.unknownAccountGraceMs } : {}),
     });
     dispatcher.start();
-    const queue = new ForwardingQueue(core, store, scheduler, dispatcher, redis, logger);
+    const inbox = new TaskInbox({ redis, scheduler, owner: supervisor.id, onAdopted: () => dispatcher.kick(), logger, pollMs: heldScanMs });
+    await inbox.start();
+    const queue = new ForwardingQueue(core, store, scheduler, dispatcher, inbox, redis, logger);
     queue.#scannedOwners = new Set(scanned.filter((id) => !orphans.includes(id)));
     // Ticks at the held-pair pace, so holds an actor's start added are looked at again soon too.
     const tick = (): void => {
@@ -219,6 +232,7 @@ export class ForwardingQueue {
     // A claim under way finishes its writes before the store closes.
     await this.#queuedScan;
     await this.#scanning;
+    await this.inbox.stop();
     await this.dispatcher.stop();
     await this.scheduler.close();
   }

@@ -17,6 +17,7 @@ import type { Logger } from 'pino';
 import type { ActorSpec, ResumeCursor } from '../actors/actor-contract.ts';
 import type { InboundMessage, SourceNotice } from '../actors/platform/platform-client.ts';
 import { leaseStopMarginMs } from '../actors/runtime-timing.ts';
+import { workerIdOf } from '../src/cluster/worker-id.ts';
 import { RestartIntensity } from '../src/cluster/restart-intensity.ts';
 import type { SchedulerMetrics } from '../src/scheduler/core/scheduler-metrics.ts';
 import { SessionLeases } from '../src/cluster/session-lease.ts';
@@ -433,7 +434,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       // The boot id keeps worker ids (the lease owners) unique across restarts of
       // a supervisor with a fixed id: a new worker must never pass for an old one
       // whose process may still be stopping.
-      workerId: `${this.id}-${this.#bootId}-w${this.#workerSeq}`,
+      workerId: workerIdOf(this.id, this.#bootId, this.#workerSeq),
       threads: this.options.threadsPerWorker,
       threadMaxOldGenerationMb: this.options.threadMaxOldGenerationMb,
       threadRestartIntensity: this.options.threadRestartIntensity,

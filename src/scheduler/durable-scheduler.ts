@@ -152,6 +152,42 @@ export class DurableScheduler {
     return { claimed: adopted.restored, deadLetters: claim.deadLetters, duplicates: claim.duplicates + claim.tasks.length - adopted.restored };
   }
 
+  /**
+   * Hands an in-flight task to `toOwner`, the live supervisor running its
+   * sending account: it leaves memory here and, in the order of this shard's
+   * writes (so after its own put), moves to that shard and its inbox in one
+   * atomic step. Resolves once Redis has it; the caller then wakes the
+   * receiver (`inboxChannel`).
+   */
+  handOver(taskId: string, toOwner: string, now: number): Promise<AckResult> {
+    let result: AckResult;
+    try {
+      this.#assertRestored('hand over');
+      result = this.#core.handOver(taskId, now);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    if (!result.ok) return Promise.resolve(result);
+    return this.#writes.push({ op: 'handover', id: taskId, pairId: result.task.pairId, to: toOwner }).then(() => result);
+  }
+
+  /**
+   * Loads the tasks other supervisors handed to this one (`handOver`) into
+   * memory, behind what is held, or in front in a pair held for a handover,
+   * as claimed tasks go. One already in memory (a restore loaded it) is
+   * skipped.
+   */
+  async adoptInbox(now: number): Promise<number> {
+    this.#assertRestored('adopt handed-over tasks');
+    const tasks = await this.#store.takeInbox();
+    if (tasks.length === 0) return 0;
+    this.#core.advanceSeq(tasks.reduce((max, t) => Math.max(max, t.seq), 0));
+    const adopted = this.#core.adopt(tasks, now);
+    const writes: StoreOp[] = [...acksOf(adopted.duplicates, tasks), ...adopted.moved.map((t): StoreOp => ({ op: 'move', id: t.id, seq: t.seq }))];
+    if (writes.length > 0) await this.#writes.pushMany(writes);
+    return adopted.restored;
+  }
+
   /** Memory only: see `PriorityScheduler.holdPairs`. */
   holdPairs(pairIds: Iterable<string>, now: number): void {
     this.#assertRestored('hold pairs');

@@ -140,6 +140,21 @@ export class PriorityScheduler {
   }
 
   /**
+   * Lets an in-flight task go without completing it: another supervisor
+   * runs its sending account and takes the task over (the durable layer
+   * moves it to that shard). It leaves this scheduler as an ack would, its
+   * pair moving on, but is not counted as done.
+   */
+  handOver(taskId: string, now: number): AckResult {
+    const entry = this.#tasks.get(taskId);
+    if (entry === undefined) return { ok: false, reason: 'unknown_task' };
+    if (entry.inFlightOn === null) return { ok: false, reason: 'not_in_flight' };
+    this.#release(entry);
+    this.#finish(entry, now);
+    return { ok: true, task: { ...entry.task } };
+  }
+
+  /**
    * Records a failed attempt. A transient failure is retried after exponential
    * backoff with jitter (at least `retryAfterMs`), its pair waiting behind it,
    * until `maxAttempts`; then, or at once when `permanent`, it is dead-lettered

@@ -27,6 +27,13 @@ export const schedulerKeys = {
    * SCAN of the keyspace; shards of versions before it are found by the SCAN.
    */
   owners: () => 'scheduler:owners',
+  /**
+   * Tasks other owners handed to this one (their sending account runs here)
+   * and this one has not loaded into memory yet: list of task ids, each
+   * already pending in this shard. With a pub/sub channel of the same name
+   * (prefixed like the keys) to wake the receiver.
+   */
+  inbox: (owner: string) => `scheduler:${owner}:inbox`,
   /** Claim in progress on a dead owner's tasks: string = claiming owner, expires. */
   claim: (owner: string) => `scheduler:${owner}:claim`,
 } as const;

@@ -15,6 +15,8 @@ const DEFINITIONS = {
   schedDeadReplay: { file: 'dead-replay.lua', numberOfKeys: 6 },
   schedDeadRemove: { file: 'dead-remove.lua', numberOfKeys: 2 },
   schedClaimOrphans: { file: 'claim-orphans.lua', numberOfKeys: 13 },
+  schedHandOver: { file: 'hand-over.lua', numberOfKeys: 9 },
+  schedInboxTake: { file: 'inbox-take.lua', numberOfKeys: 3 },
 } as const satisfies Record<string, { file: string; numberOfKeys: number; readOnly?: boolean }>;
 
 /** Typed view of the registered commands; replies as Redis turns Lua values into them (false -> null). */
@@ -31,6 +33,10 @@ export interface StoreScripts {
   schedDeadRemove(dead: string, deadOrder: string, ...ids: string[]): Promise<string[]>;
   /** KEYS dead owner's 4, live owner's 5, marker, dead and live owner's pairs, owners; ARGV claimant, max, ttlMs, dead owner -> status, holder, moved dead, duplicates, (id, seq, json)... */
   schedClaimOrphans(...args: Arg[]): Promise<Array<string | number>>;
+  /** KEYS this owner's tasks, order, pairs; the receiver's tasks, order, seq, pairs, inbox; owners; ARGV id, pairId, receiver -> 1 handed over, 0 not here, 2 receiver had it. */
+  schedHandOver(...args: Arg[]): Promise<number>;
+  /** KEYS tasks, order, inbox; no ARGV -> id, seq, json per task handed over and still pending. */
+  schedInboxTake(tasks: string, order: string, inbox: string): Promise<string[]>;
 }
 
 /** The commands queued on a pipeline: same arguments, replies come from `exec`. */

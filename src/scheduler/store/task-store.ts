@@ -47,7 +47,9 @@ export type StoreOp =
   | { op: 'ack'; id: string; pairId: string }
   | { op: 'dead'; letter: DeadLetter }
   /** A pending task to `seq`: behind the tasks of its pair claimed from a dead shard after it was enqueued. */
-  | { op: 'move'; id: string; seq: number };
+  | { op: 'move'; id: string; seq: number }
+  /** A pending task into the shard (and inbox) of `to`, the live owner running its sending account. */
+  | { op: 'handover'; id: string; pairId: string; to: string };
 
 export interface ClaimReport {
   /** The dead owner's pending tasks now in this shard, in their new seq order (behind all this owner held). */
@@ -88,26 +90,38 @@ export class TaskStore {
     const pipeline = storeScripts(this.#redis).pipeline();
     const queue = pipeline as unknown as StoreScriptsPipeline;
     const chunk = this.#o.scriptChunkSize;
-    for (let from = 0; from < ops.length; from += chunk) {
-      const args: Array<string | number> = [0];
-      let puts = 0;
-      for (let i = from; i < Math.min(ops.length, from + chunk); i++) {
-        const op = ops[i]!;
-        if (op.op === 'put') {
-          const seq = op.task.seq > 0 ? op.task.seq : 0;
-          if (seq === 0) puts++;
-          args.push('p', op.task.id, encodeTask(op.task), seq, op.task.pairId);
-        } else if (op.op === 'ack') {
-          args.push('a', op.id, op.pairId);
-        } else if (op.op === 'dead') {
-          args.push('d', op.letter.task.id, encodeDeadLetter(op.letter), op.letter.deadAt, op.letter.task.pairId);
-        } else {
-          args.push('m', op.id, op.seq);
-        }
-      }
-      args[0] = puts;
+    let args: Array<string | number> = [0];
+    let inChunk = 0;
+    const flushChunk = (): void => {
+      if (inChunk === 0) return;
       queue.schedTasksWrite(...this.#keys, ...args);
+      args = [0];
+      inChunk = 0;
+    };
+    for (const op of ops) {
+      if (op.op === 'handover') {
+        // Its own script, queued in its place on the pipeline: the writes before it (its put) land first.
+        flushChunk();
+        const to = ownerKeys(op.to);
+        const [tasks, order, , , , pairs] = this.#keys;
+        queue.schedHandOver(tasks, order, pairs, to[0], to[1], to[2], to[5], schedulerKeys.inbox(op.to), schedulerKeys.owners(), op.id, op.pairId, op.to);
+        continue;
+      }
+      if (op.op === 'put') {
+        const seq = op.task.seq > 0 ? op.task.seq : 0;
+        if (seq === 0) args[0] = Number(args[0]) + 1;
+        args.push('p', op.task.id, encodeTask(op.task), seq, op.task.pairId);
+      } else if (op.op === 'ack') {
+        args.push('a', op.id, op.pairId);
+      } else if (op.op === 'dead') {
+        args.push('d', op.letter.task.id, encodeDeadLetter(op.letter), op.letter.deadAt, op.letter.task.pairId);
+      } else {
+        args.push('m', op.id, op.seq);
+      }
+      inChunk += 1;
+      if (inChunk === chunk) flushChunk();
     }
+    flushChunk();
     return pipeline.exec().then((replies) => {
       for (const [error] of replies ?? []) if (error) throw error;
     });
@@ -166,6 +180,20 @@ export class TaskStore {
   async loadPending(): Promise<ScheduledTask[]> {
     const out: ScheduledTask[] = [];
     for await (const page of this.pendingPages()) for (const task of page) out.push(task);
+    return out;
+  }
+
+  /**
+   * The tasks other owners handed to this one since the last call (their
+   * sending accounts run here), in the order they were handed over, with
+   * the seqs they have in this shard; the inbox is emptied. They are not in
+   * any in-memory scheduler yet.
+   */
+  async takeInbox(): Promise<ScheduledTask[]> {
+    const [tasks, order] = this.#keys;
+    const flat = await storeScripts(this.#redis).schedInboxTake(tasks, order, schedulerKeys.inbox(this.owner));
+    const out: ScheduledTask[] = [];
+    for (let i = 0; i < flat.length; i += 3) out.push(decodeTask(this.owner, flat[i]!, Number(flat[i + 1]), flat[i + 2]!));
     return out;
   }
 
@@ -238,7 +266,11 @@ export class TaskStore {
       for (let i = 4; i < reply.length; i += 3) {
         report.tasks.push(decodeTask(this.owner, String(reply[i]), Number(reply[i + 1]), String(reply[i + 2])));
       }
-      if (status === 0) return report;
+      if (status === 0) {
+        // What was handed to the dead owner came over with its tasks; its list of them is left over.
+        await this.#redis.del(schedulerKeys.inbox(deadOwnerId));
+        return report;
+      }
     }
   }
 }

@@ -101,6 +101,8 @@ export class ForwardingWorld {
   readonly mailDir = mkdtempSync(join(tmpdir(), 'sb-fwd-mail-'));
   readonly #plans = new Map<Tier, string>();
   #unpaced = false;
+  /** Supervisors started with `startAnother`. */
+  readonly #others: SupervisorRuntime[] = [];
   #telegramRuntime: Omit<TelegramRuntimeOptions, 'endpoint'> = {};
 
   private constructor(fake: DiscordFake, orm: MikroORM, schema: string, databaseUrl: string, redis: Redis, prefix: string) {
@@ -236,8 +238,23 @@ export class ForwardingWorld {
   }
 
   async start(options: SupervisorOptions = {}, queue: ForwardingQueueOptions = {}): Promise<SupervisorRuntime> {
+    this.runtime = await this.#launch(options, queue);
+    return this.runtime;
+  }
+
+  /**
+   * One more supervisor on the same world (give it another `supervisorId`),
+   * as a second host would run it; stopped with the world.
+   */
+  async startAnother(options: SupervisorOptions, queue: ForwardingQueueOptions = {}): Promise<SupervisorRuntime> {
+    const runtime = await this.#launch(options, queue);
+    this.#others.push(runtime);
+    return runtime;
+  }
+
+  async #launch(options: SupervisorOptions, queue: ForwardingQueueOptions): Promise<SupervisorRuntime> {
     const config = parseConfig(testEnv({ REDIS_KEY_PREFIX: this.prefix, METRICS_PORT: '0', MAIL_DIR: this.mailDir }));
-    this.runtime = await startSupervisorRuntime({
+    return startSupervisorRuntime({
       config, redis: this.redis, redisUrl: TEST_REDIS_URL, logger,
       onEscalate: (reason) => logger.error({ reason }, 'escalated'),
       options: {
@@ -259,7 +276,6 @@ export class ForwardingWorld {
         platforms: this.tg === null ? ['discord'] : ['discord', 'telegram'],
       },
     });
-    return this.runtime;
   }
 
   /** Mail the runtime sent to `userId`'s address, oldest first. */
@@ -275,6 +291,7 @@ export class ForwardingWorld {
   }
 
   async stop(): Promise<void> {
+    for (const other of this.#others.splice(0)) await other.stop();
     await this.runtime?.stop();
     this.runtime = null;
   }

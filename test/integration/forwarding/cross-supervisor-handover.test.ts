@@ -1,0 +1,71 @@
+/**
+ * Two supervisors on one Redis and PostgreSQL, as two hosts run them: the
+ * pair's source is read by a bot on supervisor A and its destination is
+ * written by a bot on supervisor B. A's tasks for B's bot are handed over to
+ * B's shard (its session lease names B) and B sends them: every message
+ * once, in order, none waiting for the bot to come to A and none failed
+ * after the unknown-account grace (5 s here). If B dies with handed-over
+ * tasks not sent, they are in its shard, and A claims and sends them.
+ */
+import assert from 'node:assert/strict';
+import type { SupervisorRuntime } from '../../../supervisor/supervisor-runtime.ts';
+import { ForwardingWorld, waitFor } from './forwarding-fixture.ts';
+
+describe('a task whose sending account runs on another supervisor is handed over to it', function () {
+  this.timeout(90_000);
+  let world: ForwardingWorld;
+  let a: SupervisorRuntime;
+  let b: SupervisorRuntime;
+  let reader: Awaited<ReturnType<ForwardingWorld['bot']>>;
+  let writer: Awaited<ReturnType<ForwardingWorld['bot']>>;
+  let src = '';
+  let dst = '';
+
+  /** The writer's posts in the destination, by their text. */
+  const delivered = (): string[] => world.fake.messages(dst).filter((m) => m.authorId === writer.botId).map((m) => m.content.split('\n').at(-1)!);
+  const runningOn = (r: SupervisorRuntime, accountId: string): boolean => r.supervisor.sessions.get(accountId)?.state === 'running';
+
+  before(async () => {
+    // Unpaced: the Discord fake's 5 posts per 5 s in one channel would set the pace otherwise.
+    world = await ForwardingWorld.create('fwd_handover', { unpaced: true });
+    const user = await world.user('elite');
+    reader = await world.bot(user, 'reader');
+    writer = await world.bot(user, 'writer');
+    src = world.channel('src');
+    dst = world.channel('dst');
+    await world.pair({ userId: user, source: { accountId: reader.accountId, chatId: src }, destination: { accountId: writer.accountId, chatId: dst } });
+    a = await world.start({ supervisorId: 'sup-a' });
+    await world.running(2);
+    b = await world.startAnother({ supervisorId: 'sup-b' });
+    // The writer moves to B: A lets it go, and B, which was waiting for its lease, starts it.
+    await a.supervisor.removeSession(writer.accountId);
+    await waitFor('the writer running on B', () => runningOn(b, writer.accountId), 20_000);
+  });
+
+  after(async () => {
+    await world?.close();
+  });
+
+  it('sends each message once and in order from the supervisor running the writer', async () => {
+    assert.ok(runningOn(a, reader.accountId) && !runningOn(b, reader.accountId), 'the reader runs on A only');
+    for (let i = 0; i < 20; i++) world.fake.postAsUser(src, { content: `m${i}` });
+    await waitFor('20 delivered', () => delivered().length >= 20, 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(delivered(), Array.from({ length: 20 }, (_, i) => `m${i}`));
+    assert.equal(a.queue.dispatcher.handedOver.tasks, 20);
+    assert.equal(b.queue.inbox.adopted, 20);
+    assert.equal(a.queue.dispatcher.handedOver.failed, 0);
+  });
+
+  it('keeps handing over while the writer is away from both, then sends it all once it runs again', async () => {
+    // B stops the writer (as a move would); A still has no session of it, so A holds the tasks and keeps looking.
+    await b.supervisor.pauseSession(writer.accountId);
+    for (let i = 20; i < 25; i++) world.fake.postAsUser(src, { content: `m${i}` });
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal(delivered().length, 20, 'nothing sent while the writer is paused');
+    await b.supervisor.resumeSession(writer.accountId);
+    await waitFor('25 delivered', () => delivered().length >= 25, 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(delivered(), Array.from({ length: 25 }, (_, i) => `m${i}`));
+  });
+});
