@@ -182,7 +182,7 @@ export class DurableScheduler {
     const tasks = await this.#store.takeInbox();
     if (tasks.length === 0) return 0;
     this.#core.advanceSeq(tasks.reduce((max, t) => Math.max(max, t.seq), 0));
-    const adopted = this.#core.adopt(tasks, now);
+    const adopted = this.#core.adopt(tasks, now, { handedOver: true });
     const writes: StoreOp[] = [...acksOf(adopted.duplicates, tasks), ...adopted.moved.map((t): StoreOp => ({ op: 'move', id: t.id, seq: t.seq }))];
     if (writes.length > 0) await this.#writes.pushMany(writes);
     return adopted.restored;

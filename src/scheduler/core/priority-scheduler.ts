@@ -254,7 +254,7 @@ export class PriorityScheduler {
    * key another held task has is skipped and reported (its record must go);
    * one whose id is held is the same task and only skipped.
    */
-  adopt(tasks: readonly ScheduledTask[], now: number): AdoptReport {
+  adopt(tasks: readonly ScheduledTask[], now: number, options: { handedOver?: boolean } = {}): AdoptReport {
     for (const task of tasks) validatePersistedTask(task);
     const sorted = [...tasks].sort((a, b) => a.seq - b.seq);
     const duplicates: string[] = [];
@@ -274,11 +274,16 @@ export class PriorityScheduler {
       restored += 1;
       const pair = this.#pairs.get(task.pairId);
       const front = pair === undefined ? undefined : ahead.get(pair);
-      if (front === undefined) this.#insert({ ...task, seq: this.#nextSeq++ }, now);
-      else front.push(this.#track({ ...task, seq: this.#nextSeq++ }, pair!));
+      if (front === undefined) this.#insert({ ...task, seq: this.#nextSeq++ }, now, options.handedOver === true);
+      else front.push(this.#track({ ...task, seq: this.#nextSeq++ }, pair!, options.handedOver === true));
     }
     const moved: ScheduledTask[] = [];
-    for (const [pair, front] of ahead) if (front.length > 0) moved.push(...this.#putAhead(pair, front));
+    for (const [pair, front] of ahead) {
+      if (front.length === 0) continue;
+      moved.push(...this.#putAhead(pair, front));
+      // Handed-over tasks at its head are the pair's oldest anywhere: they go though it is held.
+      if (pair.status === 'held') this.#settle(pair, now, 'pair_delay');
+    }
     return { restored, duplicates, moved };
   }
 
@@ -300,7 +305,7 @@ export class PriorityScheduler {
       if (this.#heldPairs.has(id)) continue;
       this.#heldPairs.add(id);
       const pair = this.#pairs.get(id);
-      if (pair === undefined || pair.status === 'in_flight') continue;
+      if (pair === undefined || pair.status === 'in_flight' || pair.tasks.peek()!.handedOver === true) continue;
       // A waiting pair's wake timer finds it held and leaves it.
       if (pair.status === 'ready') this.#unready(pair);
       pair.status = 'held';
@@ -332,19 +337,20 @@ export class PriorityScheduler {
     return this.#m.snapshot(this.#workers.values());
   }
 
-  #insert(task: ScheduledTask, now: number): void {
+  #insert(task: ScheduledTask, now: number, handedOver = false): void {
     let pair = this.#pairs.get(task.pairId);
     if (pair === undefined) {
       pair = { id: task.pairId, tasks: new Fifo<TaskEntry>(), status: 'waiting', lane: null, aged: false, ageTimer: null, ring: null, ringPrev: null, ringNext: null };
       this.#pairs.set(pair.id, pair);
     }
-    pair.tasks.push(this.#track(task, pair));
+    pair.tasks.push(this.#track(task, pair, handedOver));
     if (pair.tasks.size === 1) this.#settle(pair, now, 'pair_delay');
   }
 
   /** Counts `task` as held, in `pair`; the caller queues the entry. */
-  #track(task: ScheduledTask, pair: PairState): TaskEntry {
+  #track(task: ScheduledTask, pair: PairState, handedOver = false): TaskEntry {
     const entry: TaskEntry = { task, pair, inFlightOn: null };
+    if (handedOver) entry.handedOver = true;
     this.#tasks.set(task.id, entry);
     this.#byKey.set(task.idempotencyKey, entry);
     const user = this.#user(task.userId);
@@ -382,7 +388,7 @@ export class PriorityScheduler {
       return;
     }
     const t = head.task;
-    if (this.#heldPairs.has(pair.id)) {
+    if (this.#heldPairs.has(pair.id) && head.handedOver !== true) {
       pair.status = 'held';
       this.#delay('handover', t, null, now);
       return;

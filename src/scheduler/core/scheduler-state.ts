@@ -15,6 +15,13 @@ export interface TaskEntry {
   pair: PairState;
   /** Set while handed out: where its in-flight slot is charged. */
   inFlightOn: { account: AccountState; worker: WorkerState } | null;
+  /**
+   * Handed over by the supervisor that read it (its sending account runs
+   * here): nothing older of its pair is left there (that supervisor hands a
+   * pair's tasks over one by one, in order), so a hold of its pair does not
+   * stop it.
+   */
+  handedOver?: true;
 }
 
 /**

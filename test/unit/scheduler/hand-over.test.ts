@@ -4,7 +4,11 @@
  * nothing held for it) without counting as done.
  */
 import assert from 'node:assert/strict';
-import { drain, ids, scheduler, task } from './scheduler-fixtures.ts';
+import type { ScheduledTask } from '../../../src/scheduler/core/task.ts';
+import { drain, ids, runAll, scheduler, task } from './scheduler-fixtures.ts';
+
+/** A task as the supervisor that read it stored it before handing it over. */
+const handed = (id: string, pairId: string, seq: number): ScheduledTask => ({ ...task({ id, pairId }), attempts: 0, seq });
 
 describe('scheduler core: hand-over of an in-flight task', () => {
   it('moves its pair on and leaves nothing held, without counting it done', () => {
@@ -26,5 +30,25 @@ describe('scheduler core: hand-over of an in-flight task', () => {
     assert.deepEqual(s.handOver('x1', 0), { ok: false, reason: 'not_in_flight' });
     assert.deepEqual(s.handOver('nope', 0), { ok: false, reason: 'unknown_task' });
     assert.deepEqual(ids(drain(s, 0)), ['x1']);
+  });
+
+  it('runs tasks handed over to it though their pair is held: they are the pair\'s oldest; what was accepted here waits behind them', () => {
+    const s = scheduler();
+    s.holdPairs(['x'], 0);
+    s.enqueue(task({ id: 'local', pairId: 'x' }), 0);
+    assert.deepEqual(runAll(s, 0), []);
+    assert.equal(s.adopt([handed('h1', 'x', 5), handed('h2', 'x', 6)], 0, { handedOver: true }).restored, 2);
+    assert.deepEqual(runAll(s, 0), ['h1', 'h2'], 'the accepted one stays held');
+    s.holdPairs([], 1);
+    assert.deepEqual(runAll(s, 1), ['local']);
+  });
+
+  it('does not hold a pair whose head was handed over when the hold comes after', () => {
+    const s = scheduler();
+    s.adopt([handed('h1', 'x', 1)], 0, { handedOver: true });
+    s.holdPairs(['x'], 0);
+    assert.deepEqual(runAll(s, 0), ['h1']);
+    s.enqueue(task({ id: 'local', pairId: 'x' }), 0);
+    assert.deepEqual(runAll(s, 0), [], 'held again behind it');
   });
 });
