@@ -23,7 +23,8 @@ describe('api: admin users', function () {
 
   it('refuses every admin route to a Free user (403) and to anyone signed out (401)', async () => {
     const routes = world.h.ctx.doc.routes().filter((r) => r.path.startsWith('/v1/admin'));
-    assert.equal(routes.length, 21, 'every admin route is checked');
+    // The count makes a new admin route fail here until someone looks at it (22: GET /v1/admin/payments).
+    assert.equal(routes.length, 22, 'every admin route is checked');
     for (const route of routes) {
       const path = route.path.replace('{id}', randomUUID());
       const body = route.body === undefined ? undefined : {};

@@ -50,15 +50,16 @@ export function adminPressureRouter(ctx: ApiContext, guard: Guards): Router {
     const merged = { highWatermark: change.highWatermark ?? current?.highWatermark ?? 1, lowWatermark: change.lowWatermark ?? current?.lowWatermark ?? 0 };
     if (merged.lowWatermark >= merged.highWatermark) throw new PressureConflictError({ supervisorId: id, ...merged });
     let outcome: 'done' | 'refused' = 'refused';
+    let pressure: unknown;
     try {
-      const pressure = await commandSupervisor(ctx.redis, id, { command: 'set-pressure', ...change }, DEFAULT_COMMAND_TIMEOUT_MS).catch((err: unknown) => {
+      pressure = await commandSupervisor(ctx.redis, id, { command: 'set-pressure', ...change }, DEFAULT_COMMAND_TIMEOUT_MS).catch((err: unknown) => {
         // The snapshot was older than a change made meanwhile: the supervisor's own check refused it.
         if (err instanceof SwitchboardError && err.code === 'invalid_option') throw new PressureConflictError({ supervisorId: id, ...merged });
         throw err;
       });
       outcome = 'done';
-      res.json({ supervisorId: id, pressure });
     } finally {
+      // Written before the answer: whoever reads the trail after it finds the change there.
       const em = ctx.orm.em.fork();
       recordAudit(em, {
         action: 'admin.runtime_set_pressure', actorUserId: authOf(req).userId, targetType: 'supervisor', targetId: id, ip: clientIp(req),
@@ -66,6 +67,7 @@ export function adminPressureRouter(ctx: ApiContext, guard: Guards): Router {
       });
       await em.flush();
     }
+    res.json({ supervisorId: id, pressure });
   });
   return router;
 }
