@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { runExpiry } from '../../../src/api/jobs/expire-subscriptions.ts';
 import { AuditEvent, BillingCustomer, Payment, User } from '../../../src/db/entities/index.ts';
+import { chatLinksOf } from '../../../src/api/routes/chat-links.ts';
+import { CommandRunner } from '../../../src/commands/command-runner.ts';
 import type { RegisteredUser } from '../../helpers/api-harness.ts';
 import { PRICES, rowCounts, runtimeTier, startBillingWorld, subscriptionsOf, type BillingWorld } from './billing-fixture.ts';
 
@@ -253,6 +255,21 @@ describe('billing: Stripe checkout, portal and webhooks', function () {
     assert.match(again.body.payment.message, /customer portal/);
     const second = await w.h.request('post', '/v1/billing/checkout', { token, body: { plan: 'elite' } });
     assert.deepEqual([second.status, second.body.error.code], [409, 'already_subscribed']);
+  });
+
+  it('the control bots\' /upgrade gives the same checkout links, a line per plan above', async () => {
+    const runner = new CommandRunner(w.h.ctx, chatLinksOf(w.h.ctx));
+    const u = await w.h.registerUser();
+    const who = { platform: 'telegram' as const, chatUserId: '770000001', displayName: 'Ann' };
+    const { code } = await chatLinksOf(w.h.ctx).issueCode(u.userId);
+    await runner.handle(who, `/link ${code}`);
+    try {
+      const reply = (await runner.handle(who, '/upgrade'))!.text;
+      assert.match(reply, /\nPro\n[\s\S]*Subscribe \(monthly\): https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_\S+\n[\s\S]*\nElite\n[\s\S]*Subscribe \(monthly\): https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/);
+      assert.doesNotMatch(reply, /contact an administrator/);
+    } finally {
+      await chatLinksOf(w.h.ctx).unlink('telegram', who.chatUserId);
+    }
   });
 });
 
