@@ -22,6 +22,7 @@
 import type { Logger } from 'pino';
 import type { SendNotice, SendResult, SendTask } from '../actors/actor-contract.ts';
 import type { ScheduledTask, TakeResult } from '../src/scheduler/core/task.ts';
+import { HeldTasks } from './held-tasks.ts';
 import type { Supervisor } from './supervisor.ts';
 import { isDatabaseUnavailable } from '../src/db/database-unavailable.ts';
 
@@ -136,10 +137,8 @@ const STORAGE_RETRY_MS = 1_000;
 
 export class Dispatcher {
   readonly #o: Required<DispatcherOptions>;
-  /** Tasks taken for accounts not running right now, by account. */
-  readonly #held = new Map<string, ScheduledTask[]>();
-  /** Timers failing the held tasks of accounts still unknown when their grace ends. */
-  readonly #graceTimers = new Map<string, NodeJS.Timeout>();
+  /** Tasks taken for accounts not running here right now. */
+  readonly #held: HeldTasks;
   #timer: NodeJS.Timeout | null = null;
   #stopped = true;
   #pumping = false;
@@ -149,15 +148,23 @@ export class Dispatcher {
   /** Sends told to wait, by `platform|source`: `platform` answered it (Telegram FLOOD_WAIT, Discord 429), or our own `pacer` did. */
   readonly #waits = new Map<string, number>();
   readonly handedOver: HandOverCounts = { tasks: 0, failed: 0 };
-  /** Accounts being looked for elsewhere now. */
-  readonly #seeking = new Set<string>();
-  #locateTimer: NodeJS.Timeout | null = null;
 
   constructor(options: DispatcherOptions) {
     this.#o = {
       resolve: defaultSendResolver, onDelivered: async () => {}, onNotice: () => {}, onPartial: () => {}, onNeedsTopic: () => false,
       idleWakeMs: 1_000, unknownAccountGraceMs: 60_000, locate: async () => null, onHandedOver: () => {}, locateEveryMs: 1_000, ...options,
     };
+    const sessions = this.#o.supervisor.sessions;
+    this.#held = new HeldTasks({
+      locate: this.#o.locate,
+      runsHere: (accountId) => RUNNING.has(sessions.get(accountId)?.state ?? ''),
+      knows: (accountId) => sessions.get(accountId) !== undefined,
+      handOver: (task, owner) => this.#handOver(task, owner),
+      fail: (task, reason) => this.#settle(this.#o.queue.fail(task.id, reason, Date.now(), { permanent: true })),
+      graceMs: this.#o.unknownAccountGraceMs,
+      locateEveryMs: this.#o.locateEveryMs,
+      logger: this.#o.logger,
+    });
   }
 
   /** Sends told to wait since start, by platform and by who said so (for `switchboard_send_waits_total`). */
@@ -171,11 +178,7 @@ export class Dispatcher {
   start(): void {
     this.#stopped = false;
     this.#o.supervisor.on('session', this.#onSession);
-    // Held tasks' accounts may start running elsewhere at any time (a lease taken after a move or a failover).
-    this.#locateTimer = setInterval(() => {
-      for (const accountId of this.#held.keys()) this.#seek(accountId);
-    }, this.#o.locateEveryMs);
-    this.#locateTimer.unref();
+    this.#held.start();
     this.kick();
   }
 
@@ -198,16 +201,12 @@ export class Dispatcher {
     this.#stopped = true;
     this.#o.supervisor.off('session', this.#onSession);
     if (this.#timer) clearTimeout(this.#timer);
-    if (this.#locateTimer) clearInterval(this.#locateTimer);
-    for (const timer of this.#graceTimers.values()) clearTimeout(timer);
-    this.#graceTimers.clear();
+    this.#held.stop();
     if (this.#inFlight > 0) await new Promise<void>((resolve) => { this.#drained = resolve; });
   }
 
   get held(): number {
-    let n = 0;
-    for (const tasks of this.#held.values()) n += tasks.length;
-    return n;
+    return this.#held.size;
   }
 
   #pump(): void {
@@ -237,39 +236,10 @@ export class Dispatcher {
       return;
     }
     if (record === undefined || !RUNNING.has(record.state) || record.workerId === null) {
-      const held = this.#held.get(accountId) ?? [];
-      held.push(task);
-      this.#held.set(accountId, held);
-      if (record === undefined && !this.#graceTimers.has(accountId)) this.#startGrace(accountId);
-      if (held.length === 1) this.#seek(accountId);
+      this.#held.hold(task);
       return;
     }
     this.#send(task, record.workerId);
-  }
-
-  /**
-   * Looks for the supervisor running `accountId` instead of this one; if
-   * there is one, every task held for the account goes to it, oldest first
-   * (the store applies the hand-overs in that order, behind their puts).
-   */
-  #seek(accountId: string): void {
-    if (this.#stopped || this.#seeking.has(accountId)) return;
-    this.#seeking.add(accountId);
-    void this.#o.locate(accountId)
-      .then((owner) => {
-        if (owner === null || this.#stopped) return;
-        const record = this.#o.supervisor.sessions.get(accountId);
-        // It started here meanwhile: the session event sends them.
-        if (record !== undefined && RUNNING.has(record.state)) return;
-        const tasks = this.#held.get(accountId) ?? [];
-        this.#held.delete(accountId);
-        const grace = this.#graceTimers.get(accountId);
-        if (grace !== undefined) clearTimeout(grace);
-        this.#graceTimers.delete(accountId);
-        for (const task of tasks) this.#handOver(task, owner);
-      })
-      .catch((err: unknown) => this.#o.logger.warn({ err, accountId }, 'could not find where an account runs'))
-      .finally(() => this.#seeking.delete(accountId));
   }
 
   #handOver(task: ScheduledTask, owner: string): void {
@@ -284,20 +254,6 @@ export class Dispatcher {
         this.#o.logger.warn({ err, taskId: task.id, to: owner }, 'could not hand a task over to the supervisor running its account');
       },
     ));
-  }
-
-  #startGrace(accountId: string): void {
-    const timer = setTimeout(() => {
-      this.#graceTimers.delete(accountId);
-      if (this.#stopped || this.#o.supervisor.sessions.get(accountId) !== undefined) return;
-      const held = this.#held.get(accountId) ?? [];
-      this.#held.delete(accountId);
-      for (const task of held) {
-        this.#settle(this.#o.queue.fail(task.id, `sending account ${accountId} is not linked`, Date.now(), { permanent: true }));
-      }
-    }, this.#o.unknownAccountGraceMs);
-    timer.unref();
-    this.#graceTimers.set(accountId, timer);
   }
 
   #send(task: ScheduledTask, workerId: string): void {
@@ -388,16 +344,20 @@ export class Dispatcher {
     promise.then(() => this.kick(), (err: unknown) => this.#o.logger.error({ err }, 'could not record a task outcome'));
   }
 
-  /** An account that runs again gets its held tasks; one gone for good fails them. */
+  /**
+   * An account that runs again gets its held tasks; a revoked one fails
+   * them; one whose session left this supervisor (moved elsewhere, or
+   * unlinked) has them handed to wherever it runs next, or failed after
+   * the grace if it runs nowhere.
+   */
   readonly #onSession = (session: { actorId: string; state: string }): void => {
-    const held = this.#held.get(session.actorId);
-    if (!held) return;
+    if (!this.#held.has(session.actorId)) return;
     if (RUNNING.has(session.state)) {
-      this.#held.delete(session.actorId);
-      for (const task of held) this.#route(task);
-    } else if (session.state === 'revoked' || this.#o.supervisor.sessions.get(session.actorId) === undefined) {
-      this.#held.delete(session.actorId);
-      for (const task of held) this.#settle(this.#o.queue.fail(task.id, `sending account ${session.actorId} is ${session.state}`, Date.now(), { permanent: true }));
+      for (const task of this.#held.release(session.actorId)) this.#route(task);
+    } else if (session.state === 'revoked') {
+      this.#held.failAll(session.actorId, `sending account ${session.actorId} is revoked`);
+    } else if (this.#o.supervisor.sessions.get(session.actorId) === undefined) {
+      this.#held.forgotten(session.actorId);
     }
   };
 }

@@ -280,7 +280,7 @@ export class PriorityScheduler {
     const moved: ScheduledTask[] = [];
     for (const [pair, front] of ahead) {
       if (front.length === 0) continue;
-      moved.push(...this.#putAhead(pair, front));
+      moved.push(...this.#putAhead(pair, front, options.handedOver === true));
       // Handed-over tasks at its head are the pair's oldest anywhere: they go though it is held.
       if (pair.status === 'held') this.#settle(pair, now, 'pair_delay');
     }
@@ -362,13 +362,17 @@ export class PriorityScheduler {
 
   /**
    * Puts `front` (tracked already, in order) before the held pair's waiting
-   * tasks, behind its head if that is in flight; returns the tasks it put
-   * behind them, renumbered. The pair is held or in flight, so nothing re-settles.
+   * tasks, behind its head if that is in flight, and when `front` was
+   * handed over, behind the tasks handed over before it too (one sender
+   * hands a pair's tasks over in order); returns the tasks it put behind
+   * them, renumbered. The pair is held or in flight, so nothing re-settles
+   * (the caller settles a held pair whose head was handed over).
    */
-  #putAhead(pair: PairState, front: readonly TaskEntry[]): ScheduledTask[] {
+  #putAhead(pair: PairState, front: readonly TaskEntry[], handedOver: boolean): ScheduledTask[] {
     const old = pair.tasks;
     const tasks = new Fifo<TaskEntry>();
     if (pair.status === 'in_flight') tasks.push(old.shift()!);
+    while (handedOver && old.peek()?.handedOver === true) tasks.push(old.shift()!);
     for (const entry of front) tasks.push(entry);
     const moved: ScheduledTask[] = [];
     for (let entry = old.shift(); entry !== undefined; entry = old.shift()) {

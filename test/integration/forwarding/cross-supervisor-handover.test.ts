@@ -4,8 +4,10 @@
  * written by a bot on supervisor B. A's tasks for B's bot are handed over to
  * B's shard (its session lease names B) and B sends them: every message
  * once, in order, none waiting for the bot to come to A and none failed
- * after the unknown-account grace (5 s here). If B dies with handed-over
- * tasks not sent, they are in its shard, and A claims and sends them.
+ * after the unknown-account grace (5 s here). Tasks a supervisor holds for
+ * an account whose session then leaves it go to the supervisor the account
+ * moves to. (A receiver dying before it takes its inbox in is tested on the
+ * store: test/integration/scheduler/hand-over.test.ts.)
  */
 import assert from 'node:assert/strict';
 import type { SupervisorRuntime } from '../../../supervisor/supervisor-runtime.ts';
@@ -67,5 +69,21 @@ describe('a task whose sending account runs on another supervisor is handed over
     await waitFor('25 delivered', () => delivered().length >= 25, 30_000);
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(delivered(), Array.from({ length: 25 }, (_, i) => `m${i}`));
+  });
+
+  it('hands the tasks held for an account to the supervisor it moves to when its session leaves', async () => {
+    await b.supervisor.pauseSession(writer.accountId);
+    for (let i = 25; i < 30; i++) world.fake.postAsUser(src, { content: `m${i}` });
+    // A hands the five to B, where the pair's head waits for the paused writer and the rest behind it.
+    await waitFor('the five handed to B', () => a.queue.dispatcher.handedOver.tasks === 30 && b.queue.dispatcher.held === 1, 20_000);
+    const c = await world.startAnother({ supervisorId: 'sup-c' });
+    const before = b.queue.dispatcher.handedOver.tasks;
+    // The writer leaves B (as a move does) and C, waiting for its lease, starts it.
+    await b.supervisor.removeSession(writer.accountId);
+    await waitFor('the writer running on C', () => runningOn(c, writer.accountId), 20_000);
+    await waitFor('30 delivered', () => delivered().length >= 30, 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(delivered(), Array.from({ length: 30 }, (_, i) => `m${i}`));
+    assert.equal(b.queue.dispatcher.handedOver.tasks - before, 5, 'B handed its five to C');
   });
 });

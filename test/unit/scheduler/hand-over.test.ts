@@ -51,4 +51,17 @@ describe('scheduler core: hand-over of an in-flight task', () => {
     s.enqueue(task({ id: 'local', pairId: 'x' }), 0);
     assert.deepEqual(runAll(s, 0), [], 'held again behind it');
   });
+
+  it('keeps handed-over tasks in the order they came in over several adoptions, in front of what was accepted here', () => {
+    const s = scheduler();
+    s.holdPairs(['x'], 0);
+    s.enqueue(task({ id: 'local', pairId: 'x' }), 0);
+    s.adopt([handed('h1', 'x', 1)], 0, { handedOver: true });
+    s.adopt([handed('h2', 'x', 2)], 0, { handedOver: true });
+    s.adopt([handed('h3', 'x', 3), handed('h4', 'x', 4)], 0, { handedOver: true });
+    assert.deepEqual(runAll(s, 0), ['h1', 'h2', 'h3', 'h4']);
+    s.holdPairs([], 1);
+    assert.deepEqual(runAll(s, 1), ['local']);
+  });
 });
+
