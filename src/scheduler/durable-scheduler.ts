@@ -168,7 +168,13 @@ export class DurableScheduler {
       return Promise.reject(err as Error);
     }
     if (!result.ok) return Promise.resolve(result);
-    return this.#writes.push({ op: 'handover', id: taskId, pairId: result.task.pairId, to: toOwner }).then(() => result);
+    const task = result.task;
+    return this.#writes.push({ op: 'handover', id: taskId, pairId: task.pairId, to: toOwner }).then(() => result, (err: unknown) => {
+      // Redis may still hold it here: back into memory, or it would wait for the next restart of this supervisor.
+      // (Had the move landed with only its answer lost, the receiver runs it too; the send's nonce absorbs that.)
+      this.#core.adopt([task], Date.now());
+      throw err;
+    });
   }
 
   /**

@@ -91,6 +91,21 @@ describe('DurableScheduler', function () {
     assert.deepEqual((await ds.store.loadPending()).map((t) => t.id), ['x']);
   });
 
+  it('takes a task back into memory when its hand-over to another shard cannot be written', async () => {
+    const o = owner();
+    const conn = redis.duplicate();
+    await conn.ping();
+    const ds = new DurableScheduler(scheduler(), new TaskStore(conn, { owner: o }), { batching: { lingerMs: 1 } });
+    await ds.restore(0);
+    await enqueueAll(ds, [task({ id: 'h', pairId: 'p' })]);
+    assert.equal(ds.take(0).task?.id, 'h');
+    // Gone for good: the write fails instead of waiting for a reconnect.
+    conn.options.enableOfflineQueue = false;
+    conn.disconnect();
+    await assert.rejects(ds.handOver('h', owner(), 0));
+    assert.equal(ds.take(0).task?.id, 'h', 'in memory again, to be handed over or sent later');
+  });
+
   it('keeps retry state across a restart: attempts, backoff and last error', async () => {
     const o = owner();
     const one = await start(o, { backoffBaseMs: 1_000, maxAttempts: 5 });
