@@ -21,8 +21,9 @@ export interface MembershipOptions {
   intervalMs?: number;
   /**
    * ms an entry outlives its last heartbeat: how long a killed supervisor
-   * still counts as live. Set it to the lease TTL, so its accounts move when
-   * their leases lapse, not earlier (they would wait) nor later. Default 10,000.
+   * still counts as live. The runtime sets it to the lease TTL plus one
+   * interval, so its accounts move just after their leases lapse, not
+   * earlier (they would wait behind the leases) nor much later. Default 10,000.
    */
   ttlMs?: number;
 }

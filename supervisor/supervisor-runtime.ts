@@ -167,10 +167,14 @@ export async function startSupervisorRuntime(input: {
     const notices = { sql, mailer: createMailer(input.config), outbox: new NoticeOutbox(input.redis), publicUrl: input.config.PUBLIC_URL, logger: input.logger };
     mailer = notices.mailer;
     if (fwd.shareAccounts ?? true) {
-      // Entries live as long as leases: a killed supervisor's accounts move when their leases lapse.
-      const ttlMs = Math.ceil(supervisor.options.leaseTtlMs);
+      // An entry outlives the leases its supervisor renewed before its last
+      // heartbeat (at most one interval earlier): when a killed supervisor
+      // leaves, its leases have lapsed, and the others start its accounts at
+      // once, in plan order, instead of queueing them behind its leases.
+      const leaseTtlMs = Math.ceil(supervisor.options.leaseTtlMs);
+      const intervalMs = Math.max(1, Math.min(1_000, Math.floor(leaseTtlMs / 3)));
       membership = new Membership(input.redis, { id: supervisor.id, weight: supervisor.options.capacity }, input.logger, {
-        ttlMs, intervalMs: Math.max(1, Math.min(1_000, Math.floor(ttlMs / 3))),
+        ttlMs: leaseTtlMs + intervalMs, intervalMs,
       });
       await membership.start();
     }

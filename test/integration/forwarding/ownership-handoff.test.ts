@@ -1,0 +1,96 @@
+/**
+ * Accounts shared across supervisors (separate processes on one Redis,
+ * PostgreSQL and Discord fake): a joining supervisor takes only its share, a
+ * clean stop hands its share back at once, a SIGKILLed one's accounts run
+ * on the others within the lease TTL plus a little, Elite first. Traffic
+ * flows throughout; every message arrives once and in order, and no bot is
+ * ever connected twice.
+ */
+import assert from 'node:assert/strict';
+import { CAPACITY, OwnershipWorld, waitFor } from './ownership-fixture.ts';
+import { TIER_PRIORITY, type Tier } from '../../../src/domain/plans/plan-types.ts';
+
+const TIERS: Tier[] = ['elite', 'pro', 'free', 'elite', 'pro', 'free'];
+/** The children's lease TTL (fixtures/supervisor-child.ts). */
+const LEASE_TTL_MS = 3_000;
+
+describe('accounts shared across supervisors (real processes, Discord fake)', function () {
+  this.timeout(90_000);
+  let w: OwnershipWorld;
+
+  afterEach(async () => {
+    await w?.close();
+  });
+
+  function assertClean(): void {
+    const v = w.verdict();
+    process.stdout.write(`      ${JSON.stringify(v)}; most gateway connections of one bot at once: ${Math.max(...w.maxConnections.values())}\n`);
+    assert.deepEqual({ lost: v.lost, duplicated: v.duplicated, outOfOrder: v.outOfOrder }, { lost: 0, duplicated: 0, outOfOrder: 0 });
+    assert.ok(v.posted > 0);
+    assert.deepEqual(w.doubleRuns(), [], 'no bot was connected from two places at once');
+  }
+
+  it('a joiner takes only its share; a clean stop hands it back at once', async () => {
+    w = await OwnershipWorld.create('own_join', TIERS);
+    const all = w.accounts.map((a) => a.accountId).sort();
+    const a = await w.start('own-a', all.length);
+    assert.deepEqual(await a.running(), all, 'alone, it owns everything');
+    const before = (await a.status()).startedAt;
+    w.startTraffic(150);
+    await new Promise((r) => setTimeout(r, 1_000));
+
+    const bId = w.secondHostId('own-a');
+    const bShare = w.share(bId, ['own-a', bId]);
+    const joinedAt = Date.now();
+    const b = await w.start(bId, bShare.length);
+    await waitFor('the first host down to its share', async () => (await a.running()).length === all.length - bShare.length, 10_000);
+    process.stdout.write(`      join: ${bShare.length} of ${all.length} accounts moved in ${Date.now() - joinedAt} ms (process start included)\n`);
+    assert.deepEqual(await b.running(), bShare);
+    assert.deepEqual(await a.running(), w.share('own-a', ['own-a', bId]));
+    const after = (await a.status()).startedAt;
+    for (const id of await a.running()) assert.equal(after[id], before[id], `${id} stayed where it was, never restarted`);
+    await new Promise((r) => setTimeout(r, 1_000));
+
+    const leftAt = Date.now();
+    await b.stop('SIGTERM');
+    await waitFor('the first host owns everything again', async () => (await a.running()).length === all.length, 10_000);
+    process.stdout.write(`      clean leave: ${bShare.length} accounts back in ${Date.now() - leftAt} ms from SIGTERM\n`);
+    await new Promise((r) => setTimeout(r, 1_000));
+    w.stopTraffic();
+    await w.settle();
+    assertClean();
+  });
+
+  it('a SIGKILLed host\'s accounts run on the other within the lease TTL plus a little, Elite first', async () => {
+    w = await OwnershipWorld.create('own_kill', TIERS);
+    const all = w.accounts.map((a) => a.accountId).sort();
+    const a = await w.start('own-a', all.length);
+    const bId = w.secondHostId('own-a');
+    const bShare = w.share(bId, ['own-a', bId]);
+    const b = await w.start(bId, bShare.length);
+    await waitFor('the first host down to its share', async () => (await a.running()).length === all.length - bShare.length, 10_000);
+    w.startTraffic(150);
+    await new Promise((r) => setTimeout(r, 1_500));
+
+    const killedAt = Date.now();
+    await b.stop('SIGKILL');
+    await waitFor('every account running on the survivor', async () => (await a.running()).length === all.length, 15_000);
+    const tookMs = Date.now() - killedAt;
+    // Leases lapse within their TTL; membership notices within one more second, and polling here adds a little.
+    process.stdout.write(`      kill: ${bShare.length} accounts running on the survivor ${tookMs} ms after SIGKILL (lease TTL ${LEASE_TTL_MS} ms)\n`);
+    assert.ok(tookMs < LEASE_TTL_MS + 4_000, `took ${tookMs} ms`);
+
+    const startedAt = (await a.status()).startedAt;
+    const moved = w.accounts.filter((x) => bShare.includes(x.accountId))
+      .map((x) => ({ tier: x.tier, at: startedAt[x.accountId]! }))
+      .sort((x, y) => x.at - y.at);
+    const order = moved.map((m) => m.tier);
+    assert.deepEqual(order, [...order].sort((x, y) => TIER_PRIORITY[y] - TIER_PRIORITY[x]), `started in plan order: ${order.join(', ')}`);
+
+    await new Promise((r) => setTimeout(r, 1_000));
+    w.stopTraffic();
+    await w.settle();
+    assertClean();
+    assert.equal(CAPACITY, 2);
+  });
+});
