@@ -155,11 +155,13 @@ export class RuntimeSync {
     const watch = pairs.watchLists();
     const owned = byPriority(specs.filter((s) => this.#d.ownership?.owns(s.userId) ?? true));
     const wanted = new Map(owned.map((s) => [s.actorId, s]));
+    const linked = new Set(specs.map((s) => s.actorId));
     // Handed over in plan order too: the new owner can start an Elite session once its lease is released here.
     for (const [actorId, spec] of byPriority([...this.#managed.values()]).map((s) => [s.actorId, s] as const)) {
       const next = wanted.get(actorId);
       if (next && next.credential === spec.credential && next.tier === spec.tier) continue;
-      // Gone, or changed in a way only a fresh start applies (new token, new tier).
+      // Gone, owned elsewhere now, or changed in a way only a fresh start applies (new token, new tier).
+      if (!next && linked.has(actorId)) this.#log.info({ actorId, userId: spec.userId, tier: spec.tier }, 'account owned by another supervisor now: handing it over');
       this.#managed.delete(actorId);
       this.#watched.delete(actorId);
       await supervisor.removeSession(actorId).catch((err: unknown) => this.#log.warn({ err, actorId }, 'could not stop session'));
