@@ -115,10 +115,10 @@ export class OwnershipWorld {
   }
 
   /** A supervisor in a child process, resolved once `expect` sessions run on it. */
-  async start(id: string, expect: number): Promise<Host> {
+  async start(id: string, expect: number, redisUrl = TEST_REDIS_URL): Promise<Host> {
     const proc = spawn(process.execPath, ['--import', 'tsx', CHILD], {
       env: testEnv({
-        DATABASE_URL: this.world.databaseUrl, DATABASE_SCHEMA: this.world.schema, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: this.world.prefix,
+        DATABASE_URL: this.world.databaseUrl, DATABASE_SCHEMA: this.world.schema, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: this.world.prefix,
         SECRET_KEYS: this.world.secretKeys, DISCORD_API_URL: this.world.fake.apiUrl, EXPECT_SESSIONS: String(expect),
         SUPERVISOR_ID: id, SUPERVISOR_CAPACITY: String(CAPACITY), PLAN_RATES: 'off', ORPHAN_SCAN_MS: '1000',
       }),
@@ -180,6 +180,11 @@ export class OwnershipWorld {
       v.lost += (this.#posted.get(a.src) ?? 0) - seen.size;
     }
     return v;
+  }
+
+  /** Gateway connections of `accountIds`' bots now, added up. */
+  connected(accountIds: readonly string[]): number {
+    return this.accounts.filter((a) => accountIds.includes(a.accountId)).reduce((n, a) => n + this.world.fake.connectedCount(a.botId), 0);
   }
 
   /** Bots seen with more than one gateway connection at once. */

@@ -2,13 +2,16 @@
  * Accounts shared across supervisors (separate processes on one Redis,
  * PostgreSQL and Discord fake): a joining supervisor takes only its share, a
  * clean stop hands its share back at once, a SIGKILLed one's accounts run
- * on the others within the lease TTL plus a little, Elite first. Traffic
+ * on the others within the lease TTL plus a little, Elite first, and one cut
+ * off from Redis stops its actors before their leases end. Traffic
  * flows throughout; every message arrives once and in order, and no bot is
  * ever connected twice.
  */
 import assert from 'node:assert/strict';
 import { CAPACITY, OwnershipWorld, waitFor } from './ownership-fixture.ts';
 import { TIER_PRIORITY, type Tier } from '../../../src/domain/plans/plan-types.ts';
+import { TEST_REDIS_URL } from '../../helpers/namespace.ts';
+import { TcpCut } from '../../helpers/tcp-cut.ts';
 
 const TIERS: Tier[] = ['elite', 'pro', 'free', 'elite', 'pro', 'free'];
 /** The children's lease TTL (fixtures/supervisor-child.ts). */
@@ -92,5 +95,43 @@ describe('accounts shared across supervisors (real processes, Discord fake)', fu
     await w.settle();
     assertClean();
     assert.equal(CAPACITY, 2);
+  });
+
+  it('a host cut off from Redis stops its actors before their leases end, the other takes over, and it gets its share back once healed', async () => {
+    w = await OwnershipWorld.create('own_cut', TIERS);
+    const redisAt = new URL(TEST_REDIS_URL);
+    const relay = await TcpCut.start({ host: redisAt.hostname, port: Number(redisAt.port || 6379) });
+    try {
+      const all = w.accounts.map((a) => a.accountId).sort();
+      const a = await w.start('own-a', all.length);
+      const bId = w.secondHostId('own-a');
+      const bShare = w.share(bId, ['own-a', bId]);
+      const b = await w.start(bId, bShare.length, `redis://${redisAt.hostname}:${relay.port}`);
+      await waitFor('the first host down to its share', async () => (await a.running()).length === all.length - bShare.length, 10_000);
+      w.startTraffic(150);
+      await new Promise((r) => setTimeout(r, 1_500));
+
+      const cutAt = Date.now();
+      relay.cut();
+      await waitFor('the cut host\'s bots disconnected', () => w.connected(bShare) === 0, 10_000);
+      const stoppedMs = Date.now() - cutAt;
+      await waitFor('every account running on the reachable host', async () => (await a.running()).length === all.length, 15_000);
+      const tookMs = Date.now() - cutAt;
+      process.stdout.write(`      cut: its actors stopped ${stoppedMs} ms after the cut, running on the other host after ${tookMs} ms (lease TTL ${LEASE_TTL_MS} ms)\n`);
+      assert.ok(stoppedMs < LEASE_TTL_MS, 'stopped before any lease it held could end');
+      await new Promise((r) => setTimeout(r, 1_000));
+
+      const healedAt = Date.now();
+      relay.heal();
+      await waitFor('the healed host runs its share again', async () => (await b.running()).join() === bShare.join(), 20_000);
+      await waitFor('the other host back to its share', async () => (await a.running()).length === all.length - bShare.length, 10_000);
+      process.stdout.write(`      healed: its ${bShare.length} accounts back on it ${Date.now() - healedAt} ms after the heal\n`);
+      await new Promise((r) => setTimeout(r, 1_000));
+      w.stopTraffic();
+      await w.settle();
+      assertClean();
+    } finally {
+      await relay.close();
+    }
   });
 });
