@@ -35,6 +35,8 @@ export class Membership extends EventEmitter<{ change: [members: readonly Member
   readonly #outage: OutageLog;
   readonly #log: Logger;
   #view: Member[];
+  /** Owners decided in the current view (reconciles ask for every account each time); emptied when the view changes. */
+  readonly #owners = new Map<string, string>();
   #timer: NodeJS.Timeout | null = null;
   #tick: Promise<void> = Promise.resolve();
   #stopped = false;
@@ -61,7 +63,12 @@ export class Membership extends EventEmitter<{ change: [members: readonly Member
 
   /** The supervisor that owns `key` in the current view. */
   ownerOf(key: string): string {
-    return ownerOf(key, this.#view) ?? this.self.id;
+    let owner = this.#owners.get(key);
+    if (owner === undefined) {
+      owner = ownerOf(key, this.#view) ?? this.self.id;
+      this.#owners.set(key, owner);
+    }
+    return owner;
   }
 
   owns(key: string): boolean {
@@ -92,6 +99,7 @@ export class Membership extends EventEmitter<{ change: [members: readonly Member
     if (sameView(next, this.#view)) return;
     this.#log.info({ from: this.#view, to: next }, 'cluster members changed');
     this.#view = next;
+    this.#owners.clear();
     this.emit('change', next);
   }
 }
