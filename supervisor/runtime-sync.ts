@@ -4,6 +4,11 @@
  * actor, watching its pairs' source chats, resuming from its stored cursor.
  * The API announces changes on Redis; a periodic reconcile catches any
  * announcement that was lost, so a change is delayed at worst, never dropped.
+ *
+ * With several supervisors, each runs only the accounts it owns
+ * (`ownership`): when the members change, what it no longer owns is stopped
+ * (cursor saved, lease released) and what it now owns is started, catching
+ * up from the durable cursor; Elite accounts first, then Pro, then Free.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -16,6 +21,7 @@ import type { PairDirectory } from '../src/forwarding/store/pair-directory.ts';
 import type { Sql } from '../src/db/raw-sql.ts';
 import { logOutages } from '../src/infra/outage-log.ts';
 import type { SessionSnapshot } from '../src/cluster/status-snapshot.ts';
+import { TIER_PRIORITY } from '../src/domain/plans/plan-types.ts';
 import { markRevoked, type RevokedAccount } from '../src/forwarding/store/account-directory.ts';
 import { checkNonNegative, checkOptionsObject, checkPositiveInteger, failOption } from '../src/options/option-checks.ts';
 import type { Supervisor } from './supervisor.ts';
@@ -31,6 +37,11 @@ export interface RuntimeSyncOptions {
   debounceMs?: number;
 }
 
+/** Which accounts this supervisor runs, keyed by the account's user (a user's accounts stay together). */
+export interface Ownership {
+  owns(userId: string): boolean;
+}
+
 export interface RuntimeSyncDeps {
   supervisor: Supervisor;
   pairs: PairDirectory;
@@ -42,6 +53,8 @@ export interface RuntimeSyncDeps {
   onRevoked?: (account: RevokedAccount) => Promise<void>;
   /** Told the platform ids (`platform:id`) of every linked account after each reconcile. */
   onOwnAuthors?: (ids: ReadonlySet<string>) => void;
+  /** This supervisor's share of the accounts. Default: none, every account runs here. */
+  ownership?: Ownership;
   /** REDIS_KEY_PREFIX, for the change channel's name. */
   keyPrefix: string;
   logger: Logger;
@@ -140,16 +153,20 @@ export class RuntimeSync {
     this.#d.onOwnAuthors?.(ownAuthorIds);
     if (held.length > 0) this.#log.info({ held }, 'linked accounts not run');
     const watch = pairs.watchLists();
-    const wanted = new Map(specs.map((s) => [s.actorId, s]));
-    for (const [actorId, spec] of this.#managed) {
+    const owned = byPriority(specs.filter((s) => this.#d.ownership?.owns(s.userId) ?? true));
+    const wanted = new Map(owned.map((s) => [s.actorId, s]));
+    const linked = new Set(specs.map((s) => s.actorId));
+    // Handed over in plan order too: the new owner can start an Elite session once its lease is released here.
+    for (const [actorId, spec] of byPriority([...this.#managed.values()]).map((s) => [s.actorId, s] as const)) {
       const next = wanted.get(actorId);
       if (next && next.credential === spec.credential && next.tier === spec.tier) continue;
-      // Gone, or changed in a way only a fresh start applies (new token, new tier).
+      // Gone, owned elsewhere now, or changed in a way only a fresh start applies (new token, new tier).
+      if (!next && linked.has(actorId)) this.#log.info({ actorId, userId: spec.userId, tier: spec.tier }, 'account owned by another supervisor now: handing it over');
       this.#managed.delete(actorId);
       this.#watched.delete(actorId);
       await supervisor.removeSession(actorId).catch((err: unknown) => this.#log.warn({ err, actorId }, 'could not stop session'));
     }
-    for (const spec of specs) {
+    for (const spec of owned) {
       const chats = watch.get(spec.actorId) ?? [];
       if (!this.#managed.has(spec.actorId)) {
         const existing = supervisor.sessions.get(spec.actorId);
@@ -170,4 +187,9 @@ export class RuntimeSync {
         .catch((err: unknown) => this.#log.warn({ err, actorId: spec.actorId }, 'could not change watched chats'));
     }
   }
+}
+
+/** Elite first, then Pro, then Free; the order within a tier kept. */
+function byPriority(specs: ActorSpec[]): ActorSpec[] {
+  return specs.sort((a, b) => TIER_PRIORITY[b.tier] - TIER_PRIORITY[a.tier]);
 }

@@ -17,6 +17,13 @@ export interface SupervisorOptions {
   maxWorkers?: number;
   /** Threads in each worker's pool. Default 2. */
   threadsPerWorker?: number;
+  /**
+   * This host's share of the cluster's accounts, as a weight: with two
+   * supervisors of capacity 4 and 8, the second owns about two thirds. A
+   * fixed figure, not free memory measured now, so ownership does not swing
+   * with load. Default `workers × threadsPerWorker`.
+   */
+  capacity?: number;
   /** Sessions one worker may hold. Default 5,000. */
   sessionsPerWorker?: number;
   /** Memory one worker may grow to before placement stops giving it sessions, in bytes. Default 4 GiB. */
@@ -89,12 +96,14 @@ export type ResolvedSupervisorOptions = Required<Omit<SupervisorOptions, 'pressu
 export function resolveSupervisorOptions(input?: SupervisorOptions): ResolvedSupervisorOptions {
   const o = checkOptionsObject(input) as SupervisorOptions;
   const workers = checkPositiveInteger('workers', o.workers ?? availableParallelism());
+  const threadsPerWorker = checkPositiveInteger('threadsPerWorker', o.threadsPerWorker ?? 2);
   const leaseTtlMs = checkPositive('leaseTtlMs', o.leaseTtlMs ?? 10_000);
   const resolved: ResolvedSupervisorOptions = {
     supervisorId: o.supervisorId ?? `${hostname()}-${process.pid}`,
     workers,
     maxWorkers: checkPositiveInteger('maxWorkers', o.maxWorkers ?? workers * 2),
-    threadsPerWorker: checkPositiveInteger('threadsPerWorker', o.threadsPerWorker ?? 2),
+    threadsPerWorker,
+    capacity: checkPositiveInteger('capacity', o.capacity ?? workers * threadsPerWorker),
     sessionsPerWorker: checkPositiveInteger('sessionsPerWorker', o.sessionsPerWorker ?? 5_000),
     workerRamCapBytes: checkPositive('workerRamCapBytes', o.workerRamCapBytes ?? 4 * 1024 ** 3),
     threadMaxOldGenerationMb: checkPositiveInteger('threadMaxOldGenerationMb', o.threadMaxOldGenerationMb ?? 1_024),

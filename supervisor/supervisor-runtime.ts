@@ -28,6 +28,7 @@ import { NoticeOutbox } from '../src/commands/notices/notice-outbox.ts';
 import { sendRevocationNotice } from './revocation-notice.ts';
 import { createMailer, type Mailer } from '../src/api/mail/mailer.ts';
 import { Supervisor } from './supervisor.ts';
+import { Membership } from './membership.ts';
 import type { RedisPersistenceReport } from '../src/infra/redis-persistence-check.ts';
 import { OutageLog } from '../src/infra/outage-log.ts';
 import { DatabaseWatch } from './database-watch.ts';
@@ -43,6 +44,7 @@ export function supervisorOptionsFromConfig(config: Config): SupervisorOptions {
     ...(config.SUPERVISOR_WORKERS !== undefined ? { workers: config.SUPERVISOR_WORKERS } : {}),
     ...(config.SUPERVISOR_MAX_WORKERS !== undefined ? { maxWorkers: config.SUPERVISOR_MAX_WORKERS } : {}),
     threadsPerWorker: config.SUPERVISOR_THREADS_PER_WORKER,
+    ...(config.SUPERVISOR_CAPACITY !== undefined ? { capacity: config.SUPERVISOR_CAPACITY } : {}),
     sessionsPerWorker: config.SUPERVISOR_SESSIONS_PER_WORKER,
     threadMaxOldGenerationMb: config.SUPERVISOR_THREAD_HEAP_MB,
     leaseTtlMs: config.LEASE_TTL_MS,
@@ -75,6 +77,8 @@ export interface SupervisorRuntime {
   sync: RuntimeSync | null;
   /** The pairs the engine runs; null without a database. */
   pairs: PairDirectory | null;
+  /** This supervisor's membership of the cluster (which accounts it owns); null without a database or with sharing off. */
+  membership: Membership | null;
   /** Whether PostgreSQL answers; null without a database. */
   database: DatabaseWatch | null;
   /** Where Prometheus scrapes this supervisor; null when METRICS_PORT is 0. */
@@ -107,6 +111,12 @@ export async function startSupervisorRuntime(input: {
     /** Platforms whose accounts run. Default: `platformsFromConfig(config)`. */
     platforms?: readonly ActorPlatform[];
     sync?: RuntimeSyncOptions;
+    /**
+     * Share the accounts with the other live supervisors (each runs only
+     * those it owns, see README "Several hosts"). False: this one wants every
+     * account, and leases alone keep one copy running. Default true.
+     */
+    shareAccounts?: boolean;
   };
   /** Where other platforms download Telegram files from (see supervisor/file-relay.ts). Default: loopback, a free port. */
   fileRelay?: FileRelayOptions;
@@ -122,6 +132,7 @@ export async function startSupervisorRuntime(input: {
   await supervisor.start();
   let engine: ForwardingEngine | null = null;
   let sync: RuntimeSync | null = null;
+  let membership: Membership | null = null;
   let mailer: Mailer | null = null;
   let queueOptions = input.queue;
   const fwd = input.forwarding;
@@ -155,15 +166,30 @@ export async function startSupervisorRuntime(input: {
     engine.attach(queue);
     const notices = { sql, mailer: createMailer(input.config), outbox: new NoticeOutbox(input.redis), publicUrl: input.config.PUBLIC_URL, logger: input.logger };
     mailer = notices.mailer;
+    if (fwd.shareAccounts ?? true) {
+      // An entry outlives the leases its supervisor renewed before its last
+      // heartbeat (at most one interval earlier): when a killed supervisor
+      // leaves, its leases have lapsed, and the others start its accounts at
+      // once, in plan order, instead of queueing them behind its leases.
+      const leaseTtlMs = Math.ceil(supervisor.options.leaseTtlMs);
+      const intervalMs = Math.max(1, Math.min(1_000, Math.floor(leaseTtlMs / 3)));
+      membership = new Membership(input.redis, { id: supervisor.id, weight: supervisor.options.capacity }, input.logger, {
+        ttlMs: leaseTtlMs + intervalMs, intervalMs,
+      });
+      await membership.start();
+    }
     sync = new RuntimeSync(
       {
         supervisor, pairs, cursors, sql, keyring: fwd.keyring, redis: input.redis, keyPrefix: input.config.REDIS_KEY_PREFIX, logger: input.logger,
         onOwnAuthors: (ids) => engine?.setOwnAuthors(ids),
         onRevoked: (account) => sendRevocationNotice(notices, account),
+        ...(membership ? { ownership: membership } : {}),
       },
       { platforms: fwd.platforms ?? platformsFromConfig(input.config), ...fwd.sync },
     );
     await sync.start();
+    const reconcile = sync;
+    membership?.on('change', () => reconcile.requestReconcile());
   }
   supervisor.queueMetrics = () => queue.metrics();
   supervisor.durableCursor = (actorId) => cursors.load(actorId);
@@ -187,6 +213,7 @@ export async function startSupervisorRuntime(input: {
     engine,
     sync,
     pairs,
+    membership,
     database,
     metricsUrl: metrics?.url ?? null,
     healthUrl: metrics?.healthUrl ?? null,
@@ -194,6 +221,8 @@ export async function startSupervisorRuntime(input: {
       database?.stop();
       await metrics?.close();
       await listener.stop();
+      // Leaving first: the others start this one's accounts as soon as its leases are released below.
+      await membership?.stop();
       await sync?.stop();
       engine?.detach();
       // Dispatch stops before the actors do: sends in flight finish, the rest stays pending in Redis.

@@ -12,6 +12,10 @@ export const keys = {
   supervisors: () => 'supervisors',
   /** Latest status snapshot of one supervisor (JSON, expires when it stops publishing). */
   supervisorSnapshot: (supervisorId: string) => `supervisor:${supervisorId}:snapshot`,
+  /** Supervisors that own a share of the accounts, by last heartbeat (sorted set, score = ms). */
+  members: () => 'members',
+  /** One member's entry `{weight}` (JSON, expires unless its supervisor heartbeats). */
+  member: (supervisorId: string) => `member:${supervisorId}`,
   /** Admin commands to one supervisor (stream). */
   supervisorCommands: (supervisorId: string) => `supervisor:${supervisorId}:commands`,
   /** Reply list of one admin command. */

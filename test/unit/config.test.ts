@@ -91,6 +91,8 @@ describe('configuration', () => {
     ['SUPERVISOR_WORKERS', { SUPERVISOR_WORKERS: '0' }, 'SUPERVISOR_WORKERS must be a positive whole number'],
     ['SUPERVISOR_MAX_WORKERS', { SUPERVISOR_MAX_WORKERS: 'x' }, 'SUPERVISOR_MAX_WORKERS must be a positive whole number'],
     ['SUPERVISOR_MAX_WORKERS below workers', { SUPERVISOR_WORKERS: '4', SUPERVISOR_MAX_WORKERS: '2' }, 'SUPERVISOR_MAX_WORKERS must be at least SUPERVISOR_WORKERS'],
+    ['SUPERVISOR_CAPACITY', { SUPERVISOR_CAPACITY: '0' }, 'SUPERVISOR_CAPACITY must be a positive whole number'],
+    ['SUPERVISOR_CAPACITY not a number', { SUPERVISOR_CAPACITY: 'big' }, 'SUPERVISOR_CAPACITY must be a positive whole number'],
     ['SUPERVISOR_THREADS_PER_WORKER', { SUPERVISOR_THREADS_PER_WORKER: '-1' }, 'SUPERVISOR_THREADS_PER_WORKER must be a positive whole number'],
     ['SUPERVISOR_SESSIONS_PER_WORKER', { SUPERVISOR_SESSIONS_PER_WORKER: '1.5' }, 'SUPERVISOR_SESSIONS_PER_WORKER must be a positive whole number'],
     ['SUPERVISOR_THREAD_HEAP_MB', { SUPERVISOR_THREAD_HEAP_MB: 'big' }, 'SUPERVISOR_THREAD_HEAP_MB must be a positive whole number'],

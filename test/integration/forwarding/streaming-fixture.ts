@@ -20,6 +20,10 @@ export interface Verdict { posted: number; delivered: number; lost: number; dupl
 
 export interface ChildStatus {
   running: number;
+  /** The sessions running, by actor id. */
+  runningIds: string[];
+  /** When each session last started running, ms since the epoch. */
+  startedAt: Record<string, number>;
   /** How long the child has seen Redis stalled, ms; null while it answers. */
   redisStalledMs: number | null;
   /** How long the child has seen PostgreSQL unreachable, ms; null while it answers. */

@@ -27,4 +27,14 @@ describe('supervisor options', () => {
       code: 'invalid_option', message: 'options.scaleOutWebhookUrl must be an http:// or https:// URL',
     });
   });
+
+  it('weighs this host for account ownership by workers × threads unless a capacity is given', () => {
+    assert.equal(resolveSupervisorOptions({ workers: 3, threadsPerWorker: 4 }).capacity, 12);
+    assert.equal(resolveSupervisorOptions({ workers: 3, capacity: 7 }).capacity, 7);
+    for (const bad of [0, 2.5, '4']) {
+      assert.throws(() => resolveSupervisorOptions({ workers: 1, capacity: bad as number }), {
+        code: 'invalid_option', message: 'options.capacity must be a positive integer',
+      });
+    }
+  });
 });
