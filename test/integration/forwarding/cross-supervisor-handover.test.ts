@@ -36,9 +36,10 @@ describe('a task whose sending account runs on another supervisor is handed over
     src = world.channel('src');
     dst = world.channel('dst');
     await world.pair({ userId: user, source: { accountId: reader.accountId, chatId: src }, destination: { accountId: writer.accountId, chatId: dst } });
-    a = await world.start({ supervisorId: 'sup-a' });
+    // Sharing off: this moves the writer by hand, as ownership moves a user's accounts on a join or leave.
+    a = await world.start({ supervisorId: 'sup-a' }, {}, { shareAccounts: false });
     await world.running(2);
-    b = await world.startAnother({ supervisorId: 'sup-b' });
+    b = await world.startAnother({ supervisorId: 'sup-b' }, {}, { shareAccounts: false });
     // The writer moves to B: A lets it go, and B, which was waiting for its lease, starts it.
     await a.supervisor.removeSession(writer.accountId);
     await waitFor('the writer running on B', () => runningOn(b, writer.accountId), 20_000);
@@ -76,7 +77,7 @@ describe('a task whose sending account runs on another supervisor is handed over
     for (let i = 25; i < 30; i++) world.fake.postAsUser(src, { content: `m${i}` });
     // A hands the five to B, where the pair's head waits for the paused writer and the rest behind it.
     await waitFor('the five handed to B', () => a.queue.dispatcher.handedOver.tasks === 30 && b.queue.dispatcher.held === 1, 20_000);
-    const c = await world.startAnother({ supervisorId: 'sup-c' });
+    const c = await world.startAnother({ supervisorId: 'sup-c' }, {}, { shareAccounts: false });
     const before = b.queue.dispatcher.handedOver.tasks;
     // The writer leaves B (as a move does) and C, waiting for its lease, starts it.
     await b.supervisor.removeSession(writer.accountId);

@@ -81,6 +81,11 @@ export interface WorldOptions {
   databaseUrl?: string;
 }
 
+/** Whether a supervisor shares the accounts with the others (README "Several hosts"); default yes. */
+interface Sharing {
+  shareAccounts?: boolean;
+}
+
 export class ForwardingWorld {
   readonly fake: DiscordFake;
   /** The MTProto fake; null unless the world was made `{ telegram: true }`. */
@@ -237,8 +242,8 @@ export class ForwardingWorld {
     return id;
   }
 
-  async start(options: SupervisorOptions = {}, queue: ForwardingQueueOptions = {}): Promise<SupervisorRuntime> {
-    this.runtime = await this.#launch(options, queue);
+  async start(options: SupervisorOptions = {}, queue: ForwardingQueueOptions = {}, sharing: Sharing = {}): Promise<SupervisorRuntime> {
+    this.runtime = await this.#launch(options, queue, sharing);
     return this.runtime;
   }
 
@@ -246,13 +251,13 @@ export class ForwardingWorld {
    * One more supervisor on the same world (give it another `supervisorId`),
    * as a second host would run it; stopped with the world.
    */
-  async startAnother(options: SupervisorOptions, queue: ForwardingQueueOptions = {}): Promise<SupervisorRuntime> {
-    const runtime = await this.#launch(options, queue);
+  async startAnother(options: SupervisorOptions, queue: ForwardingQueueOptions = {}, sharing: Sharing = {}): Promise<SupervisorRuntime> {
+    const runtime = await this.#launch(options, queue, sharing);
     this.#others.push(runtime);
     return runtime;
   }
 
-  async #launch(options: SupervisorOptions, queue: ForwardingQueueOptions): Promise<SupervisorRuntime> {
+  async #launch(options: SupervisorOptions, queue: ForwardingQueueOptions, sharing: Sharing): Promise<SupervisorRuntime> {
     const config = parseConfig(testEnv({ REDIS_KEY_PREFIX: this.prefix, METRICS_PORT: '0', MAIL_DIR: this.mailDir }));
     return startSupervisorRuntime({
       config, redis: this.redis, redisUrl: TEST_REDIS_URL, logger,
@@ -273,7 +278,7 @@ export class ForwardingWorld {
       queue: { unknownAccountGraceMs: 5_000, ...queue },
       forwarding: {
         orm: this.orm, schema: this.schema, keyring: this.keyring, sync: { reconcileIntervalMs: 60_000, debounceMs: 20 },
-        platforms: this.tg === null ? ['discord'] : ['discord', 'telegram'],
+        platforms: this.tg === null ? ['discord'] : ['discord', 'telegram'], ...sharing,
       },
     });
   }
