@@ -69,6 +69,7 @@ export class ForwardingQueue {
   readonly dispatcher: Dispatcher;
   /** Tasks other supervisors hand to this one. */
   readonly inbox: TaskInbox;
+  #known = { accounts: false };
   /** Dead letters of this supervisor's shard: list, replay, purge. */
   readonly deadLetters: DeadLetters;
   readonly #core: PriorityScheduler;
@@ -112,10 +113,14 @@ export class ForwardingQueue {
     for (const fn of ['resolve', 'onDelivered', 'onNotice', 'onPartial', 'onNeedsTopic'] as const) {
       if (o[fn] !== undefined && typeof o[fn] !== 'function') failOption(fn, 'must be a function');
     }
+    // Until the runtime says which accounts this supervisor runs (`accountsKnown`), every one counts as sent
+    // here: at a restore no session is added yet, and a held pair must not be handed out then.
+    const known = { accounts: false };
     const core = new PriorityScheduler({
       ...options.scheduler,
       // Per-worker in-flight bounds follow where each sending account runs now.
       workerOf: (accountId) => supervisor.sessions.get(accountId)?.workerId ?? 'unplaced',
+      sendsHere: (accountId) => !known.accounts || supervisor.sessions.get(accountId) !== undefined,
     });
     const store = new TaskStore(redis, { owner: supervisor.id });
     // Dispatch never waits for these writes (only the source's acceptance and cursor do), so they can wait
@@ -146,6 +151,7 @@ export class ForwardingQueue {
     const inbox = new TaskInbox({ redis, scheduler, owner: supervisor.id, onAdopted: () => dispatcher.kick(), logger, pollMs: heldScanMs });
     await inbox.start();
     const queue = new ForwardingQueue(core, store, scheduler, dispatcher, inbox, redis, logger);
+    queue.#known = known;
     queue.#scannedOwners = new Set(scanned.filter((id) => !orphans.includes(id)));
     // Ticks at the held-pair pace, so holds an actor's start added are looked at again soon too.
     const tick = (): void => {
@@ -159,6 +165,18 @@ export class ForwardingQueue {
     };
     tick();
     return queue;
+  }
+
+  /**
+   * The runtime has added the sessions of the accounts this supervisor runs
+   * (its first reconcile): from now on, a pair held for tasks in another
+   * shard holds only tasks this supervisor sends; those of accounts it has
+   * no session of are handed out, to be handed over to where they run.
+   * Without it (no runtime sync), every account counts as sent here.
+   */
+  accountsKnown(): void {
+    this.#known.accounts = true;
+    void this.#requestScan(false);
   }
 
   /**

@@ -188,6 +188,7 @@ export async function startSupervisorRuntime(input: {
       { platforms: fwd.platforms ?? platformsFromConfig(input.config), ...fwd.sync },
     );
     await sync.start();
+    queue.accountsKnown();
     const reconcile = sync;
     membership?.on('change', () => reconcile.requestReconcile());
   }

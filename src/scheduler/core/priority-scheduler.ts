@@ -302,10 +302,15 @@ export class PriorityScheduler {
       if (pair?.status === 'held') this.#settle(pair, now, 'pair_delay');
     }
     for (const id of next) {
-      if (this.#heldPairs.has(id)) continue;
-      this.#heldPairs.add(id);
       const pair = this.#pairs.get(id);
-      if (pair === undefined || pair.status === 'in_flight' || pair.tasks.peek()!.handedOver === true) continue;
+      if (this.#heldPairs.has(id)) {
+        // Its sending account may have left this supervisor since: then its tasks go to where it runs.
+        if (pair?.status === 'held' && !this.#o.sendsHere(pair.tasks.peek()!.task.sendingAccountId)) this.#settle(pair, now, 'pair_delay');
+        continue;
+      }
+      this.#heldPairs.add(id);
+      const head = pair?.tasks.peek();
+      if (pair === undefined || pair.status === 'in_flight' || head!.handedOver === true || !this.#o.sendsHere(head!.task.sendingAccountId)) continue;
       // A waiting pair's wake timer finds it held and leaves it.
       if (pair.status === 'ready') this.#unready(pair);
       pair.status = 'held';
@@ -392,7 +397,7 @@ export class PriorityScheduler {
       return;
     }
     const t = head.task;
-    if (this.#heldPairs.has(pair.id) && head.handedOver !== true) {
+    if (this.#heldPairs.has(pair.id) && head.handedOver !== true && this.#o.sendsHere(t.sendingAccountId)) {
       pair.status = 'held';
       this.#delay('handover', t, null, now);
       return;

@@ -62,6 +62,15 @@ export interface SchedulerOptions {
   reservedWorkerSlots?: Readonly<Partial<Record<'elite' | 'pro', number>>>;
   /** Worker owning a sending account; read once per account (see `moveAccount`). Default: `'main'`. */
   workerOf?: (accountId: string) => string;
+  /**
+   * Whether this supervisor sends for the account (it has a session of it,
+   * running or not). A pair held for a handover holds only tasks sent here:
+   * one whose sending account is elsewhere is handed out, for the
+   * dispatcher to hand over to where the account runs (otherwise two
+   * supervisors could each hold a pair behind the other's shard). Read at
+   * each settle. Default: every account is sent here.
+   */
+  sendsHere?: (accountId: string) => boolean;
   /** Recent waits per tier kept for the p50/p99 figures. Default 1 024. */
   waitSampleSize?: number;
   /**
@@ -91,6 +100,7 @@ export interface ResolvedSchedulerOptions {
   maxInFlightPerWorker: number;
   reservedWorkerSlots: Readonly<Partial<Record<'elite' | 'pro', number>>>;
   workerOf: (accountId: string) => string;
+  sendsHere: (accountId: string) => boolean;
   waitSampleSize: number;
   onEvent: ((event: SchedulerEvent) => void) | null;
 }
@@ -181,6 +191,7 @@ export function resolveSchedulerOptions(options: SchedulerOptions = {}): Resolve
     }
   }
   checkFunction('workerOf', o.workerOf);
+  checkFunction('sendsHere', o.sendsHere);
   if (o.waitSampleSize !== undefined && !isPositiveInteger(o.waitSampleSize)) {
     fail('waitSampleSize', 'waitSampleSize must be a positive integer');
   }
@@ -205,6 +216,7 @@ export function resolveSchedulerOptions(options: SchedulerOptions = {}): Resolve
     maxInFlightPerWorker: o.maxInFlightPerWorker ?? 1_000,
     reservedWorkerSlots: { ...o.reservedWorkerSlots },
     workerOf: o.workerOf ?? (() => 'main'),
+    sendsHere: o.sendsHere ?? (() => true),
     waitSampleSize: o.waitSampleSize ?? 1_024,
     onEvent: o.onEvent ?? null,
   };

@@ -122,20 +122,15 @@ describe('accounts shared across supervisors (real processes, Discord fake)', fu
       process.stdout.write(`      cut: its actors stopped ${stoppedMs} ms after the cut, running on the other host after ${tookMs} ms (lease TTL ${LEASE_TTL_MS} ms)\n`);
       assert.ok(stoppedMs < LEASE_TTL_MS, 'stopped before any lease it held could end');
       await new Promise((r) => setTimeout(r, 1_000));
-      // Everything posted so far arrives while the host is still cut off: what
-      // it had accepted is claimed once its status snapshot expires. The queue
-      // is empty before the heal on purpose: tasks still pending on a host
-      // when their account moves away wait for cross-supervisor routing.
-      w.stopTraffic();
-      await w.settle();
-      assert.equal(w.verdict().lost, 0, 'nothing lost while cut off');
 
+      // Traffic goes on through the heal: the users move back while both shards may hold tasks of their
+      // pairs (what the cut-off host had accepted is claimed once its status snapshot expires). Each
+      // supervisor hands over what it does not send itself, so neither holds a pair behind the other.
       const healedAt = Date.now();
       relay.heal();
       await waitFor('the healed host runs its share again', async () => (await b.running()).join() === bShare.join(), 20_000);
       await waitFor('the other host back to its share', async () => (await a.running()).length === all.length - bShare.length, 10_000);
       process.stdout.write(`      healed: its ${bShare.length} accounts back on it ${Date.now() - healedAt} ms after the heal\n`);
-      w.startTraffic(150);
       await new Promise((r) => setTimeout(r, 2_000));
       w.stopTraffic();
       await w.settle();

@@ -63,5 +63,17 @@ describe('scheduler core: hand-over of an in-flight task', () => {
     s.holdPairs([], 1);
     assert.deepEqual(runAll(s, 1), ['local']);
   });
+
+  it('holds only the tasks of accounts sent from here: a held pair whose account left is handed out, to go where it runs', () => {
+    const here = new Set(['acc']);
+    const s = scheduler({ sendsHere: (accountId) => here.has(accountId) });
+    s.enqueue(task({ id: 'x1', pairId: 'x', sendingAccountId: 'acc' }), 0);
+    s.enqueue(task({ id: 'y1', pairId: 'y', sendingAccountId: 'gone' }), 0);
+    s.holdPairs(['x', 'y'], 0);
+    assert.deepEqual(runAll(s, 0), ['y1'], 'y\'s account is not sent from here: its task goes out, for a hand-over');
+    here.delete('acc');
+    s.holdPairs(['x', 'y'], 1);
+    assert.deepEqual(runAll(s, 1), ['x1'], 'the account left: looked at again with the next hold');
+  });
 });
 
