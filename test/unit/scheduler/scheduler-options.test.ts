@@ -32,6 +32,7 @@ const cases: [string, SchedulerOptions, string, string][] = [
   ['reservedWorkerSlots value', { reservedWorkerSlots: { elite: -1 } }, 'reservedWorkerSlots', 'reservedWorkerSlots.elite must be a non-negative integer'],
   ['reservedWorkerSlots total', { maxInFlightPerWorker: 4, reservedWorkerSlots: { elite: 2, pro: 2 } }, 'reservedWorkerSlots', 'reservedWorkerSlots must leave Free at least one of maxInFlightPerWorker'],
   ['workerOf', { workerOf: 'w1' as never }, 'workerOf', 'workerOf must be a function'],
+  ['sendsHere', { sendsHere: true as never }, 'sendsHere', 'sendsHere must be a function'],
   ['waitSampleSize', { waitSampleSize: 0 }, 'waitSampleSize', 'waitSampleSize must be a positive integer'],
   ['onEvent', { onEvent: true as never }, 'onEvent', 'onEvent must be a function'],
 ];
@@ -54,6 +55,7 @@ describe('scheduler core: options', () => {
     assert.equal(o.maxInFlightPerAccount, 4);
     assert.equal(o.maxInFlightPerWorker, 1_000);
     assert.equal(o.workerOf('x'), 'main');
+    assert.equal(o.sendsHere('x'), true);
     assert.equal(o.waitSampleSize, 1_024);
     assert.equal(o.onEvent, null);
   });
