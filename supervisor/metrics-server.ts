@@ -28,10 +28,15 @@ export interface MetricsServerOptions {
   redisPersistence?: () => RedisPersistenceReport;
   /** Whether PostgreSQL answers (see DatabaseWatch), for `/metrics` and `/health`. Default: not reported. */
   database?: () => DatabaseHealth;
+  /** Tasks handed to other supervisors (`out`, `failed`) and taken in from them (`in`), if a queue runs. Default: not reported. */
+  handOvers?: () => { out: number; failed: number; in: number };
 }
 
-export function metricsRegistry(supervisor: Supervisor, options: Pick<MetricsServerOptions, 'schedulerMetrics' | 'sendWaits' | 'redisPersistence' | 'database'> = {}): Registry {
-  const { schedulerMetrics, sendWaits, redisPersistence, database } = options;
+export function metricsRegistry(
+  supervisor: Supervisor,
+  options: Pick<MetricsServerOptions, 'schedulerMetrics' | 'sendWaits' | 'redisPersistence' | 'database' | 'handOvers'> = {},
+): Registry {
+  const { schedulerMetrics, sendWaits, redisPersistence, database, handOvers } = options;
   const registry = new Registry();
   registry.setDefaultLabels({ supervisor: supervisor.id });
   // The supervisor process' own CPU, memory, event-loop lag, GC and handles (process_*, nodejs_*).
@@ -100,6 +105,9 @@ export function metricsRegistry(supervisor: Supervisor, options: Pick<MetricsSer
         for (const w of sendWaits()) this.inc({ platform: w.platform, source: w.source }, w.count);
       },
     });
+  }
+  if (handOvers) {
+    counter(registry, 'switchboard_tasks_handed_over_total', 'Forwarding tasks moved between supervisors\' shards because their sending account runs on the other: "out" handed over, "failed" whose move Redis refused (kept here), "in" taken in from another', ['direction'], () => handOvers(), 'direction');
   }
   return registry;
 }

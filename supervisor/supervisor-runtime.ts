@@ -204,6 +204,7 @@ export async function startSupervisorRuntime(input: {
     ? null
     : await startMetricsServer(supervisor, {
       host: input.config.METRICS_HOST, port: input.config.METRICS_PORT, schedulerMetrics: () => queue.metrics(), sendWaits: () => queue.dispatcher.waits(),
+      handOvers: () => ({ out: queue.dispatcher.handedOver.tasks, failed: queue.dispatcher.handedOver.failed, in: queue.inbox.adopted }),
       ...(input.redisPersistence ? { redisPersistence: input.redisPersistence } : {}),
       ...(database ? { database: () => database.health() } : {}),
     });

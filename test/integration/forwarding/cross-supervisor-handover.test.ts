@@ -10,6 +10,7 @@
  * store: test/integration/scheduler/hand-over.test.ts.)
  */
 import assert from 'node:assert/strict';
+import { metricsRegistry } from '../../../supervisor/metrics-server.ts';
 import type { SupervisorRuntime } from '../../../supervisor/supervisor-runtime.ts';
 import { ForwardingWorld, waitFor } from './forwarding-fixture.ts';
 
@@ -58,6 +59,12 @@ describe('a task whose sending account runs on another supervisor is handed over
     assert.equal(a.queue.dispatcher.handedOver.tasks, 20);
     assert.equal(b.queue.inbox.adopted, 20);
     assert.equal(a.queue.dispatcher.handedOver.failed, 0);
+    // What an operator scrapes (the runtime passes these counters to its /metrics).
+    const scrape = (r: SupervisorRuntime): Promise<string> => metricsRegistry(r.supervisor, {
+      handOvers: () => ({ out: r.queue.dispatcher.handedOver.tasks, failed: r.queue.dispatcher.handedOver.failed, in: r.queue.inbox.adopted }),
+    }).metrics();
+    assert.match(await scrape(a), /switchboard_tasks_handed_over_total\{direction="out",supervisor="sup-a"\} 20/);
+    assert.match(await scrape(b), /switchboard_tasks_handed_over_total\{direction="in",supervisor="sup-b"\} 20/);
   });
 
   it('keeps handing over while the writer is away from both, then sends it all once it runs again', async () => {
