@@ -143,13 +143,8 @@ export class DurableScheduler {
   async claimOrphans(deadOwnerId: string, now: number): Promise<OrphanClaimReport> {
     this.#assertRestored('claim orphans');
     const claim = await this.#store.claimOrphans(deadOwnerId);
-    // The store put them behind everything it held; what is enqueued next must go behind them there too.
-    this.#core.advanceSeq(claim.tasks.reduce((max, t) => Math.max(max, t.seq), 0));
-    const adopted = this.#core.adopt(claim.tasks, now);
-    // A crash before the moves land leaves those pairs in the claim's order in Redis: later ones first.
-    const writes: StoreOp[] = [...acksOf(adopted.duplicates, claim.tasks), ...adopted.moved.map((t): StoreOp => ({ op: 'move', id: t.id, seq: t.seq }))];
-    if (writes.length > 0) await this.#writes.pushMany(writes);
-    return { claimed: adopted.restored, deadLetters: claim.deadLetters, duplicates: claim.duplicates + claim.tasks.length - adopted.restored };
+    const restored = await this.#adopt(claim.tasks, now, false);
+    return { claimed: restored, deadLetters: claim.deadLetters, duplicates: claim.duplicates + claim.tasks.length - restored };
   }
 
   /**
@@ -186,9 +181,20 @@ export class DurableScheduler {
   async adoptInbox(now: number): Promise<number> {
     this.#assertRestored('adopt handed-over tasks');
     const tasks = await this.#store.takeInbox();
-    if (tasks.length === 0) return 0;
+    return tasks.length === 0 ? 0 : this.#adopt(tasks, now, true);
+  }
+
+  /**
+   * Takes tasks another shard's step put into this one (a claim, a
+   * hand-over) into memory; returns how many were new here. The store put
+   * them behind everything it held, so what is enqueued next goes behind
+   * them there too; a duplicate's record goes, and tasks moved behind
+   * adopted ones in a held pair get their new seqs (a crash before those
+   * moves land leaves the pair in the store's order: later ones first).
+   */
+  async #adopt(tasks: readonly ScheduledTask[], now: number, handedOver: boolean): Promise<number> {
     this.#core.advanceSeq(tasks.reduce((max, t) => Math.max(max, t.seq), 0));
-    const adopted = this.#core.adopt(tasks, now, { handedOver: true });
+    const adopted = this.#core.adopt(tasks, now, { handedOver });
     const writes: StoreOp[] = [...acksOf(adopted.duplicates, tasks), ...adopted.moved.map((t): StoreOp => ({ op: 'move', id: t.id, seq: t.seq }))];
     if (writes.length > 0) await this.#writes.pushMany(writes);
     return adopted.restored;

@@ -130,13 +130,9 @@ export class PriorityScheduler {
 
   /** Completes an in-flight task; the next task of its pair becomes runnable. */
   ack(taskId: string, now: number): AckResult {
-    const entry = this.#tasks.get(taskId);
-    if (entry === undefined) return { ok: false, reason: 'unknown_task' };
-    if (entry.inFlightOn === null) return { ok: false, reason: 'not_in_flight' };
-    this.#release(entry);
-    this.#m.acked++;
-    this.#finish(entry, now);
-    return { ok: true, task: { ...entry.task } };
+    const result = this.#letGo(taskId, now);
+    if (result.ok) this.#m.acked++;
+    return result;
   }
 
   /**
@@ -146,6 +142,11 @@ export class PriorityScheduler {
    * pair moving on, but is not counted as done.
    */
   handOver(taskId: string, now: number): AckResult {
+    return this.#letGo(taskId, now);
+  }
+
+  /** Removes an in-flight task (done, or handed over) and moves its pair on. */
+  #letGo(taskId: string, now: number): AckResult {
     const entry = this.#tasks.get(taskId);
     if (entry === undefined) return { ok: false, reason: 'unknown_task' };
     if (entry.inFlightOn === null) return { ok: false, reason: 'not_in_flight' };
