@@ -13,7 +13,8 @@ import { assignOwners, type Member } from '../../../src/cluster/ownership/rendez
 import type { Tier } from '../../../src/domain/plans/plan-types.ts';
 import { testEnv, TEST_REDIS_URL } from '../../helpers/namespace.ts';
 import { ForwardingWorld, waitFor } from './forwarding-fixture.ts';
-import type { ChildStatus, Verdict } from './streaming-fixture.ts';
+import { NumberedTraffic, type Verdict } from './numbered-traffic.ts';
+import { childStatus, type ChildStatus } from './streaming-fixture.ts';
 
 export { waitFor };
 
@@ -35,15 +36,7 @@ export class Host {
   }
 
   status(): Promise<ChildStatus> {
-    return new Promise((resolve) => {
-      const onMessage = (m: { type?: string } & ChildStatus): void => {
-        if (m.type !== 'status') return;
-        this.proc.off('message', onMessage);
-        resolve(m);
-      };
-      this.proc.on('message', onMessage);
-      this.proc.send({ type: 'status' });
-    });
+    return childStatus(this.proc);
   }
 
   async running(): Promise<string[]> {
@@ -64,13 +57,13 @@ export class OwnershipWorld {
   readonly hosts: Host[] = [];
   /** The most gateway connections each bot had at once, sampled every 10 ms. */
   readonly maxConnections = new Map<string, number>();
-  readonly #posted = new Map<string, number>();
-  #pump: NodeJS.Timeout | null = null;
+  readonly #traffic: NumberedTraffic;
   readonly #sampler: NodeJS.Timeout;
 
   private constructor(world: ForwardingWorld, accounts: Account[]) {
     this.world = world;
     this.accounts = accounts;
+    this.#traffic = new NumberedTraffic(world.fake, accounts, 'own');
     this.#sampler = setInterval(() => {
       for (const a of accounts) this.maxConnections.set(a.botId, Math.max(this.maxConnections.get(a.botId) ?? 0, world.fake.connectedCount(a.botId)));
     }, 10);
@@ -135,51 +128,28 @@ export class OwnershipWorld {
 
   /** Posts one numbered message into every source each `everyMs`, until `stopTraffic`. */
   startTraffic(everyMs: number): void {
-    this.#pump = setInterval(() => {
-      for (const a of this.accounts) {
-        const n = this.#posted.get(a.src) ?? 0;
-        this.world.fake.postAsUser(a.src, { content: `own ${n}` });
-        this.#posted.set(a.src, n + 1);
-      }
-    }, everyMs);
+    this.#traffic.start(everyMs);
   }
 
   stopTraffic(): void {
-    if (this.#pump !== null) clearInterval(this.#pump);
-    this.#pump = null;
+    this.#traffic.stop();
   }
 
   arrived(a: Account): number[] {
-    return this.world.fake.messages(a.dst).map((m) => /\bown (\d+)/.exec(m.content)?.[1]).filter((n) => n !== undefined).map(Number);
+    return this.#traffic.arrived(a);
   }
 
   posted(): number {
-    return [...this.#posted.values()].reduce((x, y) => x + y, 0);
+    return this.#traffic.posted();
   }
 
   /** Until every posted message arrived (or `timeoutMs`), then a moment for late repeats. */
-  async settle(timeoutMs = 30_000): Promise<void> {
-    const posted = this.posted();
-    const delivered = (): number => this.accounts.reduce((n, a) => n + new Set(this.arrived(a)).size, 0);
-    await waitFor(`${posted} messages delivered`, () => delivered() >= posted, timeoutMs).catch(() => {});
-    await new Promise((r) => setTimeout(r, 1_000));
+  settle(timeoutMs = 30_000): Promise<void> {
+    return this.#traffic.settle(timeoutMs);
   }
 
   verdict(): Verdict {
-    const v: Verdict = { posted: this.posted(), delivered: 0, lost: 0, duplicated: 0, outOfOrder: 0 };
-    for (const a of this.accounts) {
-      const seen = new Set<number>();
-      let last = -1;
-      for (const n of this.arrived(a)) {
-        if (seen.has(n)) v.duplicated += 1;
-        else if (n < last) v.outOfOrder += 1;
-        seen.add(n);
-        last = Math.max(last, n);
-      }
-      v.delivered += seen.size;
-      v.lost += (this.#posted.get(a.src) ?? 0) - seen.size;
-    }
-    return v;
+    return this.#traffic.verdict();
   }
 
   /** Gateway connections of `accountIds`' bots now, added up. */

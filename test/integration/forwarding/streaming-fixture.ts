@@ -9,14 +9,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { testEnv } from '../../helpers/namespace.ts';
 import { ForwardingWorld, waitFor, type WorldOptions } from './forwarding-fixture.ts';
+import { NumberedTraffic, type Verdict } from './numbered-traffic.ts';
 
 export { waitFor };
+export type { Verdict };
 
 const CHILD = fileURLToPath(new URL('./fixtures/supervisor-child.ts', import.meta.url));
 
 export interface StreamPair { readerAccountId: string; src: string; dst: string }
-
-export interface Verdict { posted: number; delivered: number; lost: number; duplicated: number; outOfOrder: number }
 
 export interface ChildStatus {
   running: number;
@@ -40,14 +40,14 @@ export class StreamWorld {
   /** The writer's bot user id in the fake (to rate-limit its sends). */
   readonly writerBotId: string;
   child: ChildProcess | null = null;
-  readonly #posted = new Map<string, number>();
-  #pump: NodeJS.Timeout | null = null;
+  readonly #traffic: NumberedTraffic;
 
   private constructor(world: ForwardingWorld, pairs: StreamPair[], writer: { accountId: string; botId: string }) {
     this.world = world;
     this.pairs = pairs;
     this.writerAccountId = writer.accountId;
     this.writerBotId = writer.botId;
+    this.#traffic = new NumberedTraffic(world.fake, pairs, 'stream');
   }
 
   /** `readers` bots of one Elite user, each reading its own channel into its own destination through one writer bot. */
@@ -100,71 +100,39 @@ export class StreamWorld {
 
   /** The child's workers and the sessions placed on each. */
   status(): Promise<ChildStatus> {
-    const child = this.child!;
-    return new Promise((resolve) => {
-      const onMessage = (m: { type?: string } & ChildStatus): void => {
-        if (m.type !== 'status') return;
-        child.off('message', onMessage);
-        resolve(m);
-      };
-      child.on('message', onMessage);
-      child.send({ type: 'status' });
-    });
+    return childStatus(this.child!);
   }
 
   /** Posts one numbered message into every source channel each `everyMs`, until `stopTraffic`. */
   startTraffic(everyMs: number): void {
-    this.#pump = setInterval(() => {
-      for (const pair of this.pairs) {
-        const n = this.#posted.get(pair.src) ?? 0;
-        this.world.fake.postAsUser(pair.src, { content: `stream ${n}` });
-        this.#posted.set(pair.src, n + 1);
-      }
-    }, everyMs);
+    this.#traffic.start(everyMs);
   }
 
   stopTraffic(): void {
-    if (this.#pump !== null) clearInterval(this.#pump);
-    this.#pump = null;
+    this.#traffic.stop();
   }
 
   /** The numbers that reached `pair`'s destination, in the order they are there. */
   arrived(pair: StreamPair): number[] {
-    return this.world.fake.messages(pair.dst).map((m) => /stream (\d+)/.exec(m.content)?.[1]).filter((n) => n !== undefined).map(Number);
+    return this.#traffic.arrived(pair);
   }
 
   /** Messages delivered so far, over every pair. */
   delivered(): number {
-    return this.pairs.reduce((n, p) => n + new Set(this.arrived(p)).size, 0);
+    return this.#traffic.delivered();
   }
 
   /** Until every posted message has arrived somewhere (or `timeoutMs`), then a moment for late repeats. */
-  async settle(timeoutMs = 60_000): Promise<void> {
-    const posted = this.posted();
-    await waitFor(`${posted} messages delivered`, () => this.delivered() >= posted, timeoutMs).catch(() => {});
-    await new Promise((r) => setTimeout(r, 1_000));
+  settle(timeoutMs = 60_000): Promise<void> {
+    return this.#traffic.settle(timeoutMs);
   }
 
   posted(): number {
-    return [...this.#posted.values()].reduce((a, b) => a + b, 0);
+    return this.#traffic.posted();
   }
 
   verdict(): Verdict {
-    const v: Verdict = { posted: this.posted(), delivered: 0, lost: 0, duplicated: 0, outOfOrder: 0 };
-    for (const pair of this.pairs) {
-      const got = this.arrived(pair);
-      const seen = new Set<number>();
-      let last = -1;
-      for (const n of got) {
-        if (seen.has(n)) v.duplicated += 1;
-        else if (n < last) v.outOfOrder += 1;
-        seen.add(n);
-        last = Math.max(last, n);
-      }
-      v.delivered += seen.size;
-      v.lost += (this.#posted.get(pair.src) ?? 0) - seen.size;
-    }
-    return v;
+    return this.#traffic.verdict();
   }
 
   async close(): Promise<void> {
@@ -173,4 +141,17 @@ export class StreamWorld {
     this.child = null;
     await this.world.close();
   }
+}
+
+/** What a supervisor child reports when asked (fixtures/supervisor-child.ts). */
+export function childStatus(child: ChildProcess): Promise<ChildStatus> {
+  return new Promise((resolve) => {
+    const onMessage = (m: { type?: string } & ChildStatus): void => {
+      if (m.type !== 'status') return;
+      child.off('message', onMessage);
+      resolve(m);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'status' });
+  });
 }

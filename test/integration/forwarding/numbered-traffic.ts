@@ -1,0 +1,84 @@
+/**
+ * Human posts at a steady pace into source channels of the Discord fake,
+ * each carrying its number, and the verdict on what reached each pair's
+ * destination (lost, duplicated, out of order), counted from the numbers in
+ * the text. Shared by the fixtures that break something while traffic flows.
+ */
+import type { DiscordFake } from '../../fakes/discord/discord-fake.ts';
+import { waitFor } from './forwarding-fixture.ts';
+
+export interface Verdict { posted: number; delivered: number; lost: number; duplicated: number; outOfOrder: number }
+
+/** A source channel and the destination its messages should reach. */
+export interface TrafficPair { src: string; dst: string }
+
+export class NumberedTraffic {
+  readonly #fake: DiscordFake;
+  readonly #pairs: readonly TrafficPair[];
+  readonly #tag: string;
+  readonly #number: RegExp;
+  readonly #posted = new Map<string, number>();
+  #pump: NodeJS.Timeout | null = null;
+
+  /** `tag` starts every message (`<tag> <n>`), so other posts in the channels are not counted. */
+  constructor(fake: DiscordFake, pairs: readonly TrafficPair[], tag: string) {
+    this.#fake = fake;
+    this.#pairs = pairs;
+    this.#tag = tag;
+    this.#number = new RegExp(`\\b${tag} (\\d+)`);
+  }
+
+  /** Posts one numbered message into every source each `everyMs`, until `stop`. */
+  start(everyMs: number): void {
+    this.#pump = setInterval(() => {
+      for (const pair of this.#pairs) {
+        const n = this.#posted.get(pair.src) ?? 0;
+        this.#fake.postAsUser(pair.src, { content: `${this.#tag} ${n}` });
+        this.#posted.set(pair.src, n + 1);
+      }
+    }, everyMs);
+  }
+
+  stop(): void {
+    if (this.#pump !== null) clearInterval(this.#pump);
+    this.#pump = null;
+  }
+
+  /** The numbers that reached `pair`'s destination, in the order they are there. */
+  arrived(pair: TrafficPair): number[] {
+    return this.#fake.messages(pair.dst).map((m) => this.#number.exec(m.content)?.[1]).filter((n) => n !== undefined).map(Number);
+  }
+
+  /** Messages delivered so far, over every pair. */
+  delivered(): number {
+    return this.#pairs.reduce((n, p) => n + new Set(this.arrived(p)).size, 0);
+  }
+
+  posted(): number {
+    return [...this.#posted.values()].reduce((a, b) => a + b, 0);
+  }
+
+  /** Until every posted message has arrived somewhere (or `timeoutMs`), then a moment for late repeats. */
+  async settle(timeoutMs: number): Promise<void> {
+    const posted = this.posted();
+    await waitFor(`${posted} messages delivered`, () => this.delivered() >= posted, timeoutMs).catch(() => {});
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+
+  verdict(): Verdict {
+    const v: Verdict = { posted: this.posted(), delivered: 0, lost: 0, duplicated: 0, outOfOrder: 0 };
+    for (const pair of this.#pairs) {
+      const seen = new Set<number>();
+      let last = -1;
+      for (const n of this.arrived(pair)) {
+        if (seen.has(n)) v.duplicated += 1;
+        else if (n < last) v.outOfOrder += 1;
+        seen.add(n);
+        last = Math.max(last, n);
+      }
+      v.delivered += seen.size;
+      v.lost += (this.#posted.get(pair.src) ?? 0) - seen.size;
+    }
+    return v;
+  }
+}
