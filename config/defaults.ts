@@ -85,6 +85,11 @@ export const DEFAULTS = {
   API_METRICS_PORT: 9_465,
   /** `SHUTDOWN_TIMEOUT_MS`: how long graceful shutdown may take before the process exits anyway. Default `15000`. */
   SHUTDOWN_TIMEOUT_MS: 15_000,
+  /**
+   * `STARTUP_WAIT_MS`: how long a starting process waits for PostgreSQL and Redis to answer
+   * before it exits 1; 0 waits without end (logging each attempt). Default `0`.
+   */
+  STARTUP_WAIT_MS: 0,
   /** `PUBLIC_URL`: the address users reach the service at; links in mails start with it. Default `http://127.0.0.1:3000`. */
   PUBLIC_URL: 'http://127.0.0.1:3000',
   /** `TRUST_PROXY`: which proxies' `X-Forwarded-For` to believe for client addresses: `false`, `loopback`, `linklocal` or `uniquelocal`. Default `false`. */

@@ -13,6 +13,7 @@ import { startHttpServer } from './api/http-server.ts';
 import { ApiRequestMetrics } from './api/http/request-metrics.ts';
 import { startMetricsEndpoint } from './infra/metrics-endpoint.ts';
 import type { Config } from './config/load-config.ts';
+import { awaitDependency } from './infra/await-dependency.ts';
 import { provideDatabase } from './infra/database-provider.ts';
 import { runProcess } from './infra/process-entry.ts';
 import { redactUrl } from './infra/redact-url.ts';
@@ -23,12 +24,13 @@ import { componentLogger } from './logging/logger.ts';
 async function start(config: Config, root: Logger, shutdown: Shutdown): Promise<void> {
   const logger = componentLogger(root, 'infra');
 
-  const database = await provideDatabase({ config, logger: componentLogger(root, 'db') });
+  const wait = { logger, limitMs: config.STARTUP_WAIT_MS, signal: shutdown.signal };
+  const database = await awaitDependency(() => provideDatabase({ config, logger: componentLogger(root, 'db') }), { ...wait, what: 'PostgreSQL' });
   if (database.kind === 'embedded') shutdown.register('embedded PostgreSQL', database.stopServer);
   shutdown.register('database pool', database.closeOrm);
   if (shutdown.inProgress) return;
 
-  const redis = await provideRedis({ config, logger });
+  const redis = await awaitDependency(() => provideRedis({ config, logger }), { ...wait, what: 'Redis' });
   shutdown.register(`Redis (${redis.kind})`, redis.stop);
   if (shutdown.inProgress) return;
 

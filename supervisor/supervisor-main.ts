@@ -4,6 +4,7 @@
  * REDIS_URL. Restart intensity exceeded -> exit 1, and pm2 restarts it.
  */
 import { runProcess } from '../src/infra/process-entry.ts';
+import { awaitDependency } from '../src/infra/await-dependency.ts';
 import { provideDatabase } from '../src/infra/database-provider.ts';
 import { provideRedis } from '../src/infra/redis-provider.ts';
 import { requireServerUrls } from '../src/infra/require-urls.ts';
@@ -13,9 +14,10 @@ import { startSupervisorRuntime } from './supervisor-runtime.ts';
 
 await runProcess('supervisor', async (config, root, shutdown) => {
   const { redisUrl } = requireServerUrls(config, 'supervisor');
-  const database = await provideDatabase({ config, logger: componentLogger(root, 'db') });
+  const wait = { logger: componentLogger(root, 'infra'), limitMs: config.STARTUP_WAIT_MS, signal: shutdown.signal };
+  const database = await awaitDependency(() => provideDatabase({ config, logger: componentLogger(root, 'db') }), { ...wait, what: 'PostgreSQL' });
   shutdown.register('database pool', database.closeOrm);
-  const redis = await provideRedis({ config, logger: componentLogger(root, 'infra') });
+  const redis = await awaitDependency(() => provideRedis({ config, logger: componentLogger(root, 'infra') }), { ...wait, what: 'Redis' });
   shutdown.register('Redis', redis.stop);
   if (shutdown.inProgress) return;
   const runtime = await startSupervisorRuntime({

@@ -4,6 +4,7 @@
  * serves until SIGTERM. Needs DATABASE_URL and REDIS_URL.
  */
 import { openDatabase } from '../db/open-database.ts';
+import { awaitDependency } from '../infra/await-dependency.ts';
 import { runProcess } from '../infra/process-entry.ts';
 import { provideRedis } from '../infra/redis-provider.ts';
 import { requireServerUrls } from '../infra/require-urls.ts';
@@ -17,9 +18,10 @@ import { startMetricsEndpoint } from '../infra/metrics-endpoint.ts';
 
 await runProcess('api', async (config, root, shutdown) => {
   const { databaseUrl } = requireServerUrls(config, 'api');
-  const orm = await openDatabase({ databaseUrl, schema: config.DATABASE_SCHEMA, logger: componentLogger(root, 'db') });
+  const wait = { logger: componentLogger(root, 'infra'), limitMs: config.STARTUP_WAIT_MS, signal: shutdown.signal };
+  const orm = await awaitDependency(() => openDatabase({ databaseUrl, schema: config.DATABASE_SCHEMA, logger: componentLogger(root, 'db') }), { ...wait, what: 'PostgreSQL' });
   shutdown.register('database pool', () => orm.close());
-  const redis = await provideRedis({ config, logger: componentLogger(root, 'infra') });
+  const redis = await awaitDependency(() => provideRedis({ config, logger: componentLogger(root, 'infra') }), { ...wait, what: 'Redis' });
   shutdown.register('Redis', redis.stop);
   if (shutdown.inProgress) return;
   const ctx = createApiContext({ orm, redis: redis.redis, config, logger: componentLogger(root, 'api') });

@@ -12,6 +12,7 @@ import { createApiContext } from '../api/api-context.ts';
 import { chatLinksOf } from '../api/routes/chat-links.ts';
 import { telegramEndpointFromConfig } from '../api/telegram-login/login-endpoint.ts';
 import { openDatabase } from '../db/open-database.ts';
+import { awaitDependency } from '../infra/await-dependency.ts';
 import { EXIT_CONFIG, runProcess } from '../infra/process-entry.ts';
 import { provideRedis } from '../infra/redis-provider.ts';
 import { requireServerUrls } from '../infra/require-urls.ts';
@@ -33,9 +34,10 @@ await runProcess('bot', async (config, root, shutdown) => {
     return;
   }
   const { databaseUrl } = requireServerUrls(config, 'bot');
-  const orm = await openDatabase({ databaseUrl, schema: config.DATABASE_SCHEMA, logger: componentLogger(root, 'db') });
+  const wait = { logger: componentLogger(root, 'infra'), limitMs: config.STARTUP_WAIT_MS, signal: shutdown.signal };
+  const orm = await awaitDependency(() => openDatabase({ databaseUrl, schema: config.DATABASE_SCHEMA, logger: componentLogger(root, 'db') }), { ...wait, what: 'PostgreSQL' });
   shutdown.register('database pool', () => orm.close());
-  const redis = await provideRedis({ config, logger: componentLogger(root, 'infra') });
+  const redis = await awaitDependency(() => provideRedis({ config, logger: componentLogger(root, 'infra') }), { ...wait, what: 'Redis' });
   shutdown.register('Redis', redis.stop);
   if (shutdown.inProgress) return;
   const ctx = createApiContext({ orm, redis: redis.redis, config, logger: log });

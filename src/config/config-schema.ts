@@ -36,6 +36,12 @@ function portOrOff(name: string) {
   return z.coerce.number({ error: message }).int({ error: message }).min(0, { error: message }).max(65535, { error: message });
 }
 
+/** A duration in ms where 0 means "no limit". */
+function msOrNoLimit(name: string) {
+  const message = `${name} must be a whole number of milliseconds, 0 for no limit`;
+  return z.coerce.number({ error: message }).int({ error: message }).min(0, { error: message });
+}
+
 function optionalPositiveInt(name: string) {
   return z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), positiveInt(name).optional());
 }
@@ -139,6 +145,7 @@ export const configSchema = z
     API_METRICS_PORT: portOrOff('API_METRICS_PORT').default(DEFAULTS.API_METRICS_PORT),
     SCALE_OUT_WEBHOOK_URL: url('SCALE_OUT_WEBHOOK_URL', ['http:', 'https:']),
     SHUTDOWN_TIMEOUT_MS: positiveInt('SHUTDOWN_TIMEOUT_MS').default(DEFAULTS.SHUTDOWN_TIMEOUT_MS),
+    STARTUP_WAIT_MS: msOrNoLimit('STARTUP_WAIT_MS').default(DEFAULTS.STARTUP_WAIT_MS),
     PUBLIC_URL: url('PUBLIC_URL', ['http:', 'https:']).transform((v) => v ?? DEFAULTS.PUBLIC_URL),
     TRUST_PROXY: oneOf('TRUST_PROXY', ['false', 'loopback', 'linklocal', 'uniquelocal']).default(DEFAULTS.TRUST_PROXY),
     API_BODY_LIMIT_KB: positiveInt('API_BODY_LIMIT_KB').default(DEFAULTS.API_BODY_LIMIT_KB),

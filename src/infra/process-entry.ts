@@ -64,6 +64,8 @@ export async function runProcess(logFile: string, start: ProcessStart, ports: (c
   try {
     await start(config, root, shutdown);
   } catch (error) {
+    // A shutdown ended the start (a wait for a server, say): it decides the exit code.
+    if (shutdown.inProgress) return;
     // The operator asked for this refusal (REDIS_PERSISTENCE_CHECK=strict): restarting cannot help, so 78 and one line.
     if (error instanceof RedisPersistenceUnsafeError) {
       root.fatal(error.message);

@@ -35,6 +35,7 @@ export class Shutdown {
   #running: Promise<void> | null = null;
   #signals: NodeJS.Signals[] = [];
   #firstSignalAt = -Infinity;
+  readonly #stopping = new AbortController();
 
   constructor(options: ShutdownOptions) {
     this.#logger = options.logger;
@@ -49,6 +50,11 @@ export class Shutdown {
    */
   register(name: string, step: ShutdownStep): void {
     this.#steps.push({ name, step });
+  }
+
+  /** Aborted once shutdown begins: lets a start that waits (for a server to answer) give up at once. */
+  get signal(): AbortSignal {
+    return this.#stopping.signal;
   }
 
   /** True once shutdown has begun. */
@@ -87,6 +93,7 @@ export class Shutdown {
    * or e.g. `startup failed`.
    */
   run(reason: string, exitCode = 0): Promise<void> {
+    if (this.#running === null) this.#stopping.abort();
     this.#running ??= this.#runSteps(reason, exitCode);
     return this.#running;
   }

@@ -73,6 +73,8 @@ export interface HarnessOptions {
   telegramLogin?: TelegramLoginOptions;
   /** Clock of the context. Default `Date.now`. */
   now?: () => number;
+  /** A PostgreSQL of the test's own (migrated and seeded here). Default: this run's, migrated once. */
+  databaseUrl?: string;
 }
 
 export interface ApiHarness {
@@ -106,7 +108,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
   const prefix = `${TEST_REDIS_PREFIX}api${harnesses++}:`;
   const config = parseConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: TEST_DATABASE_URL,
+    DATABASE_URL: options.databaseUrl ?? TEST_DATABASE_URL,
     DATABASE_SCHEMA: API_SCHEMA,
     REDIS_URL: TEST_REDIS_URL,
     REDIS_KEY_PREFIX: prefix,
@@ -120,8 +122,13 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     ...options.env,
   });
   const logger = pino(baseOptions(process.env.LOG_LEVEL ?? 'error'));
-  const orm = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema: API_SCHEMA, poolMax: 6 });
-  await migrateOnce(orm);
+  const databaseUrl = options.databaseUrl ?? TEST_DATABASE_URL;
+  const orm = await openDatabase({ databaseUrl, schema: API_SCHEMA, poolMax: 6 });
+  if (options.databaseUrl === undefined) await migrateOnce(orm);
+  else {
+    await migrateUp(orm);
+    await seedPlans(orm.em.fork());
+  }
   const redis = new Redis(TEST_REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, lazyConnect: true });
   await redis.connect();
   const ctx = createApiContext({

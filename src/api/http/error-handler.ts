@@ -8,8 +8,9 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { isUnreachable } from '../../infra/await-dependency.ts';
 import {
-  InternalError, InvalidJsonError, PayloadTooLargeError, RouteNotFoundError, UnsupportedMediaTypeError, ValidationFailedError,
+  DependencyUnavailableError, InternalError, InvalidJsonError, PayloadTooLargeError, RouteNotFoundError, UnsupportedMediaTypeError, ValidationFailedError,
 } from '../../errors/registry.ts';
 import { SwitchboardError } from '../../errors/switchboard-error.ts';
 import { sanitize } from './json-content-type.ts';
@@ -21,6 +22,9 @@ interface BodyParserError {
   limit?: number;
   status?: number;
 }
+
+/** What a 503 for a storage outage asks the client to wait: about one reconnect round of the pools. */
+const DEPENDENCY_RETRY_AFTER_S = 5;
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new RouteNotFoundError({ method: req.method, path: req.path }));
@@ -34,6 +38,10 @@ function toSwitchboardError(err: unknown, req: Request): SwitchboardError | null
   // The router could not percent-decode a path parameter.
   if (err instanceof URIError) return new ValidationFailedError({ details: [{ path: '', message: 'The path is not valid percent-encoded UTF-8' }] });
   if (parserError?.type === 'entity.too.large') return new PayloadTooLargeError({ limitBytes: parserError.limit ?? 0 });
+  // PostgreSQL or Redis gone for a moment (a restart, a failover): the client may simply try again.
+  if (isUnreachable(err) || (err as { name?: unknown } | null)?.name === 'MaxRetriesPerRequestError') {
+    return new DependencyUnavailableError({ dependency: 'Storage', reason: 'a database server does not answer; try again in a few seconds' });
+  }
   if (parserError?.type === 'charset.unsupported' || parserError?.type === 'encoding.unsupported') {
     const sent = parserError.type === 'charset.unsupported' ? req.headers['content-type'] : `Content-Encoding ${req.headers['content-encoding'] ?? ''}`;
     return new UnsupportedMediaTypeError({ contentType: sanitize(sent ?? ''), accepted: 'application/json in UTF-8 (Content-Encoding gzip, deflate or br at most)' });
@@ -58,6 +66,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // Every 429 says when to come back: our own rate limits and Telegram's flood waits alike.
     const retryAfter = known?.details.retryAfterSeconds;
     if (error.status === 429 && typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
+    if (error.code === 'dependency_unavailable') res.set('Retry-After', String(DEPENDENCY_RETRY_AFTER_S));
     res.status(error.status).json(error.toJSON());
   };
 }

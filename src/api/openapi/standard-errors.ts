@@ -22,7 +22,7 @@ export function errorResponse(description: string): RouteResponse {
 
 const error = errorResponse;
 
-/** The errors a route gives by its shape: input → 400, signed in → 401/402/403, body → 413; always 429 and 500. */
+/** The errors a route gives by its shape: input → 400, signed in → 401/402/403, body → 413; always 429, 500 and 503. */
 export function standardErrors(spec: Pick<RouteSpec, 'auth' | 'body' | 'query' | 'params'>): Record<number, RouteResponse> {
   const out: Record<number, RouteResponse> = {};
   if (spec.body !== undefined || spec.query !== undefined || spec.params !== undefined) {
@@ -39,5 +39,6 @@ export function standardErrors(spec: Pick<RouteSpec, 'auth' | 'body' | 'query' |
   }
   out[429] = error('`rate_limited`; `Retry-After` says when to retry');
   out[500] = error('`internal_error`');
+  out[503] = error('`dependency_unavailable`: PostgreSQL or Redis does not answer for the moment (a restart, a failover); `Retry-After` says when to retry');
   return out;
 }
