@@ -18,6 +18,7 @@ import type { ApiRequestMetrics } from './http/request-metrics.ts';
 import { dashboardRouter } from './routes/dashboard.ts';
 import { docsRouter } from './routes/docs.ts';
 import { openApiRouter } from './routes/openapi.ts';
+import { readinessRouter } from './routes/readiness.ts';
 import { resourceRouters } from './routes/resource-routers.ts';
 
 export interface AppDependencies {
@@ -43,6 +44,7 @@ export function createApp(deps: AppDependencies): Express {
     app.use(billingWebhooksRouter(ctx));
     app.use(express.json({ limit: ctx.config.API_BODY_LIMIT_KB * 1024 }));
     app.use(openApiRouter(ctx));
+    app.use(readinessRouter(ctx));
     app.use(docsRouter());
     app.use(dashboardRouter());
     app.use(...authRouters(ctx));

@@ -75,6 +75,8 @@ export interface HarnessOptions {
   now?: () => number;
   /** A PostgreSQL of the test's own (migrated and seeded here). Default: this run's, migrated once. */
   databaseUrl?: string;
+  /** A Redis of the test's own. Default: this run's. */
+  redisUrl?: string;
 }
 
 export interface ApiHarness {
@@ -110,7 +112,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     NODE_ENV: 'test',
     DATABASE_URL: options.databaseUrl ?? TEST_DATABASE_URL,
     DATABASE_SCHEMA: API_SCHEMA,
-    REDIS_URL: TEST_REDIS_URL,
+    REDIS_URL: options.redisUrl ?? TEST_REDIS_URL,
     REDIS_KEY_PREFIX: prefix,
     SECRET_KEYS: `t1:${randomBytes(32).toString('base64')}`,
     JWT_SECRET: randomBytes(32).toString('base64'),
@@ -129,7 +131,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     await migrateUp(orm);
     await seedPlans(orm.em.fork());
   }
-  const redis = new Redis(TEST_REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, lazyConnect: true });
+  const redis = new Redis(options.redisUrl ?? TEST_REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, lazyConnect: true });
   await redis.connect();
   const ctx = createApiContext({
     orm, redis, config, logger,
