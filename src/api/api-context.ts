@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/load-config.ts';
 import { keyringFromConfig, type Keyring } from '../crypto/keyring.ts';
 import { AccessTokens } from './auth/access-tokens.ts';
+import { CheckoutLinks } from './billing/checkout-links.ts';
 import { apiSecret } from './auth/derived-secrets.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { ApiDoc } from './openapi/api-doc.ts';
@@ -30,6 +31,8 @@ export interface ApiContext {
   /** Seals secrets at rest (TOTP secrets, later session strings). */
   keyring: Keyring;
   accessTokens: AccessTokens;
+  /** Signs the links that start a Stripe checkout when followed (see billing/checkout-links.ts). */
+  checkoutLinks: CheckoutLinks;
   mailer: Mailer;
   /** Routers describe their routes here; served at `GET /v1/openapi.json`. */
   doc: ApiDoc;
@@ -80,6 +83,7 @@ export function createApiContext(options: ApiContextOptions): ApiContext {
       ttlSeconds: config.ACCESS_TOKEN_TTL,
       now,
     }),
+    checkoutLinks: new CheckoutLinks({ secret: apiSecret('JWT_SECRET', config, keyring), issuer: config.JWT_ISSUER, now }),
     mailer: options.mailer ?? createMailer(config),
     doc: new ApiDoc({ servers: [{ url: config.PUBLIC_URL, description: 'This deployment (PUBLIC_URL)' }] }),
     runtime: options.runtime ?? redisRuntimeNotifier(options.redis, config.REDIS_KEY_PREFIX),

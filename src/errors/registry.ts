@@ -672,6 +672,16 @@ export const BillingProviderRefusedError = defineError<{ provider: string; provi
   'BillingProviderRefusedError', 'billing_provider_refused', 409,
   (d) => `${d.provider} refused the request (${d.providerCode}): ${d.reason}`,
 );
+/** A checkout link (from `GET /v1/upgrade` or a bot's `/upgrade`) that this API did not sign, or altered. */
+export const CheckoutLinkInvalidError = defineError<Record<string, never>>(
+  'CheckoutLinkInvalidError', 'checkout_link_invalid', 400,
+  () => 'This checkout link is not valid: ask for a new one with /upgrade or GET /v1/upgrade',
+);
+/** A checkout link older than a day. */
+export const CheckoutLinkExpiredError = defineError<Record<string, never>>(
+  'CheckoutLinkExpiredError', 'checkout_link_expired', 410,
+  () => 'This checkout link has expired: ask for a new one with /upgrade or GET /v1/upgrade',
+);
 /** A checkout while the user already pays for a plan through this provider: plan changes and cancelling go through its portal. */
 export const AlreadySubscribedError = defineError<{ provider: string; plan: string }>(
   'AlreadySubscribedError', 'already_subscribed', 409,

@@ -51,20 +51,32 @@ async function customerFor(ctx: ApiContext, gateway: StripeGateway, userId: stri
   }
 }
 
-/** A checkout for `plan` billed `period`; refused when that is not sold or the user already pays through Stripe. */
-export async function createStripeCheckout(ctx: ApiContext, userId: string, plan: Tier, period: BillingCycle): Promise<CheckoutLink> {
-  const gateway = stripeOf(ctx);
-  const price = gateway.prices.priceOf(plan, period);
-  if (price === null) throw new PriceNotConfiguredError({ plan, period, available: gateway.prices.available() });
+/**
+ * Throws `already_subscribed` while the user pays through Stripe: a second
+ * checkout would start a second subscription charged alongside the first;
+ * plan changes go through the portal.
+ */
+export async function assertNoStripeSubscription(ctx: ApiContext, userId: string): Promise<void> {
   const current = await ctx.orm.em.fork().findOne(
     UserSubscription,
     { user: userId, status: { $in: [...CURRENT_SUBSCRIPTION_STATUSES] }, provider: 'stripe', billingStatus: { $ne: 'canceled' } },
     { populate: ['plan'] },
   );
-  // A second checkout would start a second subscription charged alongside the first; plan changes go through the portal.
   if (current !== null && (current.expiresAt === null || current.expiresAt === undefined || current.expiresAt.getTime() > ctx.now())) {
     throw new AlreadySubscribedError({ provider: 'stripe', plan: current.plan.getEntity().name });
   }
+}
+
+/**
+ * A checkout for `plan` billed `period`; refused when that is not sold or
+ * the user already pays through Stripe. `idempotencyKey` makes a repeated
+ * call (the same link followed twice) return the same session.
+ */
+export async function createStripeCheckout(ctx: ApiContext, userId: string, plan: Tier, period: BillingCycle, idempotencyKey?: string): Promise<CheckoutLink> {
+  const gateway = stripeOf(ctx);
+  const price = gateway.prices.priceOf(plan, period);
+  if (price === null) throw new PriceNotConfiguredError({ plan, period, available: gateway.prices.available() });
+  await assertNoStripeSubscription(ctx, userId);
   const customer = await customerFor(ctx, gateway, userId);
   const base = ctx.config.PUBLIC_URL.replace(/\/$/, '');
   const metadata = { userId, plan, period };
@@ -77,7 +89,7 @@ export async function createStripeCheckout(ctx: ApiContext, userId: string, plan
     cancel_url: `${base}/?billing=cancelled`,
     metadata,
     subscription_data: { metadata },
-  }));
+  }, idempotencyKey === undefined ? undefined : { idempotencyKey }));
   if (session.url === null) throw stripeFailure(new Error('Stripe returned a checkout session without a url'));
   return { plan, period, url: session.url, sessionId: session.id, expiresAt: new Date(session.expires_at * 1000) };
 }

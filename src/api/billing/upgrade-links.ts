@@ -1,40 +1,52 @@
 /**
  * How to pay for a higher plan, for `GET /v1/upgrade` and the bots'
- * `/upgrade` alike: a Stripe Checkout link per plan above the caller's (its
+ * `/upgrade` alike: a checkout link per plan above the caller's (its
  * monthly price when sold), or why there is none (billing not configured,
- * already paying: use the portal).
+ * already paying: use the portal). Nothing is asked of Stripe here: a link
+ * makes its Checkout Session when followed (`GET /v1/billing/checkout/start`).
  */
+import type { BillingCycle } from '../../db/entities/user-subscription.ts';
 import type { Tier } from '../../domain/plans/plan-types.ts';
 import { PAYMENT_NOTE } from '../../domain/plans/plan-upgrades.ts';
 import { AlreadySubscribedError } from '../../errors/registry.ts';
-import { SwitchboardError } from '../../errors/switchboard-error.ts';
 import type { ApiContext } from '../api-context.ts';
-import { createStripeCheckout, type CheckoutLink } from './stripe-checkout.ts';
+import { assertNoStripeSubscription } from './stripe-checkout.ts';
 import { stripeConfigured, stripeOf } from './stripe-gateway.ts';
+
+/** The path a checkout link points at, under PUBLIC_URL. */
+export const CHECKOUT_START_PATH = '/v1/billing/checkout/start';
+
+export interface UpgradeLink {
+  plan: Tier;
+  period: BillingCycle;
+  /** Opens Stripe's checkout for this plan when followed. */
+  url: string;
+  expiresAt: Date;
+}
 
 export interface UpgradePayment {
   available: boolean;
   /** What to do: follow a link, use the portal, or ask an administrator. */
   message: string;
-  checkout: CheckoutLink[];
+  checkout: UpgradeLink[];
 }
 
 export async function upgradePayment(ctx: ApiContext, userId: string, plans: readonly Tier[]): Promise<UpgradePayment> {
   if (!stripeConfigured(ctx)) return { available: false, message: PAYMENT_NOTE, checkout: [] };
-  const prices = stripeOf(ctx).prices;
-  const checkout: CheckoutLink[] = [];
   try {
-    for (const plan of plans) {
-      const price = prices.preferredFor(plan);
-      if (price !== null) checkout.push(await createStripeCheckout(ctx, userId, plan, price.period));
-    }
+    await assertNoStripeSubscription(ctx, userId);
   } catch (err) {
-    if (err instanceof AlreadySubscribedError) {
-      return { available: true, message: 'You pay through Stripe already: change or cancel your plan in the customer portal (POST /v1/billing/portal).', checkout: [] };
-    }
-    if (!(err instanceof SwitchboardError)) throw err;
-    ctx.logger.warn({ err, userId }, 'upgrade checkout links not made');
-    return { available: true, message: `Checkout is unavailable right now (${err.message}); try again shortly.`, checkout: [] };
+    if (!(err instanceof AlreadySubscribedError)) throw err;
+    return { available: true, message: 'You pay through Stripe already: change or cancel your plan in the customer portal (POST /v1/billing/portal).', checkout: [] };
+  }
+  const prices = stripeOf(ctx).prices;
+  const base = ctx.config.PUBLIC_URL.replace(/\/$/, '');
+  const checkout: UpgradeLink[] = [];
+  for (const plan of plans) {
+    const price = prices.preferredFor(plan);
+    if (price === null) continue;
+    const { link, expiresAt } = ctx.checkoutLinks.sign(userId, plan, price.period);
+    checkout.push({ plan, period: price.period, url: `${base}${CHECKOUT_START_PATH}?link=${link}`, expiresAt });
   }
   return {
     available: true,

@@ -1,6 +1,8 @@
 /**
  * `POST /v1/billing/checkout` (a Stripe Checkout link for a plan and
- * period), `POST /v1/billing/portal` (Stripe's customer portal: payment
+ * period), `GET /v1/billing/checkout/start` (where the links
+ * `GET /v1/upgrade` and the bots list lead: the session is made when one is
+ * followed, then a redirect to it), `POST /v1/billing/portal` (Stripe's customer portal: payment
  * method, plan change, cancelling), `GET /v1/billing/payments` (the
  * caller's payments, refunds and failed charges) and, for admins,
  * `GET /v1/admin/payments`.
@@ -12,6 +14,9 @@ import { BILLING_CYCLES, BILLING_PROVIDERS } from '../../db/entities/user-subscr
 import type { ApiContext } from '../api-context.ts';
 import { authOf, requireSession } from '../auth/authenticate.ts';
 import { createStripeCheckout, createStripePortal } from '../billing/stripe-checkout.ts';
+import { CHECKOUT_START_PATH } from '../billing/upgrade-links.ts';
+import { User } from '../../db/entities/user.ts';
+import { AccountInactiveError } from '../../errors/registry.ts';
 import { parseBody, parseQuery } from '../http/validate.ts';
 import { errorResponse } from '../openapi/standard-errors.ts';
 import { mountRoute } from '../openapi/mount-route.ts';
@@ -31,6 +36,18 @@ export const checkoutLinkSchema = z.object({
   url: z.string().describe('Stripe\'s hosted checkout page; the plan starts once Stripe confirms the payment'),
   sessionId: z.string(),
   expiresAt: timestampSchema.describe('The link works until then (Stripe: 24 hours)'),
+});
+
+/** A link listed by `GET /v1/upgrade`: no Stripe session yet, one is made when it is followed. */
+export const upgradeLinkSchema = z.object({
+  plan: z.enum(['pro', 'elite']),
+  period: z.enum(BILLING_CYCLES),
+  url: z.string().describe(`Opens Stripe's checkout for this plan when followed (${CHECKOUT_START_PATH}, which redirects there)`),
+  expiresAt: timestampSchema.describe('The link can be followed until then (24 hours)'),
+});
+
+const checkoutStartQuery = z.object({
+  link: z.string().min(1).max(2_048).describe('The signed link parameter from `GET /v1/upgrade` or a bot\'s `/upgrade`'),
 });
 
 export const paymentSchema = z.object({
@@ -85,6 +102,25 @@ export function billingRouter(ctx: ApiContext, guard: Guards): Router {
     const { plan, period } = parseBody(checkoutBody, req);
     const link = await createStripeCheckout(ctx, authOf(req).userId, plan, period);
     res.status(201).json({ ...link, expiresAt: link.expiresAt.toISOString() });
+  });
+
+  mountRoute(router, ctx.doc, {
+    method: 'get', path: CHECKOUT_START_PATH, summary: 'Follow a checkout link: makes the Stripe Checkout Session and redirects to it', tags: TAGS, auth: 'none',
+    query: checkoutStartQuery,
+    responses: {
+      303: { description: 'To Stripe\'s checkout page (`Location`); following the same link again leads to the same session' },
+      400: errorResponse('`validation_failed`, `checkout_link_invalid` or `price_not_configured`'),
+      403: errorResponse('`account_inactive`: the account the link was made for is suspended or deleted'),
+      409: notConfigured,
+      410: errorResponse('`checkout_link_expired`'),
+      503: errorResponse('`billing_provider_unavailable`'),
+    },
+  }, async (req, res) => {
+    const claims = ctx.checkoutLinks.verify(parseQuery(checkoutStartQuery, req).link);
+    const user = await ctx.orm.em.fork().findOne(User, { id: claims.userId }, { fields: ['status'] });
+    if (user === null || user.status !== 'active') throw new AccountInactiveError({ status: user?.status ?? 'deleted' });
+    const session = await createStripeCheckout(ctx, claims.userId, claims.plan, claims.period, `switchboard-checkout-${claims.linkId}`);
+    res.status(303).location(session.url).end();
   });
 
   mountRoute(router, ctx.doc, {

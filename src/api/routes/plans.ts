@@ -13,7 +13,7 @@ import { effectivePlan } from '../../domain/plans/effective-plan.ts';
 import { TIERS_BY_PRIORITY } from '../../domain/plans/plan-types.ts';
 import { upgradeOptions } from '../../domain/plans/plan-upgrades.ts';
 import { upgradePayment } from '../billing/upgrade-links.ts';
-import { checkoutLinkSchema } from './billing.ts';
+import { upgradeLinkSchema } from './billing.ts';
 import type { ApiContext } from '../api-context.ts';
 import { authOf } from '../auth/authenticate.ts';
 import { requestPlan } from '../auth/user-plan.ts';
@@ -54,7 +54,7 @@ const upgradeSchema = z.object({
   payment: z.object({
     available: z.boolean().describe('Whether plans can be bought online here'),
     message: z.string(),
-    checkout: z.array(checkoutLinkSchema).describe('A Stripe Checkout link per plan above yours (monthly when sold)'),
+    checkout: z.array(upgradeLinkSchema).describe('A checkout link per plan above yours (monthly when sold)'),
   }),
 });
 

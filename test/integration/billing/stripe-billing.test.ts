@@ -241,11 +241,21 @@ describe('billing: Stripe checkout, portal and webhooks', function () {
     assert.equal(refused.status, 403);
   });
 
-  it('/v1/upgrade gives a checkout link per higher plan; once subscribed it points to the portal', async () => {
+  /** Follows a link as a browser would the first hop: the redirect, not Stripe's page. */
+  async function follow(url: string): Promise<{ status: number; location: string | null; body: { error?: { code: string; message: string } } | null }> {
+    const res = await fetch(url.replace(/^https?:\/\/[^/]+/, w.h.baseUrl), { redirect: 'manual' });
+    const text = await res.text();
+    return { status: res.status, location: res.headers.get('location'), body: text === '' ? null : JSON.parse(text) };
+  }
+
+  it('/v1/upgrade gives a checkout link per higher plan, asking nothing of Stripe; once subscribed it points to the portal', async () => {
     const u = await w.h.registerUser();
+    const stripeCalls = w.stripe.calls.length;
     const res = await w.h.request('get', '/v1/upgrade', { token: u.accessToken });
     assert.equal(res.body.payment.available, true);
     assert.deepEqual(res.body.payment.checkout.map((l: { plan: string; period: string }) => [l.plan, l.period]), [['pro', 'monthly'], ['elite', 'monthly']]);
+    assert.equal(w.stripe.calls.length, stripeCalls, 'looking at the options made no session and no customer');
+    assert.match(res.body.payment.checkout[0].url, /^http:\/\/127\.0\.0\.1:3000\/v1\/billing\/checkout\/start\?link=[\w-]+\.[\w-]+\.[\w-]+$/);
     const { u: payer, completed, paid } = await checkedOut('pro');
     await w.deliver(completed);
     await w.deliver(paid);
@@ -265,11 +275,59 @@ describe('billing: Stripe checkout, portal and webhooks', function () {
     await runner.handle(who, `/link ${code}`);
     try {
       const reply = (await runner.handle(who, '/upgrade'))!.text;
-      assert.match(reply, /\nPro\n[\s\S]*Subscribe \(monthly\): https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_\S+\n[\s\S]*\nElite\n[\s\S]*Subscribe \(monthly\): https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/);
+      const start = /Subscribe \(monthly\): (http:\/\/127\.0\.0\.1:3000\/v1\/billing\/checkout\/start\?link=\S+)/g;
+      assert.match(reply, /\nPro\n[\s\S]*Subscribe \(monthly\): \S+\n[\s\S]*\nElite\n[\s\S]*Subscribe \(monthly\): \S+/);
+      const links = [...reply.matchAll(start)].map((m) => m[1]!);
+      assert.equal(links.length, 2);
+      // The bot's link leads to Stripe's page for that plan, made when followed.
+      const opened = await follow(links[1]!);
+      assert.equal(opened.status, 303);
+      assert.equal(w.stripe.sessions.get(opened.location!.split('/').at(-1)!)?.metadata?.plan, 'elite');
       assert.doesNotMatch(reply, /contact an administrator/);
     } finally {
       await chatLinksOf(w.h.ctx).unlink('telegram', who.chatUserId);
     }
+  });
+
+  it('a checkout link makes its session when followed, the same one when followed again; altered, expired or for a suspended account it is refused', async () => {
+    const u = await w.h.registerUser();
+    const { body } = await w.h.request('get', '/v1/upgrade', { token: u.accessToken });
+    const url: string = body.payment.checkout[0].url;
+    const first = await follow(url);
+    assert.equal(first.status, 303, JSON.stringify(first.body));
+    assert.match(first.location!, /^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/);
+    const session = w.stripe.sessions.get(first.location!.split('/').at(-1)!)!;
+    assert.deepEqual([session.client_reference_id, session.metadata?.plan, session.metadata?.period], [u.userId, 'pro', 'monthly']);
+    const sessions = w.stripe.sessions.size;
+    assert.equal((await follow(url)).location, first.location, 'a double click opens the same session');
+    assert.equal(w.stripe.sessions.size, sessions);
+
+    const link = new URL(url).searchParams.get('link')!;
+    const [header, payload, signature] = link.split('.');
+    const elite = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), plan: 'elite' })).toString('base64url');
+    for (const bad of [`${header}.${elite}.${signature}`, 'not-a-link', w.h.ctx.accessTokens.issue({ userId: u.userId, role: 'free_user' })]) {
+      const refused = await follow(`${w.h.baseUrl}/v1/billing/checkout/start?link=${encodeURIComponent(bad)}`);
+      assert.deepEqual([refused.status, refused.body?.error?.code], [400, 'checkout_link_invalid'], bad);
+      assert.equal(refused.body?.error?.message, 'This checkout link is not valid: ask for a new one with /upgrade or GET /v1/upgrade');
+    }
+    assert.deepEqual([(await follow(`${w.h.baseUrl}/v1/billing/checkout/start`)).status], [400], 'no link at all');
+
+    const later = await w.h.request('get', '/v1/upgrade', { token: u.accessToken });
+    w.clock.at += DAY + 1_000;
+    try {
+      const expired = await follow(later.body.payment.checkout[1].url);
+      assert.deepEqual([expired.status, expired.body?.error?.code], [410, 'checkout_link_expired']);
+    } finally {
+      w.clock.at -= DAY + 1_000;
+    }
+
+    const suspended = await w.h.registerUser();
+    const offer = await w.h.request('get', '/v1/upgrade', { token: suspended.accessToken });
+    const em = w.h.ctx.orm.em.fork();
+    await em.nativeUpdate(User, { id: suspended.userId }, { status: 'suspended' });
+    const inactive = await follow(offer.body.payment.checkout[0].url);
+    assert.deepEqual([inactive.status, inactive.body?.error?.code], [403, 'account_inactive']);
+    assert.equal(w.stripe.sessions.size, sessions, 'no session for a refused link');
   });
 });
 
