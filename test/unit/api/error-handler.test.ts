@@ -27,6 +27,13 @@ describe('api error handler', () => {
     app.get('/quota', () => {
       throw new QuotaExceededError({ resource: 'pairs', current: 5, limit: 5, plan: 'free' });
     });
+    // What pg, MikroORM and ioredis throw when their server is gone: a refused connect wrapped as MikroORM does, and ioredis giving up.
+    app.get('/pg-down', () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { name: 'DriverException', cause: Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }) });
+    });
+    app.get('/redis-down', () => {
+      throw Object.assign(new Error('Reached the max retries per request limit (which is 20).'), { name: 'MaxRetriesPerRequestError' });
+    });
     app.get('/zod', () => {
       z.object({ n: z.number() }).parse({ n: 'x' });
     });
@@ -53,6 +60,17 @@ describe('api error handler', () => {
       assert.deepEqual(res.body, { error: { message: 'Internal server error', code: 'internal_error' } });
     }
     assert.ok(logged.some((line) => line.includes('internal detail') && line.includes('reqId')));
+  });
+
+  it('answers PostgreSQL or Redis gone as 503 dependency_unavailable with Retry-After, naming no host', async () => {
+    for (const path of ['/pg-down', '/redis-down']) {
+      const res = await fetch(`${server.url}${path.slice(1)}`);
+      assert.equal(res.status, 503, path);
+      assert.equal(res.headers.get('retry-after'), '5');
+      assert.deepEqual(await res.json(), {
+        error: { code: 'dependency_unavailable', message: 'Storage is unavailable: a database server does not answer; try again in a few seconds', dependency: 'Storage', reason: 'a database server does not answer; try again in a few seconds' },
+      });
+    }
   });
 
   it('answers a SwitchboardError with its status, code and details', async () => {
