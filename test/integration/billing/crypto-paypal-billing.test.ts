@@ -109,6 +109,44 @@ describe('billing: NOWPayments and PayPal webhooks', function () {
     assert.ok(paypal.verifications.every((v) => v === 'SUCCESS'));
   });
 
+  it('PayPal: a plan change, a failed charge (grace, past due) and a refund map to the same transitions as Stripe\'s, once each', async () => {
+    const u = await w.h.registerUser();
+    const at = (ms: number) => new Date(w.clock.at + ms).toISOString();
+    const next = at(30 * 86_400_000);
+    const state = (id: string, type: string, plan: string, ms: number) => paypalEvent(id, type, {
+      id: 'I-SUB2', plan_id: `P-${plan.toUpperCase()}`, status: 'ACTIVE', custom_id: `${u.userId}:${plan}:monthly`, start_time: at(0),
+      billing_info: { next_billing_time: next, last_payment: { amount: { currency_code: 'USD', value: '9.00' }, time: at(ms) } },
+    });
+    assert.equal((await sendPayPal(state('WH-2A', 'BILLING.SUBSCRIPTION.ACTIVATED', 'pro', 0))).body.outcome, 'open');
+    assert.equal(await runtimeTier(w, u.userId), 'pro');
+
+    // The subscriber revised the plan in PayPal: our custom_id travels with the new plan.
+    const updated = state('WH-2B', 'BILLING.SUBSCRIPTION.UPDATED', 'elite', 1_000);
+    assert.equal((await sendPayPal(updated)).body.outcome, 'open', 'another plan: a subscription row of its own, as with Stripe');
+    assert.equal((await sendPayPal(updated)).body.duplicate, true);
+    assert.equal(await runtimeTier(w, u.userId), 'elite');
+
+    const failed = paypalEvent('WH-2C', 'BILLING.SUBSCRIPTION.PAYMENT.FAILED', {
+      id: 'I-SUB2', status: 'ACTIVE', custom_id: `${u.userId}:elite:monthly`,
+      billing_info: { last_failed_payment: { amount: { currency_code: 'USD', value: '29.00' }, time: at(2_000), reason_code: 'PAYMENT_DENIED' } },
+    });
+    assert.equal((await sendPayPal(failed)).body.duplicate, false);
+    const afterFailure = (await subscriptionsOf(w, u.userId)).at(-1)!;
+    assert.equal(afterFailure.billingStatus, 'past_due');
+    assert.ok(afterFailure.graceUntil instanceof Date && afterFailure.graceUntil.getTime() > w.clock.at, 'a grace period, not an immediate lapse');
+    assert.equal(await runtimeTier(w, u.userId), 'elite', 'the plan holds through the grace');
+    const failures = await w.h.ctx.orm.em.fork().find(Payment, { user: u.userId, provider: 'paypal', status: 'failed' });
+    assert.deepEqual(failures.map((p) => [p.amountCents, p.currency]), [[2900, 'usd']]);
+
+    const refund = paypalEvent('WH-2D', 'PAYMENT.SALE.REFUNDED', {
+      id: 'REF-1', state: 'completed', amount: { total: '9.00', currency: 'USD' }, sale_id: 'SALE-9', billing_agreement_id: 'I-SUB2', custom: `${u.userId}:elite:monthly`,
+    });
+    assert.equal((await sendPayPal(refund)).body.duplicate, false);
+    assert.equal((await sendPayPal(refund)).body.duplicate, true);
+    const refunds = await w.h.ctx.orm.em.fork().find(Payment, { user: u.userId, provider: 'paypal', status: 'refunded' });
+    assert.deepEqual(refunds.map((p) => [p.externalId, p.amountCents]), [['REF-1', 900]]);
+  });
+
   it('PayPal: a signature PayPal does not confirm, or missing headers, is 400 and changes nothing', async () => {
     const u = await w.h.registerUser();
     const event = paypalEvent('WH-2A', 'BILLING.SUBSCRIPTION.ACTIVATED', {
