@@ -90,6 +90,11 @@ export const DEFAULTS = {
    * before it exits 1; 0 waits without end (logging each attempt). Default `0`.
    */
   STARTUP_WAIT_MS: 0,
+  /**
+   * `REDIS_COMMAND_TIMEOUT_MS`: how long the API and the bots wait for a Redis command before the request
+   * answers 503 `dependency_unavailable` (the supervisor always waits). Default `2000`.
+   */
+  REDIS_COMMAND_TIMEOUT_MS: 2_000,
   /** `PUBLIC_URL`: the address users reach the service at; links in mails start with it. Default `http://127.0.0.1:3000`. */
   PUBLIC_URL: 'http://127.0.0.1:3000',
   /** `TRUST_PROXY`: which proxies' `X-Forwarded-For` to believe for client addresses: `false`, `loopback`, `linklocal` or `uniquelocal`. Default `false`. */

@@ -21,7 +21,10 @@ await runProcess('api', async (config, root, shutdown) => {
   const wait = { logger: componentLogger(root, 'infra'), limitMs: config.STARTUP_WAIT_MS, signal: shutdown.signal };
   const orm = await awaitDependency(() => openDatabase({ databaseUrl, schema: config.DATABASE_SCHEMA, logger: componentLogger(root, 'db') }), { ...wait, what: 'PostgreSQL' });
   shutdown.register('database pool', () => orm.close());
-  const redis = await awaitDependency(() => provideRedis({ config, logger: componentLogger(root, 'infra') }), { ...wait, what: 'Redis' });
+  const redis = await awaitDependency(
+    () => provideRedis({ config, logger: componentLogger(root, 'infra'), commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS }),
+    { ...wait, what: 'Redis' },
+  );
   shutdown.register('Redis', redis.stop);
   if (shutdown.inProgress) return;
   const ctx = createApiContext({ orm, redis: redis.redis, config, logger: componentLogger(root, 'api') });

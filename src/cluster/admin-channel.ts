@@ -16,6 +16,7 @@ import {
   SupervisorUnreachableError,
 } from '../errors/registry.ts';
 import { SwitchboardError } from '../errors/switchboard-error.ts';
+import { blockingClient } from '../infra/blocking-client.ts';
 import { keys } from './redis-keys.ts';
 import type { AdminCommand, AdminReply, AdminRequest } from './status-snapshot.ts';
 
@@ -57,7 +58,7 @@ export async function sendAdminCommand(
   const replyKey = keys.commandReply(id);
 
   // BLPOP holds its connection until it returns, so it gets one of its own.
-  const blocking = redis.duplicate();
+  const blocking = blockingClient(redis);
   blocking.on('error', () => {
     // The pending BLPOP rejects with the same failure; that is where it is reported.
   });
@@ -212,7 +213,7 @@ export class AdminCommandListener {
     const stream = keys.supervisorCommands(this.#supervisorId);
     const newest = await this.#redis.xrevrange(stream, '+', '-', 'COUNT', 1);
     if (this.#abort.signal.aborted) return;
-    const blocking = this.#redis.duplicate();
+    const blocking = blockingClient(this.#redis);
     blocking.on('error', (error: Error) => {
       if (!this.#abort.signal.aborted) this.#onError(error);
     });

@@ -14,6 +14,7 @@ import { telegramEndpointFromConfig } from '../api/telegram-login/login-endpoint
 import { openDatabase } from '../db/open-database.ts';
 import { awaitDependency } from '../infra/await-dependency.ts';
 import { EXIT_CONFIG, runProcess } from '../infra/process-entry.ts';
+import { blockingClient } from '../infra/blocking-client.ts';
 import { provideRedis } from '../infra/redis-provider.ts';
 import { requireServerUrls } from '../infra/require-urls.ts';
 import { componentLogger } from '../logging/logger.ts';
@@ -37,7 +38,10 @@ await runProcess('bot', async (config, root, shutdown) => {
   const wait = { logger: componentLogger(root, 'infra'), limitMs: config.STARTUP_WAIT_MS, signal: shutdown.signal };
   const orm = await awaitDependency(() => openDatabase({ databaseUrl, schema: config.DATABASE_SCHEMA, logger: componentLogger(root, 'db') }), { ...wait, what: 'PostgreSQL' });
   shutdown.register('database pool', () => orm.close());
-  const redis = await awaitDependency(() => provideRedis({ config, logger: componentLogger(root, 'infra') }), { ...wait, what: 'Redis' });
+  const redis = await awaitDependency(
+    () => provideRedis({ config, logger: componentLogger(root, 'infra'), commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS }),
+    { ...wait, what: 'Redis' },
+  );
   shutdown.register('Redis', redis.stop);
   if (shutdown.inProgress) return;
   const ctx = createApiContext({ orm, redis: redis.redis, config, logger: log });
@@ -81,7 +85,7 @@ await runProcess('bot', async (config, root, shutdown) => {
   }
   if (shutdown.inProgress) return;
   // Its own connection: a blocking read would hold up the commands' Redis calls behind it.
-  const outboxRedis = redis.redis.duplicate();
+  const outboxRedis = blockingClient(redis.redis);
   shutdown.register('notice outbox connection', async () => { await outboxRedis.quit(); });
   const notices = new NoticeDelivery({ outbox: new NoticeOutbox(outboxRedis), links, senders, logger: log });
   await notices.start();

@@ -146,6 +146,7 @@ export const configSchema = z
     SCALE_OUT_WEBHOOK_URL: url('SCALE_OUT_WEBHOOK_URL', ['http:', 'https:']),
     SHUTDOWN_TIMEOUT_MS: positiveInt('SHUTDOWN_TIMEOUT_MS').default(DEFAULTS.SHUTDOWN_TIMEOUT_MS),
     STARTUP_WAIT_MS: msOrNoLimit('STARTUP_WAIT_MS').default(DEFAULTS.STARTUP_WAIT_MS),
+    REDIS_COMMAND_TIMEOUT_MS: positiveInt('REDIS_COMMAND_TIMEOUT_MS').default(DEFAULTS.REDIS_COMMAND_TIMEOUT_MS),
     PUBLIC_URL: url('PUBLIC_URL', ['http:', 'https:']).transform((v) => v ?? DEFAULTS.PUBLIC_URL),
     TRUST_PROXY: oneOf('TRUST_PROXY', ['false', 'loopback', 'linklocal', 'uniquelocal']).default(DEFAULTS.TRUST_PROXY),
     API_BODY_LIMIT_KB: positiveInt('API_BODY_LIMIT_KB').default(DEFAULTS.API_BODY_LIMIT_KB),

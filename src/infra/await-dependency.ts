@@ -28,16 +28,21 @@ export interface AwaitDependencyOptions {
   maxDelayMs?: number;
 }
 
-/** Redis answers LOADING while it reads its AOF after a restart: up, but not yet serving. */
-function isLoading(error: unknown, depth = 0): boolean {
+/**
+ * Redis not serving: LOADING while it reads its AOF after a restart, and
+ * ioredis giving a command up (`commandTimeout` passed, or the reconnects
+ * `maxRetriesPerRequest` allows spent).
+ */
+function isRedisUnavailable(error: unknown, depth = 0): boolean {
   if (error === null || typeof error !== 'object' || depth > 5) return false;
-  const { message, cause } = error as { message?: unknown; cause?: unknown };
-  return (typeof message === 'string' && message.startsWith('LOADING ')) || isLoading(cause, depth + 1);
+  const { message, name, cause } = error as { message?: unknown; name?: unknown; cause?: unknown };
+  if (name === 'MaxRetriesPerRequestError' || message === 'Command timed out') return true;
+  return (typeof message === 'string' && message.startsWith('LOADING ')) || isRedisUnavailable(cause, depth + 1);
 }
 
-/** Not reached, or not serving yet: what waiting can cure. */
+/** PostgreSQL or Redis not reached, or not serving yet: what waiting can cure. */
 export function isUnreachable(error: unknown): boolean {
-  return isDatabaseUnavailable(error) || isLoading(error);
+  return isDatabaseUnavailable(error) || isRedisUnavailable(error);
 }
 
 /** Calls `open` until it succeeds, waiting between attempts while its failures are {@link AwaitDependencyOptions.retryable}. */

@@ -33,6 +33,15 @@ export interface RedisProviderOptions {
   logger: Logger;
   /** PATH searched for redis-server. Default `process.env.PATH`. */
   searchPath?: string;
+  /**
+   * A command unanswered this long fails (ioredis' `commandTimeout`), and one
+   * issued while disconnected fails after one reconnect attempt, instead of
+   * waiting for Redis: for processes that answer people (the API, the bots),
+   * which should say 503 rather than hang while Redis is frozen or gone.
+   * `REDIS_COMMAND_TIMEOUT_MS`. Default: none, commands wait (the
+   * supervisor's accepted work relies on its writes completing).
+   */
+  commandTimeoutMs?: number;
 }
 
 /** The warning logged when falling back to the stand-in; tests match on it. */
@@ -43,10 +52,17 @@ interface Connected {
   check: RedisPersistenceCheck;
 }
 
+/** The options of every client Switchboard opens; see {@link RedisProviderOptions.commandTimeoutMs}. */
+export function redisClientOptions(keyPrefix: string, commandTimeoutMs?: number): RedisOptions {
+  return {
+    keyPrefix, lazyConnect: true, connectTimeout: 5_000,
+    ...(commandTimeoutMs === undefined ? {} : { commandTimeout: commandTimeoutMs, maxRetriesPerRequest: 1 }),
+  };
+}
+
 async function connect(url: string, keyPrefix: string, what: string, options: RedisProviderOptions): Promise<Connected> {
   const { logger } = options;
-  const redisOptions: RedisOptions = { keyPrefix, lazyConnect: true, connectTimeout: 5_000 };
-  const redis = new Redis(url, redisOptions);
+  const redis = new Redis(url, redisClientOptions(keyPrefix, options.commandTimeoutMs));
   // ioredis reconnects by itself (at most every 2 s); without a listener each failure would crash us.
   logOutages(redis, { logger, what });
   try {

@@ -24,6 +24,7 @@ import { SubscriptionPlan, User, UserSubscription, type UserRole } from '../../s
 import { migrateUp } from '../../src/db/migrator.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { seedPlans } from '../../src/db/seed-plans.ts';
+import { redisClientOptions } from '../../src/infra/redis-provider.ts';
 import { baseOptions } from '../../src/logging/logger.ts';
 import { TEST_DATABASE_URL, TEST_REDIS_PREFIX, TEST_REDIS_URL, TEST_SCHEMA } from './namespace.ts';
 import { OpenApiValidator } from './openapi-validator.ts';
@@ -131,7 +132,10 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     await migrateUp(orm);
     await seedPlans(orm.em.fork());
   }
-  const redis = new Redis(options.redisUrl ?? TEST_REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, lazyConnect: true });
+  // As an API process opens it: a command Redis leaves unanswered fails after REDIS_COMMAND_TIMEOUT_MS.
+  const redis = new Redis(options.redisUrl ?? TEST_REDIS_URL, redisClientOptions(config.REDIS_KEY_PREFIX, config.REDIS_COMMAND_TIMEOUT_MS));
+  // Reconnects are ioredis' own; a test that stops its Redis sees the failures in the answers.
+  redis.on('error', () => {});
   await redis.connect();
   const ctx = createApiContext({
     orm, redis, config, logger,

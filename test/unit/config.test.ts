@@ -85,6 +85,7 @@ describe('configuration', () => {
     ['LOG_RETAIN_FILES', { LOG_RETAIN_FILES: '0' }, 'LOG_RETAIN_FILES must be a positive whole number'],
     ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: '-5' }, 'SHUTDOWN_TIMEOUT_MS must be a positive whole number'],
     ['STARTUP_WAIT_MS', { STARTUP_WAIT_MS: '-1' }, 'STARTUP_WAIT_MS must be a whole number of milliseconds, 0 for no limit'],
+    ['REDIS_COMMAND_TIMEOUT_MS', { REDIS_COMMAND_TIMEOUT_MS: '0' }, 'REDIS_COMMAND_TIMEOUT_MS must be a positive whole number'],
     ['STARTUP_WAIT_MS fraction', { STARTUP_WAIT_MS: '1.5' }, 'STARTUP_WAIT_MS must be a whole number of milliseconds, 0 for no limit'],
     ['SECRET_KEYS format', { SECRET_KEYS: 'k1:short' }, 'SECRET_KEYS must be comma-separated keyId:base64 entries, each key 32 bytes (openssl rand -base64 32)'],
     ['SECRET_KEYS duplicate', { SECRET_KEYS: `${KEY},${KEY}` }, 'SECRET_KEYS names a key id twice'],

@@ -39,7 +39,7 @@ function toSwitchboardError(err: unknown, req: Request): SwitchboardError | null
   if (err instanceof URIError) return new ValidationFailedError({ details: [{ path: '', message: 'The path is not valid percent-encoded UTF-8' }] });
   if (parserError?.type === 'entity.too.large') return new PayloadTooLargeError({ limitBytes: parserError.limit ?? 0 });
   // PostgreSQL or Redis gone for a moment (a restart, a failover): the client may simply try again.
-  if (isUnreachable(err) || (err as { name?: unknown } | null)?.name === 'MaxRetriesPerRequestError') {
+  if (isUnreachable(err)) {
     return new DependencyUnavailableError({ dependency: 'Storage', reason: 'a database server does not answer; try again in a few seconds' });
   }
   if (parserError?.type === 'charset.unsupported' || parserError?.type === 'encoding.unsupported') {

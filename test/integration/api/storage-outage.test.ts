@@ -72,19 +72,32 @@ describe('API during storage outages (private servers)', function () {
     assert.equal(await h.ctx.orm.em.fork().count(User, { email: 'outage@example.com' }), 0, 'the refused registration wrote nothing');
   });
 
-  it('the readiness route names Redis while it is frozen, and is ready again once it answers', async () => {
+  it('Redis frozen or gone: 503 after REDIS_COMMAND_TIMEOUT_MS rather than a request that hangs; the readiness route names Redis', async () => {
     dir = mkdtempSync(join(tmpdir(), 'sb-api-redis-'));
     const executable = await findOnPath('redis-server');
     assert.ok(executable, 'redis-server on PATH');
     redis = await startEmbeddedRedis({ executable, root: dir, port: await freePort(), logger });
     api = await startApiHarness({ redisUrl: redis.url });
     const h = api;
+    const user = await h.registerUser();
     assert.equal((await h.request('get', '/v1/health/ready')).status, 200);
     process.kill(redis.pid, 'SIGSTOP');
     const frozen = await h.request('get', '/v1/health/ready');
     assert.equal(frozen.status, 503);
     assert.equal(frozen.body.error.message, 'Redis is unavailable: no answer within 1000 ms');
+    // A signed-in request counts against the plan's rate limit in Redis: it answers 503 after REDIS_COMMAND_TIMEOUT_MS, not never.
+    const asked = Date.now();
+    const stalled = await h.request('get', '/v1/me', { token: user.accessToken });
+    const tookMs = Date.now() - asked;
+    assert.deepEqual([stalled.status, stalled.body.error.code], [503, 'dependency_unavailable']);
+    assert.ok(tookMs < 10_000, `answered after ${tookMs} ms`);
     process.kill(redis.pid, 'SIGCONT');
     await waitFor('ready again', async () => (await h.request('get', '/v1/health/ready')).status === 200, 10_000);
+    assert.equal((await h.request('get', '/v1/me', { token: user.accessToken })).status, 200);
+
+    await redis.stop(2_000);
+    redis = null;
+    const gone = await h.request('get', '/v1/me', { token: user.accessToken });
+    assert.deepEqual([gone.status, gone.body.error.code], [503, 'dependency_unavailable']);
   });
 });
