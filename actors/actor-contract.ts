@@ -57,7 +57,16 @@ export interface SendTask {
    * with this title and post there; the result names it in `openedTopicId`,
    * failed or not. Default: post where `chatId` and `topicId` say.
    */
-  openTopic?: { title: string };
+  openTopic?: {
+    title: string;
+    /**
+     * When the message was accepted, ms since the epoch: a Discord thread
+     * this account opened under this title since then is taken as one an
+     * earlier attempt opened and whose answer was lost. Default: none, a new
+     * one is opened.
+     */
+    since?: number;
+  };
   payload: unknown;
 }
 

@@ -90,7 +90,8 @@ export class TopicPlacement {
       if (task.attempts < TITLE_ATTEMPTS) throw error;
       this.#d.logger.warn({ err: error, pairId: p.pairId, topicId: sourceTopicId }, 'opening a topic under a made-up title: its source title could not be read');
     }
-    send.openTopic = { title: topicTitleFor(p.destination.platform, title ?? fallbackTopicTitle(sourceTopicId)) };
+    // The acceptance time lets the sender find a thread an earlier attempt opened whose answer was lost.
+    send.openTopic = { title: topicTitleFor(p.destination.platform, title ?? fallbackTopicTitle(sourceTopicId)), since: task.enqueuedAt };
   }
 
   /**

@@ -128,7 +128,7 @@ export class DiscordClient implements PlatformClient {
       const channels = new engine.ChannelDirectory(client);
       const webhooks = new engine.WebhookDirectory(client.rest, botUserId, this.#runtime.webhookName);
       const sender = new engine.DiscordSender({
-        rest: client.rest, channels, webhooks, runtime: this.#runtime, track: (bytes) => { this.#inFlightBytes += bytes; },
+        rest: client.rest, channels, webhooks, runtime: this.#runtime, botUserId, track: (bytes) => { this.#inFlightBytes += bytes; },
       });
       this.#connection = { engine, generation, client, botUserId, channels, webhooks, sender };
       const watched = this.#feed.watched();

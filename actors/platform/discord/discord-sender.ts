@@ -23,6 +23,7 @@ import type { FetchedFiles } from './attachment-fetch.ts';
 import type { ChannelDirectory, ChannelInfo } from './channel-directory.ts';
 import { restCode, restStatus, sendFailure } from './discord-rest.ts';
 import { forumPostOpener, isPostsOnly, NEEDS_POST, POST_NEEDS_FILE, PostNeedsFileError } from './forum-posts.ts';
+import { earlierThread, type EarlierOpening } from './opened-threads.ts';
 import type { DiscordRuntime } from './discord-runtime.ts';
 import { chunk, composeText, partNonce, webhookUsername } from './outgoing-text.ts';
 import type { ChannelWebhook, WebhookDirectory } from './webhook-directory.ts';
@@ -72,6 +73,8 @@ export interface SenderDeps {
   runtime: DiscordRuntime;
   /** Adds to (or, negative, takes from) the client's in-flight bytes. */
   track: (bytes: number) => void;
+  /** The bot's own user id: the threads it opened are found by it. */
+  botUserId: string;
 }
 
 function isOutgoing(value: unknown): value is OutgoingMessage {
@@ -91,7 +94,7 @@ export class DiscordSender {
 
   async send(task: SendTask): Promise<SendResult> {
     if (!isOutgoing(task.payload)) return badPayload;
-    if (task.openTopic !== undefined) return this.#sendIntoNewThread(task, task.openTopic.title);
+    if (task.openTopic !== undefined) return this.#sendIntoNewThread(task, task.openTopic);
     return this.#deliver(task, task.payload, null);
   }
 
@@ -134,21 +137,24 @@ export class DiscordSender {
    * Starts a public thread in the channel (a topic of a mapped forum), then
    * sends into it; in a forum or media channel, a post opened with the
    * message itself. The result names the thread, failed or not, so a retry
-   * posts there. Thread creation has no nonce: a crash between it and the
-   * supervisor's record of it leaves one extra thread.
+   * posts there. Thread creation has no nonce: one an earlier attempt
+   * opened without its answer coming back is looked for first
+   * (opened-threads.ts).
    */
-  async #sendIntoNewThread(task: SendTask, title: string): Promise<SendResult> {
+  async #sendIntoNewThread(task: SendTask, openTopic: NonNullable<SendTask['openTopic']>): Promise<SendResult> {
     const { openTopic: _, ...rest } = task;
+    const { title } = openTopic;
     let threadId: string;
     try {
       const info = await this.#d.channels.info(task.chatId);
-      if (isPostsOnly(info.type)) return await this.#sendIntoNewPost(rest, title, info);
+      const earlier = this.#earlier(info, task.chatId, openTopic);
+      if (isPostsOnly(info.type)) return await this.#sendIntoNewPost(rest, title, info, earlier);
+      const found = earlier === null ? null : await earlierThread(this.#d.rest, earlier);
       // An announcement channel holds announcement threads only.
       const type = info.type === ChannelType.GuildAnnouncement ? ChannelType.AnnouncementThread : ChannelType.PublicThread;
-      const thread = await this.#d.rest.post(Routes.threads(task.chatId), {
+      threadId = found ?? (await this.#d.rest.post(Routes.threads(task.chatId), {
         body: { name: title, type, auto_archive_duration: THREAD_ARCHIVE_MINUTES },
-      }) as APIChannel;
-      threadId = thread.id;
+      }) as APIChannel).id;
     } catch (error) {
       const failure = sendFailure(error);
       return restCode(error) === MISSING_PERMISSIONS && !failure.ok ? { ...failure, notice: THREAD_FORBIDDEN } : failure;
@@ -156,9 +162,15 @@ export class DiscordSender {
     return { ...await this.send({ ...rest, chatId: threadId }), openedTopicId: threadId };
   }
 
-  /** Opens a post in a forum or media channel with the message's first part; the rest go into it. */
-  async #sendIntoNewPost(task: SendTask, title: string, info: ChannelInfo): Promise<SendResult> {
-    const post = forumPostOpener(this.#d.rest, task.chatId, title, info);
+  /** What to look for an earlier attempt's thread by; null when the send says nothing of its acceptance time. */
+  #earlier(info: ChannelInfo, chatId: string, openTopic: NonNullable<SendTask['openTopic']>): EarlierOpening | null {
+    if (openTopic.since === undefined || info.guildId === null) return null;
+    return { guildId: info.guildId, parentId: chatId, title: openTopic.title, botUserId: this.#d.botUserId, since: openTopic.since };
+  }
+
+  /** Opens a post in a forum or media channel with the message's first part (or finds the one an earlier attempt opened); the rest go into it. */
+  async #sendIntoNewPost(task: SendTask, title: string, info: ChannelInfo, earlier: EarlierOpening | null): Promise<SendResult> {
+    const post = forumPostOpener(this.#d.rest, task.chatId, title, info, earlier);
     const result = await this.#deliver(task, task.payload as OutgoingMessage, post.opener);
     const opened = post.opened();
     return opened === null ? result : { ...result, openedTopicId: opened };

@@ -13,6 +13,7 @@ import type { APIChannel, REST } from 'discord.js';
 import type { SendNotice, SendResult } from '../../actor-contract.ts';
 import type { ChannelInfo } from './channel-directory.ts';
 import { NoticeError, restCode } from './discord-rest.ts';
+import { earlierPost, type EarlierOpening } from './opened-threads.ts';
 import type { Delivery, PostOpener } from './discord-sender.ts';
 
 /** GUILD_FORUM and GUILD_MEDIA. */
@@ -69,9 +70,13 @@ export function postBody(title: string, message: Record<string, unknown>, requir
 /**
  * The opener of a post titled `title` in `forum`: its first part composed
  * and posted as the bot's, the post a bot delivery of its own; `opened`
- * names the post once made (null before), failed send or not.
+ * names the post once made (null before), failed send or not. With
+ * `earlier`, a post an earlier attempt opened with the same first part is
+ * used instead of a second one.
  */
-export function forumPostOpener(rest: REST, forum: string, title: string, info: ChannelInfo): { opener: PostOpener; opened: () => string | null } {
+export function forumPostOpener(
+  rest: REST, forum: string, title: string, info: ChannelInfo, earlier: EarlierOpening | null = null,
+): { opener: PostOpener; opened: () => string | null } {
   let opened: string | null = null;
   const bot = (chatId: string, threadId: string | null): Delivery => ({ as: 'bot', chatId, guildId: info.guildId, webhook: null, parentId: forum, threadId });
   const opener: PostOpener = {
@@ -80,7 +85,8 @@ export function forumPostOpener(rest: REST, forum: string, title: string, info: 
       if (isMedia(info.type) && files.length === 0) throw new PostNeedsFileError();
       let id: string;
       try {
-        id = (await rest.post(Routes.threads(forum), { body: postBody(title, body, info.requiredTagId), files }) as APIChannel).id;
+        const found = earlier === null ? null : await earlierPost(rest, earlier, typeof body.content === 'string' ? body.content : '');
+        id = found ?? (await rest.post(Routes.threads(forum), { body: postBody(title, body, info.requiredTagId), files }) as APIChannel).id;
       } catch (error) {
         throw restCode(error) === MISSING_PERMISSIONS ? new NoticeError(error, POST_FORBIDDEN) : error;
       }

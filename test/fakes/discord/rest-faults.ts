@@ -26,6 +26,12 @@ export interface FaultScope {
 export interface ServerErrorRule extends FaultScope {
   /** Default 500. */
   status?: 500 | 502 | 503 | 504;
+  /**
+   * The request takes effect, then the error is answered: a 502/504 from
+   * Discord's edge whose upstream did the work, which looks to the client as
+   * a lost answer does (or a crash right after the call). Default false.
+   */
+  applied?: boolean;
 }
 
 export interface RateLimitRule extends FaultScope {
@@ -57,6 +63,8 @@ export interface RestStats {
 }
 
 export interface FaultAnswer {
+  /** The route runs first (ServerErrorRule.applied); its answer is replaced by this one. */
+  applied?: boolean;
   status: number;
   headers: Record<string, string>;
   body: Record<string, unknown>;
@@ -134,7 +142,7 @@ export class RestFaults {
       }
       active.remaining -= 1;
       if (active.kind === 'server_error') {
-        return { status: rule.status ?? 500, headers: {}, body: { message: 'Internal Server Error', code: 0 } };
+        return { status: rule.status ?? 500, headers: {}, body: { message: 'Internal Server Error', code: 0 }, applied: rule.applied === true };
       }
       const retryAfterMs = rule.retryAfterMs ?? 1_000;
       const seconds = retryAfterMs / 1000;

@@ -118,7 +118,7 @@ export async function handleHttp(deps: RestServerDeps, request: IncomingMessage,
     botUserId = state.interactions.get(params[0]!)?.botUserId ?? null;
   }
   const fault = faults.check(route.name, url.pathname, botUserId);
-  if (fault !== null) {
+  if (fault !== null && fault.applied !== true) {
     request.resume();
     faults.answered(fault.status, botUserId, fault.headers['X-RateLimit-Scope']);
     sendJson(response, fault.status, fault.body, fault.headers);
@@ -140,6 +140,10 @@ export async function handleHttp(deps: RestServerDeps, request: IncomingMessage,
     const raw = await readBody(request, deps.limits.uploadLimitBytes * 10 + 1024 * 1024);
     const body = await parseBody(request, raw);
     const answer = route.handle({ state, limits: deps.limits, params, query: url.searchParams, body, bot, gatewayUrl: deps.gatewayUrl() });
+    if (fault?.applied === true) {
+      sendJson(response, fault.status, fault.body, fault.headers);
+      return;
+    }
     sendJson(response, answer.status, answer.body, bucket.headers);
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;

@@ -17,9 +17,9 @@ describe('Discord channel kinds: forums, media, announcements, archived and lock
   let world: ForwardingWorld;
   let reader: Awaited<ReturnType<ForwardingWorld['bot']>>;
   let writer: Awaited<ReturnType<ForwardingWorld['bot']>>;
-  const src = { forum: '', toForum: '', copyToForum: '', toMedia: '', toNews: '', toArchived: '', toLocked: '', toPrivate: '' };
+  const src = { forum: '', toForum: '', copyToForum: '', toMedia: '', toNews: '', toArchived: '', toLocked: '', toPrivate: '', lostA: '', lostB: '' };
   const dst = {
-    fromForum: '', forum: '', copyForum: '', media: '', news: '', archived: '', archivedParent: '', locked: '', lockedParent: '', private: '',
+    fromForum: '', forum: '', copyForum: '', media: '', news: '', archived: '', archivedParent: '', locked: '', lockedParent: '', private: '', lostForum: '',
   };
   const pairs = { toForum: '', toLocked: '', toPrivate: '' };
 
@@ -61,8 +61,14 @@ describe('Discord channel kinds: forums, media, announcements, archived and lock
     const privateParent = world.channel('private-parent');
     dst.private = world.fake.createThread(privateParent, 'members only', { type: ChannelType.PrivateThread }).id;
     world.fake.setPermission(writer.botId, privateParent, 'manage_threads', false);
+    // Two source channels of one name: their posts share a title in the destination forum.
+    src.lostA = world.channel('same name');
+    src.lostB = world.channel('same name');
+    dst.lostForum = kind('lost answers forum', ChannelType.GuildForum);
     const pair = (from: string, to: string) => world.pair({ userId: owner, source: { accountId: reader.accountId, chatId: from }, destination: { accountId: writer.accountId, chatId: to } });
     await pair(src.forum, dst.fromForum);
+    await pair(src.lostA, dst.lostForum);
+    await pair(src.lostB, dst.lostForum);
     pairs.toForum = await pair(src.toForum, dst.forum);
     await pair(src.toMedia, dst.media);
     await pair(src.toNews, dst.news);
@@ -126,6 +132,25 @@ describe('Discord channel kinds: forums, media, announcements, archived and lock
       `select source_topic_id, destination_topic_id from ${world.sql.table('topic_links')} where pair_id = ?`, [pairs.toForum]);
     assert.deepEqual(links, [{ source_topic_id: '0', destination_topic_id: post.id }]);
     assert.equal(await noticeOf(pairs.toForum), null);
+  });
+
+  it('a post whose answer was lost (a 502 after Discord opened it) is found on the retry, not opened twice; same-titled posts of two sources stay apart', async () => {
+    const lost = world.fake.serverError({ route: 'POST /channels/:id/threads', majorId: dst.lostForum, status: 502, applied: true, count: 2 });
+    try {
+      world.fake.postAsUser(src.lostA, { content: 'lost a1' });
+      await waitFor('A\'s post and its first copy', () => posts(dst.lostForum).length === 1 && copies(posts(dst.lostForum)[0]!.id).length === 1, 20_000);
+      world.fake.postAsUser(src.lostB, { content: 'lost b1' });
+      await waitFor('B\'s post', () => posts(dst.lostForum).length === 2 && posts(dst.lostForum).every((p) => copies(p.id).length === 1), 20_000);
+    } finally {
+      lost();
+    }
+    world.fake.postAsUser(src.lostA, { content: 'lost a2' });
+    await waitFor('A\'s second message', () => world.fake.messages(dst.lostForum).length + posts(dst.lostForum).reduce((n, p) => n + copies(p.id).length, 0) === 3, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const byStarter = Object.fromEntries(posts(dst.lostForum).map((p) => [/lost \w+/.exec(copies(p.id)[0]!.content)?.[0], copies(p.id).map((m) => /lost \w+/.exec(m.content)?.[0])]));
+    assert.deepEqual(byStarter, { 'lost a1': ['lost a1', 'lost a2'], 'lost b1': ['lost b1'] }, 'one post per source, each its own messages');
+    assert.deepEqual(posts(dst.lostForum).map((p) => p.name), ['same name', 'same name']);
+    assert.equal(world.fake.stats().requests['POST /channels/:id/threads'] !== undefined, true);
   });
 
   it('in copy mode, opens the post with the bot\'s message and posts the next ones through the forum\'s webhook into the post', async () => {

@@ -139,6 +139,20 @@ describe('Telegram forum topics mapped to Discord threads and Telegram topics (r
     assert.equal(posts() - postsBefore, 2, 'the post failed once, then went out');
   });
 
+  it('a thread whose answer was lost (a 502 after Discord opened it) is found on the retry: still one thread for the topic', async () => {
+    const changelog = tg.createForumTopic(bob.id, forum, 'Changelog');
+    world.fake.serverError({ botUserId: bot.botId, route: 'POST /channels/:id/threads', majorId: dc.channel, count: 1, status: 502, applied: true });
+    tg.sendAsUser(bob.id, forum, { text: 'c1 in changelog', topicId: changelog });
+    await waitFor('c1 in the Changelog thread', () => {
+      const thread = threadNamed('Changelog');
+      return thread !== undefined && botMessages(thread.id).some((m) => /c1 in changelog/.test(m.content));
+    }, 30_000);
+    tg.sendAsUser(bob.id, forum, { text: 'c2 in changelog', topicId: changelog });
+    await waitFor('c2 after it', () => botMessages(threadNamed('Changelog')!.id).some((m) => /c2 in changelog/.test(m.content)), 30_000);
+    assert.equal(threadsOf(dc.channel).filter((t) => t.name === 'Changelog').length, 1, 'the thread the lost answer made, used');
+    assert.deepEqual(botMessages(threadNamed('Changelog')!.id).map((m) => /c\d in changelog/.exec(m.content)?.[0]), ['c1 in changelog', 'c2 in changelog']);
+  });
+
   it('opens a topic per source topic in a Telegram forum, with the same title; General stays in General', async () => {
     await waitFor('News and Alerts opened in the copy forum', () => copiedTopic('News') !== undefined && copiedTopic('Alerts') !== undefined, 30_000);
     // Telegram → Telegram goes at Telegram's pace for a group (about one message a second, 20 a minute).
