@@ -1,9 +1,9 @@
 /**
  * The forwarding engine on the supervisor: messages the actors report become
  * forwarding tasks (routing and filters are pure, in src/forwarding/routing),
- * tasks become sends with their copies resolved from the message links, and
- * every delivery is recorded, then fed to the pairs its destination chat
- * chains into.
+ * tasks become sends with their copies resolved from the message links
+ * (send-resolver.ts), and every delivery is recorded (delivery-recorder.ts),
+ * then fed to the pairs its destination chat chains into.
  *
  * A source position (the actor's cursor) moves only once the scheduler has
  * accepted every task of the message, so a crash re-reads it rather than
@@ -18,7 +18,6 @@ import type { InboundMessage, SourceNotice } from '../actors/platform/platform-c
 import { applyFilters } from '../src/forwarding/filters/apply-filters.ts';
 import type { PairFilter } from '../src/forwarding/filters/filter-schema.ts';
 import type { Attachment, NeutralMessage, NeutralPlatform } from '../src/forwarding/message/neutral-message.ts';
-import type { OutgoingMessage } from '../src/forwarding/message/outgoing-message.ts';
 import { decodePayload, type ForwardPayload } from '../src/forwarding/routing/forward-payload.ts';
 import type { OwnerPlan, PairView } from '../src/forwarding/routing/pair-view.ts';
 import { chainTargets, routeEvent, type FilterMessage, type RouteSkip, type SourceEvent } from '../src/forwarding/routing/route-message.ts';
@@ -28,10 +27,10 @@ import type { MessageQuota } from '../src/forwarding/store/message-quota.ts';
 import type { PairDirectory } from '../src/forwarding/store/pair-directory.ts';
 import type { ScheduledTask } from '../src/scheduler/core/task.ts';
 import { ForwardTaskInvalidError } from '../src/errors/registry.ts';
-import { allowsCopyFallback, fileLimitBytes } from '../src/domain/plans/plan-rules.ts';
 import { acceptWithRetry } from './acceptance-retry.ts';
-import { isDatabaseUnavailable } from '../src/db/database-unavailable.ts';
 import { OwnCopies } from './own-copies.ts';
+import { DeliveryRecorder } from './delivery-recorder.ts';
+import { SendResolver } from './send-resolver.ts';
 import { SentParts } from './sent-parts.ts';
 import type { ForwardingQueue } from './forwarding-queue.ts';
 import type { LinkRenewal } from './link-renewal.ts';
@@ -103,7 +102,8 @@ export class ForwardingEngine {
   readonly #d: ForwardingEngineDeps;
   readonly #log: Logger;
   readonly #own = new OwnCopies();
-  readonly #sentParts: SentParts;
+  readonly #resolver: SendResolver;
+  readonly #recorder: DeliveryRecorder;
   /** `platform:id` of every linked account: their posts are our deliveries, never new sources. */
   #ownAuthors: ReadonlySet<string> = new Set();
   #queue: ForwardingQueue | null = null;
@@ -118,13 +118,21 @@ export class ForwardingEngine {
   #detached = false;
   /** When a failed acceptance was last logged: one warning per few seconds while Redis refuses, not one per message. */
   #lastRetryWarning = 0;
-  /** The same for link writes while PostgreSQL is unreachable. */
-  #lastLinkWarning = 0;
 
   constructor(deps: ForwardingEngineDeps) {
     this.#d = deps;
     this.#log = deps.logger.child({ component: 'forwarding' });
-    this.#sentParts = deps.sentParts ?? new SentParts();
+    const sentParts = deps.sentParts ?? new SentParts();
+    const optional = {
+      ...(deps.topics === undefined ? {} : { topics: deps.topics }),
+      ...(deps.fileLinks === undefined ? {} : { fileLinks: deps.fileLinks }),
+      ...(deps.linkRenewal === undefined ? {} : { linkRenewal: deps.linkRenewal }),
+    };
+    this.#resolver = new SendResolver({ pairs: deps.pairs, links: deps.links, sentParts, counters: this.counters, fresh: this.#fresh, ...optional });
+    this.#recorder = new DeliveryRecorder({
+      links: deps.links, quota: deps.quota, sentParts, own: this.#own, counters: this.counters, logger: this.#log,
+      stopped: () => this.#detached, chain: (p, ids) => this.#chain(p, ids), ...optional,
+    });
   }
 
   /** Starts taking the actors' messages into `queue`. */
@@ -208,14 +216,6 @@ export class ForwardingEngine {
     this.#log.warn({ err, actorId, retries: this.counters.acceptRetries }, 'Redis did not take a message\'s tasks: trying again, its cursor waits');
   }
 
-  #linkFailed(err: unknown, taskId: string): void {
-    this.counters.linkRetries += 1;
-    const now = Date.now();
-    if (now - this.#lastLinkWarning < 5_000) return;
-    this.#lastLinkWarning = now;
-    this.#log.warn({ err, taskId, retries: this.counters.linkRetries }, 'PostgreSQL did not take a delivered message\'s link: trying again, its pair waits');
-  }
-
   /** Routes one event through `pairs` and enqueues the tasks; resolves once Redis answered for each, rejects if a write failed. */
   #route(event: SourceEvent, pairs: readonly PairView[]): Promise<void> {
     const queue = this.#queue;
@@ -266,101 +266,11 @@ export class ForwardingEngine {
     return { tier: plan.tier, features: plan.features };
   }
 
-  /**
-   * What the owner's plan, as it stands when the task is sent, lets the
-   * sender do: copy a protected source instead of forwarding it, and
-   * transfer files up to the plan's size.
-   */
-  #planRules(userId: string): Pick<OutgoingMessage, 'allowCopyFallback' | 'fileLimitBytes'> {
-    const plan = this.#d.pairs.planOf(userId);
-    if (plan === undefined) return { allowCopyFallback: false };
-    return { allowCopyFallback: allowsCopyFallback(plan), fileLimitBytes: fileLimitBytes(plan) };
-  }
-
   /** The dispatcher's resolver: the send, with its copies found; null when there is nothing (more) to do. */
-  readonly resolve = async (task: ScheduledTask): Promise<SendTask | null> => {
-    const p = decodePayload(task.payloadRef);
-    const send: SendTask = { taskId: task.id, idempotencyKey: task.idempotencyKey, pairId: p.pairId, op: p.op, chatId: p.destination.chatId, payload: null };
-    if (p.destination.topicId !== undefined) send.topicId = p.destination.topicId;
-    const fresh = this.#fresh.delete(task.id) && task.attempts <= 1;
-    if (p.op === 'send') {
-      if (!fresh && await this.#d.links.delivered(task.idempotencyKey)) {
-        this.counters.skipped.already_delivered += 1;
-        return null;
-      }
-      const message: OutgoingMessage = { ...p.message!, ...this.#planRules(task.userId) };
-      await this.#d.topics?.place(task, p, send);
-      if (p.replyToSourceMessageId !== undefined && send.openTopic === undefined) {
-        const copy = await this.#d.links.copyOf(p.pairId, p.source.chatId, p.replyToSourceMessageId);
-        // Only within the chat the send goes to: a copy in another thread cannot be replied to.
-        if (copy?.messageIds[0] !== undefined && copy.chatId === send.chatId) message.replyToDestinationMessageId = copy.messageIds[0];
-      }
-      send.payload = this.#linkFiles(p, await this.#renewLinks(p, message));
-      // Only a retry can have posted parts: a first attempt made here asks nothing of Redis.
-      const sentPartIds = fresh ? this.#sentParts.of(task.id) : await this.#sentParts.load(task.id);
-      if (sentPartIds !== undefined) send.sentPartIds = sentPartIds;
-      return send;
-    }
-    const copy = await this.#d.links.copyOf(p.pairId, p.source.chatId, p.source.messageId);
-    if ((copy === null || copy.messageIds.length === 0) && p.op === 'edit' && p.message !== undefined) {
-      // The original was filtered out (or never delivered) and the edit passes the filters now:
-      // the message as it reads now is posted, once (the edit's own idempotency key guards it).
-      if (!fresh && await this.#d.links.delivered(task.idempotencyKey)) {
-        this.counters.skipped.already_delivered += 1;
-        return null;
-      }
-      send.op = 'send';
-      await this.#d.topics?.place(task, p, send);
-      send.payload = this.#linkFiles(p, await this.#renewLinks(p, { ...p.message, ...this.#planRules(task.userId) }));
-      this.counters.editsPosted += 1;
-      return send;
-    }
-    if (copy === null || copy.messageIds.length === 0) {
-      // The original was filtered out or never delivered: nothing to delete.
-      this.counters.skipped.no_copy += 1;
-      return null;
-    }
-    // The copy's own chat: a Discord thread its topic was mapped to, not the pair's channel.
-    send.chatId = copy.chatId;
-    send.targetMessageIds = copy.messageIds;
-    if (p.op === 'edit') send.payload = await this.#renewLinks(p, { ...p.message! });
-    return send;
-  };
-
-  /** A Discord source's expiring attachment links, renewed through its account (link-renewal.ts). */
-  async #renewLinks(p: ForwardPayload, message: OutgoingMessage): Promise<OutgoingMessage> {
-    const sourceAccount = this.#d.pairs.pair(p.pairId)?.source.accountId;
-    if (this.#d.linkRenewal === undefined || sourceAccount === undefined || p.source.platform !== 'discord') return message;
-    return this.#d.linkRenewal.apply(sourceAccount, message);
-  }
-
-  /**
-   * `message` with its Telegram files pointed at the file relay, for a
-   * destination that uploads bytes (a Telegram destination posts them by
-   * reference). The links are made now, at dispatch, so they name this
-   * supervisor's relay even for a task taken over from another.
-   */
-  #linkFiles(p: ForwardPayload, message: OutgoingMessage): OutgoingMessage {
-    const files = this.#d.fileLinks;
-    const sourceAccount = this.#d.pairs.pair(p.pairId)?.source.accountId;
-    if (files === undefined || sourceAccount === undefined || p.destination.platform === 'telegram' || p.source.platform !== 'telegram') return message;
-    if (!message.attachments.some((a) => a.telegram !== undefined)) return message;
-    return {
-      ...message,
-      attachments: message.attachments.map((a) => {
-        const relayUrl = files.linkFor(sourceAccount, p.source.chatId, a);
-        return relayUrl === null ? a : { ...a, relayUrl };
-      }),
-    };
-  }
+  readonly resolve = (task: ScheduledTask): Promise<SendTask | null> => this.#resolver.resolve(task);
 
   /** The dispatcher's partial-send listener: the parts a failed send posted and the topic it opened, for its retry to build on. */
-  readonly onPartial = async (task: ScheduledTask, send: SendTask, progress: SendProgress): Promise<void> => {
-    if (progress.sentPartIds !== undefined) void this.#sentParts.record(task.id, progress.sentPartIds);
-    if (progress.openedTopicId === undefined) return;
-    await this.#d.topics?.opened(decodePayload(task.payloadRef), send, progress.openedTopicId)
-      .catch((err: unknown) => this.#log.warn({ err, taskId: task.id }, 'could not record the topic a failed send opened; its retry may open another'));
-  };
+  readonly onPartial = (task: ScheduledTask, send: SendTask, progress: SendProgress): Promise<void> => this.#recorder.partial(task, send, progress);
 
   /** The dispatcher's posts-only listener: the destination is a forum; the send's next dispatch is placed in a post when the engine places sends. */
   readonly onNeedsTopic = (task: ScheduledTask): boolean => {
@@ -370,39 +280,8 @@ export class ForwardingEngine {
   };
 
   /** The dispatcher's recorder: the link first (before the ack), then the chain hop. */
-  readonly onDelivered = async (task: ScheduledTask, send: SendTask, result: { destinationMessageIds: string[]; openedTopicId?: string }): Promise<void> => {
-    const p = decodePayload(task.payloadRef);
-    const ids = result.destinationMessageIds;
-    this.#sentParts.forget(task.id);
-    if (result.openedTopicId !== undefined) await this.#d.topics?.opened(p, send, result.openedTopicId);
-    // An album's every part links to its one copy: an edit or a delete of any part finds it.
-    // An edit posted as new (see resolve) is linked like any first delivery, so later edits and deletes find it.
-    const sourceIds = p.source.partIds ?? [p.source.messageId];
-    // The copy is out there: while PostgreSQL is unreachable the link is tried again, the task (and
-    // its pair) waiting, instead of failing an attempt that would send again or end in a dead letter.
-    const writeLinks = async (): Promise<void> => {
-      if (p.op === 'send' || send.op === 'send') {
-        await Promise.all(sourceIds.map((sourceMessageId) => this.#d.links.record({
-          pairId: p.pairId, sourceChatId: p.source.chatId, sourceMessageId,
-          destinationChatId: send.chatId, destinationMessageIds: ids,
-          idempotencyKey: sourceMessageId === p.source.messageId ? task.idempotencyKey : `${task.idempotencyKey}/part:${sourceMessageId}`,
-        })));
-      } else if (p.op === 'edit' && ids.length > 0) {
-        await Promise.all(sourceIds.map((sourceMessageId) => this.#d.links.replaceCopy(p.pairId, p.source.chatId, sourceMessageId, ids)));
-      }
-    };
-    await acceptWithRetry(writeLinks, {
-      initialDelayMs: 250, maxDelayMs: 1_000, retryable: isDatabaseUnavailable,
-      stopped: () => this.#detached,
-      onFailure: (err) => this.#linkFailed(err, task.id),
-    });
-    for (const id of ids) this.#own.add(p.destination.platform, send.chatId, id);
-    this.counters.delivered += 1;
-    if (p.op === 'send' || send.op === 'send') {
-      void this.#d.quota.count(task.userId).catch((err: unknown) => this.#log.warn({ err, userId: task.userId }, 'could not count a forwarded message'));
-    }
-    await this.#chain(p, ids);
-  };
+  readonly onDelivered = (task: ScheduledTask, send: SendTask, result: { destinationMessageIds: string[]; openedTopicId?: string }): Promise<void> =>
+    this.#recorder.delivered(task, send, result);
 
   async #chain(p: ForwardPayload, ids: string[]): Promise<void> {
     const from = this.#d.pairs.pair(p.pairId);
