@@ -5,7 +5,7 @@
  * Also the OTP side: what comes back after an actor failed or stopped on its
  * own, within each session's restart intensity.
  */
-import type { ResumeCursor } from '../actors/actor-contract.ts';
+import type { ResumeCursor } from '../src/runtime-contracts/actor-contract.ts';
 import { RestartIntensity } from '../src/cluster/restart-intensity.ts';
 import type { SessionSnapshot } from '../src/cluster/status-snapshot.ts';
 import { SessionNotFoundError, SessionStateConflictError } from '../src/errors/registry.ts';

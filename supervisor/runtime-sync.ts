@@ -12,7 +12,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ActorPlatform, ActorSpec } from '../actors/actor-contract.ts';
+import type { ActorPlatform, ActorSpec } from '../src/runtime-contracts/actor-contract.ts';
 import { runtimeChannel } from '../src/api/runtime-notifier.ts';
 import type { Keyring } from '../src/crypto/keyring.ts';
 import { loadAccounts } from '../src/forwarding/store/account-directory.ts';

@@ -9,7 +9,7 @@ import { AdminCommandListener } from '../src/cluster/admin-channel.ts';
 import type { Config } from '../src/config/load-config.ts';
 import { runAdminCommand } from './admin-commands.ts';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { ActorPlatform } from '../actors/actor-contract.ts';
+import type { ActorPlatform } from '../src/runtime-contracts/actor-contract.ts';
 import type { Keyring } from '../src/crypto/keyring.ts';
 import { LinkRenewal, renewerOf } from './link-renewal.ts';
 import { CursorStore } from '../src/forwarding/store/cursor-store.ts';

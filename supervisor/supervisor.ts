@@ -13,8 +13,8 @@
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ActorSpec, ResumeCursor } from '../actors/actor-contract.ts';
-import type { InboundMessage, SourceNotice } from '../actors/platform/platform-client.ts';
+import type { ActorSpec, ResumeCursor } from '../src/runtime-contracts/actor-contract.ts';
+import type { InboundMessage, SourceNotice } from '../src/runtime-contracts/inbound-message.ts';
 import { leaseStopMarginMs } from '../actors/runtime-timing.ts';
 import type { SchedulerMetrics } from '../src/scheduler/core/scheduler-metrics.ts';
 import { SessionLeases } from '../src/cluster/session-lease.ts';

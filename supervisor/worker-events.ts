@@ -4,11 +4,11 @@
  * it: a fenced copy on another worker may still be draining, and what it
  * says is dropped.
  */
-import type { InboundMessage, SourceNotice } from '../actors/platform/platform-client.ts';
-import type { ResumeCursor } from '../actors/actor-contract.ts';
+import type { InboundMessage, SourceNotice } from '../src/runtime-contracts/inbound-message.ts';
+import type { ResumeCursor } from '../src/runtime-contracts/actor-contract.ts';
 import type { ActorLifecycle } from './actor-lifecycle.ts';
 import type { SupervisorContext } from './supervisor-context.ts';
-import type { WorkerEvent } from './worker-protocol.ts';
+import type { WorkerEvent } from '../src/runtime-contracts/worker-protocol.ts';
 
 /** The supervisor events a worker's reports become (see SupervisorEvents). */
 export interface ForwardedEvents {

@@ -17,7 +17,7 @@ import { workerIdOf } from '../src/cluster/worker-id.ts';
 import { publishClusterEvent } from './scale-out.ts';
 import type { ResolvedSupervisorOptions } from './supervisor-options.ts';
 import { WorkerHandle } from './worker-handle.ts';
-import type { WorkerEvent, WorkerOptions } from './worker-protocol.ts';
+import type { WorkerEvent, WorkerOptions } from '../src/runtime-contracts/worker-protocol.ts';
 
 export interface WorkerFleetDeps {
   supervisorId: string;

@@ -3,9 +3,9 @@
  * `supervisor:<id>:snapshot`, expiring when it stops publishing), and what the
  * CLI and the admin API read. Plain JSON: no class instances, no Maps.
  */
-import type { ActorPlatform } from '../../actors/actor-contract.ts';
-import type { ActorState } from '../../actors/actor-state.ts';
-import type { WorkerThreadStatus } from '../../supervisor/worker-protocol.ts';
+import type { ActorPlatform } from '../runtime-contracts/actor-contract.ts';
+import type { ActorState } from '../runtime-contracts/actor-state.ts';
+import type { WorkerThreadStatus } from '../runtime-contracts/worker-protocol.ts';
 import type { Tier } from '../domain/plans/plan-types.ts';
 import type { SchedulerMetrics } from '../scheduler/core/scheduler-metrics.ts';
 

@@ -5,9 +5,8 @@
  */
 import type { ActorHealth, ActorSpec, FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
 import type { ActorState } from './actor-state.ts';
-import type { InboundMessage, SourceNotice } from './platform/platform-client.ts';
-import type { LoopbackRuntimeOptions } from './platform/loopback/loopback-runtime.ts';
-import type { TelegramRuntimeOptions } from './platform/telegram/telegram-runtime.ts';
+import type { InboundMessage, SourceNotice } from './inbound-message.ts';
+import type { LoopbackRuntimeOptions, TelegramRuntimeOptions } from './platform-options.ts';
 
 /** Loopback platform settings of a thread (defaults in loopback-runtime.ts), plus how often its poller reads. */
 export interface LoopbackHostOptions extends LoopbackRuntimeOptions {

@@ -3,11 +3,11 @@
  * calls {@link WorkerApi} with comlink over the child's IPC channel; the
  * worker reports {@link WorkerEvent}s on the same channel without being asked.
  */
-import type { ActorHealth, ActorSpec, FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from '../actors/actor-contract.ts';
-import type { ActorState } from '../actors/actor-state.ts';
-import type { LoopbackHostOptions, MeasureOptions, ThreadEvent } from '../actors/thread-host-api.ts';
-import type { TelegramRuntimeOptions } from '../actors/platform/telegram/telegram-runtime.ts';
-import type { Tier } from '../src/domain/plans/plan-types.ts';
+import type { ActorHealth, ActorSpec, FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
+import type { ActorState } from './actor-state.ts';
+import type { LoopbackHostOptions, MeasureOptions, ThreadEvent } from './thread-host-api.ts';
+import type { TelegramRuntimeOptions } from './platform-options.ts';
+import type { Tier } from '../domain/plans/plan-types.ts';
 
 /** Settings a worker process starts with (passed as JSON in SB_WORKER_OPTIONS). */
 export interface WorkerOptions {
