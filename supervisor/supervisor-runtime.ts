@@ -29,6 +29,7 @@ import { sendRevocationNotice } from './revocation-notice.ts';
 import { createMailer, type Mailer } from '../src/api/mail/mailer.ts';
 import { Supervisor } from './supervisor.ts';
 import { Membership } from './membership.ts';
+import { ownershipReport } from './ownership-report.ts';
 import type { RedisPersistenceReport } from '../src/infra/redis-persistence-check.ts';
 import { OutageLog } from '../src/infra/outage-log.ts';
 import { DatabaseWatch } from './database-watch.ts';
@@ -190,7 +191,11 @@ export async function startSupervisorRuntime(input: {
     await sync.start();
     queue.accountsKnown();
     const reconcile = sync;
-    membership?.on('change', () => reconcile.requestReconcile());
+    if (membership) {
+      const members = membership;
+      members.on('change', () => reconcile.requestReconcile());
+      supervisor.ownership = () => ownershipReport(members.self, members.members(), reconcile.owned(), supervisor.sessions);
+    }
   }
   supervisor.queueMetrics = () => queue.metrics();
   supervisor.durableCursor = (actorId) => cursors.load(actorId);

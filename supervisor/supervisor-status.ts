@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { CpuMeter } from '../src/infra/cpu-meter.ts';
 import type { SchedulerMetrics } from '../src/scheduler/core/scheduler-metrics.ts';
 import { publishSnapshot } from '../src/cluster/snapshot-store.ts';
-import type { RedisHealth, SupervisorSnapshot } from '../src/cluster/status-snapshot.ts';
+import type { OwnershipSnapshot, RedisHealth, SupervisorSnapshot } from '../src/cluster/status-snapshot.ts';
 import { memoryTotals, type HostMemory, type PressureSnapshot, type ResolvedPressureOptions } from './policy/pressure-policy.ts';
 import { readHostMemory } from './host-memory.ts';
 import { occupiesWorker } from './session-table.ts';
@@ -26,6 +26,8 @@ export interface SupervisorStatusDeps {
 export class SupervisorStatus {
   /** Figures of the forwarding queue this supervisor feeds; null: it feeds none. */
   queueMetrics: (() => SchedulerMetrics) | null = null;
+  /** Its share of the accounts among the live supervisors; null: it shares none (no database, or sharing off). */
+  ownership: (() => OwnershipSnapshot) | null = null;
   readonly #c: SupervisorContext;
   readonly #d: SupervisorStatusDeps;
   readonly #startedAt = Date.now();
@@ -77,6 +79,7 @@ export class SupervisorStatus {
       sessions: sessions.snapshot(),
       queue: this.queueMetrics?.() ?? null,
       redis: this.#d.redisHealth(),
+      ownership: this.ownership?.() ?? null,
     };
   }
 

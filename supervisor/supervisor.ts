@@ -19,7 +19,7 @@ import { leaseStopMarginMs } from '../actors/runtime-timing.ts';
 import type { SchedulerMetrics } from '../src/scheduler/core/scheduler-metrics.ts';
 import { SessionLeases } from '../src/cluster/session-lease.ts';
 import { removeSnapshot } from '../src/cluster/snapshot-store.ts';
-import type { RedisHealth, SessionSnapshot, SupervisorSnapshot } from '../src/cluster/status-snapshot.ts';
+import type { OwnershipSnapshot, RedisHealth, SessionSnapshot, SupervisorSnapshot } from '../src/cluster/status-snapshot.ts';
 import { SessionExistsError, SupervisorStoppingError } from '../src/errors/registry.ts';
 import type { HostMemory, ResolvedPressureOptions } from './policy/pressure-policy.ts';
 import { ActorLifecycle } from './actor-lifecycle.ts';
@@ -137,6 +137,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
   set queueMetrics(source: (() => SchedulerMetrics) | null) {
     this.#status.queueMetrics = source;
+  }
+
+  /** This supervisor's share of the accounts, for its status snapshot; null (the default): it shares none. */
+  get ownership(): (() => OwnershipSnapshot) | null {
+    return this.#status.ownership;
+  }
+
+  set ownership(source: (() => OwnershipSnapshot) | null) {
+    this.#status.ownership = source;
   }
 
   /** Reads a session's durable cursor, which every start, move and resume begins from; see ActorLifecycle.durableCursor. */
