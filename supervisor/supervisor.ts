@@ -292,16 +292,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     for (const t of this.#timers) clearInterval(t);
     this.#redisHealth.stop();
     const started = Date.now();
-    await Promise.all(
-      this.workers().map(async (w) => {
-        const cursors = await w.shutdown(this.options.workerShutdownTimeoutMs);
-        for (const [actorId, cursor] of Object.entries(cursors)) {
-          const r = this.sessions.get(actorId);
-          if (r) r.cursor = cursor;
-        }
-        await this.#placement.releaseLeasesOf(w.workerId);
-      }),
-    );
+    await this.#fleet.shutdown(async (workerId, cursors) => {
+      for (const [actorId, cursor] of Object.entries(cursors)) {
+        const r = this.sessions.get(actorId);
+        if (r) r.cursor = cursor;
+      }
+      await this.#placement.releaseLeasesOf(workerId);
+    });
     for (const r of this.sessions.all()) if (r.state !== 'revoked') r.state = 'stopped';
     await this.#events?.close();
     await removeSnapshot(this.#redis, this.id).catch(() => {});

@@ -17,6 +17,7 @@ import { workerIdOf } from '../src/cluster/worker-id.ts';
 import { publishClusterEvent } from './scale-out.ts';
 import type { ResolvedSupervisorOptions } from './supervisor-options.ts';
 import { WorkerHandle } from './worker-handle.ts';
+import type { ResumeCursor } from '../src/runtime-contracts/actor-contract.ts';
 import type { WorkerEvent, WorkerOptions } from '../src/runtime-contracts/worker-protocol.ts';
 
 export interface WorkerFleetDeps {
@@ -141,6 +142,20 @@ export class WorkerFleet {
   async retire(worker: WorkerHandle): Promise<void> {
     await worker.shutdown(this.#d.options.workerShutdownTimeoutMs);
     this.#workers.delete(worker.workerId);
+  }
+
+  /**
+   * Stops every worker: each stops its actors (cursors checkpointed) within
+   * the worker shutdown timeout or is killed; `stopped` is told the cursors
+   * each gave back once its process is gone.
+   */
+  async shutdown(stopped: (workerId: string, cursors: Record<string, ResumeCursor>) => Promise<void>): Promise<void> {
+    await Promise.all(
+      this.all().map(async (w) => {
+        const cursors = await w.shutdown(this.#d.options.workerShutdownTimeoutMs);
+        await stopped(w.workerId, cursors);
+      }),
+    );
   }
 
   /** Asks every running worker to check its actors (reconnect the silent, restart the dead). */
