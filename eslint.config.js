@@ -18,6 +18,21 @@ export default tseslint.config(
     },
   },
   {
+    // The layers point one way: src/ is what every layer may import (the runtime's contracts are in
+    // src/runtime-contracts/), so it never reaches into the actor runtime or the supervisor; only the
+    // entry point that starts them does.
+    files: ['src/**/*.ts'],
+    ignores: ['src/main.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '^(\\.\\./)+(actors|supervisor)/',
+          message: 'src/ must not import actors/ or supervisor/: move what both need to src/runtime-contracts/ (only src/main.ts starts the runtime).',
+        }],
+      }],
+    },
+  },
+  {
     files: ['src/cli/**', 'bench/**', 'demo/**', 'test/**', 'config/**'],
     rules: { 'no-console': 'off' },
   },

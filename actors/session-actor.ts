@@ -11,10 +11,11 @@
  * `canConnect` before every connect, and the host `fence`s it the moment its
  * lease is lost or its local deadline passes.
  */
-import type { ActorHealth, ActorSpec, FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
-import { isConnected, nextState, type ActorEvent, type ActorState } from './actor-state.ts';
-import type { ThreadEvent } from './thread-host-api.ts';
-import type { InboundMessage, PlatformClient, PlatformClientFactory } from './platform/platform-client.ts';
+import type { ActorHealth, ActorSpec, FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from '../src/runtime-contracts/actor-contract.ts';
+import { isConnected, nextState, type ActorEvent, type ActorState } from '../src/runtime-contracts/actor-state.ts';
+import type { ThreadEvent } from '../src/runtime-contracts/thread-host-api.ts';
+import type { PlatformClient, PlatformClientFactory } from './platform/platform-client.ts';
+import type { InboundMessage } from '../src/runtime-contracts/inbound-message.ts';
 import { ActorTransitionInvalidError } from '../src/errors/registry.ts';
 
 export interface SessionActorOptions {

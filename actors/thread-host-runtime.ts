@@ -9,12 +9,12 @@
  * before every heartbeat, so no beat stretches a connection past its lease.
  */
 import { threadId } from 'node:worker_threads';
-import type { ActorHealth, ActorSpec, FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
-import type { ActorState } from './actor-state.ts';
+import type { ActorHealth, ActorSpec, FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from '../src/runtime-contracts/actor-contract.ts';
+import type { ActorState } from '../src/runtime-contracts/actor-state.ts';
 import { LeaseKeeper, type LeaseLossReason } from './lease-keeper.ts';
 import { clientFactoryFor, type PlatformRuntimes } from './platform/platform-registry.ts';
 import { SessionActor } from './session-actor.ts';
-import type { MeasureOptions, ThreadEvent, ThreadHostApi, ThreadMeasurement } from './thread-host-api.ts';
+import type { MeasureOptions, ThreadEvent, ThreadHostApi, ThreadMeasurement } from '../src/runtime-contracts/thread-host-api.ts';
 import { collectGarbage, isolateBytes } from './heap-probe.ts';
 import type { LeaseRef } from '../src/cluster/session-lease.ts';
 import { ActorExistsError, ActorNotFoundError, LeaseNotHeldError, WorkerStoppingError } from '../src/errors/registry.ts';

@@ -3,7 +3,7 @@
  * SB_WORKER_OPTIONS), so a bad deployment fails at start-up with an exact
  * `InvalidOptionError` rather than on the first thread restart.
  */
-import type { WorkerOptions } from '../supervisor/worker-protocol.ts';
+import type { WorkerOptions } from '../src/runtime-contracts/worker-protocol.ts';
 import {
   checkOptionsObject, checkPositive, checkPositiveInteger, failOption,
 } from '../src/options/option-checks.ts';

@@ -13,7 +13,7 @@
 import * as Comlink from 'comlink';
 import { parseWorkerOptions } from './worker-options.ts';
 import { WorkerRuntime } from './worker-runtime.ts';
-import type { WorkerApi, WorkerEvent, WorkerOptions } from '../supervisor/worker-protocol.ts';
+import type { WorkerApi, WorkerEvent, WorkerOptions } from '../src/runtime-contracts/worker-protocol.ts';
 import { installErrorCodes } from '../src/cluster/comlink-errors.ts';
 import { parentChannel } from '../src/cluster/ipc-endpoint.ts';
 

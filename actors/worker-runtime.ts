@@ -24,14 +24,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { ActorHealth, ActorSpec, FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
-import type { ActorState } from './actor-state.ts';
+import type { ActorHealth, ActorSpec, FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from '../src/runtime-contracts/actor-contract.ts';
+import type { ActorState } from '../src/runtime-contracts/actor-state.ts';
 import { leaseStopMarginMs, loopbackConnectionTtlMs } from './runtime-timing.ts';
-import type { MeasureOptions, ThreadEvent, ThreadMeasurement } from './thread-host-api.ts';
+import type { MeasureOptions, ThreadEvent, ThreadMeasurement } from '../src/runtime-contracts/thread-host-api.ts';
 import { describe, ThreadSlot, type ThreadHostSettings } from './thread-slot.ts';
 import type {
   WorkerActorStatus, WorkerApi, WorkerEvent, WorkerOptions, WorkerStatus, WorkerThreadStatus,
-} from '../supervisor/worker-protocol.ts';
+} from '../src/runtime-contracts/worker-protocol.ts';
 import { attributeHeap } from '../supervisor/policy/heap-attribution.ts';
 import { RestartIntensity } from '../src/cluster/restart-intensity.ts';
 import { CpuMeter } from '../src/infra/cpu-meter.ts';

@@ -20,7 +20,7 @@ import { deleteByPrefix } from '../src/cluster/delete-by-prefix.ts';
 import { LoopbackNetwork } from '../actors/platform/loopback/loopback-network.ts';
 import type { Tier } from '../src/domain/plans/plan-types.ts';
 import { Supervisor } from '../supervisor/supervisor.ts';
-import type { WorkerStatus } from '../supervisor/worker-protocol.ts';
+import type { WorkerStatus } from '../src/runtime-contracts/worker-protocol.ts';
 
 const { values } = parseArgs({
   options: {

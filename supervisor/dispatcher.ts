@@ -20,7 +20,7 @@
  * the sessions are added again).
  */
 import type { Logger } from 'pino';
-import type { SendNotice, SendResult, SendTask } from '../actors/actor-contract.ts';
+import type { SendNotice, SendResult, SendTask } from '../src/runtime-contracts/actor-contract.ts';
 import type { ScheduledTask, TakeResult } from '../src/scheduler/core/task.ts';
 import { HeldTasks } from './held-tasks.ts';
 import type { Supervisor } from './supervisor.ts';

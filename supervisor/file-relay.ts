@@ -20,7 +20,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { FilePiece, FileRead } from '../actors/actor-contract.ts';
+import type { FilePiece, FileRead } from '../src/runtime-contracts/actor-contract.ts';
 import type { Attachment } from '../src/forwarding/message/neutral-message.ts';
 import { FileSourceGoneError, FileSourceUnavailableError, RouteNotFoundError } from '../src/errors/registry.ts';
 import { SwitchboardError } from '../src/errors/switchboard-error.ts';

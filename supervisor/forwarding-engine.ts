@@ -13,8 +13,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ResumeCursor, SendNotice, SendTask } from '../actors/actor-contract.ts';
-import type { InboundMessage, SourceNotice } from '../actors/platform/platform-client.ts';
+import type { ResumeCursor, SendNotice, SendTask } from '../src/runtime-contracts/actor-contract.ts';
+import type { InboundMessage, SourceNotice } from '../src/runtime-contracts/inbound-message.ts';
 import { applyFilters } from '../src/forwarding/filters/apply-filters.ts';
 import type { PairFilter } from '../src/forwarding/filters/filter-schema.ts';
 import type { Attachment, NeutralMessage, NeutralPlatform } from '../src/forwarding/message/neutral-message.ts';

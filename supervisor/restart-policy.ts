@@ -2,7 +2,7 @@
  * OTP restart types applied to an actor that ended without being asked to:
  * what the supervisor does next. Pure, so the table is tested on its own.
  */
-import type { RestartType } from '../actors/actor-contract.ts';
+import type { RestartType } from '../src/runtime-contracts/actor-contract.ts';
 
 /** How an actor ended: `revoked` (credentials refused), `failed` (crashed), `stopped` (ended on its own). */
 export type ActorExit = 'revoked' | 'failed' | 'stopped';

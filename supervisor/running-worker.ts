@@ -6,7 +6,7 @@
 import type { Remote } from 'comlink';
 import type { Supervisor } from './supervisor.ts';
 import type { WorkerHandle } from './worker-handle.ts';
-import type { WorkerApi } from './worker-protocol.ts';
+import type { WorkerApi } from '../src/runtime-contracts/worker-protocol.ts';
 
 const RUNNING = new Set(['running', 'idle']);
 

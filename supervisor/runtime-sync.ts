@@ -12,7 +12,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ActorPlatform, ActorSpec } from '../actors/actor-contract.ts';
+import type { ActorPlatform, ActorSpec } from '../src/runtime-contracts/actor-contract.ts';
 import { runtimeChannel } from '../src/api/runtime-notifier.ts';
 import type { Keyring } from '../src/crypto/keyring.ts';
 import { loadAccounts } from '../src/forwarding/store/account-directory.ts';
@@ -67,6 +67,8 @@ export class RuntimeSync {
   /** Sessions this sync started, with the spec they run under. */
   readonly #managed = new Map<string, ActorSpec>();
   readonly #watched = new Map<string, string>();
+  /** The accounts this supervisor owned at the last reconcile. */
+  #owned: readonly ActorSpec[] = [];
   #subscriber: Redis | null = null;
   #timer: NodeJS.Timeout | null = null;
   #pending: NodeJS.Timeout | null = null;
@@ -98,6 +100,11 @@ export class RuntimeSync {
     await this.reconcile();
     this.#timer = setInterval(() => this.requestReconcile(), this.#o.reconcileIntervalMs);
     this.#timer.unref();
+  }
+
+  /** The linked accounts this supervisor owned (and so meant to run) at its last reconcile, Elite first. */
+  owned(): readonly ActorSpec[] {
+    return this.#owned;
   }
 
   /** Schedules a reconcile soon, folding changes announced close together into one. */
@@ -154,6 +161,7 @@ export class RuntimeSync {
     if (held.length > 0) this.#log.info({ held }, 'linked accounts not run');
     const watch = pairs.watchLists();
     const owned = byPriority(specs.filter((s) => this.#d.ownership?.owns(s.userId) ?? true));
+    this.#owned = owned;
     const wanted = new Map(owned.map((s) => [s.actorId, s]));
     const linked = new Set(specs.map((s) => s.actorId));
     // Handed over in plan order too: the new owner can start an Elite session once its lease is released here.

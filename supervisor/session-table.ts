@@ -3,7 +3,7 @@
  * runs, its lease, the cursor to resume from, and why it is paused or queued.
  * The credential stays in memory only, to restart the actor after a crash.
  */
-import type { ActorSpec, ResumeCursor } from '../actors/actor-contract.ts';
+import type { ActorSpec, ResumeCursor } from '../src/runtime-contracts/actor-contract.ts';
 import type { SessionSnapshot, SessionState } from '../src/cluster/status-snapshot.ts';
 
 export interface SessionRecord {

@@ -4,7 +4,7 @@
  */
 import { availableParallelism, hostname } from 'node:os';
 import { resolvePressureOptions, type PressureOptions, type ResolvedPressureOptions } from './policy/pressure-policy.ts';
-import type { WorkerOptions } from './worker-protocol.ts';
+import type { WorkerOptions } from '../src/runtime-contracts/worker-protocol.ts';
 import { checkTelegramRuntimeOptions } from '../actors/platform/telegram/telegram-runtime.ts';
 import { checkNonNegative, checkOptionsObject, checkPositive, checkPositiveInteger, failOption } from '../src/options/option-checks.ts';
 

@@ -9,7 +9,7 @@ import { AdminCommandListener } from '../src/cluster/admin-channel.ts';
 import type { Config } from '../src/config/load-config.ts';
 import { runAdminCommand } from './admin-commands.ts';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { ActorPlatform } from '../actors/actor-contract.ts';
+import type { ActorPlatform } from '../src/runtime-contracts/actor-contract.ts';
 import type { Keyring } from '../src/crypto/keyring.ts';
 import { LinkRenewal, renewerOf } from './link-renewal.ts';
 import { CursorStore } from '../src/forwarding/store/cursor-store.ts';
@@ -29,6 +29,7 @@ import { sendRevocationNotice } from './revocation-notice.ts';
 import { createMailer, type Mailer } from '../src/api/mail/mailer.ts';
 import { Supervisor } from './supervisor.ts';
 import { Membership } from './membership.ts';
+import { ownershipReport } from './ownership-report.ts';
 import type { RedisPersistenceReport } from '../src/infra/redis-persistence-check.ts';
 import { OutageLog } from '../src/infra/outage-log.ts';
 import { DatabaseWatch } from './database-watch.ts';
@@ -190,7 +191,11 @@ export async function startSupervisorRuntime(input: {
     await sync.start();
     queue.accountsKnown();
     const reconcile = sync;
-    membership?.on('change', () => reconcile.requestReconcile());
+    if (membership) {
+      const members = membership;
+      members.on('change', () => reconcile.requestReconcile());
+      supervisor.ownership = () => ownershipReport(members.self, members.members(), reconcile.owned(), supervisor.sessions);
+    }
   }
   supervisor.queueMetrics = () => queue.metrics();
   supervisor.durableCursor = (actorId) => cursors.load(actorId);

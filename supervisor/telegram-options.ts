@@ -7,7 +7,7 @@
  * no telegram actors run.
  */
 import { readFileSync } from 'node:fs';
-import type { TelegramRuntimeOptions } from '../actors/platform/telegram/telegram-runtime.ts';
+import type { TelegramRuntimeOptions } from '../src/runtime-contracts/platform-options.ts';
 import type { Config } from '../src/config/load-config.ts';
 import { ConfigInvalidError } from '../src/errors/registry.ts';
 

@@ -15,7 +15,7 @@
  * only is kept in memory: after a restart the first send learns it again.
  */
 import type { Logger } from 'pino';
-import type { SendTask } from '../actors/actor-contract.ts';
+import type { SendTask } from '../src/runtime-contracts/actor-contract.ts';
 import type { ForwardPayload } from '../src/forwarding/routing/forward-payload.ts';
 import { CHAT_TOPIC, fallbackTopicTitle, mappedDestination, topicTitleFor } from '../src/forwarding/routing/topic-mapping.ts';
 import type { TopicKey, TopicLinks } from '../src/forwarding/store/topic-links.ts';

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { childChannel, type IpcChannel } from '../src/cluster/ipc-endpoint.ts';
 import type { WorkerLifecycle } from '../src/cluster/status-snapshot.ts';
 import { WorkerUnavailableError } from '../src/errors/registry.ts';
-import type { WorkerApi, WorkerEvent, WorkerOptions, WorkerStatus } from './worker-protocol.ts';
+import type { WorkerApi, WorkerEvent, WorkerOptions, WorkerStatus } from '../src/runtime-contracts/worker-protocol.ts';
 
 const WORKER_ENTRY = fileURLToPath(new URL('../actors/worker-process.ts', import.meta.url));
 

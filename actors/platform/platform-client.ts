@@ -3,33 +3,8 @@
  * Telegram via gramjs, Discord via discord.js) implements this once; the
  * actor runtime, leases and heap accounting stay platform-neutral.
  */
-import type { FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from '../actor-contract.ts';
-
-/** A message that arrived in a chat the actor watches. */
-export interface InboundMessage {
-  chatId: string;
-  messageId: string;
-  /** `new`, or an edit/delete of an earlier message. */
-  kind: 'new' | 'edit' | 'delete';
-  /** Platform-neutral payload; format conversion comes with the forwarding engine. */
-  payload: unknown;
-  /** ms since epoch, platform time. */
-  at: number;
-  /** A `new` standing for several messages (an album): the last of them, where the source cursor moves. Default `messageId`. */
-  lastMessageId?: string;
-}
-
-/**
- * Something the owners of the pairs reading `chatIds` should know about
- * their source, e.g. `catch_up_incomplete`: a catch-up could not replay
- * everything that changed while the session was down.
- */
-export interface SourceNotice {
-  code: string;
-  message: string;
-  /** Watched chats it concerns (marked ids for Telegram). */
-  chatIds: string[];
-}
+import type { FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from '../../src/runtime-contracts/actor-contract.ts';
+import type { InboundMessage, SourceNotice } from '../../src/runtime-contracts/inbound-message.ts';
 
 /** Calls the client makes into its actor. */
 export interface PlatformCallbacks {

@@ -7,7 +7,7 @@
  * runtime the thread lacks (Telegram without an api id and hash configured)
  * is refused with a `platform_unsupported` error.
  */
-import type { ActorPlatform } from '../actor-contract.ts';
+import type { ActorPlatform } from '../../src/runtime-contracts/actor-contract.ts';
 import { PlatformUnsupportedError } from '../../src/errors/registry.ts';
 import { discordClientFactory } from './discord/discord-client.ts';
 import type { DiscordRuntime } from './discord/discord-runtime.ts';

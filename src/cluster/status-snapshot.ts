@@ -3,9 +3,9 @@
  * `supervisor:<id>:snapshot`, expiring when it stops publishing), and what the
  * CLI and the admin API read. Plain JSON: no class instances, no Maps.
  */
-import type { ActorPlatform } from '../../actors/actor-contract.ts';
-import type { ActorState } from '../../actors/actor-state.ts';
-import type { WorkerThreadStatus } from '../../supervisor/worker-protocol.ts';
+import type { ActorPlatform } from '../runtime-contracts/actor-contract.ts';
+import type { ActorState } from '../runtime-contracts/actor-state.ts';
+import type { WorkerThreadStatus } from '../runtime-contracts/worker-protocol.ts';
 import type { Tier } from '../domain/plans/plan-types.ts';
 import type { SchedulerMetrics } from '../scheduler/core/scheduler-metrics.ts';
 
@@ -65,6 +65,24 @@ export interface SupervisorSnapshot {
    * ask the supervisor's own `/health`. Absent from supervisors older than it.
    */
   redis?: RedisHealth;
+  /**
+   * Its share of the linked accounts among the supervisors it sees live
+   * (README "Several hosts"). Null when it shares none (it runs without a
+   * database, or with sharing off); absent from supervisors older than it.
+   */
+  ownership?: OwnershipSnapshot | null;
+}
+
+/** One supervisor's share of the accounts, as it sees the cluster. */
+export interface OwnershipSnapshot {
+  /** Its weight among the members (SUPERVISOR_CAPACITY). */
+  capacity: number;
+  /** Users and their linked accounts it owns in its current view, as of its last reconcile with PostgreSQL. */
+  owned: { users: number; accounts: number };
+  /** Of those, the ones whose sessions run here now (running or idle). */
+  running: { users: number; accounts: number };
+  /** The live members as it sees them, itself included, sorted by id. */
+  members: Array<{ supervisorId: string; capacity: number }>;
 }
 
 export interface RedisHealth {

@@ -227,7 +227,7 @@ export const PlatformUnsupportedError = defineError<{ platform: string; reason: 
   'PlatformUnsupportedError', 'platform_unsupported', 400,
   (d) => `Platform "${d.platform}" is not supported: ${d.reason}`,
 );
-/** A lifecycle call the transition table of actors/actor-state.ts does not allow in the actor's state. */
+/** A lifecycle call the transition table of src/runtime-contracts/actor-state.ts does not allow in the actor's state. */
 export const ActorTransitionInvalidError = defineError<{ actorId: string; event: string; state: string }>(
   'ActorTransitionInvalidError', 'actor_transition_invalid', 409,
   (d) => `Actor "${d.actorId}" cannot take "${d.event}" while ${d.state}`,

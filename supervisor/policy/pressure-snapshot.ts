@@ -8,7 +8,7 @@ import { InvalidMeasurementError } from '../../src/errors/registry.ts';
 
 /**
  * Lifecycle state of an actor as the policy sees it: a projection of
- * `actors/actor-state.ts` (failed and revoked actors are reported as `stopped`).
+ * `src/runtime-contracts/actor-state.ts` (failed and revoked actors are reported as `stopped`).
  * - `paused` means paused by this policy for memory pressure, and only that:
  *   an actor the policy must never resume by itself (stopped by its user, over
  *   quota, banned...) is reported as `stopped`. So pressure pauses survive a

@@ -2,8 +2,9 @@
  * PlatformCallbacks that record what an adapter client reported, for the
  * adapter suites of every platform.
  */
-import type { ResumeCursor } from '../../actors/actor-contract.ts';
-import type { InboundMessage, PlatformCallbacks } from '../../actors/platform/platform-client.ts';
+import type { ResumeCursor } from '../../src/runtime-contracts/actor-contract.ts';
+import type { PlatformCallbacks } from '../../actors/platform/platform-client.ts';
+import type { InboundMessage } from '../../src/runtime-contracts/inbound-message.ts';
 
 /** What an adapter client reported through its callbacks. */
 export interface Reports {

@@ -44,7 +44,7 @@ function session(actorId: string, userId: string, over: Partial<SessionSnapshot>
   };
 }
 
-/** Supervisor `sup-a` on node-1: two running workers, five sessions. */
+/** Supervisor `sup-a` on node-1: two running workers, five sessions, owning 5 accounts of 4 users beside `sup-b`. */
 export function snapshotA(now: number, supervisorId = 'sup-a'): SupervisorSnapshot {
   return {
     supervisorId,
@@ -70,10 +70,16 @@ export function snapshotA(now: number, supervisorId = 'sup-a'): SupervisorSnapsh
     ],
     queue: queueFigures(),
     redis: { stalledForMs: null, stalls: 2, lastStall: { endedAt: now - 3 * 60_000, stalledMs: 5_200 } },
+    ownership: {
+      capacity: 4,
+      owned: { users: 4, accounts: 5 },
+      running: { users: 3, accounts: 3 },
+      members: [{ supervisorId, capacity: 4 }, { supervisorId: 'sup-b', capacity: 2 }],
+    },
   };
 }
 
-/** Supervisor `sup-b` on node-2: one draining worker, a queued session. */
+/** Supervisor `sup-b` on node-2: one draining worker, a queued session; an older supervisor that reports neither Redis stalls nor ownership. */
 export function snapshotB(now: number, supervisorId = 'sup-b'): SupervisorSnapshot {
   return {
     supervisorId,

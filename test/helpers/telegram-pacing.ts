@@ -4,7 +4,7 @@
  * itself is tested in flood-pacer.test.ts, telegram-fake-flood.test.ts and
  * telegram-pacing.test.ts).
  */
-import type { PacingOptions } from '../../actors/platform/telegram/pacing-options.ts';
+import type { PacingOptions } from '../../src/runtime-contracts/platform-options.ts';
 
 const LOOSE = { burst: 1_000, perSecond: 1_000 };
 

@@ -8,7 +8,7 @@
  * Only types come from discord.js here: the engine brings the code.
  */
 import type { APIMessage, Client } from 'discord.js';
-import type { SourceNotice } from '../platform-client.ts';
+import type { SourceNotice } from '../../../src/runtime-contracts/inbound-message.ts';
 import type * as DiscordEngineModule from './discord-engine.ts';
 import type { FeedSource, InboundFeed } from './inbound-feed.ts';
 

@@ -10,7 +10,7 @@
  * connect, so threads without Discord bots never pay for it.
  */
 import type { Client, GatewayDispatchPayload } from 'discord.js';
-import type { ResumeCursor, SendResult, SendTask } from '../../actor-contract.ts';
+import type { ResumeCursor, SendResult, SendTask } from '../../../src/runtime-contracts/actor-contract.ts';
 import { DiscordIntentsDisallowedError } from '../../../src/errors/registry.ts';
 import { CHAT_TOPIC } from '../../../src/forwarding/routing/topic-mapping.ts';
 import type { PlatformCallbacks, PlatformClient, PlatformClientFactory } from '../platform-client.ts';

@@ -11,7 +11,7 @@
  */
 import { DefaultRestOptions, DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
 import type { ResponseLike, RESTOptions } from 'discord.js';
-import type { SendNotice, SendResult } from '../../actor-contract.ts';
+import type { SendNotice, SendResult } from '../../../src/runtime-contracts/actor-contract.ts';
 import type { DiscordRuntime } from './discord-runtime.ts';
 
 export type SendFailure = Extract<SendResult, { ok: false }>;

@@ -14,7 +14,7 @@
  */
 import { ChannelType, Routes } from 'discord.js';
 import type { APIChannel, APIMessage, RawFile, REST } from 'discord.js';
-import type { SendNotice, SendResult, SendTask } from '../../actor-contract.ts';
+import type { SendNotice, SendResult, SendTask } from '../../../src/runtime-contracts/actor-contract.ts';
 import { toDiscordMessages } from '../../../src/forwarding/format/discord-markdown.ts';
 import type { RichText } from '../../../src/forwarding/message/neutral-message.ts';
 import { fileLimitOf, type OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';

@@ -10,7 +10,7 @@
  */
 import { Routes } from 'discord.js';
 import type { APIChannel, REST } from 'discord.js';
-import type { SendNotice, SendResult } from '../../actor-contract.ts';
+import type { SendNotice, SendResult } from '../../../src/runtime-contracts/actor-contract.ts';
 import type { ChannelInfo } from './channel-directory.ts';
 import { NoticeError, restCode } from './discord-rest.ts';
 import { earlierPost, type EarlierOpening } from './opened-threads.ts';

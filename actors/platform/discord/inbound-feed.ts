@@ -14,9 +14,9 @@
  * message of a post).
  */
 import type { APIMessage, GatewayDispatchPayload } from 'discord.js';
-import type { ResumeCursor } from '../../actor-contract.ts';
+import type { ResumeCursor } from '../../../src/runtime-contracts/actor-contract.ts';
 import { compareMessageIds } from '../../../src/forwarding/routing/message-id-order.ts';
-import type { InboundMessage } from '../platform-client.ts';
+import type { InboundMessage } from '../../../src/runtime-contracts/inbound-message.ts';
 import type { ChannelDirectory } from './channel-directory.ts';
 import { deletedMessage, toNeutralMessage } from './inbound-message.ts';
 import type { WebhookDirectory } from './webhook-directory.ts';

@@ -5,8 +5,9 @@
  * kept (only whether the credential is the simulated `"revoked"`), caches made
  * on first use.
  */
-import type { ResumeCursor, SendResult, SendTask } from '../../actor-contract.ts';
-import type { InboundMessage, PlatformCallbacks, PlatformClient, PlatformClientFactory } from '../platform-client.ts';
+import type { ResumeCursor, SendResult, SendTask } from '../../../src/runtime-contracts/actor-contract.ts';
+import type { PlatformCallbacks, PlatformClient, PlatformClientFactory } from '../platform-client.ts';
+import type { InboundMessage } from '../../../src/runtime-contracts/inbound-message.ts';
 import type { HeartbeatTarget } from './loopback-heartbeats.ts';
 import { encodePayload } from './loopback-network.ts';
 import type { LoopbackMessage } from './loopback-network.ts';

@@ -18,7 +18,7 @@ import { luaCommands, runBatched } from '../../../src/cluster/lua-commands.ts';
 import type { LuaCommands } from '../../../src/cluster/lua-commands.ts';
 import { keys } from '../../../src/cluster/redis-keys.ts';
 import { InvalidOptionError } from '../../../src/errors/registry.ts';
-import type { InboundMessage } from '../platform-client.ts';
+import type { InboundMessage } from '../../../src/runtime-contracts/inbound-message.ts';
 
 /** A message read from a chat, with the size it had on the wire (counted in caches). */
 export interface LoopbackMessage extends InboundMessage {

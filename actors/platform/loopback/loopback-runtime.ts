@@ -9,25 +9,7 @@ import { InvalidOptionError, LoopbackNotInstalledError } from '../../../src/erro
 import { LoopbackHeartbeats } from './loopback-heartbeats.ts';
 import { LoopbackNetwork } from './loopback-network.ts';
 import { LoopbackPoller } from './loopback-poller.ts';
-
-export interface LoopbackRuntimeOptions {
-  /**
-   * TTL of a client's connection from its connect or last heartbeat, ms
-   * (heartbeat every third of it). Under leases it must not exceed the
-   * lease's `stopMarginMs` minus the worst request delay, so that a killed
-   * holder's lingering connection expires before its lease can be taken.
-   * Default 1 500 (leases default to a 2 000 ms margin).
-   */
-  connectionTtlMs?: number;
-  /** Per-client message cache bound, bytes as `MessageCache` counts them. Default 65 536. */
-  cacheMaxBytes?: number;
-  /** Per-client message cache bound, entries. Default 256. */
-  cacheMaxEntries?: number;
-  /** Messages read per chat per poller tick. Default 100. */
-  pollCountPerChat?: number;
-  /** Approximate cap on messages kept per chat stream. Default 10 000. */
-  chatMaxLen?: number;
-}
+import type { LoopbackRuntimeOptions } from '../../../src/runtime-contracts/platform-options.ts';
 
 export interface LoopbackRuntime {
   network: LoopbackNetwork;

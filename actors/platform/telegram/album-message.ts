@@ -17,7 +17,7 @@
  * remembered (a restart) again before its edit (inbound-feed.ts); its
  * deletes are carried by the links of its parts, each on its own.
  */
-import type { InboundMessage } from '../platform-client.ts';
+import type { InboundMessage } from '../../../src/runtime-contracts/inbound-message.ts';
 import type { NeutralMessage } from '../../../src/forwarding/message/neutral-message.ts';
 
 const byId = (a: InboundMessage, b: InboundMessage) => Number(a.messageId) - Number(b.messageId);

@@ -10,7 +10,7 @@
  * (over the limit, refused by their source) are link lines of the text.
  */
 import type { Api } from 'telegram';
-import type { SendNotice } from '../../actor-contract.ts';
+import type { SendNotice } from '../../../src/runtime-contracts/actor-contract.ts';
 import { TELEGRAM_MESSAGE_MAX_LENGTH } from '../../../src/forwarding/format/limits.ts';
 import { toTelegramMessages } from '../../../src/forwarding/format/telegram-entities.ts';
 import type { TelegramText } from '../../../src/forwarding/format/telegram-entities.ts';

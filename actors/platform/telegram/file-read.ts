@@ -9,7 +9,7 @@
  */
 import bigInt from 'big-integer';
 import { Api, errors } from 'telegram';
-import type { FilePiece, FileRead } from '../../actor-contract.ts';
+import type { FilePiece, FileRead } from '../../../src/runtime-contracts/actor-contract.ts';
 import type { TelegramFileRef } from '../../../src/forwarding/message/neutral-message.ts';
 import { attachmentOf } from './inbound-message.ts';
 import { factsOf } from './telegram-errors.ts';

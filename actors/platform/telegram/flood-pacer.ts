@@ -23,9 +23,10 @@
  * The buckets are GCRA (a "theoretical arrival time" per bucket instead of
  * a token count), so booking a future slot is just moving that time on.
  */
-import type { SendResult } from '../../actor-contract.ts';
+import type { SendResult } from '../../../src/runtime-contracts/actor-contract.ts';
 import { parseMarkedId } from './peer-ids.ts';
-import type { PaceLimit, ResolvedPacing } from './pacing-options.ts';
+import type { ResolvedPacing } from './pacing-options.ts';
+import type { PaceLimit } from '../../../src/runtime-contracts/platform-options.ts';
 import { DEFAULT_PACING } from './pacing-options.ts';
 
 export type PaceVerdict = { go: true } | { go: false; scope: 'chat' | 'account'; waitMs: number };

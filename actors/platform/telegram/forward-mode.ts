@@ -8,7 +8,7 @@
  * carry the original), and one from a private chat or basic group read by
  * another account (its id there names another message). Pure.
  */
-import type { SendNotice } from '../../actor-contract.ts';
+import type { SendNotice } from '../../../src/runtime-contracts/actor-contract.ts';
 import type { OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';
 import { isChannelId } from './peer-ids.ts';
 

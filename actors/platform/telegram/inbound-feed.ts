@@ -15,8 +15,8 @@
  * in order, and the update state's checkpoint waits for them too (`held`).
  */
 import { Api } from 'telegram';
-import type { ResumeCursor } from '../../actor-contract.ts';
-import type { InboundMessage } from '../platform-client.ts';
+import type { ResumeCursor } from '../../../src/runtime-contracts/actor-contract.ts';
+import type { InboundMessage } from '../../../src/runtime-contracts/inbound-message.ts';
 import type { NeutralMessage } from '../../../src/forwarding/message/neutral-message.ts';
 import { AlbumCollector } from './album-collector.ts';
 import type { AlbumCollectorOptions } from './album-collector.ts';

@@ -9,27 +9,7 @@
  * of about 150 ms per account. Checked once, up front.
  */
 import { checkOptionsObject, failOption } from '../../../src/options/option-checks.ts';
-
-/** A token bucket: `burst` messages at once, refilled at `perSecond`. */
-export interface PaceLimit {
-  burst: number;
-  perSecond: number;
-}
-
-export interface PacingOptions {
-  /** Any one chat. Default `{ burst: 2, perSecond: 0.9 }` (Telegram: about 1 a second). */
-  chat?: PaceLimit;
-  /** A basic group, supergroup or channel, on top of `chat`. Default `{ burst: 18, perSecond: 0.3 }` (Telegram: about 20 a minute). */
-  group?: PaceLimit;
-  /** Everything the account sends. Default `{ burst: 25, perSecond: 27 }` (Telegram: about 30 a second). */
-  account?: PaceLimit;
-  /**
-   * After a FLOOD_WAIT the bucket it is blamed on runs slower (half its
-   * pace, down to an eighth after repeated ones), and recovers its seeded
-   * pace evenly over this long, ms. Default 600 000 (10 minutes).
-   */
-  recoveryMs?: number;
-}
+import type { PaceLimit, PacingOptions } from '../../../src/runtime-contracts/platform-options.ts';
 
 export type ResolvedPacing = Required<PacingOptions>;
 

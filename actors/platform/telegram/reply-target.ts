@@ -6,7 +6,7 @@
  * Pure.
  */
 import { Api } from 'telegram';
-import type { SendNotice } from '../../actor-contract.ts';
+import type { SendNotice } from '../../../src/runtime-contracts/actor-contract.ts';
 
 const GENERAL = 1;
 

@@ -5,8 +5,8 @@
  * the chats it watches and sends to (their access hashes are kept pinned).
  * Made on the client's first connect, with gramjs loaded.
  */
-import type { ResumeCursor } from '../../actor-contract.ts';
-import type { InboundMessage, SourceNotice } from '../platform-client.ts';
+import type { ResumeCursor } from '../../../src/runtime-contracts/actor-contract.ts';
+import type { InboundMessage, SourceNotice } from '../../../src/runtime-contracts/inbound-message.ts';
 import { InboundFeed } from './inbound-feed.ts';
 import type { AlbumWindow } from './inbound-feed.ts';
 import { PEER_ENTRY_BYTES, PeerDirectory } from './peer-directory.ts';

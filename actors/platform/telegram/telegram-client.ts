@@ -14,7 +14,7 @@
  */
 import { CHAT_TOPIC } from '../../../src/forwarding/routing/topic-mapping.ts';
 import type { TelegramClient as GramClient } from 'telegram';
-import type { FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from '../../actor-contract.ts';
+import type { FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from '../../../src/runtime-contracts/actor-contract.ts';
 import type { PlatformCallbacks, PlatformClient, PlatformClientFactory } from '../platform-client.ts';
 import { FloodPacer } from './flood-pacer.ts';
 import { forwardSourceOf } from './forward-mode.ts';

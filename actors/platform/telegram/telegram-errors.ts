@@ -5,7 +5,7 @@
  * `FloodError`s with the seconds in `seconds`. Pure: the caller passes those
  * fields, so this needs no gramjs.
  */
-import type { SendResult } from '../../actor-contract.ts';
+import type { SendResult } from '../../../src/runtime-contracts/actor-contract.ts';
 
 export type SendFailure = Extract<SendResult, { ok: false }>;
 

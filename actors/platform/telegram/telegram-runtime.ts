@@ -9,62 +9,8 @@ import type { TelegramEndpoint, TelegramEndpointOptions } from '../../../src/tel
 import { InvalidOptionError } from '../../../src/errors/registry.ts';
 import { checkOptionsObject, checkPositiveInteger, failOption } from '../../../src/options/option-checks.ts';
 import { resolvePacing } from './pacing-options.ts';
-import type { PacingOptions, ResolvedPacing } from './pacing-options.ts';
-
-export interface TelegramRuntimeOptions {
-  /** The application (api id and hash) and, for tests and demos, the one server standing in for Telegram. Required. */
-  endpoint?: TelegramEndpointOptions;
-  /**
-   * How long a connection may go without receiving anything (an update, an
-   * answer) before the watchdog probes it with `updates.getState`, ms. A
-   * probe unanswered within `probeTimeoutMs` marks the connection a zombie:
-   * it is closed and opened anew, and the difference since the last known
-   * state is fetched; one refused with a terminal error ends the session.
-   * Default 60 000.
-   */
-  silenceMs?: number;
-  /** How long the watchdog's probe waits for its answer, ms. Default 10 000. */
-  probeTimeoutMs?: number;
-  /**
-   * How long a connection may go without asking Telegram anything, even
-   * while updates arrive, before the watchdog probes it, ms: Telegram stops
-   * pushing updates to a session that makes no requests, and the probe's
-   * answer also shows updates the server held back. Default 1 800 000
-   * (30 minutes, as gramjs).
-   */
-  keepAliveMs?: number;
-  /** How long opening a connection (transport and first answer) may take, ms. Default 20 000. */
-  connectTimeoutMs?: number;
-  /** How long one request (a send, a history page, a difference) waits for its answer, ms. Default 20 000. */
-  requestTimeoutMs?: number;
-  /** Attempts gramjs makes to open a connection, at a second apart, before the connect fails. Default 3. */
-  connectionRetries?: number;
-  /**
-   * Peers a client keeps access hashes and names of beyond its watched chats
-   * (destinations it sends to, authors it saw), most recent first. Default 64.
-   */
-  peerCacheSize?: number;
-  /**
-   * Dialog pages (100 dialogs each) a client reads at most, per connect, to
-   * find the access hash of a chat it was asked to watch or send to. Default 10.
-   */
-  dialogPages?: number;
-  /**
-   * How fast each account sends, per chat, per group and overall, before
-   * Telegram says otherwise (pacing-options.ts). Default: Telegram's
-   * documented limits less a margin (about 1/s per chat, 18/min per group, 27/s per account).
-   */
-  pacing?: PacingOptions;
-  /**
-   * Largest file uploaded to Telegram, bytes; a larger one is sent as a
-   * link with its name and size. Default 2 097 152 000 (Telegram's 2 GB for
-   * accounts without Premium: 4 000 parts of 512 KB). No plan limits file
-   * sizes, so this is the only limit.
-   */
-  uploadLimitBytes?: number;
-  /** How long downloading one file from its source may take before the send is retried, ms. Default 300 000. */
-  downloadTimeoutMs?: number;
-}
+import type { ResolvedPacing } from './pacing-options.ts';
+import type { TelegramRuntimeOptions } from '../../../src/runtime-contracts/platform-options.ts';
 
 /** Telegram's largest file for an account without Premium: 4 000 parts of 512 KB. */
 export const TELEGRAM_UPLOAD_MAX_BYTES = 4_000 * 512 * 1024;

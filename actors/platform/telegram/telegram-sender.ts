@@ -39,7 +39,7 @@
  */
 import bigInt from 'big-integer';
 import { Api } from 'telegram';
-import type { SendNotice, SendResult, SendTask } from '../../actor-contract.ts';
+import type { SendNotice, SendResult, SendTask } from '../../../src/runtime-contracts/actor-contract.ts';
 import { toGramjsEntities } from '../../../src/forwarding/format/gramjs-entities.ts';
 import { TELEGRAM_MESSAGE_MAX_LENGTH } from '../../../src/forwarding/format/limits.ts';
 import { toTelegramMessages } from '../../../src/forwarding/format/telegram-entities.ts';

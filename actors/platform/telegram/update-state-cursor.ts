@@ -9,7 +9,7 @@
  * integer, so the cursor store's "only ever later" rule holds for it as for
  * a message id. seq is not kept: the adapter never checks it. Pure.
  */
-import type { ResumeCursor } from '../../actor-contract.ts';
+import type { ResumeCursor } from '../../../src/runtime-contracts/actor-contract.ts';
 import type { UpdateState } from './update-state.ts';
 
 const PREFIX = '~';

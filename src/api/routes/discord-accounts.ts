@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { validateDiscordToken } from '../../../actors/platform/discord/validate-token.ts';
+import { validateDiscordToken } from '../accounts/discord-token-check.ts';
 import { columnContext, sealSecret } from '../../crypto/secret-box.ts';
 import { DiscordAccount } from '../../db/entities/discord-account.ts';
 import { assertPlanAllows } from '../../domain/plans/plan-rules.ts';

@@ -2,7 +2,7 @@
  * `switchboard status`: one line per supervisor, built from a summary that
  * `--json` prints as is.
  */
-import type { RedisHealth, SessionState, SupervisorSnapshot, WorkerLifecycle } from '../../cluster/status-snapshot.ts';
+import type { OwnershipSnapshot, RedisHealth, SessionState, SupervisorSnapshot, WorkerLifecycle } from '../../cluster/status-snapshot.ts';
 import { TIERS_BY_PRIORITY, type Tier } from '../../domain/plans/plan-types.ts';
 import { SESSION_STATES } from './sessions-view.ts';
 import { renderTable } from './table.ts';
@@ -27,6 +27,8 @@ export interface SupervisorSummary {
   aboveHighWatermark: boolean;
   /** Redis stalls this supervisor saw; null from a supervisor that does not report them. */
   redis: RedisHealth | null;
+  /** Its share of the accounts and the members it sees; null from a supervisor that shares none or does not report it. */
+  ownership: OwnershipSnapshot | null;
   /** The supervisor process' CPU, % of one core; undefined from a supervisor that does not report it. */
   cpuPercent?: number;
 }
@@ -58,6 +60,7 @@ export function summarizeSupervisor(s: SupervisorSnapshot, nowMs: number): Super
     pressure: s.pressure,
     aboveHighWatermark: s.host.usedFraction >= s.pressure.highWatermark,
     redis: s.redis ?? null,
+    ownership: s.ownership ?? null,
     ...(s.cpuPercent === undefined ? {} : { cpuPercent: s.cpuPercent }),
   };
 }
@@ -70,6 +73,24 @@ export function describeRedis(redis: RedisHealth | null, nowMs: number): string 
   if (redis.stalls === 0 || redis.lastStall === null) return 'ok';
   const count = `${redis.stalls} stall${redis.stalls === 1 ? '' : 's'}`;
   return `${count}, last ${formatDuration(redis.lastStall.stalledMs)}, ${formatAgo(redis.lastStall.endedAt, nowMs)}`;
+}
+
+/** `2 of 6`: this supervisor's weight of all the members' it sees; `-` when it shares none. */
+export function describeCapacity(o: OwnershipSnapshot | null): string {
+  if (o === null) return '-';
+  return `${o.capacity} of ${o.members.reduce((n, m) => n + m.capacity, 0)}`;
+}
+
+/** `4 accounts of 3 users, 4 running`; `-` when it shares none. */
+export function describeOwned(o: OwnershipSnapshot | null): string {
+  if (o === null) return '-';
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  return `${plural(o.owned.accounts, 'account')} of ${plural(o.owned.users, 'user')}, ${o.running.accounts} running`;
+}
+
+/** The live members it sees, by id; `-` when it shares none. */
+export function describeMembers(o: OwnershipSnapshot | null): string {
+  return o === null ? '-' : o.members.map((m) => m.supervisorId).join(', ');
 }
 
 /** `3 running, 1 paused`; `-` when empty. */
@@ -94,7 +115,7 @@ export function describeHostMemory(s: Pick<SupervisorSummary, 'host' | 'pressure
 export function formatStatus(summaries: readonly SupervisorSummary[], nowMs = Date.now()): string {
   if (summaries.length === 0) return '(no supervisors)';
   return renderTable(
-    ['SUPERVISOR', 'HOST', 'PID', 'AGE', 'UPTIME', 'CPU', 'WORKERS', 'SESSIONS', 'BY STATE', 'BY TIER', 'HOST MEMORY', 'REDIS'],
+    ['SUPERVISOR', 'HOST', 'PID', 'AGE', 'UPTIME', 'CPU', 'WORKERS', 'SESSIONS', 'BY STATE', 'BY TIER', 'HOST MEMORY', 'REDIS', 'CAPACITY', 'OWNS', 'MEMBERS'],
     summaries.map((s) => [
       s.supervisorId,
       s.hostname,
@@ -108,6 +129,9 @@ export function formatStatus(summaries: readonly SupervisorSummary[], nowMs = Da
       describeCounts(s.sessions.byTier),
       describeHostMemory(s),
       describeRedis(s.redis, nowMs),
+      describeCapacity(s.ownership),
+      describeOwned(s.ownership),
+      describeMembers(s.ownership),
     ]),
   );
 }

@@ -4,7 +4,7 @@
  * beyond the plan's session count (oldest kept) do not run; nor do accounts
  * the user paused, that were revoked, or whose platform this build lacks.
  */
-import type { ActorPlatform, ActorSpec } from '../../../actors/actor-contract.ts';
+import type { ActorPlatform, ActorSpec } from '../../runtime-contracts/actor-contract.ts';
 import { columnContext, openSecret } from '../../crypto/secret-box.ts';
 import type { Keyring } from '../../crypto/keyring.ts';
 import type { PlanDefinition } from '../../domain/plans/plan-types.ts';

@@ -5,7 +5,7 @@
  * up again (its idempotency keys make the repeat a no-op), and never skips one.
  */
 import type { Redis } from 'ioredis';
-import type { ResumeCursor } from '../../../actors/actor-contract.ts';
+import type { ResumeCursor } from '../../runtime-contracts/actor-contract.ts';
 import { WriteBatcher } from '../../scheduler/store/write-batcher.ts';
 import { laterMessageId } from '../routing/message-id-order.ts';
 

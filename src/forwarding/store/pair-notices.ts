@@ -5,7 +5,7 @@
  * A failed write is only logged: the next notice of the pair writes again.
  */
 import type { Logger } from 'pino';
-import type { SendNotice } from '../../../actors/actor-contract.ts';
+import type { SendNotice } from '../../runtime-contracts/actor-contract.ts';
 import type { DeliveryNotice } from '../../db/entities/forwarding-pair.ts';
 import type { Sql } from '../../db/raw-sql.ts';
 import { NoticeThrottle } from './notice-throttle.ts';

@@ -10,7 +10,7 @@ import { startApiHarness, type RegisteredUser } from '../../helpers/api-harness.
 import { snapshotA } from '../../helpers/snapshot-fixtures.ts';
 import { auditOf, startResourceWorld, type ResourceWorld } from './resource-fixtures.ts';
 
-interface ClusterEvent { at: number; supervisors: Array<{ supervisorId: string; pressure: { highWatermark: number } }>; workers: Array<{ workerId: string }>; sessions: Array<{ actorId: string; state: string }>; queues: Array<{ tier: string }> }
+interface ClusterEvent { at: number; supervisors: Array<{ supervisorId: string; pressure: { highWatermark: number }; ownership: unknown }>; workers: Array<{ workerId: string }>; sessions: Array<{ actorId: string; state: string }>; queues: Array<{ tier: string }> }
 
 /** Reads `count` events off the stream, then closes it. */
 async function events(url: string, token: string, count: number): Promise<Array<{ event: string; data: ClusterEvent }>> {
@@ -64,6 +64,7 @@ describe('api: admin live events', function () {
     for (const { event, data } of seen) {
       assert.equal(event, 'cluster');
       assert.deepEqual(data.supervisors.map((x) => [x.supervisorId, x.pressure.highWatermark]), [['sup-a', 0.85]]);
+      assert.deepEqual(data.supervisors.map((x) => x.ownership), [snapshotA(now).ownership]);
       assert.deepEqual(data.workers.map((w) => w.workerId), ['w-a1', 'w-a2']);
       assert.equal(data.sessions.length, 5);
       assert.deepEqual(data.queues.map((q) => q.tier), ['elite', 'pro', 'free']);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { AdminCommandListener, publishSnapshot } from '../../../src/cluster/admin-channel.ts';
 import { keys } from '../../../src/cluster/redis-keys.ts';
-import type { AdminRequest } from '../../../src/cluster/status-snapshot.ts';
+import type { AdminRequest, OwnershipSnapshot } from '../../../src/cluster/status-snapshot.ts';
 import { SessionNotFoundError } from '../../../src/errors/registry.ts';
 import { TEST_REDIS_PREFIX, TEST_REDIS_URL, testEnv } from '../../helpers/namespace.ts';
 import { snapshotA, snapshotB } from '../../helpers/snapshot-fixtures.ts';
@@ -92,12 +92,14 @@ describe('switchboard CLI against Redis', function () {
       const lines = text.stdout.trimEnd().split('\n');
       assert.equal(lines.length, 3);
       assert.match(lines[1]!, /^sup-a\s+node-1\s+4242\s.*2 running, 1 idle, 2 paused\s+2 elite, 1 pro, 2 free\s+71% of 16 GiB/);
-      assert.match(lines[2]!, /^sup-b\s+node-2\s+777\s.*1 \(1 draining\).*\[ABOVE HIGH\]\s+-$/);
+      assert.match(lines[1]!, /3m ago\s+4 of 6\s+5 accounts of 4 users, 3 running\s+sup-a, sup-b$/);
+      assert.match(lines[2]!, /^sup-b\s+node-2\s+777\s.*1 \(1 draining\).*\[ABOVE HIGH\]\s+-\s+-\s+-\s+-$/);
 
-      const data = json<{ supervisorId: string; sessions: { total: number; byTier: Record<string, number> } }[]>(
+      const data = json<{ supervisorId: string; sessions: { total: number; byTier: Record<string, number> }; ownership: OwnershipSnapshot | null }[]>(
         await runCli(prefix, ['status', '--json']));
       assert.deepEqual(data.map((s) => [s.supervisorId, s.sessions.total]), [['sup-a', 5], ['sup-b', 2]]);
       assert.deepEqual(data[0]!.sessions.byTier, { elite: 2, pro: 1, free: 2 });
+      assert.deepEqual(data.map((s) => s.ownership), [snapshotA(0).ownership, null]);
     });
 
     it('workers: every worker, or one supervisor\'s', async () => {

@@ -7,7 +7,7 @@
  * copy-mode message failing part-way resumed at the next part, and the invalid-request limiter.
  */
 import assert from 'node:assert/strict';
-import type { SendResult, SendTask } from '../../../actors/actor-contract.ts';
+import type { SendResult, SendTask } from '../../../src/runtime-contracts/actor-contract.ts';
 import type { PlatformClient } from '../../../actors/platform/platform-client.ts';
 import type { Attachment } from '../../../src/forwarding/message/neutral-message.ts';
 import type { OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';

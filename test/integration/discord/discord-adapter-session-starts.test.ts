@@ -6,7 +6,7 @@
  * left stops with a clear error instead of identifying in a loop.
  */
 import assert from 'node:assert/strict';
-import type { SourceNotice } from '../../../actors/platform/platform-client.ts';
+import type { SourceNotice } from '../../../src/runtime-contracts/inbound-message.ts';
 import type { DiscordClient } from '../../../actors/platform/discord/discord-client.ts';
 import { adapterClient, recordingCallbacks, startWorld } from './adapter-test-kit.ts';
 import type { World } from './adapter-test-kit.ts';

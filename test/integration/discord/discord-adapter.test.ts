@@ -7,12 +7,12 @@
  * and the platform registry.
  */
 import assert from 'node:assert/strict';
-import type { ActorSpec } from '../../../actors/actor-contract.ts';
+import type { ActorSpec } from '../../../src/runtime-contracts/actor-contract.ts';
 import { clientFactoryFor } from '../../../actors/platform/platform-registry.ts';
 import { SessionActor } from '../../../actors/session-actor.ts';
-import type { ThreadEvent } from '../../../actors/thread-host-api.ts';
+import type { ThreadEvent } from '../../../src/runtime-contracts/thread-host-api.ts';
 import type { PlatformClient } from '../../../actors/platform/platform-client.ts';
-import { validateDiscordToken } from '../../../actors/platform/discord/validate-token.ts';
+import { validateDiscordToken } from '../../../src/api/accounts/discord-token-check.ts';
 import type { NeutralMessage } from '../../../src/forwarding/message/neutral-message.ts';
 import { DiscordTokenInvalidError } from '../../../src/errors/registry.ts';
 import { adapterClient, outgoing, recordingCallbacks, startWorld } from './adapter-test-kit.ts';

@@ -25,7 +25,7 @@ import { startSupervisorRuntime, type SupervisorRuntime } from '../../../supervi
 import type { ForwardingQueueOptions } from '../../../supervisor/forwarding-queue.ts';
 import type { SupervisorOptions } from '../../../supervisor/supervisor-options.ts';
 import { DiscordFake, type DiscordFakeOptions } from '../../fakes/discord/discord-fake.ts';
-import type { TelegramRuntimeOptions } from '../../../actors/platform/telegram/telegram-runtime.ts';
+import type { TelegramRuntimeOptions } from '../../../src/runtime-contracts/platform-options.ts';
 import { TelegramFake, type FakeUser } from '../../fakes/telegram/telegram-fake.ts';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, testEnv } from '../../helpers/namespace.ts';
 import { UNPACED_TELEGRAM } from '../../helpers/telegram-pacing.ts';

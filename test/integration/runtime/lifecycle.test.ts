@@ -1,6 +1,6 @@
 /**
  * The worker process with 1 000 loopback actors over 2 threads: they all
- * reach `running`, lifecycle calls move states as actors/actor-state.ts says
+ * reach `running`, lifecycle calls move states as src/runtime-contracts/actor-state.ts says
  * (every move reported as an `actor_state` event), a revoked credential ends
  * in `revoked` and is never restarted. Prints the start time, the memory per
  * idle actor and the latency of healthCheck() round trips.
@@ -8,11 +8,11 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import type { ActorState } from '../../../actors/actor-state.ts';
-import { nextState } from '../../../actors/actor-state.ts';
+import type { ActorState } from '../../../src/runtime-contracts/actor-state.ts';
+import { nextState } from '../../../src/runtime-contracts/actor-state.ts';
 import { LoopbackNetwork } from '../../../actors/platform/loopback/loopback-network.ts';
 import type { SessionLeases } from '../../../src/cluster/session-lease.ts';
-import type { WorkerEvent } from '../../../supervisor/worker-protocol.ts';
+import type { WorkerEvent } from '../../../src/runtime-contracts/worker-protocol.ts';
 import { forkWorker, leasedSpec, leasesFor, redisFor, suitePrefix, workerOptions, type ForkedWorker } from './worker-fixture.ts';
 
 const ACTORS = 1_000;

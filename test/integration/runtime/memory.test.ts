@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { LoopbackNetwork } from '../../../actors/platform/loopback/loopback-network.ts';
-import type { WorkerStatus } from '../../../supervisor/worker-protocol.ts';
+import type { WorkerStatus } from '../../../src/runtime-contracts/worker-protocol.ts';
 import { forkWorker, leasedSpec, leasesFor, redisFor, suitePrefix, workerOptions, type ForkedWorker } from './worker-fixture.ts';
 
 const ACTORS = 400;

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import type { Redis } from 'ioredis';
 import { LoopbackNetwork } from '../../../actors/platform/loopback/loopback-network.ts';
-import type { WorkerEvent } from '../../../supervisor/worker-protocol.ts';
+import type { WorkerEvent } from '../../../src/runtime-contracts/worker-protocol.ts';
 import { forkWorker, leasedSpec, leasesFor, redisFor, suitePrefix, workerOptions, type ForkedWorker } from './worker-fixture.ts';
 
 function percentile(sorted: number[], p: number): number {

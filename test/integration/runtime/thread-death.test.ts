@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodePayload, LoopbackNetwork } from '../../../actors/platform/loopback/loopback-network.ts';
 import { keys } from '../../../src/cluster/redis-keys.ts';
-import type { WorkerEvent } from '../../../supervisor/worker-protocol.ts';
+import type { WorkerEvent } from '../../../src/runtime-contracts/worker-protocol.ts';
 import { forkWorker, leasedSpec, leasesFor, redisFor, suitePrefix, workerOptions, type ForkedWorker } from './worker-fixture.ts';
 
 const CAP_MB = 64;

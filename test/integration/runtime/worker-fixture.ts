@@ -9,11 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import * as Comlink from 'comlink';
 import { Redis } from 'ioredis';
-import type { ActorSpec } from '../../../actors/actor-contract.ts';
+import type { ActorSpec } from '../../../src/runtime-contracts/actor-contract.ts';
 import { childChannel, type IpcChannel } from '../../../src/cluster/ipc-endpoint.ts';
 import { SessionLeases } from '../../../src/cluster/session-lease.ts';
 import { leaseStopMarginMs } from '../../../actors/runtime-timing.ts';
-import type { WorkerApi, WorkerEvent, WorkerOptions } from '../../../supervisor/worker-protocol.ts';
+import type { WorkerApi, WorkerEvent, WorkerOptions } from '../../../src/runtime-contracts/worker-protocol.ts';
 import { TEST_REDIS_PREFIX, TEST_REDIS_URL } from '../../helpers/namespace.ts';
 
 const WORKER_ENTRY = fileURLToPath(new URL('../../../actors/worker-process.ts', import.meta.url));

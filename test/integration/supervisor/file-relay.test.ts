@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import pino from 'pino';
-import type { FilePiece, FileRead } from '../../../actors/actor-contract.ts';
+import type { FilePiece, FileRead } from '../../../src/runtime-contracts/actor-contract.ts';
 import type { Attachment } from '../../../src/forwarding/message/neutral-message.ts';
 import { FileSourceUnavailableError } from '../../../src/errors/registry.ts';
 import { FileRelay, PIECE_BYTES } from '../../../supervisor/file-relay.ts';

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import type { ActorSpec } from '../../../actors/actor-contract.ts';
+import type { ActorSpec } from '../../../src/runtime-contracts/actor-contract.ts';
 import { LoopbackNetwork } from '../../../actors/platform/loopback/loopback-network.ts';
 import type { Tier } from '../../../src/domain/plans/plan-types.ts';
 import { Supervisor } from '../../../supervisor/supervisor.ts';

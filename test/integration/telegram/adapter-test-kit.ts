@@ -8,8 +8,10 @@
 import { recordingCallbacks, type Reports } from '../../helpers/recording-callbacks.ts';
 import { telegramClientFactory } from '../../../actors/platform/telegram/telegram-client.ts';
 import { createTelegramRuntime } from '../../../actors/platform/telegram/telegram-runtime.ts';
-import type { TelegramRuntime, TelegramRuntimeOptions } from '../../../actors/platform/telegram/telegram-runtime.ts';
-import type { InboundMessage, PlatformCallbacks, PlatformClient } from '../../../actors/platform/platform-client.ts';
+import type { TelegramRuntime } from '../../../actors/platform/telegram/telegram-runtime.ts';
+import type { TelegramRuntimeOptions } from '../../../src/runtime-contracts/platform-options.ts';
+import type { PlatformCallbacks, PlatformClient } from '../../../actors/platform/platform-client.ts';
+import type { InboundMessage } from '../../../src/runtime-contracts/inbound-message.ts';
 import type { NeutralMessage } from '../../../src/forwarding/message/neutral-message.ts';
 import type { OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';
 import { TelegramFake } from '../../fakes/telegram/telegram-fake.ts';

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type { PlatformClient } from '../../../actors/platform/platform-client.ts';
 import { adapterClient, outgoing, recordingCallbacks, startWorld, texts, waitFor } from './adapter-test-kit.ts';
 import type { Reports, World } from './adapter-test-kit.ts';
-import type { TelegramRuntimeOptions } from '../../../actors/platform/telegram/telegram-runtime.ts';
+import type { TelegramRuntimeOptions } from '../../../src/runtime-contracts/platform-options.ts';
 import { newClient } from './telegram-test-kit.ts';
 
 describe('Telegram adapter: faults', function () {

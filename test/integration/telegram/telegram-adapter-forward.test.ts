@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { Api } from 'telegram';
-import type { SendResult, SendTask } from '../../../actors/actor-contract.ts';
+import type { SendResult, SendTask } from '../../../src/runtime-contracts/actor-contract.ts';
 import type { PlatformClient } from '../../../actors/platform/platform-client.ts';
 import type { OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';
 import type { FakeMessage } from '../../fakes/telegram/telegram-fake.ts';

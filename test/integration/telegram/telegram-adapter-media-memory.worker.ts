@@ -8,10 +8,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { collectGarbage, isolateBytes, settledHeapBytes } from '../../../actors/heap-probe.ts';
-import type { SendResult } from '../../../actors/actor-contract.ts';
+import type { SendResult } from '../../../src/runtime-contracts/actor-contract.ts';
 import { telegramClientFactory } from '../../../actors/platform/telegram/telegram-client.ts';
 import { createTelegramRuntime } from '../../../actors/platform/telegram/telegram-runtime.ts';
-import type { TelegramRuntimeOptions } from '../../../actors/platform/telegram/telegram-runtime.ts';
+import type { TelegramRuntimeOptions } from '../../../src/runtime-contracts/platform-options.ts';
 import type { OutgoingMessage } from '../../../src/forwarding/message/outgoing-message.ts';
 
 export interface MediaMemoryReport {

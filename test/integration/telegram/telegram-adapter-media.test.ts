@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SendResult, SendTask } from '../../../actors/actor-contract.ts';
+import type { SendResult, SendTask } from '../../../src/runtime-contracts/actor-contract.ts';
 import type { PlatformClient } from '../../../actors/platform/platform-client.ts';
 import type { Attachment } from '../../../src/forwarding/message/neutral-message.ts';
 import type { FakeMessage } from '../../fakes/telegram/telegram-fake.ts';

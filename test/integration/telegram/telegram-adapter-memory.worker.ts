@@ -10,7 +10,7 @@ import { collectGarbage, isolateBytes, settledHeapBytes } from '../../../actors/
 import type { PlatformClient } from '../../../actors/platform/platform-client.ts';
 import { telegramClientFactory } from '../../../actors/platform/telegram/telegram-client.ts';
 import { createTelegramRuntime } from '../../../actors/platform/telegram/telegram-runtime.ts';
-import type { TelegramRuntimeOptions } from '../../../actors/platform/telegram/telegram-runtime.ts';
+import type { TelegramRuntimeOptions } from '../../../src/runtime-contracts/platform-options.ts';
 
 export interface MemoryReport {
   heapPerClient: number;

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { Api } from 'telegram';
-import type { SendResult, SendTask } from '../../../actors/actor-contract.ts';
+import type { SendResult, SendTask } from '../../../src/runtime-contracts/actor-contract.ts';
 import type { PlatformClient } from '../../../actors/platform/platform-client.ts';
 import { adapterClient, outgoing, recordingCallbacks, startWorld } from './adapter-test-kit.ts';
 import type { World } from './adapter-test-kit.ts';

@@ -8,11 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import { Api } from 'telegram';
-import type { ActorSpec } from '../../../actors/actor-contract.ts';
+import type { ActorSpec } from '../../../src/runtime-contracts/actor-contract.ts';
 import { clientFactoryFor } from '../../../actors/platform/platform-registry.ts';
 import type { PlatformClient } from '../../../actors/platform/platform-client.ts';
 import { SessionActor } from '../../../actors/session-actor.ts';
-import type { ThreadEvent } from '../../../actors/thread-host-api.ts';
+import type { ThreadEvent } from '../../../src/runtime-contracts/thread-host-api.ts';
 import type { NeutralMessage } from '../../../src/forwarding/message/neutral-message.ts';
 import { adapterClient, outgoing, recordingCallbacks, startWorld, texts, waitFor } from './adapter-test-kit.ts';
 import type { Reports, World } from './adapter-test-kit.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isConnected, isTerminal, nextState, type ActorEvent, type ActorState } from '../../../actors/actor-state.ts';
+import { isConnected, isTerminal, nextState, type ActorEvent, type ActorState } from '../../../src/runtime-contracts/actor-state.ts';
 
 describe('actor lifecycle', () => {
   const legal: Array<[ActorState, ActorEvent, ActorState]> = [

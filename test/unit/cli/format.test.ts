@@ -3,7 +3,7 @@ import { describeCommand, formatCommandDone, formatCommandRefused } from '../../
 import {
   describePlacement, describeSessionState, formatSessions, listSessions, SESSION_STATES,
 } from '../../../src/cli/format/sessions-view.ts';
-import { describeHostMemory, describeRedis, formatStatus, summarizeSupervisor } from '../../../src/cli/format/status-view.ts';
+import { describeCapacity, describeHostMemory, describeMembers, describeOwned, describeRedis, formatStatus, summarizeSupervisor } from '../../../src/cli/format/status-view.ts';
 import { formatQueues, listQueues, summarizeQueues } from '../../../src/cli/format/queue-view.ts';
 import { renderTable } from '../../../src/cli/format/table.ts';
 import { formatTopFrame, TOP_HEADER } from '../../../src/cli/format/top-view.ts';
@@ -77,13 +77,25 @@ describe('CLI formatting', () => {
       assert.equal(describeRedis({ stalledForMs: 12_000, stalls: 1, lastStall: null }, NOW), 'STALLED 12s');
       assert.equal(describeRedis(summarizeSupervisor(snapshotB(NOW), NOW).redis, NOW), '-', 'a supervisor that does not report stalls');
     });
+    it('shows each supervisor\'s share of the accounts and the members it sees, or - when it reports none', () => {
+      const a = summarizeSupervisor(snapshotA(NOW), NOW).ownership;
+      assert.equal(describeCapacity(a), '4 of 6');
+      assert.equal(describeOwned(a), '5 accounts of 4 users, 3 running');
+      assert.equal(describeMembers(a), 'sup-a, sup-b');
+      const one = { capacity: 2, owned: { users: 1, accounts: 1 }, running: { users: 0, accounts: 0 }, members: [{ supervisorId: 'solo', capacity: 2 }] };
+      assert.equal(describeOwned(one), '1 account of 1 user, 0 running');
+      assert.equal(describeCapacity(one), '2 of 2');
+      const b = summarizeSupervisor(snapshotB(NOW), NOW).ownership;
+      assert.equal(b, null, 'an older supervisor, or one that shares none');
+      assert.deepEqual([describeCapacity(b), describeOwned(b), describeMembers(b)], ['-', '-', '-']);
+    });
     it('renders one line per supervisor', () => {
       const text = formatStatus(snapshots.map((s) => summarizeSupervisor(s, NOW)), NOW);
       const lines = text.split('\n');
       assert.equal(lines.length, 3);
       assert.match(lines[0]!, /^SUPERVISOR\s+HOST\s+PID\s+AGE/);
-      assert.match(lines[1]!, /^sup-a\s+node-1\s+4242\s+0ms\s+3h\s+13%\s+2\s+5\s+2 running, 1 idle, 2 paused\s+2 elite, 1 pro, 2 free\s+71% of 16 GiB.*2 stalls, last 5\.2s, 3m ago$/);
-      assert.match(lines[2]!, /^sup-b\s+node-2\s+777\s+.*1 \(1 draining\)\s+2\s+1 queued, 1 running\s+1 pro, 1 free\s+90% .*\[ABOVE HIGH\]\s+-$/);
+      assert.match(lines[1]!, /^sup-a\s+node-1\s+4242\s+0ms\s+3h\s+13%\s+2\s+5\s+2 running, 1 idle, 2 paused\s+2 elite, 1 pro, 2 free\s+71% of 16 GiB.*2 stalls, last 5\.2s, 3m ago\s+4 of 6\s+5 accounts of 4 users, 3 running\s+sup-a, sup-b$/);
+      assert.match(lines[2]!, /^sup-b\s+node-2\s+777\s+.*1 \(1 draining\)\s+2\s+1 queued, 1 running\s+1 pro, 1 free\s+90% .*\[ABOVE HIGH\]\s+-\s+-\s+-\s+-$/);
       assert.equal(formatStatus([]), '(no supervisors)');
     });
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { RestartType } from '../../../actors/actor-contract.ts';
+import type { RestartType } from '../../../src/runtime-contracts/actor-contract.ts';
 import { afterExit, type ActorExit, type AfterExit } from '../../../supervisor/restart-policy.ts';
 
 describe('restart policy (OTP restart types)', () => {

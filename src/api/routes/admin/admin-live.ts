@@ -31,6 +31,10 @@ const clusterEventSchema = z.object({
     supervisorId: z.string(), hostname: z.string(),
     host: z.looseObject({ usedFraction: z.number() }).describe('Host RAM: total, available, share in use'),
     pressure: z.looseObject({ highWatermark: z.number(), lowWatermark: z.number(), pauseElite: z.boolean() }),
+    ownership: z.looseObject({
+      capacity: z.number(), owned: z.looseObject({ users: z.number(), accounts: z.number() }), running: z.looseObject({ users: z.number(), accounts: z.number() }),
+      members: z.array(z.looseObject({ supervisorId: z.string(), capacity: z.number() })),
+    }).nullable().describe('Its share of the accounts: its capacity, the users and accounts it owns and of those runs, the live members it sees; null when it shares none'),
   })).describe('Supervisors publishing a snapshot'),
   workers: z.array(z.looseObject({ workerId: z.string() })),
   sessions: z.array(z.looseObject({ actorId: z.string() })),
@@ -53,7 +57,7 @@ export function adminLiveRouter(ctx: ApiContext, guard: Guards): Router {
       try {
         const snapshots = await readSnapshots(ctx.redis);
         if (closed) return;
-        const supervisors = snapshots.map(({ supervisorId, hostname, host, pressure }) => ({ supervisorId, hostname, host, pressure }))
+        const supervisors = snapshots.map(({ supervisorId, hostname, host, pressure, ownership }) => ({ supervisorId, hostname, host, pressure, ownership: ownership ?? null }))
           .sort((a, b) => a.supervisorId.localeCompare(b.supervisorId));
         const data = { at: ctx.now(), supervisors, workers: listWorkers(snapshots), sessions: listSessions(snapshots), queues: listQueues(snapshots) };
         res.write(`event: cluster\ndata: ${JSON.stringify(data)}\n\n`);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import bigInt from 'big-integer';
 import { Api } from 'telegram';
 import { InboundFeed } from '../../../../actors/platform/telegram/inbound-feed.ts';
-import type { InboundMessage } from '../../../../actors/platform/platform-client.ts';
+import type { InboundMessage } from '../../../../src/runtime-contracts/inbound-message.ts';
 import type { NeutralMessage } from '../../../../src/forwarding/message/neutral-message.ts';
 
 const channel = new Api.PeerChannel({ channelId: bigInt(1800000001) });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import bigInt from 'big-integer';
 import { Api, errors } from 'telegram';
 import { readFilePiece, type FileReadDeps } from '../../../../actors/platform/telegram/file-read.ts';
-import type { FileRead } from '../../../../actors/actor-contract.ts';
+import type { FileRead } from '../../../../src/runtime-contracts/actor-contract.ts';
 
 const OLD = Buffer.from([1, 1, 1]);
 const NEW = Buffer.from([2, 2, 2]);

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { checkTelegramRuntimeOptions, createTelegramRuntime } from '../../../../actors/platform/telegram/telegram-runtime.ts';
-import type { TelegramRuntimeOptions } from '../../../../actors/platform/telegram/telegram-runtime.ts';
+import type { TelegramRuntimeOptions } from '../../../../src/runtime-contracts/platform-options.ts';
 import { DEFAULT_PACING } from '../../../../actors/platform/telegram/pacing-options.ts';
 import { parseWorkerOptions } from '../../../../actors/worker-options.ts';
 import { resolveSupervisorOptions } from '../../../../supervisor/supervisor-options.ts';

@@ -12,7 +12,7 @@ import { PeerDirectory } from '../../../../actors/platform/telegram/peer-directo
 import { UpdatePump } from '../../../../actors/platform/telegram/update-pump.ts';
 import type { PumpIo } from '../../../../actors/platform/telegram/update-pump.ts';
 import { UpdateState } from '../../../../actors/platform/telegram/update-state.ts';
-import type { InboundMessage } from '../../../../actors/platform/platform-client.ts';
+import type { InboundMessage } from '../../../../src/runtime-contracts/inbound-message.ts';
 
 const GROUP = '-9';
 const CHANNEL = '-1001800000001';

@@ -6,8 +6,8 @@
  */
 import { DiscordAPIError, REST, Routes } from 'discord.js';
 import type { APIPartialGuild, APIUser } from 'discord.js';
-import { DependencyUnavailableError, DiscordTokenInvalidError } from '../../../src/errors/registry.ts';
-import { DISCORD_API_URL } from './discord-runtime.ts';
+import { DependencyUnavailableError, DiscordTokenInvalidError } from '../../errors/registry.ts';
+import { DEFAULTS } from '../../../config/defaults.ts';
 
 export interface DiscordBotIdentity {
   botUserId: string;
@@ -16,7 +16,7 @@ export interface DiscordBotIdentity {
 }
 
 export interface ValidateTokenOptions {
-  /** REST base. Default `https://discord.com/api`. */
+  /** REST base. Default `https://discord.com/api` (DISCORD_API_URL's default). */
   apiUrl?: string;
   /** Timeout of each request, ms. Default 10 000. */
   timeoutMs?: number;
@@ -26,7 +26,7 @@ export async function validateDiscordToken(token: string, options: ValidateToken
   const bare = token.trim().replace(/^Bot\s+/i, '');
   if (bare.length === 0 || /\s/.test(bare)) throw new DiscordTokenInvalidError({});
   const rest = new REST({
-    api: options.apiUrl ?? DISCORD_API_URL, retries: 0, rejectOnRateLimit: () => true, timeout: options.timeoutMs ?? 10_000,
+    api: options.apiUrl ?? DEFAULTS.DISCORD_API_URL, retries: 0, rejectOnRateLimit: () => true, timeout: options.timeoutMs ?? 10_000,
   }).setToken(bare);
   try {
     const user = await rest.get(Routes.user('@me')) as APIUser;

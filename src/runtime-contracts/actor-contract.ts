@@ -4,8 +4,8 @@
  * Threads host many actors; the supervisor reaches them through comlink, so
  * every method is async and every argument structured-cloneable.
  */
-import type { TelegramFileRef } from '../src/forwarding/message/neutral-message.ts';
-import type { Tier } from '../src/domain/plans/plan-types.ts';
+import type { TelegramFileRef } from '../forwarding/message/neutral-message.ts';
+import type { Tier } from '../domain/plans/plan-types.ts';
 import type { ActorState } from './actor-state.ts';
 
 export type ActorPlatform = 'telegram' | 'discord' | 'loopback';

@@ -5,9 +5,8 @@
  */
 import type { ActorHealth, ActorSpec, FilePiece, FileRead, ResumeCursor, SendResult, SendTask } from './actor-contract.ts';
 import type { ActorState } from './actor-state.ts';
-import type { InboundMessage, SourceNotice } from './platform/platform-client.ts';
-import type { LoopbackRuntimeOptions } from './platform/loopback/loopback-runtime.ts';
-import type { TelegramRuntimeOptions } from './platform/telegram/telegram-runtime.ts';
+import type { InboundMessage, SourceNotice } from './inbound-message.ts';
+import type { LoopbackRuntimeOptions, TelegramRuntimeOptions } from './platform-options.ts';
 
 /** Loopback platform settings of a thread (defaults in loopback-runtime.ts), plus how often its poller reads. */
 export interface LoopbackHostOptions extends LoopbackRuntimeOptions {
@@ -16,12 +15,9 @@ export interface LoopbackHostOptions extends LoopbackRuntimeOptions {
 }
 import type { MessagePort } from 'node:worker_threads';
 
-/** What the piscina task receives (ports are transferred). */
-export interface ThreadHostInit {
-  threadIndex: number;
+/** What every thread host of a worker runs with; the worker passes on its own (worker-protocol.ts WorkerOptions). */
+export interface ThreadSettings {
   workerId: string;
-  rpcPort: MessagePort;
-  eventPort: MessagePort;
   /** Redis for leases and the loopback network: URL and key prefix. */
   redisUrl: string | null;
   redisKeyPrefix: string;
@@ -34,12 +30,23 @@ export interface ThreadHostInit {
    * margin) so a dead thread's connections expire before its leases could be taken.
    */
   loopback?: LoopbackHostOptions;
-  /** Discord REST base (discord.js `rest.api`); absent: `https://discord.com/api`. */
+  /** Discord REST base (discord.js `rest.api`, `DISCORD_API_URL`); absent: `https://discord.com/api`. */
   discordApiUrl?: string;
   /** Invalid Discord requests the host may make within 10 minutes (discord-runtime.ts `invalidRequestLimit`); absent: 2,500. */
   discordInvalidRequestLimit?: number;
-  /** Telegram endpoint and timings (telegram-runtime.ts); absent: the thread runs no Telegram sessions. */
+  /**
+   * Telegram endpoint (api id and hash, optional stand-in server and its PEM
+   * public keys as strings) and timings (telegram-runtime.ts); absent:
+   * Telegram is not configured and telegram actors are refused.
+   */
   telegram?: TelegramRuntimeOptions;
+}
+
+/** What the piscina task receives (ports are transferred). */
+export interface ThreadHostInit extends ThreadSettings {
+  threadIndex: number;
+  rpcPort: MessagePort;
+  eventPort: MessagePort;
 }
 
 /** One thread's measured memory and what each actor says it holds. */
@@ -72,8 +79,11 @@ export interface MeasureOptions {
   settle?: boolean;
 }
 
-export interface ThreadHostApi {
-  startActor(spec: ActorSpec, cursor: ResumeCursor | null): Promise<ActorState>;
+/**
+ * The calls on one running actor, the same through a worker (worker-protocol.ts)
+ * as through its thread host: the worker passes each to the thread the actor runs in.
+ */
+export interface ActorCalls {
   stopActor(actorId: string): Promise<ResumeCursor>;
   pauseActor(actorId: string): Promise<ResumeCursor>;
   resumeActor(actorId: string, cursor: ResumeCursor): Promise<ActorState>;
@@ -82,14 +92,22 @@ export interface ThreadHostApi {
    * Sets the chats the actor receives messages from (replacing the previous
    * list; kept across pause and resume). Returns the actor's cursor after it,
    * with a position for each newly watched chat, so a restart catches up from
-   * where watching began.
+   * where watching began; the worker keeps both, to restore after a thread restart.
    */
   watch(actorId: string, chatIds: string[]): Promise<ResumeCursor>;
   send(actorId: string, task: SendTask): Promise<SendResult>;
+  /** A piece of a file the actor's account can read (the file relay's source). */
   readFile(actorId: string, read: FileRead): Promise<FilePiece>;
+  /** A forum topic's title in a chat the actor's account reads (a pair mapping topics opens its copy with it). */
   topicTitle(actorId: string, chatId: string, topicId: string): Promise<string | null>;
+  /** Fresh links for expiring attachment links the actor's account can renew (Discord's CDN), by original. */
   refreshLinks(actorId: string, urls: string[]): Promise<Record<string, string>>;
+  /** One actor's own health report (the admin detail view, latency probes). */
   health(actorId: string): Promise<ActorHealth>;
+}
+
+export interface ThreadHostApi extends ActorCalls {
+  startActor(spec: ActorSpec, cursor: ResumeCursor | null): Promise<ActorState>;
   healthAll(): Promise<Array<{ actorId: string } & ActorHealth>>;
   /** See {@link MeasureOptions}; without options, the cheap figure (garbage not yet collected included). */
   measure(options?: MeasureOptions): Promise<ThreadMeasurement>;
