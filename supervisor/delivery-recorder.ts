@@ -12,7 +12,7 @@
  * letter.
  */
 import type { Logger } from 'pino';
-import type { SendTask } from '../actors/actor-contract.ts';
+import type { SendTask } from '../src/runtime-contracts/actor-contract.ts';
 import { isDatabaseUnavailable } from '../src/db/database-unavailable.ts';
 import { decodePayload, type ForwardPayload } from '../src/forwarding/routing/forward-payload.ts';
 import type { MessageLinks } from '../src/forwarding/store/message-links.ts';

@@ -7,7 +7,7 @@
  * an earlier attempt posted. Null when there is nothing (more) to do: the
  * message was delivered already, or has no copy to change.
  */
-import type { SendTask } from '../actors/actor-contract.ts';
+import type { SendTask } from '../src/runtime-contracts/actor-contract.ts';
 import { allowsCopyFallback, fileLimitBytes } from '../src/domain/plans/plan-rules.ts';
 import type { OutgoingMessage } from '../src/forwarding/message/outgoing-message.ts';
 import { decodePayload, type ForwardPayload } from '../src/forwarding/routing/forward-payload.ts';
