@@ -2,7 +2,7 @@
  * The forwarding engine on the supervisor: messages the actors report become
  * forwarding tasks (routing and filters are pure, in src/forwarding/routing),
  * tasks become sends with their copies resolved from the message links
- * (send-resolver.ts), and every delivery is recorded (delivery-recorder.ts),
+ * (task-resolver.ts), and every delivery is recorded (outcome-recorder.ts),
  * then fed to the pairs its destination chat chains into.
  *
  * A source position (the actor's cursor) moves only once the scheduler has
@@ -29,8 +29,8 @@ import type { ScheduledTask } from '../src/scheduler/core/task.ts';
 import { ForwardTaskInvalidError } from '../src/errors/registry.ts';
 import { acceptWithRetry } from './acceptance-retry.ts';
 import { OwnCopies } from './own-copies.ts';
-import { DeliveryRecorder } from './delivery-recorder.ts';
-import { SendResolver } from './send-resolver.ts';
+import { OutcomeRecorder } from './outcome-recorder.ts';
+import { TaskResolver } from './task-resolver.ts';
 import { SentParts } from './sent-parts.ts';
 import type { ForwardingQueue } from './forwarding-queue.ts';
 import type { LinkRenewal } from './link-renewal.ts';
@@ -102,8 +102,8 @@ export class ForwardingEngine {
   readonly #d: ForwardingEngineDeps;
   readonly #log: Logger;
   readonly #own = new OwnCopies();
-  readonly #resolver: SendResolver;
-  readonly #recorder: DeliveryRecorder;
+  readonly #resolver: TaskResolver;
+  readonly #recorder: OutcomeRecorder;
   /** `platform:id` of every linked account: their posts are our deliveries, never new sources. */
   #ownAuthors: ReadonlySet<string> = new Set();
   #queue: ForwardingQueue | null = null;
@@ -128,8 +128,8 @@ export class ForwardingEngine {
       ...(deps.fileLinks === undefined ? {} : { fileLinks: deps.fileLinks }),
       ...(deps.linkRenewal === undefined ? {} : { linkRenewal: deps.linkRenewal }),
     };
-    this.#resolver = new SendResolver({ pairs: deps.pairs, links: deps.links, sentParts, counters: this.counters, fresh: this.#fresh, ...optional });
-    this.#recorder = new DeliveryRecorder({
+    this.#resolver = new TaskResolver({ pairs: deps.pairs, links: deps.links, sentParts, counters: this.counters, fresh: this.#fresh, ...optional });
+    this.#recorder = new OutcomeRecorder({
       links: deps.links, quota: deps.quota, sentParts, own: this.#own, counters: this.counters, logger: this.#log,
       stopped: () => this.#detached, chain: (p, ids) => this.#chain(p, ids), ...optional,
     });

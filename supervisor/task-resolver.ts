@@ -19,7 +19,7 @@ import type { LinkRenewal } from './link-renewal.ts';
 import type { SentParts } from './sent-parts.ts';
 import type { TopicPlacement } from './topic-placement.ts';
 
-export interface SendResolverDeps {
+export interface TaskResolverDeps {
   pairs: PairDirectory;
   links: MessageLinks;
   sentParts: SentParts;
@@ -36,10 +36,10 @@ export interface SendResolverDeps {
   linkRenewal?: LinkRenewal;
 }
 
-export class SendResolver {
-  readonly #d: SendResolverDeps;
+export class TaskResolver {
+  readonly #d: TaskResolverDeps;
 
-  constructor(deps: SendResolverDeps) {
+  constructor(deps: TaskResolverDeps) {
     this.#d = deps;
   }
 

@@ -25,7 +25,7 @@ import type { OwnCopies } from './own-copies.ts';
 import type { SentParts } from './sent-parts.ts';
 import type { TopicPlacement } from './topic-placement.ts';
 
-export interface DeliveryRecorderDeps {
+export interface OutcomeRecorderDeps {
   links: MessageLinks;
   quota: MessageQuota;
   sentParts: SentParts;
@@ -40,12 +40,12 @@ export interface DeliveryRecorderDeps {
   topics?: TopicPlacement;
 }
 
-export class DeliveryRecorder {
-  readonly #d: DeliveryRecorderDeps;
+export class OutcomeRecorder {
+  readonly #d: OutcomeRecorderDeps;
   /** When a failed link write was last logged: one warning per few seconds while PostgreSQL is unreachable, not one per message. */
   #lastLinkWarning = 0;
 
-  constructor(deps: DeliveryRecorderDeps) {
+  constructor(deps: OutcomeRecorderDeps) {
     this.#d = deps;
   }
 
@@ -78,7 +78,7 @@ export class DeliveryRecorder {
 
   async #writeLinks(task: ScheduledTask, send: SendTask, p: ForwardPayload, ids: string[]): Promise<void> {
     // An album's every part links to its one copy: an edit or a delete of any part finds it.
-    // An edit posted as new (see SendResolver) is linked like any first delivery, so later edits and deletes find it.
+    // An edit posted as new (see TaskResolver) is linked like any first delivery, so later edits and deletes find it.
     const sourceIds = p.source.partIds ?? [p.source.messageId];
     if (p.op === 'send' || send.op === 'send') {
       await Promise.all(sourceIds.map((sourceMessageId) => this.#d.links.record({
