@@ -8,7 +8,7 @@
 import type { Redis } from 'ioredis';
 import { aliveSupervisors } from '../src/cluster/snapshot-store.ts';
 import { supervisorOfWorker } from '../src/cluster/worker-id.ts';
-import type { AccountLocator } from './dispatcher.ts';
+import type { AccountLocator } from './dispatch-hooks.ts';
 import type { Supervisor } from './supervisor.ts';
 
 export function accountLocator(supervisor: Supervisor, redis: Redis): AccountLocator {

@@ -36,7 +36,7 @@ import type { ForwardingQueue } from './forwarding-queue.ts';
 import type { LinkRenewal } from './link-renewal.ts';
 import { SourceOrder } from './source-order.ts';
 import type { TopicPlacement } from './topic-placement.ts';
-import type { SendProgress } from './dispatcher.ts';
+import type { SendProgress } from './dispatch-hooks.ts';
 import type { Supervisor } from './supervisor.ts';
 
 /** Running totals, for the status snapshot and tests. */

@@ -39,7 +39,8 @@ import { registeredOwners, shardOwners } from '../src/scheduler/store/shard-owne
 import type { DeadLetters, DeadLetterSelection } from '../src/scheduler/store/dead-letters.ts';
 import { TaskStore } from '../src/scheduler/store/task-store.ts';
 import { accountLocator } from './account-locator.ts';
-import { Dispatcher, type DeliveryRecorder, type NeedsTopicListener, type NoticeListener, type PartialSendListener, type SendResolver } from './dispatcher.ts';
+import type { DeliveryRecorder, NeedsTopicListener, NoticeListener, PartialSendListener, SendResolver } from './dispatch-hooks.ts';
+import { Dispatcher } from './dispatcher.ts';
 import { TaskInbox } from './task-inbox.ts';
 import type { Supervisor } from './supervisor.ts';
 

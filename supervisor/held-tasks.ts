@@ -11,7 +11,7 @@
  */
 import type { Logger } from 'pino';
 import type { ScheduledTask } from '../src/scheduler/core/task.ts';
-import type { AccountLocator } from './dispatcher.ts';
+import type { AccountLocator } from './dispatch-hooks.ts';
 
 export interface HeldTasksDeps {
   /** Where else the account runs now. */

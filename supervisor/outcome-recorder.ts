@@ -19,7 +19,7 @@ import type { MessageLinks } from '../src/forwarding/store/message-links.ts';
 import type { MessageQuota } from '../src/forwarding/store/message-quota.ts';
 import type { ScheduledTask } from '../src/scheduler/core/task.ts';
 import { acceptWithRetry } from './acceptance-retry.ts';
-import type { SendProgress } from './dispatcher.ts';
+import type { SendProgress } from './dispatch-hooks.ts';
 import type { EngineCounters } from './forwarding-engine.ts';
 import type { OwnCopies } from './own-copies.ts';
 import type { SentParts } from './sent-parts.ts';
