@@ -58,6 +58,11 @@ export class NumberedTraffic {
     return [...this.#posted.values()].reduce((a, b) => a + b, 0);
   }
 
+  /** The number the next post into `pair`'s source will carry. */
+  nextNumber(pair: TrafficPair): number {
+    return this.#posted.get(pair.src) ?? 0;
+  }
+
   /** Until every posted message has arrived somewhere (or `timeoutMs`), then a moment for late repeats. */
   async settle(timeoutMs: number): Promise<void> {
     const posted = this.posted();
