@@ -16,7 +16,7 @@
  * bridge deleted, its claim removed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const CLAIMS = '/run/sb-test-netns';
@@ -71,16 +71,38 @@ function ownerAlive(claim: string): boolean {
   } catch {
     // A claim without its owner file is being made right now, or was cut short: judged by its age.
     try {
-      return Date.now() - Number(readFileSync(join(claim, 'made'), 'utf8')) < 60_000;
+      return Date.now() - statSync(claim).mtimeMs < 60_000;
     } catch {
       return false;
     }
   }
 }
 
+/** Kills the processes and deletes the folders a lab was given (`NetnsLab.own`), those still there. */
+function sweepOwned(claim: string): void {
+  let lines: string[];
+  try {
+    lines = readFileSync(join(claim, 'owned.jsonl'), 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return;
+  }
+  for (const line of lines) {
+    const { pid, started, dir } = JSON.parse(line) as { pid?: number; started?: string; dir?: string };
+    if (pid !== undefined && startTicks(pid) === started) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone already.
+      }
+    }
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Kills what runs in lab `n`'s namespaces and deletes them, its bridge and its claim. */
 function sweep(n: number): void {
   const prefix = `sbt${n}`;
+  sweepOwned(join(CLAIMS, String(n)));
   const namespaces = ip('netns', 'list').split('\n').map((l) => l.split(' ')[0] ?? '').filter((name) => name.startsWith(`${prefix}h`));
   for (const ns of namespaces) {
     for (const pid of ip('netns', 'pids', ns).split('\n').filter(Boolean)) {
@@ -182,11 +204,19 @@ export class NetnsLab {
       } catch {
         continue;
       }
-      writeFileSync(join(claim, 'made'), String(Date.now()));
       writeFileSync(join(claim, 'owner.json'), JSON.stringify({ pid: process.pid, started: startTicks(process.pid) }));
       return n;
     }
     throw new Error(`no free /24 left under ${NET}.0.0/16`);
+  }
+
+  /**
+   * A server process or a folder of the test's that a sweep of this lab
+   * also kills or deletes, should the test die without closing it.
+   */
+  own(thing: { pid: number } | { dir: string }): void {
+    const line = 'pid' in thing ? { pid: thing.pid, started: startTicks(thing.pid) } : thing;
+    appendFileSync(join(CLAIMS, String(this.#n), 'owned.jsonl'), `${JSON.stringify(line)}\n`);
   }
 
   /** The command prefix that runs a program in host `i`'s namespace. */

@@ -11,12 +11,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { findOnPath } from '../../../src/infra/process-tools.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../src/infra/embedded-postgres.ts';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../../../src/infra/embedded-redis.ts';
 import type { Tier } from '../../../src/domain/plans/plan-types.ts';
 import { NetnsLab } from '../../helpers/netns-lab.ts';
+import { shutdownRedis } from '../../helpers/redis-shutdown.ts';
 import { freePort } from '../infra/free-port.ts';
 import { logger } from '../supervisor/fixture.ts';
 import { OwnershipWorld, type Host } from '../forwarding/ownership-fixture.ts';
@@ -59,18 +59,25 @@ export class ThreeHosts {
   static async create(suite: string, tiers: readonly Tier[]): Promise<ThreeHosts> {
     const lab = NetnsLab.create(3);
     const dirs = [mkdtempSync(join(tmpdir(), 'sb-three-redis-')), mkdtempSync(join(tmpdir(), 'sb-three-pg-'))];
+    // Should this process die without closing, the next lab's sweep stops the servers and deletes their files.
+    for (const dir of dirs) lab.own({ dir });
+    const owned = async <T extends { pid: number }>(server: Promise<T>): Promise<T> => {
+      const s = await server;
+      lab.own({ pid: s.pid });
+      return s;
+    };
     const started: Array<{ stop(timeoutMs?: number): Promise<void> }> = [];
     try {
       const executable = await findOnPath('redis-server');
       if (executable === null) throw new Error('redis-server not on PATH');
       const redisPort = await freePort();
-      const startRedis = () => startEmbeddedRedis({ executable, root: dirs[0]!, port: redisPort, logger, appendfsync: 'everysec', alsoBind: [lab.bridgeIp] });
+      const startRedis = () => owned(startEmbeddedRedis({ executable, root: dirs[0]!, port: redisPort, logger, appendfsync: 'everysec', alsoBind: [lab.bridgeIp] }));
       const redis = await startRedis();
       started.push(redis);
       const pgPort = await freePort();
-      const startPostgres = () => startEmbeddedPostgres({
+      const startPostgres = () => owned(startEmbeddedPostgres({
         root: dirs[1]!, port: pgPort, logger, database: 'switchboard', network: { address: lab.bridgeIp, clients: lab.subnet },
-      });
+      }));
       const postgres = await startPostgres();
       started.push(postgres);
       const databaseUrl = new URL(postgres.url);
@@ -137,12 +144,7 @@ export class ThreeHosts {
 
   /** Redis stopped as an operator would (SHUTDOWN writes the AOF out), down for `gapMs`, started again on its files. */
   async restartRedis(gapMs: number): Promise<void> {
-    const admin = new Redis(this.redis!.url, { lazyConnect: true, retryStrategy: () => null });
-    admin.on('error', () => {});
-    await admin.connect();
-    await admin.shutdown().catch(() => {});
-    admin.disconnect();
-    await this.redis!.stop(5_000);
+    await shutdownRedis(this.redis!);
     this.redis = null;
     await new Promise((r) => setTimeout(r, gapMs));
     this.redis = await this.#startRedis();

@@ -13,7 +13,7 @@ import { assignOwners, type Member } from '../../../src/cluster/ownership/rendez
 import type { Tier } from '../../../src/domain/plans/plan-types.ts';
 import { testEnv, TEST_REDIS_URL } from '../../helpers/namespace.ts';
 import { ForwardingWorld, waitFor, type WorldOptions } from './forwarding-fixture.ts';
-import { NumberedTraffic, type Verdict } from './numbered-traffic.ts';
+import { NumberedTraffic, type Marks, type Verdict } from './numbered-traffic.ts';
 import { childStatus, type ChildStatus } from './streaming-fixture.ts';
 
 export { waitFor };
@@ -149,14 +149,14 @@ export class OwnershipWorld {
     this.maxConnections.clear();
   }
 
-  /** For each account, the number its next post will carry: what `resumedSince` compares with. */
-  marks(): Map<string, number> {
-    return new Map(this.accounts.map((a) => [a.accountId, this.#traffic.nextNumber(a)]));
+  /** Where each account's traffic is now: the start or end of a window of `verdict`, or what `resumedSince` looks past. */
+  marks(): Marks {
+    return this.#traffic.marks();
   }
 
   /** Whether a message posted after `marks` has reached every account's destination. */
-  resumedSince(marks: ReadonlyMap<string, number>): boolean {
-    return this.accounts.every((a) => this.arrived(a).some((n) => n >= marks.get(a.accountId)!));
+  resumedSince(marks: Marks): boolean {
+    return this.#traffic.resumedSince(marks);
   }
 
   arrived(a: Account): number[] {
@@ -172,8 +172,9 @@ export class OwnershipWorld {
     return this.#traffic.settle(timeoutMs);
   }
 
-  verdict(): Verdict {
-    return this.#traffic.verdict();
+  /** Over everything posted, or over what was posted between two `marks`. */
+  verdict(window?: { from: Marks; to: Marks }): Verdict {
+    return this.#traffic.verdict(window);
   }
 
   /** Gateway connections of `accountIds`' bots now, added up. */
