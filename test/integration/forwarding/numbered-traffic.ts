@@ -66,9 +66,9 @@ export class NumberedTraffic {
     return new Map(this.#pairs.map((p) => [p.src, this.#posted.get(p.src) ?? 0]));
   }
 
-  /** Whether a message posted after `marks` has reached every pair's destination. */
-  resumedSince(marks: Marks): boolean {
-    return this.#pairs.every((p) => this.arrived(p).some((n) => n >= marks.get(p.src)!));
+  /** Whether a message posted after `marks` has reached the destination of every pair (of `pairs`, default all). */
+  resumedSince(marks: Marks, pairs: readonly TrafficPair[] = this.#pairs): boolean {
+    return pairs.every((p) => this.arrived(p).some((n) => n >= marks.get(p.src)!));
   }
 
   /** Until every posted message has arrived somewhere (or `timeoutMs`), then a moment for late repeats. */

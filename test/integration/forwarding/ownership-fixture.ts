@@ -154,9 +154,9 @@ export class OwnershipWorld {
     return this.#traffic.marks();
   }
 
-  /** Whether a message posted after `marks` has reached every account's destination. */
-  resumedSince(marks: Marks): boolean {
-    return this.#traffic.resumedSince(marks);
+  /** Whether a message posted after `marks` has reached the destination of every account (of those `which` picks). */
+  resumedSince(marks: Marks, which: (a: Account) => boolean = () => true): boolean {
+    return this.#traffic.resumedSince(marks, this.accounts.filter(which));
   }
 
   arrived(a: Account): number[] {
