@@ -31,7 +31,7 @@ export interface LabHost {
   readonly veth: string;
 }
 
-/** `ip` refused the first namespace: no root here. */
+/** Not root, or `ip` refused the bridge or the first namespace: no network namespaces here. */
 export class NetnsRefused extends Error {}
 
 function run(command: 'ip' | 'tc', args: string[]): string {
@@ -158,11 +158,17 @@ export class NetnsLab {
 
   /** A bridge and `count` namespaces on it; throws NetnsRefused without root. */
   static create(count: number): NetnsLab {
+    if (process.getuid?.() !== 0) throw new NetnsRefused('network namespaces need root (ip netns add)');
     sweepDeadLabs();
     const n = NetnsLab.#claim();
     try {
       const bridge = `sbt${n}br`;
-      ip('link', 'add', bridge, 'type', 'bridge');
+      try {
+        ip('link', 'add', bridge, 'type', 'bridge');
+      } catch (error) {
+        // Root without CAP_NET_ADMIN (some containers) gets here.
+        throw new NetnsRefused(`ip link add refused: ${(error as { stderr?: string }).stderr?.trim() ?? String(error)}`);
+      }
       ip('addr', 'add', `${NET}.${n}.1/24`, 'dev', bridge);
       ip('link', 'set', bridge, 'up');
       const hosts: LabHost[] = [];

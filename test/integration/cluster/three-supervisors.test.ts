@@ -31,7 +31,10 @@ describe('three supervisors in network namespaces of their own, one Redis and Po
     try {
       t = await ThreeHosts.create('three_sup', TIERS);
     } catch (error) {
-      if (error instanceof NetnsRefused) this.skip();
+      if (error instanceof NetnsRefused) {
+        process.stderr.write(`      skipped: ${error.message}\n`);
+        this.skip();
+      }
       throw error;
     }
     await t.start(0);
