@@ -9,7 +9,10 @@
  * so the shard of one that crashed or restarted would be loaded by nobody:
  * on start, and every `orphanScanMs` after, the queue claims the shards of
  * supervisors whose status snapshot has expired (or was removed by a clean
- * stop), tasks and dead letters, and runs them here.
+ * stop), tasks and dead letters, and runs them here. Not for a snapshot TTL
+ * after its own Redis outage, though: an outage that long (a Redis restart)
+ * expires the live supervisors' snapshots too, and a claim of a live shard
+ * would run its tasks twice over, out of order, or dead-letter them.
  *
  * A pair keeps its order across such a move: its source's session starts
  * here only once its lease has gone from the old owner, but that owner's
@@ -87,6 +90,8 @@ export class ForwardingQueue {
   #lastFullScanAt = Date.now();
   /** Owners only the last SCAN of the keyspace found, looked at by the scans between too. */
   #scannedOwners = new Set<string>();
+  /** Whether a snapshot missing now means its supervisor is dead (see `start`). */
+  #snapshotsTell: () => boolean = () => true;
 
   private constructor(core: PriorityScheduler, store: TaskStore, scheduler: DurableScheduler, dispatcher: Dispatcher, inbox: TaskInbox, redis: Redis, logger: Logger) {
     this.#core = core;
@@ -153,6 +158,14 @@ export class ForwardingQueue {
     await inbox.start();
     const queue = new ForwardingQueue(core, store, scheduler, dispatcher, inbox, redis, logger);
     queue.#known = known;
+    // A Redis outage longer than a snapshot's TTL (a restart, a stall) expires every snapshot, the live
+    // supervisors' with the rest, and the first to be back would claim their shards from under them. So
+    // for a snapshot TTL after this supervisor's own outage (time for each to publish again) none counts as dead.
+    const snapshotTtlMs = supervisor.options.statusIntervalMs * 5; // as supervisor.ts publishes them
+    queue.#snapshotsTell = () => {
+      const { stalledForMs, lastStall } = supervisor.redisHealth();
+      return stalledForMs === null && (lastStall === null || Date.now() - lastStall.endedAt >= snapshotTtlMs);
+    };
     queue.#scannedOwners = new Set(scanned.filter((id) => !orphans.includes(id)));
     // Ticks at the held-pair pace, so holds an actor's start added are looked at again soon too.
     const tick = (): void => {
@@ -209,7 +222,8 @@ export class ForwardingQueue {
     if (this.#stopped) return;
     if (full) this.#lastFullScanAt = Date.now();
     try {
-      const { others, dead, scanned } = await foreignShards(this.#redis, this.#selfId, full ? null : this.#scannedOwners);
+      const { others, dead: expired, scanned } = await foreignShards(this.#redis, this.#selfId, full ? null : this.#scannedOwners);
+      const dead = this.#snapshotsTell() ? expired : [];
       // While running, claimed tasks join the ones in memory (in front, in a held pair).
       for (const owner of dead) await claim(this.#logger, owner, () => this.scheduler.claimOrphans(owner, Date.now()));
       this.#scannedOwners = new Set(scanned.filter((id) => !dead.includes(id)));

@@ -40,6 +40,9 @@ export class Membership extends EventEmitter<{ change: [members: readonly Member
   #timer: NodeJS.Timeout | null = null;
   #tick: Promise<void> = Promise.resolve();
   #stopped = false;
+  /** When the last round reached Redis, and until when members missing from a read are kept (see `#round`). */
+  #lastRoundAt = Date.now();
+  #keepUntil = 0;
 
   constructor(redis: Redis, self: Member, logger: Logger, options: MembershipOptions = {}) {
     super();
@@ -95,7 +98,13 @@ export class Membership extends EventEmitter<{ change: [members: readonly Member
     const read = await readMembers(this.#redis);
     this.#outage.recovered();
     if (this.#stopped) return;
-    const next = membershipView(read, this.self);
+    // Back from a Redis outage long enough for entries to expire (a restart, a stall), the others' are gone
+    // until each heartbeats again: read now, this supervisor would take their accounts and hand them back a
+    // second later. For one TTL the members it saw before stay in, as a killed one's entry would have.
+    const now = Date.now();
+    if (now - this.#lastRoundAt >= this.#o.ttlMs - this.#o.intervalMs) this.#keepUntil = now + this.#o.ttlMs;
+    this.#lastRoundAt = now;
+    const next = membershipView(now < this.#keepUntil ? [...this.#view, ...read] : read, this.self);
     if (sameView(next, this.#view)) return;
     this.#log.info({ from: this.#view, to: next }, 'cluster members changed');
     this.#view = next;

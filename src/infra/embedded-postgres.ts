@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync } from 'node:fs';
-import { chmod, chown, cp, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, cp, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,13 +25,19 @@ import { openServerLog, stopChild, tailOfFile } from './process-tools.ts';
 export interface EmbeddedPostgresOptions {
   /** Folder holding the cluster, its password and its log; created if missing. Normally `DATA_DIR/postgres`. */
   root: string;
-  /** Port the server listens on, on 127.0.0.1 only. Normally EMBEDDED_PG_PORT. */
+  /** Port the server listens on, on 127.0.0.1 (and `network`'s address). Normally EMBEDDED_PG_PORT. */
   port: number;
   logger: Logger;
   /** Database created (if missing) and named in the returned URL. Default `switchboard`. */
   database?: string;
   /** How long the server may take to accept connections. Default 60 000 ms. */
   startTimeoutMs?: number;
+  /**
+   * Also listen on `address` and take password logins from `clients` (a
+   * CIDR): say a bridge whose network namespaces run clients. Default:
+   * loopback only.
+   */
+  network?: { address: string; clients: string };
 }
 
 export interface EmbeddedPostgres {
@@ -186,11 +192,19 @@ async function initialise(bins: Binaries, root: string, dataDir: string, passwor
   }
 }
 
-function spawnServer(bins: Binaries, dataDir: string, port: number, logFd: number, runAs: RunAs | null): ChildProcess {
+/** initdb lets in loopback only: a line for `clients`, once. */
+async function admitClients(dataDir: string, clients: string): Promise<void> {
+  const file = join(dataDir, 'pg_hba.conf');
+  const line = `host all all ${clients} scram-sha-256`;
+  const current = await readFile(file, 'utf8');
+  if (!current.split('\n').includes(line)) await appendFile(file, `${line}\n`);
+}
+
+function spawnServer(bins: Binaries, dataDir: string, port: number, addresses: string, logFd: number, runAs: RunAs | null): ChildProcess {
   return spawn(bins.postgres, [
     '-D', dataDir,
     '-p', String(port),
-    '-c', 'listen_addresses=127.0.0.1',
+    '-c', `listen_addresses=${addresses}`,
     // TCP only: a socket in /tmp would clash with other servers and outlive a SIGKILL.
     '-c', 'unix_socket_directories=',
   ], {
@@ -266,8 +280,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (!clusterExists) await initialise(bins, root, dataDir, password, runAs, logger);
   await clearLeftoverServer({ pidFile: join(dataDir, 'postmaster.pid'), command: 'postgres', stopSignal: 'SIGINT' }, logger);
 
+  if (options.network) await admitClients(dataDir, options.network.clients);
+
   const logFd = await openServerLog(logFile);
-  const child = spawnServer(bins, dataDir, port, logFd, runAs);
+  const addresses = ['127.0.0.1', ...(options.network ? [options.network.address] : [])].join(',');
+  const child = spawnServer(bins, dataDir, port, addresses, logFd, runAs);
   closeSync(logFd);
   child.on('error', (error) => logger.error({ err: error }, 'Embedded PostgreSQL process error'));
   // If we exit by any road (deadline, forced exit, crash), the server goes too.

@@ -19,7 +19,7 @@ export interface EmbeddedRedisOptions {
   executable: string;
   /** Folder of the data (AOF and RDB), pid file and log; created if missing. Normally `DATA_DIR/redis`. */
   root: string;
-  /** Port the server listens on, on 127.0.0.1 only. Normally EMBEDDED_REDIS_PORT. */
+  /** Port the server listens on, on 127.0.0.1 (and `alsoBind`). Normally EMBEDDED_REDIS_PORT. */
   port: number;
   logger: Logger;
   /** How long the server may take to answer PING (it loads the AOF first). Default 30 000 ms. */
@@ -30,6 +30,12 @@ export interface EmbeddedRedisOptions {
    * nothing a client was told is written). Default `everysec`.
    */
   appendfsync?: 'everysec' | 'always';
+  /**
+   * Addresses to listen on besides 127.0.0.1 (say a bridge that network
+   * namespaces reach it through). With any, protected mode is off: it would
+   * refuse every client not on loopback, and the server has no password.
+   */
+  alsoBind?: string[];
 }
 
 export interface EmbeddedRedis {
@@ -87,8 +93,8 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   const logFd = await openServerLog(logFile);
   const child = spawn(options.executable, [
     '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--protected-mode', 'yes',
+    '--bind', '127.0.0.1', ...(options.alsoBind ?? []),
+    '--protected-mode', (options.alsoBind ?? []).length > 0 ? 'no' : 'yes',
     '--dir', root,
     '--appendonly', 'yes',
     '--appendfsync', options.appendfsync ?? 'everysec',

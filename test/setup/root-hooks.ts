@@ -1,7 +1,8 @@
 /**
  * Mocha global teardown: after the whole run, drop every schema and Redis
  * key the run made (its own and its parallel workers', all under the run's
- * base id), so runs leave nothing behind for the next one. A global fixture,
+ * base id), and every network namespace lab whose owner died, so runs leave
+ * nothing behind for the next one. A global fixture,
  * not a root hook: in parallel mode root hooks run after every file, in
  * every worker, and would drop what later files of that worker still use.
  */
@@ -9,6 +10,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { deleteByPrefix } from '../../src/cluster/delete-by-prefix.ts';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, TEST_RUN_BASE } from '../helpers/namespace.ts';
+import { sweepDeadLabs } from '../helpers/netns-lab.ts';
 
 export async function mochaGlobalTeardown(): Promise<void> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
@@ -33,4 +35,6 @@ export async function mochaGlobalTeardown(): Promise<void> {
   } finally {
     redis.disconnect();
   }
+  // Network namespaces and bridges of test processes that died before closing them (this run's workers or an earlier run's).
+  sweepDeadLabs();
 }

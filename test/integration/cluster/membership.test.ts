@@ -84,6 +84,47 @@ describe('cluster membership (real Redis)', function () {
     }
   });
 
+  it('back from an outage that expired every entry, keeps the members it saw for one ttl, so the others have time to heartbeat again', async () => {
+    const prefix = `${TEST_REDIS_PREFIX}members${n}:`;
+    const [ra, rb] = [new Redis(TEST_REDIS_URL, { keyPrefix: prefix }), new Redis(TEST_REDIS_URL, { keyPrefix: prefix })];
+    const a = new Membership(ra, { id: 'sup-a', weight: 1 }, logger, { intervalMs: 100, ttlMs: 1_500 });
+    const b = new Membership(rb, { id: 'sup-b', weight: 1 }, logger, { intervalMs: 100, ttlMs: 1_500 });
+    try {
+      await a.start();
+      await b.start();
+      await waitFor('a sees b', () => ids(a).length === 2, 5_000);
+      const views: string[][] = [];
+      a.on('change', (members) => views.push(members.map((x) => x.id)));
+      // Redis unreachable for both, longer than the ttl: the entries expire meanwhile (a restarted Redis has none).
+      ra.disconnect();
+      rb.disconnect();
+      await redis.del(keys.member('sup-a'), keys.member('sup-b'));
+      await new Promise((r) => setTimeout(r, 2_000));
+      await ra.connect();
+      await new Promise((r) => setTimeout(r, 700));
+      assert.deepEqual(ids(a), ['sup-a', 'sup-b'], 'b, not back yet, still counts');
+      await rb.connect();
+      await waitFor('b heartbeats again', async () => (await redis.exists(keys.member('sup-b'))) === 1, 5_000);
+      await new Promise((r) => setTimeout(r, 1_500));
+      assert.deepEqual(views, [], 'no view without b, so no account moved to a and back');
+
+      // One that does not come back leaves a ttl after a is back, as a killed one does.
+      ra.disconnect();
+      rb.disconnect();
+      await redis.del(keys.member('sup-a'), keys.member('sup-b'));
+      await new Promise((r) => setTimeout(r, 2_000));
+      await ra.connect();
+      const backAt = Date.now();
+      await waitFor('b gone from a\'s view', () => ids(a).length === 1, 5_000);
+      assert.ok(Date.now() - backAt >= 1_200, `left ${Date.now() - backAt} ms after a was back`);
+    } finally {
+      await a.stop();
+      await b.stop();
+      ra.disconnect();
+      rb.disconnect();
+    }
+  });
+
   it('refuses an interval not shorter than the ttl, naming the option', () => {
     assert.throws(() => new Membership(redis, { id: 'x', weight: 1 }, logger, { intervalMs: 1_000, ttlMs: 1_000 }), {
       code: 'invalid_option', message: 'options.intervalMs must be less than options.ttlMs',

@@ -9,6 +9,9 @@ import { waitFor } from './forwarding-fixture.ts';
 
 export interface Verdict { posted: number; delivered: number; lost: number; duplicated: number; outOfOrder: number }
 
+/** Per source channel, a message number. */
+export type Marks = ReadonlyMap<string, number>;
+
 /** A source channel and the destination its messages should reach. */
 export interface TrafficPair { src: string; dst: string }
 
@@ -58,6 +61,16 @@ export class NumberedTraffic {
     return [...this.#posted.values()].reduce((a, b) => a + b, 0);
   }
 
+  /** Per source, the number its next post will carry: where a window of `verdict` or `resumedSince` starts. */
+  marks(): Marks {
+    return new Map(this.#pairs.map((p) => [p.src, this.#posted.get(p.src) ?? 0]));
+  }
+
+  /** Whether a message posted after `marks` has reached the destination of every pair (of `pairs`, default all). */
+  resumedSince(marks: Marks, pairs: readonly TrafficPair[] = this.#pairs): boolean {
+    return pairs.every((p) => this.arrived(p).some((n) => n >= marks.get(p.src)!));
+  }
+
   /** Until every posted message has arrived somewhere (or `timeoutMs`), then a moment for late repeats. */
   async settle(timeoutMs: number): Promise<void> {
     const posted = this.posted();
@@ -65,19 +78,23 @@ export class NumberedTraffic {
     await new Promise((r) => setTimeout(r, 1_000));
   }
 
-  verdict(): Verdict {
-    const v: Verdict = { posted: this.posted(), delivered: 0, lost: 0, duplicated: 0, outOfOrder: 0 };
+  /** Over everything posted, or over what was posted between two `marks` (`from` included, `to` not). */
+  verdict(window?: { from: Marks; to: Marks }): Verdict {
+    const v: Verdict = { posted: 0, delivered: 0, lost: 0, duplicated: 0, outOfOrder: 0 };
     for (const pair of this.#pairs) {
+      const from = window?.from.get(pair.src) ?? 0;
+      const to = window?.to.get(pair.src) ?? this.#posted.get(pair.src) ?? 0;
+      v.posted += to - from;
       const seen = new Set<number>();
       let last = -1;
-      for (const n of this.arrived(pair)) {
+      for (const n of this.arrived(pair).filter((x) => x >= from && x < to)) {
         if (seen.has(n)) v.duplicated += 1;
         else if (n < last) v.outOfOrder += 1;
         seen.add(n);
         last = Math.max(last, n);
       }
       v.delivered += seen.size;
-      v.lost += (this.#posted.get(pair.src) ?? 0) - seen.size;
+      v.lost += to - from - seen.size;
     }
     return v;
   }

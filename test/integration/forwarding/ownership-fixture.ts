@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { assignOwners, type Member } from '../../../src/cluster/ownership/rendezvous.ts';
 import type { Tier } from '../../../src/domain/plans/plan-types.ts';
 import { testEnv, TEST_REDIS_URL } from '../../helpers/namespace.ts';
-import { ForwardingWorld, waitFor } from './forwarding-fixture.ts';
-import { NumberedTraffic, type Verdict } from './numbered-traffic.ts';
+import { ForwardingWorld, waitFor, type WorldOptions } from './forwarding-fixture.ts';
+import { NumberedTraffic, type Marks, type Verdict } from './numbered-traffic.ts';
 import { childStatus, type ChildStatus } from './streaming-fixture.ts';
 
 export { waitFor };
@@ -23,6 +23,9 @@ const CHILD = fileURLToPath(new URL('./fixtures/supervisor-child.ts', import.met
 export const CAPACITY = 2;
 
 export interface Account { userId: string; tier: Tier; accountId: string; botId: string; src: string; dst: string }
+
+/** How a child is started besides its supervisor id: a command that runs it elsewhere (`ip netns exec NS`), more environment. */
+export interface Launch { prefix?: string[]; env?: Record<string, string> }
 
 export class Host {
   readonly id: string;
@@ -57,7 +60,7 @@ export class OwnershipWorld {
   readonly hosts: Host[] = [];
   /** The most gateway connections each bot had at once, sampled every 10 ms. */
   readonly maxConnections = new Map<string, number>();
-  readonly #traffic: NumberedTraffic;
+  #traffic: NumberedTraffic;
   readonly #sampler: NodeJS.Timeout;
 
   private constructor(world: ForwardingWorld, accounts: Account[]) {
@@ -70,9 +73,9 @@ export class OwnershipWorld {
   }
 
   /** One user per tier in `tiers`, each with one bot reading `src` into `dst`. */
-  static async create(suite: string, tiers: readonly Tier[]): Promise<OwnershipWorld> {
+  static async create(suite: string, tiers: readonly Tier[], options: WorldOptions = {}): Promise<OwnershipWorld> {
     // Several streams at once, faster than Discord's 5 posts per 5 s per channel: the fake's rate limits are off.
-    const world = await ForwardingWorld.create(suite, { discord: { rateLimits: false } });
+    const world = await ForwardingWorld.create(suite, { ...options, discord: { rateLimits: false, ...options.discord } });
     const accounts: Account[] = [];
     for (const [i, tier] of tiers.entries()) {
       const userId = await world.user(tier);
@@ -108,12 +111,13 @@ export class OwnershipWorld {
   }
 
   /** A supervisor in a child process, resolved once `expect` sessions run on it. */
-  async start(id: string, expect: number, redisUrl = TEST_REDIS_URL): Promise<Host> {
-    const proc = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+  async start(id: string, expect: number, redisUrl = TEST_REDIS_URL, launch: Launch = {}): Promise<Host> {
+    const [command, ...args] = [...launch.prefix ?? [], process.execPath, '--import', 'tsx', CHILD];
+    const proc = spawn(command!, args, {
       env: testEnv({
         DATABASE_URL: this.world.databaseUrl, DATABASE_SCHEMA: this.world.schema, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: this.world.prefix,
         SECRET_KEYS: this.world.secretKeys, DISCORD_API_URL: this.world.fake.apiUrl, EXPECT_SESSIONS: String(expect),
-        SUPERVISOR_ID: id, SUPERVISOR_CAPACITY: String(CAPACITY), PLAN_RATES: 'off', ORPHAN_SCAN_MS: '1000',
+        SUPERVISOR_ID: id, SUPERVISOR_CAPACITY: String(CAPACITY), PLAN_RATES: 'off', ORPHAN_SCAN_MS: '1000', ...launch.env,
       }),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -135,6 +139,26 @@ export class OwnershipWorld {
     this.#traffic.stop();
   }
 
+  /**
+   * Traffic counted afresh from here (its posts start with `tag`, so what
+   * came before is not counted), and the most connections per bot too.
+   */
+  newRound(tag: string): void {
+    this.#traffic.stop();
+    this.#traffic = new NumberedTraffic(this.world.fake, this.accounts, tag);
+    this.maxConnections.clear();
+  }
+
+  /** Where each account's traffic is now: the start or end of a window of `verdict`, or what `resumedSince` looks past. */
+  marks(): Marks {
+    return this.#traffic.marks();
+  }
+
+  /** Whether a message posted after `marks` has reached the destination of every account (of those `which` picks). */
+  resumedSince(marks: Marks, which: (a: Account) => boolean = () => true): boolean {
+    return this.#traffic.resumedSince(marks, this.accounts.filter(which));
+  }
+
   arrived(a: Account): number[] {
     return this.#traffic.arrived(a);
   }
@@ -148,8 +172,9 @@ export class OwnershipWorld {
     return this.#traffic.settle(timeoutMs);
   }
 
-  verdict(): Verdict {
-    return this.#traffic.verdict();
+  /** Over everything posted, or over what was posted between two `marks`. */
+  verdict(window?: { from: Marks; to: Marks }): Verdict {
+    return this.#traffic.verdict(window);
   }
 
   /** Gateway connections of `accountIds`' bots now, added up. */

@@ -25,6 +25,7 @@ import { Redis } from 'ioredis';
 import { findOnPath } from '../../../src/infra/process-tools.ts';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../../../src/infra/embedded-redis.ts';
 import { freePort } from '../infra/free-port.ts';
+import { shutdownRedis } from '../../helpers/redis-shutdown.ts';
 import { logger } from '../supervisor/fixture.ts';
 import { StreamWorld, waitFor } from './streaming-fixture.ts';
 
@@ -65,16 +66,11 @@ describe('forwarding across a Redis restart (a private redis-server with AOF), w
 
     s.world.fake.resetStats();
     if (how === 'SHUTDOWN') {
-      // As an operator (or a managed service's maintenance) would: the AOF is written out, then the server exits.
-      const admin = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
-      admin.on('error', () => {});
-      await admin.connect();
-      await admin.shutdown().catch(() => {});
-      admin.disconnect();
+      await shutdownRedis(redis);
     } else {
       process.kill(redis.pid, 'SIGKILL');
+      await redis.stop(5_000);
     }
-    await redis.stop(5_000);
     redis = null;
     const downAt = Date.now();
     const postedAtStop = s.posted();

@@ -188,4 +188,36 @@ describe('forwarding queue (durable scheduler + dispatcher + actors)', function 
     assert.deepEqual(await redis.smembers('scheduler:owners'), ['fwd'], 'claimed shards leave the set of owners');
     assert.ok(Object.values(await net.deliveryCounts()).every((c) => c === 1));
   });
+
+  it('after its own Redis outage, takes no missing snapshot for a death until a snapshot TTL has passed', async () => {
+    const net = network(redis);
+    const payloads = async (): Promise<string[]> => (await net.read('pair:outage', null, 100)).map((m) => String(m.payload));
+    queue = await ForwardingQueue.start(supervisor, redis, logger, { orphanScanMs: 100, heldPairScanMs: 100 });
+    // Redis was down for longer than a snapshot's TTL (3 s, then 2.5 s): every snapshot expired, the live
+    // supervisors' too, and this one is back first. What the supervisor's stall watch would say then:
+    let stallEndedAt = Date.now();
+    supervisor.redisHealth = () => ({ stalledForMs: null, stalls: 1, lastStall: { endedAt: stallEndedAt, stalledMs: 6_000 } });
+    // Another supervisor, alive, that accepted tasks 0-2 of a pair whose source has moved here (as after a
+    // join): its snapshot is gone for now.
+    const store = new TaskStore(redis, { owner: 'slow' });
+    await store.register();
+    await store.addMany([0, 1, 2].map((n) => ({ ...task(n, 'pro', 'pro-bot', 'outage'), attempts: 0, seq: 0 })));
+    await queue.lookForHandovers();
+    for (let n = 3; n < 5; n++) await queue.enqueue(task(n, 'pro', 'pro-bot', 'outage'));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.ok((await redis.smembers('scheduler:owners')).includes('slow'), 'its shard is still its own');
+    assert.deepEqual(await payloads(), [], 'and the pair waits for it');
+
+    // It publishes again; the grace ends, and it is not dead.
+    await redis.set(keys.supervisorSnapshot('slow'), '{}', 'PX', 60_000);
+    stallEndedAt = Date.now() - 2_500;
+    await queue.lookForHandovers();
+    assert.ok((await redis.smembers('scheduler:owners')).includes('slow'));
+
+    // Now it is.
+    await redis.del(keys.supervisorSnapshot('slow'));
+    await waitFor('its shard claimed and all delivered', async () => (await payloads()).length === 5, 10_000);
+    assert.deepEqual(await payloads(), [0, 1, 2, 3, 4].map((n) => `outage#${n}`));
+    assert.ok(Object.values(await net.deliveryCounts()).every((c) => c === 1));
+  });
 });
