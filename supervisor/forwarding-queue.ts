@@ -10,9 +10,11 @@
  * on start, and every `orphanScanMs` after, the queue claims the shards of
  * supervisors whose status snapshot has expired (or was removed by a clean
  * stop), tasks and dead letters, and runs them here. Not for a snapshot TTL
- * after its own Redis outage, though: an outage that long (a Redis restart)
- * expires the live supervisors' snapshots too, and a claim of a live shard
- * would run its tasks twice over, out of order, or dead-letter them.
+ * after its own Redis outage, though, nor while Redis has been up for less
+ * (a supervisor starting just after Redis restarted, as one waiting for it
+ * at start does): an outage that long expires the live supervisors'
+ * snapshots too, and a claim of a live shard would run its tasks twice
+ * over, out of order, or dead-letter them.
  *
  * A pair keeps its order across such a move: its source's session starts
  * here only once its lease has gone from the old owner, but that owner's
@@ -44,6 +46,7 @@ import { TaskStore } from '../src/scheduler/store/task-store.ts';
 import { accountLocator } from './account-locator.ts';
 import type { DeliveryRecorder, NeedsTopicListener, NoticeListener, PartialSendListener, SendResolver } from './dispatch-hooks.ts';
 import { Dispatcher } from './dispatcher.ts';
+import { snapshotTtlMs } from './supervisor-status.ts';
 import { TaskInbox } from './task-inbox.ts';
 import type { Supervisor } from './supervisor.ts';
 
@@ -66,6 +69,16 @@ export interface ForwardingQueueOptions {
   orphanScanMs?: number;
   /** How often to look again while pairs are held for tasks in another shard, in ms. Default 1,000. */
   heldPairScanMs?: number;
+}
+
+/** How long Redis has been up, ms; Infinity when it will not say (the in-process stand-in, a managed server hiding INFO). */
+async function redisUptimeMs(redis: Redis): Promise<number> {
+  try {
+    const uptime = /uptime_in_seconds:(\d+)/.exec(await redis.info('server'))?.[1];
+    return uptime === undefined ? Number.POSITIVE_INFINITY : Number(uptime) * 1_000;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
 }
 
 export class ForwardingQueue {
@@ -133,7 +146,12 @@ export class ForwardingQueue {
     // for company: a few ms and one pipeline on the wire at a time cut the socket writes per message, whose
     // CPU was what a busy supervisor spent most on.
     const scheduler = new DurableScheduler(core, store, { batching: { lingerMs: 3, maxInFlight: 1 } });
-    const { others, dead: orphans, scanned } = await foreignShards(redis, supervisor.id, null);
+    const snapshotTtl = snapshotTtlMs(supervisor.options.statusIntervalMs);
+    // Redis up for less than a snapshot TTL restarted (or is new): a snapshot missing now may be one the restart
+    // lost, its supervisor alive and about to publish again, as after this supervisor's own outage (below).
+    const quietUntil = Date.now() + Math.max(0, snapshotTtl - await redisUptimeMs(redis));
+    const { others, dead: expired, scanned } = await foreignShards(redis, supervisor.id, null);
+    const orphans = Date.now() < quietUntil ? [] : expired;
     // Claimed before the restore, they load with this shard's own tasks.
     for (const owner of orphans) await claim(logger, owner, () => store.claimOrphans(owner));
     const restored = await scheduler.restore(Date.now());
@@ -161,10 +179,9 @@ export class ForwardingQueue {
     // A Redis outage longer than a snapshot's TTL (a restart, a stall) expires every snapshot, the live
     // supervisors' with the rest, and the first to be back would claim their shards from under them. So
     // for a snapshot TTL after this supervisor's own outage (time for each to publish again) none counts as dead.
-    const snapshotTtlMs = supervisor.options.statusIntervalMs * 5; // as supervisor.ts publishes them
     queue.#snapshotsTell = () => {
       const { stalledForMs, lastStall } = supervisor.redisHealth();
-      return stalledForMs === null && (lastStall === null || Date.now() - lastStall.endedAt >= snapshotTtlMs);
+      return Date.now() >= quietUntil && stalledForMs === null && (lastStall === null || Date.now() - lastStall.endedAt >= snapshotTtl);
     };
     queue.#scannedOwners = new Set(scanned.filter((id) => !orphans.includes(id)));
     // Ticks at the held-pair pace, so holds an actor's start added are looked at again soon too.

@@ -14,6 +14,15 @@ import { readHostMemory } from './host-memory.ts';
 import { occupiesWorker } from './session-table.ts';
 import type { SupervisorContext } from './supervisor-context.ts';
 
+/**
+ * How long a published snapshot lives: five status intervals, so a
+ * supervisor that misses a few (a busy event loop) is not taken for dead.
+ * A snapshot gone means its supervisor is (see forwarding-queue.ts).
+ */
+export function snapshotTtlMs(statusIntervalMs: number): number {
+  return statusIntervalMs * 5;
+}
+
 export interface SupervisorStatusDeps {
   /** Host memory source. Default: systeminformation's `mem()`. */
   hostMemory?: () => Promise<HostMemory>;
@@ -106,7 +115,7 @@ export class SupervisorStatus {
             }
           }),
       );
-      await publishSnapshot(this.#c.redis, this.snapshot(), this.#c.options.statusIntervalMs * 5);
+      await publishSnapshot(this.#c.redis, this.snapshot(), snapshotTtlMs(this.#c.options.statusIntervalMs));
     } finally {
       this.#publishing = false;
     }

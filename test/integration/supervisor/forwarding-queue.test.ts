@@ -4,12 +4,18 @@
  * key, so a lost or doubled delivery shows.
  */
 import assert from 'node:assert/strict';
-import type { Redis } from 'ioredis';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { startEmbeddedRedis } from '../../../src/infra/embedded-redis.ts';
+import { findOnPath } from '../../../src/infra/process-tools.ts';
 import type { Tier } from '../../../src/domain/plans/plan-types.ts';
 import { keys } from '../../../src/cluster/redis-keys.ts';
 import { TaskStore } from '../../../src/scheduler/store/task-store.ts';
 import { ForwardingQueue, type ForwardingQueueOptions } from '../../../supervisor/forwarding-queue.ts';
-import type { Supervisor } from '../../../supervisor/supervisor.ts';
+import { Supervisor } from '../../../supervisor/supervisor.ts';
+import { freePort } from '../infra/free-port.ts';
 import { logger, loopbackSpec, makeSupervisor, network, redisFor, suitePrefix, waitFor } from './fixture.ts';
 
 function task(n: number, tier: Tier, sender: string, pairId: string) {
@@ -219,5 +225,48 @@ describe('forwarding queue (durable scheduler + dispatcher + actors)', function 
     await waitFor('its shard claimed and all delivered', async () => (await payloads()).length === 5, 10_000);
     assert.deepEqual(await payloads(), [0, 1, 2, 3, 4].map((n) => `outage#${n}`));
     assert.ok(Object.values(await net.deliveryCounts()).every((c) => c === 1));
+  });
+
+  it('started on a Redis up for less than a snapshot TTL (just restarted), takes no missing snapshot for a death until then', async () => {
+    // Its own Redis, started now: what a supervisor waiting at start for a restarted Redis meets.
+    const dir = mkdtempSync(join(tmpdir(), 'sb-fresh-redis-'));
+    const executable = await findOnPath('redis-server');
+    assert.ok(executable, 'redis-server on PATH');
+    const server = await startEmbeddedRedis({ executable, root: dir, port: await freePort(), logger });
+    const fresh = new Redis(server.url, { keyPrefix: prefix });
+    const sup = new Supervisor({
+      redis: fresh, redisUrl: server.url, redisKeyPrefix: prefix, logger,
+      options: { workers: 1, threadsPerWorker: 1, leaseTtlMs: 3_000, statusIntervalMs: 500, workerShutdownTimeoutMs: 5_000, supervisorId: 'fresh' },
+    });
+    let q: ForwardingQueue | null = null;
+    try {
+      await sup.start();
+      await sup.addSession({ ...loopbackSpec(2, 'pro'), actorId: 'pro-bot', userId: 'user-of-pro-bot' });
+      // A live supervisor that accepted tasks 0-2 before the restart; its snapshot did not survive it.
+      const store = new TaskStore(fresh, { owner: 'slow' });
+      await store.register();
+      await store.addMany([0, 1, 2].map((n) => ({ ...task(n, 'pro', 'pro-bot', 'fresh'), attempts: 0, seq: 0 })));
+      const startedAt = Date.now();
+      q = await ForwardingQueue.start(sup, fresh, logger, { orphanScanMs: 100, heldPairScanMs: 100 });
+      const net = network(fresh);
+      const payloads = async (): Promise<string[]> => (await net.read('pair:fresh', null, 100)).map((m) => String(m.payload));
+      await new Promise((r) => setTimeout(r, 500));
+      assert.ok((await fresh.smembers('scheduler:owners')).includes('slow'), 'not claimed at start');
+      // It publishes again within the TTL (2.5 s here): alive, never claimed.
+      await fresh.set(keys.supervisorSnapshot('slow'), '{}', 'PX', 60_000);
+      await waitFor('past the TTL since Redis started', () => Date.now() - startedAt > 3_000, 5_000);
+      await q.lookForHandovers();
+      assert.ok((await fresh.smembers('scheduler:owners')).includes('slow'));
+      // Then it dies: claimed, and the tasks run here in order.
+      await fresh.del(keys.supervisorSnapshot('slow'));
+      await waitFor('its shard claimed and delivered', async () => (await payloads()).length === 3, 10_000);
+      assert.deepEqual(await payloads(), [0, 1, 2].map((n) => `fresh#${n}`));
+    } finally {
+      await q?.stop();
+      await sup.stop();
+      fresh.disconnect();
+      await server.stop(2_000);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
