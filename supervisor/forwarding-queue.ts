@@ -47,6 +47,7 @@ import { accountLocator } from './account-locator.ts';
 import type { DeliveryRecorder, NeedsTopicListener, NoticeListener, PartialSendListener, SendResolver } from './dispatch-hooks.ts';
 import { Dispatcher } from './dispatcher.ts';
 import { snapshotTtlMs } from './supervisor-status.ts';
+import { redisUptimeMs } from '../src/infra/redis-uptime.ts';
 import { TaskInbox } from './task-inbox.ts';
 import type { Supervisor } from './supervisor.ts';
 
@@ -69,16 +70,6 @@ export interface ForwardingQueueOptions {
   orphanScanMs?: number;
   /** How often to look again while pairs are held for tasks in another shard, in ms. Default 1,000. */
   heldPairScanMs?: number;
-}
-
-/** How long Redis has been up, ms; Infinity when it will not say (the in-process stand-in, a managed server hiding INFO). */
-async function redisUptimeMs(redis: Redis): Promise<number> {
-  try {
-    const uptime = /uptime_in_seconds:(\d+)/.exec(await redis.info('server'))?.[1];
-    return uptime === undefined ? Number.POSITIVE_INFINITY : Number(uptime) * 1_000;
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
 }
 
 export class ForwardingQueue {

@@ -7,6 +7,7 @@
  * the runtime sync hands over what moved.
  */
 import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { heartbeat, leave, readMembers } from '../src/cluster/ownership/member-registry.ts';
@@ -14,7 +15,11 @@ import { membershipView, sameView } from '../src/cluster/ownership/membership-vi
 import { ownerOf, type Member } from '../src/cluster/ownership/rendezvous.ts';
 import { OutageLog } from '../src/infra/outage-log.ts';
 import { checkOptionsObject, checkPositiveInteger, failOption } from '../src/options/option-checks.ts';
+import { redisUptimeMs } from '../src/infra/redis-uptime.ts';
 import { every } from './periodic.ts';
+
+/** The longest ioredis waits between two reconnects (its default retry strategy). */
+const REDIS_RECONNECT_MS = 2_000;
 
 export interface MembershipOptions {
   /** ms between two heartbeats (each also reads the members). Default 1,000. */
@@ -78,10 +83,24 @@ export class Membership extends EventEmitter<{ change: [members: readonly Member
     return this.ownerOf(key) === this.self.id;
   }
 
-  /** Heartbeats and reads the members once (so the first view is the cluster's), then every interval. */
+  /**
+   * Heartbeats and reads the members once (so the first view is the
+   * cluster's), then every interval. On a Redis up for less than an entry's
+   * TTL (just restarted, as a supervisor waiting for it at start meets), the
+   * other live members' entries may have gone with the restart until they
+   * heartbeat again: deciding from a view of this supervisor alone would
+   * take their accounts and hand them back a moment later, so the first view
+   * waits for their reconnect (ioredis retries every 2 s at most) and a few
+   * intervals, or the TTL if shorter.
+   */
   async start(): Promise<void> {
     await this.#round();
     this.#timer = every(this.#o.intervalMs, () => (this.#tick = this.#round()), () => this.#stopped, (err) => this.#outage.failed(err));
+    const settleMs = Math.min(this.#o.ttlMs, this.#o.intervalMs * 3 + REDIS_RECONNECT_MS) - await redisUptimeMs(this.#redis);
+    if (settleMs <= 0) return;
+    this.#log.info({ settleMs }, 'Redis has just started: waiting for the other members to heartbeat again before the first view');
+    await sleep(settleMs);
+    await this.#tick.catch(() => {});
   }
 
   /** Leaves the cluster at once: the others take this supervisor's accounts on their next read. */

@@ -4,11 +4,17 @@
  * off from Redis) leaves when its entry expires. Ownership follows the view.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { keys } from '../../../src/cluster/redis-keys.ts';
 import { readMembers } from '../../../src/cluster/ownership/member-registry.ts';
+import { startEmbeddedRedis } from '../../../src/infra/embedded-redis.ts';
+import { findOnPath } from '../../../src/infra/process-tools.ts';
 import { Membership } from '../../../supervisor/membership.ts';
+import { freePort } from '../infra/free-port.ts';
 import { TEST_REDIS_PREFIX, TEST_REDIS_URL } from '../../helpers/namespace.ts';
 import { waitFor } from '../supervisor/fixture.ts';
 
@@ -122,6 +128,30 @@ describe('cluster membership (real Redis)', function () {
       await b.stop();
       ra.disconnect();
       rb.disconnect();
+    }
+  });
+
+  it('on a Redis just started (a restart), waits for the other members to heartbeat again before its first view', async () => {
+    const dir = mkdtempSync(joinPath(tmpdir(), 'sb-members-redis-'));
+    const executable = await findOnPath('redis-server');
+    assert.ok(executable, 'redis-server on PATH');
+    const server = await startEmbeddedRedis({ executable, root: dir, port: await freePort(), logger });
+    const fresh = new Redis(server.url, { keyPrefix: `${TEST_REDIS_PREFIX}members-fresh:` });
+    try {
+      // b was live before the restart; its reconnect brings its entry back 600 ms after Redis started.
+      const b = new Membership(fresh, { id: 'sup-b', weight: 1 }, logger, { intervalMs: 100, ttlMs: 1_500 });
+      started.push(b);
+      const bBack = new Promise<void>((resolve) => setTimeout(() => void b.start().then(resolve), 600));
+      const a = new Membership(fresh, { id: 'sup-a', weight: 1 }, logger, { intervalMs: 100, ttlMs: 1_500 });
+      started.push(a);
+      await a.start();
+      assert.deepEqual(ids(a), ['sup-a', 'sup-b'], 'its first view is the cluster\'s, not itself alone');
+      await bBack;
+    } finally {
+      await Promise.all(started.splice(0).map((m) => m.stop()));
+      fresh.disconnect();
+      await server.stop(2_000);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
