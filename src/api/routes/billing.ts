@@ -15,6 +15,7 @@ import type { ApiContext } from '../api-context.ts';
 import { authOf, requireSession } from '../auth/authenticate.ts';
 import { createStripeCheckout, createStripePortal } from '../billing/stripe-checkout.ts';
 import { CHECKOUT_START_PATH } from '../billing/upgrade-links.ts';
+import { rateLimitByIp } from '../rate-limit/ip-rate-limit.ts';
 import { User } from '../../db/entities/user.ts';
 import { AccountInactiveError } from '../../errors/registry.ts';
 import { parseBody, parseQuery } from '../http/validate.ts';
@@ -105,6 +106,7 @@ export function billingRouter(ctx: ApiContext, guard: Guards): Router {
   });
 
   mountRoute(router, ctx.doc, {
+    // Anonymous and calling Stripe: counted per client address on the sign-in budget (AUTH_RATE_LIMIT_PER_MINUTE).
     method: 'get', path: CHECKOUT_START_PATH, summary: 'Follow a checkout link: makes the Stripe Checkout Session and redirects to it', tags: TAGS, auth: 'none',
     query: checkoutStartQuery,
     responses: {
@@ -115,7 +117,7 @@ export function billingRouter(ctx: ApiContext, guard: Guards): Router {
       410: errorResponse('`checkout_link_expired`'),
       503: errorResponse('`billing_provider_unavailable`'),
     },
-  }, async (req, res) => {
+  }, rateLimitByIp(ctx), async (req, res) => {
     const claims = ctx.checkoutLinks.verify(parseQuery(checkoutStartQuery, req).link);
     const user = await ctx.orm.em.fork().findOne(User, { id: claims.userId }, { fields: ['status'] });
     if (user === null || user.status !== 'active') throw new AccountInactiveError({ status: user?.status ?? 'deleted' });

@@ -331,6 +331,27 @@ describe('billing: Stripe checkout, portal and webhooks', function () {
   });
 });
 
+describe('billing: checkout links on the per-address budget', function () {
+  this.timeout(30_000);
+  it('following checkout links counts against AUTH_RATE_LIMIT_PER_MINUTE per client address: 429 rate_limited once spent, nothing asked of Stripe', async () => {
+    const w = await startBillingWorld({ AUTH_RATE_LIMIT_PER_MINUTE: '5' });
+    try {
+      const u = await w.h.registerUser(); // register, verify, sign in: 3 of the 5
+      const { body } = await w.h.request('get', '/v1/upgrade', { token: u.accessToken });
+      const url = (body.payment.checkout[0].url as string).replace(/^https?:\/\/[^/]+/, w.h.baseUrl);
+      for (const expected of [303, 303]) assert.equal((await fetch(url, { redirect: 'manual' })).status, expected);
+      const sessions = w.stripe.sessions.size;
+      const spent = await fetch(url, { redirect: 'manual' });
+      assert.equal(spent.status, 429);
+      assert.equal(((await spent.json()) as { error: { code: string } }).error.code, 'rate_limited');
+      assert.ok(spent.headers.get('retry-after') !== null);
+      assert.equal(w.stripe.sessions.size, sessions);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
 describe('billing: without a payment provider configured', function () {
   this.timeout(30_000);
   it('answers 409 billing_not_configured on every billing route and says so on /v1/upgrade', async () => {
