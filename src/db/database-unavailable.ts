@@ -7,6 +7,7 @@
  * chains and AggregateErrors (MikroORM and Node's happy-eyeballs connect
  * wrap the driver's error).
  */
+import { anyInCauseChain } from '../errors/cause-chain.ts';
 
 /** Socket-level failures: nothing reached the server, or the link to it broke. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -34,10 +35,6 @@ function direct(error: object): boolean {
   return typeof message === 'string' && DRIVER_MESSAGES.some((pattern) => pattern.test(message));
 }
 
-export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
-  if (error === null || typeof error !== 'object' || depth > 5) return false;
-  if (direct(error)) return true;
-  const { cause, errors } = error as { cause?: unknown; errors?: unknown };
-  if (isDatabaseUnavailable(cause, depth + 1)) return true;
-  return Array.isArray(errors) && errors.some((e) => isDatabaseUnavailable(e, depth + 1));
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return anyInCauseChain(error, direct);
 }

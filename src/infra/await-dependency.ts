@@ -10,7 +10,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { isDatabaseUnavailable } from '../db/database-unavailable.ts';
+import { isUnreachable } from './server-unreachable.ts';
 
 export interface AwaitDependencyOptions {
   /** Names the server in the log, e.g. `PostgreSQL at DATABASE_URL`. */
@@ -20,29 +20,12 @@ export interface AwaitDependencyOptions {
   limitMs: number;
   /** Ends the wait (the last error is thrown) when aborted. Default: none. */
   signal?: AbortSignal;
-  /** Whether an error is worth waiting out. Default: the server could not be reached ({@link isUnreachable}). */
+  /** Whether an error is worth waiting out. Default: the server could not be reached (server-unreachable.ts). */
   retryable?: (error: unknown) => boolean;
   /** First delay between attempts, ms; doubled each time up to {@link maxDelayMs}. Default 500. */
   initialDelayMs?: number;
   /** Longest delay between attempts, ms. Default 10 000. */
   maxDelayMs?: number;
-}
-
-/**
- * Redis not serving: LOADING while it reads its AOF after a restart, and
- * ioredis giving a command up (`commandTimeout` passed, or the reconnects
- * `maxRetriesPerRequest` allows spent).
- */
-function isRedisUnavailable(error: unknown, depth = 0): boolean {
-  if (error === null || typeof error !== 'object' || depth > 5) return false;
-  const { message, name, cause } = error as { message?: unknown; name?: unknown; cause?: unknown };
-  if (name === 'MaxRetriesPerRequestError' || message === 'Command timed out') return true;
-  return (typeof message === 'string' && message.startsWith('LOADING ')) || isRedisUnavailable(cause, depth + 1);
-}
-
-/** PostgreSQL or Redis not reached, or not serving yet: what waiting can cure. */
-export function isUnreachable(error: unknown): boolean {
-  return isDatabaseUnavailable(error) || isRedisUnavailable(error);
 }
 
 /** Calls `open` until it succeeds, waiting between attempts while its failures are {@link AwaitDependencyOptions.retryable}. */

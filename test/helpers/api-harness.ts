@@ -98,11 +98,14 @@ const API_SCHEMA = `${TEST_SCHEMA}_api`;
 let migrated: Promise<void> | null = null;
 let harnesses = 0;
 
+async function migrateAndSeed(orm: MikroORM): Promise<void> {
+  await migrateUp(orm);
+  await seedPlans(orm.em.fork());
+}
+
+/** The run's shared schema is migrated by the first harness; the others wait for it. */
 async function migrateOnce(orm: MikroORM): Promise<void> {
-  migrated ??= (async () => {
-    await migrateUp(orm);
-    await seedPlans(orm.em.fork());
-  })();
+  migrated ??= migrateAndSeed(orm);
   await migrated;
 }
 
@@ -127,11 +130,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
   const logger = pino(baseOptions(process.env.LOG_LEVEL ?? 'error'));
   const databaseUrl = options.databaseUrl ?? TEST_DATABASE_URL;
   const orm = await openDatabase({ databaseUrl, schema: API_SCHEMA, poolMax: 6 });
-  if (options.databaseUrl === undefined) await migrateOnce(orm);
-  else {
-    await migrateUp(orm);
-    await seedPlans(orm.em.fork());
-  }
+  await (options.databaseUrl === undefined ? migrateOnce(orm) : migrateAndSeed(orm));
   // As an API process opens it: a command Redis leaves unanswered fails after REDIS_COMMAND_TIMEOUT_MS.
   const redis = new Redis(options.redisUrl ?? TEST_REDIS_URL, redisClientOptions(config.REDIS_KEY_PREFIX, config.REDIS_COMMAND_TIMEOUT_MS));
   // Reconnects are ioredis' own; a test that stops its Redis sees the failures in the answers.

@@ -8,7 +8,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { isUnreachable } from '../../infra/await-dependency.ts';
+import { isUnreachable } from '../../infra/server-unreachable.ts';
 import {
   DependencyUnavailableError, InternalError, InvalidJsonError, PayloadTooLargeError, RouteNotFoundError, UnsupportedMediaTypeError, ValidationFailedError,
 } from '../../errors/registry.ts';

@@ -8,6 +8,15 @@ import { PRICES, rowCounts, runtimeTier, startBillingWorld, subscriptionsOf, typ
 
 const DAY = 86_400_000;
 
+/** Follows a link (made for PUBLIC_URL) to the world's API as a browser would the first hop: the redirect, not Stripe's page. */
+async function followLink(w: BillingWorld, url: string): Promise<{
+  status: number; location: string | null; retryAfter: string | null; body: { error?: { code: string; message: string } } | null;
+}> {
+  const res = await fetch(url.replace(/^https?:\/\/[^/]+/, w.h.baseUrl), { redirect: 'manual' });
+  const text = await res.text();
+  return { status: res.status, location: res.headers.get('location'), retryAfter: res.headers.get('retry-after'), body: text === '' ? null : JSON.parse(text) };
+}
+
 describe('billing: Stripe checkout, portal and webhooks', function () {
   this.timeout(30_000);
   let w: BillingWorld;
@@ -241,12 +250,7 @@ describe('billing: Stripe checkout, portal and webhooks', function () {
     assert.equal(refused.status, 403);
   });
 
-  /** Follows a link as a browser would the first hop: the redirect, not Stripe's page. */
-  async function follow(url: string): Promise<{ status: number; location: string | null; body: { error?: { code: string; message: string } } | null }> {
-    const res = await fetch(url.replace(/^https?:\/\/[^/]+/, w.h.baseUrl), { redirect: 'manual' });
-    const text = await res.text();
-    return { status: res.status, location: res.headers.get('location'), body: text === '' ? null : JSON.parse(text) };
-  }
+  const follow = (url: string) => followLink(w, url);
 
   it('/v1/upgrade gives a checkout link per higher plan, asking nothing of Stripe; once subscribed it points to the portal', async () => {
     const u = await w.h.registerUser();
@@ -338,13 +342,13 @@ describe('billing: checkout links on the per-address budget', function () {
     try {
       const u = await w.h.registerUser(); // register, verify, sign in: 3 of the 5
       const { body } = await w.h.request('get', '/v1/upgrade', { token: u.accessToken });
-      const url = (body.payment.checkout[0].url as string).replace(/^https?:\/\/[^/]+/, w.h.baseUrl);
-      for (const expected of [303, 303]) assert.equal((await fetch(url, { redirect: 'manual' })).status, expected);
+      const url: string = body.payment.checkout[0].url;
+      for (const expected of [303, 303]) assert.equal((await followLink(w, url)).status, expected);
       const sessions = w.stripe.sessions.size;
-      const spent = await fetch(url, { redirect: 'manual' });
+      const spent = await followLink(w, url);
       assert.equal(spent.status, 429);
-      assert.equal(((await spent.json()) as { error: { code: string } }).error.code, 'rate_limited');
-      assert.ok(spent.headers.get('retry-after') !== null);
+      assert.equal(spent.body?.error?.code, 'rate_limited');
+      assert.ok(spent.retryAfter !== null);
       assert.equal(w.stripe.sessions.size, sessions);
     } finally {
       await w.close();
