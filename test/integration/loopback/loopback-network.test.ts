@@ -90,18 +90,22 @@ describe('LoopbackNetwork', function () {
     });
 
     it('heartbeatMany extends live connections in one round trip and never revives a dead one', async () => {
-      await net.connect('a', 'c', 150);
-      await net.connect('b', 'c', 150);
+      // 'gone' first, so that it has expired by the heartbeat however slow the
+      // connects after it are; the live ones get a TTL that a loaded machine
+      // cannot overrun between their connect and the heartbeat.
       await net.connect('gone', 'c', 50);
+      const connected = Date.now();
+      await net.connect('a', 'c', 600);
+      await net.connect('b', 'c', 600);
       await net.connect('closed', 'c', 5_000);
       await net.disconnect('closed', 'c');
-      await sleep(80);
+      await sleep(Math.max(0, 80 - (Date.now() - connected)));
       assert.deepEqual(await net.heartbeatMany([
         { sessionId: 'a', connectionId: 'c' }, { sessionId: 'b', connectionId: 'c' },
         { sessionId: 'gone', connectionId: 'c' }, { sessionId: 'closed', connectionId: 'c' },
         { sessionId: 'a', connectionId: 'other' },
-      ], 150), [true, true, false, false, false]);
-      await sleep(100);
+      ], 5_000), [true, true, false, false, false]);
+      await sleep(Math.max(0, 700 - (Date.now() - connected)));
       assert.deepEqual(await net.liveConnections('a'), ['c'], 'alive past the first ttl thanks to the heartbeat');
       assert.deepEqual(await net.liveConnections('gone'), []);
       assert.deepEqual(await net.heartbeatMany([], 100), []);
