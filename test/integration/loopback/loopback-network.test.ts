@@ -396,14 +396,22 @@ describe('LoopbackClient', function () {
   });
 
   it('heartbeats every client in one round trip; a lapsed connection tells its client', async () => {
-    make({ connectionTtlMs: 200 });
+    // The check after the beat must fall after every connection's first
+    // expiry and before the one the beat gave: the beat comes 300 ms after the
+    // last connect, and the TTL is long enough that 50 sequential connects on
+    // a loaded machine do not outlast it before the beat.
+    const ttl = 1_000;
+    make({ connectionTtlMs: ttl });
     const clients = Array.from({ length: 50 }, () => client());
     for (const { c } of clients) await c.connect(null);
+    const lastConnected = Date.now();
     const counter = await commandCounter(redis.options.keyPrefix!);
+    let beaten: number;
     try {
-      await sleep(120);
+      await sleep(300);
       assert.deepEqual(await runtime.heartbeats.beat(), { extended: 50, lost: 0 });
-      await sleep(120);
+      beaten = Date.now();
+      await sleep(Math.max(0, lastConnected + ttl + 100 - Date.now()));
       const first = clients[0]!;
       assert.deepEqual(await runtime.network.liveConnections(first.id), [`${first.id}-conn`], 'kept past the first ttl by the beat');
       await sleep(50);
@@ -412,7 +420,7 @@ describe('LoopbackClient', function () {
     } finally {
       counter.stop();
     }
-    await sleep(150);
+    await sleep(Math.max(0, beaten + ttl + 100 - Date.now()));
     assert.deepEqual(await runtime.heartbeats.beat(), { extended: 0, lost: 50 });
     assert.deepEqual(clients[0]!.events.disconnects, ['connection timed out']);
     assert.equal(await clients[0]!.c.ping(), false);
