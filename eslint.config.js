@@ -33,6 +33,19 @@ export default tseslint.config(
     },
   },
   {
+    // Workers run actors; the supervisor runs workers. Worker code reaching
+    // into the supervisor would load supervisor modules into every thread.
+    files: ['actors/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '^(\\.\\./)+supervisor/',
+          message: 'actors/ must not import supervisor/: move what both need to src/runtime-contracts/ or into actors/.',
+        }],
+      }],
+    },
+  },
+  {
     files: ['src/cli/**', 'bench/**', 'demo/**', 'test/**', 'config/**'],
     rules: { 'no-console': 'off' },
   },

@@ -32,7 +32,7 @@ import { describe, ThreadSlot, type ThreadHostSettings } from './thread-slot.ts'
 import type {
   WorkerActorStatus, WorkerApi, WorkerEvent, WorkerOptions, WorkerStatus, WorkerThreadStatus,
 } from '../src/runtime-contracts/worker-protocol.ts';
-import { attributeHeap } from '../supervisor/policy/heap-attribution.ts';
+import { attributeHeap } from './heap-attribution.ts';
 import { RestartIntensity } from '../src/cluster/restart-intensity.ts';
 import { CpuMeter } from '../src/infra/cpu-meter.ts';
 import { ActorExistsError, ActorNotFoundError, LeaseNotHeldError, WorkerStoppingError } from '../src/errors/registry.ts';

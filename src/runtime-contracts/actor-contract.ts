@@ -110,7 +110,7 @@ export interface ActorHealth {
   connected: boolean;
   /** ms since epoch of the last forwarded or received message. */
   lastActivityAt: number;
-  /** Bytes the actor itself tracks: caches, buffers, in-flight payloads (see supervisor/policy/heap-attribution.ts). */
+  /** Bytes the actor itself tracks: caches, buffers, in-flight payloads (see actors/heap-attribution.ts). */
   trackedBytes: number;
   inFlight: number;
 }

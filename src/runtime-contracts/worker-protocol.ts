@@ -25,7 +25,7 @@ export interface WorkerActorStatus {
   tier: Tier;
   threadIndex: number;
   state: ActorState;
-  /** Bytes attributed to this actor by supervisor/policy/heap-attribution.ts. */
+  /** Bytes attributed to this actor by actors/heap-attribution.ts. */
   memoryBytes: number;
   trackedBytes: number;
   lastActivityAt: number;

@@ -37,7 +37,7 @@ export interface ActorMemory {
   tier: Tier;
   state: PolicyActorState;
   /**
-   * Bytes attributed to the actor (see heap-attribution.ts). For a paused actor
+   * Bytes attributed to the actor (see actors/heap-attribution.ts). For a paused actor
    * this is its last figure while it ran: the expected cost of resuming it.
    */
   memoryBytes: number;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { InvalidMeasurementError } from '../../../src/errors/registry.ts';
 import {
   attributeHeap, attributionErrorPct, totalAttributionErrorPct, type ActorHeapReport,
-} from '../../../supervisor/policy/heap-attribution.ts';
+} from '../../../actors/heap-attribution.ts';
 
 const r = (actorId: string, trackedBytes: number, baseBytes = 0): ActorHeapReport => ({ actorId, trackedBytes, baseBytes });
 const sum = (m: Map<string, number>): number => [...m.values()].reduce((s, v) => s + v, 0);

@@ -26,7 +26,7 @@
  * arithmetic is BigInt, since total * reported overflows a double's 53 bits at
  * a few GB. A thread with no actors attributes nothing: the empty map.
  */
-import { InvalidMeasurementError } from '../../src/errors/registry.ts';
+import { InvalidMeasurementError } from '../src/errors/registry.ts';
 
 export interface ActorHeapReport {
   actorId: string;
