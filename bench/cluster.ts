@@ -68,14 +68,19 @@ try {
   const a = await start(aId, [aId]);
   progress(`${aId} runs all ${all.length} accounts; traffic every ${EVERY_MS} ms`);
   const offeredFrom = Date.now();
+  /** When each step happened: an out-of-order message is reported against them. */
+  const steps: Array<[string, number]> = [];
+  const step = (name: string): void => void steps.push([name, Date.now()]);
   w.startTraffic(EVERY_MS);
   await sleep(2_000);
 
   const movedOnJoin: number[] = [];
+  step(`${bId} joins`);
   const b = await start(bId, [aId, bId]);
   await waitFor('A down to its share with B', async () => (await a.running()).join() === w.share(aId, [aId, bId]).join(), 20_000);
   movedOnJoin.push(w.share(bId, [aId, bId]).length);
   const three = [aId, bId, cId];
+  step(`${cId} joins`);
   const c = await start(cId, three);
   const atShares = async (): Promise<boolean> => (await a.running()).join() === w.share(aId, three).join()
     && (await b.running()).join() === w.share(bId, three).join() && (await c.running()).join() === w.share(cId, three).join();
@@ -86,11 +91,13 @@ try {
 
   const beforeRestart = w.marks();
   const shutdownAt = Date.now();
+  step('Redis SHUTDOWN');
   await shutdownRedis(redis);
   redis = null;
   await sleep(REDIS_DOWN_MS);
   redis = await startRedis();
   const upAt = Date.now();
+  step('Redis back');
   const downS = (upAt - shutdownAt) / 1_000;
   const upMarks = w.marks();
   // Every session lost its lease and catches up, on a queue that drains Elite first: each tier's time is its own.
@@ -110,6 +117,7 @@ try {
   const bShare = w.share(bId, three);
   const arrivedAtKill = new Map<string, number>();
   const killedAt = Date.now();
+  step(`${bId} SIGKILL`);
   await b.stop('SIGKILL');
   // What each of B's accounts had posted at the kill: the first message after it shows forwarding resumed.
   for (const x of w.accounts) arrivedAtKill.set(x.accountId, w.arrived(x).length);
@@ -124,6 +132,7 @@ try {
 
   const cShare = w.share(cId, [aId, cId]);
   const leftAt = Date.now();
+  step(`${cId} SIGTERM`);
   await c.stop('SIGTERM');
   await waitFor('A running everything', async () => (await a.running()).length === all.length, 30_000);
   const leaveS = (Date.now() - leftAt) / 1_000;
@@ -133,6 +142,11 @@ try {
   const offeredS = (Date.now() - offeredFrom) / 1_000;
   await w.settle(60_000);
   const v = w.verdict();
+  const s = (at: number): string => `${((at - offeredFrom) / 1_000).toFixed(2)} s`;
+  for (const d of w.disorders()) {
+    const account = w.accounts.find((x) => x.src === d.src)!;
+    progress(`out of order: ${account.accountId} (${account.tier}) #${d.n} arrived at ${s(d.arrivedAt)}, after #${d.after} at ${s(d.afterArrivedAt)}; steps ${steps.map(([name, at]) => `${name} ${s(at)}`).join(', ')}`);
+  }
   const r = w.verdict({ from: beforeRestart, to: afterRestart });
   const status = await a.status();
   console.log(JSON.stringify({

@@ -9,6 +9,9 @@ import { waitFor } from './forwarding-fixture.ts';
 
 export interface Verdict { posted: number; delivered: number; lost: number; duplicated: number; outOfOrder: number }
 
+/** A message that reached its destination after a later one of its source: when each arrived (ms since the epoch). */
+export interface Disorder { src: string; dst: string; n: number; arrivedAt: number; after: number; afterArrivedAt: number }
+
 /** Per source channel, a message number. */
 export type Marks = ReadonlyMap<string, number>;
 
@@ -76,6 +79,22 @@ export class NumberedTraffic {
     const posted = this.posted();
     await waitFor(`${posted} messages delivered`, () => this.delivered() >= posted, timeoutMs).catch(() => {});
     await new Promise((r) => setTimeout(r, 1_000));
+  }
+
+  /** Every message that arrived after a higher number of its source, with both arrival times: what a report shows to find the cause. */
+  disorders(): Disorder[] {
+    const out: Disorder[] = [];
+    for (const pair of this.#pairs) {
+      let high: { n: number; at: number } | null = null;
+      for (const m of this.#fake.messages(pair.dst)) {
+        const text = this.#number.exec(m.content)?.[1];
+        if (text === undefined) continue;
+        const n = Number(text);
+        if (high !== null && n < high.n) out.push({ src: pair.src, dst: pair.dst, n, arrivedAt: m.createdAt, after: high.n, afterArrivedAt: high.at });
+        if (high === null || n > high.n) high = { n, at: m.createdAt };
+      }
+    }
+    return out;
   }
 
   /** Over everything posted, or over what was posted between two `marks` (`from` included, `to` not). */

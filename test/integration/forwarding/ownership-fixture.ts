@@ -13,7 +13,7 @@ import { assignOwners, type Member } from '../../../src/cluster/ownership/rendez
 import type { Tier } from '../../../src/domain/plans/plan-types.ts';
 import { testEnv, TEST_REDIS_URL } from '../../helpers/namespace.ts';
 import { ForwardingWorld, waitFor, type WorldOptions } from './forwarding-fixture.ts';
-import { NumberedTraffic, type Marks, type Verdict } from './numbered-traffic.ts';
+import { NumberedTraffic, type Disorder, type Marks, type Verdict } from './numbered-traffic.ts';
 import { childStatus, type ChildStatus } from './streaming-fixture.ts';
 
 export { waitFor };
@@ -173,6 +173,11 @@ export class OwnershipWorld {
   }
 
   /** Over everything posted, or over what was posted between two `marks`. */
+  /** See NumberedTraffic.disorders. */
+  disorders(): Disorder[] {
+    return this.#traffic.disorders();
+  }
+
   verdict(window?: { from: Marks; to: Marks }): Verdict {
     return this.#traffic.verdict(window);
   }
