@@ -70,6 +70,12 @@ export const DEFAULTS = {
   PRESSURE_PAUSE_ELITE: 'false',
   /** `LEASE_TTL_MS`: lifetime of a session lease; a crashed host's sessions restart elsewhere after it. Default `10000`. */
   LEASE_TTL_MS: 10_000,
+  /**
+   * `SESSION_START_CONCURRENCY`: sessions a supervisor starts at once (at
+   * start-up, and when it takes over a failed host's accounts), Elite ones
+   * before any Pro, Pro before any Free. Default `8`.
+   */
+  SESSION_START_CONCURRENCY: 8,
   /** `HEALTH_INTERVAL_MS`: how often every running actor's health is checked. Default `300000` (5 minutes). */
   HEALTH_INTERVAL_MS: 300_000,
   /** `SCALE_OUT_WEBHOOK_URL`: URL POSTed when this host is full. Default: unset (event and log line only). */

@@ -8,6 +8,7 @@
 import type { ResumeCursor } from '../src/runtime-contracts/actor-contract.ts';
 import { RestartIntensity } from '../src/cluster/restart-intensity.ts';
 import type { SessionSnapshot } from '../src/cluster/status-snapshot.ts';
+import type { LeaseGrant } from '../src/cluster/session-lease.ts';
 import { SessionNotFoundError, SessionStateConflictError } from '../src/errors/registry.ts';
 import { afterExit, type ActorExit } from './restart-policy.ts';
 import { occupiesWorker, viewOf, type SessionRecord } from './session-table.ts';
@@ -131,15 +132,26 @@ export class ActorLifecycle {
   }
 
   async startOn(record: SessionRecord, worker: WorkerHandle): Promise<void> {
+    const grant = await this.reserve(record, worker);
+    if (grant !== null) await this.launch(record, worker, grant);
+  }
+
+  /** Takes the session's lease for `worker` and books it there (starting); null, and queued, when another holds the lease. */
+  async reserve(record: SessionRecord, worker: WorkerHandle): Promise<LeaseGrant | null> {
     const grant = await this.#c.leases.acquire(record.spec.actorId, worker.workerId);
     if (grant === null) {
       this.queue(record, 'lease held elsewhere');
-      return;
+      return null;
     }
     record.workerId = worker.workerId;
     record.leaseToken = grant.token;
     record.queuedReason = null;
     this.setState(record, 'starting');
+    return grant;
+  }
+
+  /** Starts a reserved session's actor on its worker; a failed start gives the lease back and queues it. */
+  async launch(record: SessionRecord, worker: WorkerHandle, grant: LeaseGrant): Promise<void> {
     try {
       await this.beforeStart?.(record.spec.actorId);
       const cursor = await this.#resumePoint(record);

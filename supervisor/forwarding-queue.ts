@@ -236,6 +236,9 @@ export class ForwardingQueue {
       for (const owner of dead) await claim(this.#logger, owner, () => this.scheduler.claimOrphans(owner, Date.now()));
       this.#scannedOwners = new Set(scanned.filter((id) => !dead.includes(id)));
       const held = await pairsPendingIn(this.#redis, others);
+      // A task handed over here after that read left the other shard (so its pair may not be named) but is
+      // in this one's inbox: taken in before the holds change, or the pair's own later tasks would go first.
+      if (!(await this.inbox.take())) return;
       const before = this.#core.heldPairs.size;
       this.scheduler.holdPairs(held, Date.now());
       if (held.size !== before) this.#logger.info({ heldPairs: held.size }, 'pairs held for tasks in other supervisors\' shards');

@@ -10,6 +10,7 @@
  * (cursor saved, lease released) and what it now owns is started, catching
  * up from the durable cursor; Elite accounts first, then Pro, then Free.
  */
+import pLimit from 'p-limit';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ActorPlatform, ActorSpec } from '../src/runtime-contracts/actor-contract.ts';
@@ -35,6 +36,13 @@ export interface RuntimeSyncOptions {
   reconcileIntervalMs?: number;
   /** ms to gather announced changes into one reconcile. Default 100. */
   debounceMs?: number;
+  /**
+   * Sessions started at once. Each start waits on its platform (a gateway
+   * handshake, an MTProto connection), so one at a time makes taking over
+   * a failed host's accounts last one start per account. Every Elite start
+   * ends before a Pro one begins, every Pro before a Free. Default 8.
+   */
+  startConcurrency?: number;
 }
 
 /** Which accounts this supervisor runs, keyed by the account's user (a user's accounts stay together). */
@@ -87,6 +95,7 @@ export class RuntimeSync {
       // Infinity is refused: setInterval would fire at once and forever.
       reconcileIntervalMs: checkPositiveInteger('reconcileIntervalMs', o.reconcileIntervalMs ?? 30_000),
       debounceMs: checkNonNegative('debounceMs', o.debounceMs ?? 100),
+      startConcurrency: checkPositiveInteger('startConcurrency', o.startConcurrency ?? 8),
     };
     this.#log = deps.logger.child({ component: 'runtime-sync' });
   }
@@ -174,18 +183,16 @@ export class RuntimeSync {
       this.#watched.delete(actorId);
       await supervisor.removeSession(actorId).catch((err: unknown) => this.#log.warn({ err, actorId }, 'could not stop session'));
     }
+    const starts: ActorSpec[] = [];
     for (const spec of owned) {
       const chats = watch.get(spec.actorId) ?? [];
       if (!this.#managed.has(spec.actorId)) {
         const existing = supervisor.sessions.get(spec.actorId);
         // Someone else's session (a test, the CLI) stays theirs; a revoked one made way for a new token.
         if (existing && existing.state !== 'revoked') continue;
-        if (existing) await supervisor.removeSession(spec.actorId).catch(() => {});
-        const cursor = await cursors.load(spec.actorId);
         this.#managed.set(spec.actorId, spec);
         this.#watched.set(spec.actorId, chats.join('\n'));
-        await supervisor.addSession(spec, { cursor, watch: chats })
-          .catch((err: unknown) => this.#log.warn({ err, actorId: spec.actorId }, 'could not start session'));
+        starts.push(spec);
         continue;
       }
       if (this.#watched.get(spec.actorId) === chats.join('\n')) continue;
@@ -194,7 +201,30 @@ export class RuntimeSync {
       await supervisor.watch(spec.actorId, chats, cursor)
         .catch((err: unknown) => this.#log.warn({ err, actorId: spec.actorId }, 'could not change watched chats'));
     }
+    const limit = pLimit(this.#o.startConcurrency);
+    for (const wave of byTier(starts)) {
+      await Promise.all(wave.map((spec) => limit(() => this.#startSession(spec, watch.get(spec.actorId) ?? []))));
+    }
   }
+
+  async #startSession(spec: ActorSpec, chats: readonly string[]): Promise<void> {
+    const { supervisor, cursors } = this.#d;
+    if (supervisor.sessions.get(spec.actorId)) await supervisor.removeSession(spec.actorId).catch(() => {});
+    const cursor = await cursors.load(spec.actorId);
+    await supervisor.addSession(spec, { cursor, watch: chats })
+      .catch((err: unknown) => this.#log.warn({ err, actorId: spec.actorId }, 'could not start session'));
+  }
+}
+
+/** `specs` (in plan order) cut where the tier changes: Elite, then Pro, then Free. */
+function byTier(specs: readonly ActorSpec[]): ActorSpec[][] {
+  const waves: ActorSpec[][] = [];
+  for (const spec of specs) {
+    const last = waves.at(-1);
+    if (last !== undefined && last[0]!.tier === spec.tier) last.push(spec);
+    else waves.push([spec]);
+  }
+  return waves;
 }
 
 /** Elite first, then Pro, then Free; the order within a tier kept. */

@@ -44,12 +44,23 @@ export class SessionPlacement {
       }));
   }
 
-  /** Placements of one user's sessions run one at a time, so they land on one worker. */
+  /**
+   * Placements of one user's sessions run one at a time, so they land on one
+   * worker. Every placement's decision, up to booking the session on its
+   * worker, runs one at a time too (so two decided at once cannot both take
+   * a worker's last place), but the actor's start that follows does not:
+   * sessions of many users start together, which is what makes a failover
+   * of a whole host take about one start rather than one per session.
+   */
   placeForUser(record: SessionRecord): Promise<void> {
-    return this.#c.serial(`user:${record.spec.userId}`, () => this.#place(record));
+    return this.#c.serial(`user:${record.spec.userId}`, async () => {
+      const launch = await this.#c.serial('placement', () => this.#place(record));
+      await launch?.();
+    });
   }
 
-  async #place(record: SessionRecord): Promise<void> {
+  /** Decides and books; returns the start still to run, if any (the rare paths start under the lock). */
+  async #place(record: SessionRecord): Promise<(() => Promise<void>) | null> {
     const { sessions, fleet, options } = this.#c;
     for (let attempt = 0; attempt < 3; attempt++) {
       const userWorker = sessions.workerOfUser(record.spec.userId);
@@ -65,21 +76,25 @@ export class SessionPlacement {
         { workers: this.loads(), hostHasHeadroom: this.#host().availableBytes > options.spawnHeadroomBytes },
       );
       switch (decision.kind) {
-        case 'place':
-          return this.#actors.startOn(record, fleet.get(decision.workerId) as WorkerHandle);
+        case 'place': {
+          const worker = fleet.get(decision.workerId) as WorkerHandle;
+          const grant = await this.#actors.reserve(record, worker);
+          return grant === null ? null : () => this.#actors.launch(record, worker, grant);
+        }
         case 'move-group': {
           const target = fleet.get(decision.toWorkerId) as WorkerHandle;
           for (const r of group) {
             await this.#actors.stop(r);
             await this.#actors.startOn(r, target);
           }
-          return this.#actors.startOn(record, target);
+          await this.#actors.startOn(record, target);
+          return null;
         }
         case 'spawn-worker':
           // A worker already coming up (a crash replacement) will have room: wait for it.
           if (fleet.spawning > 0) {
             this.#actors.queue(record, 'waiting for a worker to start');
-            return;
+            return null;
           }
           await fleet.spawn();
           continue;
@@ -93,10 +108,11 @@ export class SessionPlacement {
             workers: fleet.size,
             queued: sessions.queued().length,
           });
-          return;
+          return null;
       }
     }
     this.#actors.queue(record, 'placement did not settle');
+    return null;
   }
 
   /** Places every queued session whose wait is over. */

@@ -186,7 +186,7 @@ export async function startSupervisorRuntime(input: {
         onRevoked: (account) => sendRevocationNotice(notices, account),
         ...(membership ? { ownership: membership } : {}),
       },
-      { platforms: fwd.platforms ?? platformsFromConfig(input.config), ...fwd.sync },
+      { platforms: fwd.platforms ?? platformsFromConfig(input.config), startConcurrency: input.config.SESSION_START_CONCURRENCY, ...fwd.sync },
     );
     await sync.start();
     queue.accountsKnown();

@@ -32,7 +32,8 @@ export class TaskInbox {
   readonly #d: TaskInboxDeps;
   #subscriber: Redis | null = null;
   #timer: NodeJS.Timeout | null = null;
-  #running: Promise<void> = Promise.resolve();
+  /** The takes under way; settles with whether the last one succeeded. */
+  #running: Promise<boolean> = Promise.resolve(true);
   #again = false;
   #busy = false;
   #stopped = false;
@@ -45,13 +46,13 @@ export class TaskInbox {
 
   async start(): Promise<void> {
     this.#subscriber = this.#d.redis.duplicate();
-    this.#subscriber.on('message', () => this.take());
+    this.#subscriber.on('message', () => void this.take());
     this.#subscriber.on('error', (err) => this.#d.logger.warn({ err }, 'task inbox channel error'));
     await this.#subscriber.subscribe(inboxChannel(this.#d.redis, this.#d.owner));
-    this.#timer = setInterval(() => this.take(), this.#d.pollMs);
+    this.#timer = setInterval(() => void this.take(), this.#d.pollMs);
     this.#timer.unref();
     // What came before the subscription (a restore loaded those tasks; they are skipped, and the inbox emptied).
-    this.take();
+    void this.take();
   }
 
   /** Tells `owner` its inbox has tasks. */
@@ -59,29 +60,38 @@ export class TaskInbox {
     return redis.publish(inboxChannel(redis, owner), '1');
   }
 
-  /** Takes the inbox in now, or right after the take under way; never two at once. */
-  take(): void {
-    if (this.#stopped) return;
+  /**
+   * Takes the inbox in now, or right after the take under way; never two at
+   * once. Resolves once a take begun after this call is over: true when it
+   * succeeded, so everything handed over before the call is in memory.
+   */
+  take(): Promise<boolean> {
+    if (this.#stopped) return Promise.resolve(false);
     if (this.#busy) {
       this.#again = true;
-      return;
+      return this.#running;
     }
     this.#busy = true;
     this.#running = (async () => {
+      let ok = false;
       do {
         this.#again = false;
         try {
           const n = await this.#d.scheduler.adoptInbox(Date.now());
+          ok = true;
           if (n > 0) {
             this.adopted += n;
             this.#d.onAdopted();
           }
         } catch (err) {
+          ok = false;
           this.#d.logger.warn({ err }, 'could not take in the tasks other supervisors handed over');
         }
       } while (this.#again && !this.#stopped);
       this.#busy = false;
+      return ok;
     })();
+    return this.#running;
   }
 
   async stop(): Promise<void> {

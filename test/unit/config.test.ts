@@ -104,6 +104,7 @@ describe('configuration', () => {
     ['watermarks crossed', { PRESSURE_HIGH_WATERMARK: '0.5', PRESSURE_LOW_WATERMARK: '0.6' }, 'PRESSURE_LOW_WATERMARK must be less than PRESSURE_HIGH_WATERMARK'],
     ['PRESSURE_PAUSE_ELITE', { PRESSURE_PAUSE_ELITE: 'yes' }, 'PRESSURE_PAUSE_ELITE must be one of true, false'],
     ['LEASE_TTL_MS', { LEASE_TTL_MS: '0' }, 'LEASE_TTL_MS must be a positive whole number'],
+    ['SESSION_START_CONCURRENCY', { SESSION_START_CONCURRENCY: '0' }, 'SESSION_START_CONCURRENCY must be a positive whole number'],
     ['HEALTH_INTERVAL_MS', { HEALTH_INTERVAL_MS: 'soon' }, 'HEALTH_INTERVAL_MS must be a positive whole number'],
     ['DISCORD_INVALID_REQUEST_LIMIT', { DISCORD_INVALID_REQUEST_LIMIT: '0' }, 'DISCORD_INVALID_REQUEST_LIMIT must be a positive whole number'],
     ['SCALE_OUT_WEBHOOK_URL', { SCALE_OUT_WEBHOOK_URL: 'ftp://x' }, 'SCALE_OUT_WEBHOOK_URL must be a http:// or https:// URL'],

@@ -24,6 +24,7 @@ import { sqlOn, type Sql } from '../../../src/db/raw-sql.ts';
 import { startSupervisorRuntime, type SupervisorRuntime } from '../../../supervisor/supervisor-runtime.ts';
 import type { ForwardingQueueOptions } from '../../../supervisor/forwarding-queue.ts';
 import type { SupervisorOptions } from '../../../supervisor/supervisor-options.ts';
+import type { RuntimeSyncOptions } from '../../../supervisor/runtime-sync.ts';
 import { DiscordFake, type DiscordFakeOptions } from '../../fakes/discord/discord-fake.ts';
 import type { TelegramRuntimeOptions } from '../../../src/runtime-contracts/platform-options.ts';
 import { TelegramFake, type FakeUser } from '../../fakes/telegram/telegram-fake.ts';
@@ -81,9 +82,10 @@ export interface WorldOptions {
   databaseUrl?: string;
 }
 
-/** Whether a supervisor shares the accounts with the others (README "Several hosts"); default yes. */
+/** Whether a supervisor shares the accounts with the others (README "Several hosts"; default yes), and more runtime sync options. */
 interface Sharing {
   shareAccounts?: boolean;
+  sync?: RuntimeSyncOptions;
 }
 
 export class ForwardingWorld {
@@ -277,8 +279,8 @@ export class ForwardingWorld {
       },
       queue: { unknownAccountGraceMs: 5_000, ...queue },
       forwarding: {
-        orm: this.orm, schema: this.schema, keyring: this.keyring, sync: { reconcileIntervalMs: 60_000, debounceMs: 20 },
-        platforms: this.tg === null ? ['discord'] : ['discord', 'telegram'], ...sharing,
+        orm: this.orm, schema: this.schema, keyring: this.keyring, sync: { reconcileIntervalMs: 60_000, debounceMs: 20, ...sharing.sync },
+        platforms: this.tg === null ? ['discord'] : ['discord', 'telegram'], ...(sharing.shareAccounts === undefined ? {} : { shareAccounts: sharing.shareAccounts }),
       },
     });
   }

@@ -195,6 +195,29 @@ describe('forwarding queue (durable scheduler + dispatcher + actors)', function 
     assert.ok(Object.values(await net.deliveryCounts()).every((c) => c === 1));
   });
 
+  it('lets a held pair go only once what was handed over meanwhile is taken in: those tasks go first', async () => {
+    const net = network(redis);
+    const payloads = async (pairId: string): Promise<string[]> => (await net.read(`pair:${pairId}`, null, 100)).map((m) => String(m.payload));
+    // A live supervisor holds tasks 0-2 of the pair; its account now runs here, where 3-5 arrive.
+    const sender = new TaskStore(redis, { owner: 'sender' });
+    await sender.register();
+    await sender.addMany([0, 1, 2].map((n) => ({ ...task(n, 'pro', 'pro-bot', 'moving'), attempts: 0, seq: 0 })));
+    await redis.set(keys.supervisorSnapshot('sender'), '{}', 'PX', 60_000);
+    // No look of its own at the inbox or the other shards for a minute: only the hand-over below and the scan.
+    queue = await ForwardingQueue.start(supervisor, redis, logger, { orphanScanMs: 60_000, heldPairScanMs: 60_000 });
+    for (let n = 3; n < 6; n++) await queue.enqueue(task(n, 'pro', 'pro-bot', 'moving'));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(await payloads('moving'), [], 'held behind the other shard\'s tasks');
+    // Handed over here without the notice that would wake the inbox: the other shard has none of the pair now.
+    await sender.write([0, 1, 2].map((n) => ({ op: 'handover' as const, id: `t-moving-${n}`, pairId: 'moving', to: 'fwd' })));
+    await queue.lookForHandovers();
+    // The notice comes late, as on a busy supervisor.
+    await new Promise((r) => setTimeout(r, 300));
+    await queue.inbox.take();
+    await waitFor('all six delivered', async () => (await payloads('moving')).length === 6, 10_000);
+    assert.deepEqual(await payloads('moving'), [0, 1, 2, 3, 4, 5].map((n) => `moving#${n}`));
+  });
+
   it('after its own Redis outage, takes no missing snapshot for a death until a snapshot TTL has passed', async () => {
     const net = network(redis);
     const payloads = async (): Promise<string[]> => (await net.read('pair:outage', null, 100)).map((m) => String(m.payload));

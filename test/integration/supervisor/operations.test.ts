@@ -107,6 +107,15 @@ describe('supervisor operations', function () {
     }
   });
 
+  it('sessions added at once start together, and never past a worker\'s session limit', async () => {
+    supervisor = makeSupervisor(redis, prefix, { workers: 1, maxWorkers: 1, sessionsPerWorker: 2 });
+    await supervisor.start();
+    // Three users at once: each placement books its worker before the next one decides.
+    const views = await Promise.all([1, 2, 3].map((n) => supervisor!.addSession(loopbackSpec(n, 'pro'))));
+    assert.deepEqual(views.map((v) => v.state).sort(), ['queued', 'running', 'running']);
+    assert.equal(supervisor.sessions.onWorker(views.find((v) => v.state === 'running')!.workerId!).length, 2);
+  });
+
   it('a connection the platform drops is reconnected, still under its lease', async () => {
     supervisor = makeSupervisor(redis, prefix, { workers: 1 });
     await supervisor.start();

@@ -12,6 +12,8 @@ describe('runtime sync options', () => {
     [{ reconcileIntervalMs: 0 }, 'options.reconcileIntervalMs must be a positive integer'],
     [{ reconcileIntervalMs: Infinity }, 'options.reconcileIntervalMs must be a positive integer'],
     [{ debounceMs: -1 }, 'options.debounceMs must be a number greater than or equal to 0'],
+    [{ startConcurrency: 0 }, 'options.startConcurrency must be a positive integer'],
+    [{ startConcurrency: 2.5 }, 'options.startConcurrency must be a positive integer'],
   ];
   for (const [options, message] of cases) {
     it(`refuses ${JSON.stringify(options)}: "${message}"`, () => {
