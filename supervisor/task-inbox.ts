@@ -73,25 +73,29 @@ export class TaskInbox {
     }
     this.#busy = true;
     this.#running = (async () => {
-      let ok = false;
+      let ok: boolean;
       do {
         this.#again = false;
-        try {
-          const n = await this.#d.scheduler.adoptInbox(Date.now());
-          ok = true;
-          if (n > 0) {
-            this.adopted += n;
-            this.#d.onAdopted();
-          }
-        } catch (err) {
-          ok = false;
-          this.#d.logger.warn({ err }, 'could not take in the tasks other supervisors handed over');
-        }
+        ok = await this.#adopt();
       } while (this.#again && !this.#stopped);
       this.#busy = false;
       return ok;
     })();
     return this.#running;
+  }
+
+  async #adopt(): Promise<boolean> {
+    try {
+      const n = await this.#d.scheduler.adoptInbox(Date.now());
+      if (n > 0) {
+        this.adopted += n;
+        this.#d.onAdopted();
+      }
+      return true;
+    } catch (err) {
+      this.#d.logger.warn({ err }, 'could not take in the tasks other supervisors handed over');
+      return false;
+    }
   }
 
   async stop(): Promise<void> {
