@@ -32,7 +32,9 @@ describe('invalid Discord requests counted per host stop the host before a ban (
       sources.push(source);
       await world.pair({ userId: owner, source: { accountId: reader.accountId, chatId: source }, destination: { accountId: writer.accountId, chatId: destination } });
     }
-    await world.start({ workers: 2, maxWorkers: 2, discordInvalidRequestLimit: HOST_LIMIT });
+    // Two sessions per worker: each user's pair of bots fills one, so the users run in two processes
+    // whichever worker placement finds the less loaded when the sessions start together.
+    await world.start({ workers: 2, maxWorkers: 2, sessionsPerWorker: 2, discordInvalidRequestLimit: HOST_LIMIT });
     await world.running(4);
   });
 
