@@ -146,6 +146,7 @@ export class ActorLifecycle {
     record.workerId = worker.workerId;
     record.leaseToken = grant.token;
     record.queuedReason = null;
+    worker.bookedSinceStatus += 1;
     this.setState(record, 'starting');
     return grant;
   }

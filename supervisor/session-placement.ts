@@ -39,7 +39,7 @@ export class SessionPlacement {
         sessionLimit: o.sessionsPerWorker,
         ramCapBytes: o.workerRamCapBytes,
         sessions: this.#c.sessions.onWorker(w.workerId).filter((r) => occupiesWorker(r.state)).length,
-        memoryBytes: w.lastStatus?.rssBytes ?? 0,
+        memoryBytes: (w.lastStatus?.rssBytes ?? 0) + w.bookedSinceStatus * o.expectedSessionBytes,
         draining: w.state === 'draining' || w.state === 'starting',
       }));
   }

@@ -102,9 +102,8 @@ export class SupervisorStatus {
         this.#c.fleet.all()
           .filter((w) => w.alive && w.state !== 'stopping')
           .map(async (w) => {
-            const status = await w.call((api) => api.status()).catch(() => null);
+            const status = await w.refreshStatus().catch(() => null);
             if (status === null) return;
-            w.lastStatus = status;
             for (const a of status.actors) {
               const r = this.#c.sessions.get(a.actorId);
               if (!r || r.workerId !== w.workerId) continue;

@@ -116,7 +116,7 @@ export class WorkerFleet {
       this.#d.onExit(handle);
     });
     // The first answered call proves the worker and its pool are up.
-    handle.lastStatus = await handle.call((api) => api.status());
+    await handle.refreshStatus();
     handle.state = 'running';
     this.#d.log.info({ workerId: handle.workerId, pid: handle.pid }, 'worker started');
     return handle;

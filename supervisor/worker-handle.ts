@@ -29,6 +29,12 @@ export class WorkerHandle extends EventEmitter<WorkerHandleEvents> {
   state: WorkerLifecycle = 'starting';
   /** Last status the worker reported; placement and the snapshot read it. */
   lastStatus: WorkerStatus | null = null;
+  /**
+   * Sessions booked here since `lastStatus` was asked for, which its memory
+   * figure cannot include yet: placement counts them at their expected size,
+   * or every session placed between two statuses would go to the same worker.
+   */
+  bookedSinceStatus = 0;
   readonly #channel: IpcChannel<WorkerEvent>;
   #exited = false;
   readonly exited: Promise<void>;
@@ -62,6 +68,15 @@ export class WorkerHandle extends EventEmitter<WorkerHandleEvents> {
       });
     });
     this.child.on('error', (error) => logger.error({ workerId: this.workerId, err: error }, 'worker process error'));
+  }
+
+  /** Asks the worker for its status and keeps it; sessions booked while the question was out stay counted as unmeasured. */
+  async refreshStatus(): Promise<WorkerStatus> {
+    const booked = this.bookedSinceStatus;
+    const status = await this.call((api) => api.status());
+    this.lastStatus = status;
+    this.bookedSinceStatus -= booked;
+    return status;
   }
 
   get pid(): number {

@@ -116,6 +116,16 @@ describe('supervisor operations', function () {
     assert.equal(supervisor.sessions.onWorker(views.find((v) => v.state === 'running')!.workerId!).length, 2);
   });
 
+  it('sessions placed between two status reports count at their expected size, so they spread over the workers', async () => {
+    // No status report during the test: only the bookings can tell placement that a worker filled up.
+    supervisor = makeSupervisor(redis, prefix, { workers: 2, statusIntervalMs: 60_000, expectedSessionBytes: 64 * 1024 * 1024 });
+    await supervisor.start();
+    const views = await Promise.all([1, 2, 3, 4].map((n) => supervisor!.addSession(loopbackSpec(n, 'pro'))));
+    const perWorker = new Map<string, number>();
+    for (const v of views) perWorker.set(v.workerId!, (perWorker.get(v.workerId!) ?? 0) + 1);
+    assert.deepEqual([...perWorker.values()], [2, 2], JSON.stringify(Object.fromEntries(perWorker)));
+  });
+
   it('a connection the platform drops is reconnected, still under its lease', async () => {
     supervisor = makeSupervisor(redis, prefix, { workers: 1 });
     await supervisor.start();
