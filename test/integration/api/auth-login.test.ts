@@ -38,7 +38,7 @@ describe('api auth: sign-in', function () {
     const unknown: number[] = [];
     let wrongBody: unknown;
     let unknownBody: unknown;
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 7; i++) {
       let t = performance.now();
       const a = await h.request('post', '/v1/auth/login', { body: { email: u.email, password: `wrong password ${i}` } });
       wrong.push(performance.now() - t);
@@ -52,10 +52,12 @@ describe('api auth: sign-in', function () {
     }
     assert.deepEqual(wrongBody, unknownBody);
     assert.equal((wrongBody as { error: { code: string } }).error.code, 'invalid_credentials');
+    // What this guards against is an unknown address skipping the password hash (a ratio near 0.05); the
+    // band is wide because a loaded machine makes a 15 ms request take 25 now and then (CI saw 1.6).
     const ratio = median(unknown) / median(wrong);
-    assert.ok(ratio > 0.6 && ratio < 1.6, `unknown email ${median(unknown).toFixed(1)} ms vs wrong password ${median(wrong).toFixed(1)} ms`);
+    assert.ok(ratio > 0.5 && ratio < 2, `unknown email ${median(unknown).toFixed(1)} ms vs wrong password ${median(wrong).toFixed(1)} ms`);
     const failures = await h.ctx.orm.em.fork().count(AuditEvent, { action: 'auth.login_failed', targetId: u.userId });
-    assert.equal(failures, 5, 'each failure is audited');
+    assert.equal(failures, 7, 'each failure is audited');
   });
 
   it('re-hashes a password stored with other argon2 parameters on the next sign-in', async () => {
