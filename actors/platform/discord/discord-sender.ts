@@ -6,14 +6,15 @@
  * from the task's idempotency key with `enforce_nonce`, so a redelivered task
  * gets the messages it already made instead of new ones. Copy mode posts
  * through the channel webhook under the author's name and avatar (webhook
- * executions have no nonce). A send failing part-way reports the parts it
- * posted; the retry carries them in `sentPartIds` and resumes after them.
+ * executions have no nonce; both routes are in message-routes.ts). A send
+ * failing part-way reports the parts it posted; the retry carries them in
+ * `sentPartIds` and resumes after them.
  * A forum or media channel takes no message of its own: a send there
  * answers `needsTopic` until the supervisor asks for a post (`openTopic`),
  * which the message's first part opens (forum-posts.ts).
  */
 import { ChannelType, Routes } from 'discord.js';
-import type { APIChannel, APIMessage, RawFile, REST } from 'discord.js';
+import type { APIChannel, RawFile, REST } from 'discord.js';
 import type { SendNotice, SendResult, SendTask } from '../../../src/runtime-contracts/actor-contract.ts';
 import { toDiscordMessages } from '../../../src/forwarding/format/discord-markdown.ts';
 import type { RichText } from '../../../src/forwarding/message/neutral-message.ts';
@@ -21,19 +22,17 @@ import { fileLimitOf, type OutgoingMessage } from '../../../src/forwarding/messa
 import { AttachmentUnavailableError, fetchAttachments } from './attachment-fetch.ts';
 import type { FetchedFiles } from './attachment-fetch.ts';
 import type { ChannelDirectory, ChannelInfo } from './channel-directory.ts';
-import { restCode, restStatus, sendFailure } from './discord-rest.ts';
+import { restCode, sendFailure } from './discord-rest.ts';
 import { forumPostOpener, isPostsOnly, NEEDS_POST, POST_NEEDS_FILE, PostNeedsFileError } from './forum-posts.ts';
 import { earlierThread, type EarlierOpening } from './opened-threads.ts';
 import type { DiscordRuntime } from './discord-runtime.ts';
-import { chunk, composeText, partNonce, webhookUsername } from './outgoing-text.ts';
-import type { ChannelWebhook, WebhookDirectory } from './webhook-directory.ts';
+import { chunk, composeText } from './outgoing-text.ts';
+import type { WebhookDirectory } from './webhook-directory.ts';
+import { MessageRoutes, type Delivery, type Post } from './message-routes.ts';
 
 /** Discord's limits: characters per message, files per message. */
 const MAX_LENGTH = 2000;
 const MAX_FILES = 10;
-/** MessageFlags.SuppressNotifications: delivered without a push or sound. */
-const SUPPRESS_NOTIFICATIONS = 1 << 12;
-const UNKNOWN_WEBHOOK = 10015;
 const MISSING_PERMISSIONS = 50013;
 /** A mapped topic's thread stays open a week without messages (Discord's longest), then unarchives on the next post. */
 const THREAD_ARCHIVE_MINUTES = 10_080;
@@ -41,24 +40,6 @@ const THREAD_FORBIDDEN: SendNotice = {
   code: 'destination_forbidden',
   message: 'The bot may not start threads in the destination channel (Discord: Missing Permissions): a pair mapping topics needs Create Public Threads and Send Messages in Threads there',
 };
-/** Forwarded text never pings: @everyone, roles and users in a copy stay plain text. */
-const NO_MENTIONS = { parse: [], replied_user: false };
-
-export interface Delivery {
-  as: 'bot' | 'webhook';
-  chatId: string;
-  guildId: string | null;
-  webhook: ChannelWebhook | null;
-  /** The non-thread channel owning the webhook. */
-  parentId: string;
-  threadId: string | null;
-}
-
-interface Post {
-  content: string;
-  files: RawFile[];
-  replyTo?: string;
-}
 
 /** How a send opens a forum post: the delivery its first part is composed for, and the call that posts it as the post. */
 export interface PostOpener {
@@ -87,9 +68,11 @@ const badPayload: SendResult = { ok: false, kind: 'permanent', message: 'payload
 
 export class DiscordSender {
   readonly #d: SenderDeps;
+  readonly #routes: MessageRoutes;
 
   constructor(deps: SenderDeps) {
     this.#d = deps;
+    this.#routes = new MessageRoutes(deps);
   }
 
   async send(task: SendTask): Promise<SendResult> {
@@ -114,13 +97,13 @@ export class DiscordSender {
       held = fetched.bytes;
       this.#d.track(held);
       // The message opening a post is the bot's, whatever copy mode says: a post starts with a message of its creator.
-      let delivery = opener?.start ?? await this.#delivery(task.chatId, message.copyMode);
+      let delivery = opener?.start ?? await this.#routes.delivery(task.chatId, message.copyMode);
       try {
         return await this.#postAll(delivery, message, fetched, task.idempotencyKey, sent, opener);
       } catch (error) {
         // Someone deleted the channel webhook: find or make another, once.
-        if (!this.#lostWebhook(delivery, error)) throw error;
-        delivery = await this.#delivery(task.chatId, message.copyMode);
+        if (!this.#routes.lostWebhook(delivery, error)) throw error;
+        delivery = await this.#routes.delivery(task.chatId, message.copyMode);
         return await this.#postAll(delivery, message, fetched, task.idempotencyKey, sent, null);
       }
     } catch (error) {
@@ -183,7 +166,7 @@ export class DiscordSender {
     if (targets.length === 0) return { ok: false, kind: 'permanent', message: 'an edit needs targetMessageIds' };
     const message = task.payload;
     try {
-      const delivery = await this.#delivery(task.chatId, message.copyMode);
+      const delivery = await this.#routes.delivery(task.chatId, message.copyMode);
       const linked = message.attachments.filter((a) => a.sizeBytes > this.#limit(message));
       const parts = toDiscordMessages(this.#compose(message, delivery, linked), MAX_LENGTH);
       if (parts.length === 0 && message.attachments.length > linked.length) parts.push('');
@@ -191,13 +174,13 @@ export class DiscordSender {
       for (const [i, content] of parts.entries()) {
         const target = targets[i];
         if (target !== undefined) {
-          await this.#patch(delivery, target, content);
+          await this.#routes.patch(delivery, target, content);
           ids.push(target);
         } else {
-          ids.push(await this.#post(delivery, { content, files: [] }, i, task.idempotencyKey, message));
+          ids.push(await this.#routes.post(delivery, { content, files: [] }, i, task.idempotencyKey, message));
         }
       }
-      for (const leftover of targets.slice(parts.length)) await this.#deleteOne(task.chatId, leftover);
+      for (const leftover of targets.slice(parts.length)) await this.#routes.deleteOne(task.chatId, leftover);
       return { ok: true, destinationMessageIds: ids };
     } catch (error) {
       return sendFailure(error);
@@ -208,7 +191,7 @@ export class DiscordSender {
   async delete(task: SendTask): Promise<SendResult> {
     const targets = task.targetMessageIds ?? [];
     try {
-      for (const id of targets) await this.#deleteOne(task.chatId, id);
+      for (const id of targets) await this.#routes.deleteOne(task.chatId, id);
       return { ok: true, destinationMessageIds: [...targets] };
     } catch (error) {
       return sendFailure(error);
@@ -236,22 +219,14 @@ export class DiscordSender {
       if (i < sent.length) continue;
       if (i === 0 && opener !== null) {
         // A post's first message takes the thread's id: the post is the first part.
-        const opened = await opener.open(this.#body(post, message), post.files);
+        const opened = await opener.open(this.#routes.body(post, message), post.files);
         sent.push(opened.id);
         into = opened.delivery;
         continue;
       }
-      sent.push(await this.#post(into, post, i, idempotencyKey, message));
+      sent.push(await this.#routes.post(into, post, i, idempotencyKey, message));
     }
     return { ok: true, destinationMessageIds: [...sent] };
-  }
-
-  async #delivery(chatId: string, copyMode: boolean): Promise<Delivery> {
-    const info = await this.#d.channels.info(chatId);
-    const parentId = info.parentId ?? chatId;
-    const base = { chatId, guildId: info.guildId, parentId, threadId: info.parentId === null ? null : chatId };
-    const webhook = copyMode ? await this.#d.webhooks.forChannel(parentId) : null;
-    return webhook === null ? { ...base, as: 'bot', webhook: null } : { ...base, as: 'webhook', webhook };
   }
 
   /** The largest file this message's files may be: the upload limit, or the owner's plan's. */
@@ -266,82 +241,5 @@ export class DiscordSender {
       : undefined;
     const uploadLimitBytes = this.#limit(message);
     return composeText({ message, as: delivery.as, linked, uploadLimitBytes, ...(replyJumpUrl === undefined ? {} : { replyJumpUrl }) });
-  }
-
-  /** The message create body of a part, as every route takes it. */
-  #body(post: Post, message: OutgoingMessage): Record<string, unknown> {
-    const body: Record<string, unknown> = { content: post.content, allowed_mentions: NO_MENTIONS };
-    if (message.silent) body.flags = SUPPRESS_NOTIFICATIONS;
-    if (post.files.length > 0) body.attachments = post.files.map((f, id) => ({ id, filename: f.name }));
-    return body;
-  }
-
-  async #post(delivery: Delivery, post: Post, index: number, idempotencyKey: string, message: OutgoingMessage): Promise<string> {
-    const body = this.#body(post, message);
-    if (delivery.webhook !== null) {
-      body.username = webhookUsername(message.author.name);
-      if (message.author.avatarUrl !== undefined) body.avatar_url = message.author.avatarUrl;
-      const raw = await this.#d.rest.post(Routes.webhook(delivery.webhook.id, delivery.webhook.token), {
-        body, files: post.files, query: this.#webhookQuery(delivery, true), auth: false,
-      }) as APIMessage;
-      return raw.id;
-    }
-    body.nonce = partNonce(idempotencyKey, index);
-    body.enforce_nonce = true;
-    if (post.replyTo !== undefined) body.message_reference = { message_id: post.replyTo, fail_if_not_exists: false };
-    const raw = await this.#d.rest.post(Routes.channelMessages(delivery.chatId), { body, files: post.files }) as APIMessage;
-    return raw.id;
-  }
-
-  /** Edits through the route the delivery uses; a message the other route made (copy mode fell back, or recovered) is tried there. */
-  async #patch(delivery: Delivery, messageId: string, content: string): Promise<void> {
-    const body = { content, allowed_mentions: NO_MENTIONS };
-    const viaBot = () => this.#d.rest.patch(Routes.channelMessage(delivery.chatId, messageId), { body });
-    const webhook = delivery.webhook ?? this.#d.webhooks.cached(delivery.parentId);
-    const viaWebhook = webhook === null ? null : () => this.#d.rest.patch(Routes.webhookMessage(webhook.id, webhook.token, messageId), {
-      body, query: this.#webhookQuery(delivery, false), auth: false,
-    });
-    const [first, second] = delivery.as === 'webhook' ? [viaWebhook!, viaBot] : [viaBot, viaWebhook];
-    try {
-      await first();
-    } catch (error) {
-      const status = restStatus(error);
-      if (second === null || (status !== 403 && status !== 404)) throw error;
-      await second().catch(() => Promise.reject(error));
-    }
-  }
-
-  async #deleteOne(chatId: string, messageId: string): Promise<void> {
-    try {
-      await this.#d.rest.delete(Routes.channelMessage(chatId, messageId));
-      return;
-    } catch (error) {
-      const status = restStatus(error);
-      if (status === 404) return;
-      if (status !== 403) throw error;
-      // Without Manage Messages a bot can still delete its webhook's messages through the webhook.
-      const info = await this.#d.channels.info(chatId);
-      const webhook = this.#d.webhooks.cached(info.parentId ?? chatId);
-      if (webhook === null) throw error;
-      const query = info.parentId === null ? undefined : new URLSearchParams({ thread_id: chatId });
-      try {
-        await this.#d.rest.delete(Routes.webhookMessage(webhook.id, webhook.token, messageId), { auth: false, ...(query === undefined ? {} : { query }) });
-      } catch (second) {
-        if (restStatus(second) !== 404) throw error;
-      }
-    }
-  }
-
-  #webhookQuery(delivery: Delivery, wait: boolean): URLSearchParams {
-    const query = new URLSearchParams();
-    if (wait) query.set('wait', 'true');
-    if (delivery.threadId !== null) query.set('thread_id', delivery.threadId);
-    return query;
-  }
-
-  #lostWebhook(delivery: Delivery, error: unknown): boolean {
-    if (delivery.webhook === null || restCode(error) !== UNKNOWN_WEBHOOK) return false;
-    this.#d.webhooks.forget(delivery.parentId);
-    return true;
   }
 }

@@ -14,7 +14,8 @@ import type { SendNotice, SendResult } from '../../../src/runtime-contracts/acto
 import type { ChannelInfo } from './channel-directory.ts';
 import { NoticeError, restCode } from './discord-rest.ts';
 import { earlierPost, type EarlierOpening } from './opened-threads.ts';
-import type { Delivery, PostOpener } from './discord-sender.ts';
+import type { PostOpener } from './discord-sender.ts';
+import type { Delivery } from './message-routes.ts';
 
 /** GUILD_FORUM and GUILD_MEDIA. */
 const MISSING_PERMISSIONS = 50013;
