@@ -88,7 +88,10 @@ describe('a task whose sending account runs on another supervisor is handed over
     const before = b.queue.dispatcher.handedOver.tasks;
     // The writer leaves B (as a move does) and C, waiting for its lease, starts it.
     await b.supervisor.removeSession(writer.accountId);
-    await waitFor('the writer running on C', () => runningOn(c, writer.accountId), 20_000);
+    // On a timeout, the message says where the writer's session stood on C (a CI run under load once timed out here).
+    const writerOnC = (): string => JSON.stringify(c.supervisor.snapshot().sessions.find((v) => v.actorId === writer.accountId) ?? null);
+    await waitFor('the writer running on C', () => runningOn(c, writer.accountId), 30_000)
+      .catch((err: Error) => Promise.reject(new Error(`${err.message}; on C: ${writerOnC()}`)));
     await waitFor('30 delivered', () => delivered().length >= 30, 30_000);
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(delivered(), Array.from({ length: 30 }, (_, i) => `m${i}`));
