@@ -70,7 +70,11 @@ try {
   const offeredFrom = Date.now();
   /** When each step happened: an out-of-order message is reported against them. */
   const steps: Array<[string, number]> = [];
-  const step = (name: string): void => void steps.push([name, Date.now()]);
+  const step = (name: string): number => {
+    const at = Date.now();
+    steps.push([name, at]);
+    return at;
+  };
   w.startTraffic(EVERY_MS);
   await sleep(2_000);
 
@@ -90,14 +94,12 @@ try {
   await sleep(2_000);
 
   const beforeRestart = w.marks();
-  const shutdownAt = Date.now();
-  step('Redis SHUTDOWN');
+  const shutdownAt = step('Redis SHUTDOWN');
   await shutdownRedis(redis);
   redis = null;
   await sleep(REDIS_DOWN_MS);
   redis = await startRedis();
-  const upAt = Date.now();
-  step('Redis back');
+  const upAt = step('Redis back');
   const downS = (upAt - shutdownAt) / 1_000;
   const upMarks = w.marks();
   // Every session lost its lease and catches up, on a queue that drains Elite first: each tier's time is its own.
@@ -116,8 +118,7 @@ try {
 
   const bShare = w.share(bId, three);
   const arrivedAtKill = new Map<string, number>();
-  const killedAt = Date.now();
-  step(`${bId} SIGKILL`);
+  const killedAt = step(`${bId} SIGKILL`);
   await b.stop('SIGKILL');
   // What each of B's accounts had posted at the kill: the first message after it shows forwarding resumed.
   for (const x of w.accounts) arrivedAtKill.set(x.accountId, w.arrived(x).length);
@@ -131,8 +132,7 @@ try {
   await sleep(2_000);
 
   const cShare = w.share(cId, [aId, cId]);
-  const leftAt = Date.now();
-  step(`${cId} SIGTERM`);
+  const leftAt = step(`${cId} SIGTERM`);
   await c.stop('SIGTERM');
   await waitFor('A running everything', async () => (await a.running()).length === all.length, 30_000);
   const leaveS = (Date.now() - leftAt) / 1_000;

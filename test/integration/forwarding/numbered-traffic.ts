@@ -52,7 +52,15 @@ export class NumberedTraffic {
 
   /** The numbers that reached `pair`'s destination, in the order they are there. */
   arrived(pair: TrafficPair): number[] {
-    return this.#fake.messages(pair.dst).map((m) => this.#number.exec(m.content)?.[1]).filter((n) => n !== undefined).map(Number);
+    return this.#arrivals(pair).map((a) => a.n);
+  }
+
+  /** Each numbered message in `pair`'s destination, in order, with when the fake took it. */
+  #arrivals(pair: TrafficPair): Array<{ n: number; at: number }> {
+    return this.#fake.messages(pair.dst).flatMap((m) => {
+      const text = this.#number.exec(m.content)?.[1];
+      return text === undefined ? [] : [{ n: Number(text), at: m.createdAt }];
+    });
   }
 
   /** Messages delivered so far, over every pair. */
@@ -86,12 +94,9 @@ export class NumberedTraffic {
     const out: Disorder[] = [];
     for (const pair of this.#pairs) {
       let high: { n: number; at: number } | null = null;
-      for (const m of this.#fake.messages(pair.dst)) {
-        const text = this.#number.exec(m.content)?.[1];
-        if (text === undefined) continue;
-        const n = Number(text);
-        if (high !== null && n < high.n) out.push({ src: pair.src, dst: pair.dst, n, arrivedAt: m.createdAt, after: high.n, afterArrivedAt: high.at });
-        if (high === null || n > high.n) high = { n, at: m.createdAt };
+      for (const { n, at } of this.#arrivals(pair)) {
+        if (high !== null && n < high.n) out.push({ src: pair.src, dst: pair.dst, n, arrivedAt: at, after: high.n, afterArrivedAt: high.at });
+        if (high === null || n > high.n) high = { n, at };
       }
     }
     return out;
